@@ -1,0 +1,29 @@
+//===- TFPerfAttrs.h - tfperf attributes ------------------------*- C++ -*-===//
+
+#ifndef TFPERF_DIALECT_TFPERF_IR_TFPERFATTRS_H
+#define TFPERF_DIALECT_TFPERF_IR_TFPERFATTRS_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "tfperf/Support/SymExpr.h"
+
+#define GET_ATTRDEF_CLASSES
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h.inc"
+
+namespace mlir::tfperf {
+
+/// The dims of a ranked tensor type as SymExprs: static dims as constants,
+/// dynamic ones from its `#tfperf.dims` encoding (Unknown without one).
+/// Returns nullopt for unranked or non-tensor types.
+std::optional<llvm::SmallVector<SymExpr, 4>> getSymbolicDims(Type type);
+
+/// The ranked tensor type for `dims`: constant dims stay static, others
+/// become `?` with their expressions in a `#tfperf.dims` encoding (omitted
+/// when every dynamic dim is Unknown). Fails on a negative or too large dim.
+FailureOr<RankedTensorType> buildTensorType(MLIRContext *ctx, Type elementType,
+                                            ArrayRef<SymExpr> dims);
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,606 @@
+//===- TFPerfOps.td - tfperf op definitions ----------------*- tablegen -*-===//
+//
+// One op per ONNX operator type tfperf models. Operands follow the ONNX input
+// order; absent optional inputs are absent operands. ONNX attributes keep
+// their ONNX names, except where an attribute and an input share a name
+// (Squeeze/Unsqueeze/Reduce* `axes`, Split `split`): the attribute form is
+// then `static_axes` / `static_split`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_OPS_TD
+#define TFPERF_OPS_TD
+
+include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.td"
+include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.td"
+include "tfperf/Interfaces/ShapeInferenceOpInterface.td"
+include "tfperf/Interfaces/CostOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/OpBase.td"
+
+//===----------------------------------------------------------------------===//
+// Base classes
+//===----------------------------------------------------------------------===//
+
+// ONNX integers are signed; upstream I64Attr reads back as uint64_t.
+def TFPerf_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                  "64-bit signless integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
+// Every tfperf op infers its shapes.
+class TFPerf_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TFPerf_Dialect, mnemonic, !listconcat([
+        DeclareOpInterfaceMethods<TFPerf_ShapeInferenceOpInterface>], traits)>;
+
+// Pure ops: no side effects, so standard DCE/CSE may apply.
+class TFPerf_PureOp<string mnemonic, list<Trait> traits = []>
+    : TFPerf_Op<mnemonic, !listconcat([Pure], traits)>;
+
+class TFPerf_UnaryOp<string mnemonic, string onnxName, string what,
+                     list<Trait> traits = []>
+    : TFPerf_PureOp<mnemonic, traits> {
+  let summary = "ONNX " # onnxName # ": " # what;
+  let description = [{
+    Elementwise; the result has the operand's shape and element type.
+
+    ```mlir
+    %y = tfperf.}] # mnemonic # [{ %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyTensor:$input);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+class TFPerf_BinaryOp<string mnemonic, string onnxName, string what,
+                      list<Trait> traits = []>
+    : TFPerf_PureOp<mnemonic, traits> {
+  let summary = "ONNX " # onnxName # ": " # what;
+  let description = [{
+    Elementwise with multidirectional (numpy) broadcasting.
+
+    ```mlir
+    %z = tfperf.}] # mnemonic # [{ %x, %y : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyTensor:$lhs, AnyTensor:$rhs);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+class TFPerf_VariadicOp<string mnemonic, string onnxName, string what>
+    : TFPerf_PureOp<mnemonic> {
+  let summary = "ONNX " # onnxName # ": " # what;
+  let description = [{
+    Elementwise over any number of inputs with numpy broadcasting.
+  }];
+  let arguments = (ins Variadic<AnyTensor>:$inputs);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat =
+      "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+class TFPerf_ReduceOp<string mnemonic, string onnxName>
+    : TFPerf_PureOp<mnemonic> {
+  let summary = "ONNX " # onnxName;
+  let description = [{
+    Reduces over `axes` (an input from opset 18, the `static_axes` attribute
+    before); all axes when none are given unless `noop_with_empty_axes`.
+  }];
+  let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$axes,
+                   OptionalAttr<DenseI64ArrayAttr>:$static_axes,
+                   DefaultValuedAttr<TFPerf_I64Attr, "1">:$keepdims,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$noop_with_empty_axes);
+  let results = (outs AnyTensor:$reduced);
+  let assemblyFormat = "$data (`,` $axes^)? attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Graph structure: weights, constants, unknown ops, subgraph terminator
+//===----------------------------------------------------------------------===//
+
+def TFPerf_WeightOp : TFPerf_PureOp<"weight", [ConstantLike]> {
+  let summary = "An ONNX initializer (weight)";
+  let description = [{
+    Carries the initializer's name, element type and shape. Its data is kept
+    only for small integer tensors that shape computations may need; weight
+    bytes are never read otherwise (they may live in an absent external file).
+
+    ```mlir
+    %w = tfperf.weight "transformer.h.0.attn.c_attn.weight" : tensor<768x2304xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, OptionalAttr<ElementsAttr>:$value);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$name attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_ConstantOp : TFPerf_PureOp<"constant", [ConstantLike]> {
+  let summary = "ONNX Constant";
+  let description = [{
+    `value` holds the data for integer tensors and small float tensors; large
+    float constants (e.g. RoPE tables) keep only their type.
+
+    ```mlir
+    %c = tfperf.constant {value = dense<[1, 64, 12, 64]> : tensor<4xi64>} : tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins OptionalAttr<ElementsAttr>:$value);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_CustomOp : TFPerf_Op<"custom"> {
+  let summary = "An ONNX op tfperf has no dedicated op for";
+  let description = [{
+    Keeps the op type, domain, operands and attributes (as discardable
+    attributes). Graph-valued attributes (If/Loop bodies) become regions,
+    named in `subgraph_names`. Its cost is unknown: analyses report a row for
+    it and never count it as zero.
+
+    ```mlir
+    %y = tfperf.custom "Foo"("my.domain") (%x) : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$op_type, StrAttr:$domain,
+                   Variadic<AnyType>:$inputs,
+                   OptionalAttr<StrArrayAttr>:$subgraph_names);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
+  let assemblyFormat = [{
+    $op_type `(` $domain `)` (`(` $inputs^ `)`)? attr-dict `:`
+    functional-type($inputs, results) ($subgraphs^)?
+  }];
+}
+
+def TFPerf_YieldOp : Op<TFPerf_Dialect, "yield", [Pure, Terminator, ReturnLike]> {
+  let summary = "Returns the outputs of an imported ONNX subgraph";
+  let arguments = (ins Variadic<AnyType>:$operands);
+  let assemblyFormat = "($operands^ `:` type($operands))? attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise math
+//===----------------------------------------------------------------------===//
+
+def TFPerf_AddOp : TFPerf_BinaryOp<"add", "Add", "elementwise sum">;
+def TFPerf_SubOp : TFPerf_BinaryOp<"sub", "Sub", "elementwise difference">;
+def TFPerf_MulOp : TFPerf_BinaryOp<"mul", "Mul", "elementwise product">;
+def TFPerf_DivOp : TFPerf_BinaryOp<"div", "Div", "elementwise quotient">;
+def TFPerf_PowOp : TFPerf_BinaryOp<"pow", "Pow", "elementwise power">;
+def TFPerf_EqualOp : TFPerf_BinaryOp<"equal", "Equal", "elementwise == (i1 result)">;
+def TFPerf_GreaterOp : TFPerf_BinaryOp<"greater", "Greater", "elementwise > (i1 result)">;
+def TFPerf_LessOp : TFPerf_BinaryOp<"less", "Less", "elementwise < (i1 result)">;
+def TFPerf_AndOp : TFPerf_BinaryOp<"and", "And", "elementwise logical and">;
+def TFPerf_OrOp : TFPerf_BinaryOp<"or", "Or", "elementwise logical or">;
+def TFPerf_MinOp : TFPerf_VariadicOp<"min", "Min", "elementwise minimum">;
+def TFPerf_MaxOp : TFPerf_VariadicOp<"max", "Max", "elementwise maximum">;
+def TFPerf_SumOp : TFPerf_VariadicOp<"sum", "Sum", "elementwise sum of all inputs">;
+
+def TFPerf_SqrtOp : TFPerf_UnaryOp<"sqrt", "Sqrt", "square root">;
+def TFPerf_ErfOp : TFPerf_UnaryOp<"erf", "Erf", "error function">;
+def TFPerf_TanhOp : TFPerf_UnaryOp<"tanh", "Tanh", "hyperbolic tangent">;
+def TFPerf_SigmoidOp : TFPerf_UnaryOp<"sigmoid", "Sigmoid", "logistic sigmoid">;
+def TFPerf_ReluOp : TFPerf_UnaryOp<"relu", "Relu", "max(x, 0)">;
+def TFPerf_CosOp : TFPerf_UnaryOp<"cos", "Cos", "cosine">;
+def TFPerf_SinOp : TFPerf_UnaryOp<"sin", "Sin", "sine">;
+def TFPerf_ExpOp : TFPerf_UnaryOp<"exp", "Exp", "exponential">;
+def TFPerf_LogOp : TFPerf_UnaryOp<"log", "Log", "natural logarithm">;
+def TFPerf_NegOp : TFPerf_UnaryOp<"neg", "Neg", "negation">;
+def TFPerf_AbsOp : TFPerf_UnaryOp<"abs", "Abs", "absolute value">;
+def TFPerf_NotOp : TFPerf_UnaryOp<"not", "Not", "logical not">;
+def TFPerf_ReciprocalOp : TFPerf_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
+def TFPerf_SoftplusOp : TFPerf_UnaryOp<"softplus", "Softplus", "log(1 + exp(x))">;
+def TFPerf_IdentityOp : TFPerf_UnaryOp<"identity", "Identity", "the operand itself (a view)">;
+
+def TFPerf_GeluOp : TFPerf_PureOp<"gelu"> {
+  let summary = "ONNX Gelu (opset 20)";
+  let arguments = (ins AnyTensor:$input,
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$approximate);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_CastOp : TFPerf_PureOp<"cast"> {
+  let summary = "ONNX Cast: converts the element type to `to`";
+  let arguments = (ins AnyTensor:$input, TypeAttr:$to);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_WhereOp : TFPerf_PureOp<"where"> {
+  let summary = "ONNX Where: select(condition, x, y) with broadcasting";
+  let arguments = (ins AnyTensor:$condition, AnyTensor:$x, AnyTensor:$y);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$condition `,` $x `,` $y attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_ClipOp : TFPerf_PureOp<"clip", [AttrSizedOperandSegments]> {
+  let summary = "ONNX Clip: clamps to [min, max]";
+  let arguments = (ins AnyTensor:$input, Optional<AnyTensor>:$min,
+                   Optional<AnyTensor>:$max);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = [{
+    $input (`min` `(` $min^ `)`)? (`max` `(` $max^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and neural-network ops
+//===----------------------------------------------------------------------===//
+
+def TFPerf_MatMulOp : TFPerf_PureOp<"matmul"> {
+  let summary = "ONNX MatMul: numpy-style (batched, broadcast) matrix product";
+  let description = [{
+    ```mlir
+    %y = tfperf.matmul %x, %w : (tensor<1x64x768xf32>, tensor<768x3072xf32>) -> tensor<1x64x3072xf32>
+    ```
+  }];
+  let arguments = (ins AnyTensor:$a, AnyTensor:$b);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_GemmOp : TFPerf_PureOp<"gemm"> {
+  let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
+  let arguments = (ins AnyTensor:$a, AnyTensor:$b, Optional<AnyTensor>:$c,
+                   DefaultValuedAttr<F32Attr, "1.0">:$alpha,
+                   DefaultValuedAttr<F32Attr, "1.0">:$beta,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$transA,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$transB);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_ConvOp : TFPerf_PureOp<"conv"> {
+  let summary = "ONNX Conv: N-d grouped convolution";
+  let arguments = (ins AnyTensor:$x, AnyTensor:$w, Optional<AnyTensor>:$b,
+                   DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
+                   OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                   DefaultValuedAttr<TFPerf_I64Attr, "1">:$group,
+                   OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
+                   OptionalAttr<DenseI64ArrayAttr>:$pads,
+                   OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "$x `,` $w (`,` $b^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_EinsumOp : TFPerf_PureOp<"einsum"> {
+  let summary = "ONNX Einsum";
+  let description = [{
+    Explicit (`ij,jk->ik`) or implicit equations, with `...` broadcasting.
+    A one-operand equation is a transpose/reduction.
+  }];
+  let arguments = (ins Variadic<AnyTensor>:$inputs, StrAttr:$equation);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_SoftmaxOp : TFPerf_PureOp<"softmax"> {
+  let summary = "ONNX Softmax";
+  let description = [{
+    `axis` is explicit: the importer writes ONNX's opset-dependent default
+    (1 before opset 13, -1 from 13).
+  }];
+  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_LayerNormOp : TFPerf_PureOp<"layer_norm"> {
+  let summary = "ONNX LayerNormalization (also the pre-opset-17 ORT form)";
+  let arguments = (ins AnyTensor:$x, AnyTensor:$scale, Optional<AnyTensor>:$bias,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<F32Attr, "1e-5">:$epsilon,
+                   DefaultValuedAttr<TFPerf_I64Attr, "1">:$stash_type);
+  // Optional outputs form a tail: [Mean, InvStdDev] up to the last one used.
+  let results = (outs AnyTensor:$y, Variadic<AnyTensor>:$stats);
+  let assemblyFormat = "$x `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    Value getMean() { return getStats().size() > 0 ? getStats()[0] : Value(); }
+    Value getInvStdDev() { return getStats().size() > 1 ? getStats()[1] : Value(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def TFPerf_ReduceMeanOp : TFPerf_ReduceOp<"reduce_mean", "ReduceMean">;
+def TFPerf_ReduceProdOp : TFPerf_ReduceOp<"reduce_prod", "ReduceProd">;
+def TFPerf_ReduceSumOp : TFPerf_ReduceOp<"reduce_sum", "ReduceSum">;
+def TFPerf_ReduceMaxOp : TFPerf_ReduceOp<"reduce_max", "ReduceMax">;
+
+//===----------------------------------------------------------------------===//
+// Data movement and shape ops
+//===----------------------------------------------------------------------===//
+
+def TFPerf_ReshapeOp : TFPerf_PureOp<"reshape"> {
+  let summary = "ONNX Reshape (a view: moves no data)";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$shape,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$allowzero);
+  let results = (outs AnyTensor:$reshaped);
+  let assemblyFormat = "$data `,` $shape attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_FlattenOp : TFPerf_PureOp<"flatten"> {
+  let summary = "ONNX Flatten to 2-D at `axis` (a view)";
+  let arguments = (ins AnyTensor:$input, DefaultValuedAttr<TFPerf_I64Attr, "1">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_TransposeOp : TFPerf_PureOp<"transpose"> {
+  let summary = "ONNX Transpose (reverses the dims when `perm` is absent)";
+  let arguments = (ins AnyTensor:$data, OptionalAttr<DenseI64ArrayAttr>:$perm);
+  let results = (outs AnyTensor:$transposed);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_GatherOp : TFPerf_PureOp<"gather"> {
+  let summary = "ONNX Gather: take slices of `data` along `axis` at `indices`";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$axis);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_SliceOp : TFPerf_PureOp<"slice", [AttrSizedOperandSegments]> {
+  let summary = "ONNX Slice";
+  let arguments = (ins AnyTensor:$data, AnyTensor:$starts, AnyTensor:$ends,
+                   Optional<AnyTensor>:$axes, Optional<AnyTensor>:$steps);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = [{
+    $data `,` $starts `,` $ends (`axes` `(` $axes^ `)`)? (`steps` `(` $steps^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def TFPerf_SplitOp : TFPerf_PureOp<"split"> {
+  let summary = "ONNX Split";
+  let description = [{
+    Sizes come from the `split` input (opset 13+), the `static_split`
+    attribute (before), or an equal split into the number of results.
+  }];
+  let arguments = (ins AnyTensor:$input, Optional<AnyTensor>:$split,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$axis,
+                   OptionalAttr<DenseI64ArrayAttr>:$static_split,
+                   OptionalAttr<TFPerf_I64Attr>:$num_outputs);
+  let results = (outs Variadic<AnyTensor>:$outputs);
+  let assemblyFormat = "$input (`,` $split^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_ConcatOp : TFPerf_PureOp<"concat"> {
+  let summary = "ONNX Concat";
+  let arguments = (ins Variadic<AnyTensor>:$inputs, TFPerf_I64Attr:$axis);
+  let results = (outs AnyTensor:$concat_result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def TFPerf_UnsqueezeOp : TFPerf_PureOp<"unsqueeze"> {
+  let summary = "ONNX Unsqueeze (a view)";
+  let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$axes,
+                   OptionalAttr<DenseI64ArrayAttr>:$static_axes);
+  let results = (outs AnyTensor:$expanded);
+  let assemblyFormat = "$data (`,` $axes^)? attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_SqueezeOp : TFPerf_PureOp<"squeeze"> {
+  let summary = "ONNX Squeeze (a view)";
+  let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$axes,
+                   OptionalAttr<DenseI64ArrayAttr>:$static_axes);
+  let results = (outs AnyTensor:$squeezed);
+  let assemblyFormat = "$data (`,` $axes^)? attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_ExpandOp : TFPerf_PureOp<"expand"> {
+  let summary = "ONNX Expand: broadcast to `shape` (materializes the result)";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$shape);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_TileOp : TFPerf_PureOp<"tile"> {
+  let summary = "ONNX Tile";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$repeats);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input `,` $repeats attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_ShapeOp : TFPerf_PureOp<"shape"> {
+  let summary = "ONNX Shape: the operand's dims as a 1-D i64 tensor";
+  let arguments = (ins AnyTensor:$data, OptionalAttr<TFPerf_I64Attr>:$start,
+                   OptionalAttr<TFPerf_I64Attr>:$end);
+  let results = (outs AnyTensor:$shape);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_ConstantOfShapeOp : TFPerf_PureOp<"constant_of_shape"> {
+  let summary = "ONNX ConstantOfShape";
+  let arguments = (ins AnyTensor:$input, OptionalAttr<ElementsAttr>:$value);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_RangeOp : TFPerf_PureOp<"range"> {
+  let summary = "ONNX Range: [start, limit) by delta";
+  let arguments = (ins AnyTensor:$start, AnyTensor:$limit, AnyTensor:$delta);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_DropoutOp : TFPerf_PureOp<"dropout", [AttrSizedOperandSegments]> {
+  let summary = "ONNX Dropout (identity at inference)";
+  let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$ratio,
+                   Optional<AnyTensor>:$training_mode);
+  let results = (outs AnyTensor:$output, Optional<AnyTensor>:$mask);
+  let assemblyFormat = [{
+    $data (`ratio` `(` $ratio^ `)`)? (`training_mode` `(` $training_mode^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// com.microsoft contrib ops (onnxruntime fusions)
+//===----------------------------------------------------------------------===//
+
+def TFPerf_MSAttentionOp : TFPerf_PureOp<"ms.attention",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft Attention: fused QKV projection + attention";
+  let description = [{
+    `input` [B, S, D_in] times `weights` [D_in, D_q + D_k + D_v] (+ `bias`),
+    split into `num_heads` heads, softmax(Q K^T * scale + mask) V. With
+    `past` [2, B, N, P, H] the keys/values are prepended by the cache and
+    `present` [2, B, N, P + S, H] is returned.
+  }];
+  let arguments = (ins AnyTensor:$input, AnyTensor:$weights,
+                   Optional<AnyTensor>:$bias, Optional<AnyTensor>:$mask_index,
+                   Optional<AnyTensor>:$past,
+                   Optional<AnyTensor>:$relative_position_bias,
+                   Optional<AnyTensor>:$past_sequence_length,
+                   TFPerf_I64Attr:$num_heads,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$unidirectional,
+                   OptionalAttr<DenseI64ArrayAttr>:$qkv_hidden_sizes,
+                   OptionalAttr<F32Attr>:$scale);
+  let results = (outs AnyTensor:$output, Optional<AnyTensor>:$present);
+  let assemblyFormat = [{
+    $input `,` $weights (`bias` `(` $bias^ `)`)? (`mask` `(` $mask_index^ `)`)?
+    (`past` `(` $past^ `)`)? (`rel_pos_bias` `(` $relative_position_bias^ `)`)?
+    (`past_seq_len` `(` $past_sequence_length^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFPerf_MSMultiHeadAttentionOp : TFPerf_PureOp<"ms.multi_head_attention",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft MultiHeadAttention on projected Q, K, V";
+  let description = [{
+    `query` [B, S, D]; `key`/`value` [B, L, D] (or already per-head
+    [B, N, L, H], e.g. cross-attention caches); optional `past_key` /
+    `past_value` [B, N, P, H] are concatenated in front and returned as
+    `present_key` / `present_value`.
+  }];
+  let arguments = (ins AnyTensor:$query, Optional<AnyTensor>:$key,
+                   Optional<AnyTensor>:$value, Optional<AnyTensor>:$bias,
+                   Optional<AnyTensor>:$key_padding_mask,
+                   Optional<AnyTensor>:$attention_bias,
+                   Optional<AnyTensor>:$past_key, Optional<AnyTensor>:$past_value,
+                   TFPerf_I64Attr:$num_heads,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$unidirectional,
+                   OptionalAttr<F32Attr>:$scale);
+  // Optional outputs form a tail: [present_key, present_value].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$presents);
+  let extraClassDeclaration = [{
+    Value getPresentKey() { return getPresents().size() > 0 ? getPresents()[0] : Value(); }
+    Value getPresentValue() { return getPresents().size() > 1 ? getPresents()[1] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $query (`key` `(` $key^ `)`)? (`value` `(` $value^ `)`)? (`bias` `(` $bias^ `)`)?
+    (`key_padding_mask` `(` $key_padding_mask^ `)`)?
+    (`attention_bias` `(` $attention_bias^ `)`)?
+    (`past_key` `(` $past_key^ `)`)? (`past_value` `(` $past_value^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFPerf_MSFastGeluOp : TFPerf_PureOp<"ms.fast_gelu"> {
+  let summary = "com.microsoft FastGelu: tanh-approximated GELU of x (+ bias)";
+  let arguments = (ins AnyTensor:$x, Optional<AnyTensor>:$bias);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = "$x (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_MSBiasGeluOp : TFPerf_PureOp<"ms.bias_gelu"> {
+  let summary = "com.microsoft BiasGelu: erf GELU of (a + bias)";
+  let arguments = (ins AnyTensor:$a, AnyTensor:$bias);
+  let results = (outs AnyTensor:$c);
+  let assemblyFormat = "$a `,` $bias attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_MSSkipLayerNormOp : TFPerf_PureOp<"ms.skip_layer_norm",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft SkipLayerNormalization: LayerNorm(input + skip (+ bias))";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$skip, AnyTensor:$gamma,
+                   Optional<AnyTensor>:$beta, Optional<AnyTensor>:$bias,
+                   OptionalAttr<F32Attr>:$epsilon);
+  // Optional outputs form a tail: [mean, inv_std_var, input_skip_bias_sum].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
+  let extraClassDeclaration = [{
+    Value getMean() { return getExtras().size() > 0 ? getExtras()[0] : Value(); }
+    Value getInvStdVar() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
+    Value getInputSkipBiasSum() { return getExtras().size() > 2 ? getExtras()[2] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $input `,` $skip `,` $gamma (`beta` `(` $beta^ `)`)? (`bias` `(` $bias^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def TFPerf_MSEmbedLayerNormOp : TFPerf_PureOp<"ms.embed_layer_norm",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft EmbedLayerNormalization: word + position (+ segment) embedding lookup, then LayerNorm";
+  let arguments = (ins AnyTensor:$input_ids, Optional<AnyTensor>:$segment_ids,
+                   AnyTensor:$word_embedding, AnyTensor:$position_embedding,
+                   Optional<AnyTensor>:$segment_embedding, AnyTensor:$gamma,
+                   AnyTensor:$beta, Optional<AnyTensor>:$mask,
+                   Optional<AnyTensor>:$position_ids,
+                   OptionalAttr<F32Attr>:$epsilon);
+  // Optional outputs form a tail: [mask_index, embedding_sum].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
+  let extraClassDeclaration = [{
+    Value getMaskIndex() { return getExtras().size() > 0 ? getExtras()[0] : Value(); }
+    Value getEmbeddingSum() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $input_ids (`segment_ids` `(` $segment_ids^ `)`)? `,` $word_embedding `,`
+    $position_embedding (`segment_embedding` `(` $segment_embedding^ `)`)? `,`
+    $gamma `,` $beta (`mask` `(` $mask^ `)`)? (`position_ids` `(` $position_ids^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft BeamSearch around decoder (and encoder) subgraphs";
+  let description = [{
+    The subgraphs (`decoder`, `encoder`, `init_decoder` graph attributes) are
+    regions named by `subgraph_names`; their ops are analysed as one decoding
+    step. The search itself has no closed-form cost.
+  }];
+  let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
+                   Optional<AnyTensor>:$min_length, AnyTensor:$num_beams,
+                   AnyTensor:$num_return_sequences,
+                   Optional<AnyTensor>:$length_penalty,
+                   Optional<AnyTensor>:$repetition_penalty,
+                   Optional<AnyTensor>:$vocab_mask,
+                   Optional<AnyTensor>:$prefix_vocab_mask,
+                   Optional<AnyTensor>:$attention_mask,
+                   Optional<AnyTensor>:$decoder_input_ids,
+                   Optional<AnyTensor>:$logits_processor,
+                   StrArrayAttr:$subgraph_names);
+  // Optional outputs form a tail: [sequences_scores, scores].
+  let results = (outs AnyTensor:$sequences, Variadic<AnyTensor>:$extras);
+  let extraClassDeclaration = [{
+    Value getSequencesScores() { return getExtras().size() > 0 ? getExtras()[0] : Value(); }
+    Value getScores() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
+  }];
+  let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
+  // Printed in the generic form: a dozen optional operands read best there.
+}
+
+#endif // TFPERF_OPS_TD

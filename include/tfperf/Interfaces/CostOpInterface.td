@@ -1,0 +1,40 @@
+//===- CostOpInterface.td - per-op FLOPs and bytes ---------*- tablegen -*-===//
+//
+// The cost model's entry point: every tfperf op (and, through external
+// models, upstream linalg/tosa/arith ops) says how many FLOPs it performs and
+// how many elements of which values it reads and writes. Costs are SymExprs
+// computed from the shapes a ShapeQuery returns, so the same code gives
+// concrete, symbolic (dim_param) and what-if (decode-step) costs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_COST_OP_INTERFACE_TD
+#define TFPERF_COST_OP_INTERFACE_TD
+
+include "mlir/IR/OpBase.td"
+
+def TFPerf_CostOpInterface : OpInterface<"CostOpInterface"> {
+  let cppNamespace = "::mlir::tfperf";
+  let description = [{
+    Conventions (docs/CostModel.md): one multiply-add is 2 FLOPs; elementwise
+    ops count 1 FLOP per output element unless documented otherwise; bytes
+    are every input read plus every output written, at the element size the
+    analysis chooses for each value (graph dtype or a what-if dtype), so the
+    op reports element counts, not bytes. View ops report no accesses.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Fills `cost` with this op's FLOPs, the matmul-like part of them, and
+        the element counts it reads and writes, using the shapes `shapes`
+        returns. Returns failure when the cost is unknown (a custom op, an
+        unknown shape); `cost.unknownReason` then says why. Never fails for
+        a reason the pass should stop on: callers turn failure into a remark
+        and an "unknown" report row.
+      }],
+      "::llvm::LogicalResult", "computeCost",
+      (ins "const ::mlir::tfperf::ShapeQuery &":$shapes,
+           "::mlir::tfperf::OpCost &":$cost)>,
+  ];
+}
+
+#endif // TFPERF_COST_OP_INTERFACE_TD

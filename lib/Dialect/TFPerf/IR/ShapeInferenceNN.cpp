@@ -1,0 +1,427 @@
+//===- ShapeInferenceNN.cpp - shape functions of NN and contrib ops -------===//
+
+#include "InferenceUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/Einsum.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+using namespace mlir::tfperf::infer;
+
+/// Two contraction dims must agree; differing constants are an error.
+static LogicalResult checkSame(Operation *op, const SymExpr &a,
+                               const SymExpr &b, StringRef what) {
+  if (a.isConstant() && b.isConstant() && a != b)
+    return op->emitOpError() << what << " differ: " << a << " vs " << b;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul, Gemm, Conv, Einsum
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &a = ctx.get(getA()), &b = ctx.get(getB());
+  if (!a.ranked || !b.ranked)
+    return success();
+  if (a.dims.empty() || b.dims.empty())
+    return emitOpError() << "operands must have rank >= 1";
+  Dims da = a.dims, db = b.dims;
+  bool vecA = da.size() == 1, vecB = db.size() == 1;
+  if (vecA)
+    da.insert(da.begin(), SymExpr(1));
+  if (vecB)
+    db.push_back(SymExpr(1));
+  if (failed(checkSame(*this, da.back(), db[db.size() - 2],
+                       "contraction dims")))
+    return failure();
+  ArrayRef<SymExpr> batchA = ArrayRef<SymExpr>(da).drop_back(2);
+  ArrayRef<SymExpr> batchB = ArrayRef<SymExpr>(db).drop_back(2);
+  SmallVector<ArrayRef<SymExpr>> batches = {batchA, batchB};
+  auto out = broadcastShapes(*this, batches);
+  if (failed(out))
+    return failure();
+  if (!vecA)
+    out->push_back(da[da.size() - 2]);
+  if (!vecB)
+    out->push_back(db.back());
+  ctx.setResult(*this, 0, a.elementType, *out);
+  return success();
+}
+
+LogicalResult GemmOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &a = ctx.get(getA()), &b = ctx.get(getB());
+  if (!a.ranked || !b.ranked)
+    return success();
+  if (a.dims.size() != 2 || b.dims.size() != 2)
+    return emitOpError() << "A and B must be rank 2";
+  SymExpr m = a.dims[getTransA() ? 1 : 0], ka = a.dims[getTransA() ? 0 : 1];
+  SymExpr kb = b.dims[getTransB() ? 1 : 0], n = b.dims[getTransB() ? 0 : 1];
+  if (failed(checkSame(*this, ka, kb, "contraction dims")))
+    return failure();
+  Dims out = {m, n};
+  if (getC()) {
+    const TensorInfo &c = ctx.get(getC());
+    if (c.ranked) {
+      SmallVector<ArrayRef<SymExpr>> shapes = {out, c.dims};
+      auto bc = broadcastShapes(*this, shapes);
+      if (failed(bc))
+        return failure();
+      // C must not grow [M, N]: a constant dim that broadcasting changed
+      // means C was larger than the product.
+      bool grows = bc->size() != 2;
+      for (unsigned i = 0; i < 2 && !grows; ++i)
+        grows = out[i].isConstant() && (*bc)[i].isConstant() &&
+                out[i] != (*bc)[i];
+      if (grows)
+        return emitOpError() << "C does not broadcast to [M, N] = [" << m
+                             << ", " << n << "]";
+    }
+  }
+  ctx.setResult(*this, 0, a.elementType, out);
+  return success();
+}
+
+LogicalResult ConvOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &x = ctx.get(getX()), &w = ctx.get(getW());
+  if (!x.ranked || !w.ranked)
+    return success();
+  int64_t r = x.dims.size();
+  if (r < 3 || (int64_t)w.dims.size() != r)
+    return emitOpError() << "X and W must have the same rank >= 3";
+  int64_t nsp = r - 2;
+  if (failed(checkSame(*this, x.dims[1], w.dims[1] * SymExpr(getGroup()),
+                       "input channels and W channels x group")))
+    return failure();
+  auto getList = [&](std::optional<ArrayRef<int64_t>> a, int64_t n,
+                     int64_t dflt) {
+    SmallVector<int64_t> v(n, dflt);
+    if (a && (int64_t)a->size() == n)
+      v.assign(a->begin(), a->end());
+    return v;
+  };
+  auto strides = getList(getStrides(), nsp, 1);
+  auto dil = getList(getDilations(), nsp, 1);
+  auto pads = getList(getPads(), 2 * nsp, 0);
+  if ((getStrides() && (int64_t)getStrides()->size() != nsp) ||
+      (getDilations() && (int64_t)getDilations()->size() != nsp) ||
+      (getPads() && (int64_t)getPads()->size() != 2 * nsp))
+    return emitOpError() << "strides/dilations/pads do not match "
+                         << nsp << " spatial dims";
+  if (auto ks = getKernelShape()) {
+    if ((int64_t)ks->size() != nsp)
+      return emitOpError() << "kernel_shape has " << ks->size()
+                           << " entries for " << nsp << " spatial dims";
+    for (int64_t i = 0; i < nsp; ++i)
+      if (failed(checkSame(*this, SymExpr((*ks)[i]), w.dims[2 + i],
+                           "kernel_shape and W dims")))
+        return failure();
+  }
+  for (int64_t s : strides)
+    if (s <= 0)
+      return emitOpError() << "strides must be positive";
+  Dims out = {x.dims[0], w.dims[0]};
+  StringRef autoPad = getAutoPad();
+  for (int64_t i = 0; i < nsp; ++i) {
+    const SymExpr &in = x.dims[2 + i];
+    SymExpr effK = SymExpr(dil[i]) * (w.dims[2 + i] - SymExpr(1)) + SymExpr(1);
+    SymExpr o;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
+      o = SymExpr::ceilDiv(in, SymExpr(strides[i]));
+    else if (autoPad == "VALID")
+      o = SymExpr::floorDiv(in - effK, SymExpr(strides[i])) + SymExpr(1);
+    else
+      o = SymExpr::floorDiv(in + SymExpr(pads[i]) + SymExpr(pads[i + nsp]) -
+                                effK,
+                            SymExpr(strides[i])) +
+          SymExpr(1);
+    if (o.isConstant() && o.getConstant() <= 0)
+      return emitOpError() << "spatial dim " << i
+                           << " is empty after the convolution";
+    out.push_back(o);
+  }
+  ctx.setResult(*this, 0, x.elementType, out);
+  return success();
+}
+
+LogicalResult EinsumOp::inferShapes(ShapeContext &ctx) {
+  std::string error;
+  auto spec = parseEinsum(getEquation(), error);
+  if (!spec)
+    return emitOpError() << "bad equation: " << error;
+  if (spec->inputs.size() != getInputs().size())
+    return emitOpError() << "equation and operand count differ";
+  std::map<char, SymExpr> letterDims;
+  SmallVector<ArrayRef<SymExpr>> ellipsisShapes;
+  SmallVector<Dims> storage;
+  for (auto [term, v] : llvm::zip(spec->inputs, getInputs())) {
+    const TensorInfo &info = ctx.get(v);
+    if (!info.ranked)
+      return success();
+    int64_t nl = term.letters.size();
+    int64_t ne = info.dims.size() - nl;
+    if (ne < 0 || (term.ellipsisAt < 0 && ne != 0))
+      return emitOpError() << "operand rank " << info.dims.size()
+                           << " does not match '" << term.letters << "'";
+    int64_t e0 = term.ellipsisAt < 0 ? nl : term.ellipsisAt;
+    for (int64_t i = 0; i < nl; ++i) {
+      int64_t dimIdx = i < e0 ? i : i + ne;
+      const SymExpr &d = info.dims[dimIdx];
+      char c = term.letters[i];
+      auto it = letterDims.find(c);
+      if (it == letterDims.end() || it->second.isConstant(1)) {
+        letterDims[c] = d;
+      } else if (!d.isConstant(1)) {
+        if (failed(checkSame(*this, it->second, d,
+                             std::string("dims of subscript '") + c + "'")))
+          return failure();
+      }
+    }
+    storage.emplace_back(info.dims.begin() + e0, info.dims.begin() + e0 + ne);
+  }
+  for (auto &s : storage)
+    ellipsisShapes.push_back(s);
+  auto ell = broadcastShapes(*this, ellipsisShapes);
+  if (failed(ell))
+    return failure();
+  Dims out;
+  const EinsumTerm &o = spec->output;
+  for (size_t i = 0; i <= o.letters.size(); ++i) {
+    if ((int64_t)i == o.ellipsisAt)
+      out.append(ell->begin(), ell->end());
+    if (i < o.letters.size())
+      out.push_back(letterDims[o.letters[i]]);
+  }
+  ctx.setResult(*this, 0, ctx.get(getInputs().front()).elementType, out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &x = ctx.get(getX());
+  if (!x.ranked)
+    return success();
+  int64_t r = x.dims.size();
+  auto axis = normalizeAxis(*this, getAxis(), r);
+  if (failed(axis))
+    return failure();
+  const TensorInfo &scale = ctx.get(getScale());
+  if (scale.ranked) {
+    // Scale must broadcast to the normalized dims.
+    ArrayRef<SymExpr> norm = ArrayRef<SymExpr>(x.dims).drop_front(*axis);
+    if ((int64_t)scale.dims.size() > (int64_t)norm.size())
+      return emitOpError() << "scale has rank " << scale.dims.size()
+                           << " but only " << norm.size()
+                           << " dims are normalized";
+    for (size_t i = 0; i < scale.dims.size(); ++i) {
+      const SymExpr &s = scale.dims[scale.dims.size() - 1 - i];
+      const SymExpr &d = norm[norm.size() - 1 - i];
+      if (!s.isConstant(1) &&
+          failed(checkSame(*this, s, d, "scale and normalized dims")))
+        return failure();
+    }
+  }
+  ctx.setResult(*this, 0, x.elementType, x.dims);
+  Dims stats = x.dims;
+  for (int64_t i = *axis; i < r; ++i)
+    stats[i] = SymExpr(1);
+  Type f32 = Float32Type::get(getContext());
+  unsigned idx = 1;
+  if (getMean())
+    ctx.setResult(*this, idx++, f32, stats);
+  if (getInvStdDev())
+    ctx.setResult(*this, idx++, f32, stats);
+  return success();
+}
+
+LogicalResult MSSkipLayerNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &in = ctx.get(getInput());
+  const TensorInfo &skip = ctx.get(getSkip());
+  if (!in.ranked)
+    return success();
+  if (skip.ranked) {
+    SmallVector<ArrayRef<SymExpr>> shapes = {in.dims, skip.dims};
+    if (failed(broadcastShapes(*this, shapes)))
+      return failure();
+  }
+  Dims stats = in.dims;
+  if (!stats.empty())
+    stats.back() = SymExpr(1);
+  Type f32 = Float32Type::get(getContext());
+  unsigned idx = 0;
+  ctx.setResult(*this, idx++, in.elementType, in.dims);
+  if (getMean())
+    ctx.setResult(*this, idx++, f32, stats);
+  if (getInvStdVar())
+    ctx.setResult(*this, idx++, f32, stats);
+  if (getInputSkipBiasSum())
+    ctx.setResult(*this, idx++, in.elementType, in.dims);
+  return success();
+}
+
+LogicalResult MSEmbedLayerNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &ids = ctx.get(getInputIds());
+  const TensorInfo &word = ctx.get(getWordEmbedding());
+  if (!ids.ranked || !word.ranked)
+    return success();
+  if (ids.dims.size() != 2 || word.dims.size() != 2)
+    return emitOpError() << "input_ids must be [batch, seq] and "
+                            "word_embedding [vocab, hidden]";
+  Dims out = {ids.dims[0], ids.dims[1], word.dims[1]};
+  unsigned idx = 0;
+  ctx.setResult(*this, idx++, word.elementType, out);
+  if (getMaskIndex())
+    ctx.setResult(*this, idx++, IntegerType::get(getContext(), 32),
+                  ArrayRef<SymExpr>{ids.dims[0]});
+  if (getEmbeddingSum())
+    ctx.setResult(*this, idx++, word.elementType, out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult MSAttentionOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &in = ctx.get(getInput()), &w = ctx.get(getWeights());
+  if (!in.ranked || !w.ranked)
+    return success();
+  if (in.dims.size() != 3 || w.dims.size() != 2)
+    return emitOpError() << "input must be [B, S, D] and weights [D, 3D]";
+  if (failed(checkSame(*this, in.dims[2], w.dims[0], "input and weight dims")))
+    return failure();
+  SymExpr dq, dk, dv;
+  if (auto q = getQkvHiddenSizes()) {
+    if (q->size() != 3)
+      return emitOpError() << "qkv_hidden_sizes needs 3 entries";
+    dq = SymExpr((*q)[0]), dk = SymExpr((*q)[1]), dv = SymExpr((*q)[2]);
+    if (failed(checkSame(*this, dq + dk + dv, w.dims[1],
+                         "qkv_hidden_sizes sum and weight columns")))
+      return failure();
+  } else {
+    auto third = w.dims[1].divExact(SymExpr(3));
+    if (!third)
+      return emitOpError() << "weight columns " << w.dims[1]
+                           << " are not 3 x hidden";
+    dq = dk = dv = *third;
+  }
+  int64_t heads = getNumHeads();
+  auto headDim = dk.divExact(SymExpr(heads));
+  if (!headDim && dk.isConstant())
+    return emitOpError() << "hidden size " << dk << " is not divisible by "
+                         << heads << " heads";
+  ctx.setResult(*this, 0, in.elementType, Dims{in.dims[0], in.dims[1], dv});
+  if (getPresent()) {
+    SymExpr total = in.dims[1];
+    if (getPast()) {
+      const TensorInfo &past = ctx.get(getPast());
+      if (past.ranked && past.dims.size() == 5)
+        total = past.dims[3] + in.dims[1];
+      else
+        total = SymExpr::unknown();
+    }
+    ctx.setResult(*this, 1, in.elementType,
+                  Dims{SymExpr(2), in.dims[0], SymExpr(heads), total,
+                       headDim ? *headDim : SymExpr::unknown()});
+  }
+  return success();
+}
+
+LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &q = ctx.get(getQuery());
+  if (!q.ranked)
+    return success();
+  if (q.dims.size() != 3 && q.dims.size() != 5)
+    return emitOpError() << "query must be [B, S, D] or packed [B, S, N, 3, H]";
+  int64_t heads = getNumHeads();
+  SymExpr hiddenV = q.dims.size() == 3 ? q.dims[2]
+                                       : SymExpr(heads) * q.dims[4];
+  if (getValue()) {
+    const TensorInfo &v = ctx.get(getValue());
+    if (v.ranked && v.dims.size() == 3)
+      hiddenV = v.dims[2];
+    else if (v.ranked && v.dims.size() == 4)
+      hiddenV = v.dims[1] * v.dims[3];
+  }
+  ctx.setResult(*this, 0, q.elementType, Dims{q.dims[0], q.dims[1], hiddenV});
+  auto presentDims = [&](Value kv, Value past) -> Dims {
+    SymExpr b = q.dims[0], n(heads), len = SymExpr::unknown(),
+            h = SymExpr::unknown();
+    if (kv) {
+      const TensorInfo &k = ctx.get(kv);
+      if (k.ranked && k.dims.size() == 4) // already [B, N, L, H]
+        return k.dims;
+      if (k.ranked && k.dims.size() == 3) {
+        len = k.dims[1];
+        if (auto hh = k.dims[2].divExact(SymExpr(heads)))
+          h = *hh;
+      }
+    } else {
+      len = q.dims[1];
+    }
+    if (past) {
+      const TensorInfo &p = ctx.get(past);
+      if (p.ranked && p.dims.size() == 4) {
+        len = p.dims[2] + len;
+        h = p.dims[3];
+      }
+    }
+    return Dims{b, n, len, h};
+  };
+  unsigned idx = 1;
+  if (getPresentKey())
+    ctx.setResult(*this, idx++, q.elementType,
+                  presentDims(getKey(), getPastKey()));
+  if (getPresentValue())
+    ctx.setResult(*this, idx++, q.elementType,
+                  presentDims(getValue(), getPastValue()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BeamSearch
+//===----------------------------------------------------------------------===//
+
+LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &ids = ctx.get(getInputIds());
+  if (!ids.ranked || ids.dims.size() != 2)
+    return success();
+  auto scalar = [&](Value v) -> SymExpr {
+    if (!v)
+      return SymExpr::unknown();
+    const auto *vals = ctx.getValues(v);
+    return vals && vals->size() == 1 ? vals->front() : SymExpr::unknown();
+  };
+  SymExpr maxLen = scalar(getMaxLength());
+  SymExpr numRet = scalar(getNumReturnSequences());
+  SymExpr beams = scalar(getNumBeams());
+  Type i32 = IntegerType::get(getContext(), 32);
+  Type f32 = Float32Type::get(getContext());
+  unsigned idx = 0;
+  ctx.setResult(*this, idx++, i32, Dims{ids.dims[0], numRet, maxLen});
+  if (getSequencesScores())
+    ctx.setResult(*this, idx++, f32, Dims{ids.dims[0], numRet});
+  if (getScores()) {
+    // Vocabulary size: last dim of the decoder's first output (logits).
+    SymExpr vocab = SymExpr::unknown();
+    for (Region &r : getSubgraphs())
+      if (!r.empty())
+        if (auto y = dyn_cast<YieldOp>(r.front().getTerminator()))
+          if (y.getNumOperands() > 0) {
+            const TensorInfo &logits = ctx.get(y.getOperand(0));
+            if (logits.ranked && !logits.dims.empty())
+              vocab = logits.dims.back();
+            break;
+          }
+    ctx.setResult(*this, idx++, f32,
+                  Dims{maxLen - ids.dims[1], ids.dims[0], beams, vocab});
+  }
+  return success();
+}

@@ -1,0 +1,103 @@
+//===- TFPerfDialect.cpp - tfperf dialect and attributes ------------------===//
+
+#include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOpsDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.cpp.inc"
+
+void TFPerfDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// DimsAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult DimsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               ArrayAttr exprs) {
+  for (Attribute a : exprs) {
+    auto str = dyn_cast<StringAttr>(a);
+    if (!str)
+      return emitError() << "#tfperf.dims entries must be strings";
+    auto e = SymExpr::parse(str.getValue());
+    if (!e || !e->isKnown())
+      return emitError() << "#tfperf.dims entry '" << str.getValue()
+                         << "' is not a dim expression";
+  }
+  return success();
+}
+
+std::optional<SmallVector<SymExpr, 4>> mlir::tfperf::getSymbolicDims(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked)
+    return std::nullopt;
+  auto dimsAttr = dyn_cast_or_null<DimsAttr>(ranked.getEncoding());
+  SmallVector<SymExpr, 4> dims;
+  dims.reserve(ranked.getRank());
+  unsigned dynIdx = 0;
+  for (int64_t d : ranked.getShape()) {
+    if (!ShapedType::isDynamic(d)) {
+      dims.push_back(SymExpr(d));
+      continue;
+    }
+    SymExpr e = SymExpr::unknown();
+    if (dimsAttr && dynIdx < dimsAttr.getExprs().size())
+      if (auto parsed = SymExpr::parse(
+              cast<StringAttr>(dimsAttr.getExprs()[dynIdx]).getValue()))
+        if (parsed->getSingleSymbol() != llvm::StringRef("?"))
+          e = *parsed;
+    ++dynIdx;
+    dims.push_back(e);
+  }
+  return dims;
+}
+
+FailureOr<RankedTensorType>
+mlir::tfperf::buildTensorType(MLIRContext *ctx, Type elementType,
+                              ArrayRef<SymExpr> dims) {
+  SmallVector<int64_t> shape;
+  SmallVector<Attribute> exprs;
+  bool anyNamed = false;
+  for (const SymExpr &d : dims) {
+    if (d.isConstant()) {
+      Int128 v = d.getConstant();
+      if (v < 0 || v > kMaxDimValue)
+        return failure();
+      shape.push_back(static_cast<int64_t>(v));
+      continue;
+    }
+    if (d.isOverflow())
+      return failure();
+    shape.push_back(ShapedType::kDynamic);
+    exprs.push_back(StringAttr::get(ctx, d.isKnown() ? d.str() : "?"));
+    anyNamed |= d.isKnown();
+  }
+  Attribute encoding;
+  if (anyNamed) {
+    // An unknown dim among named ones is spelled with a fresh '?' name
+    // that DimsAttr rejects; keep such entries out by naming them 'unknown'.
+    for (auto &a : exprs)
+      if (cast<StringAttr>(a).getValue() == "?")
+        a = StringAttr::get(ctx, "'?'");
+    encoding = DimsAttr::get(ctx, ArrayAttr::get(ctx, exprs));
+  }
+  return RankedTensorType::get(shape, elementType, encoding);
+}

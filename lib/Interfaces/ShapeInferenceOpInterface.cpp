@@ -1,0 +1,84 @@
+//===- ShapeInferenceOpInterface.cpp - ShapeContext -----------------------===//
+
+#include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+#include "tfperf/Interfaces/ShapeInferenceOpInterface.cpp.inc"
+
+SymExpr TensorInfo::numElements() const {
+  if (!ranked)
+    return SymExpr::unknown();
+  return product(dims);
+}
+
+bool TensorInfo::hasKnownShape() const {
+  return ranked && llvm::all_of(dims, [](const SymExpr &d) { return d.isKnown(); });
+}
+
+bool TensorInfo::hasStaticShape() const {
+  return ranked &&
+         llvm::all_of(dims, [](const SymExpr &d) { return d.isConstant(); });
+}
+
+TensorInfo mlir::tfperf::tensorInfoFromType(Type type) {
+  TensorInfo info;
+  if (auto shaped = dyn_cast<TensorType>(type))
+    info.elementType = shaped.getElementType();
+  if (auto dims = getSymbolicDims(type)) {
+    info.ranked = true;
+    info.dims = std::move(*dims);
+  }
+  return info;
+}
+
+const TensorInfo &ShapeContext::get(Value v) {
+  auto it = infos.find(v);
+  if (it != infos.end())
+    return *it->second;
+  storage.push_back(tensorInfoFromType(v.getType()));
+  infos[v] = &storage.back();
+  return storage.back();
+}
+
+void ShapeContext::set(Value v, TensorInfo info) {
+  auto it = infos.find(v);
+  if (it != infos.end()) {
+    *it->second = std::move(info);
+    return;
+  }
+  storage.push_back(std::move(info));
+  infos[v] = &storage.back();
+}
+
+std::optional<ArrayRef<SymExpr>> ShapeContext::getDims(Value v) {
+  const TensorInfo &info = get(v);
+  if (!info.ranked)
+    return std::nullopt;
+  return ArrayRef<SymExpr>(info.dims);
+}
+
+const SmallVector<SymExpr, 4> *ShapeContext::getValues(Value v) {
+  const TensorInfo &info = get(v);
+  return info.values ? &*info.values : nullptr;
+}
+
+void ShapeContext::setResult(Operation *op, unsigned idx, Type elementType,
+                             ArrayRef<SymExpr> dims,
+                             std::optional<SmallVector<SymExpr, 4>> values) {
+  TensorInfo info;
+  info.elementType = elementType;
+  info.ranked = true;
+  info.dims.assign(dims.begin(), dims.end());
+  if (values) {
+    // Only keep values whose count matches a static shape.
+    SymExpr n = product(dims);
+    if (n.isConstant() && n.getConstant() == (Int128)values->size())
+      info.values = std::move(values);
+  }
+  set(op->getResult(idx), std::move(info));
+}

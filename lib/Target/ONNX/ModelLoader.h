@@ -1,0 +1,53 @@
+//===- ModelLoader.h - reading ONNX ModelProtos without weights -*- C++ -*-===//
+//
+// Loads a ModelProto from binary protobuf, protobuf text format or protobuf
+// JSON. For binary input the five message types that can hold tensor
+// payloads (Model, Graph, Node, Attribute, Tensor) are walked at the wire
+// level so that large payloads are skipped in place: they are never copied
+// and, when the buffer is memory-mapped, their pages are never touched. All
+// other fields are parsed by the generated protobuf code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_LIB_TARGET_ONNX_MODELLOADER_H
+#define TFPERF_LIB_TARGET_ONNX_MODELLOADER_H
+
+#include "onnx/onnx.pb.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringRef.h"
+#include <memory>
+#include <string>
+
+namespace mlir::tfperf::onnximport {
+
+enum class ModelFormat { Binary, Text, Json };
+
+/// A loaded model plus what the loader left out.
+struct LoadedModel {
+  onnx::ModelProto model;
+  /// What was skipped of a tensor's data.
+  struct SkippedData {
+    uint64_t rawBytes = 0;      // raw_data length
+    uint64_t typedElements = 0; // elements of the typed data arrays
+  };
+  /// Tensors whose data was skipped.
+  llvm::DenseMap<const onnx::TensorProto *, SkippedData> skipped;
+  /// Bytes of payload skipped in all.
+  uint64_t totalSkippedBytes = 0;
+};
+
+/// Format from the file name, or from the first bytes for unknown names.
+ModelFormat detectModelFormat(llvm::StringRef fileName, llvm::StringRef data);
+
+/// True if `data` plausibly starts a binary ModelProto.
+bool looksLikeBinaryModel(llvm::StringRef data);
+
+/// Loads a model. On failure returns null and sets `error` (without the file
+/// name, which the caller adds).
+std::unique_ptr<LoadedModel> loadModel(llvm::StringRef data, ModelFormat format,
+                                       std::string &error);
+
+} // namespace mlir::tfperf::onnximport
+
+#endif

@@ -1,0 +1,54 @@
+//===- OpSchemas.h - ONNX op types tfperf imports ---------------*- C++ -*-===//
+//
+// For each ONNX op type with a dedicated tfperf op: its inputs and outputs
+// (names and whether they are required, optional or variadic) and attribute
+// renames. The importer uses it to check arity, name missing inputs in
+// errors, and compute operand/result segment sizes; the ODS op definitions
+// must agree with it (the corpus test imports every op type).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_LIB_TARGET_ONNX_OPSCHEMAS_H
+#define TFPERF_LIB_TARGET_ONNX_OPSCHEMAS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir::tfperf::onnximport {
+
+enum class Arity { Required, Optional, Variadic };
+
+struct IOSpec {
+  const char *name;
+  Arity arity;
+};
+
+struct AttrRename {
+  const char *onnxName;
+  const char *mlirName;
+};
+
+struct OpSchema {
+  const char *domain; // "" is the default (ai.onnx) domain
+  const char *opType;
+  const char *mlirName;
+  llvm::ArrayRef<IOSpec> inputs;
+  llvm::ArrayRef<IOSpec> outputs;
+  llvm::ArrayRef<AttrRename> renames = {};
+
+  /// More than one optional/variadic operand needs segment sizes.
+  bool needsOperandSegments() const;
+  /// Several optional outputs are imported as a variadic tail: every output
+  /// up to the last one used becomes a result.
+  bool hasOptionalOutputTail() const;
+};
+
+/// The schema for (domain, op type); `domain` "" and "ai.onnx" are the same.
+const OpSchema *lookupOpSchema(llvm::StringRef domain, llvm::StringRef opType);
+
+/// Domains whose nodes need no opset import to be understood.
+bool isWellKnownDomain(llvm::StringRef domain);
+
+} // namespace mlir::tfperf::onnximport
+
+#endif

@@ -1,0 +1,51 @@
+# -*- Python -*-
+# lit configuration for tfperf.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "TFPERF"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".pbtxt", ".onnxtxt"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "check_corpus.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tfperf_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.tfperf_tools_dir, append_path=True)
+
+# Helper scripts need Debian's python3 with python3-onnx, not whatever
+# python3 comes first on PATH.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%tfperf_src", config.tfperf_src_root))
+# %onnxtxt: ONNX text syntax fixture -> binary model (utils/onnxtxt.py).
+config.substitutions.append(
+    ("%onnxtxt", python + " " +
+     os.path.join(config.tfperf_src_root, "utils", "onnxtxt.py")))
+config.substitutions.append(
+    ("%onnx_mutate", python + " " +
+     os.path.join(config.tfperf_src_root, "utils", "onnx_mutate.py")))
+config.substitutions.append(("%tfperf_libs", config.tfperf_lib_dir))
+config.substitutions.append(("%tfperf_bin", config.tfperf_tools_dir))
+inputs = os.path.join(config.tfperf_src_root, "test", "Inputs")
+config.substitutions.append(("%inputs", inputs))
+
+# The shared corpus of real exports. Tests that need it fail (never skip)
+# when CI=true and it is missing; elsewhere they are unsupported.
+corpus = os.environ.get(
+    "TFPERF_CORPUS",
+    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "corpus")))
+config.substitutions.append(("%corpus", corpus))
+if os.path.isdir(os.path.join(corpus, "models")):
+    config.available_features.add("corpus")
+elif os.environ.get("CI") == "true":
+    lit_config.error(
+        "CI=true but the shared corpus is missing at %s "
+        "(set TFPERF_CORPUS)" % corpus)
+
+tools = ["tfperf-opt", "tfperf-translate"]
+llvm_config.add_tool_substitutions(tools, [config.tfperf_tools_dir])

@@ -1,0 +1,132 @@
+//===- SymExprTest.cpp - exact symbolic arithmetic ------------------------===//
+
+#include "tfperf/Support/SymExpr.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir::tfperf;
+
+namespace {
+
+SymExpr sym(const char *n) { return SymExpr::symbol(n); }
+SymExpr parse(const char *s) {
+  auto e = SymExpr::parse(s);
+  EXPECT_TRUE(e.has_value()) << s;
+  return e ? *e : SymExpr::unknown();
+}
+
+TEST(SymExpr, ConstantsFoldExactly) {
+  SymExpr a(6), b(7);
+  EXPECT_TRUE((a * b).isConstant(42));
+  EXPECT_TRUE((a - b).isConstant(-1));
+  EXPECT_EQ((a * b).str(), "42");
+}
+
+TEST(SymExpr, PolynomialsAreCanonical) {
+  SymExpr b = sym("b"), s = sym("s");
+  SymExpr x = SymExpr(24) * b * s * SymExpr(768) + b * s * s * SymExpr(4);
+  SymExpr y = s * s * b * SymExpr(4) + s * b * SymExpr(18432);
+  EXPECT_EQ(x, y);
+  EXPECT_EQ(x.str(), "4*b*s^2 + 18432*b*s");
+  EXPECT_EQ(x.degree(), 3u);
+  EXPECT_TRUE((x - y).isConstant(0));
+}
+
+TEST(SymExpr, RoundTripsThroughText) {
+  for (const char *text :
+       {"4*b*s^2 + 18432*b*s", "past + seq", "2*n - 1", "-3*x + 7",
+        "floordiv(seq, 2)", "min(1024, seq)", "'batch size'*2"}) {
+    SymExpr e = parse(text);
+    EXPECT_EQ(parse(e.str().c_str()), e) << text;
+  }
+}
+
+TEST(SymExpr, DimParamsParseAsExpressions) {
+  SymExpr e = SymExpr::fromDimParam("past_seq_len+seq_len");
+  EXPECT_EQ(e, sym("past_seq_len") + sym("seq_len"));
+  SymExpr odd = SymExpr::fromDimParam("batch size");
+  EXPECT_EQ(odd.getSingleSymbol().value_or(""), "batch size");
+}
+
+TEST(SymExpr, ExactDivision) {
+  SymExpr b = sym("b"), s = sym("s");
+  SymExpr total = b * s * SymExpr(768);
+  auto q = total.divExact(b * s * SymExpr(12));
+  ASSERT_TRUE(q);
+  EXPECT_TRUE(q->isConstant(64));
+  // (b*s + b) / (s + 1) = b
+  auto r = (b * s + b).divExact(s + SymExpr(1));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, b);
+  EXPECT_FALSE((b + SymExpr(1)).divExact(SymExpr(2)));
+}
+
+TEST(SymExpr, NonPolynomialOpsBecomeAtoms) {
+  SymExpr s = sym("seq");
+  SymExpr h = SymExpr::floorDiv(s, SymExpr(2));
+  EXPECT_EQ(h.str(), "floordiv(seq, 2)");
+  auto v = h.evaluate([](llvm::StringRef n) -> std::optional<Int128> {
+    return n == "seq" ? std::optional<Int128>(9) : std::nullopt;
+  });
+  ASSERT_TRUE(v);
+  EXPECT_EQ(int64_t(*v), 4);
+  EXPECT_TRUE(SymExpr::floorDiv(SymExpr(-7), SymExpr(2)).isConstant(-4));
+  EXPECT_TRUE(SymExpr::ceilDiv(SymExpr(7), SymExpr(2)).isConstant(4));
+  EXPECT_TRUE(SymExpr::min(SymExpr(3), SymExpr(5)).isConstant(3));
+  EXPECT_EQ(SymExpr::max(s, s), s);
+}
+
+TEST(SymExpr, SubstituteAndEvaluate) {
+  SymExpr e = parse("8*s*d^2 + 4*s^2*d");
+  auto at = [](llvm::StringRef n) -> std::optional<Int128> {
+    if (n == "s")
+      return 2048;
+    if (n == "d")
+      return 1536;
+    return std::nullopt;
+  };
+  auto v = e.evaluate(at);
+  ASSERT_TRUE(v);
+  Int128 want = Int128(8) * 2048 * 1536 * 1536 + Int128(4) * 2048 * 2048 * 1536;
+  EXPECT_EQ(int128ToString(*v), int128ToString(want));
+  SymExpr partial = e.substitute([](llvm::StringRef n) -> std::optional<SymExpr> {
+    return n == "d" ? std::optional<SymExpr>(SymExpr(1536)) : std::nullopt;
+  });
+  EXPECT_EQ(partial.str(), "6144*s^2 + 18874368*s");
+  EXPECT_FALSE(e.evaluate([](llvm::StringRef) -> std::optional<Int128> {
+    return std::nullopt;
+  }));
+}
+
+TEST(SymExpr, NeverWraps) {
+  // 2^40-sized dims: a 4-way product is 2^160 and must overflow, not wrap.
+  SymExpr d(int64_t(1) << 40);
+  SymExpr three = d * d * d;
+  EXPECT_TRUE(three.isConstant());
+  EXPECT_EQ(int128ToString(three.getConstant()),
+            "1329227995784915872903807060280344576"); // 2^120, exact
+  SymExpr four = three * d;
+  EXPECT_TRUE(four.isOverflow());
+  EXPECT_TRUE((four + SymExpr(1)).isOverflow());
+  EXPECT_TRUE((four * SymExpr(0)).isOverflow());
+  EXPECT_EQ(four.str(), "overflow");
+  SymExpr s = sym("s");
+  EXPECT_TRUE((s * three * d).isOverflow());
+}
+
+TEST(SymExpr, UnknownPropagates) {
+  SymExpr u = SymExpr::unknown();
+  EXPECT_TRUE((u + SymExpr(1)).isUnknown());
+  EXPECT_TRUE((u * sym("x")).isUnknown());
+  EXPECT_FALSE(u.isConstant());
+  EXPECT_EQ(u.str(), "?");
+}
+
+TEST(SymExpr, CollectsSymbolsThroughAtoms) {
+  SymExpr e = SymExpr::floorDiv(sym("a") * sym("b"), SymExpr(3)) + sym("c");
+  llvm::SmallVector<llvm::StringRef> syms;
+  e.collectSymbols(syms);
+  EXPECT_EQ(syms.size(), 3u);
+}
+
+} // namespace
