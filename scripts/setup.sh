@@ -44,5 +44,5 @@ cmake --build "$BUILD_DIR"
 
 # The main job, on a real GPT-2 (124M) export kept in the repo.
 "$BUILD_DIR"/bin/tfperf-opt examples/gpt2_124m_nanogpt_b1_s1024.onnx \
-  -o "$BUILD_DIR"/gpt2_124m.mlir
-echo "setup: imported examples/gpt2_124m_nanogpt_b1_s1024.onnx into $BUILD_DIR/gpt2_124m.mlir"
+  --analyze-roofline --hw=h100-sxm --compute-dtype=bf16 \
+  --report="$BUILD_DIR"/gpt2_124m.json

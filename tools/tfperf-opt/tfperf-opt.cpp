@@ -2,12 +2,18 @@
 //
 // mlir-opt for tfperf: `.mlir` input goes through MlirOptMain with every
 // tfperf pass registered; ONNX input (by extension or content) is imported
-// first and then runs the same pass pipeline. Output files are written only
-// when everything succeeded, and never over the input.
+// first and then runs the same pass pipeline. Analysis flags
+// (--analyze-roofline, --report, ...) append the analysis passes; the text
+// summary then goes to stdout and the IR only to an explicit `-o`. Output
+// files are written only when everything succeeded, and never over the
+// input.
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
+#include "tfperf/Report/Report.h"
 #include "tfperf/Target/ONNX/ImportONNX.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -22,23 +28,156 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
 
-static llvm::cl::opt<std::string> clBindDims(
+namespace cl = llvm::cl;
+
+static cl::OptionCategory clImport("tfperf import options");
+static cl::OptionCategory clAnalysis("tfperf analysis options");
+
+static cl::opt<std::string> clBindDims(
     "bind-dims",
-    llvm::cl::desc("Bind symbolic dims (ONNX dim_params) to values: "
-                   "name=value,... (e.g. batch_size=1,seq_len=128)"),
-    llvm::cl::init(""));
-
-static llvm::cl::opt<bool> clValueNames(
+    cl::desc("Bind symbolic dims (ONNX dim_params) to values: "
+             "name=value,... (e.g. batch_size=1,seq_len=128)"),
+    cl::init(""), cl::cat(clImport));
+static cl::opt<bool> clValueNames(
     "onnx-value-names",
-    llvm::cl::desc("Record each op's ONNX output names as tfperf.onnx_outputs"),
-    llvm::cl::init(false));
+    cl::desc("Record each op's ONNX output names as tfperf.onnx_outputs"),
+    cl::init(false), cl::cat(clImport));
 
-/// Prints `module` to a string with the given flags.
+static cl::opt<bool> clAnalyzeRoofline(
+    "analyze-roofline",
+    cl::desc("Annotate every op with FLOPs, bytes, intensity and roofline "
+             "time, and print a summary"),
+    cl::init(false), cl::cat(clAnalysis));
+static cl::opt<std::string>
+    clHw("hw", cl::desc("Device(s) for the roofline, comma-separated "
+                        "(default h100-sxm; see --list-hw)"),
+         cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string>
+    clHwFile("hw-file", cl::desc("JSON file with more devices"), cl::init(""),
+             cl::cat(clAnalysis));
+static cl::opt<bool> clListHw("list-hw",
+                              cl::desc("List the known devices and exit"),
+                              cl::init(false), cl::cat(clAnalysis));
+static cl::opt<std::string> clComputeDtype(
+    "compute-dtype",
+    cl::desc("What-if element type of float activations and weights, and "
+             "the peak to use: bf16, fp16, fp32, tf32, fp8"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clWeightDtype(
+    "weight-dtype",
+    cl::desc("What-if element type of weights only: int8, int4, fp8, fp4, "
+             "nf4, bf16, fp16, fp32"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::list<std::string> clReport(
+    "report",
+    cl::desc("Write a report to FILE (format from the extension: .txt .json "
+             ".csv .md .html; - is stdout); may be repeated"),
+    cl::cat(clAnalysis));
+static cl::opt<std::string> clReportFormat(
+    "report-format",
+    cl::desc("Format of --report files regardless of their extension"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::opt<unsigned> clTop("top",
+                               cl::desc("Rows in the text report's top-ops table"),
+                               cl::init(15), cl::cat(clAnalysis));
+static cl::opt<bool> clShowShapeOps(
+    "show-shape-ops",
+    cl::desc("List shape-computation ops in the text report's tables"),
+    cl::init(false), cl::cat(clAnalysis));
+
+/// True when any analysis flag asks for the analysis pipeline.
+static bool analysisRequested() {
+  return clAnalyzeRoofline || !clReport.empty();
+}
+
+/// The format of a --report file.
+static std::optional<std::string> reportFormatFor(llvm::StringRef file,
+                                                  std::string &error) {
+  if (!clReportFormat.empty())
+    return clReportFormat.getValue();
+  if (file == "-")
+    return std::string("text");
+  llvm::StringRef ext = llvm::sys::path::extension(file);
+  if (ext == ".txt")
+    return std::string("text");
+  if (ext == ".json")
+    return std::string("json");
+  if (ext == ".csv")
+    return std::string("csv");
+  if (ext == ".md")
+    return std::string("md");
+  if (ext == ".html" || ext == ".htm")
+    return std::string("html");
+  error = "--report=" + file.str() +
+          ": cannot tell the format from the extension (use .txt, .json, "
+          ".csv, .md, .html or --report-format)";
+  return std::nullopt;
+}
+
+/// Checks the analysis flags before any work, so bad values fail fast with
+/// a clear message.
+static LogicalResult validateAnalysisFlags() {
+  std::string error;
+  auto fail = [&](const std::string &msg) {
+    llvm::errs() << "tfperf-opt: error: " << msg << "\n";
+    return failure();
+  };
+  if (!DtypePolicy::parse(clComputeDtype, clWeightDtype, error))
+    return fail(error);
+  if (!resolveDevices(clHw, clHwFile, error))
+    return fail((clHwFile.empty() ? "--hw: " : "") + error);
+  std::string known;
+  for (llvm::StringRef f : supportedReportFormats())
+    known += (known.empty() ? "" : ", ") + f.str();
+  for (const std::string &f : clReport) {
+    auto format = reportFormatFor(f, error);
+    if (!format)
+      return fail(error);
+    if (!llvm::is_contained(supportedReportFormats(), *format))
+      return fail("--report=" + f + ": format '" + *format +
+                  "' is not supported (supported: " + known + ")");
+  }
+  if (!clReportFormat.empty() &&
+      !llvm::is_contained(supportedReportFormats(), clReportFormat))
+    return fail("--report-format must be one of " + known);
+  return success();
+}
+
+/// Appends the analysis passes the flags ask for.
+static void addAnalysisPasses(PassManager &pm) {
+  pm.addPass(createTFPerfAnnotateCost(
+      TFPerfAnnotateCostOptions{clComputeDtype, clWeightDtype}));
+  TFPerfRooflineOptions roofline;
+  roofline.hw = clHw.empty() ? std::string("h100-sxm") : clHw.getValue();
+  if (clHw.empty() && !clHwFile.empty())
+    roofline.hw = "";
+  roofline.hwFile = clHwFile;
+  roofline.computeDtype = clComputeDtype;
+  roofline.weightDtype = clWeightDtype;
+  pm.addPass(createTFPerfRoofline(roofline));
+  auto report = [&](const std::string &format, const std::string &file) {
+    TFPerfEmitReportOptions o;
+    o.format = format;
+    o.outputFile = file;
+    o.top = clTop;
+    o.showShapeOps = clShowShapeOps;
+    pm.addPass(createTFPerfEmitReport(o));
+  };
+  bool reportToStdout = llvm::is_contained(clReport, "-");
+  if (clAnalyzeRoofline && !reportToStdout)
+    report("text", "-");
+  std::string error;
+  for (const std::string &f : clReport)
+    report(*reportFormatFor(f, error), f);
+}
+
+/// Prints `module` to a string.
 static std::string printModule(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -90,6 +229,30 @@ static int runOnONNX(llvm::StringRef inputFilename,
   return 0;
 }
 
+static void listHardware(llvm::raw_ostream &os) {
+  std::string error;
+  auto devices = resolveDevices("", clHwFile, error);
+  HardwareDatabase db = HardwareDatabase::builtin();
+  std::vector<DeviceSpec> all(db.getDevices().begin(), db.getDevices().end());
+  if (devices && !clHwFile.empty())
+    for (auto &d : *devices)
+      if (!db.lookup(d.name))
+        all.push_back(d);
+  for (const DeviceSpec &d : all) {
+    os << d.name << ": " << d.description << "\n   matmul peaks:";
+    for (const char *dt : {"fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4"})
+      if (auto p = d.gemmPeak(dt))
+        os << " " << dt << " " << llvm::format("%.4g", *p / 1e12) << " TF";
+    os << "\n   vector fp32 " << llvm::format("%.4g", d.vectorPeak / 1e12)
+       << " TF, memory " << llvm::format("%.4g", d.memBandwidth / 1e9)
+       << " GB/s, " << llvm::format("%.4g", d.memCapacity / 1e9) << " GB";
+    if (!d.linkName.empty())
+      os << ", link " << d.linkName << " "
+         << llvm::format("%.4g", d.linkBandwidth / 1e9) << " GB/s per direction";
+    os << "\n";
+  }
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   DialectRegistry registry;
@@ -100,6 +263,16 @@ int main(int argc, char **argv) {
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, "tfperf-opt", registry);
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  if (clListHw) {
+    listHardware(llvm::outs());
+    return 0;
+  }
+  bool analyze = analysisRequested();
+  if (analyze && failed(validateAnalysisFlags()))
+    return 1;
+  // With analysis flags the IR goes only to an explicit -o.
+  bool outputGiven = cl::getRegisteredOptions()["o"]->getNumOccurrences() > 0;
+  bool writeIR = !analyze || outputGiven;
 
   std::string errorMessage;
   auto file = openInputFile(inputFilename, &errorMessage);
@@ -114,14 +287,20 @@ int main(int argc, char **argv) {
     return 1;
   }
   bool onnx = isONNXInput(inputFilename, file->getBuffer());
-  if (!onnx && !clBindDims.empty()) {
-    // Rebinding an already imported module: infer shapes first.
-    std::string bind = clBindDims;
+  std::string bind = onnx ? std::string() : clBindDims.getValue();
+  if (!bind.empty() || analyze) {
+    // Shapes first (rebinding a dynamic .mlir module), then the user's
+    // pipeline, then the analysis.
     config.setPassPipelineSetupFn(
-        [bind, parser = config](PassManager &pm) -> LogicalResult {
-          pm.nest<func::FuncOp>().addPass(
-              createTFPerfInferShapes(TFPerfInferShapesOptions{bind}));
-          return parser.setupPassPipeline(pm);
+        [bind, analyze, parser = config](PassManager &pm) -> LogicalResult {
+          if (!bind.empty())
+            pm.nest<func::FuncOp>().addPass(
+                createTFPerfInferShapes(TFPerfInferShapesOptions{bind}));
+          if (failed(parser.setupPassPipeline(pm)))
+            return failure();
+          if (analyze)
+            addAnalysisPasses(pm);
+          return success();
         });
   }
 
@@ -135,7 +314,7 @@ int main(int argc, char **argv) {
     rc = failed(MlirOptMain(os, std::move(file), registry, config)) ? 1 : 0;
   }
   os.flush();
-  if (rc != 0)
+  if (rc != 0 || !writeIR)
     return rc;
   auto output = openOutputFile(outputFilename, &errorMessage);
   if (!output) {

@@ -33,4 +33,80 @@ def TFPerfInferShapes : Pass<"tfperf-infer-shapes", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
+def TFPerfAnnotateCost : Pass<"tfperf-annotate-cost"> {
+  let summary = "Annotate every op with its FLOPs and bytes";
+  let description = [{
+    Computes each op's cost through `CostOpInterface` (tfperf ops and the
+    upstream ops with external models) and attaches:
+
+    - `tfperf.flops`: FLOPs (1 multiply-add = 2 FLOPs),
+    - `tfperf.gemm_flops`: the matmul-like part, when non-zero,
+    - `tfperf.bytes`: every input read plus every output written, at each
+      value's element size (or `compute-dtype` / `weight-dtype`).
+
+    Values are integers, or strings for symbolic costs (`"24*batch*seq"`)
+    and for `"overflow"`. An op whose cost is unknown (a custom op, an
+    unknown shape) gets `tfperf.cost = "unknown"` and a remark saying why;
+    the pass never fails on it.
+
+    ```mlir
+    %0 = tfperf.matmul %x, %w {tfperf.bytes = 28672 : i64,
+         tfperf.flops = 65536 : i64, tfperf.gemm_flops = 65536 : i64} : ...
+    ```
+  }];
+  let options = [
+    Option<"computeDtype", "compute-dtype", "std::string", /*default=*/"",
+           "Element type for float activations and weights (bf16, fp16, fp32, tf32, fp8)">,
+    Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
+           "Element type for weights only (int8, int4, fp8, fp4, ...)">,
+  ];
+}
+
+def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
+  let summary = "Classify every op on a device's roofline";
+  let description = [{
+    For each op with a known cost: arithmetic intensity = FLOPs / bytes,
+    roofline time = max(FLOPs / peak, bytes / bandwidth) (matmul FLOPs at
+    the device's tensor peak for the op's dtype, other FLOPs at its vector
+    peak) and the bound (`"memory"` when the memory time dominates,
+    `"compute"` otherwise, `"unknown"` when the cost is). Attaches
+    `tfperf.intensity`, `tfperf.time` (seconds) and `tfperf.bound` for the
+    first device; with several devices `tfperf.roofline` holds a dictionary
+    per device. The configuration is recorded in the module's
+    `tfperf.config` so that `tfperf-emit-report` reports the same analysis.
+  }];
+  let options = [
+    Option<"hw", "hw", "std::string", /*default=*/"\"h100-sxm\"",
+           "Comma-separated device names (see --list-hw)">,
+    Option<"hwFile", "hw-file", "std::string", /*default=*/"",
+           "JSON file with more devices (docs/Hardware.md)">,
+    Option<"computeDtype", "compute-dtype", "std::string", /*default=*/"",
+           "Element type for float activations and weights">,
+    Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
+           "Element type for weights only">,
+  ];
+}
+
+def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
+  let summary = "Write the analysis report (text, JSON, CSV, Markdown, HTML)";
+  let description = [{
+    Renders what the analysis passes recorded (`tfperf.config`) for the
+    module: per-op rows, totals per device, time by op type, and the
+    sections of the transformer, tensor-parallel and training analyses when
+    they ran. The file is written only once the whole report is complete
+    (never a partial file in place of a good one); `-` is stdout. The IR is
+    not changed.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"text\"",
+           "text, json, csv, md or html">,
+    Option<"outputFile", "output-file", "std::string", /*default=*/"\"-\"",
+           "Where to write the report (- for stdout)">,
+    Option<"top", "top", "unsigned", /*default=*/"15",
+           "Rows in the text report's top-ops table">,
+    Option<"showShapeOps", "show-shape-ops", "bool", /*default=*/"false",
+           "List shape-computation ops in the text report's tables">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

@@ -48,6 +48,16 @@ constexpr IOSpec kMHAIn[] = {{"query", R}, {"key", O}, {"value", O},
                              {"past_value", O}};
 constexpr IOSpec kMHAOut[] = {{"output", R}, {"present_key", O},
                               {"present_value", O}};
+constexpr IOSpec kGQAIn[] = {
+    {"query", R}, {"key", O}, {"value", O}, {"past_key", O},
+    {"past_value", O}, {"seqlens_k", O}, {"total_sequence_length", O},
+    {"cos_cache", O}, {"sin_cache", O}};
+constexpr IOSpec kRotaryIn[] = {{"input", R}, {"position_ids", R},
+                                {"cos_cache", R}, {"sin_cache", R}};
+constexpr IOSpec kRMSNormIn[] = {{"X", R}, {"scale", R}};
+constexpr IOSpec kRMSNormOut[] = {{"Y", R}, {"inv_std_var", O}};
+constexpr IOSpec kSkipRMSNormIn[] = {{"input", R}, {"skip", R}, {"gamma", R},
+                                     {"bias", O}};
 constexpr IOSpec kFastGeluIn[] = {{"X", R}, {"bias", O}};
 constexpr IOSpec kSkipLNIn[] = {{"input", R}, {"skip", R}, {"gamma", R},
                                 {"beta", O}, {"bias", O}};
@@ -115,6 +125,16 @@ const OpSchema kSchemas[] = {
      kAttentionOut},
     {"com.microsoft", "MultiHeadAttention", "tfperf.ms.multi_head_attention",
      kMHAIn, kMHAOut},
+    {"com.microsoft", "GroupQueryAttention", "tfperf.ms.group_query_attention",
+     kGQAIn, kMHAOut},
+    {"com.microsoft", "RotaryEmbedding", "tfperf.ms.rotary_embedding",
+     kRotaryIn, kY},
+    {"com.microsoft", "SimplifiedLayerNormalization",
+     "tfperf.ms.simplified_layer_norm", kRMSNormIn, kRMSNormOut},
+    {"", "SimplifiedLayerNormalization", "tfperf.ms.simplified_layer_norm",
+     kRMSNormIn, kRMSNormOut},
+    {"com.microsoft", "SkipSimplifiedLayerNormalization",
+     "tfperf.ms.skip_simplified_layer_norm", kSkipRMSNormIn, kSkipLNOut},
     {"com.microsoft", "FastGelu", "tfperf.ms.fast_gelu", kFastGeluIn, kY},
     {"com.microsoft", "BiasGelu", "tfperf.ms.bias_gelu", kAB, kC},
     {"com.microsoft", "SkipLayerNormalization", "tfperf.ms.skip_layer_norm",

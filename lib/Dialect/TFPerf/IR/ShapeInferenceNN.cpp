@@ -425,3 +425,74 @@ LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LLaMA-style contrib ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult MSGroupQueryAttentionOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &q = ctx.get(getQuery());
+  if (!q.ranked)
+    return success();
+  if (q.dims.size() != 3)
+    return emitOpError() << "query must be [batch, seq, hidden]";
+  int64_t n = getNumHeads(), kv = getKvNumHeads();
+  SymExpr headDim = SymExpr::unknown();
+  if (getKey()) {
+    if (auto h = q.dims[2].divExact(SymExpr(n)))
+      headDim = *h;
+  } else if (auto h = q.dims[2].divExact(SymExpr(n + 2 * kv))) {
+    headDim = *h; // packed Q, K, V
+  }
+  if (!headDim.isKnown() && q.dims[2].isConstant())
+    return emitOpError() << "query hidden size " << q.dims[2]
+                         << " does not split into heads";
+  ctx.setResult(*this, 0, q.elementType,
+                Dims{q.dims[0], q.dims[1], SymExpr(n) * headDim});
+  SymExpr total = q.dims[1];
+  if (getPastKey()) {
+    const TensorInfo &pk = ctx.get(getPastKey());
+    total = pk.ranked && pk.dims.size() == 4 ? pk.dims[2] + q.dims[1]
+                                             : SymExpr::unknown();
+  }
+  Dims present = {q.dims[0], SymExpr(kv), total, headDim};
+  for (unsigned i = 0; i < getPresents().size(); ++i)
+    ctx.setResult(*this, 1 + i, q.elementType, present);
+  return success();
+}
+
+LogicalResult MSRotaryEmbeddingOp::inferShapes(ShapeContext &ctx) {
+  return inferUnarySameShape(*this, ctx, /*passValues=*/false);
+}
+
+LogicalResult MSSimplifiedLayerNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &x = ctx.get(getX());
+  if (!x.ranked)
+    return success();
+  int64_t r = x.dims.size();
+  auto axis = normalizeAxis(*this, getAxis(), r);
+  if (failed(axis))
+    return failure();
+  ctx.setResult(*this, 0, x.elementType, x.dims);
+  Dims stats = x.dims;
+  for (int64_t i = *axis; i < r; ++i)
+    stats[i] = SymExpr(1);
+  for (unsigned i = 0; i < getStats().size(); ++i)
+    ctx.setResult(*this, 1 + i, Float32Type::get(getContext()), stats);
+  return success();
+}
+
+LogicalResult MSSkipSimplifiedLayerNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &in = ctx.get(getInput());
+  if (!in.ranked)
+    return success();
+  Dims stats = in.dims;
+  if (!stats.empty())
+    stats.back() = SymExpr(1);
+  ctx.setResult(*this, 0, in.elementType, in.dims);
+  Type f32 = Float32Type::get(getContext());
+  for (unsigned i = 0; i < getExtras().size(); ++i)
+    ctx.setResult(*this, 1 + i, i == 2 ? in.elementType : f32,
+                  i == 2 ? in.dims : stats);
+  return success();
+}

@@ -242,5 +242,15 @@ LogicalResult MSMultiHeadAttentionOp::verify() {
   return success();
 }
 
+LogicalResult MSGroupQueryAttentionOp::verify() {
+  if (getNumHeads() <= 0 || getKvNumHeads() <= 0)
+    return emitOpError() << "num_heads and kv_num_heads must be positive";
+  if (getNumHeads() % getKvNumHeads() != 0)
+    return emitOpError() << "num_heads " << getNumHeads()
+                         << " is not a multiple of kv_num_heads "
+                         << getKvNumHeads();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.cpp.inc"

@@ -29,10 +29,11 @@ def TFPerf_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
   let convertFromStorage = "$_self.getValue().getSExtValue()";
 }
 
-// Every tfperf op infers its shapes.
+// Every tfperf op infers its shapes and reports its cost.
 class TFPerf_Op<string mnemonic, list<Trait> traits = []>
     : Op<TFPerf_Dialect, mnemonic, !listconcat([
-        DeclareOpInterfaceMethods<TFPerf_ShapeInferenceOpInterface>], traits)>;
+        DeclareOpInterfaceMethods<TFPerf_ShapeInferenceOpInterface>,
+        DeclareOpInterfaceMethods<TFPerf_CostOpInterface>], traits)>;
 
 // Pure ops: no side effects, so standard DCE/CSE may apply.
 class TFPerf_PureOp<string mnemonic, list<Trait> traits = []>
@@ -516,6 +517,78 @@ def TFPerf_MSMultiHeadAttentionOp : TFPerf_PureOp<"ms.multi_head_attention",
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
+    [AttrSizedOperandSegments]> {
+  let summary = "com.microsoft GroupQueryAttention: causal attention with fewer KV heads";
+  let description = [{
+    `query` [B, S, N*H] (or packed Q, K, V [B, S, (N + 2 Nkv) * H] when
+    `key` is absent), `key`/`value` [B, S, Nkv*H], caches `past_key` /
+    `past_value` [B, Nkv, P, H]; returns `present_key` / `present_value`
+    [B, Nkv, P + S, H]. Each group of N / Nkv query heads shares one KV head.
+  }];
+  let arguments = (ins AnyTensor:$query, Optional<AnyTensor>:$key,
+                   Optional<AnyTensor>:$value, Optional<AnyTensor>:$past_key,
+                   Optional<AnyTensor>:$past_value,
+                   Optional<AnyTensor>:$seqlens_k,
+                   Optional<AnyTensor>:$total_sequence_length,
+                   Optional<AnyTensor>:$cos_cache,
+                   Optional<AnyTensor>:$sin_cache,
+                   TFPerf_I64Attr:$num_heads, TFPerf_I64Attr:$kv_num_heads,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$do_rotary,
+                   OptionalAttr<F32Attr>:$scale);
+  // Optional outputs form a tail: [present_key, present_value].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$presents);
+  let extraClassDeclaration = [{
+    Value getPresentKey() { return getPresents().size() > 0 ? getPresents()[0] : Value(); }
+    Value getPresentValue() { return getPresents().size() > 1 ? getPresents()[1] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $query (`key` `(` $key^ `)`)? (`value` `(` $value^ `)`)?
+    (`past_key` `(` $past_key^ `)`)? (`past_value` `(` $past_value^ `)`)?
+    (`seqlens_k` `(` $seqlens_k^ `)`)?
+    (`total_sequence_length` `(` $total_sequence_length^ `)`)?
+    (`cos_cache` `(` $cos_cache^ `)`)? (`sin_cache` `(` $sin_cache^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFPerf_MSRotaryEmbeddingOp : TFPerf_PureOp<"ms.rotary_embedding"> {
+  let summary = "com.microsoft RotaryEmbedding: RoPE with cos/sin caches";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$position_ids,
+                   AnyTensor:$cos_cache, AnyTensor:$sin_cache,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$interleaved,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$num_heads,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$rotary_embedding_dim);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input `,` $position_ids `,` $cos_cache `,` $sin_cache attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_MSSimplifiedLayerNormOp : TFPerf_PureOp<"ms.simplified_layer_norm"> {
+  let summary = "SimplifiedLayerNormalization: RMSNorm (x / rms(x) * scale)";
+  let arguments = (ins AnyTensor:$x, AnyTensor:$scale,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<F32Attr, "1e-5">:$epsilon);
+  // Optional output tail: [inv_std_var].
+  let results = (outs AnyTensor:$y, Variadic<AnyTensor>:$stats);
+  let assemblyFormat = "$x `,` $scale attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_MSSkipSimplifiedLayerNormOp : TFPerf_PureOp<"ms.skip_simplified_layer_norm"> {
+  let summary = "com.microsoft SkipSimplifiedLayerNormalization: RMSNorm(input + skip (+ bias))";
+  let arguments = (ins AnyTensor:$input, AnyTensor:$skip, AnyTensor:$gamma,
+                   Optional<AnyTensor>:$bias, OptionalAttr<F32Attr>:$epsilon);
+  // Optional outputs form a tail: [mean, inv_std_var, input_skip_bias_sum].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
+  let extraClassDeclaration = [{
+    Value getInputSkipBiasSum() { return getExtras().size() > 2 ? getExtras()[2] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $input `,` $skip `,` $gamma (`,` $bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def TFPerf_MSFastGeluOp : TFPerf_PureOp<"ms.fast_gelu"> {

@@ -1,0 +1,66 @@
+//===- CostAnalysis.h - per-op costs of a module ----------------*- C++ -*-===//
+//
+// Computes every op's OpCost once (through CostOpInterface) from a
+// ShapeQuery, in walk order, and remembers what each op is called. An MLIR
+// analysis: built from an Operation*, never mutates IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_COSTANALYSIS_H
+#define TFPERF_ANALYSIS_COSTANALYSIS_H
+
+#include "tfperf/Interfaces/CostOpInterface.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Pass/AnalysisManager.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+struct OpCostRecord {
+  Operation *op = nullptr;
+  OpCost cost;
+  /// False when the op has no cost model or its shapes are unknown.
+  bool known = false;
+  /// Small integer tensor computations (shape plumbing); reports may hide
+  /// them.
+  bool isShapeComputation = false;
+  /// ONNX node name (from the op's NameLoc), else `<op name>#<index>`.
+  std::string name;
+  /// ONNX op type (`MatMul`, `com.microsoft.Attention`, custom op types),
+  /// or the MLIR op name for ops of other dialects.
+  std::string opType;
+};
+
+class CostAnalysis {
+public:
+  /// Costs from the IR's types.
+  explicit CostAnalysis(Operation *root);
+  /// Costs from other shapes (bound dims, a decode step).
+  CostAnalysis(Operation *root, const ShapeQuery &shapes);
+
+  ArrayRef<OpCostRecord> getRecords() const { return records; }
+  const OpCostRecord *lookup(Operation *op) const;
+
+  bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
+    return !pa.isPreserved<CostAnalysis>();
+  }
+
+private:
+  void compute(Operation *root, const ShapeQuery &shapes);
+
+  std::vector<OpCostRecord> records;
+  llvm::DenseMap<Operation *, size_t> index;
+};
+
+/// The ONNX node name an op was imported from (empty if none).
+std::string getNodeName(Operation *op);
+/// The ONNX op type of a tfperf op; the op name otherwise.
+std::string getONNXOpType(Operation *op);
+
+} // namespace mlir::tfperf
+
+#endif

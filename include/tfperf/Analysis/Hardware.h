@@ -1,0 +1,73 @@
+//===- Hardware.h - the device database -------------------------*- C++ -*-===//
+//
+// Devices for the roofline: dense peak FLOP/s per dtype for matmul-like
+// ops, a vector peak for everything else, memory bandwidth and capacity,
+// the scale-up link, and the source of each figure. The built-in database
+// is data/hardware.json, embedded at build time; users add their own with
+// --hw-file (same schema, docs/Hardware.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_HARDWARE_H
+#define TFPERF_ANALYSIS_HARDWARE_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+struct DeviceSpec {
+  std::string name;
+  std::string description;
+  /// Dense matmul peaks by dtype ("fp32", "tf32", "fp16", "bf16", "fp8",
+  /// "int8", "fp4"), FLOP/s.
+  llvm::StringMap<double> tensorPeak;
+  /// Peak for non-matmul ops, FLOP/s.
+  double vectorPeak = 0;
+  /// Bytes/s and bytes.
+  double memBandwidth = 0;
+  double memCapacity = 0;
+  std::string linkName;
+  /// Per direction, bytes/s.
+  double linkBandwidth = 0;
+  /// Per ring step, seconds.
+  double linkLatency = 0;
+  llvm::StringMap<std::string> sources;
+
+  /// The matmul peak for `dtype`, if the device has one.
+  std::optional<double> gemmPeak(llvm::StringRef dtype) const;
+};
+
+class HardwareDatabase {
+public:
+  /// Parses the JSON schema; on error returns nullopt and sets `error`
+  /// (naming the device and field).
+  static std::optional<HardwareDatabase> parse(llvm::StringRef json,
+                                               std::string &error);
+  /// The embedded data/hardware.json.
+  static const HardwareDatabase &builtin();
+
+  const DeviceSpec *lookup(llvm::StringRef name) const;
+  ArrayRef<DeviceSpec> getDevices() const { return devices; }
+  /// Adds (or replaces, by name) the devices of `other`.
+  void merge(const HardwareDatabase &other);
+
+private:
+  std::vector<DeviceSpec> devices;
+};
+
+/// Resolves a comma-separated device list against the built-in database
+/// plus an optional user file. Sets `error` on an unknown name, unreadable
+/// or invalid file.
+std::optional<std::vector<DeviceSpec>>
+resolveDevices(llvm::StringRef names, llvm::StringRef hwFile,
+               std::string &error);
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,124 @@
+//===- Report.h - the analysis report and its formats -----------*- C++ -*-===//
+//
+// A Report is what tfperf tells the user about a module: per-op rows, per
+// device totals and time by op type, and the sections of the later
+// analyses. It is built from the IR (the cost analysis, and the
+// configuration the analysis passes recorded in the module's `tfperf.config`
+// attribute) and printed by one emitter per format.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_REPORT_REPORT_H
+#define TFPERF_REPORT_REPORT_H
+
+#include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/Roofline.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::tfperf {
+
+/// Name of the module attribute holding the analysis configuration.
+constexpr llvm::StringLiteral kConfigAttr = "tfperf.config";
+
+/// What the analysis passes were asked to do; recorded in the module so the
+/// report renders the same analysis.
+struct ReportConfig {
+  std::vector<std::string> devices;
+  std::string hwFile;
+  std::string computeDtype, weightDtype;
+
+  /// Reads `tfperf.config` (defaults when absent).
+  static ReportConfig fromModule(ModuleOp module);
+  /// Writes the fields this struct knows into `tfperf.config`, keeping
+  /// entries other passes wrote.
+  void writeToModule(ModuleOp module) const;
+};
+
+struct ReportTotals {
+  double flops = 0, gemmFlops = 0, bytes = 0, time = 0;
+  double memoryBoundTime = 0, computeBoundTime = 0;
+  unsigned ops = 0, memoryBoundOps = 0, computeBoundOps = 0, unknownOps = 0;
+  void add(const OpFigures &f);
+};
+
+/// Totals keyed by name, in order of first appearance.
+class NamedTotals {
+public:
+  ReportTotals &operator[](llvm::StringRef name) {
+    auto [it, inserted] = index.try_emplace(name, list.size());
+    if (inserted)
+      list.push_back({name.str(), ReportTotals()});
+    return list[it->second].second;
+  }
+  ReportTotals lookup(llvm::StringRef name) const {
+    auto it = index.find(name);
+    return it == index.end() ? ReportTotals() : list[it->second].second;
+  }
+  auto begin() const { return list.begin(); }
+  auto end() const { return list.end(); }
+  size_t size() const { return list.size(); }
+
+private:
+  std::vector<std::pair<std::string, ReportTotals>> list;
+  llvm::StringMap<size_t> index;
+};
+
+struct ReportOpRow {
+  const OpCostRecord *record = nullptr;
+  /// One entry per device, in ReportConfig order.
+  std::vector<OpFigures> figures;
+};
+
+struct ReportDevice {
+  DeviceSpec spec;
+  /// The matmul peak the report quotes (the policy's dtype, or the graph's
+  /// dominant one) and its name.
+  double peakFlops = 0;
+  std::string peakDtype;
+  ReportTotals totals;
+  /// By ONNX op type, in order of first appearance.
+  NamedTotals byOpType;
+};
+
+struct Report {
+  std::string source, producer, function;
+  ReportConfig config;
+  std::vector<ReportDevice> devices;
+  std::vector<ReportOpRow> ops;
+  /// Initializer count, elements and bytes (at the policy's weight size).
+  unsigned numWeights = 0;
+  double weightElements = 0, weightBytes = 0;
+  /// Symbols left unbound (costs that depend on them are unknown).
+  std::vector<std::string> unboundSymbols;
+  /// Keeps the cost records the rows point to alive.
+  std::shared_ptr<CostAnalysis> costs;
+};
+
+/// Builds the report of `module`; sets `error` on a bad configuration
+/// (unknown device, unreadable --hw-file, bad dtype).
+std::optional<Report> buildReport(ModuleOp module, std::string &error);
+
+struct TextReportOptions {
+  unsigned top = 15;
+  bool showShapeOps = false;
+};
+
+/// The report formats this build can write.
+llvm::ArrayRef<llvm::StringRef> supportedReportFormats();
+
+void printTextReport(const Report &r, llvm::raw_ostream &os,
+                     const TextReportOptions &opts = {});
+void printJSONReport(const Report &r, llvm::raw_ostream &os);
+
+/// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
+std::string formatFlops(double flops);
+std::string formatBytes(double bytes);
+std::string formatTime(double seconds);
+std::string formatRate(double perSecond, llvm::StringRef unit);
+
+} // namespace mlir::tfperf
+
+#endif

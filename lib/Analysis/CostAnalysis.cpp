@@ -1,0 +1,154 @@
+//===- CostAnalysis.cpp - per-op costs of a module ------------------------===//
+
+#include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+std::string mlir::tfperf::getNodeName(Operation *op) {
+  Location loc = op->getLoc();
+  while (true) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      return name.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(loc)) {
+      for (Location l : fused.getLocations())
+        if (auto name = dyn_cast<NameLoc>(l))
+          return name.getName().str();
+      return "";
+    }
+    if (auto call = dyn_cast<CallSiteLoc>(loc)) {
+      loc = call.getCallee();
+      continue;
+    }
+    return "";
+  }
+}
+
+std::string mlir::tfperf::getONNXOpType(Operation *op) {
+  if (auto custom = dyn_cast<CustomOp>(op)) {
+    if (custom.getDomain().empty() || custom.getDomain() == "ai.onnx")
+      return custom.getOpType().str();
+    return (custom.getDomain() + "." + custom.getOpType()).str();
+  }
+  static const llvm::StringMap<const char *> names = {
+      {"tfperf.add", "Add"}, {"tfperf.sub", "Sub"}, {"tfperf.mul", "Mul"},
+      {"tfperf.div", "Div"}, {"tfperf.pow", "Pow"}, {"tfperf.equal", "Equal"},
+      {"tfperf.greater", "Greater"}, {"tfperf.less", "Less"},
+      {"tfperf.and", "And"}, {"tfperf.or", "Or"}, {"tfperf.min", "Min"},
+      {"tfperf.max", "Max"}, {"tfperf.sum", "Sum"}, {"tfperf.sqrt", "Sqrt"},
+      {"tfperf.erf", "Erf"}, {"tfperf.tanh", "Tanh"},
+      {"tfperf.sigmoid", "Sigmoid"}, {"tfperf.relu", "Relu"},
+      {"tfperf.cos", "Cos"}, {"tfperf.sin", "Sin"}, {"tfperf.exp", "Exp"},
+      {"tfperf.log", "Log"}, {"tfperf.neg", "Neg"}, {"tfperf.abs", "Abs"},
+      {"tfperf.not", "Not"}, {"tfperf.reciprocal", "Reciprocal"},
+      {"tfperf.softplus", "Softplus"}, {"tfperf.identity", "Identity"},
+      {"tfperf.gelu", "Gelu"}, {"tfperf.cast", "Cast"},
+      {"tfperf.where", "Where"}, {"tfperf.clip", "Clip"},
+      {"tfperf.matmul", "MatMul"}, {"tfperf.gemm", "Gemm"},
+      {"tfperf.conv", "Conv"}, {"tfperf.einsum", "Einsum"},
+      {"tfperf.softmax", "Softmax"},
+      {"tfperf.layer_norm", "LayerNormalization"},
+      {"tfperf.reduce_mean", "ReduceMean"},
+      {"tfperf.reduce_prod", "ReduceProd"},
+      {"tfperf.reduce_sum", "ReduceSum"}, {"tfperf.reduce_max", "ReduceMax"},
+      {"tfperf.reshape", "Reshape"}, {"tfperf.flatten", "Flatten"},
+      {"tfperf.transpose", "Transpose"}, {"tfperf.gather", "Gather"},
+      {"tfperf.slice", "Slice"}, {"tfperf.split", "Split"},
+      {"tfperf.concat", "Concat"}, {"tfperf.unsqueeze", "Unsqueeze"},
+      {"tfperf.squeeze", "Squeeze"}, {"tfperf.expand", "Expand"},
+      {"tfperf.tile", "Tile"}, {"tfperf.shape", "Shape"},
+      {"tfperf.constant_of_shape", "ConstantOfShape"},
+      {"tfperf.range", "Range"}, {"tfperf.dropout", "Dropout"},
+      {"tfperf.constant", "Constant"}, {"tfperf.weight", "Initializer"},
+      {"tfperf.ms.attention", "com.microsoft.Attention"},
+      {"tfperf.ms.multi_head_attention", "com.microsoft.MultiHeadAttention"},
+      {"tfperf.ms.fast_gelu", "com.microsoft.FastGelu"},
+      {"tfperf.ms.bias_gelu", "com.microsoft.BiasGelu"},
+      {"tfperf.ms.skip_layer_norm", "com.microsoft.SkipLayerNormalization"},
+      {"tfperf.ms.embed_layer_norm", "com.microsoft.EmbedLayerNormalization"},
+      {"tfperf.ms.beam_search", "com.microsoft.BeamSearch"},
+      {"tfperf.ms.group_query_attention", "com.microsoft.GroupQueryAttention"},
+      {"tfperf.ms.rotary_embedding", "com.microsoft.RotaryEmbedding"},
+      {"tfperf.ms.simplified_layer_norm", "SimplifiedLayerNormalization"},
+      {"tfperf.ms.skip_simplified_layer_norm",
+       "com.microsoft.SkipSimplifiedLayerNormalization"},
+  };
+  llvm::StringRef opName = op->getName().getStringRef();
+  auto it = names.find(opName);
+  return it == names.end() ? opName.str() : std::string(it->second);
+}
+
+/// Tiny non-GEMM computations on tiny tensors only: the shape plumbing
+/// exporters emit (Shape -> Gather -> Concat, shape arithmetic).
+static bool isShapeComputation(Operation *op, const OpCost &cost) {
+  if (op->getNumResults() == 0 || !cost.gemmFlops.isConstant(0))
+    return false;
+  auto tiny = [](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.hasStaticShape() && t.getNumElements() <= 64;
+  };
+  return llvm::all_of(op->getResults(), tiny) &&
+         llvm::all_of(op->getOperands(), tiny);
+}
+
+/// Ops without a cost model that still deserve an "unknown" row: anything
+/// that computes tensors (not terminators, constants or structure).
+static bool needsCostRow(Operation *op) {
+  if (op->hasTrait<OpTrait::IsTerminator>() ||
+      op->hasTrait<OpTrait::ConstantLike>() || op->getNumRegions() > 0)
+    return false;
+  return llvm::any_of(op->getResultTypes(),
+                      [](Type t) { return isa<TensorType>(t); });
+}
+
+CostAnalysis::CostAnalysis(Operation *root) {
+  TypeShapeQuery shapes;
+  compute(root, shapes);
+}
+
+CostAnalysis::CostAnalysis(Operation *root, const ShapeQuery &shapes) {
+  compute(root, shapes);
+}
+
+void CostAnalysis::compute(Operation *root, const ShapeQuery &shapes) {
+  size_t counter = 0;
+  root->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    auto iface = dyn_cast<CostOpInterface>(op);
+    if (!iface && !needsCostRow(op))
+      return;
+    OpCostRecord rec;
+    rec.op = op;
+    rec.opType = getONNXOpType(op);
+    rec.name = getNodeName(op);
+    if (rec.name.empty())
+      rec.name = op->getName().getStringRef().str() + "#" +
+                 std::to_string(counter);
+    ++counter;
+    if (iface) {
+      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
+    } else {
+      rec.cost.unknownReason =
+          "no cost model for " + op->getName().getStringRef().str();
+    }
+    if (rec.known && (rec.cost.flops.isOverflow() ||
+                      rec.cost.gemmFlops.isOverflow())) {
+      rec.known = false;
+      rec.cost.unknownReason = "FLOPs overflow 128 bits";
+    }
+    if (!rec.known && rec.cost.unknownReason.empty())
+      rec.cost.unknownReason = "cost unknown";
+    rec.isShapeComputation = rec.known && isShapeComputation(op, rec.cost);
+    index[op] = records.size();
+    records.push_back(std::move(rec));
+  });
+}
+
+const OpCostRecord *CostAnalysis::lookup(Operation *op) const {
+  auto it = index.find(op);
+  return it == index.end() ? nullptr : &records[it->second];
+}

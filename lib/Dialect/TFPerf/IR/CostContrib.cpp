@@ -1,0 +1,258 @@
+//===- CostContrib.cpp - cost of com.microsoft fused ops ------------------===//
+//
+// A fused op costs the sum of what it fuses (docs/CostModel.md); its GEMMs
+// (projections, Q K^T, P V) are GEMM FLOPs and listed as parts. Its traffic
+// is only its inputs and outputs: a fused attention never writes the
+// S x T score matrix, which is the point of fusing it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CostUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+namespace {
+constexpr int64_t kSoftmaxFlops = 5;
+/// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
+constexpr int64_t kRotaryFlops = 3;
+
+void addPart(OpCost &c, const char *name, const SymExpr &flops, bool gemm) {
+  c.parts.push_back({name, flops, gemm});
+  c.flops = c.flops + flops;
+  if (gemm)
+    c.gemmFlops = c.gemmFlops + flops;
+}
+
+/// The attention core for B*N heads of S queries against T keys:
+/// scores, scale, masks, softmax, context.
+void attentionCore(OpCost &c, const SymExpr &bn, const SymExpr &s,
+                   const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
+                   int64_t maskAdds) {
+  SymExpr scores = bn * s * t;
+  addPart(c, "scores (Q K^T)", SymExpr(2) * scores * hk, true);
+  addPart(c, "scale", scores, false);
+  if (maskAdds)
+    addPart(c, "mask", scores * SymExpr(maskAdds), false);
+  addPart(c, "softmax", scores * SymExpr(kSoftmaxFlops), false);
+  addPart(c, "context (P V)", SymExpr(2) * scores * hv, true);
+}
+} // namespace
+
+LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto in = cost::dimsOf(q, getInput(), c);
+  auto w = cost::dimsOf(q, getWeights(), c);
+  if (!in || !w || in->size() != 3 || w->size() != 2 ||
+      failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr b = (*in)[0], s = (*in)[1], din = (*in)[2], dtot = (*w)[1];
+  SymExpr dk, dv;
+  if (auto sizes = getQkvHiddenSizes()) {
+    dk = SymExpr((*sizes)[1]);
+    dv = SymExpr((*sizes)[2]);
+  } else {
+    auto third = dtot.divExact(SymExpr(3));
+    if (!third) {
+      c.unknownReason = "weights are not 3 x hidden";
+      return failure();
+    }
+    dk = dv = *third;
+  }
+  SymExpr n(getNumHeads());
+  auto hk = dk.divExact(n), hv = dv.divExact(n);
+  if (!hk || !hv) {
+    c.unknownReason = "hidden size not divisible by num_heads";
+    return failure();
+  }
+  SymExpr t = s;
+  if (getPast()) {
+    auto past = cost::dimsOf(q, getPast(), c);
+    if (!past || past->size() != 5)
+      return failure();
+    t = (*past)[3] + s;
+  }
+  addPart(c, "QKV projection", SymExpr(2) * b * s * din * dtot, true);
+  if (getBias())
+    addPart(c, "QKV bias", b * s * dtot, false);
+  int64_t masks = (getMaskIndex() || getUnidirectional() ? 1 : 0) +
+                  (getRelativePositionBias() ? 1 : 0);
+  attentionCore(c, b * n, s, t, *hk, *hv, masks);
+  return success();
+}
+
+LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
+                                                  OpCost &c) {
+  auto qd = cost::dimsOf(q, getQuery(), c);
+  if (!qd || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr n(getNumHeads());
+  SymExpr b = (*qd)[0], s = (*qd)[1];
+  SymExpr dq = qd->size() == 3 ? (*qd)[2] : n * (*qd)[4];
+  // Keys/values: [B, L, D] projected inputs, [B, N, L, H] per-head (e.g. a
+  // cross-attention cache), or packed into the query.
+  SymExpr l = s, dk = dq, dv = dq;
+  bool keyPerHead = false;
+  if (getKey()) {
+    auto kd = cost::dimsOf(q, getKey(), c);
+    if (!kd)
+      return failure();
+    if (kd->size() == 4) {
+      keyPerHead = true;
+      l = (*kd)[2];
+      dk = n * (*kd)[3];
+    } else {
+      l = (*kd)[1];
+      dk = (*kd)[2];
+    }
+  }
+  if (getValue()) {
+    auto vd = cost::dimsOf(q, getValue(), c);
+    if (!vd)
+      return failure();
+    dv = vd->size() == 4 ? n * (*vd)[3] : (*vd)[2];
+  }
+  auto hk = dk.divExact(n), hv = dv.divExact(n);
+  if (!hk || !hv) {
+    c.unknownReason = "hidden size not divisible by num_heads";
+    return failure();
+  }
+  SymExpr t = l;
+  if (getPastKey()) {
+    auto pk = cost::dimsOf(q, getPastKey(), c);
+    if (!pk || pk->size() != 4)
+      return failure();
+    t = (*pk)[2] + l;
+  }
+  if (getBias())
+    addPart(c, "QKV bias", b * s * dq + (keyPerHead ? SymExpr(0)
+                                                    : b * l * (dk + dv)),
+            false);
+  int64_t masks = (getKeyPaddingMask() ? 1 : 0) +
+                  (getAttentionBias() ? 1 : 0) + (getUnidirectional() ? 1 : 0);
+  attentionCore(c, b * n, s, t, *hk, *hv, masks);
+  return success();
+}
+
+LogicalResult MSSkipLayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto in = cost::dimsOf(q, getInput(), c);
+  if (!in || in->empty() || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr n = product(*in);
+  SymExpr rows = product(in->drop_back());
+  addPart(c, "skip add", n * SymExpr(getBias() ? 2 : 1), false);
+  // LayerNorm as in LayerNormOp: 6 (+1 with beta) per element, 4 per row.
+  addPart(c, "layer norm",
+          n * SymExpr(getBeta() ? 7 : 6) + rows * SymExpr(4), false);
+  return success();
+}
+
+LogicalResult MSEmbedLayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto ids = cost::dimsOf(q, getInputIds(), c);
+  auto out = cost::elements(q, getOutput(), c);
+  if (!ids || !out)
+    return failure();
+  SymExpr tokens = product(*ids);
+  // Reads the ids and the gathered rows of each table, not whole tables.
+  c.read(getInputIds(), tokens);
+  c.read(getWordEmbedding(), *out);
+  c.read(getPositionEmbedding(), *out);
+  if (getSegmentIds()) {
+    c.read(getSegmentIds(), tokens);
+    c.read(getSegmentEmbedding(), *out);
+  }
+  for (Value v : {getGamma(), getBeta(), getMask(), getPositionIds()})
+    if (v) {
+      auto e = cost::elements(q, v, c);
+      if (!e)
+        return failure();
+      c.read(v, *e);
+    }
+  for (Value r : getResults()) {
+    auto e = cost::elements(q, r, c);
+    if (!e)
+      return failure();
+    c.write(r, *e);
+  }
+  addPart(c, "embedding adds", *out * SymExpr(getSegmentIds() ? 2 : 1), false);
+  addPart(c, "layer norm", *out * SymExpr(7) + tokens * SymExpr(4), false);
+  if (getMask())
+    addPart(c, "mask index", tokens, false);
+  return success();
+}
+
+LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
+                                                   OpCost &c) {
+  auto qd = cost::dimsOf(q, getQuery(), c);
+  auto od = cost::dimsOf(q, getOutput(), c);
+  if (!qd || !od || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr b = (*qd)[0], s = (*qd)[1];
+  SymExpr n(getNumHeads()), kv(getKvNumHeads());
+  auto h = (*od)[2].divExact(n);
+  if (!h) {
+    c.unknownReason = "hidden size not divisible by num_heads";
+    return failure();
+  }
+  SymExpr t = s;
+  if (getPastKey()) {
+    auto pk = cost::dimsOf(q, getPastKey(), c);
+    if (!pk || pk->size() != 4)
+      return failure();
+    t = (*pk)[2] + s;
+  }
+  if (getDoRotary())
+    addPart(c, "rotary (q, k)",
+            b * s * (n + kv) * *h * SymExpr(kRotaryFlops), false);
+  // Every query head attends to all T keys of its group's KV head; the
+  // causal mask applies to every score.
+  attentionCore(c, b * n, s, t, *h, *h, /*maskAdds=*/1);
+  return success();
+}
+
+LogicalResult MSRotaryEmbeddingOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto out = cost::elements(q, getOutput(), c);
+  auto in = cost::elements(q, getInput(), c);
+  auto pos = cost::elements(q, getPositionIds(), c);
+  auto cache = cost::dimsOf(q, getCosCache(), c);
+  if (!out || !in || !pos || !cache || cache->size() != 2)
+    return failure();
+  // Reads the cache rows of the positions used, not the whole tables.
+  SymExpr rows = *pos * (*cache)[1];
+  c.read(getInput(), *in);
+  c.read(getPositionIds(), *pos);
+  c.read(getCosCache(), rows);
+  c.read(getSinCache(), rows);
+  c.write(getOutput(), *out);
+  c.flops = *out * SymExpr(kRotaryFlops);
+  return success();
+}
+
+/// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
+/// divide, + eps, rsqrt: 3 per row.
+static SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
+  return elements * SymExpr(4) + rows * SymExpr(3);
+}
+
+LogicalResult MSSimplifiedLayerNormOp::computeCost(const ShapeQuery &q,
+                                                   OpCost &c) {
+  auto x = cost::dimsOf(q, getX(), c);
+  if (!x || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  int64_t r = x->size();
+  int64_t axis = getAxis() < 0 ? getAxis() + r : getAxis();
+  c.flops = rmsNormFlops(product(*x),
+                         product(x->take_front(std::clamp<int64_t>(axis, 0, r))));
+  return success();
+}
+
+LogicalResult MSSkipSimplifiedLayerNormOp::computeCost(const ShapeQuery &q,
+                                                       OpCost &c) {
+  auto in = cost::dimsOf(q, getInput(), c);
+  if (!in || in->empty() || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr n = product(*in);
+  addPart(c, "skip add", n * SymExpr(getBias() ? 2 : 1), false);
+  addPart(c, "rms norm", rmsNormFlops(n, product(in->drop_back())), false);
+  return success();
+}

@@ -1,0 +1,156 @@
+//===- CostNN.cpp - cost of matmul-like, normalization and reduction ops --===//
+//
+// Matmul-like ops (MatMul, Gemm, Conv, Einsum contractions) cost 2 FLOPs per
+// multiply-add, counted in gemmFlops; their bias adds and alpha/beta scaling
+// count 1 FLOP per output element and are not GEMM FLOPs. Per-element counts
+// of Softmax, LayerNorm and reductions are stated at each op and in
+// docs/CostModel.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CostUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/Einsum.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+LogicalResult MatMulOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto a = cost::dimsOf(q, getA(), c);
+  if (!a || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  // One multiply-add per output element and contraction step; broadcast
+  // batch dims are covered by the output's element count.
+  SymExpr k = a->back();
+  c.flops = SymExpr(2) * q.numElements(getResult()) * k;
+  c.gemmFlops = c.flops;
+  return success();
+}
+
+LogicalResult GemmOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto a = cost::dimsOf(q, getA(), c);
+  if (!a || a->size() != 2 || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  SymExpr k = (*a)[getTransA() ? 0 : 1];
+  SymExpr mn = q.numElements(getResult());
+  c.gemmFlops = SymExpr(2) * mn * k;
+  c.flops = c.gemmFlops;
+  if (getAlpha().convertToDouble() != 1.0)
+    c.flops = c.flops + mn; // alpha * (A B)
+  if (getC()) {
+    c.flops = c.flops + mn; // + C, the bias add
+    double beta = getBeta().convertToDouble();
+    if (beta != 1.0 && beta != 0.0)
+      c.flops = c.flops + mn; // beta * C
+  }
+  return success();
+}
+
+LogicalResult ConvOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto w = cost::dimsOf(q, getW(), c);
+  if (!w || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  // Each output element accumulates (C / group) * prod(kernel) products.
+  SymExpr perOut = product(w->drop_front());
+  SymExpr out = q.numElements(getResult());
+  c.gemmFlops = SymExpr(2) * out * perOut;
+  c.flops = c.gemmFlops + (getB() ? out : SymExpr(0));
+  return success();
+}
+
+LogicalResult EinsumOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  std::string error;
+  auto spec = parseEinsum(getEquation(), error);
+  if (!spec) {
+    c.unknownReason = "bad equation: " + error;
+    return failure();
+  }
+  if (failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  size_t n = getInputs().size();
+  // The iteration space: every subscript's size and the broadcast ellipsis.
+  std::map<char, SymExpr> letters;
+  SymExpr ellipsis(1);
+  for (auto [term, v] : llvm::zip(spec->inputs, getInputs())) {
+    auto d = *q.dims(v);
+    int64_t nl = term.letters.size();
+    int64_t ne = (int64_t)d.size() - nl;
+    int64_t e0 = term.ellipsisAt < 0 ? nl : term.ellipsisAt;
+    for (int64_t i = 0; i < nl; ++i) {
+      const SymExpr &x = d[i < e0 ? i : i + ne];
+      auto it = letters.find(term.letters[i]);
+      if (it == letters.end() || it->second.isConstant(1))
+        letters[term.letters[i]] = x;
+    }
+    SymExpr e = product(d.slice(e0, ne));
+    if (e.isConstant() && ellipsis.isConstant()) {
+      if (e.getConstant() > ellipsis.getConstant())
+        ellipsis = e;
+    } else if (!e.isConstant(1)) {
+      ellipsis = e;
+    }
+  }
+  SymExpr space = ellipsis;
+  for (auto &[ch, d] : letters)
+    space = space * d;
+  if (n == 1) {
+    // A permutation or diagonal (0 FLOPs), or a reduction: one add per
+    // point of the iteration space beyond the output.
+    c.flops = space - q.numElements(getResult());
+    return success();
+  }
+  // n - 1 multiply-adds per point of the iteration space.
+  c.flops = SymExpr(2) * SymExpr((int64_t)n - 1) * space;
+  c.gemmFlops = c.flops;
+  return success();
+}
+
+/// Softmax: 5 FLOPs per element (max, subtract, exp, sum, divide).
+static constexpr int64_t kSoftmaxFlops = 5;
+
+LogicalResult SoftmaxOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return cost::elementwise(*this, q, c, kSoftmaxFlops);
+}
+
+LogicalResult LayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto x = cost::dimsOf(q, getX(), c);
+  if (!x || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  int64_t r = x->size();
+  int64_t axis = getAxis() < 0 ? getAxis() + r : getAxis();
+  SymExpr rows = product(x->take_front(std::clamp<int64_t>(axis, 0, r)));
+  SymExpr n = product(*x);
+  // Per element: sum for the mean, subtract, square, sum for the variance,
+  // multiply by 1/std, scale (+ bias). Per row: 2 divides, + eps, rsqrt.
+  int64_t perElement = 6 + (getBias() ? 1 : 0);
+  c.flops = n * SymExpr(perElement) + rows * SymExpr(4);
+  return success();
+}
+
+/// Reductions: one add (mul, max) per input element folded into another;
+/// ReduceMean adds one divide per output element.
+template <typename OpT>
+static LogicalResult reduceCost(OpT op, const ShapeQuery &q, OpCost &c,
+                                bool divide) {
+  if (failed(cost::readWriteAll(op, q, c)))
+    return failure();
+  SymExpr in = q.numElements(op.getData());
+  SymExpr out = q.numElements(op.getResult());
+  c.flops = in - out + (divide ? out : SymExpr(0));
+  return success();
+}
+
+LogicalResult ReduceMeanOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return reduceCost(*this, q, c, /*divide=*/true);
+}
+LogicalResult ReduceSumOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return reduceCost(*this, q, c, false);
+}
+LogicalResult ReduceProdOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return reduceCost(*this, q, c, false);
+}
+LogicalResult ReduceMaxOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return reduceCost(*this, q, c, false);
+}

@@ -1,0 +1,40 @@
+//===- CostUtils.h - helpers for tfperf cost functions ----------*- C++ -*-===//
+//
+// Private to the dialect library. The conventions they implement are stated
+// in docs/CostModel.md: 1 multiply-add = 2 FLOPs; every input is read once
+// and every output written once, in elements (the analysis turns elements
+// into bytes at each value's element size).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_LIB_DIALECT_COSTUTILS_H
+#define TFPERF_LIB_DIALECT_COSTUTILS_H
+
+#include "tfperf/Interfaces/CostOpInterface.h"
+
+#include "mlir/IR/Operation.h"
+
+namespace mlir::tfperf::cost {
+
+/// Element count of `v`; on an unknown shape sets `cost.unknownReason` and
+/// returns nullopt.
+std::optional<SymExpr> elements(const ShapeQuery &q, Value v, OpCost &cost);
+
+/// Reads every operand and writes every result in full.
+LogicalResult readWriteAll(Operation *op, const ShapeQuery &q, OpCost &cost);
+
+/// An elementwise op: `flopsPerElement` FLOPs per output element, every
+/// operand read and every result written.
+LogicalResult elementwise(Operation *op, const ShapeQuery &q, OpCost &cost,
+                          int64_t flopsPerElement);
+
+/// A view: moves no data and computes nothing.
+LogicalResult view(OpCost &cost);
+
+/// Dims of `v` or a failure reason.
+std::optional<ArrayRef<SymExpr>> dimsOf(const ShapeQuery &q, Value v,
+                                        OpCost &cost);
+
+} // namespace mlir::tfperf::cost
+
+#endif

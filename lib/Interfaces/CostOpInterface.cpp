@@ -1,0 +1,28 @@
+//===- CostOpInterface.cpp - ShapeQuery and the generated interface -------===//
+
+#include "tfperf/Interfaces/CostOpInterface.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+#include "tfperf/Interfaces/CostOpInterface.cpp.inc"
+
+ShapeQuery::~ShapeQuery() = default;
+
+SymExpr ShapeQuery::numElements(Value v) const {
+  auto d = dims(v);
+  if (!d)
+    return SymExpr::unknown();
+  return product(*d);
+}
+
+std::optional<ArrayRef<SymExpr>> TypeShapeQuery::dims(Value v) const {
+  Type t = v.getType();
+  auto it = cache.find(t);
+  if (it == cache.end())
+    it = cache.try_emplace(t, getSymbolicDims(t)).first;
+  if (!it->second)
+    return std::nullopt;
+  return ArrayRef<SymExpr>(*it->second);
+}

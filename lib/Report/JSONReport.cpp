@@ -1,0 +1,173 @@
+//===- JSONReport.cpp - the JSON report -----------------------------------===//
+//
+// Documented in docs/report-schema.md and validated against
+// docs/report-schema.json. Keys are written in a fixed order; numbers are
+// plain JSON numbers (unknown ones are null).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Report/Report.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+/// Version of the report's JSON layout; bump the minor number for added
+/// fields and the major one for changed or removed ones.
+static constexpr const char *kSchemaVersion = "1.0";
+
+namespace {
+void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
+  j.attributeBegin(key);
+  if (std::isnan(v) || std::isinf(v))
+    j.value(nullptr);
+  else if (v == std::floor(v) && std::fabs(v) < 9.0e15)
+    j.value(static_cast<int64_t>(v));
+  else
+    j.value(v);
+  j.attributeEnd();
+}
+
+void totals(llvm::json::OStream &j, const ReportTotals &t) {
+  number(j, "flops", t.flops);
+  number(j, "gemm_flops", t.gemmFlops);
+  number(j, "bytes", t.bytes);
+  number(j, "time_s", t.time);
+  number(j, "memory_bound_time_s", t.memoryBoundTime);
+  number(j, "compute_bound_time_s", t.computeBoundTime);
+  number(j, "memory_bound_share", t.time > 0 ? t.memoryBoundTime / t.time : 0);
+  j.attribute("ops", (int64_t)t.ops);
+  j.attribute("memory_bound_ops", (int64_t)t.memoryBoundOps);
+  j.attribute("compute_bound_ops", (int64_t)t.computeBoundOps);
+  j.attribute("unknown_ops", (int64_t)t.unknownOps);
+}
+
+void hardware(llvm::json::OStream &j, const ReportDevice &d) {
+  j.attribute("name", d.spec.name);
+  j.attribute("description", d.spec.description);
+  number(j, "peak_flops", d.peakFlops);
+  j.attribute("peak_dtype", d.peakDtype);
+  number(j, "vector_flops", d.spec.vectorPeak);
+  number(j, "mem_bw", d.spec.memBandwidth);
+  number(j, "mem_capacity", d.spec.memCapacity);
+  number(j, "ridge", d.peakFlops / d.spec.memBandwidth);
+  j.attributeObject("link", [&] {
+    j.attribute("name", d.spec.linkName);
+    number(j, "bw", d.spec.linkBandwidth);
+    number(j, "latency_s", d.spec.linkLatency);
+  });
+}
+
+void byOpType(llvm::json::OStream &j, const ReportDevice &d) {
+  std::vector<std::pair<std::string, const ReportTotals *>> types;
+  for (auto &e : d.byOpType)
+    types.push_back({e.first, &e.second});
+  std::stable_sort(types.begin(), types.end(), [](auto &a, auto &b) {
+    return a.second->time > b.second->time;
+  });
+  j.attributeArray("by_op_type", [&] {
+    for (auto &[name, t] : types)
+      j.object([&] {
+        j.attribute("op", name);
+        j.attribute("count", (int64_t)t->ops);
+        number(j, "flops", t->flops);
+        number(j, "gemm_flops", t->gemmFlops);
+        number(j, "bytes", t->bytes);
+        number(j, "time_s", t->time);
+        number(j, "share", d.totals.time > 0 ? t->time / d.totals.time : 0);
+        j.attribute("memory_bound_ops", (int64_t)t->memoryBoundOps);
+        j.attribute("compute_bound_ops", (int64_t)t->computeBoundOps);
+        j.attribute("unknown_ops", (int64_t)t->unknownOps);
+      });
+  });
+}
+
+void figures(llvm::json::OStream &j, const OpFigures &f) {
+  bool ok = f.problem.empty();
+  number(j, "intensity", ok ? f.intensity : NAN);
+  j.attribute("bound", ok ? boundName(f.bound) : "unknown");
+  number(j, "time_s", ok ? f.time : NAN);
+}
+} // namespace
+
+void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
+  llvm::json::OStream j(os, 1);
+  j.object([&] {
+    j.attribute("schema_version", kSchemaVersion);
+    j.attribute("tool", "tfperf");
+    j.attributeObject("model", [&] {
+      j.attribute("source", r.source);
+      j.attribute("producer", r.producer);
+      j.attribute("function", r.function);
+      j.attribute("ops", (int64_t)r.ops.size());
+      j.attribute("weights", (int64_t)r.numWeights);
+      number(j, "parameters", r.weightElements);
+      number(j, "weight_bytes", r.weightBytes);
+      j.attributeArray("unbound_symbols", [&] {
+        for (auto &s : r.unboundSymbols)
+          j.value(s);
+      });
+    });
+    j.attributeObject("config", [&] {
+      j.attributeArray("hw", [&] {
+        for (auto &d : r.devices)
+          j.value(d.spec.name);
+      });
+      j.attribute("compute_dtype", r.config.computeDtype);
+      j.attribute("weight_dtype", r.config.weightDtype);
+    });
+    if (!r.devices.empty()) {
+      const ReportDevice &primary = r.devices.front();
+      j.attributeObject("hardware", [&] { hardware(j, primary); });
+      j.attributeObject("totals", [&] { totals(j, primary.totals); });
+      byOpType(j, primary);
+    }
+    j.attributeArray("devices", [&] {
+      for (const ReportDevice &d : r.devices)
+        j.object([&] {
+          hardware(j, d);
+          j.attributeObject("totals", [&] { totals(j, d.totals); });
+          byOpType(j, d);
+        });
+    });
+    j.attributeArray("ops", [&] {
+      for (const ReportOpRow &row : r.ops) {
+        const OpCostRecord &rec = *row.record;
+        const OpFigures &f = row.figures.front();
+        bool ok = f.problem.empty();
+        j.object([&] {
+          j.attribute("name", rec.name);
+          j.attribute("op", rec.opType);
+          number(j, "flops", ok ? f.flops : NAN);
+          number(j, "gemm_flops", ok ? f.gemmFlops : NAN);
+          number(j, "bytes", ok ? f.bytes : NAN);
+          figures(j, f);
+          j.attribute("shape_computation", rec.isShapeComputation);
+          if (!ok)
+            j.attribute("unknown_reason", f.problem);
+          if (!rec.cost.parts.empty())
+            j.attributeArray("parts", [&] {
+              for (const CostPart &p : rec.cost.parts)
+                j.object([&] {
+                  j.attribute("name", p.name);
+                  number(j, "flops", p.flops.isConstant()
+                                         ? int128ToDouble(p.flops.getConstant())
+                                         : NAN);
+                  j.attribute("gemm", p.isGemm);
+                });
+            });
+          if (r.devices.size() > 1)
+            j.attributeObject("by_device", [&] {
+              for (size_t i = 0; i < r.devices.size(); ++i)
+                j.attributeObject(r.devices[i].spec.name,
+                                  [&] { figures(j, row.figures[i]); });
+            });
+        });
+      }
+    });
+  });
+  os << "\n";
+}

@@ -1,0 +1,202 @@
+//===- ReportBuilder.cpp - building a Report from the IR ------------------===//
+
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Report/Report.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+ReportConfig ReportConfig::fromModule(ModuleOp module) {
+  ReportConfig c;
+  auto dict = module->getAttrOfType<DictionaryAttr>(kConfigAttr);
+  if (!dict)
+    return c;
+  if (auto hw = dict.getAs<ArrayAttr>("hw"))
+    for (Attribute a : hw)
+      if (auto s = dyn_cast<StringAttr>(a))
+        c.devices.push_back(s.str());
+  auto str = [&](llvm::StringRef key, std::string &out) {
+    if (auto s = dict.getAs<StringAttr>(key))
+      out = s.str();
+  };
+  str("hw_file", c.hwFile);
+  str("compute_dtype", c.computeDtype);
+  str("weight_dtype", c.weightDtype);
+  return c;
+}
+
+void ReportConfig::writeToModule(ModuleOp module) const {
+  Builder b(module.getContext());
+  NamedAttrList attrs;
+  if (auto old = module->getAttrOfType<DictionaryAttr>(kConfigAttr))
+    attrs.append(old.getValue());
+  SmallVector<Attribute> hw;
+  for (auto &d : devices)
+    hw.push_back(b.getStringAttr(d));
+  attrs.set("hw", b.getArrayAttr(hw));
+  attrs.set("hw_file", b.getStringAttr(hwFile));
+  attrs.set("compute_dtype", b.getStringAttr(computeDtype));
+  attrs.set("weight_dtype", b.getStringAttr(weightDtype));
+  module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
+}
+
+void ReportTotals::add(const OpFigures &f) {
+  ++ops;
+  if (!f.problem.empty()) {
+    ++unknownOps;
+    return;
+  }
+  flops += f.flops;
+  gemmFlops += f.gemmFlops;
+  bytes += f.bytes;
+  time += f.time;
+  if (f.bound == Bound::Compute) {
+    ++computeBoundOps;
+    computeBoundTime += f.time;
+  } else {
+    ++memoryBoundOps;
+    memoryBoundTime += f.time;
+  }
+}
+
+/// The dtype whose matmul peak characterises the model: the policy's, or
+/// the one most matmul FLOPs run at.
+static std::string dominantDtype(const Report &r, const DtypePolicy &policy) {
+  if (!policy.getComputeDtype().empty())
+    return policy.getComputeDtype().str();
+  llvm::StringMap<double> byDtype;
+  for (const OpCostRecord &rec : r.costs->getRecords())
+    if (rec.known && rec.cost.gemmFlops.isConstant())
+      byDtype[policy.peakDtype(rec.op)] +=
+          int128ToDouble(rec.cost.gemmFlops.getConstant());
+  std::string best = "fp32";
+  double most = -1;
+  for (auto &e : byDtype)
+    if (e.second > most) {
+      most = e.second;
+      best = e.first().str();
+    }
+  return best;
+}
+
+std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
+                                                std::string &error) {
+  Report r;
+  r.config = ReportConfig::fromModule(module);
+  if (auto s = module->getAttrOfType<StringAttr>("tfperf.source"))
+    r.source = s.str();
+  if (auto s = module->getAttrOfType<StringAttr>("tfperf.producer"))
+    r.producer = s.str();
+  module.walk([&](func::FuncOp f) {
+    if (r.function.empty())
+      r.function = f.getSymName().str();
+  });
+  auto policy = DtypePolicy::parse(r.config.computeDtype,
+                                   r.config.weightDtype, error);
+  if (!policy)
+    return std::nullopt;
+  std::string names;
+  for (auto &d : r.config.devices)
+    names += (names.empty() ? "" : ",") + d;
+  auto devices = resolveDevices(names, r.config.hwFile, error);
+  if (!devices)
+    return std::nullopt;
+
+  r.costs = std::make_shared<CostAnalysis>(module);
+  for (const DeviceSpec &d : *devices) {
+    ReportDevice dev;
+    dev.spec = d;
+    r.devices.push_back(std::move(dev));
+  }
+  for (ReportDevice &dev : r.devices) {
+    dev.peakDtype = dominantDtype(r, *policy);
+    dev.peakFlops = dev.spec.gemmPeak(dev.peakDtype).value_or(0);
+  }
+  llvm::SmallVector<llvm::StringRef> unbound;
+  for (const OpCostRecord &rec : r.costs->getRecords()) {
+    ReportOpRow row;
+    row.record = &rec;
+    for (ReportDevice &dev : r.devices) {
+      OpFigures f = evaluateOp(rec, *policy, dev.spec);
+      dev.totals.add(f);
+      dev.byOpType[rec.opType].add(f);
+      row.figures.push_back(std::move(f));
+    }
+    if (rec.known) {
+      rec.cost.flops.collectSymbols(unbound);
+      for (auto &a : rec.cost.reads)
+        a.elements.collectSymbols(unbound);
+    }
+    if (auto w = dyn_cast<WeightOp>(rec.op)) {
+      auto t = cast<ShapedType>(w.getType());
+      ++r.numWeights;
+      r.weightElements += t.getNumElements();
+      r.weightBytes += double(t.getNumElements()) *
+                       policy->bitsOf(w.getResult()) / 8;
+    }
+    r.ops.push_back(std::move(row));
+  }
+  for (auto s : unbound)
+    r.unboundSymbols.push_back(s.str());
+  return r;
+}
+
+llvm::ArrayRef<llvm::StringRef> mlir::tfperf::supportedReportFormats() {
+  static const llvm::StringRef formats[] = {"text", "json"};
+  return formats;
+}
+
+//===----------------------------------------------------------------------===//
+// Units
+//===----------------------------------------------------------------------===//
+
+static std::string withPrefix(double v, llvm::StringRef unit, bool binary) {
+  if (std::isnan(v))
+    return "?";
+  static const char *si[] = {"", "K", "M", "G", "T", "P", "E"};
+  static const char *bin[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+  double base = binary ? 1024 : 1000;
+  int i = 0;
+  double a = std::fabs(v);
+  while (a >= base && i < 6) {
+    a /= base;
+    v /= base;
+    ++i;
+  }
+  char buf[64];
+  snprintf(buf, sizeof(buf), i == 0 && v == std::floor(v) ? "%.0f %s%s"
+                                                          : "%.2f %s%s",
+           v, binary ? bin[i] : si[i], unit.str().c_str());
+  return buf;
+}
+
+std::string mlir::tfperf::formatFlops(double flops) {
+  return withPrefix(flops, "FLOP", false);
+}
+std::string mlir::tfperf::formatBytes(double bytes) {
+  return withPrefix(bytes, "B", true);
+}
+std::string mlir::tfperf::formatRate(double perSecond, llvm::StringRef unit) {
+  return withPrefix(perSecond, unit, false);
+}
+std::string mlir::tfperf::formatTime(double s) {
+  if (std::isnan(s))
+    return "?";
+  char buf[64];
+  if (s == 0)
+    return "0";
+  if (s < 1e-6)
+    snprintf(buf, sizeof(buf), "%.2f ns", s * 1e9);
+  else if (s < 1e-3)
+    snprintf(buf, sizeof(buf), "%.2f \u00b5s", s * 1e6);
+  else if (s < 1)
+    snprintf(buf, sizeof(buf), "%.2f ms", s * 1e3);
+  else
+    snprintf(buf, sizeof(buf), "%.3f s", s);
+  return buf;
+}

@@ -1,0 +1,67 @@
+//===- AnnotateCost.cpp - the tfperf-annotate-cost pass -------------------===//
+
+#include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::tfperf {
+#define GEN_PASS_DEF_TFPERFANNOTATECOST
+#include "tfperf/Transforms/Passes.h.inc"
+} // namespace mlir::tfperf
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+/// An exact count as an i64 attribute when it fits, else its text
+/// (symbolic formulas, "overflow").
+static Attribute countAttr(Builder &b, const SymExpr &e) {
+  if (auto v = e.getInt64())
+    return b.getI64IntegerAttr(*v);
+  return b.getStringAttr(e.str());
+}
+
+/// Bits to bytes: exact when every coefficient is a multiple of 8.
+static Attribute bytesAttr(Builder &b, const SymExpr &bits) {
+  if (auto q = bits.divExact(SymExpr(8)))
+    return countAttr(b, *q);
+  if (bits.isConstant())
+    return b.getF64FloatAttr(int128ToDouble(bits.getConstant()) / 8);
+  return b.getStringAttr("(" + bits.str() + ") / 8");
+}
+
+namespace {
+struct AnnotateCostPass
+    : public tfperf::impl::TFPerfAnnotateCostBase<AnnotateCostPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::string error;
+    auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);
+    if (!policy) {
+      getOperation()->emitError() << error;
+      return signalPassFailure();
+    }
+    auto &costs = getAnalysis<CostAnalysis>();
+    Builder b(&getContext());
+    for (const OpCostRecord &rec : costs.getRecords()) {
+      // Weights and constants cost nothing themselves; their readers do.
+      if (rec.op->hasTrait<OpTrait::ConstantLike>())
+        continue;
+      Operation *op = rec.op;
+      if (!rec.known) {
+        op->setAttr("tfperf.cost", b.getStringAttr("unknown"));
+        op->emitRemark() << "cost unknown: " << rec.cost.unknownReason;
+        continue;
+      }
+      op->setAttr("tfperf.flops", countAttr(b, rec.cost.flops));
+      if (!rec.cost.gemmFlops.isConstant(0))
+        op->setAttr("tfperf.gemm_flops", countAttr(b, rec.cost.gemmFlops));
+      op->setAttr("tfperf.bytes", bytesAttr(b, accessBits(rec.cost, *policy)));
+      if (rec.isShapeComputation)
+        op->setAttr("tfperf.shape_computation", b.getUnitAttr());
+    }
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace

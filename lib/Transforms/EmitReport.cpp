@@ -1,0 +1,65 @@
+//===- EmitReport.cpp - the tfperf-emit-report pass -----------------------===//
+
+#include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::tfperf {
+#define GEN_PASS_DEF_TFPERFEMITREPORT
+#include "tfperf/Transforms/Passes.h.inc"
+} // namespace mlir::tfperf
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+namespace {
+struct EmitReportPass
+    : public tfperf::impl::TFPerfEmitReportBase<EmitReportPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!llvm::is_contained(supportedReportFormats(), format)) {
+      std::string known;
+      for (llvm::StringRef f : supportedReportFormats())
+        known += (known.empty() ? "" : ", ") + f.str();
+      module.emitError() << "unknown report format '" << format << "' (use "
+                         << known << ")";
+      return signalPassFailure();
+    }
+    std::string error;
+    auto report = buildReport(module, error);
+    if (!report) {
+      module.emitError() << error;
+      return signalPassFailure();
+    }
+    // Render completely before touching the output, so a failure never
+    // leaves a partial report in place of a good one.
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (format == "json") {
+      printJSONReport(*report, os);
+    } else {
+      TextReportOptions opts;
+      opts.top = top;
+      opts.showShapeOps = showShapeOps;
+      printTextReport(*report, os, opts);
+    }
+    os.flush();
+    if (outputFile == "-") {
+      llvm::outs() << text;
+      llvm::outs().flush();
+    } else if (llvm::Error e = llvm::writeToOutput(
+                   outputFile, [&](llvm::raw_ostream &out) {
+                     out << text;
+                     return llvm::Error::success();
+                   })) {
+      module.emitError() << "cannot write report '" << outputFile
+                         << "': " << llvm::toString(std::move(e));
+      return signalPassFailure();
+    }
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
