@@ -108,14 +108,20 @@ static bool needsCostRow(Operation *op) {
 
 CostAnalysis::CostAnalysis(Operation *root) {
   TypeShapeQuery shapes;
-  compute(root, shapes);
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
 }
 
 CostAnalysis::CostAnalysis(Operation *root, const ShapeQuery &shapes) {
-  compute(root, shapes);
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
 }
 
-void CostAnalysis::compute(Operation *root, const ShapeQuery &shapes) {
+CostAnalysis::CostAnalysis(
+    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
+  compute(root, select);
+}
+
+void CostAnalysis::compute(
+    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
   size_t counter = 0;
   root->walk<WalkOrder::PreOrder>([&](Operation *op) {
     auto iface = dyn_cast<CostOpInterface>(op);
@@ -130,7 +136,7 @@ void CostAnalysis::compute(Operation *root, const ShapeQuery &shapes) {
                  std::to_string(counter);
     ++counter;
     if (iface) {
-      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
+      rec.known = succeeded(iface.computeCost(select(op), rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();

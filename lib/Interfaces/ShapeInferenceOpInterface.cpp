@@ -82,3 +82,30 @@ void ShapeContext::setResult(Operation *op, unsigned idx, Type elementType,
   }
   set(op->getResult(idx), std::move(info));
 }
+
+std::optional<int64_t> ShapeContext::shadowValue(const SymExpr &e) const {
+  if (e.isConstant())
+    return e.getInt64();
+  auto v = e.evaluate([&](llvm::StringRef s) -> std::optional<Int128> {
+    for (auto &[name, value] : shadow)
+      if (name == s)
+        return Int128(value);
+    return std::nullopt;
+  });
+  if (!v || *v > INT64_MAX || *v < INT64_MIN)
+    return std::nullopt;
+  return static_cast<int64_t>(*v);
+}
+
+std::optional<SymExpr> ShapeContext::matchShadow(int64_t c) const {
+  if (c <= 1)
+    return std::nullopt;
+  std::optional<SymExpr> found;
+  for (auto &[name, value] : shadow)
+    if (value == c) {
+      if (found)
+        return std::nullopt; // ambiguous
+      found = SymExpr::symbol(name);
+    }
+  return found;
+}

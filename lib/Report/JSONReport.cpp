@@ -125,6 +125,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attributeObject("totals", [&] { totals(j, primary.totals); });
       byOpType(j, primary);
     }
+    if (r.transformer)
+      printTransformerJSON(r, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {
@@ -146,6 +148,14 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
           number(j, "bytes", ok ? f.bytes : NAN);
           figures(j, f);
           j.attribute("shape_computation", rec.isShapeComputation);
+          if (r.transformer) {
+            OpTag tag = r.transformer->structure->getTag(rec.op);
+            if (tag.layer >= 0)
+              j.attribute("layer", (int64_t)tag.layer);
+            else
+              j.attribute("layer", nullptr);
+            j.attribute("block", blockKindName(tag.block));
+          }
           if (!ok)
             j.attribute("unknown_reason", f.problem);
           if (!rec.cost.parts.empty())

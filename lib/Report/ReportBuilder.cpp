@@ -27,6 +27,19 @@ ReportConfig ReportConfig::fromModule(ModuleOp module) {
   str("hw_file", c.hwFile);
   str("compute_dtype", c.computeDtype);
   str("weight_dtype", c.weightDtype);
+  if (auto t = dict.getAs<DictionaryAttr>("transformer")) {
+    c.transformer = true;
+    if (auto p = t.getAs<StringAttr>("phase"))
+      c.phase = p.str();
+    auto i64 = [&](llvm::StringRef key, int64_t &out) {
+      if (auto a = t.getAs<IntegerAttr>(key))
+        out = a.getInt();
+    };
+    i64("batch", c.batch);
+    i64("seq", c.seq);
+    i64("kv_len", c.kvLen);
+    i64("devices", c.numDevices);
+  }
   return c;
 }
 
@@ -42,6 +55,14 @@ void ReportConfig::writeToModule(ModuleOp module) const {
   attrs.set("hw_file", b.getStringAttr(hwFile));
   attrs.set("compute_dtype", b.getStringAttr(computeDtype));
   attrs.set("weight_dtype", b.getStringAttr(weightDtype));
+  if (transformer)
+    attrs.set("transformer",
+              b.getDictionaryAttr(
+                  {b.getNamedAttr("phase", b.getStringAttr(phase)),
+                   b.getNamedAttr("batch", b.getI64IntegerAttr(batch)),
+                   b.getNamedAttr("seq", b.getI64IntegerAttr(seq)),
+                   b.getNamedAttr("kv_len", b.getI64IntegerAttr(kvLen)),
+                   b.getNamedAttr("devices", b.getI64IntegerAttr(numDevices))}));
   module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
 }
 
@@ -143,6 +164,24 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   }
   for (auto s : unbound)
     r.unboundSymbols.push_back(s.str());
+  if (r.config.transformer) {
+    TransformerSection t;
+    t.structure = std::make_shared<TransformerStructure>(module);
+    PhaseOptions opts;
+    opts.phase = r.config.phase;
+    opts.batch = r.config.batch;
+    opts.seq = r.config.seq;
+    opts.kvLen = r.config.kvLen;
+    opts.devices = r.config.numDevices;
+    for (const ReportDevice &d : r.devices) {
+      auto fig = analyzeTransformer(module, *t.structure, opts, *policy, d.spec,
+                                    error);
+      if (!fig)
+        return std::nullopt;
+      t.perDevice.push_back(std::move(*fig));
+    }
+    r.transformer = std::move(t);
+  }
   return r;
 }
 

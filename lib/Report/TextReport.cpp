@@ -117,6 +117,8 @@ void mlir::tfperf::printTextReport(const Report &r, llvm::raw_ostream &os,
   if (r.devices.empty())
     return;
   const ReportDevice &primary = r.devices.front();
+  if (r.transformer)
+    printTransformerText(r, os);
 
   // Time by op type, sorted by time on the first device.
   std::vector<std::pair<std::string, const ReportTotals *>> types;
@@ -168,6 +170,8 @@ void mlir::tfperf::printTextReport(const Report &r, llvm::raw_ostream &os,
     return r.ops[a].figures[0].time > r.ops[b].figures[0].time;
   });
   std::vector<std::string> th = {"node", "op", "FLOPs", "bytes", "FLOP/B", "bound"};
+  if (r.transformer)
+    th.insert(th.begin() + 2, "layer/block");
   for (const ReportDevice &d : r.devices)
     th.push_back("time " + d.spec.name);
   Table top(th);
@@ -178,6 +182,12 @@ void mlir::tfperf::printTextReport(const Report &r, llvm::raw_ostream &os,
         truncateName(row.record->name), row.record->opType,
         formatFlops(f.flops), formatBytes(f.bytes), fixed(f.intensity),
         f.problem.empty() ? boundName(f.bound).str() : "unknown"};
+    if (r.transformer) {
+      OpTag tag = r.transformer->structure->getTag(row.record->op);
+      cells.insert(cells.begin() + 2,
+                   (tag.layer >= 0 ? std::to_string(tag.layer) + " " : "") +
+                       blockKindName(tag.block).str());
+    }
     for (auto &fd : row.figures)
       cells.push_back(formatTime(fd.time));
     top.add(cells);

@@ -83,6 +83,23 @@ static cl::opt<std::string> clReportFormat(
     "report-format",
     cl::desc("Format of --report files regardless of their extension"),
     cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clPhase(
+    "phase", cl::desc("Transformer phases to analyse: prefill, decode or both"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::opt<int64_t> clBatch("batch", cl::desc("Batch size (default: the graph's)"),
+                                cl::init(0), cl::cat(clAnalysis));
+static cl::opt<int64_t> clSeq("seq",
+                              cl::desc("Prompt length for prefill (default: the graph's)"),
+                              cl::init(0), cl::cat(clAnalysis));
+static cl::opt<int64_t> clKvLen(
+    "kv-len",
+    cl::desc("Tokens in the KV cache for a decode step, the new one "
+             "included (default: the prompt length)"),
+    cl::init(0), cl::cat(clAnalysis));
+static cl::opt<int64_t> clDevices(
+    "devices",
+    cl::desc("Devices whose memory holds the weights and KV cache (capacity)"),
+    cl::init(1), cl::cat(clAnalysis));
 static cl::opt<unsigned> clTop("top",
                                cl::desc("Rows in the text report's top-ops table"),
                                cl::init(15), cl::cat(clAnalysis));
@@ -94,6 +111,12 @@ static cl::opt<bool> clShowShapeOps(
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
   return clAnalyzeRoofline || !clReport.empty();
+}
+
+/// The transformer analysis runs with --analyze-roofline unless the graph
+/// has nothing to recognise; its flags imply it.
+static bool transformerRequested() {
+  return analysisRequested() || !clPhase.empty();
 }
 
 /// The format of a --report file.
@@ -146,6 +169,13 @@ static LogicalResult validateAnalysisFlags() {
   if (!clReportFormat.empty() &&
       !llvm::is_contained(supportedReportFormats(), clReportFormat))
     return fail("--report-format must be one of " + known);
+  if (!clPhase.empty() && clPhase != "prefill" && clPhase != "decode" &&
+      clPhase != "both")
+    return fail("--phase must be prefill, decode or both, got '" + clPhase + "'");
+  if (clBatch < 0 || clSeq < 0 || clKvLen < 0)
+    return fail("--batch, --seq and --kv-len must be positive");
+  if (clDevices < 1)
+    return fail("--devices must be at least 1");
   return success();
 }
 
@@ -161,6 +191,15 @@ static void addAnalysisPasses(PassManager &pm) {
   roofline.computeDtype = clComputeDtype;
   roofline.weightDtype = clWeightDtype;
   pm.addPass(createTFPerfRoofline(roofline));
+  if (transformerRequested()) {
+    TFPerfAnalyzeTransformerOptions t;
+    t.phase = clPhase.empty() ? std::string("both") : clPhase.getValue();
+    t.batch = clBatch;
+    t.seq = clSeq;
+    t.kvLen = clKvLen;
+    t.devices = clDevices;
+    pm.addPass(createTFPerfAnalyzeTransformer(t));
+  }
   auto report = [&](const std::string &format, const std::string &file) {
     TFPerfEmitReportOptions o;
     o.format = format;

@@ -41,6 +41,9 @@ public:
   explicit CostAnalysis(Operation *root);
   /// Costs from other shapes (bound dims, a decode step).
   CostAnalysis(Operation *root, const ShapeQuery &shapes);
+  /// Costs with the shapes chosen per op.
+  CostAnalysis(Operation *root,
+               llvm::function_ref<const ShapeQuery &(Operation *)> select);
 
   ArrayRef<OpCostRecord> getRecords() const { return records; }
   const OpCostRecord *lookup(Operation *op) const;
@@ -50,7 +53,8 @@ public:
   }
 
 private:
-  void compute(Operation *root, const ShapeQuery &shapes);
+  void compute(Operation *root,
+               llvm::function_ref<const ShapeQuery &(Operation *)> select);
 
   std::vector<OpCostRecord> records;
   llvm::DenseMap<Operation *, size_t> index;

@@ -54,12 +54,27 @@ public:
   /// Convenience: known values, or nullptr.
   const llvm::SmallVector<SymExpr, 4> *getValues(Value v);
 
+  /// Shadow mode: symbols standing for dims a static graph was exported
+  /// with, and those concrete values. Shape functions then keep a symbol
+  /// where the graph has the matching constant (a reshape target, a slice
+  /// bound, a broadcast partner), so a static graph can be re-evaluated at
+  /// other batch and sequence sizes (docs/TransformerAnalysis.md).
+  void setShadow(llvm::StringRef symbol, int64_t value) {
+    shadow.emplace_back(symbol.str(), value);
+  }
+  bool hasShadow() const { return !shadow.empty(); }
+  /// The value of `e` with every shadow symbol at its value.
+  std::optional<int64_t> shadowValue(const SymExpr &e) const;
+  /// The shadow symbol whose value is `c`, when exactly one is and c > 1.
+  std::optional<SymExpr> matchShadow(int64_t c) const;
+
   /// Sets result `idx` of `op` to a ranked tensor.
   void setResult(Operation *op, unsigned idx, Type elementType,
                  ArrayRef<SymExpr> dims,
                  std::optional<llvm::SmallVector<SymExpr, 4>> values = {});
 
 private:
+  std::vector<std::pair<std::string, int64_t>> shadow;
   /// Entries live in a deque so references handed out stay valid while
   /// later values are added.
   std::deque<TensorInfo> storage;

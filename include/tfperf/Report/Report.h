@@ -12,10 +12,13 @@
 #define TFPERF_REPORT_REPORT_H
 
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Analysis/Roofline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::tfperf {
@@ -29,6 +32,10 @@ struct ReportConfig {
   std::vector<std::string> devices;
   std::string hwFile;
   std::string computeDtype, weightDtype;
+  /// tfperf-analyze-transformer ran (and with which phase options).
+  bool transformer = false;
+  std::string phase = "both";
+  int64_t batch = 0, seq = 0, kvLen = 0, numDevices = 1;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -83,6 +90,13 @@ struct ReportDevice {
   NamedTotals byOpType;
 };
 
+/// The transformer section (tfperf-analyze-transformer ran).
+struct TransformerSection {
+  std::shared_ptr<TransformerStructure> structure;
+  /// One entry per device, in ReportConfig order.
+  std::vector<TransformerFigures> perDevice;
+};
+
 struct Report {
   std::string source, producer, function;
   ReportConfig config;
@@ -95,6 +109,7 @@ struct Report {
   std::vector<std::string> unboundSymbols;
   /// Keeps the cost records the rows point to alive.
   std::shared_ptr<CostAnalysis> costs;
+  std::optional<TransformerSection> transformer;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -112,6 +127,10 @@ llvm::ArrayRef<llvm::StringRef> supportedReportFormats();
 void printTextReport(const Report &r, llvm::raw_ostream &os,
                      const TextReportOptions &opts = {});
 void printJSONReport(const Report &r, llvm::raw_ostream &os);
+
+/// The transformer section of the text and JSON reports.
+void printTransformerText(const Report &r, llvm::raw_ostream &os);
+void printTransformerJSON(const Report &r, llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);

@@ -109,4 +109,37 @@ def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
   ];
 }
 
+def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
+  let summary = "Recognise the transformer: layers, blocks, dims, phases, KV cache";
+  let description = [{
+    Recognises attention (Q K^T -> softmax -> P V, or fused com.microsoft
+    attention), MLPs (gated too), norms (explicit or decomposed),
+    embeddings, the head and the repeating layer from the dataflow alone,
+    and tags every op with `tfperf.layer` (absent outside the layers) and
+    `tfperf.block` (`embedding`, `attention`, `attention_scores`, `mlp`,
+    `norm`, `head`, `other`); attention cores also get `tfperf.attention`
+    (`self`, `cross`, `spatial_self`, `temporal_self`). The model's dims go
+    into the module attribute `tfperf.transformer`, and the phase options
+    into `tfperf.config`, from which `tfperf-emit-report` derives the
+    prefill and decode phases, the KV cache, capacity and the
+    attention/MLP crossover (docs/TransformerAnalysis.md).
+
+    ```mlir
+    %s = tfperf.softmax %x {tfperf.block = "attention_scores", tfperf.layer = 3 : i64} : ...
+    ```
+  }];
+  let options = [
+    Option<"phase", "phase", "std::string", /*default=*/"\"both\"",
+           "prefill, decode or both">,
+    Option<"batch", "batch", "int64_t", /*default=*/"0",
+           "Batch size (0: the graph's)">,
+    Option<"seq", "seq", "int64_t", /*default=*/"0",
+           "Prompt length for prefill (0: the graph's)">,
+    Option<"kvLen", "kv-len", "int64_t", /*default=*/"0",
+           "Tokens in the KV cache for decode, the new one included (0: the prompt length)">,
+    Option<"devices", "devices", "int64_t", /*default=*/"1",
+           "Devices whose memory holds weights and KV cache (capacity)">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

@@ -31,7 +31,8 @@ bool infer::isKnownPositive(const SymExpr &e) {
 }
 
 FailureOr<Dims> infer::broadcastShapes(Operation *op,
-                                       ArrayRef<ArrayRef<SymExpr>> shapes) {
+                                       ArrayRef<ArrayRef<SymExpr>> shapes,
+                                       const ShapeContext *ctx) {
   size_t rank = 0;
   for (auto s : shapes)
     rank = std::max(rank, s.size());
@@ -58,11 +59,16 @@ FailureOr<Dims> infer::broadcastShapes(Operation *op,
         continue;
       }
       // A symbolic dim against a constant c != 1: valid graphs need the
-      // symbol to be c or 1 there, so the result is c.
-      if (o.isConstant())
-        continue;
-      if (d.isConstant()) {
-        o = d;
+      // symbol to be c or 1 there, so the result is c -- unless the symbol
+      // stands for c (shadow mode), then it stays symbolic.
+      if (o.isConstant() || d.isConstant()) {
+        const SymExpr &sym = o.isConstant() ? d : o;
+        const SymExpr &cst = o.isConstant() ? o : d;
+        if (ctx && ctx->hasShadow() &&
+            ctx->shadowValue(sym) == cst.getInt64())
+          o = sym;
+        else
+          o = cst;
         continue;
       }
       o = SymExpr::max(o, d);
@@ -201,7 +207,7 @@ LogicalResult infer::inferBroadcastElementwise(
       return success();
     shapes.push_back(info.dims);
   }
-  auto out = broadcastShapes(op, shapes);
+  auto out = broadcastShapes(op, shapes, &ctx);
   if (failed(out))
     return failure();
   std::optional<Values> vals;

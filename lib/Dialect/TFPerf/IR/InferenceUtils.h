@@ -27,8 +27,11 @@ FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
 /// Numpy multidirectional broadcast. Two symbolic dims that differ broadcast
 /// to their max (right whenever the graph is valid: they are equal or one is
 /// 1); constant dims other than 1 that differ are an error on `op`.
+/// In shadow mode (`ctx` with shadow symbols) a symbolic dim whose shadow
+/// value equals the constant it meets stays symbolic.
 FailureOr<Dims> broadcastShapes(Operation *op,
-                                ArrayRef<ArrayRef<SymExpr>> shapes);
+                                ArrayRef<ArrayRef<SymExpr>> shapes,
+                                const ShapeContext *ctx = nullptr);
 
 /// True when `e` is >= 1 for every assignment of positive symbols.
 bool isKnownPositive(const SymExpr &e);

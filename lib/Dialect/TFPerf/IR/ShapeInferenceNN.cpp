@@ -42,7 +42,7 @@ LogicalResult MatMulOp::inferShapes(ShapeContext &ctx) {
   ArrayRef<SymExpr> batchA = ArrayRef<SymExpr>(da).drop_back(2);
   ArrayRef<SymExpr> batchB = ArrayRef<SymExpr>(db).drop_back(2);
   SmallVector<ArrayRef<SymExpr>> batches = {batchA, batchB};
-  auto out = broadcastShapes(*this, batches);
+  auto out = broadcastShapes(*this, batches, &ctx);
   if (failed(out))
     return failure();
   if (!vecA)
@@ -68,7 +68,7 @@ LogicalResult GemmOp::inferShapes(ShapeContext &ctx) {
     const TensorInfo &c = ctx.get(getC());
     if (c.ranked) {
       SmallVector<ArrayRef<SymExpr>> shapes = {out, c.dims};
-      auto bc = broadcastShapes(*this, shapes);
+      auto bc = broadcastShapes(*this, shapes, &ctx);
       if (failed(bc))
         return failure();
       // C must not grow [M, N]: a constant dim that broadcasting changed
@@ -185,7 +185,7 @@ LogicalResult EinsumOp::inferShapes(ShapeContext &ctx) {
   }
   for (auto &s : storage)
     ellipsisShapes.push_back(s);
-  auto ell = broadcastShapes(*this, ellipsisShapes);
+  auto ell = broadcastShapes(*this, ellipsisShapes, &ctx);
   if (failed(ell))
     return failure();
   Dims out;
@@ -248,7 +248,7 @@ LogicalResult MSSkipLayerNormOp::inferShapes(ShapeContext &ctx) {
     return success();
   if (skip.ranked) {
     SmallVector<ArrayRef<SymExpr>> shapes = {in.dims, skip.dims};
-    if (failed(broadcastShapes(*this, shapes)))
+    if (failed(broadcastShapes(*this, shapes, &ctx)))
       return failure();
   }
   Dims stats = in.dims;

@@ -95,6 +95,92 @@ LogicalResult ReshapeOp::inferShapes(ShapeContext &ctx) {
     out[i] = t;
   }
   SymExpr total = in.numElements();
+  // Shadow mode: a constant target of a symbolic input (a static export's
+  // reshape) takes the symbols back by matching groups of dims.
+  if (ctx.hasShadow() && in.ranked && !total.isConstant() && total.isKnown()) {
+    SmallVector<int64_t> inC, outC;
+    bool ok = true;
+    for (auto &d : in.dims) {
+      auto v = ctx.shadowValue(d);
+      ok &= v.has_value();
+      inC.push_back(v.value_or(0));
+    }
+    for (auto &d : out) {
+      ok &= d.isConstant() || (d == d && ctx.shadowValue(d).has_value());
+      outC.push_back(ctx.shadowValue(d).value_or(-1));
+    }
+    if (inferIdx >= 0 && ok) {
+      int64_t known = 1, all = 1;
+      for (int64_t i = 0; i < *len; ++i)
+        if (i != inferIdx)
+          known *= outC[i];
+      for (int64_t v : inC)
+        all *= v;
+      if (known > 0 && all % known == 0)
+        outC[inferIdx] = all / known;
+      else
+        ok = false;
+    }
+    if (ok) {
+      Dims res(*len);
+      size_t i = 0, j = 0;
+      while (ok && (i < inC.size() || j < outC.size())) {
+        if (j < outC.size() && outC[j] == 1 &&
+            (i == inC.size() || inC[i] != 1)) {
+          res[j++] = SymExpr(1);
+          continue;
+        }
+        if (i < inC.size() && inC[i] == 1 &&
+            (j == outC.size() || outC[j] != 1)) {
+          ++i;
+          continue;
+        }
+        if (i == inC.size() || j == outC.size()) {
+          ok = false;
+          break;
+        }
+        size_t i0 = i, j0 = j;
+        int64_t pi = inC[i++], pj = outC[j++];
+        while (pi != pj && ok) {
+          if (pi < pj && i < inC.size())
+            pi *= inC[i++];
+          else if (pj < pi && j < outC.size())
+            pj *= outC[j++];
+          else
+            ok = false;
+        }
+        if (!ok)
+          break;
+        // The group's symbolic product goes to the first output dim whose
+        // constant it can carry; the others keep their constants.
+        SymExpr prod = product(ArrayRef<SymExpr>(in.dims).slice(i0, i - i0));
+        for (size_t k = j0; k < j; ++k)
+          res[k] = SymExpr(outC[k]);
+        if (!prod.isConstant()) {
+          bool placed = false;
+          for (size_t k = j0; k < j && !placed; ++k) {
+            SymExpr rest(1);
+            for (size_t m = j0; m < j; ++m)
+              if (m != k)
+                rest = rest * SymExpr(outC[m]);
+            if (auto q = prod.divExact(rest))
+              if (ctx.shadowValue(*q) == outC[k]) {
+                res[k] = *q;
+                placed = true;
+              }
+          }
+          ok = placed;
+        }
+      }
+      if (ok) {
+        std::optional<Values> vals;
+        if (in.values)
+          vals = *in.values;
+        ctx.setResult(*this, 0, in.elementType, res, std::move(vals));
+        return success();
+      }
+    }
+  }
   if (inferIdx >= 0) {
     SymExpr known(1);
     for (int64_t i = 0; i < *len; ++i)
@@ -393,6 +479,11 @@ LogicalResult SliceOp::inferShapes(ShapeContext &ctx) {
     if (step > 0) {
       SymExpr b = clampBound((*starts)[i], dim, false);
       SymExpr e = clampBound((*ends)[i], dim, true);
+      // Shadow mode: a constant buffer sliced to the exported length is
+      // sliced to the sequence.
+      if (ctx.hasShadow() && dim.isConstant() && e.isConstant())
+        if (auto sym = ctx.matchShadow(*e.getInt64()))
+          e = *sym;
       SymExpr len = SymExpr::ceilDiv(e - b, SymExpr(step));
       if (len.isConstant() && len.getConstant() < 0)
         len = SymExpr(0);
@@ -518,7 +609,9 @@ LogicalResult ConcatOp::inferShapes(ShapeContext &ctx) {
       if (a.isConstant() && b.isConstant() && a != b)
         return emitOpError() << "inputs differ in dim " << i << ": " << a
                              << " vs " << b;
-      if (!a.isKnown() || (!a.isConstant() && b.isConstant()))
+      bool keepSymbolic = ctx.hasShadow() && !a.isConstant() && b.isConstant();
+      if (!a.isKnown() || (!a.isConstant() && b.isConstant() && !keepSymbolic) ||
+          (ctx.hasShadow() && a.isConstant() && !b.isConstant() && b.isKnown()))
         out[i] = b;
     }
     out[*axis] = out[*axis] + info->dims[*axis];
@@ -548,7 +641,7 @@ LogicalResult ExpandOp::inferShapes(ShapeContext &ctx) {
     return success();
   }
   SmallVector<ArrayRef<SymExpr>> shapes = {in.dims, *target};
-  auto out = broadcastShapes(*this, shapes);
+  auto out = broadcastShapes(*this, shapes, &ctx);
   if (failed(out))
     return failure();
   auto vals = foldElementwise(ctx, getInput(), *out,
@@ -615,7 +708,10 @@ LogicalResult ConstantOfShapeOp::inferShapes(ShapeContext &ctx) {
     for (auto &d : *target) {
       if (d.isConstant() && d.getConstant() < 0)
         return emitOpError() << "negative dim " << d << " in shape";
-      out.push_back(d);
+      std::optional<SymExpr> sym;
+      if (ctx.hasShadow() && d.isConstant())
+        sym = ctx.matchShadow(*d.getInt64());
+      out.push_back(sym ? *sym : d);
     }
   } else if (auto len = shapeInfo.dims[0].getInt64()) {
     out.assign(*len, SymExpr::unknown());
@@ -640,6 +736,9 @@ LogicalResult RangeOp::inferShapes(ShapeContext &ctx) {
   };
   auto s = scalar(getStart()), l = scalar(getLimit()), d = scalar(getDelta());
   SymExpr n = SymExpr::unknown();
+  if (s && l && d && ctx.hasShadow() && l->isConstant())
+    if (auto sym = ctx.matchShadow(*l->getInt64()))
+      l = *sym;
   if (s && l && d) {
     if (d->isConstant(0))
       return emitOpError() << "delta is 0";

@@ -1,0 +1,133 @@
+//===- PhaseAnalysis.h - prefill, decode and the KV cache -------*- C++ -*-===//
+//
+// Re-costs a transformer at other batch and sequence sizes and for one
+// decode step, from the graph:
+//  - TokenShapes gives every value's dims in `batch` and `seq` symbols: a
+//    dynamic graph's own dim_params, or for a static export symbols
+//    re-derived by a shadow-mode shape inference (checked against the
+//    graph's dims at the exported sizes).
+//  - Prefill is the graph at (B, S). Decode is one new token per sequence
+//    with a KV cache of L tokens (the new one included): graphs with past-KV
+//    inputs bind seq = 1, past = L - 1; for graphs without, every op runs
+//    at one token except the attention-scores ops, whose key dims are L
+//    (the cache is read there; the projections append one token).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_PHASEANALYSIS_H
+#define TFPERF_ANALYSIS_PHASEANALYSIS_H
+
+#include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TransformerStructure.h"
+
+#include <array>
+
+namespace mlir::tfperf {
+
+/// Every value's dims with the token dims as symbols.
+class TokenShapes : public ShapeQuery {
+public:
+  TokenShapes(func::FuncOp func, const TransformerStructure &structure);
+  std::optional<ArrayRef<SymExpr>> dims(Value v) const override;
+
+  /// The batch, sequence and past-KV symbols (Unknown when the graph has
+  /// none) and the sizes the graph has them at (0 when unbound).
+  SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown(),
+          past = SymExpr::unknown();
+  int64_t batch0 = 0, seq0 = 0, past0 = 0;
+  /// True when the dims came from re-deriving a static graph.
+  bool rederived = false;
+  /// Values whose re-derived dims disagreed with the graph (kept concrete).
+  unsigned fallbacks = 0;
+
+private:
+  llvm::DenseMap<Value, SmallVector<SymExpr, 4>> symbolic;
+  TypeShapeQuery types;
+};
+
+/// Dims of a base query with symbols substituted; values listed in `kvDims`
+/// take `kvSubst` at that dim instead (the key length of attention scores).
+class SubstitutedShapes : public ShapeQuery {
+public:
+  SubstitutedShapes(const ShapeQuery &base, llvm::StringMap<SymExpr> subst,
+                    llvm::DenseMap<Value, int> kvDims = {},
+                    llvm::StringMap<SymExpr> kvSubst = {})
+      : base(base), subst(std::move(subst)), kvDims(std::move(kvDims)),
+        kvSubst(std::move(kvSubst)) {}
+  std::optional<ArrayRef<SymExpr>> dims(Value v) const override;
+
+private:
+  const ShapeQuery &base;
+  llvm::StringMap<SymExpr> subst;
+  llvm::DenseMap<Value, int> kvDims;
+  llvm::StringMap<SymExpr> kvSubst;
+  mutable llvm::DenseMap<Value, std::optional<SmallVector<SymExpr, 4>>> cache;
+};
+
+/// Time and traffic summed over a set of ops.
+struct PhaseTotals {
+  double flops = 0, gemmFlops = 0, bytes = 0, weightBytes = 0;
+  double time = 0, computeTime = 0, memoryTime = 0;
+  unsigned unknownOps = 0;
+};
+
+struct PhaseResult {
+  std::string name; // "prefill" or "decode"
+  int64_t batch = 0, seq = 0, kvLen = 0;
+  PhaseTotals totals;
+  std::array<PhaseTotals, kNumBlockKinds> byBlock;
+  std::vector<PhaseTotals> byLayer;
+  /// Decode derived from a prefill-only graph (vs bound past-KV inputs).
+  bool derived = false;
+  /// False when the phase does not fit the model (decode of an encoder);
+  /// the figures are then hypothetical and `note` says why.
+  bool applicable = true;
+  std::string note;
+  double intensity() const {
+    return totals.bytes > 0 ? totals.flops / totals.bytes : 0;
+  }
+  Bound bound() const {
+    return totals.computeTime > totals.memoryTime ? Bound::Compute
+                                                  : Bound::Memory;
+  }
+  /// Tokens per second: processed tokens (prefill) or new tokens (decode).
+  double tokensPerSecond() const;
+};
+
+struct TransformerFigures {
+  ModelDims dims;
+  /// 2 * n_layers * n_kv_heads * d_head * dtype bytes.
+  double kvCacheBytesPerToken = 0;
+  /// Per-token GEMM FLOPs of a layer: attention = proj + perKey * s, MLP.
+  double attnProjPerToken = 0, attnPerKeyPerToken = 0, mlpPerToken = 0;
+  std::optional<double> crossoverSeq;
+  std::string crossoverNote;
+  std::optional<PhaseResult> prefill, decode;
+  /// Decode: the batch at which it turns compute-bound (none: never).
+  std::optional<double> criticalBatch;
+  double memToComputeTimeRatio = 0;
+  /// KV-cache tokens that fit on the devices after the weights.
+  std::optional<double> kvCapacityTokens;
+  double weightBytes = 0, kvCacheBytes = 0;
+  SmallVector<std::string, 4> attentionKinds;
+  bool causal = false;
+  std::string note;
+};
+
+struct PhaseOptions {
+  std::string phase = "both"; // prefill, decode, both
+  int64_t batch = 0, seq = 0, kvLen = 0, devices = 1;
+};
+
+/// Analyses the first function of `module` on `device`. Sets `error` on
+/// options the graph cannot honour (e.g. --seq on a graph whose sequence
+/// is fixed).
+std::optional<TransformerFigures>
+analyzeTransformer(ModuleOp module, const TransformerStructure &structure,
+                   const PhaseOptions &options, const DtypePolicy &policy,
+                   const DeviceSpec &device, std::string &error);
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,144 @@
+//===- TransformerStructure.h - layers, blocks and dims of a graph -*- C++ -*-===//
+//
+// Recognises a transformer in a function of tfperf ops, from the graph alone
+// (no model names, no configs): attention cores (Q K^T -> softmax -> P V, or
+// a fused com.microsoft attention op) with their Q/K/V/output projections,
+// MLPs (including gated ones), norms (explicit or decomposed), embeddings,
+// the head, and the repeating layer. Every op gets a layer index and a
+// block kind; the model's dims are inferred. An MLIR analysis: built from a
+// func.func, never mutates IR. docs/TransformerAnalysis.md explains the
+// rules.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
+#define TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
+
+#include "tfperf/Support/SymExpr.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Pass/AnalysisManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+enum class BlockKind {
+  Embedding,
+  Attention,       // projections, RoPE, head reshapes, residual add
+  AttentionScores, // Q K^T, scale, mask, softmax, P V
+  MLP,
+  Norm,
+  Head,
+  Other,
+};
+llvm::StringRef blockKindName(BlockKind k);
+constexpr unsigned kNumBlockKinds = 7;
+
+/// Self or cross attention; and for attention over a factorized token grid,
+/// whether it attends within a frame (spatial: consecutive tokens) or across
+/// frames (temporal: strided tokens).
+enum class AttentionSource { Self, Cross };
+enum class AttentionScope { Global, Spatial, Temporal };
+llvm::StringRef attentionKindName(AttentionSource s, AttentionScope scope);
+
+struct AttentionBlock {
+  /// Unfused: the Q K^T and P V matmuls and the softmax between them.
+  Operation *scores = nullptr;
+  Operation *softmax = nullptr;
+  Operation *context = nullptr;
+  /// Fused com.microsoft attention op (then the three above are null).
+  Operation *fused = nullptr;
+  /// Projections (linear ops); a fused QKV linear appears in all three.
+  llvm::SmallVector<Operation *, 2> qProj, kProj, vProj, outProj;
+  /// The inputs the Q and K/V projections read.
+  Value qSource, kvSource;
+  /// The scores matmul operands (K^T) and the context matmul's V operand.
+  Value qOperand, kOperand, vOperand;
+  /// Graph inputs concatenated into K/V (a KV cache fed from outside).
+  llvm::SmallVector<Value, 2> pastInputs;
+  SymExpr heads, kvHeads, headDim;
+  AttentionSource source = AttentionSource::Self;
+  AttentionScope scope = AttentionScope::Global;
+  /// Query length / key length at the graph's shapes.
+  SymExpr queryLen, keyLen;
+  bool causal = false;
+  int layer = -1;
+  /// Position of the block's first op (walk order).
+  size_t position = 0;
+};
+
+struct MLPBlock {
+  llvm::SmallVector<Operation *, 3> linears;
+  llvm::SmallVector<Operation *, 2> up; // first layer(s): up and gate
+  Operation *down = nullptr;
+  bool gated = false;
+  SymExpr dIn, dFF;
+  int layer = -1;
+  size_t position = 0;
+};
+
+/// The inferred model dims; fields the graph does not show stay empty.
+struct ModelDims {
+  std::optional<int64_t> nLayers, dModel, nHeads, nKvHeads, dHead, dFF, vocab,
+      maxPositions;
+};
+
+struct OpTag {
+  int layer = -1; // -1: outside the layers (embedding, head, ...)
+  BlockKind block = BlockKind::Other;
+};
+
+class TransformerStructure {
+public:
+  explicit TransformerStructure(Operation *root);
+
+  ArrayRef<AttentionBlock> getAttentions() const { return attentions; }
+  ArrayRef<MLPBlock> getMLPs() const { return mlps; }
+  int getNumLayers() const { return numLayers; }
+  const ModelDims &getDims() const { return dims; }
+  /// The tag of `op` (Other outside the function's ops).
+  OpTag getTag(Operation *op) const { return tags.lookup(op); }
+  /// True when at least one attention block was found.
+  bool isTransformer() const { return !attentions.empty(); }
+  /// The token stream's batch and sequence dims at the graph's shapes
+  /// (the rows of the most common linear, split as [batch, seq]).
+  SymExpr getBatch() const { return batch; }
+  SymExpr getSeq() const { return seq; }
+  /// Ops of the attention-scores region of each unfused attention block.
+  bool isScoresOp(Operation *op) const {
+    return getTag(op).block == BlockKind::AttentionScores;
+  }
+
+  bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
+    return !pa.isPreserved<TransformerStructure>();
+  }
+
+private:
+  void recognize(func::FuncOp func);
+
+  std::vector<AttentionBlock> attentions;
+  std::vector<MLPBlock> mlps;
+  llvm::DenseMap<Operation *, OpTag> tags;
+  int numLayers = 0;
+  ModelDims dims;
+  SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown();
+};
+
+/// True when `v` is a model parameter: an initializer or constant, possibly
+/// through views, transposes and casts, or a static graph input used as
+/// one (weights passed as inputs).
+bool isParameterValue(Value v);
+
+/// For linear ops (MatMul/Gemm/Einsum/Conv with a parameter operand): the
+/// activation operand; null otherwise.
+Value getLinearInput(Operation *op);
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,493 @@
+//===- PhaseAnalysis.cpp - prefill, decode and the KV cache ---------------===//
+
+#include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+static constexpr llvm::StringLiteral kBatchSym = "batch";
+static constexpr llvm::StringLiteral kSeqSym = "seq";
+
+//===----------------------------------------------------------------------===//
+// TokenShapes
+//===----------------------------------------------------------------------===//
+
+static bool hasSymbolicInputs(func::FuncOp func) {
+  for (BlockArgument a : func.getArguments())
+    if (auto t = dyn_cast<RankedTensorType>(a.getType()))
+      if (!t.hasStaticShape())
+        return true;
+  return false;
+}
+
+TokenShapes::TokenShapes(func::FuncOp func,
+                         const TransformerStructure &structure) {
+  SymExpr b = structure.getBatch(), s = structure.getSeq();
+  if (hasSymbolicInputs(func)) {
+    // A dynamic graph names its own dims.
+    if (b.getSingleSymbol())
+      batch = b;
+    else if (b.isConstant())
+      batch0 = *b.getInt64();
+    if (s.getSingleSymbol())
+      seq = s;
+    else if (s.isConstant())
+      seq0 = *s.getInt64();
+    llvm::SmallVector<llvm::StringRef> syms;
+    for (const AttentionBlock &a : structure.getAttentions())
+      for (Value p : a.pastInputs)
+        if (auto d = getSymbolicDims(p.getType()))
+          for (const SymExpr &x : *d)
+            if (auto name = x.getSingleSymbol())
+              if (SymExpr::symbol(*name) != batch && SymExpr::symbol(*name) != seq &&
+                  !llvm::is_contained(syms, *name))
+                syms.push_back(*name);
+    if (!syms.empty())
+      past = SymExpr::symbol(syms.front());
+    return;
+  }
+  if (!b.isConstant() || !s.isConstant())
+    return;
+  batch0 = *b.getInt64();
+  seq0 = *s.getInt64();
+  // Re-derive symbols: run shape inference with the inputs' batch and
+  // sequence dims as symbols whose shadow values are the exported ones.
+  ShapeContext ctx;
+  ctx.setShadow(kBatchSym, batch0);
+  bool seqSym = seq0 > 1 && seq0 != batch0;
+  if (seqSym)
+    ctx.setShadow(kSeqSym, seq0);
+  bool tokenIds = llvm::any_of(func.getArguments(), [](BlockArgument a) {
+    auto t = dyn_cast<RankedTensorType>(a.getType());
+    return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
+  });
+  bool streamTaken = false;
+  for (BlockArgument a : func.getArguments()) {
+    TensorInfo info = tensorInfoFromType(a.getType());
+    auto t = dyn_cast<RankedTensorType>(a.getType());
+    if (info.ranked && t && !isParameterValue(a)) {
+      if (!info.dims.empty() && info.dims[0].isConstant(batch0))
+        info.dims[0] = SymExpr::symbol(kBatchSym);
+      bool isTokens = t.getRank() == 2 && isa<IntegerType>(t.getElementType());
+      bool isStream = !tokenIds && !streamTaken && t.getRank() == 3 &&
+                      isa<FloatType>(t.getElementType());
+      if (seqSym && (isTokens || isStream) && info.dims[1].isConstant(seq0)) {
+        info.dims[1] = SymExpr::symbol(kSeqSym);
+        streamTaken |= isStream;
+      }
+    }
+    ctx.set(a, std::move(info));
+  }
+  {
+    // The replay is a best effort: its errors are not the user's.
+    ScopedDiagnosticHandler silence(func.getContext(),
+                                    [](Diagnostic &) { return success(); });
+    if (failed(inferShapesInRegion(func.getBody(), ctx, /*updateTypes=*/false)))
+      return;
+  }
+  rederived = true;
+  batch = SymExpr::symbol(kBatchSym);
+  if (seqSym)
+    seq = SymExpr::symbol(kSeqSym);
+  auto record = [&](Value v) {
+    auto typeDims = getSymbolicDims(v.getType());
+    if (!typeDims)
+      return;
+    const TensorInfo &info = ctx.get(v);
+    bool ok = info.ranked && info.dims.size() == typeDims->size();
+    for (size_t i = 0; ok && i < info.dims.size(); ++i)
+      ok = ctx.shadowValue(info.dims[i]) == (*typeDims)[i].getInt64();
+    if (!ok) {
+      ++fallbacks;
+      return;
+    }
+    if (llvm::any_of(info.dims, [](const SymExpr &d) { return !d.isConstant(); }))
+      symbolic[v] = info.dims;
+  };
+  func.walk([&](Operation *op) {
+    for (Region &r : op->getRegions())
+      for (Block &blk : r)
+        for (BlockArgument a : blk.getArguments())
+          record(a);
+    for (Value r : op->getResults())
+      record(r);
+  });
+}
+
+std::optional<ArrayRef<SymExpr>> TokenShapes::dims(Value v) const {
+  auto it = symbolic.find(v);
+  if (it != symbolic.end())
+    return ArrayRef<SymExpr>(it->second);
+  return types.dims(v);
+}
+
+std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
+  auto it = cache.find(v);
+  if (it != cache.end())
+    return it->second ? std::optional<ArrayRef<SymExpr>>(*it->second)
+                      : std::nullopt;
+  auto d = base.dims(v);
+  if (!d) {
+    cache[v] = std::nullopt;
+    return std::nullopt;
+  }
+  auto lookupIn = [](const llvm::StringMap<SymExpr> &m) {
+    return [&m](llvm::StringRef s) -> std::optional<SymExpr> {
+      auto i = m.find(s);
+      if (i == m.end())
+        return std::nullopt;
+      return i->second;
+    };
+  };
+  SmallVector<SymExpr, 4> out;
+  int kv = -1;
+  auto k = kvDims.find(v);
+  if (k != kvDims.end())
+    kv = k->second < 0 ? (int)d->size() + k->second : k->second;
+  for (size_t i = 0; i < d->size(); ++i) {
+    const SymExpr &x = (*d)[i];
+    if ((int)i == kv)
+      out.push_back(x.substitute(lookupIn(kvSubst)).substitute(lookupIn(subst)));
+    else
+      out.push_back(x.substitute(lookupIn(subst)));
+  }
+  cache[v] = out;
+  return ArrayRef<SymExpr>(*cache[v]);
+}
+
+//===----------------------------------------------------------------------===//
+// Phases
+//===----------------------------------------------------------------------===//
+
+double PhaseResult::tokensPerSecond() const {
+  if (totals.time <= 0)
+    return 0;
+  double tokens = name == "decode" ? batch : double(batch) * seq;
+  return tokens / totals.time;
+}
+
+namespace {
+bool isFusedAttentionOp(Operation *op) {
+  return isa<MSAttentionOp, MSMultiHeadAttentionOp, MSGroupQueryAttentionOp>(op);
+}
+
+void accumulate(PhaseTotals &t, const OpFigures &f) {
+  if (!f.problem.empty()) {
+    ++t.unknownOps;
+    return;
+  }
+  t.flops += f.flops;
+  t.gemmFlops += f.gemmFlops;
+  t.bytes += f.bytes;
+  t.weightBytes += f.weightBytes;
+  t.time += f.time;
+  t.computeTime += f.computeTime;
+  t.memoryTime += f.memoryTime;
+}
+
+PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
+                     const TransformerStructure &structure,
+                     llvm::function_ref<const ShapeQuery &(Operation *)> select,
+                     const DtypePolicy &policy, const DeviceSpec &device) {
+  PhaseResult r;
+  r.name = name.str();
+  r.byLayer.resize(std::max(structure.getNumLayers(), 0));
+  CostAnalysis costs(func, select);
+  for (const OpCostRecord &rec : costs.getRecords()) {
+    OpFigures f = evaluateOp(rec, policy, device);
+    accumulate(r.totals, f);
+    OpTag tag = structure.getTag(rec.op);
+    if (rec.op->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    accumulate(r.byBlock[(unsigned)tag.block], f);
+    if (tag.layer >= 0 && tag.layer < (int)r.byLayer.size())
+      accumulate(r.byLayer[tag.layer], f);
+  }
+  return r;
+}
+
+/// KV dims of the values the attention-scores ops touch: the key length is
+/// the last dim of scores, masks and K^T, the second to last of V.
+llvm::DenseMap<Value, int> kvDimsOf(func::FuncOp func,
+                                    const TransformerStructure &structure) {
+  llvm::DenseMap<Value, int> kv;
+  func.walk([&](Operation *op) {
+    if (!structure.isScoresOp(op))
+      return;
+    for (Value r : op->getResults())
+      if (auto d = getSymbolicDims(r.getType()); d && d->size() >= 2)
+        kv.try_emplace(r, -1);
+    for (Value o : op->getOperands())
+      if (auto d = getSymbolicDims(o.getType()); d && d->size() >= 2)
+        kv.try_emplace(o, -1);
+  });
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    if (!a.scores)
+      continue;
+    kv.erase(a.qOperand);                  // [.., S, dh]: no key dim
+    kv[a.kOperand] = -1;                   // K^T [.., dh, T]
+    kv[a.vOperand] = -2;                   // V [.., T, dv]
+    kv.erase(a.context->getResult(0));     // [.., S, dv]
+  }
+  return kv;
+}
+} // namespace
+
+std::optional<TransformerFigures>
+mlir::tfperf::analyzeTransformer(ModuleOp module,
+                                 const TransformerStructure &structure,
+                                 const PhaseOptions &opts,
+                                 const DtypePolicy &policy,
+                                 const DeviceSpec &device, std::string &error) {
+  func::FuncOp func;
+  module.walk([&](func::FuncOp f) {
+    if (!func)
+      func = f;
+  });
+  if (!func)
+    return std::nullopt;
+  TransformerFigures fig;
+  fig.dims = structure.getDims();
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    std::string k = attentionKindName(a.source, a.scope).str();
+    if (!llvm::is_contained(fig.attentionKinds, k))
+      fig.attentionKinds.push_back(k);
+    fig.causal |= a.causal;
+  }
+  TokenShapes tokens(func, structure);
+  bool hasPast = llvm::any_of(structure.getAttentions(), [](const AttentionBlock &a) {
+    return !a.pastInputs.empty();
+  });
+  bool pastSym = tokens.past.isKnown();
+
+  // Sizes: the options, else the graph's own.
+  int64_t B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
+  int64_t S = opts.seq ? opts.seq : tokens.seq0;
+  if (opts.seq && !tokens.seq.isKnown() && opts.seq != tokens.seq0) {
+    error = "--seq: this graph's sequence length is fixed at " +
+            std::to_string(tokens.seq0) +
+            " (no sequence dim to bind, e.g. image patches or a decode-step graph)";
+    return std::nullopt;
+  }
+  if (opts.batch && !tokens.batch.isKnown() && opts.batch != tokens.batch0) {
+    error = "--batch: this graph's batch is fixed at " +
+            std::to_string(tokens.batch0);
+    return std::nullopt;
+  }
+  if (S == 0)
+    S = 1;
+  int64_t L = opts.kvLen ? opts.kvLen : std::max<int64_t>(S, 1);
+
+  // Weights and the KV cache.
+  double weightBytes = 0;
+  func.walk([&](WeightOp w) {
+    weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
+                   policy.bitsOf(w.getResult()) / 8;
+  });
+  fig.weightBytes = weightBytes;
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    if (a.source == AttentionSource::Cross || !a.kvHeads.isConstant() ||
+        !a.headDim.isConstant())
+      continue;
+    Value k = a.kOperand ? a.kOperand : a.qOperand;
+    double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+    fig.kvCacheBytesPerToken += 2.0 * int128ToDouble(a.kvHeads.getConstant()) *
+                                int128ToDouble(a.headDim.getConstant()) * bytes;
+  }
+  fig.kvCacheBytes = fig.kvCacheBytesPerToken * L * B;
+  if (fig.kvCacheBytesPerToken > 0) {
+    double free = opts.devices * device.memCapacity - weightBytes;
+    fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);
+  }
+
+  auto subst = [&](std::optional<int64_t> b, std::optional<int64_t> s,
+                   std::optional<int64_t> p) {
+    llvm::StringMap<SymExpr> m;
+    if (b && tokens.batch.getSingleSymbol())
+      m[*tokens.batch.getSingleSymbol()] = SymExpr(*b);
+    if (s && tokens.seq.getSingleSymbol())
+      m[*tokens.seq.getSingleSymbol()] = SymExpr(*s);
+    if (p && tokens.past.getSingleSymbol())
+      m[*tokens.past.getSingleSymbol()] = SymExpr(*p);
+    return m;
+  };
+  bool wantPrefill = opts.phase != "decode";
+  bool wantDecode = opts.phase != "prefill";
+
+  // Prefill: the graph at (B, S).
+  bool prefillPossible = tokens.seq.isKnown() || !hasPast || tokens.seq0 > 1;
+  if (wantPrefill && prefillPossible) {
+    SubstitutedShapes q(tokens, subst(B, S, 0));
+    PhaseResult r = runPhase("prefill", func, structure,
+                             [&](Operation *) -> const ShapeQuery & { return q; },
+                             policy, device);
+    r.batch = B;
+    r.seq = S;
+    r.kvLen = S;
+    fig.prefill = std::move(r);
+  }
+
+  // Decode: one new token per sequence against a KV cache of L tokens.
+  // Ops between a past-KV input and the attention scores (the cache
+  // concat, and reshapes/transposes of the concatenated cache).
+  llvm::DenseSet<Operation *> cachePath;
+  for (const AttentionBlock &a : structure.getAttentions())
+    for (Value p : a.pastInputs) {
+      SmallVector<Value> stack = {p};
+      while (!stack.empty()) {
+        Value v = stack.pop_back_val();
+        for (Operation *u : v.getUsers()) {
+          if (structure.isScoresOp(u) || isFusedAttentionOp(u) ||
+              !cachePath.insert(u).second)
+            continue;
+          for (Value r : u->getResults())
+            stack.push_back(r);
+        }
+      }
+    }
+  auto decodeAt = [&](int64_t batch) -> std::optional<PhaseResult> {
+    if (pastSym || (hasPast && !tokens.seq.isKnown())) {
+      // The cache is appended in place and read once by the scores ops:
+      // the ops on its path run at the new token only (past = 0).
+      SubstitutedShapes q(tokens, subst(batch, 1, L - 1));
+      SubstitutedShapes append(tokens, subst(batch, 1, 0));
+      PhaseResult r = runPhase(
+          "decode", func, structure,
+          [&](Operation *op) -> const ShapeQuery & {
+            return cachePath.count(op) ? append : q;
+          },
+          policy, device);
+      r.batch = batch;
+      r.seq = 1;
+      r.kvLen = pastSym ? L : tokens.seq0;
+      return r;
+    }
+    if (!tokens.seq.isKnown())
+      return std::nullopt;
+    SubstitutedShapes one(tokens, subst(batch, 1, std::nullopt));
+    llvm::StringMap<SymExpr> kvSubst;
+    kvSubst[*tokens.seq.getSingleSymbol()] = SymExpr(L);
+    SubstitutedShapes scores(tokens, subst(batch, 1, std::nullopt),
+                             kvDimsOf(func, structure), kvSubst);
+    PhaseResult r = runPhase(
+        "decode", func, structure,
+        [&](Operation *op) -> const ShapeQuery & {
+          return structure.isScoresOp(op) ? scores : one;
+        },
+        policy, device);
+    r.batch = batch;
+    r.seq = 1;
+    r.kvLen = L;
+    r.derived = true;
+    return r;
+  };
+  if (wantDecode && structure.isTransformer()) {
+    fig.decode = decodeAt(B);
+    if (fig.decode) {
+      if (!fig.causal && !hasPast) {
+        fig.decode->applicable = false;
+        fig.decode->note = "the attention is not causal (an encoder): a "
+                           "decode step is hypothetical";
+      }
+      PhaseTotals &t = fig.decode->totals;
+      fig.memToComputeTimeRatio = t.computeTime > 0 ? t.memoryTime / t.computeTime : 0;
+      // Both times are linear in the batch: solve compute = memory.
+      auto d1 = decodeAt(1), d2 = decodeAt(2);
+      if (d1 && d2) {
+        double c1 = d2->totals.computeTime - d1->totals.computeTime;
+        double m1 = d2->totals.memoryTime - d1->totals.memoryTime;
+        double c0 = d1->totals.computeTime - c1, m0 = d1->totals.memoryTime - m1;
+        if (c1 > m1 && c1 > 0)
+          fig.criticalBatch = std::max(1.0, (m0 - c0) / (c1 - m1));
+      }
+    } else if (!tokens.seq.isKnown()) {
+      fig.note = "decode: the graph has no sequence dim to re-run at one token";
+    }
+  }
+
+  // Attention vs MLP per token, from one layer's GEMM FLOPs at the graph's
+  // shapes: attention = projections + per-key * s, MLP.
+  {
+    CostAnalysis costs(func, tokens);
+    auto atGraphSizes = [&](const SymExpr &e) -> double {
+      SymExpr v = e.substitute([&](llvm::StringRef s) -> std::optional<SymExpr> {
+        if (tokens.batch.isKnown() && s == tokens.batch.str())
+          return SymExpr(tokens.batch0 ? tokens.batch0 : 1);
+        if (tokens.seq.isKnown() && s == tokens.seq.str())
+          return SymExpr(tokens.seq0 ? tokens.seq0 : 1);
+        return std::nullopt;
+      });
+      return v.isConstant() ? int128ToDouble(v.getConstant()) : NAN;
+    };
+    // GEMM FLOPs per row of a linear's output.
+    auto perRow = [&](Operation *op) -> double {
+      const OpCostRecord *rec = costs.lookup(op);
+      auto d = tokens.dims(op->getResult(0));
+      if (!rec || !rec->known || !d || d->empty())
+        return 0;
+      double rows = atGraphSizes(product(d->drop_back()));
+      double g = atGraphSizes(rec->cost.gemmFlops);
+      return rows > 0 && !std::isnan(g) ? g / rows : 0;
+    };
+    int layer = 0;
+    double proj = 0, perKey = 0, crossConst = 0, mlp = 0;
+    llvm::SmallPtrSet<Operation *, 8> seen;
+    for (const AttentionBlock &a : structure.getAttentions()) {
+      if (a.layer != layer || a.fused || !a.scores)
+        continue;
+      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
+        for (Operation *p : *list)
+          if (seen.insert(p).second)
+            proj += perRow(p);
+      const OpCostRecord *sc = costs.lookup(a.scores);
+      const OpCostRecord *cx = costs.lookup(a.context);
+      auto qd = tokens.dims(a.qOperand);
+      if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
+          !a.heads.isConstant())
+        continue;
+      double n = atGraphSizes(product(qd->drop_back())) /
+                 int128ToDouble(a.heads.getConstant());
+      double keys = atGraphSizes(tokens.dims(a.kOperand)->back());
+      double gemm = atGraphSizes(sc->cost.gemmFlops) +
+                    atGraphSizes(cx->cost.gemmFlops);
+      if (!(n > 0) || !(keys > 0) || std::isnan(gemm))
+        continue;
+      if (a.source == AttentionSource::Cross)
+        crossConst += gemm / n; // fixed context: no s-dependence
+      else
+        perKey += gemm / n / keys;
+    }
+    for (const MLPBlock &m : structure.getMLPs())
+      if (m.layer == layer)
+        for (Operation *l : m.linears)
+          mlp += perRow(l);
+    if (perKey == 0 && mlp > 0 && fig.dims.dModel) {
+      // No self-attention in the graph: compare with vanilla multi-head
+      // attention of the same width (8 d^2 + 4 d s per token).
+      double d = double(*fig.dims.dModel);
+      proj = 8 * d * d;
+      perKey = 4 * d;
+      fig.crossoverNote = "no self-attention in the graph: compared with "
+                          "vanilla multi-head attention of width d_model";
+    }
+    fig.attnProjPerToken = proj + crossConst;
+    fig.attnPerKeyPerToken = perKey;
+    fig.mlpPerToken = mlp;
+    if (perKey > 0 && mlp > 0) {
+      double s = (mlp - fig.attnProjPerToken) / perKey;
+      if (s > 0)
+        fig.crossoverSeq = s;
+      else
+        fig.crossoverNote = "attention costs more than the MLP at any length";
+    }
+  }
+  return fig;
+}

@@ -1,0 +1,1216 @@
+//===- TransformerStructure.cpp - layers, blocks and dims of a graph ------===//
+//
+// Recognition works on the dataflow only (docs/TransformerAnalysis.md):
+//  1. linears: MatMul/Gemm/Einsum/Conv with a parameter operand;
+//  2. attention cores: a softmax between a matmul of two activations
+//     (Q K^T) and a matmul of its result with an activation (P V), or a fused
+//     com.microsoft attention op; Q/K/V paths are walked back to their
+//     projections, the context forward to the output projection;
+//  3. MLPs: the remaining token-wise linears connected through activations
+//     (gated ones through a Mul of two branches);
+//  4. layers: one per MLP, with the attention blocks before it;
+//  5. tags: norms are walked back from each block's input to the residual
+//     stream, embeddings are table lookups, the head is the linear after the
+//     last layer; every other op inherits the tag of its newest producer,
+//     or failing that of its first user.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/SetVector.h"
+
+#include <deque>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+llvm::StringRef mlir::tfperf::blockKindName(BlockKind k) {
+  switch (k) {
+  case BlockKind::Embedding:
+    return "embedding";
+  case BlockKind::Attention:
+    return "attention";
+  case BlockKind::AttentionScores:
+    return "attention_scores";
+  case BlockKind::MLP:
+    return "mlp";
+  case BlockKind::Norm:
+    return "norm";
+  case BlockKind::Head:
+    return "head";
+  case BlockKind::Other:
+    return "other";
+  }
+  return "other";
+}
+
+llvm::StringRef mlir::tfperf::attentionKindName(AttentionSource s,
+                                                AttentionScope scope) {
+  if (s == AttentionSource::Cross)
+    return scope == AttentionScope::Spatial ? "spatial_cross" : "cross";
+  switch (scope) {
+  case AttentionScope::Spatial:
+    return "spatial_self";
+  case AttentionScope::Temporal:
+    return "temporal_self";
+  case AttentionScope::Global:
+    return "self";
+  }
+  return "self";
+}
+
+//===----------------------------------------------------------------------===//
+// Small dataflow helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+std::optional<SmallVector<SymExpr, 4>> dimsOf(Value v) {
+  return getSymbolicDims(v.getType());
+}
+
+SymExpr lastDim(Value v) {
+  auto d = dimsOf(v);
+  return d && !d->empty() ? d->back() : SymExpr::unknown();
+}
+
+SymExpr numel(Value v) {
+  auto d = dimsOf(v);
+  return d ? product(*d) : SymExpr::unknown();
+}
+
+/// Concrete element count, if static.
+std::optional<int64_t> staticNumel(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (!t || !t.hasStaticShape())
+    return std::nullopt;
+  return t.getNumElements();
+}
+
+/// Ops that only move or re-view data (on attention and norm paths).
+bool isDataMovement(Operation *op) {
+  return isa<ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp, IdentityOp,
+             CastOp, FlattenOp, ExpandOp, DropoutOp, SplitOp, SliceOp,
+             ConcatOp, GatherOp, TileOp>(op);
+}
+
+/// Elementwise ops (RoPE arithmetic, activations, scaling, masking).
+bool isElementwise(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, NegOp, SqrtOp, ReciprocalOp,
+             ErfOp, TanhOp, SigmoidOp, ReluOp, ExpOp, LogOp, SoftplusOp,
+             GeluOp, MSFastGeluOp, MSBiasGeluOp, ClipOp, WhereOp, CosOp,
+             SinOp, AbsOp, MinOp, MaxOp, MSRotaryEmbeddingOp>(op);
+}
+
+bool isNormOp(Operation *op) {
+  return isa<LayerNormOp, MSSkipLayerNormOp, MSSimplifiedLayerNormOp,
+             MSSkipSimplifiedLayerNormOp, MSEmbedLayerNormOp>(op);
+}
+
+bool isFusedAttention(Operation *op) {
+  return isa<MSAttentionOp, MSMultiHeadAttentionOp,
+             MSGroupQueryAttentionOp>(op);
+}
+
+/// Walk-order positions of the ops in a function.
+class Positions {
+public:
+  explicit Positions(Operation *root) {
+    root->walk<WalkOrder::PreOrder>([&](Operation *op) { pos[op] = n++; });
+  }
+  size_t of(Operation *op) const { return pos.lookup(op); }
+  size_t of(Value v) const {
+    if (Operation *d = v.getDefiningOp())
+      return of(d);
+    return 0;
+  }
+
+private:
+  llvm::DenseMap<Operation *, size_t> pos;
+  size_t n = 0;
+};
+} // namespace
+
+/// 2: an initializer or constant (through views and casts); 1: a static,
+/// at most 2-D float graph input (weights passed as inputs); 0: neither.
+static int parameterStrength(Value v) {
+  for (int guard = 0; guard < 16; ++guard) {
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      auto t = dyn_cast<RankedTensorType>(arg.getType());
+      return t && t.hasStaticShape() && t.getRank() <= 2 && t.getRank() >= 1 &&
+                     isa<FloatType>(t.getElementType()) &&
+                     isa<func::FuncOp>(arg.getOwner()->getParentOp())
+                 ? 1
+                 : 0;
+    }
+    Operation *def = v.getDefiningOp();
+    if (isa<WeightOp, ConstantOp>(def))
+      return 2;
+    if (isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp, SqueezeOp,
+            FlattenOp>(def)) {
+      v = def->getOperand(0);
+      continue;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+bool mlir::tfperf::isParameterValue(Value v) {
+  return parameterStrength(v) > 0;
+}
+
+Value mlir::tfperf::getLinearInput(Operation *op) {
+  // The weight is the operand that is more clearly a parameter.
+  auto pick = [](Value a, Value b) -> Value {
+    int pa = parameterStrength(a), pb = parameterStrength(b);
+    if (pb > pa)
+      return a;
+    if (pa > pb)
+      return b;
+    return {};
+  };
+  if (auto m = dyn_cast<MatMulOp>(op))
+    return pick(m.getA(), m.getB());
+  if (auto g = dyn_cast<GemmOp>(op))
+    return pick(g.getA(), g.getB());
+  if (auto c = dyn_cast<ConvOp>(op))
+    return isParameterValue(c.getW()) ? c.getX() : Value();
+  if (auto e = dyn_cast<EinsumOp>(op))
+    if (e.getInputs().size() == 2)
+      return pick(e.getInputs()[0], e.getInputs()[1]);
+  return {};
+}
+
+namespace {
+bool isLinear(Operation *op) { return (bool)getLinearInput(op); }
+
+/// A matmul of two activations (Q K^T or P V).
+bool isActivationMatmul(Operation *op) {
+  if (auto m = dyn_cast<MatMulOp>(op))
+    return !isParameterValue(m.getA()) && !isParameterValue(m.getB());
+  if (auto e = dyn_cast<EinsumOp>(op))
+    return e.getInputs().size() == 2 && !isParameterValue(e.getInputs()[0]) &&
+           !isParameterValue(e.getInputs()[1]);
+  return false;
+}
+
+/// Output width of a linear (its last dim).
+SymExpr linearWidth(Operation *op) { return lastDim(op->getResult(0)); }
+
+/// Rows of a linear: output elements / width.
+SymExpr linearRows(Operation *op) {
+  auto q = numel(op->getResult(0)).divExact(linearWidth(op));
+  return q ? *q : SymExpr::unknown();
+}
+
+/// Searches backward from `start` through ops accepted by `through` for an
+/// op accepted by `target` (breadth first, bounded).
+Operation *findBackward(Value start,
+                        llvm::function_ref<bool(Operation *)> target,
+                        llvm::function_ref<bool(Operation *)> through,
+                        SmallVectorImpl<Operation *> *visited = nullptr,
+                        unsigned limit = 24) {
+  std::deque<Value> queue = {start};
+  llvm::DenseSet<Operation *> seen;
+  while (!queue.empty() && limit--) {
+    Value v = queue.front();
+    queue.pop_front();
+    Operation *op = v.getDefiningOp();
+    if (!op || !seen.insert(op).second)
+      continue;
+    if (target(op))
+      return op;
+    if (!through(op))
+      continue;
+    if (visited)
+      visited->push_back(op);
+    for (Value o : op->getOperands())
+      if (!isParameterValue(o))
+        queue.push_back(o);
+  }
+  return nullptr;
+}
+
+/// Searches forward from `start` through single-purpose ops accepted by
+/// `through` for a user accepted by `target`.
+Operation *findForward(Value start,
+                       llvm::function_ref<bool(Operation *, Value)> target,
+                       llvm::function_ref<bool(Operation *)> through,
+                       SmallVectorImpl<Operation *> *visited = nullptr,
+                       unsigned limit = 12) {
+  std::deque<Value> queue = {start};
+  llvm::DenseSet<Operation *> seen;
+  while (!queue.empty() && limit--) {
+    Value v = queue.front();
+    queue.pop_front();
+    for (Operation *user : v.getUsers()) {
+      if (!seen.insert(user).second)
+        continue;
+      if (target(user, v))
+        return user;
+      if (!through(user))
+        continue;
+      if (visited)
+        visited->push_back(user);
+      for (Value r : user->getResults())
+        queue.push_back(r);
+    }
+  }
+  return nullptr;
+}
+
+/// What walking a Q/K/V operand back to its projection found.
+struct PathInfo {
+  SmallVector<Operation *, 8> ops;
+  SmallVector<Operation *, 2> projections;
+  SmallVector<Value, 2> sources;
+  SmallVector<Value, 2> pastInputs;
+  /// Width of the tensor right after the projection (or its split).
+  SymExpr width = SymExpr::unknown();
+  /// The width is the projection's own output (not a split of it).
+  bool widthIsProjection = false;
+};
+
+bool isPathOp(Operation *op) {
+  return (isDataMovement(op) || isElementwise(op)) && !isLinear(op);
+}
+
+/// Walks an attention operand back through data movement and elementwise ops
+/// (head reshapes, RoPE, scaling, KV-cache concats) to the linear(s) that
+/// project it.
+PathInfo walkToProjection(Value operand, SymExpr headDim) {
+  PathInfo info;
+  struct Item {
+    Value v;
+    bool viaConcat;
+  };
+  std::deque<Item> queue = {{operand, false}};
+  llvm::DenseSet<Operation *> seen;
+  unsigned limit = 96;
+  while (!queue.empty() && limit--) {
+    auto [v, viaConcat] = queue.front();
+    queue.pop_front();
+    Operation *op = v.getDefiningOp();
+    if (!op) {
+      if (viaConcat)
+        info.pastInputs.push_back(v);
+      else
+        info.sources.push_back(v);
+      continue;
+    }
+    if (!seen.insert(op).second)
+      continue;
+    // The width right after the projection: the closest rank <= 3 tensor
+    // produced by the projection, its bias add, or a split of a fused QKV.
+    if (!info.width.isKnown()) {
+      auto d = dimsOf(v);
+      bool producer = isLinear(op) || isa<SplitOp, SliceOp, AddOp, GemmOp>(op);
+      if (d && d->size() <= 3 && producer && headDim.isKnown() &&
+          lastDim(v).divExact(headDim)) {
+        info.width = lastDim(v);
+        info.widthIsProjection = !isa<SplitOp, SliceOp>(op);
+      }
+    }
+    if (isLinear(op)) {
+      if (!llvm::is_contained(info.projections, op))
+        info.projections.push_back(op);
+      info.sources.push_back(getLinearInput(op));
+      continue;
+    }
+    if (isFusedAttention(op)) {
+      info.sources.push_back(v);
+      continue;
+    }
+    if (!isPathOp(op)) {
+      info.sources.push_back(v);
+      continue;
+    }
+    info.ops.push_back(op);
+    bool concat = isa<ConcatOp>(op);
+    for (Value o : op->getOperands())
+      if (!isParameterValue(o) && !(isa<ShapedType>(o.getType()) &&
+                                    staticNumel(o).value_or(1 << 20) <= 64))
+        queue.push_back({o, viaConcat || concat});
+  }
+  return info;
+}
+
+/// Per dim of a tensor on the Q path: its stride in the token index (dims
+/// of the projection's rows), or kFeature for head/feature dims.
+constexpr int64_t kFeature = -1;
+using Strides = SmallVector<int64_t, 6>;
+
+std::optional<SmallVector<int64_t, 6>> staticShape(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (!t || !t.hasStaticShape())
+    return std::nullopt;
+  return SmallVector<int64_t, 6>(t.getShape().begin(), t.getShape().end());
+}
+
+/// Strides through a reshape, matching contiguous groups of equal size.
+std::optional<Strides> reshapeStrides(ArrayRef<int64_t> in, const Strides &s,
+                                      ArrayRef<int64_t> out) {
+  Strides res(out.size(), 0);
+  size_t i = 0, j = 0;
+  while (i < in.size() || j < out.size()) {
+    // Dims of size 1 carry no index.
+    if (i < in.size() && in[i] == 1) {
+      ++i;
+      continue;
+    }
+    if (j < out.size() && out[j] == 1) {
+      res[j++] = 0;
+      continue;
+    }
+    if (i == in.size() || j == out.size())
+      return std::nullopt;
+    size_t i0 = i, j0 = j;
+    int64_t pi = in[i++], pj = out[j++];
+    while (pi != pj) {
+      if (pi < pj) {
+        if (i == in.size())
+          return std::nullopt;
+        pi *= in[i++];
+      } else {
+        if (j == out.size())
+          return std::nullopt;
+        pj *= out[j++];
+      }
+    }
+    // The input group must be all feature or one contiguous token run.
+    bool feature = true, token = true;
+    for (size_t k = i0; k < i; ++k) {
+      feature &= s[k] == kFeature;
+      token &= s[k] != kFeature;
+    }
+    for (size_t k = i0; k + 1 < i && token; ++k)
+      if (in[k + 1] != 1 && s[k] != s[k + 1] * in[k + 1])
+        token = false;
+    if (!feature && !token)
+      return std::nullopt;
+    int64_t inner = token ? s[i - 1] : kFeature;
+    if (token)
+      for (size_t k = i; k-- > i0;)
+        if (in[k] != 1) {
+          inner = s[k];
+          break;
+        }
+    int64_t acc = inner;
+    for (size_t k = j; k-- > j0;) {
+      res[k] = feature ? kFeature : acc;
+      if (!feature)
+        acc *= out[k];
+    }
+  }
+  return res;
+}
+
+/// The token stride of the query-length dim of `qOperand`, following data
+/// movement, elementwise ops and linears forward from `stream` ([..., d]:
+/// every dim but the last indexes tokens).
+std::optional<int64_t> queryTokenStride(Value stream, Value qOperand) {
+  if (!stream)
+    return std::nullopt;
+  auto outShape = staticShape(stream);
+  if (!outShape || outShape->empty())
+    return std::nullopt;
+  Strides s(outShape->size(), kFeature);
+  int64_t acc = 1;
+  for (size_t k = outShape->size() - 1; k-- > 0;) {
+    s[k] = acc;
+    acc *= (*outShape)[k];
+  }
+  llvm::DenseMap<Value, Strides> known;
+  known[stream] = s;
+  std::deque<Value> queue = {stream};
+  unsigned limit = 200;
+  while (!queue.empty() && limit--) {
+    Value v = queue.front();
+    queue.pop_front();
+    Strides cur = known[v];
+    if (v == qOperand) {
+      auto shape = staticShape(v);
+      if (!shape || shape->size() < 2)
+        return std::nullopt;
+      int64_t st = cur[shape->size() - 2];
+      if (st == kFeature || st == 0)
+        return std::nullopt;
+      return st;
+    }
+    for (Operation *u : v.getUsers()) {
+      bool linear = isLinear(u) && getLinearInput(u) == v;
+      if (!isPathOp(u) && !linear)
+        continue;
+      Value r = u->getResult(0);
+      if (known.count(r))
+        continue;
+      auto inShape = staticShape(v), outS = staticShape(r);
+      if (!inShape || !outS)
+        continue;
+      std::optional<Strides> next;
+      if (linear) {
+        // A projection keeps the token dims and replaces the feature.
+        if (outS->size() == inShape->size()) {
+          next = cur;
+          next->back() = kFeature;
+        }
+      } else if (isa<ReshapeOp, FlattenOp>(u)) {
+        next = reshapeStrides(*inShape, cur, *outS);
+      } else if (auto t = dyn_cast<TransposeOp>(u)) {
+        if (auto perm = t.getPerm()) {
+          Strides n;
+          for (int64_t p : *perm)
+            n.push_back(cur[p]);
+          next = n;
+        }
+      } else if (outS->size() == inShape->size()) {
+        // Elementwise, slices and splits keep the layout.
+        next = cur;
+      } else if (isa<UnsqueezeOp, SqueezeOp>(u)) {
+        next = reshapeStrides(*inShape, cur, *outS);
+      }
+      if (!next)
+        continue;
+      for (Value res : u->getResults())
+        if (staticShape(res) && staticShape(res)->size() == next->size()) {
+          known[res] = *next;
+          queue.push_back(res);
+        }
+    }
+  }
+  return std::nullopt;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Recognition
+//===----------------------------------------------------------------------===//
+
+TransformerStructure::TransformerStructure(Operation *root) {
+  func::FuncOp func = dyn_cast<func::FuncOp>(root);
+  if (!func)
+    root->walk([&](func::FuncOp f) {
+      if (!func)
+        func = f;
+    });
+  if (func)
+    recognize(func);
+}
+
+void TransformerStructure::recognize(func::FuncOp func) {
+  Positions pos(func);
+  SmallVector<Operation *> allOps;
+  func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op != func.getOperation())
+      allOps.push_back(op);
+  });
+
+  llvm::DenseSet<Operation *> projections;
+
+  //--- Attention cores --------------------------------------------------===//
+  auto scoreThrough = [](Operation *op) {
+    return isa<AddOp, MulOp, DivOp, SubOp, WhereOp, CastOp, DropoutOp,
+               IdentityOp, ReshapeOp, MinOp, MaxOp, ClipOp, TanhOp>(op);
+  };
+  for (Operation *op : allOps) {
+    AttentionBlock blk;
+    if (auto sm = dyn_cast<SoftmaxOp>(op)) {
+      SmallVector<Operation *> pre, post;
+      Operation *scores = findBackward(sm.getInput(), isActivationMatmul,
+                                       scoreThrough, &pre);
+      Operation *context = findForward(
+          sm.getResult(),
+          [](Operation *u, Value v) {
+            return isActivationMatmul(u) && u->getOperand(0) == v;
+          },
+          [](Operation *u) { return isa<CastOp, DropoutOp, IdentityOp>(u); },
+          &post);
+      if (!scores || !context || !isa<MatMulOp>(scores) ||
+          !isa<MatMulOp>(context))
+        continue;
+      blk.scores = scores;
+      blk.softmax = sm;
+      blk.context = context;
+      blk.qOperand = scores->getOperand(0);
+      blk.kOperand = scores->getOperand(1);
+      blk.vOperand = context->getOperand(1);
+      blk.headDim = lastDim(blk.qOperand);
+      auto qd = dimsOf(blk.qOperand), kd = dimsOf(blk.kOperand);
+      if (qd && qd->size() >= 2)
+        blk.queryLen = (*qd)[qd->size() - 2];
+      if (kd && !kd->empty())
+        blk.keyLen = kd->back();
+      PathInfo q = walkToProjection(blk.qOperand, blk.headDim);
+      PathInfo k = walkToProjection(blk.kOperand, blk.headDim);
+      PathInfo v = walkToProjection(blk.vOperand, blk.headDim);
+      blk.qProj = q.projections;
+      blk.kProj = k.projections;
+      blk.vProj = v.projections;
+      blk.qSource = q.sources.empty() ? Value() : q.sources.front();
+      blk.kvSource = k.sources.empty() ? Value() : k.sources.front();
+      blk.pastInputs = k.pastInputs;
+      blk.pastInputs.append(v.pastInputs.begin(), v.pastInputs.end());
+      // Heads: the Q operand's head dim ([B, H, S, dh]), else the width of
+      // the projected Q over the head size ([B*H, S, dh] layouts).
+      if (qd && qd->size() >= 4)
+        blk.heads = (*qd)[qd->size() - 3];
+      else if (q.width.isKnown())
+        if (auto h = q.width.divExact(blk.headDim))
+          blk.heads = *h;
+      // KV heads from the width K is projected to (before any GQA repeat);
+      // a fused QKV projection without a split is (H + 2 Hkv) * dh wide.
+      if (k.width.isKnown())
+        if (auto w = k.width.divExact(blk.headDim)) {
+          bool fusedQKV = !blk.kProj.empty() && blk.kProj == blk.qProj &&
+                          k.widthIsProjection && k.width == q.width;
+          blk.kvHeads = *w;
+          if (fusedQKV && blk.heads.isKnown())
+            if (auto kv = (*w - blk.heads).divExact(SymExpr(2)))
+              blk.kvHeads = *kv;
+        }
+      if (!blk.kvHeads.isKnown() && kd && kd->size() >= 4)
+        blk.kvHeads = (*kd)[kd->size() - 3];
+      if (!blk.heads.isKnown())
+        blk.heads = blk.kvHeads;
+      if (!blk.kvHeads.isKnown())
+        blk.kvHeads = blk.heads;
+      // Tag the path ops now; scores-region ops are tagged below.
+      for (Operation *p : q.ops)
+        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+      for (Operation *p : k.ops)
+        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+      for (Operation *p : v.ops)
+        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+      for (Operation *p : pre)
+        tags[p] = OpTag{-1, BlockKind::AttentionScores};
+      for (Operation *p : post)
+        tags[p] = OpTag{-1, BlockKind::AttentionScores};
+      tags[scores] = OpTag{-1, BlockKind::AttentionScores};
+      tags[sm] = OpTag{-1, BlockKind::AttentionScores};
+      tags[context] = OpTag{-1, BlockKind::AttentionScores};
+      // A causal mask comes from parameters/constants, not from an input:
+      // look at what the score path combines with the scores.
+      llvm::DenseSet<Value> fromScores = {scores->getResult(0)};
+      for (Operation *p : llvm::reverse(pre))
+        if (llvm::any_of(p->getOperands(),
+                         [&](Value o) { return fromScores.count(o); }))
+          for (Value r : p->getResults())
+            fromScores.insert(r);
+      for (Operation *p : pre) {
+        if (!llvm::any_of(p->getOperands(),
+                          [&](Value o) { return fromScores.count(o); }))
+          continue;
+        for (Value o : p->getOperands()) {
+          if (fromScores.count(o))
+            continue;
+          auto md = dimsOf(o);
+          if (!md || md->size() < 2 || (*md)[md->size() - 1].isConstant(1) ||
+              (*md)[md->size() - 2].isConstant(1))
+            continue;
+          bool fromInput = false;
+          SmallVector<Value> stack = {o};
+          llvm::DenseSet<Value> seenV;
+          while (!stack.empty() && seenV.size() < 256) {
+            Value x = stack.pop_back_val();
+            if (!seenV.insert(x).second)
+              continue;
+            if (isa<BlockArgument>(x)) {
+              fromInput |= !isParameterValue(x);
+              continue;
+            }
+            // Shapes are metadata: a mask sliced to the input's length is
+            // still a constant mask.
+            if (isa<ShapeOp>(x.getDefiningOp()))
+              continue;
+            for (Value y : x.getDefiningOp()->getOperands())
+              stack.push_back(y);
+          }
+          if (!fromInput)
+            blk.causal = true;
+        }
+      }
+    } else if (isFusedAttention(op)) {
+      blk.fused = op;
+      int64_t n = 0, kv = 0;
+      Value query = op->getOperand(0);
+      SymExpr qWidth = lastDim(query);
+      blk.qOperand = query;
+      if (auto a = dyn_cast<MSAttentionOp>(op)) {
+        n = kv = a.getNumHeads();
+        blk.qProj = blk.kProj = blk.vProj = {op};
+        blk.qSource = blk.kvSource = a.getInput();
+        qWidth = lastDim(a.getWeights());
+        if (auto third = qWidth.divExact(SymExpr(3)))
+          qWidth = *third;
+        blk.causal = a.getUnidirectional() != 0;
+        if (a.getPast())
+          blk.pastInputs.push_back(a.getPast());
+      } else if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op)) {
+        n = kv = m.getNumHeads();
+        blk.causal = m.getUnidirectional() != 0;
+        blk.kOperand = m.getKey();
+        blk.vOperand = m.getValue();
+        for (Value pk : {m.getPastKey(), m.getPastValue()})
+          if (pk)
+            blk.pastInputs.push_back(pk);
+      } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
+        n = g.getNumHeads();
+        kv = g.getKvNumHeads();
+        blk.causal = true;
+        blk.kOperand = g.getKey();
+        blk.vOperand = g.getValue();
+        qWidth = lastDim(g.getOutput());
+        for (Value pk : {g.getPastKey(), g.getPastValue()})
+          if (pk)
+            blk.pastInputs.push_back(pk);
+      }
+      blk.heads = SymExpr(n);
+      blk.kvHeads = SymExpr(kv);
+      if (auto h = qWidth.divExact(SymExpr(n)))
+        blk.headDim = *h;
+      if (!blk.fused || !isa<MSAttentionOp>(op)) {
+        PathInfo q = walkToProjection(query, blk.headDim);
+        blk.qProj = q.projections;
+        blk.qSource = q.sources.empty() ? Value() : q.sources.front();
+        for (Operation *p : q.ops)
+          tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+        for (Value kvOp : {blk.kOperand, blk.vOperand}) {
+          if (!kvOp)
+            continue;
+          PathInfo k = walkToProjection(kvOp, blk.headDim);
+          auto &dst = kvOp == blk.kOperand ? blk.kProj : blk.vProj;
+          dst = k.projections;
+          if (!blk.kvSource && !k.sources.empty())
+            blk.kvSource = k.sources.front();
+          for (Operation *p : k.ops)
+            tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+        }
+        if (!blk.kOperand) // packed QKV or self attention on the query
+          blk.kvSource = blk.qSource;
+      }
+      auto qd = dimsOf(query);
+      if (qd && qd->size() >= 2)
+        blk.queryLen = (*qd)[1];
+      blk.keyLen = blk.queryLen;
+      tags[op] = OpTag{-1, BlockKind::Attention};
+    } else {
+      continue;
+    }
+    // Output projection: the first linear after the context.
+    Value ctxOut = blk.fused ? blk.fused->getResult(0) : blk.context->getResult(0);
+    SmallVector<Operation *> outPath;
+    if (Operation *o = findForward(
+            ctxOut, [](Operation *u, Value) { return isLinear(u); },
+            [](Operation *u) {
+              return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp, FlattenOp>(u);
+            },
+            &outPath))
+      blk.outProj.push_back(o);
+    for (Operation *p : outPath)
+      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+    for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj, &blk.outProj})
+      for (Operation *p : *list)
+        if (!isFusedAttention(p)) {
+          projections.insert(p);
+          tags[p] = OpTag{-1, BlockKind::Attention};
+        }
+    // Self or cross: K/V projected from another tensor than Q (views of
+    // the same tensor, e.g. per-projection reshapes, are the same).
+    auto root = [](Value v) {
+      while (v && v.getDefiningOp() &&
+             isa<ReshapeOp, TransposeOp, IdentityOp, CastOp, SqueezeOp,
+                 UnsqueezeOp, FlattenOp>(v.getDefiningOp()))
+        v = v.getDefiningOp()->getOperand(0);
+      return v;
+    };
+    if (blk.kvSource && blk.qSource && root(blk.kvSource) != root(blk.qSource))
+      blk.source = AttentionSource::Cross;
+    if (blk.fused && isa<MSMultiHeadAttentionOp>(blk.fused) && blk.kOperand &&
+        dimsOf(blk.kOperand) && dimsOf(blk.kOperand)->size() == 4 &&
+        isa<BlockArgument>(blk.kOperand))
+      blk.source = AttentionSource::Cross;
+    // Position: the block's first projection (or core op).
+    size_t first = pos.of(blk.fused ? blk.fused : blk.scores);
+    for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj})
+      for (Operation *p : *list)
+        first = std::min(first, pos.of(p));
+    blk.position = first;
+    attentions.push_back(std::move(blk));
+  }
+
+  //--- Token rows and the stream's batch/seq ------------------------------===//
+  SmallVector<Operation *> linears;
+  for (Operation *op : allOps)
+    if (isLinear(op))
+      linears.push_back(op);
+  std::map<std::string, std::pair<unsigned, SymExpr>> rowCounts;
+  for (Operation *l : linears) {
+    SymExpr r = linearRows(l);
+    if (!r.isKnown())
+      continue;
+    auto &e = rowCounts[r.str()];
+    ++e.first;
+    e.second = r;
+  }
+  SymExpr tokenRows = SymExpr::unknown();
+  unsigned best = 0;
+  for (auto &[k, e] : rowCounts)
+    if (e.first > best) {
+      best = e.first;
+      tokenRows = e.second;
+    }
+  if (func.getNumArguments() > 0)
+    if (auto d = dimsOf(func.getArgument(0)); d && !d->empty())
+      batch = (*d)[0];
+  if (tokenRows.isKnown() && batch.isKnown())
+    if (auto s = tokenRows.divExact(batch))
+      seq = *s;
+
+  //--- MLPs ----------------------------------------------------------------===//
+  SmallVector<Operation *> candidates;
+  for (Operation *l : linears)
+    if (!projections.count(l) && linearRows(l) == tokenRows &&
+        tokenRows.isKnown())
+      candidates.push_back(l);
+  llvm::DenseSet<Operation *> candidateSet(candidates.begin(), candidates.end());
+  llvm::EquivalenceClasses<Operation *> groups;
+  llvm::DenseMap<Operation *, unsigned> inEdges, outEdges;
+  auto activationThrough = [&](Operation *op) {
+    if (isLinear(op) || isNormOp(op))
+      return false;
+    if (isa<AddOp, SubOp>(op)) {
+      // A residual add joins two activations: not part of an MLP.
+      unsigned acts = 0;
+      for (Value o : op->getOperands())
+        acts += !isParameterValue(o) && !(staticNumel(o).value_or(1 << 30) <= 64);
+      return acts <= 1;
+    }
+    return isElementwise(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
+                                    FlattenOp, SqueezeOp, UnsqueezeOp>(op);
+  };
+  for (Operation *l : candidates) {
+    groups.insert(l);
+    SmallVector<Operation *> path;
+    std::deque<Value> queue = {l->getResult(0)};
+    llvm::DenseSet<Operation *> seen;
+    unsigned limit = 40;
+    while (!queue.empty() && limit--) {
+      Value v = queue.front();
+      queue.pop_front();
+      for (Operation *u : v.getUsers()) {
+        if (!seen.insert(u).second)
+          continue;
+        if (candidateSet.count(u) && getLinearInput(u) == v) {
+          groups.unionSets(l, u);
+          ++outEdges[l];
+          ++inEdges[u];
+          continue;
+        }
+        if (!activationThrough(u))
+          continue;
+        for (Value r : u->getResults())
+          queue.push_back(r);
+      }
+    }
+  }
+  for (auto it = groups.begin(); it != groups.end(); ++it) {
+    if (!(*it)->isLeader())
+      continue;
+    MLPBlock m;
+    for (auto mi = groups.member_begin(**it); mi != groups.member_end(); ++mi)
+      m.linears.push_back(*mi);
+    if (m.linears.size() < 2)
+      continue;
+    llvm::sort(m.linears, [&](Operation *a, Operation *b) {
+      return pos.of(a) < pos.of(b);
+    });
+    for (Operation *l : m.linears)
+      if (!inEdges.lookup(l))
+        m.up.push_back(l);
+    for (Operation *l : m.linears)
+      if (!outEdges.lookup(l))
+        m.down = l;
+    if (m.up.empty() || !m.down)
+      continue;
+    m.gated = m.up.size() >= 2;
+    m.dIn = lastDim(getLinearInput(m.up.front()));
+    m.dFF = linearWidth(m.up.front());
+    m.position = pos.of(m.linears.front());
+    mlps.push_back(std::move(m));
+  }
+  llvm::sort(mlps, [](const MLPBlock &a, const MLPBlock &b) {
+    return a.position < b.position;
+  });
+  llvm::sort(attentions, [](const AttentionBlock &a, const AttentionBlock &b) {
+    return a.position < b.position;
+  });
+
+  //--- Layers: one per MLP, with the attention blocks before it ------------===//
+  {
+    size_t ai = 0;
+    int layer = 0;
+    for (MLPBlock &m : mlps) {
+      while (ai < attentions.size() && attentions[ai].position < m.position)
+        attentions[ai++].layer = layer;
+      m.layer = layer++;
+    }
+    if (mlps.empty()) {
+      for (AttentionBlock &a : attentions)
+        a.layer = layer++;
+    } else if (ai < attentions.size()) {
+      for (; ai < attentions.size(); ++ai)
+        attentions[ai].layer = layer - 1;
+    }
+    numLayers = layer;
+  }
+
+  //--- Tags: blocks ---------------------------------------------------------===//
+  // Re-tag attention ops with their layer.
+  for (AttentionBlock &a : attentions) {
+    auto setLayer = [&](Operation *op) {
+      auto it = tags.find(op);
+      if (it != tags.end() && it->second.layer < 0)
+        it->second.layer = a.layer;
+    };
+    for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
+      for (Operation *p : *list)
+        setLayer(p);
+    if (a.fused)
+      setLayer(a.fused);
+    for (Operation *op : allOps) {
+      auto it = tags.find(op);
+      if (it == tags.end() || it->second.layer >= 0)
+        continue;
+      // Untagged-layer attention ops belong to the closest block before them.
+      (void)op;
+    }
+  }
+  // Attention path and scores ops got layer -1 above; give them the layer
+  // of the nearest attention block at or before them.
+  for (Operation *op : allOps) {
+    auto it = tags.find(op);
+    if (it == tags.end() || it->second.layer >= 0)
+      continue;
+    if (it->second.block != BlockKind::Attention &&
+        it->second.block != BlockKind::AttentionScores)
+      continue;
+    int layer = -1;
+    size_t p = pos.of(op);
+    for (const AttentionBlock &a : attentions)
+      if (a.position <= p)
+        layer = a.layer;
+    it->second.layer = layer;
+  }
+  for (MLPBlock &m : mlps) {
+    for (Operation *l : m.linears)
+      tags[l] = OpTag{m.layer, BlockKind::MLP};
+    // Activation ops between the MLP's linears.
+    for (Operation *l : m.linears) {
+      if (l == m.down)
+        continue;
+      SmallVector<Operation *> path;
+      findForward(
+          l->getResult(0),
+          [&](Operation *u, Value) { return u == m.down; },
+          [&](Operation *u) { return activationThrough(u); }, &path, 40);
+      for (Operation *p : path)
+        tags.try_emplace(p, OpTag{m.layer, BlockKind::MLP});
+    }
+  }
+
+  // Norms: explicit norm ops, and decomposed ones walked back from each
+  // block's input to the residual stream.
+  int lastLayer = numLayers - 1;
+  size_t lastBlockPos = 0;
+  for (const MLPBlock &m : mlps)
+    lastBlockPos = std::max(lastBlockPos, pos.of(m.down));
+  for (const AttentionBlock &a : attentions)
+    for (Operation *o : a.outProj)
+      lastBlockPos = std::max(lastBlockPos, pos.of(o));
+  // The residual stream: a value that a residual add (two full-size
+  // activations) reads or writes.
+  auto isResidualAdd = [&](Operation *op, const SymExpr &big) {
+    if (!isa<AddOp>(op) || !big.isKnown())
+      return false;
+    unsigned full = 0;
+    for (Value o : op->getOperands())
+      full += !isParameterValue(o) && numel(o) == big;
+    return full >= 2;
+  };
+  auto tagNormRegion = [&](Value input, int layer) {
+    if (!input)
+      return;
+    SymExpr big = numel(input);
+    SmallVector<Value> stack = {input};
+    llvm::DenseSet<Operation *> seen;
+    while (!stack.empty() && seen.size() < 64) {
+      Value v = stack.pop_back_val();
+      Operation *op = v.getDefiningOp();
+      if (!op || !seen.insert(op).second || tags.count(op))
+        continue;
+      if (isNormOp(op)) {
+        tags[op] = OpTag{layer, BlockKind::Norm};
+        continue;
+      }
+      bool normish = isElementwise(op) ||
+                     isa<ReduceMeanOp, ReduceSumOp, CastOp, UnsqueezeOp>(op);
+      if (!normish || isLinear(op) || isResidualAdd(op, big))
+        continue;
+      // The norm reads the stream; it does not produce it.
+      if (numel(v) == big &&
+          llvm::any_of(v.getUsers(),
+                       [&](Operation *u) { return isResidualAdd(u, big); }))
+        continue;
+      tags[op] = OpTag{layer, BlockKind::Norm};
+      for (Value o : op->getOperands())
+        if (!isParameterValue(o))
+          stack.push_back(o);
+    }
+  };
+  for (const AttentionBlock &a : attentions) {
+    tagNormRegion(a.qSource, a.layer);
+    if (a.kvSource != a.qSource)
+      tagNormRegion(a.kvSource, a.layer);
+  }
+  for (const MLPBlock &m : mlps)
+    for (Operation *u : m.up)
+      tagNormRegion(getLinearInput(u), m.layer);
+  for (Operation *op : allOps)
+    if (isNormOp(op) && !tags.count(op)) {
+      // Explicit norms not feeding a block: by position (final norm after
+      // the last layer).
+      int layer = -1;
+      if (pos.of(op) < lastBlockPos) {
+        for (const MLPBlock &m : mlps)
+          if (m.position > pos.of(op)) {
+            layer = m.layer;
+            break;
+          }
+      }
+      tags[op] = OpTag{layer, BlockKind::Norm};
+    }
+
+  // Embeddings: table lookups, and convolutions of a graph input (patches).
+  for (Operation *op : allOps) {
+    if (auto g = dyn_cast<GatherOp>(op)) {
+      auto d = dimsOf(g.getData());
+      if (isParameterValue(g.getData()) && d && d->size() == 2 &&
+          isa<IntegerType>(
+              cast<ShapedType>(g.getIndices().getType()).getElementType()))
+        tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
+    } else if (auto e = dyn_cast<MSEmbedLayerNormOp>(op)) {
+      tags[op] = OpTag{-1, BlockKind::Embedding};
+    } else if (auto c = dyn_cast<ConvOp>(op)) {
+      if (isa<BlockArgument>(c.getX()) && pos.of(op) < (attentions.empty()
+                                                            ? SIZE_MAX
+                                                            : attentions.front().position))
+        tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
+    }
+  }
+
+  // Token-scale activations (a multiple of the token rows); side chains
+  // such as a conditioning vector are not.
+  auto isTokenScale = [&](Value v) {
+    SymExpr n = numel(v);
+    if (!tokenRows.isKnown() || !n.isKnown())
+      return false;
+    auto q = n.divExact(tokenRows);
+    return q && !q->isConstant(1) && !q->isConstant(0);
+  };
+
+  // Head: linears after the last layer (and the norm before them).
+  size_t headStart = SIZE_MAX;
+  for (Operation *l : linears) {
+    if (tags.count(l) && tags[l].block != BlockKind::Other)
+      continue;
+    if (numLayers > 0 && pos.of(l) > lastBlockPos) {
+      tags[l] = OpTag{-1, BlockKind::Head};
+      headStart = std::min(headStart, pos.of(l));
+      if (isTokenScale(getLinearInput(l)) ||
+          linearRows(l) != tokenRows)
+        tagNormRegion(getLinearInput(l), -1);
+    }
+  }
+  for (Operation *op : allOps) {
+    OpTag t = tags.lookup(op);
+    if (tags.count(op) && t.block == BlockKind::Norm && t.layer < 0 &&
+        pos.of(op) > lastBlockPos)
+      headStart = std::min(headStart, pos.of(op));
+  }
+
+  //--- Tags: everything else inherits ---------------------------------------===//
+  for (Operation *op : allOps) {
+    if (tags.count(op) || op->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    // The newest tagged producer of a token-scale activation.
+    Operation *bestDef = nullptr;
+    for (Value o : op->getOperands()) {
+      Operation *d = o.getDefiningOp();
+      if (!d || isParameterValue(o) || !isTokenScale(o) || !tags.count(d))
+        continue;
+      if (!bestDef || pos.of(d) > pos.of(bestDef))
+        bestDef = d;
+    }
+    if (bestDef) {
+      OpTag t = tags[bestDef];
+      // Past the final norm, producers from the layers hand over to the
+      // head (e.g. taking the last position before the lm-head).
+      if (pos.of(op) > headStart)
+        t = OpTag{-1, BlockKind::Head};
+      tags[op] = t;
+    }
+  }
+  for (auto it = allOps.rbegin(); it != allOps.rend(); ++it) {
+    Operation *op = *it;
+    if (tags.count(op) || op->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    Operation *firstUser = nullptr;
+    for (Value r : op->getResults())
+      for (Operation *u : r.getUsers())
+        if (tags.count(u) && (!firstUser || pos.of(u) < pos.of(firstUser)))
+          firstUser = u;
+    if (firstUser)
+      tags[op] = tags[firstUser];
+  }
+  // Before the first layer, untagged leftovers are embedding plumbing.
+  size_t firstBlockPos = SIZE_MAX;
+  if (!attentions.empty())
+    firstBlockPos = attentions.front().position;
+  if (!mlps.empty())
+    firstBlockPos = std::min(firstBlockPos, mlps.front().position);
+  for (Operation *op : allOps) {
+    auto it = tags.find(op);
+    if (it == tags.end() || it->second.block != BlockKind::Other)
+      continue;
+    if (pos.of(op) < firstBlockPos && numLayers > 0)
+      it->second.block = BlockKind::Embedding;
+  }
+  (void)lastLayer;
+
+  //--- Attention scope on a factorized token grid ------------------------===//
+  for (AttentionBlock &a : attentions) {
+    if (a.source == AttentionSource::Cross || a.fused || a.qProj.empty() ||
+        !a.queryLen.isKnown() || !seq.isKnown() || a.queryLen == seq)
+      continue;
+    // Attention over part of the sequence: within a frame when the query
+    // length is a run of consecutive tokens (spatial), across frames when
+    // its tokens are strided (temporal). Follow token strides from the Q
+    // projection to the Q operand.
+    // Start where the tokens are still [batch, seq, d]: before any reshape
+    // or transpose that regroups them for this attention.
+    Value stream = getLinearInput(a.qProj.front());
+    while (stream && stream.getDefiningOp() &&
+           isa<ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp>(
+               stream.getDefiningOp()))
+      stream = stream.getDefiningOp()->getOperand(0);
+    std::optional<int64_t> stride = queryTokenStride(stream, a.qOperand);
+    if (!stride)
+      continue;
+    a.scope = *stride == 1 ? AttentionScope::Spatial : AttentionScope::Temporal;
+  }
+
+  //--- Dims -------------------------------------------------------------===//
+  auto set = [](std::optional<int64_t> &dst, const SymExpr &e) {
+    if (!dst && e.isConstant())
+      dst = e.getInt64();
+  };
+  if (numLayers > 0)
+    dims.nLayers = numLayers;
+  for (const AttentionBlock &a : attentions) {
+    set(dims.nHeads, a.heads);
+    set(dims.nKvHeads, a.kvHeads);
+    set(dims.dHead, a.headDim);
+    if (a.source == AttentionSource::Self || !dims.dModel) {
+      if (!a.qProj.empty() && !isFusedAttention(a.qProj.front()))
+        set(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
+      else if (a.qSource)
+        set(dims.dModel, lastDim(a.qSource));
+    }
+  }
+  for (const MLPBlock &m : mlps) {
+    set(dims.dModel, m.dIn);
+    set(dims.dFF, m.dFF);
+  }
+  // Vocabulary: the token table, or the head's width.
+  for (Operation *op : allOps)
+    if (auto g = dyn_cast<GatherOp>(op)) {
+      if (tags.lookup(op).block != BlockKind::Embedding)
+        continue;
+      auto d = dimsOf(g.getData());
+      bool fromInput = false;
+      Value idx = g.getIndices();
+      for (int i = 0; i < 4 && idx; ++i) {
+        if (isa<BlockArgument>(idx)) {
+          fromInput = true;
+          break;
+        }
+        Operation *def = idx.getDefiningOp();
+        idx = isa<CastOp, ReshapeOp, UnsqueezeOp, IdentityOp>(def)
+                  ? def->getOperand(0)
+                  : Value();
+      }
+      auto idxDims = dimsOf(g.getIndices());
+      bool tokenIds = fromInput && idxDims && idxDims->size() >= 2;
+      if (tokenIds && d)
+        set(dims.vocab, (*d)[0]);
+      else if (d && !fromInput && idxDims && !idxDims->empty())
+        set(dims.maxPositions, (*d)[0]);
+    } else if (auto e = dyn_cast<MSEmbedLayerNormOp>(op)) {
+      set(dims.vocab, (*dimsOf(e.getWordEmbedding()))[0]);
+      set(dims.maxPositions, (*dimsOf(e.getPositionEmbedding()))[0]);
+    }
+  bool hasTokenIds = llvm::any_of(func.getArguments(), [](BlockArgument a) {
+    auto t = dyn_cast<RankedTensorType>(a.getType());
+    return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
+  });
+  if (!dims.vocab && hasTokenIds)
+    for (Operation *l : linears)
+      if (tags.lookup(l).block == BlockKind::Head && dims.dModel &&
+          linearWidth(l).isConstant() &&
+          linearWidth(l).getConstant() > *dims.dModel)
+        set(dims.vocab, linearWidth(l));
+  // Max positions: a position table (looked up, sliced or added), else a
+  // causal-mask buffer. Token tables and linear weights are not.
+  if (!dims.maxPositions) {
+    std::optional<int64_t> table, mask;
+    for (Operation *op : allOps) {
+      auto w = dyn_cast<WeightOp>(op);
+      if (!w)
+        continue;
+      auto d = dimsOf(w.getResult());
+      if (!d || d->size() < 2)
+        continue;
+      const SymExpr &a = (*d)[d->size() - 2], &b = (*d)[d->size() - 1];
+      if (!a.isConstant() || a.getConstant() <= 1)
+        continue;
+      bool tokenTable = false, linearWeight = false, inScores = false;
+      for (Operation *u : w->getUsers()) {
+        tokenTable |= isa<GatherOp>(u) && tags.lookup(u).block == BlockKind::Embedding &&
+                      dims.vocab && a.isConstant(*dims.vocab);
+        linearWeight |= isLinear(u) || isa<TransposeOp>(u);
+        inScores |= tags.lookup(u).block == BlockKind::AttentionScores ||
+                    isa<IdentityOp, SliceOp>(u);
+      }
+      if (tokenTable || linearWeight)
+        continue;
+      bool posLike = dims.dModel && b.isConstant(*dims.dModel) &&
+                     (d->size() == 2 || (d->size() == 3 && (*d)[0].isConstant(1)));
+      if (posLike && !table)
+        table = a.getInt64();
+      if (a == b && inScores && !mask)
+        mask = a.getInt64();
+    }
+    if (table)
+      dims.maxPositions = table;
+    else if (mask)
+      dims.maxPositions = mask;
+  }
+}
