@@ -24,12 +24,15 @@ noisy; the load average before and after is recorded with the machine
 notes. Nothing here is a test: no pass/fail depends on timing.
 
 The tables replace the part of --out between the markers
-`<!-- bench:begin -->` and `<!-- bench:end -->` (appended when absent), so
-the hand-written sections of docs/benchmarks.md stay.
+`<!-- bench:begin SECTION -->` and `<!-- bench:end SECTION -->` (appended
+when absent; SECTION is --section, default "default"), so the hand-written
+parts of docs/benchmarks.md stay and several builds can be recorded.
 
 Usage (Debian python3 with python3-onnx):
   /usr/bin/python3 bench/bench.py --build build --out docs/benchmarks.md
   /usr/bin/python3 bench/bench.py --build build --quick   # 1 run, no 4.4 GB file
+  /usr/bin/python3 bench/bench.py --build build-static --section static \
+      --out docs/benchmarks.md      # a -DTFPERF_STATIC_LLVM=ON build
 """
 
 import argparse
@@ -49,7 +52,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+MARKERS = "<!-- bench:begin %s -->", "<!-- bench:end %s -->"
 
 # onnx-tool on this machine kind (corpus README, problem 8): TinyLlama-shaped
 # llama2.c export with a sparse zero-filled weights file.
@@ -85,9 +88,19 @@ except Exception as e:
 """
 
 
-def run(cmd, timeout=600):
-    """Runs cmd; returns (rc, wall s, cpu s, peak RSS KiB, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
+def run(cmd):
+    """Runs cmd; returns (rc, wall s, cpu s, peak RSS KiB, stdout, stderr).
+
+    Peak RSS comes from GNU time, which forks the command itself: Linux
+    charges a child spawned straight from this python process with
+    python's own peak RSS, taken over at exec (about 14 MiB here)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rssf:
+        if GNU_TIME:
+            cmd = [GNU_TIME, "-o", rssf.name, "-f", "%M"] + cmd
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=err)
         try:
@@ -99,7 +112,11 @@ def run(cmd, timeout=600):
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return (p.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss,
+        rss = ru.ru_maxrss
+        if GNU_TIME:
+            lines = rssf.read().split()
+            rss = int(lines[-1]) if lines and lines[-1].isdigit() else rss
+        return (p.returncode, wall, ru.ru_utime + ru.ru_stime, rss,
                 out.read().decode(errors="replace"),
                 err.read().decode(errors="replace"))
 
@@ -161,10 +178,10 @@ def bench_tfperf(binary, model, args, runs):
     return st
 
 
-def bench_python(model, runs, script=PY_ONNX, timeout=600):
+def bench_python(model, runs, script=PY_ONNX):
     st = Stats()
     for _ in range(runs):
-        rc, wall, cpu, rss, out, err = run([PY, "-c", script, model], timeout)
+        rc, wall, cpu, rss, out, err = run([PY, "-c", script, model])
         try:
             res = json.loads(out.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -236,18 +253,24 @@ def machine_notes(build, load_before, load_after, floor):
                            capture_output=True, text=True).stdout.strip()
     onnx_v = subprocess.run([PY, "-c", "import onnx; print(onnx.__version__)"],
                             capture_output=True, text=True).stdout.strip()
+    ldd = subprocess.run(["ldd", os.path.join(build, "bin", "tfperf-opt")],
+                         capture_output=True, text=True).stdout
+    linking = ("shared libMLIR.so + libLLVM.so (default build)"
+               if "libMLIR" in ldd or "libLLVM" in ldd else
+               "static MLIR/LLVM archives (-DTFPERF_STATIC_LLVM=ON)")
     return [
         "date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "machine: %s, %d cores, %d MiB RAM, %s %s" % (
             cpu, os.cpu_count() or 0, mem, platform.system(), platform.release()),
-        "tfperf: %s%s (%s)" % (commit, "+dirty" if dirty else "",
-                               os.path.relpath(build, ROOT)),
+        "tfperf: %s%s (%s), linked against %s" % (
+            commit, "+dirty" if dirty else "", os.path.relpath(build, ROOT),
+            linking),
         "python onnx %s (%s)" % (onnx_v, PY),
         "load average before / after: %s / %s (2 cores shared with other "
         "jobs: compare min and CPU time when it is high)" % (load_before,
                                                             load_after),
-        "tfperf RSS floor (`tfperf-opt --version`: the mapped pages of "
-        "libLLVM/libMLIR): %s" % fmt_mb(floor),
+        "tfperf RSS floor (`tfperf-opt --version`, mostly the pages of the "
+        "libraries it maps): %s" % fmt_mb(floor),
     ]
 
 
@@ -283,6 +306,8 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="1 run each, skip the 4.4 GB sparse model")
     ap.add_argument("--only", help="regex: benchmark matching models only")
+    ap.add_argument("--section", default="default",
+                    help="name of the --out section to replace")
     args = ap.parse_args()
     args_corpus = args.corpus
     runs = 1 if args.quick else args.runs
@@ -336,6 +361,7 @@ def main():
                 floor_kib)
     if args.out:
         text = open(args.out).read() if os.path.exists(args.out) else ""
+        BEGIN, END = (m % args.section for m in MARKERS)
         block = BEGIN + "\n" + md + "\n" + END
         if BEGIN in text and END in text:
             text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
@@ -379,6 +405,7 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
         inproc = statistics.median(e["load"] + e["infer"] for e in st.extra)
         return [fmt_s(inproc), fmt_s(st.med()), fmt_mb(st.med("rss"))]
 
+    L += targets(rows, have_full)
     L.append("### All graphs")
     L.append("")
     head = ["model", "file", "tfperf import: wall", "CPU", "peak RSS"]
@@ -444,6 +471,53 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
                 "%.2f MiB" % (above / 1024.0 / n) if above else "-"))
         L.append("")
     return "\n".join(L)
+
+
+def targets(rows, have_full):
+    """The issue's targets, checked against this run (1 MB = 10^6 bytes)."""
+    by = {r["name"]: r for r in rows}
+
+    def pick(name):
+        r = by.get(name)
+        if not r:
+            return None
+        st = r["full"] if have_full and r["full"] else r["import"]
+        return st if st.ok else None
+
+    what = "full analysis" if have_full else "import only (no full pipeline yet)"
+    L = ["### Targets (%s)" % what, "",
+         "| target | measured | met |", "|---|---|---|"]
+
+    def mb(kib):
+        return kib * 1024 / 1e6
+
+    tl = pick("tinyllama_L22")
+    if tl:
+        L.append("| TinyLlama (22 layers, 3006 nodes) ≤ 0.1 s | %s wall (min %s), "
+                 "%s CPU | %s |" % (fmt_s(tl.med()), fmt_s(tl.min()),
+                                    fmt_s(tl.med("cpu")),
+                                    "yes" if tl.med() <= 0.1 else "no"))
+        L.append("| TinyLlama ≤ 100 MB peak RSS | %.1f MB (%s) | %s |" % (
+            mb(tl.med("rss")), fmt_mb(tl.med("rss")),
+            "yes" if mb(tl.med("rss")) <= 100 else "no"))
+    a, b = pick("tinyllama_L32"), pick("tinyllama_L126")
+    if a and b:
+        rw = (b.med() / 126) / (a.med() / 32)
+        rc = (b.med("cpu") / 126) / (a.med("cpu") / 32)
+        L.append("| 126 layers ≤ 4× the per-layer time of 32 layers | %.2f× "
+                 "(wall), %.2f× (CPU) | %s |" % (rw, rc,
+                                                "yes" if rw <= 4 else "no"))
+    g = next((by[n] for n in by if n.startswith("gpt2_124m_inline")), None)
+    g = pick(g["name"]) if g else None
+    if g:
+        L.append("| inline-weights GPT-2 (650 MB file) ≤ 0.5 s | %s wall "
+                 "(min %s) | %s |" % (fmt_s(g.med()), fmt_s(g.min()),
+                                      "yes" if g.med() <= 0.5 else "no"))
+        L.append("| inline-weights GPT-2 ≤ 150 MB peak RSS | %.1f MB (%s) "
+                 "| %s |" % (mb(g.med("rss")), fmt_mb(g.med("rss")),
+                             "yes" if mb(g.med("rss")) <= 150 else "no"))
+    L.append("")
+    return L
 
 
 def count_nodes(path):
