@@ -172,7 +172,8 @@ def bench_tfperf(binary, model, args, runs):
         for _ in range(runs):
             rc, wall, cpu, rss, _, err = run(cmd)
             if rc != 0:
-                st.error = (err.strip().splitlines() or ["rc %d" % rc])[-1][:100]
+                line = (err.strip().splitlines() or ["rc %d" % rc])[-1]
+                st.error = re.sub(r"^.*?: error: ", "", line)[:100]
                 return st
             st.add(wall, cpu, rss)
     return st
@@ -389,13 +390,18 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
         L.append("- onnx-tool is not installed here: its column quotes the "
                  "corpus reference run (ref/*.json `peer_and_timing`, same "
                  "machine kind; TinyLlama from the corpus README)")
+    L.append("- ratios compare tfperf's whole process (start-up included: "
+             "the floor above) with python's in-process load+infer time "
+             "and with python's whole process; onnx-tool's reference "
+             "figures are in-process")
     L.append("")
 
     def tf_cols(st):
         if st is None:
             return ["n/a", "-", "-"]
         if not st.ok:
-            return ["FAIL: %s" % st.error, "-", "-"]
+            # e.g. the corpus's deliberately invalid model: an error exit
+            return ["error exit: %s" % (st.error or "")[:70], "-", "-"]
         return ["%s (min %s)" % (fmt_s(st.med()), fmt_s(st.min())),
                 fmt_s(st.med("cpu")), fmt_mb(st.med("rss"))]
 
