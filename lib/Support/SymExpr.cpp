@@ -19,6 +19,16 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
+/// Size bounds. Shapes and costs need a few terms of low degree; only
+/// runaway or adversarial graphs (say, a sum of ten dims squared four
+/// times: millions of terms) go past these, and their expressions become
+/// Unknown, so that folding stays bounded in time and memory. A product
+/// costs at most kMaxProductTerms monomial products.
+static constexpr size_t kMaxTerms = 256;
+static constexpr size_t kMaxProductTerms = 4096;
+static constexpr unsigned kMaxDegree = 64;
+static constexpr size_t kMaxAtomText = 1024;
+
 //===----------------------------------------------------------------------===//
 // Interning and atoms
 //===----------------------------------------------------------------------===//
@@ -220,6 +230,8 @@ void SymExpr::normalize() {
   }
   llvm::erase_if(merged, [](const Term &t) { return t.coeff == 0; });
   terms = std::move(merged);
+  if (terms.size() > kMaxTerms || degree() > kMaxDegree)
+    *this = unknown();
 }
 
 bool SymExpr::operator==(const SymExpr &o) const {
@@ -292,6 +304,8 @@ SymExpr SymExpr::operator*(const SymExpr &o) const {
       return overflow();
     return r;
   }
+  if (terms.size() * o.terms.size() > kMaxProductTerms)
+    return unknown();
   // (c1 + T1) * (c2 + T2)
   if (mulOv(constant, o.constant, r.constant))
     return overflow();
@@ -386,6 +400,8 @@ SymExpr SymExpr::makeAtom(llvm::StringRef fn, const SymExpr &a,
   llvm::raw_string_ostream os(name);
   os << fn << "(" << a << ", " << b << ")";
   os.flush();
+  if (name.size() > kMaxAtomText)
+    return unknown(); // nested atoms could otherwise double at each step
   SymExpr e = symbol(name);
   interner().registerAtom(e.terms[0].mono[0].sym, AtomDef{fn.str(), a, b});
   return e;

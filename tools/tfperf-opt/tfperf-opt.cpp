@@ -15,6 +15,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Target/ONNX/ImportONNX.h"
+#include "tfperf/Target/ONNX/ModelFile.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -257,6 +258,8 @@ static int runOnONNX(llvm::StringRef inputFilename,
       importONNX(file->getMemBufferRef(), inputFilename, &context, options);
   if (!module)
     return 1;
+  // The module holds everything it needs; give the input's pages back.
+  file.reset();
   if (config.shouldVerifyRoundtrip() && failed(verifyRoundtrip(*module, context)))
     return 1;
   PassManager pm(&context, ModuleOp::getOperationName());
@@ -314,7 +317,8 @@ int main(int argc, char **argv) {
   bool writeIR = !analyze || outputGiven;
 
   std::string errorMessage;
-  auto file = openInputFile(inputFilename, &errorMessage);
+  // ONNX weights are never read: see ModelFile.h.
+  auto file = openToolInput(inputFilename, &errorMessage);
   if (!file) {
     llvm::errs() << inputFilename << ": error: " << errorMessage << "\n";
     return 1;

@@ -130,3 +130,27 @@ TEST(SymExpr, CollectsSymbolsThroughAtoms) {
 }
 
 } // namespace
+
+TEST(SymExpr, GrowthIsBounded) {
+  // A sum of ten dims squared four times would have millions of terms;
+  // past the bounds an expression becomes Unknown instead.
+  SymExpr sum(0);
+  for (const char *n : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"})
+    sum = sum + sym(n);
+  SymExpr sq = sum * sum;
+  EXPECT_TRUE(sq.isKnown());
+  EXPECT_EQ(sq.getTerms().size(), 55u);
+  EXPECT_TRUE((sq * sq).isUnknown()); // 55 x 55 products: too many
+  SymExpr p = sym("s");
+  for (int i = 0; i < 7; ++i)
+    p = p * p; // s^128: past the degree bound
+  EXPECT_TRUE(p.isUnknown());
+  // Atoms of atoms must not double their text without end.
+  SymExpr x = sym("x"), y = sym("y");
+  for (int i = 0; i < 40; ++i) {
+    SymExpr nx = SymExpr::floorDiv(x + y, SymExpr(2));
+    y = SymExpr::floorDiv(x + y, SymExpr(3));
+    x = nx;
+  }
+  EXPECT_TRUE(x.isUnknown());
+}

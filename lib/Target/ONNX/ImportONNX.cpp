@@ -576,8 +576,8 @@ LogicalResult GraphImporter::importNode(
     static const OpSchema kConstant = {"", "Constant", "tfperf.constant", {}, {}};
     schema = &kConstant;
   }
-  auto inputs = node.input();
-  auto outputs = node.output();
+  const auto &inputs = node.input();
+  const auto &outputs = node.output();
   if (schema) {
     bool variadicIn = !schema->inputs.empty() &&
                       schema->inputs.back().arity == Arity::Variadic;
