@@ -136,7 +136,7 @@ std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
                       : std::nullopt;
   auto d = base.dims(v);
   if (!d) {
-    cache[v] = std::nullopt;
+    cache[v] = nullptr;
     return std::nullopt;
   }
   auto lookupIn = [](const llvm::StringMap<SymExpr> &m) {
@@ -159,8 +159,9 @@ std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
     else
       out.push_back(x.substitute(lookupIn(subst)));
   }
-  cache[v] = out;
-  return ArrayRef<SymExpr>(*cache[v]);
+  storage.push_back(std::move(out));
+  cache[v] = &storage.back();
+  return ArrayRef<SymExpr>(storage.back());
 }
 
 //===----------------------------------------------------------------------===//

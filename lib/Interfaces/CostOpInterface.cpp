@@ -20,8 +20,14 @@ SymExpr ShapeQuery::numElements(Value v) const {
 std::optional<ArrayRef<SymExpr>> TypeShapeQuery::dims(Value v) const {
   Type t = v.getType();
   auto it = cache.find(t);
-  if (it == cache.end())
-    it = cache.try_emplace(t, getSymbolicDims(t)).first;
+  if (it == cache.end()) {
+    llvm::SmallVector<SymExpr, 4> *entry = nullptr;
+    if (auto d = getSymbolicDims(t)) {
+      storage.push_back(std::move(*d));
+      entry = &storage.back();
+    }
+    it = cache.try_emplace(t, entry).first;
+  }
   if (!it->second)
     return std::nullopt;
   return ArrayRef<SymExpr>(*it->second);

@@ -22,6 +22,7 @@
 #include "tfperf/Analysis/TransformerStructure.h"
 
 #include <array>
+#include <deque>
 
 namespace mlir::tfperf {
 
@@ -62,7 +63,9 @@ private:
   llvm::StringMap<SymExpr> subst;
   llvm::DenseMap<Value, int> kvDims;
   llvm::StringMap<SymExpr> kvSubst;
-  mutable llvm::DenseMap<Value, std::optional<SmallVector<SymExpr, 4>>> cache;
+  /// Stable storage: dims handed out stay valid for the query's lifetime.
+  mutable std::deque<SmallVector<SymExpr, 4>> storage;
+  mutable llvm::DenseMap<Value, SmallVector<SymExpr, 4> *> cache;
 };
 
 /// Time and traffic summed over a set of ops.

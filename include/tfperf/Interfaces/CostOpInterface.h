@@ -12,6 +12,7 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
+#include <deque>
 #include <string>
 
 namespace mlir::tfperf {
@@ -61,14 +62,16 @@ public:
   SymExpr numElements(Value v) const;
 };
 
-/// ShapeQuery over the IR's types, with a cache of parsed dims.
+/// ShapeQuery over the IR's types, with a cache of parsed dims. Returned
+/// dims stay valid for the query's lifetime (the cache never moves them).
 class TypeShapeQuery : public ShapeQuery {
 public:
   std::optional<ArrayRef<SymExpr>> dims(Value v) const override;
 
 private:
-  mutable llvm::DenseMap<Type, std::optional<llvm::SmallVector<SymExpr, 4>>>
-      cache;
+  mutable std::deque<llvm::SmallVector<SymExpr, 4>> storage;
+  /// Index into storage, or null for types without dims.
+  mutable llvm::DenseMap<Type, llvm::SmallVector<SymExpr, 4> *> cache;
 };
 
 } // namespace mlir::tfperf
