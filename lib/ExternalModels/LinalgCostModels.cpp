@@ -244,14 +244,19 @@ static bool isFreshInit(Value init) {
   return isa_and_nonnull<linalg::FillOp, tensor::EmptyOp>(init.getDefiningOp());
 }
 
-/// A fill that only initialises the destinations of other ops is fused into
-/// them (destination-passing style's zero accumulator): it costs nothing.
+/// A fill that only initialises the inits of linalg ops is fused into them
+/// (destination-passing style's zero accumulator): it costs nothing. Those
+/// ops overwrite their whole init; a partial writer such as
+/// tensor.insert_slice leaves the filled values in memory, so a fill under
+/// it is real.
 static bool isFusedFill(linalg::FillOp fill) {
   if (!fill.hasPureTensorSemantics() || fill->use_empty())
     return false;
   return llvm::all_of(fill->getUses(), [](OpOperand &use) {
-    auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
-    return dps && dps.isDpsInit(&use);
+    Operation *user = use.getOwner();
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(user))
+      return linalgOp.isDpsInit(&use);
+    return isa<linalg::SoftmaxOp>(user);
   });
 }
 

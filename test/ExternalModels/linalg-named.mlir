@@ -128,6 +128,13 @@ func.func @data_movement_and_elementwise(%x: tensor<8x16xf32>, %y: tensor<8x16xf
   // A fill whose result is read as data is a real write: 128 * 4 bytes.
   // CHECK: linalg.fill {tfperf.bytes = 512 : i64, tfperf.flops = 0 : i64}
   %ones = linalg.fill ins(%one : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  // A zero border made by filling and inserting: the fill is real (the
+  // insert writes only the slice).
+  %zero = arith.constant 0.0 : f32
+  %eb = tensor.empty() : tensor<10x18xf32>
+  // CHECK: linalg.fill {tfperf.bytes = 720 : i64, tfperf.flops = 0 : i64}
+  %border = linalg.fill ins(%zero : f32) outs(%eb : tensor<10x18xf32>) -> tensor<10x18xf32>
+  %padded = tensor.insert_slice %x into %border[1, 1] [8, 16] [1, 1] : tensor<8x16xf32> into tensor<10x18xf32>
   // Copy, transpose, broadcast: read once, write once, no FLOPs.
   // CHECK: linalg.copy {tfperf.bytes = 1024 : i64, tfperf.flops = 0 : i64}
   %cp = linalg.copy ins(%ones : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
@@ -157,7 +164,6 @@ func.func @data_movement_and_elementwise(%x: tensor<8x16xf32>, %y: tensor<8x16xf
     }
   // Sum over rows into a fresh accumulator: 128 - 16 adds (ReduceSum's
   // n - 1 per output); the accumulator is written, not read.
-  %zero = arith.constant 0.0 : f32
   %er = tensor.empty() : tensor<16xf32>
   %accr = linalg.fill ins(%zero : f32) outs(%er : tensor<16xf32>) -> tensor<16xf32>
   // CHECK: linalg.reduce {{.*}}tfperf.bytes = 576 : i64, tfperf.flops = 112 : i64}
