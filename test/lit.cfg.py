@@ -49,3 +49,6 @@ elif os.environ.get("CI") == "true":
 
 tools = ["tfperf-opt", "tfperf-translate"]
 llvm_config.add_tool_substitutions(tools, [config.tfperf_tools_dir])
+# Stock mlir-opt of the same LLVM, for the plugin tests
+# (%tfperf_libs/TFPerfPlugin.so).
+llvm_config.add_tool_substitutions(["mlir-opt"], [config.llvm_tools_dir])

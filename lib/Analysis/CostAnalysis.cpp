@@ -106,6 +106,15 @@ static bool needsCostRow(Operation *op) {
                       [](Type t) { return isa<TensorType>(t); });
 }
 
+/// Ops on scalars or vectors only (a linalg body, a loop's arithmetic) are
+/// parts of an enclosing computation, which counts them; costing them once
+/// each would ignore how often they run.
+static bool touchesTensorsOrBuffers(Operation *op) {
+  auto isData = [](Type t) { return isa<TensorType, BaseMemRefType>(t); };
+  return llvm::any_of(op->getOperandTypes(), isData) ||
+         llvm::any_of(op->getResultTypes(), isData);
+}
+
 CostAnalysis::CostAnalysis(Operation *root) {
   TypeShapeQuery shapes;
   compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
@@ -126,6 +135,8 @@ void CostAnalysis::compute(
   root->walk<WalkOrder::PreOrder>([&](Operation *op) {
     auto iface = dyn_cast<CostOpInterface>(op);
     if (!iface && !needsCostRow(op))
+      return;
+    if (iface && !touchesTensorsOrBuffers(op))
       return;
     OpCostRecord rec;
     rec.op = op;

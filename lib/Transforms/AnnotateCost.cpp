@@ -2,6 +2,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -35,6 +36,13 @@ namespace {
 struct AnnotateCostPass
     : public tfperf::impl::TFPerfAnnotateCostBase<AnnotateCostPass> {
   using Base::Base;
+  /// Upstream ops' cost models attach when their dialects load; asking for
+  /// them here, before the pipeline runs, makes the pass work in any tool
+  /// (mlir-opt with only the pass plugin loaded included).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
   void runOnOperation() override {
     std::string error;
     auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);

@@ -1,5 +1,6 @@
 //===- EmitReport.cpp - the tfperf-emit-report pass -----------------------===//
 
+#include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -18,6 +19,13 @@ namespace {
 struct EmitReportPass
     : public tfperf::impl::TFPerfEmitReportBase<EmitReportPass> {
   using Base::Base;
+  /// Upstream ops' cost models attach when their dialects load; asking for
+  /// them here, before the pipeline runs, makes the pass work in any tool
+  /// (mlir-opt with only the pass plugin loaded included).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (!llvm::is_contained(supportedReportFormats(), format)) {

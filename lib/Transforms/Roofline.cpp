@@ -2,6 +2,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -18,6 +19,13 @@ using namespace mlir::tfperf;
 namespace {
 struct RooflinePass : public tfperf::impl::TFPerfRooflineBase<RooflinePass> {
   using Base::Base;
+  /// Upstream ops' cost models attach when their dialects load; asking for
+  /// them here, before the pipeline runs, makes the pass work in any tool
+  /// (mlir-opt with only the pass plugin loaded included).
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;

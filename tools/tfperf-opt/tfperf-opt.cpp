@@ -13,6 +13,7 @@
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
+#include "tfperf/InitAllDialects.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Target/ONNX/ImportONNX.h"
 #include "tfperf/Target/ONNX/ModelFile.h"
@@ -299,6 +300,9 @@ int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   DialectRegistry registry;
   registerImportDialects(registry);
+  // linalg/tosa/arith/math/tensor and their cost models: the same analysis
+  // on upstream IR.
+  tfperf::registerAllDialects(registry);
   registerTFPerfPasses();
   registerTransformsPasses();
 

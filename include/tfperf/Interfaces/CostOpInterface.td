@@ -21,6 +21,10 @@ def TFPerf_CostOpInterface : OpInterface<"CostOpInterface"> {
     are every input read plus every output written, at the element size the
     analysis chooses for each value (graph dtype or a what-if dtype), so the
     op reports element counts, not bytes. View ops report no accesses.
+
+    Every tfperf op implements it; upstream linalg, tosa, arith, math and
+    tensor ops get it through external models
+    (`registerAllExternalModels`, docs/ExternalModels.md).
   }];
   let methods = [
     InterfaceMethod<[{
