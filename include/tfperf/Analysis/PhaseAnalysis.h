@@ -52,7 +52,7 @@ private:
 class SubstitutedShapes : public ShapeQuery {
 public:
   SubstitutedShapes(const ShapeQuery &base, llvm::StringMap<SymExpr> subst,
-                    llvm::DenseMap<Value, int> kvDims = {},
+                    llvm::DenseMap<Value, int> kvDims = llvm::DenseMap<Value, int>(),
                     llvm::StringMap<SymExpr> kvSubst = {})
       : base(base), subst(std::move(subst)), kvDims(std::move(kvDims)),
         kvSubst(std::move(kvSubst)) {}
