@@ -93,13 +93,14 @@ RooflinePlot mlir::tfperf::planRoofline(const Report &r, bool showShapeOps) {
   }
   if (!(xHi > 0) || !std::isfinite(xLo))
     return p; // no device and no mark: keep the defaults
-  // Room right of the ridge for the compute ceiling, and above the peak.
-  double lx0 = std::floor(std::log10(xLo)),
+  // Room around edge marks, right of the ridge for the compute ceiling,
+  // and above the peak.
+  double lx0 = std::floor(std::log10(xLo / 1.5)),
          lx1 = std::ceil(std::log10(xHi * 3));
   lx0 = std::max(lx0, lx1 - 10);
   lx0 = std::min(lx0, lx1 - 3);
   double ly1 = std::ceil(std::log10(yHi * 2)),
-         ly0 = std::floor(std::log10(yLo));
+         ly0 = std::floor(std::log10(yLo / 2));
   ly0 = std::max(ly0, ly1 - 10);
   ly0 = std::min(ly0, ly1 - 3);
   p.xMin = std::pow(10, lx0);
@@ -278,8 +279,11 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
   const ReportDevice &d = r.devices[device];
   Frame f(plot);
   std::string id = "roofline-" + std::to_string(device);
-  double bw = d.spec.memBandwidth, peak = d.peakFlops,
-         vector = d.spec.vectorPeak;
+  // Without a matmul peak for the dtype (TPU v5e has no fp32 MXU rate) the
+  // roof is the vector peak.
+  bool hasPeak = d.peakFlops > 0;
+  double bw = d.spec.memBandwidth, vector = d.spec.vectorPeak;
+  double peak = hasPeak ? d.peakFlops : vector;
   double ridge = peak / bw;
   os << "<svg class=\"roofline\" id=\"" << id << "\" data-device=\""
      << htmlEscape(d.spec.name)
@@ -298,8 +302,8 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
      << svgCoord(f.plotHeight()) << "\"/>\n";
   axes(f, os);
 
-  // Ceilings, clipped to the plot.
-  // The slope enters the plot at its left or bottom edge.
+  // Ceilings, clipped to the plot; the slope enters it at its left or
+  // bottom edge.
   double xStart = std::max(plot.xMin, plot.yMin / bw);
   os << "<g class=\"ceilings\" clip-path=\"url(#" << id << "-clip)\">\n";
   os << "<polyline class=\"ceiling memory-roof\" points=\""
@@ -307,8 +311,8 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
      << svgCoord(f.x(ridge)) << "," << svgCoord(f.y(peak)) << " "
      << svgCoord(f.rightX()) << "," << svgCoord(f.y(peak))
      << "\"><title>memory " << formatRate(bw, "B/s") << ", then the "
-     << htmlEscape(d.peakDtype) << " matmul peak " << formatRate(peak, "FLOP/s")
-     << "</title></polyline>\n";
+     << (hasPeak ? htmlEscape(d.peakDtype) + " matmul peak " : "vector peak ")
+     << formatRate(peak, "FLOP/s") << "</title></polyline>\n";
   bool sameAsPeak = std::fabs(std::log10(peak / vector)) < 0.05;
   if (!sameAsPeak)
     os << "<line class=\"ceiling vector-roof\" x1=\""
@@ -369,8 +373,11 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
     return starts;
   };
   os << "<g class=\"ceiling-labels\">\n";
-  std::string peakText = d.peakDtype + " matmul " + shortRate(peak, "FLOP/s") +
-                         (sameAsPeak ? " = vector peak" : "");
+  std::string peakText = hasPeak ? d.peakDtype + " matmul " +
+                                       shortRate(peak, "FLOP/s") +
+                                       (sameAsPeak ? " = vector peak" : "")
+                                 : "vector " + shortRate(peak, "FLOP/s") +
+                                       " (no " + d.peakDtype + " matmul peak)";
   place("tensor-label", peakText, 0, peakStarts(peak, peakText, ridge, -6));
   if (!sameAsPeak) {
     // Below the line when it is close under the matmul peak.

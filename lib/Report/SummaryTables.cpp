@@ -79,21 +79,26 @@ static SummaryTable devicesTable(const Report &r) {
   if (anyUnknown)
     t.header.push_back("unknown ops");
   for (const ReportDevice &d : r.devices) {
-    double ridge = d.peakFlops / d.spec.memBandwidth;
+    bool hasPeak = d.peakFlops > 0;
     std::vector<std::string> row = {
-        d.spec.name, formatRate(d.peakFlops, "FLOP/s") + " " + d.peakDtype,
+        d.spec.name,
+        hasPeak ? formatRate(d.peakFlops, "FLOP/s") + " " + d.peakDtype
+                : "no " + d.peakDtype,
         formatRate(d.spec.vectorPeak, "FLOP/s"),
-        formatRate(d.spec.memBandwidth, "B/s"), fixed(ridge) + " FLOP/B"};
+        formatRate(d.spec.memBandwidth, "B/s"),
+        hasPeak ? fixed(d.peakFlops / d.spec.memBandwidth) + " FLOP/B" : "-"};
     if (!sameWork)
       row.insert(row.end(),
                  {formatFlops(d.totals.flops), formatBytes(d.totals.bytes)});
     row.push_back(formatTime(d.totals.time));
     row.push_back(percent(d.totals.memoryBoundTime, d.totals.time) +
                   " of time");
+    // Only the same work compares (a device may leave ops unknown).
+    bool comparable = d.totals.flops == first.flops &&
+                      d.totals.bytes == first.bytes && d.totals.time > 0;
     if (r.devices.size() > 1)
-      row.push_back(d.totals.time > 0
-                        ? fixed(first.time / d.totals.time, 2) + "\u00d7"
-                        : "-");
+      row.push_back(comparable ? fixed(first.time / d.totals.time, 2) + "\u00d7"
+                               : "-");
     if (anyUnknown)
       row.push_back(std::to_string(d.totals.unknownOps));
     t.rows.push_back(row);
