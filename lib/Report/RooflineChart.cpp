@@ -342,7 +342,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
           score = std::min(score, std::hypot(px - c.x, py - c.y) - c.r);
       }
       // The first clear place wins (callers list their favourite first).
-      if (score >= 4) {
+      if (score >= 5) {
         best = {x, y};
         break;
       }
@@ -399,8 +399,8 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
       continue;
     double x = xStart * std::pow(ridge / xStart, k / 20.0);
     // Above the line, the text ending before the ridge.
-    double px = f.x(x) - 7 * std::sin(std::atan(slopePx)),
-           py = f.y(bw * x) - 7 * std::cos(std::atan(slopePx));
+    double px = f.x(x) - 9 * std::sin(std::atan(slopePx)),
+           py = f.y(bw * x) - 9 * std::cos(std::atan(slopePx));
     if (px + width < f.x(ridge) - 8 && px > f.left + 2)
       slopeStarts.push_back({px, py});
   }
