@@ -411,7 +411,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
 
   // The ridge point.
   char ridgeText[64];
-  snprintf(ridgeText, sizeof(ridgeText), "ridge %.3g FLOP/B", ridge);
+  snprintf(ridgeText, sizeof(ridgeText), "ridge %.1f FLOP/B", ridge);
   os << "<g class=\"ridge\" data-intensity=\"" << plainNumber(ridge)
      << "\" data-flops=\"" << plainNumber(peak) << "\">\n"
      << "<line x1=\"" << svgCoord(f.x(ridge)) << "\" x2=\""
