@@ -217,7 +217,7 @@ static void barsSection(const Report &r, const Summary &s,
         "<span class=\"swatch memory\"></span>memory-bound and"
         "<span class=\"swatch compute\"></span>compute-bound ops.</p>\n";
   for (const SummaryTable &t : s.tables)
-    if (llvm::StringRef(t.title).starts_with("Time by op type"))
+    if (t.id == "op-types")
       summaryTableHTML(t, os);
 }
 
@@ -234,8 +234,10 @@ static void opTable(const Report &r, const TextReportOptions &opts,
      << "<th class=\"num\">FLOP/B</th>";
   for (const ReportDevice &d : r.devices) {
     std::string suffix = several ? " " + htmlEscape(d.spec.name) : "";
-    os << "<th class=\"num\">time" << suffix << "</th><th>bound" << suffix
-       << "</th>";
+    // The rows start sorted by time on the first device.
+    os << "<th class=\"num\""
+       << (&d == &primary ? " aria-sort=\"descending\"" : "") << ">time"
+       << suffix << "</th><th>bound" << suffix << "</th>";
   }
   os << "<th class=\"num\">share</th></tr></thead>\n<tbody>\n";
 
@@ -297,7 +299,7 @@ static std::vector<Section> sections(const Report &r,
   std::vector<Section> list;
   list.push_back({"summary", "Summary", [&](llvm::raw_ostream &os) {
                     for (const SummaryTable &t : s.tables)
-                      if (llvm::StringRef(t.title).starts_with("Devices"))
+                      if (t.id == "devices")
                         summaryTableHTML(t, os);
                   }});
   if (r.devices.empty())
@@ -312,11 +314,11 @@ static std::vector<Section> sections(const Report &r,
   // (New sections go here.)
   bool notes = false;
   for (const SummaryTable &t : s.tables)
-    notes |= t.header.empty();
+    notes |= t.id == "unknown" || t.id == "unbound";
   if (notes)
     list.push_back({"notes", "Notes", [&](llvm::raw_ostream &os) {
                       for (const SummaryTable &t : s.tables)
-                        if (t.header.empty()) {
+                        if (t.id == "unknown" || t.id == "unbound") {
                           os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
                           summaryTableHTML(t, os);
                         }

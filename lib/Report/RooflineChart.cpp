@@ -11,6 +11,8 @@
 #include "Charts.h"
 #include "Quoting.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -328,7 +330,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
   std::vector<Circle> circles = markCircles(plot, f, device);
   auto place = [&](llvm::StringRef cls, const std::string &text, double angle,
                    llvm::ArrayRef<std::pair<double, double>> starts) {
-    double width = 6.3 * text.size(), rad = angle * M_PI / 180;
+    double width = 6.3 * text.size(), rad = angle * llvm::numbers::pi / 180;
     double dx = std::cos(rad), dy = std::sin(rad);
     std::pair<double, double> best = starts.front();
     double bestScore = -INFINITY;
@@ -388,7 +390,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
   }
   double slopePx =
       (f.plotHeight() / (f.ly1 - f.ly0)) / (f.plotWidth() / (f.lx1 - f.lx0));
-  double angle = -std::atan(slopePx) * 180 / M_PI;
+  double angle = -std::atan(slopePx) * 180 / llvm::numbers::pi;
   std::string bwText = "memory " + shortRate(bw, "B/s");
   std::vector<std::pair<double, double>> slopeStarts;
   double width = 6.3 * bwText.size() * std::cos(std::atan(slopePx));
@@ -422,8 +424,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
      << "<text x=\"" << svgCoord(f.x(ridge) + 6) << "\" y=\""
      << svgCoord(f.bottomY() - 6) << "\">" << ridgeText << "</text>\n"
      << "<title>" << ridgeText << ": ops below it are memory-bound, above it "
-     << "compute-bound (" << htmlEscape(d.peakDtype) << " matmul peak / "
-     << "memory bandwidth)</title>\n</g>\n";
+     << "compute-bound (the roof's peak / memory bandwidth)</title>\n</g>\n";
 
   // Marks, biggest first so that small ones stay on top.
   os << "<g class=\"marks\" clip-path=\"url(#" << id << "-clip)\">\n";

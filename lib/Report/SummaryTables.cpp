@@ -69,6 +69,7 @@ static SummaryTable devicesTable(const Report &r) {
     anyUnknown |= d.totals.unknownOps > 0;
   }
   SummaryTable t;
+  t.id = "devices";
   t.title = "Devices (roofline time: the sum over ops, run one at a time)";
   t.header = {"device", "matmul peak", "vector peak", "mem BW", "ridge"};
   if (!sameWork)
@@ -112,6 +113,7 @@ static SummaryTable devicesTable(const Report &r) {
 static SummaryTable opTypeTable(const Report &r) {
   const ReportDevice &primary = r.devices.front();
   SummaryTable t;
+  t.id = "op-types";
   t.title = "Time by op type (" + primary.spec.name + ")";
   t.header = {"op type", "ops", "FLOPs", "bytes"};
   for (const ReportDevice &d : r.devices)
@@ -148,6 +150,7 @@ static SummaryTable topOpsTable(const Report &r,
   std::vector<size_t> order = opsByTime(r, opts.showShapeOps);
   size_t shown = std::min<size_t>(opts.top, order.size());
   SummaryTable t;
+  t.id = "top-ops";
   t.title = "Top " + std::to_string(shown) + " ops by time (" +
             primary.spec.name + ")";
   t.firstNumeric = 2;
@@ -196,6 +199,7 @@ static SummaryTable unknownOps(const Report &r) {
         break;
       }
   SummaryTable t;
+  t.id = "unknown";
   if (!count)
     return t;
   t.title =
@@ -253,6 +257,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
     s.tables.push_back(std::move(u));
   if (!r.unboundSymbols.empty()) {
     SummaryTable u;
+    u.id = "unbound";
     u.title = "Unbound symbolic dims (bind with --bind-dims)";
     std::string names;
     for (const std::string &n : r.unboundSymbols)

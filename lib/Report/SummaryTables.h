@@ -19,6 +19,8 @@
 namespace mlir::tfperf {
 
 struct SummaryTable {
+  /// Which table: devices, op-types, top-ops, unknown, unbound.
+  std::string id;
   std::string title;
   /// Empty for a block of notes only.
   std::vector<std::string> header;
