@@ -311,7 +311,7 @@ static std::vector<Section> sections(const Report &r,
                   [&](llvm::raw_ostream &os) { barsSection(r, s, os); }});
   list.push_back(
       {"ops", "Ops", [&](llvm::raw_ostream &os) { opTable(r, opts, os); }});
-  // (New sections go here.)
+  // New sections go here (prefill vs decode, tensor parallel, sweeps).
   bool notes = false;
   for (const SummaryTable &t : s.tables)
     notes |= t.id == "unknown" || t.id == "unbound";

@@ -138,6 +138,9 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
           byOpType(j, d);
         });
     });
+    // Sections of later analyses (transformer, phases, tensor_parallel,
+    // training, symbolic) go here as top-level objects, before the long op
+    // list; docs/report-schema.md documents each.
     j.attributeArray("ops", [&] {
       for (const ReportOpRow &row : r.ops) {
         const OpCostRecord &rec = *row.record;

@@ -253,6 +253,8 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   s.tables.push_back(devicesTable(r));
   s.tables.push_back(opTypeTable(r));
   s.tables.push_back(topOpsTable(r, opts));
+  // Tables of later analyses (phases, tensor parallel, ...) go here, so
+  // text and Markdown show them alike.
   if (SummaryTable u = unknownOps(r); !u.title.empty())
     s.tables.push_back(std::move(u));
   if (!r.unboundSymbols.empty()) {
