@@ -125,12 +125,18 @@ static SummaryTable opTypeTable(const Report &r) {
       freeOps += tot->ops;
       continue;
     }
+    // A type none of whose ops is known has no figures, not zero ones.
+    auto known = [&](const ReportTotals &t, std::string text) {
+      return t.unknownOps == t.ops ? std::string("?") : text;
+    };
     std::vector<std::string> row = {name, std::to_string(tot->ops),
-                                    formatFlops(tot->flops),
-                                    formatBytes(tot->bytes)};
-    for (const ReportDevice &d : r.devices)
-      row.push_back(formatTime(d.byOpType.lookup(name).time));
-    row.push_back(percent(tot->time, primary.totals.time));
+                                    known(*tot, formatFlops(tot->flops)),
+                                    known(*tot, formatBytes(tot->bytes))};
+    for (const ReportDevice &d : r.devices) {
+      ReportTotals t = d.byOpType.lookup(name);
+      row.push_back(known(t, formatTime(t.time)));
+    }
+    row.push_back(known(*tot, percent(tot->time, primary.totals.time)));
     std::string bounds = std::to_string(tot->memoryBoundOps) + "/" +
                          std::to_string(tot->computeBoundOps);
     if (tot->unknownOps)
@@ -151,8 +157,8 @@ static SummaryTable topOpsTable(const Report &r,
   size_t shown = std::min<size_t>(opts.top, order.size());
   SummaryTable t;
   t.id = "top-ops";
-  t.title = "Top " + std::to_string(shown) + " ops by time (" +
-            primary.spec.name + ")";
+  t.title = (shown ? "Top " + std::to_string(shown) + " ops" : "Top ops") +
+            " by time (" + primary.spec.name + ")";
   t.firstNumeric = 2;
   t.header = {"node", "op", "FLOPs", "bytes", "FLOP/B", "bound"};
   for (const ReportDevice &d : r.devices)
