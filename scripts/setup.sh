@@ -21,7 +21,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev
   python3 python3-onnx python3-numpy python3-jsonschema
-  chromium
+  chromium fonts-dejavu-core
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

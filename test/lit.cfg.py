@@ -47,6 +47,13 @@ elif os.environ.get("CI") == "true":
         "CI=true but the shared corpus is missing at %s "
         "(set TFPERF_CORPUS)" % corpus)
 
+# Headless Chromium renders the HTML report. Under CI=true the browser test
+# runs (and fails) even when chromium is missing.
+chromium = os.environ.get("TFPERF_CHROMIUM", "/usr/bin/chromium")
+if os.path.exists(chromium) or os.environ.get("CI") == "true":
+    config.available_features.add("chromium")
+config.environment["TFPERF_CHROMIUM"] = chromium
+
 tools = ["tfperf-opt", "tfperf-translate"]
 llvm_config.add_tool_substitutions(tools, [config.tfperf_tools_dir])
 # Stock mlir-opt of the same LLVM, for the plugin tests

@@ -11,6 +11,8 @@ Test fixtures are written in ONNX's text syntax. Lines starting with '#'
                            stored inline
   # dim-alias: P = past+seq  renames dim_param P (the text syntax allows
                            only identifiers) to an expression string
+  # node-name: 3 any text    names node 3 (the text syntax has no node
+                           names); the name is the rest of the line
 
 Usage: onnxtxt.py fixture.onnxtxt -o out.onnx
 """
@@ -29,7 +31,7 @@ def main():
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
     text = open(args.input).read()
-    external, inline, aliases = [], [], {}
+    external, inline, aliases, node_names = [], [], {}, {}
     body = []
     for line in text.splitlines():
         s = line.strip()
@@ -37,6 +39,10 @@ def main():
         a = re.match(r"#\s*dim-alias:\s*(\w+)\s*=\s*(.*)", s)
         if a:
             aliases[a.group(1)] = a.group(2).strip()
+            continue
+        n = re.match(r"\s*#\s*node-name:\s*(\d+) (.*)$", line)
+        if n:
+            node_names[int(n.group(1))] = n.group(2)
             continue
         if m:
             names = [n.strip() for n in m.group(2).split(",") if n.strip()]
@@ -47,6 +53,8 @@ def main():
         body.append(line)
     model = onnx.parser.parse_model("\n".join(body))
     g = model.graph
+    for index, name in node_names.items():
+        g.node[index].name = name
     for vi in list(g.input) + list(g.output) + list(g.value_info):
         for d in vi.type.tensor_type.shape.dim:
             if d.dim_param in aliases:

@@ -17,7 +17,7 @@ using namespace mlir::tfperf;
 
 /// Version of the report's JSON layout; bump the minor number for added
 /// fields and the major one for changed or removed ones.
-static constexpr const char *kSchemaVersion = "1.0";
+static constexpr const char *kSchemaVersion = "1.1";
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
@@ -48,12 +48,14 @@ void totals(llvm::json::OStream &j, const ReportTotals &t) {
 void hardware(llvm::json::OStream &j, const ReportDevice &d) {
   j.attribute("name", d.spec.name);
   j.attribute("description", d.spec.description);
-  number(j, "peak_flops", d.peakFlops);
+  // null: the device has no matmul peak for peak_dtype.
+  double peak = d.peakFlops > 0 ? d.peakFlops : NAN;
+  number(j, "peak_flops", peak);
   j.attribute("peak_dtype", d.peakDtype);
   number(j, "vector_flops", d.spec.vectorPeak);
   number(j, "mem_bw", d.spec.memBandwidth);
   number(j, "mem_capacity", d.spec.memCapacity);
-  number(j, "ridge", d.peakFlops / d.spec.memBandwidth);
+  number(j, "ridge", peak / d.spec.memBandwidth);
   j.attributeObject("link", [&] {
     j.attribute("name", d.spec.linkName);
     number(j, "bw", d.spec.linkBandwidth);
@@ -85,11 +87,14 @@ void byOpType(llvm::json::OStream &j, const ReportDevice &d) {
   });
 }
 
-void figures(llvm::json::OStream &j, const OpFigures &f) {
+void figures(llvm::json::OStream &j, const OpFigures &f,
+             bool withReason = false) {
   bool ok = f.problem.empty();
   number(j, "intensity", ok ? f.intensity : NAN);
   j.attribute("bound", ok ? boundName(f.bound) : "unknown");
   number(j, "time_s", ok ? f.time : NAN);
+  if (withReason && !ok)
+    j.attribute("unknown_reason", f.problem);
 }
 } // namespace
 
@@ -135,6 +140,9 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
           byOpType(j, d);
         });
     });
+    // Sections of later analyses (transformer, phases, tensor_parallel,
+    // training, symbolic) go here as top-level objects, before the long op
+    // list; docs/report-schema.md documents each.
     j.attributeArray("ops", [&] {
       for (const ReportOpRow &row : r.ops) {
         const OpCostRecord &rec = *row.record;
@@ -173,7 +181,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
             j.attributeObject("by_device", [&] {
               for (size_t i = 0; i < r.devices.size(); ++i)
                 j.attributeObject(r.devices[i].spec.name,
-                                  [&] { figures(j, row.figures[i]); });
+                                  [&] { figures(j, row.figures[i], true); });
             });
         });
       }

@@ -185,11 +185,6 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   return r;
 }
 
-llvm::ArrayRef<llvm::StringRef> mlir::tfperf::supportedReportFormats() {
-  static const llvm::StringRef formats[] = {"text", "json"};
-  return formats;
-}
-
 //===----------------------------------------------------------------------===//
 // Units
 //===----------------------------------------------------------------------===//

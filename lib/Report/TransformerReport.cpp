@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfperf/Report/Report.h"
+#include "SummaryTables.h"
 
 #include "llvm/Support/Format.h"
 
@@ -28,42 +28,90 @@ std::string num(double v, int digits = 1) {
   return buf;
 }
 
-/// Rows of label + one cell per column, aligned.
-void printColumns(llvm::raw_ostream &os,
-                  const std::vector<std::vector<std::string>> &rows) {
-  std::vector<size_t> w;
-  for (auto &r : rows)
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (w.size() <= i)
-        w.push_back(0);
-      size_t n = 0;
-      for (unsigned char c : r[i])
-        n += (c & 0xC0) != 0x80;
-      w[i] = std::max(w[i], n);
-    }
-  for (auto &r : rows) {
-    os << "  ";
-    for (size_t i = 0; i < r.size(); ++i) {
-      size_t n = 0;
-      for (unsigned char c : r[i])
-        n += (c & 0xC0) != 0x80;
-      if (i == 0)
-        os << r[i] << std::string(w[i] - n, ' ');
-      else
-        os << "  " << std::string(w[i] - n, ' ') << r[i];
-    }
-    os << "\n";
+/// The structure recognised in the graph, as notes.
+SummaryTable structureTable(const Report &r) {
+  const TransformerSection &t = *r.transformer;
+  const TransformerStructure &s = *t.structure;
+  const TransformerFigures &f0 = t.perDevice.front();
+  const ModelDims &d = f0.dims;
+  SummaryTable tab;
+  tab.id = "transformer";
+  tab.title = "Transformer (from the graph)";
+  if (!s.isTransformer() && s.getMLPs().empty()) {
+    tab.notes.push_back("no attention or MLP blocks recognised");
+    return tab;
   }
+  std::string line = dim(d.nLayers) + (d.nLayers == 1 ? " layer" : " layers") +
+                     ", d_model " + dim(d.dModel);
+  if (d.nHeads)
+    line += ", " + std::to_string(*d.nHeads) + " heads (" + dim(d.nKvHeads) +
+            " KV) x " + dim(d.dHead);
+  if (d.dFF)
+    line += ", d_ff " + std::to_string(*d.dFF);
+  if (d.vocab)
+    line += ", vocab " + std::to_string(*d.vocab);
+  if (d.maxPositions)
+    line += ", max positions " + std::to_string(*d.maxPositions);
+  tab.notes.push_back(line);
+  if (!f0.attentionKinds.empty()) {
+    line = "attention:";
+    for (auto &k : f0.attentionKinds)
+      line += " " + k;
+    line += f0.causal ? " (causal)" : " (bidirectional)";
+    tab.notes.push_back(line);
+  } else {
+    tab.notes.push_back("no attention (MLP blocks only)");
+  }
+  if (f0.kvCacheBytesPerToken > 0) {
+    line = "KV cache: " + formatBytes(f0.kvCacheBytesPerToken) +
+           " per token (2 x layers x KV heads x d_head x dtype)";
+    if (f0.decode)
+      line += "; " + formatBytes(f0.kvCacheBytes) + " at " +
+              std::to_string(f0.decode->kvLen) + " tokens x batch " +
+              std::to_string(f0.decode->batch);
+    tab.notes.push_back(line);
+  }
+  if (f0.mlpPerToken > 0) {
+    line = "per token, per layer: attention " +
+           formatFlops(f0.attnProjPerToken) + " + " +
+           formatFlops(f0.attnPerKeyPerToken) + " x s; MLP " +
+           formatFlops(f0.mlpPerToken);
+    if (f0.crossoverSeq)
+      line += "; attention dominates beyond s = " + num(*f0.crossoverSeq, 0);
+    if (!f0.crossoverNote.empty())
+      line += " (" + f0.crossoverNote + ")";
+    tab.notes.push_back(line);
+  }
+  if (!f0.note.empty())
+    tab.notes.push_back("note: " + f0.note);
+  return tab;
 }
 
-void phaseRows(std::vector<std::vector<std::string>> &rows,
-               const std::vector<const PhaseResult *> &phases,
-               const TransformerFigures &fig, const ReportDevice &dev) {
+std::vector<const PhaseResult *> phasesOf(const TransformerFigures &f) {
+  std::vector<const PhaseResult *> phases;
+  if (f.prefill)
+    phases.push_back(&*f.prefill);
+  if (f.decode)
+    phases.push_back(&*f.decode);
+  return phases;
+}
+
+/// Prefill and decode side by side on one device.
+SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
+                        const ReportDevice &dev) {
+  std::vector<const PhaseResult *> phases = phasesOf(f);
+  SummaryTable tab;
+  tab.id = "phases";
+  tab.namesAreCode = false;
+  tab.title = "Prefill and decode (" + dev.spec.name + ")";
+  tab.header = {"phase"};
+  for (const PhaseResult *p : phases)
+    tab.header.push_back(p->name + (p->derived ? " (derived)" : ""));
   auto add = [&](std::string label, auto cell) {
     std::vector<std::string> row = {std::move(label)};
     for (const PhaseResult *p : phases)
       row.push_back(cell(*p));
-    rows.push_back(std::move(row));
+    tab.rows.push_back(std::move(row));
   };
   add("batch x tokens", [](const PhaseResult &p) {
     return std::to_string(p.batch) + " x " + std::to_string(p.seq) +
@@ -71,7 +119,8 @@ void phaseRows(std::vector<std::vector<std::string>> &rows,
   });
   add("FLOPs", [](const PhaseResult &p) { return formatFlops(p.totals.flops); });
   add("bytes", [](const PhaseResult &p) { return formatBytes(p.totals.bytes); });
-  add("intensity", [](const PhaseResult &p) { return num(p.intensity()) + " FLOP/B"; });
+  add("intensity",
+      [](const PhaseResult &p) { return num(p.intensity()) + " FLOP/B"; });
   add("time", [](const PhaseResult &p) { return formatTime(p.totals.time); });
   add("bound", [](const PhaseResult &p) {
     return boundName(p.bound()).str() +
@@ -79,147 +128,131 @@ void phaseRows(std::vector<std::vector<std::string>> &rows,
                                       " ops unknown)"
                                 : "");
   });
-  add("tokens/s", [](const PhaseResult &p) { return num(p.tokensPerSecond(), 0); });
+  add("tokens/s",
+      [](const PhaseResult &p) { return num(p.tokensPerSecond(), 0); });
   add("memory / compute time", [](const PhaseResult &p) {
     return p.totals.computeTime > 0
                ? num(p.totals.memoryTime / p.totals.computeTime)
                : std::string("-");
   });
-  (void)fig;
-  (void)dev;
+  if (f.decode) {
+    std::string devices = std::to_string(r.config.numDevices) + " device" +
+                          (r.config.numDevices > 1 ? "s" : "");
+    add("critical batch (decode)", [&](const PhaseResult &p) -> std::string {
+      if (p.name != "decode")
+        return "";
+      return f.criticalBatch ? num(*f.criticalBatch, 0) : "never (KV-bound)";
+    });
+    add("KV capacity (" + devices + ")",
+        [&](const PhaseResult &p) -> std::string {
+          if (p.name != "decode")
+            return "";
+          return f.kvCapacityTokens ? num(*f.kvCapacityTokens, 0) + " tokens"
+                                    : "-";
+        });
+  }
+  for (const PhaseResult *p : phases)
+    if (!p->note.empty())
+      tab.notes.push_back("note (" + p->name + "): " + p->note);
+  return tab;
+}
+
+/// Time per block kind, the phases side by side.
+SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
+  std::vector<const PhaseResult *> phases = phasesOf(f);
+  SummaryTable tab;
+  tab.id = "blocks";
+  tab.namesAreCode = false;
+  tab.title = "Time by block (" + dev.spec.name + ")";
+  tab.header = {"block"};
+  for (const PhaseResult *p : phases)
+    tab.header.insert(tab.header.end(),
+                      {p->name + " FLOPs", p->name + " time", "share"});
+  for (unsigned k = 0; k < kNumBlockKinds; ++k) {
+    bool any = false;
+    for (const PhaseResult *p : phases)
+      any |= p->byBlock[k].time > 0 || p->byBlock[k].flops > 0;
+    if (!any)
+      continue;
+    std::vector<std::string> row = {blockKindName((BlockKind)k).str()};
+    for (const PhaseResult *p : phases) {
+      row.push_back(formatFlops(p->byBlock[k].flops));
+      row.push_back(formatTime(p->byBlock[k].time));
+      row.push_back(p->totals.time > 0
+                        ? num(100 * p->byBlock[k].time / p->totals.time) + "%"
+                        : "-");
+    }
+    tab.rows.push_back(row);
+  }
+  return tab;
+}
+
+/// Time per layer, the phases side by side.
+SummaryTable layerTable(const TransformerFigures &f, const ReportDevice &dev) {
+  std::vector<const PhaseResult *> phases = phasesOf(f);
+  SummaryTable tab;
+  tab.id = "layers";
+  tab.namesAreCode = false;
+  tab.title = "Time by layer (" + dev.spec.name + ")";
+  tab.header = {"layer"};
+  size_t layers = 0;
+  for (const PhaseResult *p : phases) {
+    tab.header.insert(tab.header.end(), {p->name + " FLOPs", p->name + " time"});
+    layers = std::max(layers, p->byLayer.size());
+  }
+  size_t first = 0;
+  std::vector<std::string> prev;
+  auto flush = [&](size_t end) {
+    if (end == first)
+      return;
+    std::vector<std::string> row = {
+        end - first == 1 ? std::to_string(first)
+                         : std::to_string(first) + "-" + std::to_string(end - 1)};
+    row.insert(row.end(), prev.begin(), prev.end());
+    tab.rows.push_back(row);
+  };
+  for (size_t l = 0; l < layers; ++l) {
+    std::vector<std::string> cells;
+    for (const PhaseResult *p : phases) {
+      bool has = l < p->byLayer.size();
+      cells.push_back(has ? formatFlops(p->byLayer[l].flops) : "");
+      cells.push_back(has ? formatTime(p->byLayer[l].time) : "");
+    }
+    if (l && cells != prev) {
+      flush(l);
+      first = l;
+    }
+    prev = std::move(cells);
+  }
+  flush(layers);
+  if (tab.rows.size() < layers)
+    tab.notes.push_back("a range row gives the figures of each of its layers");
+  return tab;
 }
 } // namespace
 
-void mlir::tfperf::printTransformerText(const Report &r, llvm::raw_ostream &os) {
-  const TransformerSection &t = *r.transformer;
-  const TransformerStructure &s = *t.structure;
-  if (t.perDevice.empty())
+void mlir::tfperf::appendTransformerTables(const Report &r,
+                                           std::vector<SummaryTable> &tables) {
+  if (!r.transformer || r.transformer->perDevice.empty())
     return;
-  const TransformerFigures &f0 = t.perDevice.front();
-  const ModelDims &d = f0.dims;
-  os << "\nTransformer (from the graph)\n";
-  if (!s.isTransformer() && s.getMLPs().empty()) {
-    os << "  no attention or MLP blocks recognised\n";
-    return;
-  }
-  os << "  " << dim(d.nLayers) << " layers, d_model " << dim(d.dModel);
-  if (d.nHeads)
-    os << ", " << *d.nHeads << " heads (" << dim(d.nKvHeads) << " KV) x "
-       << dim(d.dHead);
-  if (d.dFF)
-    os << ", d_ff " << *d.dFF;
-  if (d.vocab)
-    os << ", vocab " << *d.vocab;
-  if (d.maxPositions)
-    os << ", max positions " << *d.maxPositions;
-  os << "\n";
-  if (!f0.attentionKinds.empty()) {
-    os << "  attention:";
-    for (auto &k : f0.attentionKinds)
-      os << " " << k;
-    os << (f0.causal ? " (causal)" : " (bidirectional)") << "\n";
-  } else {
-    os << "  no attention (MLP blocks only)\n";
-  }
-  if (f0.kvCacheBytesPerToken > 0) {
-    os << "  KV cache: " << formatBytes(f0.kvCacheBytesPerToken)
-       << " per token (2 x layers x KV heads x d_head x dtype)";
-    if (f0.decode)
-      os << "; " << formatBytes(f0.kvCacheBytes) << " at "
-         << f0.decode->kvLen << " tokens x batch " << f0.decode->batch;
-    os << "\n";
-  }
-  if (f0.mlpPerToken > 0) {
-    os << "  per token, per layer: attention " << formatFlops(f0.attnProjPerToken)
-       << " + " << formatFlops(f0.attnPerKeyPerToken) << " x s; MLP "
-       << formatFlops(f0.mlpPerToken);
-    if (f0.crossoverSeq)
-      os << "; attention dominates beyond s = " << num(*f0.crossoverSeq, 0);
-    if (!f0.crossoverNote.empty())
-      os << " (" << f0.crossoverNote << ")";
-    os << "\n";
-  }
-  if (!f0.note.empty())
-    os << "  note: " << f0.note << "\n";
-
-  for (size_t i = 0; i < t.perDevice.size(); ++i) {
-    const TransformerFigures &f = t.perDevice[i];
-    const ReportDevice &dev = r.devices[i];
-    std::vector<const PhaseResult *> phases;
-    if (f.prefill)
-      phases.push_back(&*f.prefill);
-    if (f.decode)
-      phases.push_back(&*f.decode);
-    if (phases.empty())
+  tables.push_back(structureTable(r));
+  for (size_t i = 0; i < r.transformer->perDevice.size(); ++i) {
+    const TransformerFigures &f = r.transformer->perDevice[i];
+    if (phasesOf(f).empty())
       continue;
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> header = {"phase (" + dev.spec.name + ")"};
-    for (const PhaseResult *p : phases)
-      header.push_back(p->name + (p->derived ? " (derived)" : ""));
-    rows.push_back(header);
-    phaseRows(rows, phases, f, dev);
-    if (f.decode) {
-      std::vector<std::string> crit = {"critical batch (decode)"};
-      std::vector<std::string> cap = {"KV capacity (" +
-                                      std::to_string(r.config.numDevices) +
-                                      " device" +
-                                      (r.config.numDevices > 1 ? "s" : "") + ")"};
-      for (const PhaseResult *p : phases) {
-        bool dec = p->name == "decode";
-        crit.push_back(!dec ? "" : f.criticalBatch ? num(*f.criticalBatch, 0)
-                                                   : "never (KV-bound)");
-        cap.push_back(!dec ? "" : f.kvCapacityTokens
-                                      ? num(*f.kvCapacityTokens, 0) + " tokens"
-                                      : "-");
-      }
-      rows.push_back(crit);
-      rows.push_back(cap);
-    }
-    os << "\n";
-    printColumns(os, rows);
-    for (const PhaseResult *p : phases)
-      if (!p->note.empty())
-        os << "  note (" << p->name << "): " << p->note << "\n";
-
-    // Per block kind.
-    std::vector<std::vector<std::string>> blocks;
-    std::vector<std::string> bh = {"block"};
-    for (const PhaseResult *p : phases) {
-      bh.push_back(p->name + " FLOPs");
-      bh.push_back("time");
-      bh.push_back("share");
-    }
-    blocks.push_back(bh);
-    for (unsigned k = 0; k < kNumBlockKinds; ++k) {
-      bool any = false;
-      for (const PhaseResult *p : phases)
-        any |= p->byBlock[k].time > 0 || p->byBlock[k].flops > 0;
-      if (!any)
-        continue;
-      std::vector<std::string> row = {blockKindName((BlockKind)k).str()};
-      for (const PhaseResult *p : phases) {
-        row.push_back(formatFlops(p->byBlock[k].flops));
-        row.push_back(formatTime(p->byBlock[k].time));
-        row.push_back(p->totals.time > 0
-                          ? num(100 * p->byBlock[k].time / p->totals.time) + "%"
-                          : "-");
-      }
-      blocks.push_back(row);
-    }
-    os << "\n";
-    printColumns(os, blocks);
-    // Per layer, compactly.
-    const PhaseResult &lp = *phases.front();
-    if (!lp.byLayer.empty()) {
-      os << "\n  per layer (" << lp.name << " time):";
-      for (size_t l = 0; l < lp.byLayer.size(); ++l) {
-        if (l % 6 == 0)
-          os << "\n   ";
-        os << " " << l << ": " << formatTime(lp.byLayer[l].time);
-      }
-      os << "\n";
-    }
+    tables.push_back(phaseTable(r, f, r.devices[i]));
+    tables.push_back(blockTable(f, r.devices[i]));
   }
+}
+
+void mlir::tfperf::appendLayerTable(const Report &r,
+                                    std::vector<SummaryTable> &tables) {
+  if (!r.transformer || r.transformer->perDevice.empty())
+    return;
+  const TransformerFigures &f = r.transformer->perDevice.front();
+  std::vector<const PhaseResult *> phases = phasesOf(f);
+  if (!phases.empty() && !phases.front()->byLayer.empty())
+    tables.push_back(layerTable(f, r.devices.front()));
 }
 
 void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j) {

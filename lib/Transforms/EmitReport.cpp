@@ -46,14 +46,10 @@ struct EmitReportPass
     // leaves a partial report in place of a good one.
     std::string text;
     llvm::raw_string_ostream os(text);
-    if (format == "json") {
-      printJSONReport(*report, os);
-    } else {
-      TextReportOptions opts;
-      opts.top = top;
-      opts.showShapeOps = showShapeOps;
-      printTextReport(*report, os, opts);
-    }
+    TextReportOptions opts;
+    opts.top = top;
+    opts.showShapeOps = showShapeOps;
+    printReport(*report, format, os, opts);
     os.flush();
     if (outputFile == "-") {
       llvm::outs() << text;

@@ -116,20 +116,32 @@ struct Report {
 /// (unknown device, unreadable --hw-file, bad dtype).
 std::optional<Report> buildReport(ModuleOp module, std::string &error);
 
+/// Options of the human-readable formats (text, md, html).
 struct TextReportOptions {
   unsigned top = 15;
   bool showShapeOps = false;
 };
 
-/// The report formats this build can write.
+/// The report formats this build can write: text, json, csv, md, html.
 llvm::ArrayRef<llvm::StringRef> supportedReportFormats();
 
+/// Writes `r` in `format` (one of supportedReportFormats()); false for an
+/// unknown format.
+bool printReport(const Report &r, llvm::StringRef format,
+                 llvm::raw_ostream &os, const TextReportOptions &opts = {});
+
+/// One emitter per format (lib/Report/<Format>Report.cpp).
 void printTextReport(const Report &r, llvm::raw_ostream &os,
                      const TextReportOptions &opts = {});
 void printJSONReport(const Report &r, llvm::raw_ostream &os);
+void printCSVReport(const Report &r, llvm::raw_ostream &os);
+void printMarkdownReport(const Report &r, llvm::raw_ostream &os,
+                         const TextReportOptions &opts = {});
+void printHTMLReport(const Report &r, llvm::raw_ostream &os,
+                     const TextReportOptions &opts = {});
 
-/// The transformer section of the text and JSON reports.
-void printTransformerText(const Report &r, llvm::raw_ostream &os);
+/// The transformer section of the JSON report (the tables of the others
+/// come from lib/Report/SummaryTables.h).
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.

@@ -1,0 +1,74 @@
+//===- CSVReport.cpp - the per-op CSV report ------------------------------===//
+//
+// One row per op, in IR order, with every per-op figure of the JSON report;
+// with the transformer analysis, its layer and block; with several devices,
+// a time and bound column per device. Fields are
+// quoted as RFC 4180 says (node names hold commas, slashes and quotes);
+// rows end in "\n"; unknown numbers are empty fields.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Quoting.h"
+#include "tfperf/Report/Report.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
+  auto row = [&](llvm::ArrayRef<std::string> fields) {
+    for (size_t i = 0; i < fields.size(); ++i)
+      os << (i ? "," : "") << csvField(fields[i]);
+    os << "\n";
+  };
+  bool perDevice = r.devices.size() > 1;
+  std::vector<std::string> header = {
+      "name",      "op",    "flops",  "gemm_flops",        "bytes",
+      "intensity", "bound", "time_s", "shape_computation", "unknown_reason"};
+  // The transformer analysis tags each op with its layer and block.
+  bool tagged = r.transformer.has_value();
+  if (tagged)
+    header.insert(header.begin() + 2, {"layer", "block"});
+  if (perDevice)
+    for (const ReportDevice &d : r.devices) {
+      header.push_back("time_s@" + d.spec.name);
+      header.push_back("bound@" + d.spec.name);
+    }
+  row(header);
+
+  auto bound = [](const OpFigures &f) {
+    return (f.problem.empty() ? boundName(f.bound) : "unknown").str();
+  };
+  for (const ReportOpRow &op : r.ops) {
+    const OpCostRecord &rec = *op.record;
+    std::vector<std::string> fields = {rec.name, rec.opType};
+    if (tagged) {
+      OpTag tag = r.transformer->structure->getTag(rec.op);
+      fields.push_back(tag.layer >= 0 ? std::to_string(tag.layer) : "");
+      fields.push_back(blockKindName(tag.block).str());
+    }
+    if (op.figures.empty()) {
+      // No device: the costs alone.
+      fields.resize(header.size());
+      fields[tagged ? 10 : 8] = rec.isShapeComputation ? "true" : "false";
+      row(fields);
+      continue;
+    }
+    const OpFigures &f = op.figures.front();
+    bool ok = f.problem.empty();
+    auto known = [&](double v) { return ok ? plainNumber(v) : ""; };
+    fields.push_back(known(f.flops));
+    fields.push_back(known(f.gemmFlops));
+    fields.push_back(known(f.bytes));
+    fields.push_back(known(f.intensity));
+    fields.push_back(bound(f));
+    fields.push_back(known(f.time));
+    fields.push_back(rec.isShapeComputation ? "true" : "false");
+    fields.push_back(f.problem);
+    if (perDevice)
+      for (const OpFigures &fd : op.figures) {
+        fields.push_back(fd.problem.empty() ? plainNumber(fd.time) : "");
+        fields.push_back(bound(fd));
+      }
+    row(fields);
+  }
+}

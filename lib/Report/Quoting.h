@@ -1,0 +1,38 @@
+//===- Quoting.h - spelling values in the report formats --------*- C++ -*-===//
+//
+// Numbers and strings as each output format needs them: plain numbers that
+// read back exactly, CSV fields, HTML/SVG text, Markdown table cells.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_LIB_REPORT_QUOTING_H
+#define TFPERF_LIB_REPORT_QUOTING_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mlir::tfperf {
+
+/// The shortest decimal that reads back as `v` (integers without a
+/// fraction); "" for NaN and infinities, which mean "unknown".
+std::string plainNumber(double v);
+
+/// An RFC 4180 field: quoted (with doubled quotes) when it holds a comma,
+/// quote, line break or edge space.
+std::string csvField(llvm::StringRef s);
+
+/// An SVG coordinate or length: one decimal, no exponent.
+std::string svgCoord(double v);
+
+/// Text for HTML/SVG content and attribute values.
+std::string htmlEscape(llvm::StringRef s);
+
+/// A GitHub Markdown table cell holding `s` verbatim: as a code span when
+/// `code`, else with Markdown punctuation escaped; `|` is always escaped
+/// (tables split on it even inside code spans).
+std::string markdownCell(llvm::StringRef s, bool code = false);
+
+} // namespace mlir::tfperf
+
+#endif

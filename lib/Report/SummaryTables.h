@@ -1,0 +1,72 @@
+//===- SummaryTables.h - the summary shared by text and Markdown -*- C++
+//-*-===//
+//
+// The human-readable summary of a Report as titled tables of formatted
+// cells: devices side by side, time by op type, the top ops, and what could
+// not be costed. The text and Markdown emitters only lay these out, so both
+// always say the same thing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_LIB_REPORT_SUMMARYTABLES_H
+#define TFPERF_LIB_REPORT_SUMMARYTABLES_H
+
+#include "tfperf/Report/Report.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+struct SummaryTable {
+  /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
+  /// layers, unknown, unbound.
+  std::string id;
+  std::string title;
+  /// Empty for a block of notes only.
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  /// Columns before this one are names (left-aligned; code in Markdown);
+  /// the rest are figures (right-aligned).
+  size_t firstNumeric = 1;
+  /// Whether the name columns hold identifiers (node, op and device names:
+  /// code spans in Markdown) rather than labels.
+  bool namesAreCode = true;
+  /// Lines after the table.
+  std::vector<std::string> notes;
+};
+
+struct Summary {
+  /// "tfperf roofline: model.onnx (graph), exported by ...".
+  std::string title;
+  /// Model size and the total work, one line each.
+  std::vector<std::string> lines;
+  std::vector<SummaryTable> tables;
+};
+
+Summary buildSummary(const Report &r, const TextReportOptions &opts);
+
+/// Indices of the ops listed in the top-ops table, every listable op
+/// (known, not free, shape computations only if asked) by decreasing time
+/// on the first device; ties keep IR order.
+std::vector<size_t> opsByTime(const Report &r, bool showShapeOps);
+
+/// Op types by decreasing time on `d`; ties keep first appearance.
+std::vector<std::pair<std::string, const ReportTotals *>>
+opTypesByTime(const ReportDevice &d);
+
+/// "3 attention": the layer and block kind of an op (empty without the
+/// transformer analysis).
+std::string layerBlockLabel(const Report &r, const ReportOpRow &row);
+
+/// The transformer tables (structure, then prefill vs decode and time by
+/// block per device) when that analysis ran.
+void appendTransformerTables(const Report &r,
+                             std::vector<SummaryTable> &tables);
+/// Time by layer on the first device; runs of layers with the same
+/// figures share one row ("0-11").
+void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
+
+} // namespace mlir::tfperf
+
+#endif
