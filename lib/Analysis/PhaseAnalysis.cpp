@@ -16,6 +16,19 @@ using namespace mlir::tfperf;
 static constexpr llvm::StringLiteral kBatchSym = "batch";
 static constexpr llvm::StringLiteral kSeqSym = "seq";
 
+/// "4.66 MFLOP" (notes only; reports format their own figures).
+static std::string flopsText(double v) {
+  static const char *const units[] = {"", "K", "M", "G", "T", "P"};
+  int u = 0;
+  while (v >= 1000 && u < 5) {
+    v /= 1000;
+    ++u;
+  }
+  char buf[48];
+  snprintf(buf, sizeof(buf), u ? "%.2f %sFLOP" : "%.0f %sFLOP", v, units[u]);
+  return buf;
+}
+
 //===----------------------------------------------------------------------===//
 // TokenShapes
 //===----------------------------------------------------------------------===//
@@ -69,7 +82,7 @@ TokenShapes::TokenShapes(func::FuncOp func,
     auto t = dyn_cast<RankedTensorType>(a.getType());
     return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
   });
-  bool streamTaken = false;
+  bool streamTaken = false, seqBound = false;
   for (BlockArgument a : func.getArguments()) {
     TensorInfo info = tensorInfoFromType(a.getType());
     auto t = dyn_cast<RankedTensorType>(a.getType());
@@ -82,6 +95,7 @@ TokenShapes::TokenShapes(func::FuncOp func,
       if (seqSym && (isTokens || isStream) && info.dims[1].isConstant(seq0)) {
         info.dims[1] = SymExpr::symbol(kSeqSym);
         streamTaken |= isStream;
+        seqBound = true;
       }
     }
     ctx.set(a, std::move(info));
@@ -95,7 +109,8 @@ TokenShapes::TokenShapes(func::FuncOp func,
   }
   rederived = true;
   batch = SymExpr::symbol(kBatchSym);
-  if (seqSym)
+  // Tokens made inside the graph (image patches) have no input dim to vary.
+  if (seqBound)
     seq = SymExpr::symbol(kSeqSym);
   auto record = [&](Value v) {
     auto typeDims = getSymbolicDims(v.getType());
@@ -197,12 +212,15 @@ void accumulate(PhaseTotals &t, const OpFigures &f) {
 PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const TransformerStructure &structure,
                      llvm::function_ref<const ShapeQuery &(Operation *)> select,
-                     const DtypePolicy &policy, const DeviceSpec &device) {
+                     const DtypePolicy &policy, const DeviceSpec &device,
+                     const llvm::DenseSet<Operation *> *cached = nullptr) {
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
   CostAnalysis costs(func, select);
   for (const OpCostRecord &rec : costs.getRecords()) {
+    if (cached && cached->contains(rec.op))
+      continue;
     OpFigures f = evaluateOp(rec, policy, device);
     accumulate(r.totals, f);
     OpTag tag = structure.getTag(rec.op);
@@ -213,6 +231,46 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
       accumulate(r.byLayer[tag.layer], f);
   }
   return r;
+}
+
+/// Ops a decode step does not re-run: they read graph inputs other than
+/// the token stream (an encoder's output, an image) and nothing of the
+/// stream, so their results are computed once per sequence and kept (the
+/// cross-attention K/V cache, an encoder inside the graph).
+llvm::DenseSet<Operation *> oncePerSequence(func::FuncOp func,
+                                            const ShapeQuery &tokens,
+                                            const SymExpr &seq) {
+  llvm::DenseSet<Operation *> once;
+  if (!seq.isKnown())
+    return once;
+  llvm::DenseSet<Value> stream, other;
+  for (BlockArgument a : func.getArguments()) {
+    if (isParameterValue(a))
+      continue;
+    auto d = tokens.dims(a);
+    bool isStream = d && llvm::any_of(*d, [&](const SymExpr &x) {
+      llvm::SmallVector<llvm::StringRef> syms;
+      x.collectSymbols(syms);
+      return llvm::is_contained(syms, *seq.getSingleSymbol());
+    });
+    (isStream ? stream : other).insert(a);
+  }
+  func.walk([&](Operation *op) {
+    bool s = false, o = false;
+    for (Value v : op->getOperands()) {
+      s |= stream.contains(v);
+      o |= other.contains(v);
+    }
+    if (s) {
+      for (Value r : op->getResults())
+        stream.insert(r);
+    } else if (o && !isa<ShapeOp>(op)) {
+      once.insert(op);
+      for (Value r : op->getResults())
+        other.insert(r);
+    }
+  });
+  return once;
 }
 
 /// KV dims of the values the attention-scores ops touch: the key length is
@@ -262,12 +320,15 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     if (!llvm::is_contained(fig.attentionKinds, k))
       fig.attentionKinds.push_back(k);
     fig.causal |= a.causal;
+    fig.inputMask |= a.inputMask;
   }
   TokenShapes tokens(func, structure);
   bool hasPast = llvm::any_of(structure.getAttentions(), [](const AttentionBlock &a) {
     return !a.pastInputs.empty();
   });
   bool pastSym = tokens.past.isKnown();
+  fig.maxPositionsLowerBound =
+      fig.dims.maxPositions && *fig.dims.maxPositions == tokens.seq0;
 
   // Sizes: the options, else the graph's own.
   int64_t B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
@@ -354,6 +415,8 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         }
       }
     }
+  llvm::DenseSet<Operation *> cached =
+      oncePerSequence(func, tokens, tokens.seq);
   auto decodeAt = [&](int64_t batch) -> std::optional<PhaseResult> {
     if (pastSym || (hasPast && !tokens.seq.isKnown())) {
       // The cache is appended in place and read once by the scores ops:
@@ -383,7 +446,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         [&](Operation *op) -> const ShapeQuery & {
           return structure.isScoresOp(op) ? scores : one;
         },
-        policy, device);
+        policy, device, &cached);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = L;
@@ -395,8 +458,12 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     if (fig.decode) {
       if (!fig.causal && !hasPast) {
         fig.decode->applicable = false;
-        fig.decode->note = "the attention is not causal (an encoder): a "
-                           "decode step is hypothetical";
+        fig.decode->note =
+            fig.inputMask
+                ? "no causal mask in the graph (the mask is a graph input): "
+                  "a decode step holds only if the model is a decoder"
+                : "the attention is not causal (an encoder): a decode step "
+                  "is hypothetical";
       }
       PhaseTotals &t = fig.decode->totals;
       fig.memToComputeTimeRatio = t.computeTime > 0 ? t.memoryTime / t.computeTime : 0;
@@ -424,6 +491,9 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
           return SymExpr(tokens.batch0 ? tokens.batch0 : 1);
         if (tokens.seq.isKnown() && s == tokens.seq.str())
           return SymExpr(tokens.seq0 ? tokens.seq0 : 1);
+        // Any cache length gives the same FLOPs per key.
+        if (pastSym && s == tokens.past.str())
+          return SymExpr(L);
         return std::nullopt;
       });
       return v.isConstant() ? int128ToDouble(v.getConstant()) : NAN;
@@ -439,32 +509,80 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       return rows > 0 && !std::isnan(g) ? g / rows : 0;
     };
     int layer = 0;
-    double proj = 0, perKey = 0, crossConst = 0, mlp = 0;
+    // Self-attention: projections + perKey x s per token. Cross-attention
+    // (a fixed context) and attention within a frame or across frames (keys
+    // fixed by the grid) cost a fixed amount per token: `fixedAttn`.
+    double proj = 0, perKey = 0, fixedAttn = 0, mlp = 0;
+    bool anyCross = false, anyFactorized = false;
     llvm::SmallPtrSet<Operation *, 8> seen;
+    auto gemmOfParts = [&](const OpCostRecord &rec, bool projection) {
+      double sum = 0;
+      for (const CostPart &part : rec.cost.parts)
+        if (part.isGemm &&
+            llvm::StringRef(part.name).contains("projection") == projection)
+          sum += atGraphSizes(part.flops);
+      return sum;
+    };
     for (const AttentionBlock &a : structure.getAttentions()) {
-      if (a.layer != layer || a.fused || !a.scores)
+      if (a.layer != layer || (!a.fused && !a.scores))
         continue;
-      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
-        for (Operation *p : *list)
-          if (seen.insert(p).second)
-            proj += perRow(p);
-      const OpCostRecord *sc = costs.lookup(a.scores);
-      const OpCostRecord *cx = costs.lookup(a.context);
-      auto qd = tokens.dims(a.qOperand);
-      if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
-          !a.heads.isConstant())
+      bool cross = a.source == AttentionSource::Cross;
+      bool fixedKeys = cross || a.scope != AttentionScope::Global;
+      anyCross |= cross;
+      anyFactorized |= a.scope != AttentionScope::Global;
+      // A cross-attention's K/V projections run over the context once per
+      // sequence, not per generated token.
+      double p = 0;
+      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj}) {
+        if (cross && (list == &a.kProj || list == &a.vProj))
+          continue;
+        for (Operation *op : *list)
+          if (seen.insert(op).second)
+            p += perRow(op);
+      }
+      // Score GEMMs (Q K^T and P V) per query, and the keys they attend.
+      double queries = 0, keys = 0, gemm = 0;
+      if (a.fused) {
+        const OpCostRecord *rec = costs.lookup(a.fused);
+        auto od = tokens.dims(a.fused->getResult(0));
+        if (!rec || !rec->known || !od || od->empty())
+          continue;
+        queries = atGraphSizes(product(od->drop_back())) *
+                  (a.heads.isConstant() ? int128ToDouble(a.heads.getConstant())
+                                        : NAN);
+        gemm = gemmOfParts(*rec, /*projection=*/false);
+        double rows = atGraphSizes(product(od->drop_back()));
+        p += gemmOfParts(*rec, /*projection=*/true) / rows;
+        // Keys attended (past included): Q K^T is 2 x rows x H x dh x keys.
+        for (const CostPart &part : rec->cost.parts)
+          if (llvm::StringRef(part.name).starts_with("scores") &&
+              a.headDim.isConstant())
+            keys = atGraphSizes(part.flops) /
+                   (2 * queries * int128ToDouble(a.headDim.getConstant()));
+      } else {
+        const OpCostRecord *sc = costs.lookup(a.scores);
+        const OpCostRecord *cx = costs.lookup(a.context);
+        auto qd = tokens.dims(a.qOperand);
+        auto kd = tokens.dims(a.kOperand);
+        if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
+            !kd || kd->empty())
+          continue;
+        queries = atGraphSizes(product(qd->drop_back()));
+        keys = atGraphSizes(kd->back());
+        gemm = atGraphSizes(sc->cost.gemmFlops) +
+               atGraphSizes(cx->cost.gemmFlops);
+      }
+      if (!a.heads.isConstant() || !(queries > 0) || !(keys > 0) ||
+          std::isnan(gemm) || std::isnan(p))
         continue;
-      double n = atGraphSizes(product(qd->drop_back())) /
-                 int128ToDouble(a.heads.getConstant());
-      double keys = atGraphSizes(tokens.dims(a.kOperand)->back());
-      double gemm = atGraphSizes(sc->cost.gemmFlops) +
-                    atGraphSizes(cx->cost.gemmFlops);
-      if (!(n > 0) || !(keys > 0) || std::isnan(gemm))
-        continue;
-      if (a.source == AttentionSource::Cross)
-        crossConst += gemm / n; // fixed context: no s-dependence
-      else
-        perKey += gemm / n / keys;
+      // Per token of the stream: all heads of one query position.
+      double perToken = gemm / queries * int128ToDouble(a.heads.getConstant());
+      if (fixedKeys) {
+        fixedAttn += p + perToken;
+      } else {
+        proj += p;
+        perKey += perToken / keys;
+      }
     }
     for (const MLPBlock &m : structure.getMLPs())
       if (m.layer == layer)
@@ -479,15 +597,33 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       fig.crossoverNote = "no self-attention in the graph: compared with "
                           "vanilla multi-head attention of width d_model";
     }
-    fig.attnProjPerToken = proj + crossConst;
+    fig.attnProjPerToken = proj;
     fig.attnPerKeyPerToken = perKey;
+    fig.attnFixedPerToken = fixedAttn;
     fig.mlpPerToken = mlp;
+    // The crossover is the doc's: self-attention (projections + s keys)
+    // against the MLP. Fixed-key attention is reported beside it.
     if (perKey > 0 && mlp > 0) {
-      double s = (mlp - fig.attnProjPerToken) / perKey;
+      double s = (mlp - proj) / perKey;
       if (s > 0)
         fig.crossoverSeq = s;
       else
-        fig.crossoverNote = "attention costs more than the MLP at any length";
+        fig.crossoverNote =
+            "self-attention costs more than the MLP at any length";
+    }
+    if (fixedAttn > 0) {
+      std::string what = anyCross && anyFactorized
+                             ? "cross-attention and attention within/across "
+                               "frames"
+                         : anyCross ? "cross-attention (its K/V projections "
+                                      "run once per context)"
+                                    : "attention within/across frames (keys "
+                                      "fixed by the frame grid)";
+      std::string note = what + " adds a fixed " +
+                         flopsText(fixedAttn) + " per token";
+      fig.crossoverNote = fig.crossoverNote.empty()
+                              ? note
+                              : fig.crossoverNote + "; " + note;
     }
   }
   return fig;

@@ -94,6 +94,43 @@ std::optional<int64_t> staticNumel(Value v) {
   return t.getNumElements();
 }
 
+/// Values that carry data from a graph input (not weights, constants or
+/// shape metadata): the activations. Size cannot tell them apart, since a
+/// decode step of a small model has activations of a few elements.
+class Activations {
+public:
+  explicit Activations(ArrayRef<Operation *> opsInOrder, func::FuncOp func) {
+    // A 2-D float input may be a weight fed from outside (ORT test graphs
+    // do that) or the token stream of a graph without a batch dim: it is
+    // the stream when something multiplies it from the left.
+    for (BlockArgument a : func.getArguments())
+      if (!isParameterValue(a) ||
+          llvm::any_of(a.getUses(), [](OpOperand &use) {
+            return use.getOperandNumber() == 0 &&
+                   isa<MatMulOp, GemmOp>(use.getOwner());
+          }))
+        values.insert(a);
+    for (Operation *op : opsInOrder) {
+      if (isa<ShapeOp>(op))
+        continue;
+      bool fromInput = false;
+      for (Value o : op->getOperands())
+        fromInput |= values.contains(o);
+      for (Region &r : op->getRegions())
+        for (Block &b : r)
+          for (BlockArgument a : b.getArguments())
+            values.insert(a); // subgraph inputs: treat as activations
+      if (fromInput)
+        for (Value r : op->getResults())
+          values.insert(r);
+    }
+  }
+  bool contains(Value v) const { return values.contains(v); }
+
+private:
+  llvm::DenseSet<Value> values;
+};
+
 /// Ops that only move or re-view data (on attention and norm paths).
 bool isDataMovement(Operation *op) {
   return isa<ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp, IdentityOp,
@@ -286,7 +323,8 @@ bool isPathOp(Operation *op) {
 /// Walks an attention operand back through data movement and elementwise ops
 /// (head reshapes, RoPE, scaling, KV-cache concats) to the linear(s) that
 /// project it.
-PathInfo walkToProjection(Value operand, SymExpr headDim) {
+PathInfo walkToProjection(Value operand, SymExpr headDim,
+                          const Activations &acts) {
   PathInfo info;
   struct Item {
     Value v;
@@ -336,8 +374,7 @@ PathInfo walkToProjection(Value operand, SymExpr headDim) {
     info.ops.push_back(op);
     bool concat = isa<ConcatOp>(op);
     for (Value o : op->getOperands())
-      if (!isParameterValue(o) && !(isa<ShapedType>(o.getType()) &&
-                                    staticNumel(o).value_or(1 << 20) <= 64))
+      if (acts.contains(o))
         queue.push_back({o, viaConcat || concat});
   }
   return info;
@@ -513,6 +550,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
       allOps.push_back(op);
   });
 
+  Activations acts(allOps, func);
   llvm::DenseSet<Operation *> projections;
 
   //--- Attention cores --------------------------------------------------===//
@@ -548,9 +586,9 @@ void TransformerStructure::recognize(func::FuncOp func) {
         blk.queryLen = (*qd)[qd->size() - 2];
       if (kd && !kd->empty())
         blk.keyLen = kd->back();
-      PathInfo q = walkToProjection(blk.qOperand, blk.headDim);
-      PathInfo k = walkToProjection(blk.kOperand, blk.headDim);
-      PathInfo v = walkToProjection(blk.vOperand, blk.headDim);
+      PathInfo q = walkToProjection(blk.qOperand, blk.headDim, acts);
+      PathInfo k = walkToProjection(blk.kOperand, blk.headDim, acts);
+      PathInfo v = walkToProjection(blk.vOperand, blk.headDim, acts);
       blk.qProj = q.projections;
       blk.kProj = k.projections;
       blk.vProj = v.projections;
@@ -612,16 +650,23 @@ void TransformerStructure::recognize(func::FuncOp func) {
           if (fromScores.count(o))
             continue;
           auto md = dimsOf(o);
-          if (!md || md->size() < 2 || (*md)[md->size() - 1].isConstant(1) ||
-              (*md)[md->size() - 2].isConstant(1))
+          if (!md || md->size() < 2 || (*md)[md->size() - 1].isConstant(1))
             continue;
-          bool fromInput = false;
+          // A mask of one query row (a decode step) is causal only if it is
+          // cut from a square constant buffer; otherwise it may be padding.
+          bool oneRow = (*md)[md->size() - 2].isConstant(1);
+          bool fromInput = false, squareSource = false;
           SmallVector<Value> stack = {o};
           llvm::DenseSet<Value> seenV;
           while (!stack.empty() && seenV.size() < 256) {
             Value x = stack.pop_back_val();
             if (!seenV.insert(x).second)
               continue;
+            if (auto xd = dimsOf(x); xd && xd->size() >= 2) {
+              const SymExpr &r = (*xd)[xd->size() - 2];
+              squareSource |= r.isConstant() && r.getConstant() > 1 &&
+                              r == (*xd)[xd->size() - 1];
+            }
             if (isa<BlockArgument>(x)) {
               fromInput |= !isParameterValue(x);
               continue;
@@ -633,8 +678,9 @@ void TransformerStructure::recognize(func::FuncOp func) {
             for (Value y : x.getDefiningOp()->getOperands())
               stack.push_back(y);
           }
-          if (!fromInput)
+          if (!fromInput && (!oneRow || squareSource))
             blk.causal = true;
+          blk.inputMask |= fromInput;
         }
       }
     } else if (isFusedAttention(op)) {
@@ -677,7 +723,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
       if (auto h = qWidth.divExact(SymExpr(n)))
         blk.headDim = *h;
       if (!blk.fused || !isa<MSAttentionOp>(op)) {
-        PathInfo q = walkToProjection(query, blk.headDim);
+        PathInfo q = walkToProjection(query, blk.headDim, acts);
         blk.qProj = q.projections;
         blk.qSource = q.sources.empty() ? Value() : q.sources.front();
         for (Operation *p : q.ops)
@@ -685,7 +731,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
         for (Value kvOp : {blk.kOperand, blk.vOperand}) {
           if (!kvOp)
             continue;
-          PathInfo k = walkToProjection(kvOp, blk.headDim);
+          PathInfo k = walkToProjection(kvOp, blk.headDim, acts);
           auto &dst = kvOp == blk.kOperand ? blk.kProj : blk.vProj;
           dst = k.projections;
           if (!blk.kvSource && !k.sources.empty())
@@ -788,10 +834,10 @@ void TransformerStructure::recognize(func::FuncOp func) {
       return false;
     if (isa<AddOp, SubOp>(op)) {
       // A residual add joins two activations: not part of an MLP.
-      unsigned acts = 0;
+      unsigned joined = 0;
       for (Value o : op->getOperands())
-        acts += !isParameterValue(o) && !(staticNumel(o).value_or(1 << 30) <= 64);
-      return acts <= 1;
+        joined += acts.contains(o);
+      return joined <= 1;
     }
     return isElementwise(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
                                     FlattenOp, SqueezeOp, UnsqueezeOp>(op);
@@ -1060,7 +1106,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
         bestDef = d;
     }
     if (bestDef) {
-      OpTag t = tags[bestDef];
+      OpTag t = tags.lookup(bestDef);
       // Past the final norm, producers from the layers hand over to the
       // head (e.g. taking the last position before the lm-head).
       if (pos.of(op) > headStart)
@@ -1077,8 +1123,11 @@ void TransformerStructure::recognize(func::FuncOp func) {
       for (Operation *u : r.getUsers())
         if (tags.count(u) && (!firstUser || pos.of(u) < pos.of(firstUser)))
           firstUser = u;
-    if (firstUser)
-      tags[op] = tags[firstUser];
+    if (firstUser) {
+      // Copy first: inserting `op` may move the entry of `firstUser`.
+      OpTag t = tags.lookup(firstUser);
+      tags[op] = t;
+    }
   }
   // Before the first layer, untagged leftovers are embedding plumbing.
   size_t firstBlockPos = SIZE_MAX;
@@ -1147,13 +1196,16 @@ void TransformerStructure::recognize(func::FuncOp func) {
       auto d = dimsOf(g.getData());
       bool fromInput = false;
       Value idx = g.getIndices();
-      for (int i = 0; i < 4 && idx; ++i) {
+      // Token ids may be cast, reshaped or sliced (HF exports slice
+      // input_ids to the last position) on their way to the lookup.
+      for (int i = 0; i < 6 && idx; ++i) {
         if (isa<BlockArgument>(idx)) {
           fromInput = true;
           break;
         }
         Operation *def = idx.getDefiningOp();
-        idx = isa<CastOp, ReshapeOp, UnsqueezeOp, IdentityOp>(def)
+        idx = isa<CastOp, ReshapeOp, UnsqueezeOp, SqueezeOp, FlattenOp,
+                  IdentityOp, SliceOp, ExpandOp>(def)
                   ? def->getOperand(0)
                   : Value();
       }

@@ -51,13 +51,18 @@ SummaryTable structureTable(const Report &r) {
   if (d.vocab)
     line += ", vocab " + std::to_string(*d.vocab);
   if (d.maxPositions)
-    line += ", max positions " + std::to_string(*d.maxPositions);
+    line += ", max positions " +
+            std::string(f0.maxPositionsLowerBound ? ">= " : "") +
+            std::to_string(*d.maxPositions);
   tab.notes.push_back(line);
   if (!f0.attentionKinds.empty()) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
       line += " " + k;
-    line += f0.causal ? " (causal)" : " (bidirectional)";
+    line += f0.causal      ? " (causal)"
+            : f0.inputMask ? " (masked by a graph input: causal or padding, "
+                             "the graph does not say)"
+                           : " (bidirectional)";
     tab.notes.push_back(line);
   } else {
     tab.notes.push_back("no attention (MLP blocks only)");
@@ -67,15 +72,18 @@ SummaryTable structureTable(const Report &r) {
            " per token (2 x layers x KV heads x d_head x dtype)";
     if (f0.decode)
       line += "; " + formatBytes(f0.kvCacheBytes) + " at " +
-              std::to_string(f0.decode->kvLen) + " tokens x batch " +
+              std::to_string(f0.decode->kvLen) +
+              (f0.decode->kvLen == 1 ? " token" : " tokens") + " x batch " +
               std::to_string(f0.decode->batch);
     tab.notes.push_back(line);
   }
   if (f0.mlpPerToken > 0) {
-    line = "per token, per layer: attention " +
+    line = "per token, per layer: self-attention " +
            formatFlops(f0.attnProjPerToken) + " + " +
-           formatFlops(f0.attnPerKeyPerToken) + " x s; MLP " +
-           formatFlops(f0.mlpPerToken);
+           formatFlops(f0.attnPerKeyPerToken) + " x s";
+    if (f0.attnFixedPerToken > 0)
+      line += ", fixed-key attention " + formatFlops(f0.attnFixedPerToken);
+    line += "; MLP " + formatFlops(f0.mlpPerToken);
     if (f0.crossoverSeq)
       line += "; attention dominates beyond s = " + num(*f0.crossoverSeq, 0);
     if (!f0.crossoverNote.empty())
@@ -286,16 +294,19 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
     optInt("d_ff", d.dFF);
     optInt("vocab", d.vocab);
     optInt("max_positions", d.maxPositions);
+    j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);
     j.attribute("causal", f0.causal);
+    j.attribute("mask", f0.causal ? "causal" : f0.inputMask ? "input" : "none");
     j.attributeArray("attention_kinds", [&] {
       for (auto &k : f0.attentionKinds)
         j.value(k);
     });
     j.attributeObject("per_token_gemm_flops", [&] {
-      number("attention_fixed", f0.attnProjPerToken);
+      number("attention_projections", f0.attnProjPerToken);
       number("attention_per_key", f0.attnPerKeyPerToken);
+      number("attention_fixed_keys", f0.attnFixedPerToken);
       number("mlp", f0.mlpPerToken);
     });
     if (!f0.crossoverNote.empty())

@@ -447,6 +447,35 @@ SymExpr SymExpr::mod(const SymExpr &a, const SymExpr &b) {
   return makeAtom("mod", a, b);
 }
 
+/// The definition of `e` when it is exactly one min/max/... atom.
+static const AtomDef *atomOf(const SymExpr &e) {
+  auto name = e.getSingleSymbol();
+  if (!name)
+    return nullptr;
+  // A symbol's text is its interned pointer, the atom table's key.
+  return interner().lookupAtom(name->data());
+}
+
+/// Lattice identities that need no sign assumption, for `fn` in {min, max}
+/// ("dual" is the other): fn(a, dual(x, a)) = a (absorption) and
+/// fn(a, fn(a, x)) = fn(a, x) (idempotence through nesting). Broadcasting
+/// symbolic dims builds such chains (max(b, max(b, min(1, b)))).
+static std::optional<SymExpr> absorbMinMax(llvm::StringRef fn,
+                                           const SymExpr &a,
+                                           const SymExpr &b) {
+  llvm::StringRef dual = fn == "min" ? "max" : "min";
+  for (int flip = 0; flip < 2; ++flip) {
+    const SymExpr &x = flip ? b : a, &y = flip ? a : b;
+    if (const AtomDef *d = atomOf(y)) {
+      if (d->fn == dual && (d->lhs == x || d->rhs == x))
+        return x;
+      if (d->fn == fn && (d->lhs == x || d->rhs == x))
+        return y;
+    }
+  }
+  return std::nullopt;
+}
+
 SymExpr SymExpr::min(const SymExpr &a, const SymExpr &b) {
   SymExpr r;
   if (propagateState(a, b, r))
@@ -455,6 +484,8 @@ SymExpr SymExpr::min(const SymExpr &a, const SymExpr &b) {
     return a;
   if (a.isConstant() && b.isConstant())
     return a.constant < b.constant ? a : b;
+  if (auto s = absorbMinMax("min", a, b))
+    return *s;
   std::string sa = a.str(), sb = b.str();
   return sa < sb ? makeAtom("min", a, b) : makeAtom("min", b, a);
 }
@@ -467,6 +498,8 @@ SymExpr SymExpr::max(const SymExpr &a, const SymExpr &b) {
     return a;
   if (a.isConstant() && b.isConstant())
     return a.constant > b.constant ? a : b;
+  if (auto s = absorbMinMax("max", a, b))
+    return *s;
   std::string sa = a.str(), sb = b.str();
   return sa < sb ? makeAtom("max", a, b) : makeAtom("max", b, a);
 }

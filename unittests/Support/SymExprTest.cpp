@@ -76,6 +76,30 @@ TEST(SymExpr, NonPolynomialOpsBecomeAtoms) {
   EXPECT_EQ(SymExpr::max(s, s), s);
 }
 
+TEST(SymExpr, MinMaxAbsorbNestedChains) {
+  SymExpr b = SymExpr::symbol("batch"), s = SymExpr::symbol("seq");
+  // Broadcasting a dim against 1 and itself: max(b, min(1, b)) = b.
+  SymExpr chain = SymExpr::max(b, SymExpr::min(SymExpr(1), b));
+  EXPECT_EQ(chain, b);
+  EXPECT_EQ(SymExpr::max(b, SymExpr::max(b, chain)), b);
+  EXPECT_EQ(SymExpr::min(s, SymExpr::max(SymExpr(9999), s)), s);
+  // fn(a, fn(a, x)) keeps the inner atom.
+  SymExpr inner = SymExpr::max(b, s);
+  EXPECT_EQ(SymExpr::max(b, inner), inner);
+  EXPECT_EQ(SymExpr::max(inner, s), inner);
+  // Nothing absorbs without a shared operand.
+  SymExpr other = SymExpr::max(b, SymExpr::min(SymExpr(1), s));
+  EXPECT_FALSE(other.isConstant());
+  EXPECT_NE(other, b);
+  // And the rewritten forms still evaluate right.
+  auto v = SymExpr::max(SymExpr::min(SymExpr(1), s), b)
+               .evaluate([](llvm::StringRef n) -> std::optional<Int128> {
+                 return Int128(n == "batch" ? 3 : 7);
+               });
+  ASSERT_TRUE(v);
+  EXPECT_EQ(int64_t(*v), 3);
+}
+
 TEST(SymExpr, SubstituteAndEvaluate) {
   SymExpr e = parse("8*s*d^2 + 4*s^2*d");
   auto at = [](llvm::StringRef n) -> std::optional<Int128> {

@@ -104,6 +104,9 @@ struct TransformerFigures {
   double kvCacheBytesPerToken = 0;
   /// Per-token GEMM FLOPs of a layer: attention = proj + perKey * s, MLP.
   double attnProjPerToken = 0, attnPerKeyPerToken = 0, mlpPerToken = 0;
+  /// Attention whose keys do not grow with s (cross-attention to a fixed
+  /// context, attention within or across frames), per token of a layer.
+  double attnFixedPerToken = 0;
   std::optional<double> crossoverSeq;
   std::string crossoverNote;
   std::optional<PhaseResult> prefill, decode;
@@ -115,6 +118,11 @@ struct TransformerFigures {
   double weightBytes = 0, kvCacheBytes = 0;
   SmallVector<std::string, 4> attentionKinds;
   bool causal = false;
+  /// The position table or mask buffer is exactly as long as the graph's
+  /// sequence: exporters cut it there, so the model may allow more.
+  bool maxPositionsLowerBound = false;
+  /// Some attention is masked by a graph input (see AttentionBlock).
+  bool inputMask = false;
   std::string note;
 };
 

@@ -68,6 +68,9 @@ struct AttentionBlock {
   /// Query length / key length at the graph's shapes.
   SymExpr queryLen, keyLen;
   bool causal = false;
+  /// The scores are masked by a graph input (causal or padding: the graph
+  /// does not say which).
+  bool inputMask = false;
   int layer = -1;
   /// Position of the block's first op (walk order).
   size_t position = 0;

@@ -105,8 +105,10 @@ LogicalResult ReshapeOp::inferShapes(ShapeContext &ctx) {
       ok &= v.has_value();
       inC.push_back(v.value_or(0));
     }
-    for (auto &d : out) {
-      ok &= d.isConstant() || (d == d && ctx.shadowValue(d).has_value());
+    for (int64_t i = 0; i < *len; ++i) {
+      const SymExpr &d = out[i];
+      // The -1 entry is solved below from the others.
+      ok &= i == inferIdx || d.isConstant() || ctx.shadowValue(d).has_value();
       outC.push_back(ctx.shadowValue(d).value_or(-1));
     }
     if (inferIdx >= 0 && ok) {

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""Checks the transformer analysis of every corpus graph against its
+reference config (ref/<model>.json "config").
+
+For each model, runs `tfperf-opt --analyze-roofline --phase=both
+--report=<json>` and compares the "transformer" section with the dims the
+model's own config implies. The configs come in the styles of their source
+repositories (nanoGPT, llama2.c, torchvision ViT, Whisper, nn.Transformer,
+DiT, ...); EXPECT below maps each style to n_layers, d_model, n_heads,
+n_kv_heads, d_ff, vocab and max positions. Dims the graph cannot show are
+not compared (e.g. a Whisper decoder's 448 positions when the export cut
+the table at the traced length: the report then says ">=" and the check is
+that the reported value is at most the config's). Graphs without a config
+(ORT test graphs) are checked for consistency only: d_model = heads x
+d_head, KV bytes per token = 2 x layers x KV heads x d_head x 4 (fp32).
+
+Also checks what every transformer graph must report: both phases (decode
+derived or measured), the KV cache, the attention/MLP crossover, attention
+kinds and causality where the config implies them.
+
+Usage: check_transformer.py CORPUS_DIR TFPERF_BIN_DIR
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from check_corpus import bindings_for, INVALID  # noqa: E402
+
+# DiT's configs name the architecture only; its dims are Table 1 of Peebles
+# & Xie, "Scalable Diffusion Models with Transformers" (depth, hidden,
+# heads), with mlp_ratio 4 and (input_size / patch)^2 positions.
+DIT_ARCHS = {"DiT-S": (12, 384, 6), "DiT-B": (12, 768, 12),
+             "DiT-L": (24, 1024, 16), "DiT-XL": (28, 1152, 16)}
+
+
+def llama2c_hidden(dim, multiple_of):
+    hidden = int(2 * (4 * dim) / 3)
+    return multiple_of * ((hidden + multiple_of - 1) // multiple_of)
+
+
+def expected(name, ref):
+    """The dims the config implies, or None when there is no config.
+    Keys absent from the result are not compared."""
+    c = ref.get("config")
+    if not c:
+        return None
+    if "n_embd" in c:  # nanoGPT
+        return dict(n_layers=c["n_layer"], d_model=c["n_embd"], n_heads=c["n_head"],
+                    n_kv_heads=c["n_head"], d_ff=4 * c["n_embd"], vocab=c["vocab_size"],
+                    max_positions=c["block_size"], causal=True, kinds=["self"])
+    if "multiple_of" in c:  # llama2.c
+        return dict(n_layers=c["n_layers"], d_model=c["dim"], n_heads=c["n_heads"],
+                    n_kv_heads=c["n_kv_heads"], d_ff=llama2c_hidden(c["dim"], c["multiple_of"]),
+                    vocab=c["vocab_size"], max_positions=c["max_seq_len"], causal=True,
+                    kinds=["self"])
+    if "ffn" in c and "max_pos" in c:  # nn.Transformer BERT-shaped encoder
+        return dict(n_layers=c["layers"], d_model=c["d_model"], n_heads=c["heads"],
+                    n_kv_heads=c["heads"], d_ff=c["ffn"], vocab=c["vocab"],
+                    max_positions=c["max_pos"], causal=False, kinds=["self"])
+    if "hidden_dim" in c:  # torchvision ViT
+        tokens = (c["image_size"] // c["patch_size"]) ** 2 + 1
+        return dict(n_layers=c["num_layers"], d_model=c["hidden_dim"], n_heads=c["num_heads"],
+                    n_kv_heads=c["num_heads"], d_ff=c["mlp_dim"], vocab=None,
+                    max_positions=tokens, causal=False, kinds=["self"])
+    if "n_audio_state" in c:  # Whisper
+        if "encoder" in name:
+            return dict(n_layers=c["n_audio_layer"], d_model=c["n_audio_state"],
+                        n_heads=c["n_audio_head"], n_kv_heads=c["n_audio_head"],
+                        d_ff=4 * c["n_audio_state"], vocab=None,
+                        max_positions=c["n_audio_ctx"], causal=False, kinds=["self"])
+        return dict(n_layers=c["n_text_layer"], d_model=c["n_text_state"],
+                    n_heads=c["n_text_head"], n_kv_heads=c["n_text_head"],
+                    d_ff=4 * c["n_text_state"], vocab=c["n_vocab"],
+                    max_positions=c["n_text_ctx"], causal=True, kinds=["self", "cross"])
+    if c.get("arch", "").startswith("DiT-"):
+        family, patch = c["arch"].split("/")
+        depth, hidden, heads = DIT_ARCHS[family]
+        return dict(n_layers=depth, d_model=hidden, n_heads=heads, n_kv_heads=heads,
+                    d_ff=4 * hidden, vocab=None,
+                    max_positions=(c["input_size"] // int(patch)) ** 2, causal=False,
+                    kinds=["self"])
+    if "frames" in c:  # the video DiT block: factorized space/time attention
+        return dict(n_layers=c["layers"], d_model=c["d"], n_heads=c["heads"],
+                    n_kv_heads=c["heads"], d_ff=4 * c["d"], vocab=None, causal=False,
+                    kinds=["spatial_self", "temporal_self", "cross"])
+    if "dims" in c:  # MLPs: no attention
+        d = c["dims"]
+        return dict(n_layers=1, d_model=d[0], n_heads=None, d_ff=d[1], kinds=[])
+    raise SystemExit("%s: unknown config style %s" % (name, sorted(c)))
+
+
+def check(name, t, phases, want):
+    errs = []
+    if want is not None:
+        for key in ("n_layers", "d_model", "n_heads", "n_kv_heads", "d_ff", "vocab"):
+            if key in want and t[key] != want[key]:
+                errs.append("%s is %r, config says %r" % (key, t[key], want[key]))
+        if "max_positions" in want:
+            got, cfg = t["max_positions"], want["max_positions"]
+            if got is None:
+                pass  # not visible in the graph
+            elif t["max_positions_lower_bound"]:
+                if got > cfg:
+                    errs.append("max_positions >= %d exceeds the config's %d" % (got, cfg))
+            elif got != cfg:
+                errs.append("max_positions is %d, config says %d" % (got, cfg))
+        if "causal" in want and t["causal"] != want["causal"]:
+            errs.append("causal is %r, expected %r" % (t["causal"], want["causal"]))
+        if sorted(t["attention_kinds"]) != sorted(want["kinds"]):
+            errs.append("attention kinds %r, expected %r" % (t["attention_kinds"], want["kinds"]))
+    if t["n_heads"] is None:
+        return errs  # MLP only: no phases to check beyond prefill
+    if t["d_model"] != t["n_heads"] * t["d_head"]:
+        errs.append("d_model %r != heads %r x d_head %r" % (t["d_model"], t["n_heads"], t["d_head"]))
+    if not t["n_kv_heads"] or t["n_heads"] % t["n_kv_heads"]:
+        errs.append("heads %r not a multiple of KV heads %r" % (t["n_heads"], t["n_kv_heads"]))
+    # One self-attention per layer (attention within and across frames
+    # keeps two caches per layer).
+    if t["attention_kinds"] == ["self"] or sorted(t["attention_kinds"]) == ["cross", "self"]:
+        kv = 2 * t["n_layers"] * t["n_kv_heads"] * t["d_head"] * 4
+        if t["kv_cache_bytes_per_token"] != kv:
+            errs.append("KV bytes/token %r, 2 x L x kv x d_head x 4 = %d"
+                        % (t["kv_cache_bytes_per_token"], kv))
+    if t["attention_mlp_crossover_seq"] is None and t["d_ff"] and \
+            "costs more than the MLP at any length" not in t.get("crossover_note", ""):
+        errs.append("no attention/MLP crossover, and no note saying why")
+    decoder = (want or {}).get("causal") or t["causal"] or t["mask"] == "input"
+    if decoder and "decode" not in phases:
+        errs.append("no decode phase")
+    for p in ("prefill", "decode"):
+        if p in phases and not phases[p]["flops"] > 0:
+            errs.append("%s FLOPs %r" % (p, phases[p]["flops"]))
+    if "decode" in phases and phases["decode"]["applicable"] and \
+            "prefill" in phases and phases["prefill"]["seq"] > 1:
+        if phases["decode"]["bound"] != "memory":
+            errs.append("decode at batch %d is %s-bound" % (phases["decode"]["batch"],
+                                                            phases["decode"]["bound"]))
+    return errs
+
+
+def main():
+    corpus, bindir = sys.argv[1], sys.argv[2]
+    opt = os.path.join(bindir, "tfperf-opt")
+    failures = 0
+    for f in sorted(os.listdir(os.path.join(corpus, "models"))):
+        if not f.endswith(".onnx") or f[:-5] in INVALID:
+            continue
+        name = f[:-5]
+        ref = json.load(open(os.path.join(corpus, "ref", name + ".json")))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "r.json")
+            cmd = [opt, os.path.join(corpus, "models", f), "--analyze-roofline",
+                   "--hw=a100-sxm-80gb", "--phase=both", "--report=" + out, "-o", os.devnull]
+            b = bindings_for(name, ref)
+            if b:
+                cmd.append("--bind-dims=" + ",".join("%s=%d" % kv for kv in b.items()))
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                print("FAIL %s: %s" % (name, r.stderr.strip()))
+                failures += 1
+                continue
+            rep = json.load(open(out))
+        t = rep.get("transformer")
+        if t is None:
+            print("FAIL %s: no transformer section" % name)
+            failures += 1
+            continue
+        want = expected(name, ref)
+        errs = check(name, t, rep.get("phases", {}), want)
+        dims = "L=%s d=%s h=%s/%s ff=%s V=%s P=%s%s" % (
+            t["n_layers"], t["d_model"], t["n_heads"], t["n_kv_heads"], t["d_ff"],
+            t["vocab"], ">=" if t["max_positions_lower_bound"] else "", t["max_positions"])
+        if errs:
+            failures += 1
+            print("FAIL %-40s %s: %s" % (name, dims, "; ".join(errs)))
+        else:
+            print("ok   %-40s %s %s" % (name, dims, "config" if want else "(no config: consistency)"))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
