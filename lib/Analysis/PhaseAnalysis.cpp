@@ -218,6 +218,13 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
   CostAnalysis costs(func, select);
+  // Per attention block (by its scores op): compute time of its scores
+  // region, for the fused figures below.
+  llvm::DenseMap<Operation *, double> regionCompute;
+  llvm::DenseMap<int, Operation *> scoresOfLayer;
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (a.scores)
+      scoresOfLayer.try_emplace(a.layer, a.scores);
   for (const OpCostRecord &rec : costs.getRecords()) {
     if (cached && cached->contains(rec.op))
       continue;
@@ -229,6 +236,42 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
     accumulate(r.byBlock[(unsigned)tag.block], f);
     if (tag.layer >= 0 && tag.layer < (int)r.byLayer.size())
       accumulate(r.byLayer[tag.layer], f);
+    if (tag.block == BlockKind::AttentionScores && f.problem.empty()) {
+      r.fusedScores.flops += f.flops;
+      r.fusedScores.gemmFlops += f.gemmFlops;
+      if (Operation *s = scoresOfLayer.lookup(tag.layer))
+        regionCompute[s] += f.computeTime;
+    }
+  }
+  // Fused: per block, Q, K, V read and the context written once.
+  auto bytesOf = [&](Operation *at, Value v) -> double {
+    auto d = v ? select(at).dims(v) : std::nullopt;
+    if (!d)
+      return NAN;
+    SymExpr n = product(*d);
+    return n.isConstant() ? int128ToDouble(n.getConstant()) *
+                                policy.bitsOf(v) / 8.0
+                          : NAN;
+  };
+  llvm::DenseMap<Operation *, double> regionBytes;
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    if (!a.scores || !a.context || (cached && cached->contains(a.scores)))
+      continue;
+    double b = bytesOf(a.scores, a.qOperand) + bytesOf(a.scores, a.kOperand) +
+               bytesOf(a.context, a.vOperand) +
+               bytesOf(a.context, a.context->getResult(0));
+    if (std::isnan(b))
+      continue;
+    Operation *key = scoresOfLayer.lookup(a.layer);
+    regionBytes[key ? key : a.scores] += b;
+  }
+  for (auto &[s, b] : regionBytes) {
+    double compute = regionCompute.lookup(s);
+    double memory = b / device.memBandwidth;
+    r.fusedScores.bytes += b;
+    r.fusedScores.computeTime += compute;
+    r.fusedScores.memoryTime += memory;
+    r.fusedScores.time += std::max(compute, memory);
   }
   return r;
 }
@@ -453,6 +496,18 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     r.derived = true;
     return r;
   };
+  if (wantDecode && structure.isTransformer() && tokens.seq.isKnown() &&
+      !pastSym && !hasPast) {
+    // Without a cache, every step re-runs all tokens so far.
+    SubstitutedShapes q(tokens, subst(B, L + 1, std::nullopt));
+    PhaseResult r = runPhase(
+        "decode without KV cache", func, structure,
+        [&](Operation *) -> const ShapeQuery & { return q; }, policy, device);
+    r.batch = B;
+    r.seq = L + 1;
+    r.kvLen = 0;
+    fig.noCacheStep = std::move(r);
+  }
   if (wantDecode && structure.isTransformer()) {
     fig.decode = decodeAt(B);
     if (fig.decode) {

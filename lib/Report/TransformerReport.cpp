@@ -143,6 +143,34 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
                ? num(p.totals.memoryTime / p.totals.computeTime)
                : std::string("-");
   });
+  bool anyFused = llvm::any_of(phases, [](const PhaseResult *p) {
+    return p->fusedScores.bytes > 0;
+  });
+  if (anyFused) {
+    add("scores bytes, fused (flash)", [](const PhaseResult &p) {
+      return p.fusedScores.bytes > 0
+                 ? formatBytes(p.fusedScores.bytes) + " vs " +
+                       formatBytes(p.byBlock[(unsigned)BlockKind::AttentionScores]
+                                       .bytes)
+                 : std::string("-");
+    });
+    add("time, scores fused", [](const PhaseResult &p) {
+      if (!(p.fusedScores.bytes > 0))
+        return std::string("-");
+      const PhaseTotals &s = p.byBlock[(unsigned)BlockKind::AttentionScores];
+      return formatTime(p.totals.time - s.time + p.fusedScores.time);
+    });
+  }
+  if (f.noCacheStep && f.decode) {
+    add("step without KV cache", [&](const PhaseResult &p) -> std::string {
+      if (p.name != "decode")
+        return "";
+      const PhaseResult &n = *f.noCacheStep;
+      return formatFlops(n.totals.flops) + ", " + formatTime(n.totals.time) +
+             " (" + num(n.totals.flops / std::max(1.0, p.totals.flops), 0) +
+             "x FLOPs)";
+    });
+  }
   if (f.decode) {
     std::string devices = std::to_string(r.config.numDevices) + " device" +
                           (r.config.numDevices > 1 ? "s" : "");
@@ -338,6 +366,20 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
       }
       if (!p.note.empty())
         j.attribute("note", p.note);
+      if (p.fusedScores.bytes > 0)
+        j.attributeObject("attention_scores_fused", [&] {
+          number("flops", p.fusedScores.flops);
+          number("bytes", p.fusedScores.bytes);
+          number("time_s", p.fusedScores.time);
+        });
+      if (p.name == "decode" && f.noCacheStep)
+        j.attributeObject("no_kv_cache_step", [&] {
+          const PhaseResult &n = *f.noCacheStep;
+          j.attribute("seq", n.seq);
+          number("flops", n.totals.flops);
+          number("bytes", n.totals.bytes);
+          number("time_s", n.totals.time);
+        });
       j.attributeObject("by_block", [&] {
         for (unsigned k = 0; k < kNumBlockKinds; ++k)
           j.attributeObject(blockKindName((BlockKind)k), [&] {

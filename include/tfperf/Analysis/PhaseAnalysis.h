@@ -81,6 +81,11 @@ struct PhaseResult {
   PhaseTotals totals;
   std::array<PhaseTotals, kNumBlockKinds> byBlock;
   std::vector<PhaseTotals> byLayer;
+  /// The attention-scores regions as fused (flash) kernels would run them:
+  /// the same FLOPs, but only Q, K, V read and the context written (no
+  /// s x s score matrix in memory); time per region is max(its compute
+  /// time, those bytes / bandwidth). Zero when no unfused attention.
+  PhaseTotals fusedScores;
   /// Decode derived from a prefill-only graph (vs bound past-KV inputs).
   bool derived = false;
   /// False when the phase does not fit the model (decode of an encoder);
@@ -110,6 +115,9 @@ struct TransformerFigures {
   std::optional<double> crossoverSeq;
   std::string crossoverNote;
   std::optional<PhaseResult> prefill, decode;
+  /// A decode step without a KV cache: the graph re-run over all kv-len + 1
+  /// tokens (derived decode only).
+  std::optional<PhaseResult> noCacheStep;
   /// Decode: the batch at which it turns compute-bound (none: never).
   std::optional<double> criticalBatch;
   double memToComputeTimeRatio = 0;
