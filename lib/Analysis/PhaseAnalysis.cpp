@@ -643,6 +643,31 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       if (m.layer == layer)
         for (Operation *l : m.linears)
           mlp += perRow(l);
+    // Per block, at the graph's shapes.
+    auto gemmOf = [&](Operation *op) -> double {
+      const OpCostRecord *rec = op ? costs.lookup(op) : nullptr;
+      return rec && rec->known ? atGraphSizes(rec->cost.gemmFlops) : NAN;
+    };
+    for (const AttentionBlock &a : structure.getAttentions()) {
+      double g = 0;
+      llvm::SmallPtrSet<Operation *, 8> counted;
+      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
+        for (Operation *op : *list)
+          if (counted.insert(op).second)
+            g += gemmOf(op);
+      g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
+      fig.blockGemms.push_back(
+          {a.layer, attentionKindName(a.source, a.scope).str(), g});
+    }
+    for (const MLPBlock &m : structure.getMLPs()) {
+      double g = 0;
+      for (Operation *l : m.linears)
+        g += gemmOf(l);
+      fig.blockGemms.push_back({m.layer, "mlp", g});
+    }
+    llvm::stable_sort(fig.blockGemms, [](const BlockGemm &x, const BlockGemm &y) {
+      return x.layer < y.layer;
+    });
     if (perKey == 0 && mlp > 0 && fig.dims.dModel) {
       // No self-attention in the graph: compare with vanilla multi-head
       // attention of the same width (8 d^2 + 4 d s per token).
@@ -674,7 +699,8 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
                                       "run once per context)"
                                     : "attention within/across frames (keys "
                                       "fixed by the frame grid)";
-      std::string note = what + " adds a fixed " +
+      std::string note = what + (anyCross && anyFactorized ? " add" : " adds") +
+                         " a fixed " +
                          flopsText(fixedAttn) + " per token";
       fig.crossoverNote = fig.crossoverNote.empty()
                               ? note

@@ -340,6 +340,17 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
     if (!f0.crossoverNote.empty())
       j.attribute("crossover_note", f0.crossoverNote);
     number("weight_bytes", f0.weightBytes);
+    j.attributeArray("blocks", [&] {
+      for (const BlockGemm &b : f0.blockGemms)
+        j.object([&] {
+          if (b.layer >= 0)
+            j.attribute("layer", (int64_t)b.layer);
+          else
+            j.attribute("layer", nullptr);
+          j.attribute("kind", b.kind);
+          number("gemm_flops", b.gemmFlops);
+        });
+    });
   });
   auto phase = [&](const PhaseResult &p, const TransformerFigures &f) {
     j.object([&] {

@@ -25,9 +25,12 @@ struct AnalyzeTransformerPass
                          << phase << "'";
       return signalPassFailure();
     }
-    if (batch < 0 || seq < 0 || kvLen < 0 || devices < 1) {
-      module.emitError() << "batch, seq and kv-len must be >= 0 and devices "
-                            ">= 1";
+    constexpr int64_t kMaxSize = (int64_t(1) << 31) - 1;
+    if (batch < 0 || seq < 0 || kvLen < 0 || devices < 1 ||
+        batch > kMaxSize || seq > kMaxSize || kvLen > kMaxSize ||
+        devices > 1000000) {
+      module.emitError() << "batch, seq and kv-len must be in [0, "
+                         << kMaxSize << "] and devices in [1, 1000000]";
       return signalPassFailure();
     }
     auto &structure = getAnalysis<TransformerStructure>();

@@ -14,6 +14,12 @@ that the reported value is at most the config's). Graphs without a config
 (ORT test graphs) are checked for consistency only: d_model = heads x
 d_head, KV bytes per token = 2 x layers x KV heads x d_head x 4 (fp32).
 
+Per-block GEMM FLOPs must equal the domain doc's per-module formulas
+(8·b·s·d² + 4·b·s²·d for multi-head self-attention with GQA's smaller K/V
+projections, 2·b·s·d·d_ff per MLP matrix) on the single-kind graphs, and
+the reference's own per-block figures where it has them (the video DiT's
+spatial, temporal and cross attention).
+
 Also checks what every transformer graph must report: both phases (decode
 derived or measured), the KV cache, the attention/MLP crossover, attention
 kinds and causality where the config implies them.
@@ -56,7 +62,7 @@ def expected(name, ref):
         return dict(n_layers=c["n_layers"], d_model=c["dim"], n_heads=c["n_heads"],
                     n_kv_heads=c["n_kv_heads"], d_ff=llama2c_hidden(c["dim"], c["multiple_of"]),
                     vocab=c["vocab_size"], max_positions=c["max_seq_len"], causal=True,
-                    kinds=["self"])
+                    kinds=["self"], gated=True)
     if "ffn" in c and "max_pos" in c:  # nn.Transformer BERT-shaped encoder
         return dict(n_layers=c["layers"], d_model=c["d_model"], n_heads=c["heads"],
                     n_kv_heads=c["heads"], d_ff=c["ffn"], vocab=c["vocab"],
@@ -91,6 +97,37 @@ def expected(name, ref):
         d = c["dims"]
         return dict(n_layers=1, d_model=d[0], n_heads=None, d_ff=d[1], kinds=[])
     raise SystemExit("%s: unknown config style %s" % (name, sorted(c)))
+
+
+def check_blocks(t, phases, want, ref):
+    """Per-block GEMM FLOPs against the domain doc's per-module formulas
+    (or the reference's own per-block figures)."""
+    errs = []
+    blocks = t["blocks"]
+    exp = ref.get("expected_per_block_flops")
+    if exp:
+        names = {"spatial_self_attention": "spatial_self", "temporal_self_attention": "temporal_self",
+                 "cross_attention": "cross", "mlp": "mlp"}
+        for key, flops in exp.items():
+            got = [b["gemm_flops"] for b in blocks if b["kind"] == names[key]]
+            if got != [flops] * len(got) or not got:
+                errs.append("%s GEMM FLOPs %r, reference %d" % (key, got, flops))
+        return errs
+    if want is None or "prefill" not in phases or want.get("kinds") != ["self"]:
+        return errs
+    b, s = phases["prefill"]["batch"], phases["prefill"]["seq"]
+    d, kv, dh, ff = t["d_model"], t["n_kv_heads"], t["d_head"], t["d_ff"]
+    # 2bs*d*(d + 2 kv dh) (Q, K, V) + 2bs*d^2 (out) + 4 b s^2 d (QK^T, PV):
+    # 8 b s d^2 + 4 b s^2 d for plain multi-head attention.
+    attn = 2 * b * s * d * (d + 2 * kv * dh) + 2 * b * s * d * d + 4 * b * s * s * d
+    mlp = 2 * b * s * d * ff * (3 if want.get("gated") else 2)
+    for blk in blocks:
+        expect = attn if blk["kind"] == "self" else mlp
+        if blk["gemm_flops"] != expect:
+            errs.append("layer %s %s GEMM FLOPs %r, formula %d"
+                        % (blk["layer"], blk["kind"], blk["gemm_flops"], expect))
+            break
+    return errs
 
 
 def check(name, t, phases, want):
@@ -171,6 +208,7 @@ def main():
             continue
         want = expected(name, ref)
         errs = check(name, t, rep.get("phases", {}), want)
+        errs += check_blocks(t, rep.get("phases", {}), want, ref)
         dims = "L=%s d=%s h=%s/%s ff=%s V=%s P=%s%s" % (
             t["n_layers"], t["d_model"], t["n_heads"], t["n_kv_heads"], t["d_ff"],
             t["vocab"], ">=" if t["max_positions_lower_bound"] else "", t["max_positions"])

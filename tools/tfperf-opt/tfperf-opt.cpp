@@ -176,8 +176,16 @@ static LogicalResult validateAnalysisFlags() {
     return fail("--phase must be prefill, decode or both, got '" + clPhase + "'");
   if (clBatch < 0 || clSeq < 0 || clKvLen < 0)
     return fail("--batch, --seq and --kv-len must be positive");
+  // Past 2^31 no real workload exists, and element counts of the phase
+  // shapes could leave the range the cost model keeps exact.
+  constexpr int64_t kMaxSize = (int64_t(1) << 31) - 1;
+  if (clBatch > kMaxSize || clSeq > kMaxSize || clKvLen > kMaxSize)
+    return fail("--batch, --seq and --kv-len must be at most " +
+                std::to_string(kMaxSize));
   if (clDevices < 1)
     return fail("--devices must be at least 1");
+  if (clDevices > 1000000)
+    return fail("--devices must be at most 1000000");
   return success();
 }
 

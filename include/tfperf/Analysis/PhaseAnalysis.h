@@ -103,6 +103,14 @@ struct PhaseResult {
   double tokensPerSecond() const;
 };
 
+/// GEMM FLOPs of one recognised block at the graph's shapes.
+struct BlockGemm {
+  int layer = -1;
+  /// "mlp", or the attention kind ("self", "cross", "spatial_self", ...).
+  std::string kind;
+  double gemmFlops = 0;
+};
+
 struct TransformerFigures {
   ModelDims dims;
   /// 2 * n_layers * n_kv_heads * d_head * dtype bytes.
@@ -115,6 +123,10 @@ struct TransformerFigures {
   std::optional<double> crossoverSeq;
   std::string crossoverNote;
   std::optional<PhaseResult> prefill, decode;
+  /// Every attention and MLP block, in graph order, with its GEMM FLOPs
+  /// (projections, Q K^T and P V for attention; every linear for the MLP):
+  /// the per-module table of the domain doc, read off the graph.
+  std::vector<BlockGemm> blockGemms;
   /// A decode step without a KV cache: the graph re-run over all kv-len + 1
   /// tokens (derived decode only).
   std::optional<PhaseResult> noCacheStep;
