@@ -32,11 +32,12 @@ void mlir::tfperf::writePhaseBlocksSVG(const Report &r, size_t device,
     phases.push_back(&*f.prefill);
   if (f.decode)
     phases.push_back(&*f.decode);
-  const double left = 120, width = 420, barH = 26, gap = 14, top = 34;
+  const double left = 150, width = 420, barH = 26, gap = 14, top = 34;
   double height = top + phases.size() * (barH + gap) + 24;
-  os << "<svg class=\"phase-blocks\" role=\"img\" width=\"" << left + width + 20
-     << "\" height=\"" << height << "\" viewBox=\"0 0 " << left + width + 20
-     << " " << height << "\" aria-label=\"share of time by block, "
+  std::string w = svgCoord(left + width + 20), h = svgCoord(height);
+  os << "<svg class=\"phase-blocks\" role=\"img\" width=\"" << w
+     << "\" height=\"" << h << "\" viewBox=\"0 0 " << w << " " << h
+     << "\" aria-label=\"share of time by block, "
      << htmlEscape(r.devices[device].spec.name) << "\">\n"
      << "<text class=\"chart-title\" x=\"0\" y=\"16\">Share of time by block"
      << "<tspan class=\"chart-subtitle\"> "
@@ -45,7 +46,8 @@ void mlir::tfperf::writePhaseBlocksSVG(const Report &r, size_t device,
     const PhaseResult &p = *phases[i];
     double y = top + i * (barH + gap);
     os << "<g class=\"phase-row\" data-phase=\"" << p.name << "\">"
-       << "<text x=\"" << left - 8 << "\" y=\"" << y + barH / 2 + 4
+       << "<text x=\"" << svgCoord(left - 8) << "\" y=\""
+       << svgCoord(y + barH / 2 + 4)
        << "\" text-anchor=\"end\">" << p.name << " ("
        << htmlEscape(formatTime(p.totals.time)) << ")</text>\n";
     double x = left;
@@ -58,14 +60,15 @@ void mlir::tfperf::writePhaseBlocksSVG(const Report &r, size_t device,
       char pct[32];
       snprintf(pct, sizeof(pct), "%.1f%%", 100 * share);
       llvm::StringRef name = blockKindName(static_cast<BlockKind>(k));
-      os << "<rect class=\"segment\" data-block=\"" << name << "\" x=\"" << x
-         << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << barH
+      os << "<rect class=\"segment\" data-block=\"" << name << "\" x=\""
+         << svgCoord(x) << "\" y=\"" << svgCoord(y) << "\" width=\""
+         << svgCoord(w) << "\" height=\"" << svgCoord(barH)
          << "\" fill=\"" << blockKindColor(static_cast<BlockKind>(k))
          << "\"><title>" << p.name << ", " << name << ": "
          << htmlEscape(formatTime(t)) << " (" << pct << ")</title></rect>";
       if (w > 38)
-        os << "<text class=\"label\" x=\"" << x + w / 2 << "\" y=\""
-           << y + barH / 2 + 4 << "\" text-anchor=\"middle\" fill=\"#fff\">"
+        os << "<text class=\"label\" x=\"" << svgCoord(x + w / 2) << "\" y=\""
+           << svgCoord(y + barH / 2 + 4) << "\" text-anchor=\"middle\" fill=\"#fff\">"
            << pct << "</text>";
       os << "\n";
       x += w;
