@@ -94,10 +94,11 @@ static LogicalResult parseItem(llvm::StringRef axis, llvm::StringRef item,
     return bad("geometric range '" + item.str() + "' cannot start at 0");
   if (stepKind == '+' && *step < 1)
     return bad("range '" + item.str() + "' needs a step of at least 1");
+  if (stepKind == '+' &&
+      uint64_t(*hi - *lo) / *step + out.size() >= kMaxSweepPoints)
+    return bad("range '" + item.str() + "' has more than " +
+               std::to_string(kMaxSweepPoints) + " values");
   for (int64_t v = *lo; v <= *hi;) {
-    if (out.size() >= kMaxSweepPoints)
-      return bad("range '" + item.str() + "' has more than " +
-                 std::to_string(kMaxSweepPoints) + " values");
     out.push_back(v);
     if (stepKind == '*') {
       if (v > *hi / *step)

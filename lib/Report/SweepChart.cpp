@@ -24,7 +24,7 @@ static const char *const kSeriesColors[] = {"#0072B2", "#D55E00", "#009E73",
 namespace {
 struct SweepFrame {
   double width = 600, height = 400;
-  double left = 70, right = 20, top = 58, bottom = 48;
+  double left = 78, right = 20, top = 58, bottom = 48;
   bool logX = false;
   double x0 = 0, x1 = 1, ly0 = 0, ly1 = 1;
   double plotWidth() const { return width - left - right; }
@@ -41,9 +41,16 @@ struct SweepFrame {
   double rightX() const { return left + plotWidth(); }
 };
 
+/// Decades of seconds: 10 ns, 100 µs, 1 s, 1e3 s.
 std::string timeLabel(int e) {
-  // Decades of seconds in the report's units.
-  return formatTime(std::pow(10.0, e));
+  static const char *units[] = {"ns", "\u00b5s", "ms", "s"};
+  if (e < -9 || e > 2)
+    return "1e" + std::to_string(e) + " s";
+  int k = (e + 9) / 3; // 0: ns ... 3: s
+  return std::string(e - (k * 3 - 9) == 0   ? "1"
+                     : e - (k * 3 - 9) == 1 ? "10"
+                                            : "100") +
+         " " + units[k];
 }
 
 std::string countLabel(double v) {
@@ -165,8 +172,8 @@ void mlir::tfperf::writeSweepSVG(const Report &r, size_t device,
        << svgCoord(f.y(std::pow(10, e)) + 4) << "\" text-anchor=\"end\">"
        << htmlEscape(timeLabel(e)) << "</text>\n";
   double midY = f.top + f.plotHeight() / 2;
-  os << "<text class=\"axis-title\" x=\"14\" y=\"" << svgCoord(midY)
-     << "\" text-anchor=\"middle\" transform=\"rotate(-90 14 "
+  os << "<text class=\"axis-title\" x=\"12\" y=\"" << svgCoord(midY)
+     << "\" text-anchor=\"middle\" transform=\"rotate(-90 12 "
      << svgCoord(midY) << ")\">roofline time</text>\n</g>\n";
 
   // Lines.

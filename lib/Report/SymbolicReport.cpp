@@ -473,6 +473,12 @@ void mlir::tfperf::appendSymbolicTables(const Report &r,
   if (!s.costs->getDims().empty())
     tables.push_back(dimsTable(s));
   tables.push_back(totalsTable(s));
+  // Without symbols every formula is a number the other tables show.
+  if (s.costs->getSymbols().empty()) {
+    if (s.sweep)
+      tables.push_back(sweepTable(r, s, opts));
+    return;
+  }
   if (!s.costs->getLayers().empty())
     tables.push_back(layerTable(s));
   if (SummaryTable x = crossoverTable(s); !x.notes.empty())

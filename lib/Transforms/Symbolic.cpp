@@ -60,7 +60,7 @@ struct SymbolicPass : public tfperf::impl::TFPerfSymbolicBase<SymbolicPass> {
       SymbolicCosts symbolic(module, costs, *policy, &structure);
       if (!spec || failed(resolveSweepSpec(*spec, symbolic, config.hwFile,
                                            error)))
-        return fail("sweep: " + error);
+        return fail("--sweep: " + error);
       if (!sweepOut.empty()) {
         SweepResult result = runSweep(symbolic, *spec, *devices);
         for (const std::string &file : sweepOut) {

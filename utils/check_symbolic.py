@@ -12,7 +12,7 @@ exactly (Python integers) equals the concrete op's figures; the totals'
 formulas equal the concrete totals; the sweep row's FLOPs and bytes equal
 them exactly and its time within 1e-12; the same ops are unknown.
 
-Usage: check_symbolic.py TFPERF_OPT MODEL WORKDIR 'name=v1,v2;name=...' [extra flags]
+Usage: utils/check_symbolic.py TFPERF_OPT MODEL WORKDIR 'name=v1,v2;name=...' [extra flags]
 Prints "ok MODEL: N points, M ops" or every mismatch (exit 1).
 """
 import itertools
