@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 
@@ -330,7 +331,7 @@ double SweepResult::tokensPerSecond(const SweepRow &r) const {
     const SweepAxis &a = numericAxis(i);
     if (a.kind == SweepAxis::Kind::Symbol &&
         (a.symbol == seqSymbol || a.symbol == batchSymbol))
-      tokens *= r.point[i];
+      tokens *= point(r)[i];
   }
   return tokens / r.time;
 }
@@ -409,10 +410,12 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   for (size_t i = 0; i < n; ++i)
     points *= r.numericAxis(i).values.size();
   r.rows.reserve(points * r.devices.size());
+  r.points.reserve(points * n);
+  std::vector<int64_t> point(n);
   for (uint64_t p = 0; p < points; ++p) {
-    std::vector<int64_t> point(n);
     for (size_t i = 0; i < n; ++i)
       point[i] = r.numericAxis(i).values[odometer[i]];
+    r.points.insert(r.points.end(), point.begin(), point.end());
     for (size_t i = 0; i < n; ++i) {
       if (slot[i] < 0)
         continue;
@@ -425,7 +428,7 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     for (unsigned d = 0; d < r.devices.size(); ++d) {
       const DeviceSpec &dev = r.devices[d];
       SweepRow row;
-      row.point = point;
+      row.pointIndex = p;
       row.device = d;
       row.unknownOps = staticUnknown;
       // Mirrors evaluateOp (Roofline.cpp) per group of identical ops.
@@ -473,22 +476,14 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
 // Output
 //===----------------------------------------------------------------------===//
 
-/// The shortest of 15, 16 or 17 significant digits that reads back as `v`
-/// (integers plainly); "" for NaN.
+/// The shortest decimal that reads back as `v` (std::to_chars); "" for
+/// NaN and infinities, which mean unknown.
 static std::string number(double v) {
   if (std::isnan(v) || std::isinf(v))
     return "";
   char buf[64];
-  if (v == std::floor(v) && std::fabs(v) < 9.0e15) {
-    snprintf(buf, sizeof(buf), "%.0f", v);
-    return buf;
-  }
-  for (int digits = 15; digits <= 17; ++digits) {
-    snprintf(buf, sizeof(buf), "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v)
-      break;
-  }
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, ec == std::errc() ? end : buf);
 }
 
 std::vector<std::pair<const char *, double>>
@@ -546,7 +541,7 @@ void mlir::tfperf::writeSweepCSV(const SweepResult &r, llvm::raw_ostream &os) {
     os << "," << name;
   os << "\n";
   for (const SweepRow &row : r.rows) {
-    for (int64_t v : row.point)
+    for (int64_t v : r.point(row))
       os << v << ",";
     os << csvField(r.devices[row.device].name);
     for (auto &[name, v] : sweepRowFigures(r, row))
@@ -562,7 +557,8 @@ void mlir::tfperf::writeSweepJSON(const SweepResult &r, llvm::raw_ostream &os) {
     os << (first ? "\n" : ",\n") << " {";
     first = false;
     for (size_t i = 0; i < r.numericAxes.size(); ++i)
-      os << jsonString(r.numericAxis(i).name) << ": " << row.point[i] << ", ";
+      os << jsonString(r.numericAxis(i).name) << ": " << r.point(row)[i]
+         << ", ";
     os << "\"hw\": " << jsonString(r.devices[row.device].name);
     for (auto &[name, v] : sweepRowFigures(r, row)) {
       std::string text = number(v);

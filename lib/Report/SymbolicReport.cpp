@@ -416,7 +416,7 @@ SummaryTable sweepTable(const Report &r, const SymbolicSection &s,
         index[s.xAxis] = k;
       const SweepRow &row = s.row(index, d);
       std::vector<std::string> cells;
-      for (int64_t v : row.point)
+      for (int64_t v : w.point(row))
         cells.push_back(std::to_string(v));
       cells.push_back(w.devices[d].name);
       cells.push_back(formatFlops(row.flops));
@@ -671,7 +671,7 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
         for (const SweepRow &row : w.rows)
           j.object([&] {
             for (size_t i = 0; i < w.numericAxes.size(); ++i)
-              j.attribute(w.numericAxis(i).name, row.point[i]);
+              j.attribute(w.numericAxis(i).name, w.point(row)[i]);
             j.attribute("hw", w.devices[row.device].name);
             for (auto &[name, v] : sweepRowFigures(w, row))
               jsonNumber(j, name, v);

@@ -73,8 +73,8 @@ LogicalResult resolveSweepSpec(SweepSpec &spec, const SymbolicCosts &costs,
                                llvm::StringRef hwFile, std::string &error);
 
 struct SweepRow {
-  /// One value per numeric axis, in spec order.
-  std::vector<int64_t> point;
+  /// The point: SweepResult::point(row) gives its axis values.
+  uint64_t pointIndex = 0;
   /// Index into SweepResult::devices.
   unsigned device = 0;
   double flops = 0, gemmFlops = 0, bytes = 0;
@@ -109,6 +109,13 @@ struct SweepResult {
   const SweepAxis &numericAxis(size_t i) const {
     return spec.axes[numericAxes[i]];
   }
+  /// The values of the numeric axes at `row`'s point, in spec order.
+  ArrayRef<int64_t> point(const SweepRow &row) const {
+    size_t n = numericAxes.size();
+    return ArrayRef<int64_t>(points).slice(row.pointIndex * n, n);
+  }
+  /// Every point's values, numericAxes.size() per point.
+  std::vector<int64_t> points;
   /// Tokens per second of a row (batch·seq / time), NaN without seq.
   double tokensPerSecond(const SweepRow &r) const;
 };
