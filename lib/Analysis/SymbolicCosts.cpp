@@ -154,7 +154,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
              : u.name == roles.past ? "past"
                                     : "";
 
-  if (structure) {
+  if (structure && structure->getNumLayers() > 0) {
     if (structure->getDims().dModel)
       dModel = *structure->getDims().dModel;
     // Per layer, then layers with identical formulas merged.

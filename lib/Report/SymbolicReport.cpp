@@ -255,6 +255,10 @@ SummaryTable totalsTable(const SymbolicSection &s) {
   if (c.getUnknownOps())
     t.notes.push_back(std::to_string(c.getUnknownOps()) +
                       " ops of unknown cost are not in the formulas");
+  if (!c.getSymbols().empty())
+    t.notes.push_back("ops whose cost depends on the symbols count as "
+                      "unknown in the tables of numbers; they are in these "
+                      "formulas (--bind-dims or --sweep gives numbers)");
   return t;
 }
 
