@@ -13,6 +13,7 @@
 
 #include "tfperf/Analysis/SymbolicCosts.h"
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Support/FormulaPrinter.h"
 
 #include <memory>
 #include <optional>
