@@ -44,6 +44,8 @@ struct SweepFrame {
 /// Decades of seconds: 10 ns, 100 µs, 1 s, 1e3 s.
 std::string timeLabel(int e) {
   static const char *units[] = {"ns", "\u00b5s", "ms", "s"};
+  if (e == 3)
+    return "1000 s";
   if (e < -9 || e > 2)
     return "1e" + std::to_string(e) + " s";
   int k = (e + 9) / 3; // 0: ns ... 3: s

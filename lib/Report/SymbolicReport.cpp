@@ -383,8 +383,7 @@ SummaryTable opFormulasTable(const SymbolicSection &s,
   return t;
 }
 
-SummaryTable sweepTable(const Report &r, const SymbolicSection &s,
-                        const TextReportOptions &opts) {
+SummaryTable sweepTable(const SymbolicSection &s) {
   const SweepResult &w = *s.sweep;
   SummaryTable t;
   t.id = "sweep";
@@ -461,8 +460,6 @@ SummaryTable sweepTable(const Report &r, const SymbolicSection &s,
   if (w.rows.size() && w.rows.front().unknownOps)
     t.notes.push_back(std::to_string(w.rows.front().unknownOps) +
                       " ops of unknown cost are left out of every point");
-  (void)r;
-  (void)opts;
   return t;
 }
 } // namespace
@@ -480,7 +477,7 @@ void mlir::tfperf::appendSymbolicTables(const Report &r,
   // Without symbols every formula is a number the other tables show.
   if (s.costs->getSymbols().empty()) {
     if (s.sweep)
-      tables.push_back(sweepTable(r, s, opts));
+      tables.push_back(sweepTable(s));
     return;
   }
   if (!s.costs->getLayers().empty())
@@ -490,7 +487,7 @@ void mlir::tfperf::appendSymbolicTables(const Report &r,
   if (!s.costs->getSymbols().empty())
     tables.push_back(opFormulasTable(s, opts));
   if (s.sweep)
-    tables.push_back(sweepTable(r, s, opts));
+    tables.push_back(sweepTable(s));
 }
 
 //===----------------------------------------------------------------------===//
