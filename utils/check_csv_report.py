@@ -3,7 +3,8 @@
 
 Reads the CSV with Python's csv module (so quoting must be right): the
 header must be exactly the documented columns (plus time_s@DEVICE and
-bound@DEVICE per device when there are several), and there must be one row
+bound@DEVICE per device when there are several, and the formula columns
+with --symbolic), and there must be one row
 per op of the JSON report, in order, with the same name, op type and
 figures (empty fields where the JSON has null).
 
@@ -38,6 +39,9 @@ def main(argv):
     if len(devices) > 1:
         for d in devices:
             want += ["time_s@" + d, "bound@" + d]
+    symbolic = "symbolic" in report
+    if symbolic:
+        want += ["flops_formula", "gemm_flops_formula", "bytes_formula"]
     errors = []
     if rows[0] != want:
         errors.append("header %r, expected %r" % (rows[0], want))
@@ -64,6 +68,12 @@ def main(argv):
             errors.append("%s: shape_computation is %r" % (where, cell["shape_computation"]))
         if cell["unknown_reason"] != op.get("unknown_reason", ""):
             errors.append("%s: unknown_reason is %r" % (where, cell["unknown_reason"]))
+        if symbolic:
+            f = op.get("formula", {})
+            for key in ("flops", "gemm_flops", "bytes"):
+                if cell[key + "_formula"] != f.get(key, ""):
+                    errors.append("%s: %s_formula is %r, JSON says %r"
+                                  % (where, key, cell[key + "_formula"], f.get(key)))
         for d in devices if len(devices) > 1 else []:
             fig = op["by_device"][d]
             if not same_number(cell["time_s@" + d], fig["time_s"]):

@@ -6,7 +6,8 @@ schema cannot say: `hardware`, `totals` and `by_op_type` repeat the first
 device, `by_device` names exactly the devices of `config.hw`, `model.ops`
 counts the rows of `ops`, and the totals are the sums over the rows; with
 the transformer analysis, every op has its layer and block and each phase's
-blocks add up to the phase.
+blocks add up to the phase; with --symbolic, the totals' formulas are the
+symbolic section's and the sweep has a row per point and device.
 
 Usage: validate_report.py SCHEMA REPORT.json...
 Prints "ok REPORT" per valid report; exits 1 naming every problem.
@@ -59,6 +60,44 @@ def cross_checks(r):
     if times != sorted(times, reverse=True):
         errors.append("by_op_type is not sorted by decreasing time")
     errors += transformer_checks(r)
+    errors += symbolic_checks(r)
+    return errors
+
+
+def symbolic_checks(r):
+    """Formulas appear exactly with the symbolic section; the totals'
+    formulas are the section's; the sweep has a row per point and device."""
+    errors = []
+    sym = r.get("symbolic")
+    has = [("totals" if d is None else "devices[%d].totals" % i, t)
+           for i, (d, t) in enumerate([(None, r["totals"])] +
+                                      [(d, d["totals"]) for d in r["devices"]])]
+    for where, t in has:
+        if ("formula" in t) != (sym is not None):
+            errors.append("%s: formula %s the symbolic section"
+                          % (where, "without" if sym is None else "missing with"))
+    if sym is None:
+        if any("formula" in op for op in r["ops"]):
+            errors.append("ops have formulas without the symbolic section")
+        return errors
+    want = {k: sym["totals"][k] for k in ("flops", "gemm_flops", "bytes")}
+    for where, t in has:
+        if t.get("formula") != want:
+            errors.append("%s.formula differs from symbolic.totals" % where)
+    known = sum(1 for op in r["ops"] if "formula" in op)
+    if known != sym["totals"]["ops"]:
+        errors.append("%d ops have formulas but symbolic.totals.ops is %d"
+                      % (known, sym["totals"]["ops"]))
+    sweep = sym.get("sweep")
+    if sweep:
+        if len(sweep["rows"]) != sweep["points"] * len(sweep["devices"]):
+            errors.append("sweep: %d rows for %d points x %d devices"
+                          % (len(sweep["rows"]), sweep["points"], len(sweep["devices"])))
+        numeric = [a["name"] for a in sweep["axes"] if a["kind"] != "hw"]
+        for row in sweep["rows"]:
+            if any(n not in row for n in numeric) or row["hw"] not in sweep["devices"]:
+                errors.append("sweep row %r lacks an axis or names another device" % row)
+                break
     return errors
 
 

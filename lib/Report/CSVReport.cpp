@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Quoting.h"
+#include "SymbolicReport.h"
 #include "tfperf/Report/Report.h"
 
 using namespace mlir;
@@ -33,12 +34,28 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       header.push_back("time_s@" + d.spec.name);
       header.push_back("bound@" + d.spec.name);
     }
+  // With --symbolic: each op's formulas (empty for ops of unknown cost).
+  bool symbolic = r.symbolic != nullptr;
+  if (symbolic)
+    header.insert(header.end(),
+                  {"flops_formula", "gemm_flops_formula", "bytes_formula"});
   row(header);
+  auto formulas = [&](size_t index, std::vector<std::string> &fields) {
+    if (!symbolic)
+      return;
+    const SymbolicOpCost &c = r.symbolic->costs->getOps()[index];
+    FormulaStyle exact;
+    exact.unicode = false;
+    fields.push_back(c.known ? c.flops.str() : "");
+    fields.push_back(c.known ? c.gemmFlops.str() : "");
+    fields.push_back(c.known ? formatBytesFormula(c.bits, exact) : "");
+  };
 
   auto bound = [](const OpFigures &f) {
     return (f.problem.empty() ? boundName(f.bound) : "unknown").str();
   };
-  for (const ReportOpRow &op : r.ops) {
+  for (size_t index = 0; index < r.ops.size(); ++index) {
+    const ReportOpRow &op = r.ops[index];
     const OpCostRecord &rec = *op.record;
     std::vector<std::string> fields = {rec.name, rec.opType};
     if (tagged) {
@@ -48,8 +65,9 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (op.figures.empty()) {
       // No device: the costs alone.
-      fields.resize(header.size());
+      fields.resize(header.size() - (symbolic ? 3 : 0));
       fields[tagged ? 10 : 8] = rec.isShapeComputation ? "true" : "false";
+      formulas(index, fields);
       row(fields);
       continue;
     }
@@ -69,6 +87,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
         fields.push_back(fd.problem.empty() ? plainNumber(fd.time) : "");
         fields.push_back(bound(fd));
       }
+    formulas(index, fields);
     row(fields);
   }
 }

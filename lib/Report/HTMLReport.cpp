@@ -11,6 +11,7 @@
 #include "Charts.h"
 #include "Quoting.h"
 #include "SummaryTables.h"
+#include "SymbolicReport.h"
 
 #include <cmath>
 #include <functional>
@@ -255,6 +256,40 @@ static void transformerSection(const Report &r, const Summary &s,
     }
 }
 
+/// The formulas: symbols, totals, per layer, crossover, distinct ops.
+static void symbolicSection(const Summary &s, llvm::raw_ostream &os) {
+  for (const SummaryTable &t : s.tables)
+    if (llvm::StringRef(t.id).starts_with("symbolic-")) {
+      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+      summaryTableHTML(t, os);
+    }
+}
+
+/// The sweep: time along its x axis per device, then its table.
+static void sweepSection(const Report &r, const Summary &s,
+                         llvm::raw_ostream &os) {
+  const SymbolicSection &sym = *r.symbolic;
+  if (sym.xAxis >= 0) {
+    os << "<div class=\"charts\">\n";
+    for (size_t d = 0; d < sym.sweep->devices.size(); ++d) {
+      os << "<div class=\"chart\">\n";
+      writeSweepSVG(r, d, os);
+      os << "</div>\n";
+    }
+    os << "</div>\n<p class=\"legend\">Roofline time (each op max(FLOPs / "
+          "peak, bytes / bandwidth), summed) evaluated from the cost "
+          "formulas at every point. The dashed vertical line is where the "
+          "attention GEMM FLOPs of a layer overtake the MLP's (solved from "
+          "the formulas); the dot is where attention time overtakes MLP "
+          "time on the device.</p>\n";
+  }
+  for (const SummaryTable &t : s.tables)
+    if (t.id == "sweep") {
+      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+      summaryTableHTML(t, os);
+    }
+}
+
 static void opTable(const Report &r, const TextReportOptions &opts,
                     llvm::raw_ostream &os) {
   const ReportDevice &primary = r.devices.front();
@@ -354,6 +389,14 @@ static std::vector<Section> sections(const Report &r,
   list.push_back(
       {"ops", "Ops", [&](llvm::raw_ostream &os) { opTable(r, opts, os); }});
   // New sections go here (tensor parallel, sweeps).
+  if (r.symbolic) {
+    list.push_back({"symbolic", "Cost formulas",
+                    [&](llvm::raw_ostream &os) { symbolicSection(s, os); }});
+    if (r.symbolic->sweep)
+      list.push_back({"sweep", "Sweep", [&](llvm::raw_ostream &os) {
+                        sweepSection(r, s, os);
+                      }});
+  }
   bool notes = false;
   for (const SummaryTable &t : s.tables)
     notes |= t.id == "unknown" || t.id == "unbound";

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "SymbolicReport.h"
 #include "tfperf/Report/Report.h"
 
 #include "llvm/Support/JSON.h"
@@ -31,7 +32,7 @@ void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
   j.attributeEnd();
 }
 
-void totals(llvm::json::OStream &j, const ReportTotals &t) {
+void totals(llvm::json::OStream &j, const ReportTotals &t, const Report &r) {
   number(j, "flops", t.flops);
   number(j, "gemm_flops", t.gemmFlops);
   number(j, "bytes", t.bytes);
@@ -43,6 +44,8 @@ void totals(llvm::json::OStream &j, const ReportTotals &t) {
   j.attribute("memory_bound_ops", (int64_t)t.memoryBoundOps);
   j.attribute("compute_bound_ops", (int64_t)t.computeBoundOps);
   j.attribute("unknown_ops", (int64_t)t.unknownOps);
+  // With tfperf-symbolic: the same totals as formulas.
+  printFormulaJSON(r, -1, j);
 }
 
 void hardware(llvm::json::OStream &j, const ReportDevice &d) {
@@ -127,7 +130,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     if (!r.devices.empty()) {
       const ReportDevice &primary = r.devices.front();
       j.attributeObject("hardware", [&] { hardware(j, primary); });
-      j.attributeObject("totals", [&] { totals(j, primary.totals); });
+      j.attributeObject("totals", [&] { totals(j, primary.totals, r); });
       byOpType(j, primary);
     }
     if (r.transformer)
@@ -136,15 +139,17 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       for (const ReportDevice &d : r.devices)
         j.object([&] {
           hardware(j, d);
-          j.attributeObject("totals", [&] { totals(j, d.totals); });
+          j.attributeObject("totals", [&] { totals(j, d.totals, r); });
           byOpType(j, d);
         });
     });
     // Sections of later analyses (transformer, phases, tensor_parallel,
     // training, symbolic) go here as top-level objects, before the long op
     // list; docs/report-schema.md documents each.
+    printSymbolicJSON(r, j);
     j.attributeArray("ops", [&] {
-      for (const ReportOpRow &row : r.ops) {
+      for (size_t index = 0; index < r.ops.size(); ++index) {
+        const ReportOpRow &row = r.ops[index];
         const OpCostRecord &rec = *row.record;
         const OpFigures &f = row.figures.front();
         bool ok = f.problem.empty();
@@ -166,6 +171,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
           }
           if (!ok)
             j.attribute("unknown_reason", f.problem);
+          printFormulaJSON(r, index, j);
           if (!rec.cost.parts.empty())
             j.attributeArray("parts", [&] {
               for (const CostPart &p : rec.cost.parts)

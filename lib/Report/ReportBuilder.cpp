@@ -40,6 +40,11 @@ ReportConfig ReportConfig::fromModule(ModuleOp module) {
     i64("kv_len", c.kvLen);
     i64("devices", c.numDevices);
   }
+  if (auto sym = dict.getAs<DictionaryAttr>("symbolic")) {
+    c.symbolic = true;
+    if (auto sweep = sym.getAs<StringAttr>("sweep"))
+      c.sweep = sweep.str();
+  }
   return c;
 }
 
@@ -63,6 +68,9 @@ void ReportConfig::writeToModule(ModuleOp module) const {
                    b.getNamedAttr("seq", b.getI64IntegerAttr(seq)),
                    b.getNamedAttr("kv_len", b.getI64IntegerAttr(kvLen)),
                    b.getNamedAttr("devices", b.getI64IntegerAttr(numDevices))}));
+  if (symbolic)
+    attrs.set("symbolic", b.getDictionaryAttr({b.getNamedAttr(
+                              "sweep", b.getStringAttr(sweep))}));
   module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
 }
 
@@ -182,6 +190,8 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     }
     r.transformer = std::move(t);
   }
+  if (r.config.symbolic && !buildSymbolicSection(module, r, *policy, error))
+    return std::nullopt;
   return r;
 }
 

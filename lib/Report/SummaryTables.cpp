@@ -1,6 +1,7 @@
 //===- SummaryTables.cpp - the summary shared by text and Markdown --------===//
 
 #include "SummaryTables.h"
+#include "SymbolicReport.h"
 
 #include "llvm/ADT/MapVector.h"
 
@@ -275,6 +276,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   // Tables of later analyses go here, so text, Markdown and HTML show them
   // alike.
   appendTransformerTables(r, s.tables);
+  appendSymbolicTables(r, opts, s.tables);
   s.tables.push_back(opTypeTable(r));
   s.tables.push_back(topOpsTable(r, opts));
   if (r.transformer)

@@ -188,6 +188,13 @@ SymExpr SymExpr::symbol(llvm::StringRef name) {
   return e;
 }
 
+std::optional<SymExpr::AtomInfo> SymExpr::lookupAtom(const char *sym) {
+  const AtomDef *def = interner().lookupAtom(sym);
+  if (!def)
+    return std::nullopt;
+  return AtomInfo{def->fn, &def->lhs, &def->rhs};
+}
+
 std::optional<int64_t> SymExpr::getInt64() const {
   if (!isConstant() || constant > INT64_MAX || constant < INT64_MIN)
     return std::nullopt;

@@ -12,6 +12,7 @@
 
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/Sweep.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/InitAllDialects.h"
 #include "tfperf/Report/Report.h"
@@ -110,9 +111,30 @@ static cl::opt<bool> clShowShapeOps(
     cl::desc("List shape-computation ops in the text report's tables"),
     cl::init(false), cl::cat(clAnalysis));
 
+static cl::opt<bool> clSymbolic(
+    "symbolic",
+    cl::desc("Costs as formulas in the graph's symbolic dims (dim_params): "
+             "per op, totals, per layer and block, the attention/MLP "
+             "crossover (docs/Symbolic.md)"),
+    cl::init(false), cl::cat(clAnalysis));
+static cl::opt<std::string> clSweep(
+    "sweep",
+    cl::desc("Evaluate the formulas over a grid (implies --symbolic): "
+             "name=values;... e.g. batch=1,8,64;seq=128..32768*2;"
+             "hw=a100-sxm-40gb,h100-sxm"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::list<std::string> clSweepOut(
+    "sweep-out",
+    cl::desc("Write the sweep table to FILE (.csv or .json); may be repeated"),
+    cl::cat(clAnalysis));
+
+static bool symbolicRequested() {
+  return clSymbolic || !clSweep.empty() || !clSweepOut.empty();
+}
+
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
-  return clAnalyzeRoofline || !clReport.empty();
+  return clAnalyzeRoofline || !clReport.empty() || symbolicRequested();
 }
 
 /// The transformer analysis runs with --analyze-roofline unless the graph
@@ -186,6 +208,18 @@ static LogicalResult validateAnalysisFlags() {
     return fail("--devices must be at least 1");
   if (clDevices > 1000000)
     return fail("--devices must be at most 1000000");
+  // The sweep's syntax now; its axes are checked against the graph by
+  // tfperf-symbolic.
+  if (!clSweep.empty() && !parseSweepSpec(clSweep, error))
+    return fail("--sweep: " + error);
+  for (const std::string &f : clSweepOut) {
+    llvm::StringRef ext = llvm::sys::path::extension(f);
+    if (ext != ".csv" && ext != ".json")
+      return fail("--sweep-out=" + f +
+                  ": the format comes from the extension (.csv or .json)");
+  }
+  if (!clSweepOut.empty() && clSweep.empty())
+    return fail("--sweep-out needs --sweep");
   return success();
 }
 
@@ -210,6 +244,12 @@ static void addAnalysisPasses(PassManager &pm) {
     t.devices = clDevices;
     pm.addPass(createTFPerfAnalyzeTransformer(t));
   }
+  if (symbolicRequested()) {
+    TFPerfSymbolicOptions o;
+    o.sweep = clSweep;
+    o.sweepOut.assign(clSweepOut.begin(), clSweepOut.end());
+    pm.addPass(createTFPerfSymbolic(o));
+  }
   auto report = [&](const std::string &format, const std::string &file) {
     TFPerfEmitReportOptions o;
     o.format = format;
@@ -219,7 +259,11 @@ static void addAnalysisPasses(PassManager &pm) {
     pm.addPass(createTFPerfEmitReport(o));
   };
   bool reportToStdout = llvm::is_contained(clReport, "-");
-  if (clAnalyzeRoofline && !reportToStdout)
+  // --symbolic and --sweep print like --analyze-roofline unless their
+  // output goes to files.
+  bool onlyFiles = !clReport.empty() || !clSweepOut.empty();
+  if ((clAnalyzeRoofline || (symbolicRequested() && !onlyFiles)) &&
+      !reportToStdout)
     report("text", "-");
   std::string error;
   for (const std::string &f : clReport)

@@ -23,6 +23,9 @@
 
 namespace mlir::tfperf {
 
+/// The symbolic section (lib/Report/SymbolicReport.h).
+struct SymbolicSection;
+
 /// Name of the module attribute holding the analysis configuration.
 constexpr llvm::StringLiteral kConfigAttr = "tfperf.config";
 
@@ -36,6 +39,10 @@ struct ReportConfig {
   bool transformer = false;
   std::string phase = "both";
   int64_t batch = 0, seq = 0, kvLen = 0, numDevices = 1;
+  /// tfperf-symbolic ran: costs as formulas in the graph's symbols, and
+  /// the sweep to evaluate them over ("" for none).
+  bool symbolic = false;
+  std::string sweep;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -110,6 +117,8 @@ struct Report {
   /// Keeps the cost records the rows point to alive.
   std::shared_ptr<CostAnalysis> costs;
   std::optional<TransformerSection> transformer;
+  /// With tfperf-symbolic.
+  std::shared_ptr<SymbolicSection> symbolic;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -143,6 +152,15 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 /// The transformer section of the JSON report (the tables of the others
 /// come from lib/Report/SummaryTables.h).
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
+
+/// Builds `r.symbolic` (formulas, per-layer formulas, crossover, the
+/// sweep); false with `error` set on a sweep the graph cannot honour.
+bool buildSymbolicSection(ModuleOp module, Report &r, const DtypePolicy &policy,
+                          std::string &error);
+
+/// The symbolic section of the JSON report; the per-op and totals
+/// `formula` objects are written with them.
+void printSymbolicJSON(const Report &r, llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);

@@ -141,6 +141,16 @@ public:
   /// otherwise a single symbol with that exact name.
   static SymExpr fromDimParam(llvm::StringRef dimParam);
 
+  /// The definition of an opaque atom symbol (`min(a, b)`): its function
+  /// (floordiv, ceildiv, mod, min, max) and operands. Nullopt for plain
+  /// symbols. `sym` is a Factor's interned name; the result stays valid for
+  /// the process's lifetime.
+  struct AtomInfo {
+    llvm::StringRef fn;
+    const SymExpr *lhs, *rhs;
+  };
+  static std::optional<AtomInfo> lookupAtom(const char *sym);
+
   /// If this is a single symbol with coefficient 1, its name.
   std::optional<llvm::StringRef> getSingleSymbol() const;
   /// Total degree (0 for constants).

@@ -142,4 +142,36 @@ def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
   ];
 }
 
+def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
+  let summary = "Costs as formulas in the graph's symbols; sweeps over them";
+  let description = [{
+    Keeps the costs of a dynamic graph symbolic: every op's FLOPs, GEMM
+    FLOPs and bytes are exact polynomials in the graph's dim_params
+    (`batch`, `seq`, `past_seq_len`, ...), and so are the totals and the
+    per-layer, per-block sums (with the transformer structure). The
+    attention/MLP crossover is solved from the formulas. Records itself in
+    `tfperf.config` so that `tfperf-emit-report` adds the formulas to every
+    report (JSON: `formula` objects per op and in `totals`, and a
+    `symbolic` section; docs/Symbolic.md).
+
+    With `sweep`, the formulas (not the graph) are evaluated at every point
+    of a grid, e.g. `batch=1,8,64;seq=128..32768*2;hw=a100-sxm-40gb,h100-sxm`
+    (roofline time per group of identical ops, summed), and `sweep-out`
+    writes the table (`.csv` or `.json`, by extension). The devices and
+    dtypes are those `tfperf-roofline` recorded. Fails on a sweep the graph
+    cannot honour (an unknown axis, a symbol no axis sets), naming it.
+
+    ```
+    tfperf-opt gpt2_dynamic.onnx --tfperf-annotate-cost --tfperf-roofline \
+      --tfperf-symbolic='sweep="batch=1,8;seq=128..4096*2" sweep-out=t.csv'
+    ```
+  }];
+  let options = [
+    Option<"sweep", "sweep", "std::string", /*default=*/"",
+           "Grid to evaluate the formulas over: name=values;... (docs/Symbolic.md)">,
+    ListOption<"sweepOut", "sweep-out", "std::string",
+               "Files for the sweep table (.csv or .json)">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

@@ -1,0 +1,161 @@
+//===- SymbolicCosts.h - costs as formulas in the graph's dims --*- C++ -*-===//
+//
+// A dynamic graph keeps its dim_params (batch, seq, past_seq_len, ...) as
+// symbols through shape inference, so every op's FLOPs and element counts
+// are exact polynomials in them (CostOpInterface). This analysis keeps them
+// that way instead of calling them unknown: per-op formulas, totals, per
+// layer and block (with the transformer structure), the attention/MLP
+// crossover solved from the formulas, and groups of ops with identical
+// formulas, which is what a sweep evaluates (Sweep.h).
+//
+// Time is a roofline max per op, not a polynomial: it is evaluated per
+// group at each point, never summed symbolically.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_SYMBOLICCOSTS_H
+#define TFPERF_ANALYSIS_SYMBOLICCOSTS_H
+
+#include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TransformerStructure.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+/// One op's cost as formulas.
+struct SymbolicOpCost {
+  const OpCostRecord *record = nullptr;
+  /// False when the op has no cost model or a shape is unknown.
+  bool known = false;
+  SymExpr flops = 0, gemmFlops = 0;
+  /// Bits read and written at the policy's element sizes (bytes = bits / 8).
+  SymExpr bits = 0;
+  /// The dtype whose matmul peak the op runs at.
+  std::string peakDtype;
+  int layer = -1;
+  BlockKind block = BlockKind::Other;
+  /// Index into SymbolicCosts::getGroups(); -1 for unknown and free ops.
+  int group = -1;
+};
+
+/// Ops whose formulas, peak dtype and block kind are identical take the
+/// same time at every point, so a sweep evaluates them once.
+struct SymbolicGroup {
+  SymExpr flops, gemmFlops, bits;
+  std::string peakDtype;
+  BlockKind block = BlockKind::Other;
+  unsigned count = 0;
+  /// Index of the first op in SymbolicCosts::getOps().
+  unsigned firstOp = 0;
+};
+
+/// A sum of op formulas.
+struct FormulaTotals {
+  SymExpr flops = 0, gemmFlops = 0, bits = 0;
+  unsigned ops = 0;
+  void add(const SymbolicOpCost &op);
+  bool operator==(const FormulaTotals &o) const {
+    return flops == o.flops && gemmFlops == o.gemmFlops && bits == o.bits &&
+           ops == o.ops;
+  }
+};
+
+/// Formulas per block kind of a set of layers that all have the same ones
+/// (usually every layer), or of the ops outside the layers.
+struct LayerFormulas {
+  /// The layers (empty: the ops outside every layer).
+  std::vector<int> layers;
+  std::array<FormulaTotals, kNumBlockKinds> byBlock;
+  /// Attention projections and scores together.
+  FormulaTotals attention() const;
+};
+
+/// What the graph's symbols stand for, for sweep aliases and the crossover;
+/// empty when the graph has no such symbol.
+struct SymbolRoles {
+  std::string batch, seq, past;
+};
+
+/// Where the attention GEMM FLOPs of a layer overtake its MLP's, solved
+/// from the formulas in the sequence symbol (batch 1, no past).
+struct FormulaCrossover {
+  std::string symbol;
+  /// GEMM FLOPs of one layer.
+  SymExpr attention = SymExpr::unknown(), mlp = SymExpr::unknown();
+  /// The same per token (divided by batch·seq), Unknown if not exact.
+  SymExpr attentionPerToken = SymExpr::unknown(),
+          mlpPerToken = SymExpr::unknown();
+  std::optional<double> value;
+  std::string note;
+};
+
+/// A symbol of the graph and the inputs whose dims use it.
+struct SymbolUse {
+  std::string name;
+  /// "batch", "seq", "past" or "".
+  std::string role;
+  /// `input[1]`: argument name and dim index.
+  std::vector<std::string> uses;
+};
+
+/// A distinct symbolic dim of the function's values and how many values
+/// use it (the `?` of the types, spelled out).
+struct SymbolicDim {
+  SymExpr dim;
+  unsigned values = 0;
+};
+
+class SymbolicCosts {
+public:
+  /// `structure` (may be null) tags ops with layers and blocks and names
+  /// the batch and sequence symbols.
+  SymbolicCosts(Operation *root, const CostAnalysis &costs,
+                const DtypePolicy &policy,
+                const TransformerStructure *structure = nullptr);
+
+  /// One entry per CostAnalysis record, in its order.
+  ArrayRef<SymbolicOpCost> getOps() const { return ops; }
+  ArrayRef<SymbolicGroup> getGroups() const { return groups; }
+  const FormulaTotals &getTotals() const { return totals; }
+  unsigned getUnknownOps() const { return unknownOps; }
+  /// Free symbols of the known formulas (through opaque atoms), sorted.
+  ArrayRef<std::string> getSymbols() const { return symbols; }
+  const SymbolRoles &getRoles() const { return roles; }
+  ArrayRef<SymbolUse> getSymbolUses() const { return symbolUses; }
+  ArrayRef<SymbolicDim> getDims() const { return dims; }
+  /// Layer groups with identical formulas, then (if any) the ops outside
+  /// the layers; empty without a transformer structure.
+  ArrayRef<LayerFormulas> getLayers() const { return layers; }
+  const FormulaCrossover &getCrossover() const { return crossover; }
+  /// d_model when the structure found it (the base of the d-form).
+  std::optional<int64_t> getDModel() const { return dModel; }
+
+private:
+  void findRoles(Operation *root, const TransformerStructure *structure);
+  void solveCrossover();
+
+  std::vector<SymbolicOpCost> ops;
+  std::vector<SymbolicGroup> groups;
+  FormulaTotals totals;
+  unsigned unknownOps = 0;
+  std::vector<std::string> symbols;
+  SymbolRoles roles;
+  std::vector<SymbolUse> symbolUses;
+  std::vector<SymbolicDim> dims;
+  std::vector<LayerFormulas> layers;
+  FormulaCrossover crossover;
+  std::optional<int64_t> dModel;
+};
+
+/// The smallest x > 0 at which `f` (a polynomial in `symbol` only) turns
+/// from <= 0 to > 0; nullopt when it never does for x in (0, 2^50].
+std::optional<double> solveFirstPositiveCrossing(const SymExpr &f,
+                                                 llvm::StringRef symbol);
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,570 @@
+//===- Sweep.cpp - evaluating the cost formulas over a grid ---------------===//
+//
+// Extension points. An axis kind changes the figures of a group of ops at a
+// point in one place, `evaluatePoint` below. Tensor parallelism (`tp=`)
+// fits there: the parser already reads it (integers >= 1) and resolution
+// rejects it until the tensor-parallel analysis exists; it would divide
+// the FLOPs and bytes of the ops it splits (per group: the group's block
+// and op kind say which) by tp and add the all-reduce time of each layer,
+// a formula in batch·seq·d_model over the device's link.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Support/CompiledFormulas.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+uint64_t SweepSpec::numPoints() const {
+  uint64_t n = 1;
+  for (const SweepAxis &a : axes) {
+    if (a.size() && n > kMaxSweepPoints * 16 / a.size())
+      return UINT64_MAX; // saturate: far beyond the limit
+    n *= a.size();
+  }
+  return n;
+}
+
+const SweepAxis *SweepSpec::find(llvm::StringRef name) const {
+  for (const SweepAxis &a : axes)
+    if (a.name == name)
+      return &a;
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Parsing
+//===----------------------------------------------------------------------===//
+
+static std::optional<int64_t> parseCount(llvm::StringRef s) {
+  s = s.trim();
+  uint64_t v;
+  if (s.empty() || !llvm::all_of(s, llvm::isDigit) || s.getAsInteger(10, v) ||
+      v > (uint64_t)kMaxDimValue)
+    return std::nullopt;
+  return (int64_t)v;
+}
+
+/// Appends the values of one item (`64`, `1..8`, `128..32768*2`,
+/// `0..1024+256`).
+static LogicalResult parseItem(llvm::StringRef axis, llvm::StringRef item,
+                               std::vector<int64_t> &out, std::string &error) {
+  auto bad = [&](const std::string &why) {
+    error = "axis '" + axis.str() + "': " + why;
+    return failure();
+  };
+  size_t dots = item.find("..");
+  if (dots == llvm::StringRef::npos) {
+    auto v = parseCount(item);
+    if (!v)
+      return bad("'" + item.str() +
+                 "' is not a non-negative integer or a range (a..b, a..b*k, "
+                 "a..b+k)");
+    out.push_back(*v);
+    return success();
+  }
+  llvm::StringRef loText = item.substr(0, dots), rest = item.substr(dots + 2);
+  char stepKind = '+';
+  llvm::StringRef hiText = rest, stepText = "1";
+  size_t op = rest.find_first_of("*+");
+  if (op != llvm::StringRef::npos) {
+    stepKind = rest[op];
+    hiText = rest.substr(0, op);
+    stepText = rest.substr(op + 1);
+  }
+  auto lo = parseCount(loText), hi = parseCount(hiText),
+       step = parseCount(stepText);
+  if (!lo || !hi || !step)
+    return bad("'" + item.str() +
+               "' is not a range a..b, a..b*k or a..b+k of non-negative "
+               "integers");
+  if (*lo > *hi)
+    return bad("range '" + item.str() + "' is empty (" + std::to_string(*lo) +
+               " > " + std::to_string(*hi) + ")");
+  if (stepKind == '*' && *step < 2)
+    return bad("range '" + item.str() + "' needs a factor of at least 2");
+  if (stepKind == '*' && *lo == 0)
+    return bad("geometric range '" + item.str() + "' cannot start at 0");
+  if (stepKind == '+' && *step < 1)
+    return bad("range '" + item.str() + "' needs a step of at least 1");
+  if (stepKind == '+' &&
+      uint64_t(*hi - *lo) / *step + out.size() >= kMaxSweepPoints)
+    return bad("range '" + item.str() + "' has more than " +
+               std::to_string(kMaxSweepPoints) + " values");
+  for (int64_t v = *lo; v <= *hi;) {
+    out.push_back(v);
+    if (stepKind == '*') {
+      if (v > *hi / *step)
+        break;
+      v *= *step;
+    } else {
+      if (v > *hi - *step)
+        break;
+      v += *step;
+    }
+  }
+  return success();
+}
+
+std::optional<SweepSpec> mlir::tfperf::parseSweepSpec(llvm::StringRef text,
+                                                      std::string &error) {
+  SweepSpec spec;
+  spec.text = text.str();
+  if (text.trim().empty()) {
+    error = "the sweep is empty (expected name=values;..., e.g. "
+            "batch=1,8;seq=128..4096*2)";
+    return std::nullopt;
+  }
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, ';');
+  llvm::StringSet<> seen;
+  for (llvm::StringRef part : parts) {
+    part = part.trim();
+    if (part.empty()) {
+      error = "empty axis in '" + text.str() + "' (axes are separated by ';')";
+      return std::nullopt;
+    }
+    size_t eq = part.find('=');
+    if (eq == llvm::StringRef::npos) {
+      error = "axis '" + part.str() + "' has no '=' (expected name=values)";
+      return std::nullopt;
+    }
+    SweepAxis axis;
+    axis.name = part.substr(0, eq).trim().str();
+    llvm::StringRef values = part.substr(eq + 1).trim();
+    if (axis.name.empty()) {
+      error = "no axis name before '=' in '" + part.str() + "'";
+      return std::nullopt;
+    }
+    if (!seen.insert(axis.name).second) {
+      error = "axis '" + axis.name + "' is given twice";
+      return std::nullopt;
+    }
+    if (values.empty()) {
+      error = "axis '" + axis.name + "' has no values";
+      return std::nullopt;
+    }
+    llvm::SmallVector<llvm::StringRef> items;
+    values.split(items, ',');
+    if (axis.name == "hw")
+      axis.kind = SweepAxis::Kind::Hardware;
+    else if (axis.name == "tp")
+      axis.kind = SweepAxis::Kind::TensorParallel;
+    else if (axis.name == "kv_len")
+      axis.kind = SweepAxis::Kind::KvLen;
+    for (llvm::StringRef item : items) {
+      item = item.trim();
+      if (item.empty()) {
+        error = "axis '" + axis.name + "': empty value in '" + values.str() +
+                "'";
+        return std::nullopt;
+      }
+      if (axis.kind == SweepAxis::Kind::Hardware) {
+        axis.deviceNames.push_back(item.str());
+        continue;
+      }
+      if (failed(parseItem(axis.name, item, axis.values, error)))
+        return std::nullopt;
+    }
+    if (axis.kind == SweepAxis::Kind::TensorParallel &&
+        llvm::is_contained(axis.values, 0)) {
+      error = "axis 'tp': the tensor-parallel degree is at least 1";
+      return std::nullopt;
+    }
+    spec.axes.push_back(std::move(axis));
+  }
+  if (spec.numPoints() > kMaxSweepPoints) {
+    error = "the sweep has " +
+            (spec.numPoints() == UINT64_MAX
+                 ? std::string("too many")
+                 : std::to_string(spec.numPoints())) +
+            " points, more than the limit of " +
+            std::to_string(kMaxSweepPoints) + " (narrow the ranges)";
+    return std::nullopt;
+  }
+  return spec;
+}
+
+//===----------------------------------------------------------------------===//
+// Resolution against the graph
+//===----------------------------------------------------------------------===//
+
+static std::string joined(ArrayRef<std::string> names) {
+  std::string s;
+  for (const std::string &n : names)
+    s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+LogicalResult mlir::tfperf::resolveSweepSpec(SweepSpec &spec,
+                                             const SymbolicCosts &costs,
+                                             llvm::StringRef hwFile,
+                                             std::string &error) {
+  ArrayRef<std::string> symbols = costs.getSymbols();
+  const SymbolRoles &roles = costs.getRoles();
+  auto isSymbol = [&](llvm::StringRef s) {
+    return llvm::is_contained(symbols, s.str());
+  };
+  auto known = [&] {
+    std::string s = symbols.empty()
+                        ? std::string("the graph has no symbolic dims (it is "
+                                      "static, or --bind-dims bound them)")
+                        : "this graph's symbols are " + joined(symbols);
+    std::vector<std::string> aliases;
+    for (auto [alias, target] :
+         {std::pair<const char *, const std::string *>{"batch", &roles.batch},
+          {"seq", &roles.seq},
+          {"past", &roles.past}})
+      if (!target->empty() && *target != alias)
+        aliases.push_back(std::string(alias) + " = " + *target);
+    if (!aliases.empty())
+      s += " (aliases: " + joined(aliases) + ")";
+    s += "; other axes: hw";
+    if (!roles.past.empty() && !roles.seq.empty())
+      s += ", kv_len";
+    return s;
+  };
+  llvm::StringMap<std::string> setBy; // symbol -> axis name
+  const SweepAxis *kvAxis = nullptr;
+  for (SweepAxis &a : spec.axes) {
+    switch (a.kind) {
+    case SweepAxis::Kind::TensorParallel:
+      error = "axis 'tp' needs the tensor-parallel analysis, which this "
+              "build does not have (docs/Symbolic.md, 'Extension points')";
+      return failure();
+    case SweepAxis::Kind::Hardware: {
+      auto devices = resolveDevices(joined(a.deviceNames), hwFile, error);
+      if (!devices) {
+        error = "axis 'hw': " + error;
+        return failure();
+      }
+      a.devices = std::move(*devices);
+      continue;
+    }
+    case SweepAxis::Kind::KvLen:
+      if (roles.past.empty() || roles.seq.empty()) {
+        error = "axis 'kv_len' needs a graph with past-KV inputs (a past "
+                "length symbol) and a sequence symbol; " + known();
+        return failure();
+      }
+      a.symbol = roles.past;
+      kvAxis = &a;
+      break;
+    case SweepAxis::Kind::Symbol:
+      if (isSymbol(a.name))
+        a.symbol = a.name;
+      else if (a.name == "batch" && !roles.batch.empty())
+        a.symbol = roles.batch;
+      else if (a.name == "seq" && !roles.seq.empty())
+        a.symbol = roles.seq;
+      else if (a.name == "past" && !roles.past.empty())
+        a.symbol = roles.past;
+      else {
+        error = "unknown axis '" + a.name + "': " + known();
+        return failure();
+      }
+      break;
+    }
+    auto [it, inserted] = setBy.try_emplace(a.symbol, a.name);
+    if (!inserted) {
+      error = "axes '" + it->second + "' and '" + a.name + "' both set '" +
+              a.symbol + "'";
+      return failure();
+    }
+    bool mayBeZero = a.symbol == roles.past && a.kind == SweepAxis::Kind::Symbol;
+    if (!mayBeZero && llvm::is_contained(a.values, 0)) {
+      error = "axis '" + a.name + "': dims are at least 1 (only the past "
+              "length may be 0)";
+      return failure();
+    }
+  }
+  if (kvAxis) {
+    const SweepAxis *seqAxis = nullptr;
+    for (const SweepAxis &a : spec.axes)
+      if (a.kind == SweepAxis::Kind::Symbol && a.symbol == roles.seq)
+        seqAxis = &a;
+    if (!seqAxis) {
+      error = "axis 'kv_len' needs an axis for the sequence ('" + roles.seq +
+              "', e.g. seq=1 for decode): past = kv_len - seq";
+      return failure();
+    }
+    int64_t maxSeq = *llvm::max_element(seqAxis->values);
+    int64_t minKv = *llvm::min_element(kvAxis->values);
+    if (minKv < maxSeq) {
+      error = "axis 'kv_len': " + std::to_string(minKv) +
+              " is less than seq " + std::to_string(maxSeq) +
+              " (kv_len counts the cached tokens and the new ones)";
+      return failure();
+    }
+  }
+  std::vector<std::string> missing;
+  for (const std::string &s : symbols)
+    if (!setBy.count(s))
+      missing.push_back(s);
+  if (!missing.empty()) {
+    error = "no axis sets " +
+            std::string(missing.size() == 1 ? "symbol '" : "symbols '") +
+            joined(missing) + "': give each a value (e.g. " + missing.front() +
+            "=" + (missing.front() == roles.past ? "0" : "1") + ")";
+    return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Evaluation
+//===----------------------------------------------------------------------===//
+
+double SweepResult::tokensPerSecond(const SweepRow &r) const {
+  if (seqSymbol.empty() || !(r.time > 0))
+    return NAN;
+  double tokens = 1;
+  for (size_t i = 0; i < numericAxes.size(); ++i) {
+    const SweepAxis &a = numericAxis(i);
+    if (a.kind == SweepAxis::Kind::Symbol &&
+        (a.symbol == seqSymbol || a.symbol == batchSymbol))
+      tokens *= point(r)[i];
+  }
+  return tokens / r.time;
+}
+
+namespace {
+/// A group's compiled formulas and its peak per device.
+struct CompiledGroup {
+  unsigned flops, gemm, bits;
+  double count;
+  bool attention, mlp;
+  /// Per device: the matmul peak (NaN when the device has none).
+  std::vector<double> peak;
+};
+} // namespace
+
+SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
+                                   const SweepSpec &spec,
+                                   ArrayRef<DeviceSpec> defaultDevices) {
+  auto start = std::chrono::steady_clock::now();
+  SweepResult r;
+  r.spec = spec;
+  r.batchSymbol = costs.getRoles().batch;
+  r.seqSymbol = costs.getRoles().seq;
+  r.hasBlocks = !costs.getLayers().empty();
+  for (size_t i = 0; i < r.spec.axes.size(); ++i) {
+    const SweepAxis &a = r.spec.axes[i];
+    if (a.kind == SweepAxis::Kind::Hardware)
+      r.devices = a.devices;
+    else if (a.kind != SweepAxis::Kind::TensorParallel) {
+      r.numericAxes.push_back(i);
+    }
+  }
+  if (r.devices.empty())
+    r.devices.assign(defaultDevices.begin(), defaultDevices.end());
+
+  // Compile every group's formulas over the symbols.
+  ArrayRef<std::string> symbols = costs.getSymbols();
+  CompiledFormulas formulas(symbols);
+  std::vector<CompiledGroup> groups;
+  unsigned staticUnknown = costs.getUnknownOps();
+  for (const SymbolicGroup &g : costs.getGroups()) {
+    auto f = formulas.add(g.flops), m = formulas.add(g.gemmFlops),
+         b = formulas.add(g.bits);
+    if (!f || !m || !b) {
+      staticUnknown += g.count;
+      continue;
+    }
+    CompiledGroup cg{*f, *m, *b, double(g.count),
+                     g.block == BlockKind::Attention ||
+                         g.block == BlockKind::AttentionScores,
+                     g.block == BlockKind::MLP,
+                     {}};
+    for (const DeviceSpec &d : r.devices)
+      cg.peak.push_back(d.gemmPeak(g.peakDtype).value_or(NAN));
+    groups.push_back(std::move(cg));
+  }
+  r.groups = groups.size();
+
+  // For each numeric axis: which symbol slot it sets; kv_len sets past from
+  // the seq axis's value.
+  std::vector<int> slot(r.numericAxes.size(), -1);
+  int seqAxis = -1;
+  for (size_t i = 0; i < r.numericAxes.size(); ++i) {
+    const SweepAxis &a = r.numericAxis(i);
+    auto it = llvm::find(symbols, a.symbol);
+    if (it != symbols.end())
+      slot[i] = it - symbols.begin();
+    if (a.kind == SweepAxis::Kind::Symbol && a.symbol == r.seqSymbol)
+      seqAxis = i;
+  }
+
+  size_t n = r.numericAxes.size();
+  std::vector<size_t> odometer(n, 0);
+  std::vector<double> values(symbols.size(), 1), out(formulas.size());
+  uint64_t points = 1;
+  for (size_t i = 0; i < n; ++i)
+    points *= r.numericAxis(i).values.size();
+  r.rows.reserve(points * r.devices.size());
+  r.points.reserve(points * n);
+  std::vector<int64_t> point(n);
+  for (uint64_t p = 0; p < points; ++p) {
+    for (size_t i = 0; i < n; ++i)
+      point[i] = r.numericAxis(i).values[odometer[i]];
+    r.points.insert(r.points.end(), point.begin(), point.end());
+    for (size_t i = 0; i < n; ++i) {
+      if (slot[i] < 0)
+        continue;
+      double v = point[i];
+      if (r.numericAxis(i).kind == SweepAxis::Kind::KvLen && seqAxis >= 0)
+        v -= point[seqAxis];
+      values[slot[i]] = v;
+    }
+    formulas.evaluate(values, out);
+    for (unsigned d = 0; d < r.devices.size(); ++d) {
+      const DeviceSpec &dev = r.devices[d];
+      SweepRow row;
+      row.pointIndex = p;
+      row.device = d;
+      row.unknownOps = staticUnknown;
+      // Mirrors evaluateOp (Roofline.cpp) per group of identical ops.
+      for (const CompiledGroup &g : groups) {
+        double flops = out[g.flops], gemm = out[g.gemm],
+               bytes = out[g.bits] / 8;
+        double compute = (flops - gemm) / dev.vectorPeak;
+        if (gemm > 0) {
+          if (std::isnan(g.peak[d])) {
+            row.unknownOps += g.count;
+            continue;
+          }
+          compute += gemm / g.peak[d];
+        }
+        double memory = bytes / dev.memBandwidth;
+        double time = std::max(compute, memory);
+        row.flops += g.count * flops;
+        row.gemmFlops += g.count * gemm;
+        row.bytes += g.count * bytes;
+        row.time += g.count * time;
+        row.computeTime += g.count * compute;
+        row.memoryTime += g.count * memory;
+        if (!(compute > memory))
+          row.memoryBoundTime += g.count * time;
+        if (g.attention)
+          row.attentionTime += g.count * time;
+        if (g.mlp)
+          row.mlpTime += g.count * time;
+      }
+      r.rows.push_back(std::move(row));
+    }
+    for (size_t i = n; i-- > 0;) {
+      if (++odometer[i] < r.numericAxis(i).values.size())
+        break;
+      odometer[i] = 0;
+    }
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                            start)
+                  .count();
+  return r;
+}
+
+//===----------------------------------------------------------------------===//
+// Output
+//===----------------------------------------------------------------------===//
+
+/// The shortest decimal that reads back as `v` (std::to_chars); "" for
+/// NaN and infinities, which mean unknown.
+static std::string number(double v) {
+  if (std::isnan(v) || std::isinf(v))
+    return "";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+std::vector<std::pair<const char *, double>>
+mlir::tfperf::sweepRowFigures(const SweepResult &r, const SweepRow &row) {
+  return {
+      {"flops", row.flops},
+      {"gemm_flops", row.gemmFlops},
+      {"bytes", row.bytes},
+      {"intensity", row.bytes > 0 ? row.flops / row.bytes : 0},
+      {"time_s", row.time},
+      {"compute_time_s", row.computeTime},
+      {"memory_time_s", row.memoryTime},
+      {"memory_bound_share", row.time > 0 ? row.memoryBoundTime / row.time : 0},
+      {"attention_time_s", r.hasBlocks ? row.attentionTime : NAN},
+      {"mlp_time_s", r.hasBlocks ? row.mlpTime : NAN},
+      {"tokens_per_s", r.tokensPerSecond(row)},
+      {"unknown_ops", double(row.unknownOps)},
+  };
+}
+
+namespace {
+std::string jsonString(llvm::StringRef s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      q += '\\';
+      q += c;
+    } else if ((unsigned char)c < 0x20) {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\u%04x", c);
+      q += buf;
+    } else {
+      q += c;
+    }
+  }
+  return q + "\"";
+}
+
+std::string csvField(llvm::StringRef s) {
+  if (s.find_first_of(",\"\r\n") == llvm::StringRef::npos &&
+      s.trim() == s)
+    return s.str();
+  std::string q = "\"";
+  for (char c : s)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+} // namespace
+
+void mlir::tfperf::writeSweepCSV(const SweepResult &r, llvm::raw_ostream &os) {
+  for (size_t i = 0; i < r.numericAxes.size(); ++i)
+    os << csvField(r.numericAxis(i).name) << ",";
+  os << "hw";
+  for (auto &[name, v] : sweepRowFigures(r, SweepRow()))
+    os << "," << name;
+  os << "\n";
+  for (const SweepRow &row : r.rows) {
+    for (int64_t v : r.point(row))
+      os << v << ",";
+    os << csvField(r.devices[row.device].name);
+    for (auto &[name, v] : sweepRowFigures(r, row))
+      os << "," << number(v);
+    os << "\n";
+  }
+}
+
+void mlir::tfperf::writeSweepJSON(const SweepResult &r, llvm::raw_ostream &os) {
+  os << "[";
+  bool first = true;
+  for (const SweepRow &row : r.rows) {
+    os << (first ? "\n" : ",\n") << " {";
+    first = false;
+    for (size_t i = 0; i < r.numericAxes.size(); ++i)
+      os << jsonString(r.numericAxis(i).name) << ": " << r.point(row)[i]
+         << ", ";
+    os << "\"hw\": " << jsonString(r.devices[row.device].name);
+    for (auto &[name, v] : sweepRowFigures(r, row)) {
+      std::string text = number(v);
+      os << ", \"" << name << "\": " << (text.empty() ? "null" : text);
+    }
+    os << "}";
+  }
+  os << "\n]\n";
+}

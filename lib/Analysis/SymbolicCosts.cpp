@@ -1,0 +1,318 @@
+//===- SymbolicCosts.cpp - costs as formulas in the graph's dims ----------===//
+
+#include "tfperf/Analysis/SymbolicCosts.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+void FormulaTotals::add(const SymbolicOpCost &op) {
+  flops = flops + op.flops;
+  gemmFlops = gemmFlops + op.gemmFlops;
+  bits = bits + op.bits;
+  ++ops;
+}
+
+FormulaTotals LayerFormulas::attention() const {
+  FormulaTotals t = byBlock[(unsigned)BlockKind::Attention];
+  const FormulaTotals &s = byBlock[(unsigned)BlockKind::AttentionScores];
+  t.flops = t.flops + s.flops;
+  t.gemmFlops = t.gemmFlops + s.gemmFlops;
+  t.bits = t.bits + s.bits;
+  t.ops += s.ops;
+  return t;
+}
+
+static func::FuncOp firstFunction(Operation *root) {
+  if (auto f = dyn_cast<func::FuncOp>(root))
+    return f;
+  func::FuncOp func;
+  root->walk([&](func::FuncOp f) {
+    if (!func)
+      func = f;
+  });
+  return func;
+}
+
+SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
+                             const DtypePolicy &policy,
+                             const TransformerStructure *structure) {
+  llvm::StringMap<unsigned> groupIndex;
+  llvm::SmallVector<llvm::StringRef> used;
+  for (const OpCostRecord &rec : costs.getRecords()) {
+    SymbolicOpCost op;
+    op.record = &rec;
+    if (structure) {
+      OpTag tag = structure->getTag(rec.op);
+      op.layer = tag.layer;
+      op.block = tag.block;
+    }
+    op.known = rec.known;
+    if (!rec.known) {
+      ++unknownOps;
+      ops.push_back(std::move(op));
+      continue;
+    }
+    op.flops = rec.cost.flops;
+    op.gemmFlops = rec.cost.gemmFlops;
+    op.bits = accessBits(rec.cost, policy);
+    if (!op.bits.isKnown() || !op.flops.isKnown() || !op.gemmFlops.isKnown()) {
+      // Overflow or a runaway expression: as unknown as a missing model.
+      op.known = false;
+      ++unknownOps;
+      ops.push_back(std::move(op));
+      continue;
+    }
+    op.peakDtype = policy.peakDtype(rec.op);
+    op.flops.collectSymbols(used);
+    op.bits.collectSymbols(used);
+    totals.add(op);
+    bool free = op.flops.isConstant(0) && op.bits.isConstant(0);
+    if (!free && !rec.op->hasTrait<OpTrait::ConstantLike>()) {
+      std::string key = op.flops.str() + "|" + op.gemmFlops.str() + "|" +
+                        op.bits.str() + "|" + op.peakDtype + "|" +
+                        blockKindName(op.block).str();
+      auto [it, inserted] = groupIndex.try_emplace(key, groups.size());
+      if (inserted) {
+        SymbolicGroup g;
+        g.flops = op.flops;
+        g.gemmFlops = op.gemmFlops;
+        g.bits = op.bits;
+        g.peakDtype = op.peakDtype;
+        g.block = op.block;
+        g.firstOp = ops.size();
+        groups.push_back(std::move(g));
+      }
+      ++groups[it->second].count;
+      op.group = it->second;
+    }
+    ops.push_back(std::move(op));
+  }
+
+  // Symbols: the order the function's inputs name them, then the rest.
+  func::FuncOp func = firstFunction(root);
+  if (func) {
+    for (BlockArgument arg : func.getArguments()) {
+      auto d = getSymbolicDims(arg.getType());
+      if (!d)
+        continue;
+      std::string argName = "arg" + std::to_string(arg.getArgNumber());
+      if (auto n = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                     "tfperf.name"))
+        argName = n.str();
+      for (size_t i = 0; i < d->size(); ++i) {
+        llvm::SmallVector<llvm::StringRef> syms;
+        (*d)[i].collectSymbols(syms);
+        for (llvm::StringRef s : syms) {
+          auto it = llvm::find_if(
+              symbolUses, [&](const SymbolUse &u) { return u.name == s; });
+          if (it == symbolUses.end()) {
+            symbolUses.push_back({s.str(), "", {}});
+            it = symbolUses.end() - 1;
+          }
+          it->uses.push_back(argName + "[" + std::to_string(i) + "]");
+        }
+      }
+    }
+    llvm::StringMap<unsigned> dimIndex;
+    auto record = [&](Value v) {
+      auto d = getSymbolicDims(v.getType());
+      if (!d)
+        return;
+      for (const SymExpr &x : *d) {
+        if (x.isConstant())
+          continue;
+        auto [it, inserted] = dimIndex.try_emplace(x.str(), dims.size());
+        if (inserted)
+          dims.push_back({x, 0});
+        ++dims[it->second].values;
+      }
+    };
+    for (BlockArgument a : func.getArguments())
+      record(a);
+    func.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        record(r);
+    });
+  }
+  for (const SymbolUse &u : symbolUses)
+    symbols.push_back(u.name);
+  for (llvm::StringRef s : used)
+    if (!llvm::is_contained(symbols, s.str()))
+      symbols.push_back(s.str());
+
+  findRoles(root, structure);
+  for (SymbolUse &u : symbolUses)
+    u.role = u.name == roles.batch ? "batch"
+             : u.name == roles.seq ? "seq"
+             : u.name == roles.past ? "past"
+                                    : "";
+
+  if (structure && structure->getNumLayers() > 0) {
+    if (structure->getDims().dModel)
+      dModel = *structure->getDims().dModel;
+    // Per layer, then layers with identical formulas merged.
+    std::vector<LayerFormulas> perLayer(std::max(structure->getNumLayers(), 0));
+    LayerFormulas outside;
+    for (const SymbolicOpCost &op : ops) {
+      // Free ops (views, weights) would only make the op counts differ.
+      if (!op.known || op.group < 0)
+        continue;
+      if (op.layer >= 0 && op.layer < (int)perLayer.size())
+        perLayer[op.layer].byBlock[(unsigned)op.block].add(op);
+      else
+        outside.byBlock[(unsigned)op.block].add(op);
+    }
+    for (size_t l = 0; l < perLayer.size(); ++l) {
+      auto same = llvm::find_if(layers, [&](const LayerFormulas &g) {
+        return g.byBlock == perLayer[l].byBlock;
+      });
+      if (same != layers.end()) {
+        same->layers.push_back(l);
+        continue;
+      }
+      perLayer[l].layers.push_back(l);
+      layers.push_back(std::move(perLayer[l]));
+    }
+    if (llvm::any_of(outside.byBlock,
+                     [](const FormulaTotals &t) { return t.ops > 0; }))
+      layers.push_back(std::move(outside));
+    solveCrossover();
+  }
+}
+
+void SymbolicCosts::findRoles(Operation *root,
+                              const TransformerStructure *structure) {
+  auto isSymbol = [&](llvm::StringRef s) {
+    return llvm::is_contained(symbols, s.str());
+  };
+  if (structure) {
+    if (auto b = structure->getBatch().getSingleSymbol(); b && isSymbol(*b))
+      roles.batch = b->str();
+    if (auto s = structure->getSeq().getSingleSymbol(); s && isSymbol(*s))
+      roles.seq = s->str();
+    // The past length: a dim of the KV-cache inputs that is neither.
+    for (const AttentionBlock &a : structure->getAttentions())
+      for (Value p : a.pastInputs)
+        if (auto d = getSymbolicDims(p.getType()))
+          for (const SymExpr &x : *d)
+            if (auto name = x.getSingleSymbol())
+              if (roles.past.empty() && *name != roles.batch &&
+                  *name != roles.seq && isSymbol(*name))
+                roles.past = name->str();
+  }
+  // Graphs the structure does not explain: go by the dim_param names
+  // exporters use (batch_size, seq_len, past_sequence_length, ...).
+  auto lower = [](llvm::StringRef s) { return s.lower(); };
+  for (const std::string &s : symbols) {
+    std::string n = lower(s);
+    auto taken = [&] {
+      return s == roles.batch || s == roles.seq || s == roles.past;
+    };
+    if (roles.past.empty() && !taken() && n.find("past") != std::string::npos)
+      roles.past = s;
+    else if (roles.batch.empty() && !taken() &&
+             n.find("batch") != std::string::npos &&
+             n.find("seq") == std::string::npos)
+      roles.batch = s;
+    else if (roles.seq.empty() && !taken() &&
+             n.find("seq") != std::string::npos &&
+             n.find("total") == std::string::npos &&
+             n.find("max") == std::string::npos)
+      roles.seq = s;
+  }
+}
+
+std::optional<double>
+mlir::tfperf::solveFirstPositiveCrossing(const SymExpr &f,
+                                         llvm::StringRef symbol) {
+  auto at = [&](double x) {
+    return f.evaluateDouble([&](llvm::StringRef s) -> std::optional<double> {
+      if (s == symbol)
+        return x;
+      return std::nullopt;
+    });
+  };
+  // Scan doublings for the first sign change, then bisect it.
+  double lo = 0, flo = at(0);
+  if (std::isnan(flo))
+    return std::nullopt;
+  for (double hi = 1; hi <= std::ldexp(1.0, 50); hi *= 2) {
+    double fhi = at(hi);
+    if (std::isnan(fhi))
+      return std::nullopt;
+    if (flo <= 0 && fhi > 0) {
+      for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+        double mid = 0.5 * (lo + hi);
+        (at(mid) > 0 ? hi : lo) = mid;
+      }
+      double x = 0.5 * (lo + hi);
+      // Exact integer crossings (s = 2d) print as integers.
+      double r = std::round(x);
+      if (std::fabs(x - r) < 1e-6 * std::max(1.0, x))
+        x = r;
+      return x > 0 ? std::optional<double>(x) : std::nullopt;
+    }
+    lo = hi;
+    flo = fhi;
+  }
+  return std::nullopt;
+}
+
+void SymbolicCosts::solveCrossover() {
+  auto layer = llvm::find_if(
+      layers, [](const LayerFormulas &l) { return !l.layers.empty(); });
+  if (layer == layers.end())
+    return;
+  crossover.symbol = roles.seq;
+  crossover.attention = layer->attention().gemmFlops;
+  crossover.mlp = layer->byBlock[(unsigned)BlockKind::MLP].gemmFlops;
+  // Per token: divide by batch·seq (only the symbols the formulas have).
+  SymExpr tokens(1);
+  for (const std::string &s : {roles.batch, roles.seq})
+    if (!s.empty())
+      tokens = tokens * SymExpr::symbol(s);
+  if (auto a = crossover.attention.divExact(tokens))
+    crossover.attentionPerToken = *a;
+  if (auto m = crossover.mlp.divExact(tokens))
+    crossover.mlpPerToken = *m;
+  if (roles.seq.empty()) {
+    crossover.note = "no sequence symbol in the graph";
+    return;
+  }
+  if (crossover.mlp.isConstant(0)) {
+    crossover.note = "no MLP GEMM in the layer";
+    return;
+  }
+  if (crossover.attention.isConstant(0)) {
+    crossover.note = "no attention GEMM in the layer";
+    return;
+  }
+  // Prefill at batch 1: past 0, any other symbol 1.
+  bool others = false;
+  auto bind = [&](llvm::StringRef s) -> std::optional<SymExpr> {
+    if (s == roles.seq)
+      return std::nullopt;
+    if (s == roles.past)
+      return SymExpr(0);
+    others |= s != roles.batch;
+    return SymExpr(1);
+  };
+  SymExpr diff = crossover.attention.substitute(bind) -
+                 crossover.mlp.substitute(bind);
+  crossover.value = solveFirstPositiveCrossing(diff, roles.seq);
+  if (!crossover.value)
+    crossover.note = diff.substitute([&](llvm::StringRef) {
+                       return std::optional<SymExpr>(SymExpr(1));
+                     }).getInt64().value_or(0) > 0
+                         ? "attention costs more than the MLP at any length"
+                         : "attention never overtakes the MLP";
+  else if (others)
+    crossover.note = "symbols other than batch, seq and past set to 1";
+}
