@@ -197,13 +197,16 @@ void accumulate(PhaseTotals &t, const OpFigures &f) {
 PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const TransformerStructure &structure,
                      llvm::function_ref<const ShapeQuery &(Operation *)> select,
-                     const DtypePolicy &policy, const DeviceSpec &device) {
+                     const DtypePolicy &policy, const DeviceSpec &device,
+                     const PhaseOptions *visit = nullptr) {
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
   CostAnalysis costs(func, select);
   for (const OpCostRecord &rec : costs.getRecords()) {
     OpFigures f = evaluateOp(rec, policy, device);
+    if (visit && visit->onOp)
+      visit->onOp(name, rec, f);
     accumulate(r.totals, f);
     OpTag tag = structure.getTag(rec.op);
     if (rec.op->hasTrait<OpTrait::ConstantLike>())
@@ -329,7 +332,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     SubstitutedShapes q(tokens, subst(B, S, 0));
     PhaseResult r = runPhase("prefill", func, structure,
                              [&](Operation *) -> const ShapeQuery & { return q; },
-                             policy, device);
+                             policy, device, &opts);
     r.batch = B;
     r.seq = S;
     r.kvLen = S;
@@ -354,7 +357,9 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         }
       }
     }
-  auto decodeAt = [&](int64_t batch) -> std::optional<PhaseResult> {
+  auto decodeAt = [&](int64_t batch,
+                      bool reported = false) -> std::optional<PhaseResult> {
+    const PhaseOptions *visit = reported ? &opts : nullptr;
     if (pastSym || (hasPast && !tokens.seq.isKnown())) {
       // The cache is appended in place and read once by the scores ops:
       // the ops on its path run at the new token only (past = 0).
@@ -365,7 +370,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
           [&](Operation *op) -> const ShapeQuery & {
             return cachePath.count(op) ? append : q;
           },
-          policy, device);
+          policy, device, visit);
       r.batch = batch;
       r.seq = 1;
       r.kvLen = pastSym ? L : tokens.seq0;
@@ -383,7 +388,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         [&](Operation *op) -> const ShapeQuery & {
           return structure.isScoresOp(op) ? scores : one;
         },
-        policy, device);
+        policy, device, visit);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = L;
@@ -391,7 +396,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     return r;
   };
   if (wantDecode && structure.isTransformer()) {
-    fig.decode = decodeAt(B);
+    fig.decode = decodeAt(B, /*reported=*/true);
     if (fig.decode) {
       if (!fig.causal && !hasPast) {
         fig.decode->applicable = false;

@@ -353,7 +353,17 @@ static std::vector<Section> sections(const Report &r,
                   [&](llvm::raw_ostream &os) { barsSection(r, s, os); }});
   list.push_back(
       {"ops", "Ops", [&](llvm::raw_ostream &os) { opTable(r, opts, os); }});
-  // New sections go here (tensor parallel, sweeps).
+  if (r.tensorParallel)
+    list.push_back({"tensor-parallel", "Tensor and pipeline parallelism",
+                    [&](llvm::raw_ostream &os) {
+                      for (const SummaryTable &t : s.tables)
+                        if (t.id == "tensor-parallel" || t.id == "tp-splits" ||
+                            t.id == "pipeline-parallel") {
+                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+                          summaryTableHTML(t, os);
+                        }
+                    }});
+  // New sections go here (sweeps).
   bool notes = false;
   for (const SummaryTable &t : s.tables)
     notes |= t.id == "unknown" || t.id == "unbound";

@@ -132,6 +132,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (r.transformer)
       printTransformerJSON(r, j);
+    if (r.tensorParallel)
+      printTensorParallelJSON(r, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {

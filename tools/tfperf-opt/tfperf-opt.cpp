@@ -102,6 +102,18 @@ static cl::opt<int64_t> clDevices(
     "devices",
     cl::desc("Devices whose memory holds the weights and KV cache (capacity)"),
     cl::init(1), cl::cat(clAnalysis));
+static cl::list<int64_t> clTP(
+    "tp",
+    cl::desc("Tensor-parallel degrees to cost, comma-separated (e.g. "
+             "--tp=1,2,4,8): Megatron-style splits, collectives, per-device "
+             "memory and time, a recommendation and a pipeline-parallel "
+             "comparison"),
+    cl::CommaSeparated, cl::cat(clAnalysis));
+static cl::opt<int64_t> clPPMicrobatches(
+    "pp-microbatches",
+    cl::desc("Micro-batches of the pipeline-parallel comparison (default: "
+             "one per sequence of the batch)"),
+    cl::init(0), cl::cat(clAnalysis));
 static cl::opt<unsigned> clTop("top",
                                cl::desc("Rows in the text report's top-ops table"),
                                cl::init(15), cl::cat(clAnalysis));
@@ -112,7 +124,7 @@ static cl::opt<bool> clShowShapeOps(
 
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
-  return clAnalyzeRoofline || !clReport.empty();
+  return clAnalyzeRoofline || !clReport.empty() || !clTP.empty();
 }
 
 /// The transformer analysis runs with --analyze-roofline unless the graph
@@ -178,6 +190,11 @@ static LogicalResult validateAnalysisFlags() {
     return fail("--batch, --seq and --kv-len must be positive");
   if (clDevices < 1)
     return fail("--devices must be at least 1");
+  for (int64_t t : clTP)
+    if (t < 1)
+      return fail("--tp: degrees must be at least 1, got " + std::to_string(t));
+  if (clPPMicrobatches < 0)
+    return fail("--pp-microbatches must be at least 0");
   return success();
 }
 
@@ -202,6 +219,12 @@ static void addAnalysisPasses(PassManager &pm) {
     t.devices = clDevices;
     pm.addPass(createTFPerfAnalyzeTransformer(t));
   }
+  if (!clTP.empty()) {
+    TFPerfSuggestTPOptions tp;
+    tp.tp.assign(clTP.begin(), clTP.end());
+    tp.microbatches = clPPMicrobatches;
+    pm.addPass(createTFPerfSuggestTP(tp));
+  }
   auto report = [&](const std::string &format, const std::string &file) {
     TFPerfEmitReportOptions o;
     o.format = format;
@@ -211,7 +234,7 @@ static void addAnalysisPasses(PassManager &pm) {
     pm.addPass(createTFPerfEmitReport(o));
   };
   bool reportToStdout = llvm::is_contained(clReport, "-");
-  if (clAnalyzeRoofline && !reportToStdout)
+  if ((clAnalyzeRoofline || clReport.empty()) && !reportToStdout)
     report("text", "-");
   std::string error;
   for (const std::string &f : clReport)

@@ -13,6 +13,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Analysis/Roofline.h"
 
@@ -36,6 +37,10 @@ struct ReportConfig {
   bool transformer = false;
   std::string phase = "both";
   int64_t batch = 0, seq = 0, kvLen = 0, numDevices = 1;
+  /// tfperf-suggest-tp ran: the degrees to cost (empty: it did not) and
+  /// the pipeline comparison's micro-batches (0: one per sequence).
+  std::vector<int64_t> tpDegrees;
+  int64_t ppMicrobatches = 0;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -97,6 +102,13 @@ struct TransformerSection {
   std::vector<TransformerFigures> perDevice;
 };
 
+/// The tensor-parallel section (tfperf-suggest-tp ran with degrees).
+struct TensorParallelSection {
+  std::shared_ptr<TensorParallelPlan> plan;
+  /// One entry per device, in ReportConfig order.
+  std::vector<TensorParallelFigures> perDevice;
+};
+
 struct Report {
   std::string source, producer, function;
   ReportConfig config;
@@ -110,6 +122,7 @@ struct Report {
   /// Keeps the cost records the rows point to alive.
   std::shared_ptr<CostAnalysis> costs;
   std::optional<TransformerSection> transformer;
+  std::optional<TensorParallelSection> tensorParallel;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -143,6 +156,11 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 /// The transformer section of the JSON report (the tables of the others
 /// come from lib/Report/SummaryTables.h).
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
+/// The tensor_parallel section of the JSON report.
+void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
+/// Why the recommended degree (or none) was chosen, in words.
+std::string describeRecommendation(const TensorParallelFigures &f,
+                                   double memCapacity);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);
