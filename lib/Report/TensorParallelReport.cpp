@@ -134,10 +134,13 @@ SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
     unsigned inLayers = 0;
     for (unsigned n : c.allReducesByLayer)
       inLayers += n;
-    std::string line = "collectives per step at t > 1: an all-reduce after "
-                       "each row-parallel linear (" +
+    std::string line =
+        inLayers ? "collectives per step at t > 1: an all-reduce after each "
+                   "row-parallel linear (" +
                        std::to_string(any->allReducePerLayer) + " per layer, " +
-                       std::to_string(inLayers) + " in the layers)";
+                       std::to_string(inLayers) + " in the layers)"
+                 : std::string("collectives per step at t > 1: no row-parallel "
+                               "linear");
     if (f.embeddingAllReduces)
       line += ", " + std::to_string(f.embeddingAllReduces) +
               " after the vocab-parallel embedding";
@@ -283,14 +286,15 @@ SummaryTable pipelineTable(const TensorParallelFigures &f) {
       line += ", PP " + formatBytes(p.commBytesPerStep) + " across " +
               std::to_string(p.pp - 1) + " stage boundaries (" +
               num(c->commBytes / p.commBytesPerStep, 1) + "x less)";
+    const TPDegree *one = degree(f, 1);
     if (t->decode && p.decodeLatency) {
       line += "; a decode step takes " + formatTime(t->decode->time()) +
-              " with TP, " + formatTime(*p.decodeLatency) +
-              " with PP (latency unchanged";
+              " with TP, " + formatTime(*p.decodeLatency) + " with PP";
+      if (one && one->decode)
+        line += " (one device: " + formatTime(one->decode->time()) + ")";
       if (p.decodeThroughputGain)
-        line += ", throughput x" + num(*p.decodeThroughputGain, 2) +
+        line += "; PP decode throughput x" + num(*p.decodeThroughputGain, 2) +
                 " with " + std::to_string(p.pp) + " batches in flight";
-      line += ")";
     }
     tab.notes.push_back(line);
   }
