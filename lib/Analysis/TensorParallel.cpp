@@ -770,8 +770,9 @@ bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
   if (auto a = dyn_cast<MSAttentionOp>(op)) {
     int fused = addGroup(UnitKind::FusedQKV, 3 * H, op, H, H);
     ok &= replicatedOnly(a.getInput()) && replicatedOnly(a.getMaskIndex());
-    ok &= expect(a.getWeights(), 1, 3 * H, fused);
-    ok &= expect(a.getBias(), 0, 3 * H, fused);
+    // Each device holds the Q, K and V columns of its heads.
+    ok &= expect(a.getWeights(), 1, H, fused);
+    ok &= expect(a.getBias(), 0, H, fused);
     ok &= expect(a.getPast(), 2, H, kvg);
     ok &= expect(a.getRelativePositionBias(), 1, H, heads);
     sp.weightOperand = 1;

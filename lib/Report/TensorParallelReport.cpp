@@ -260,8 +260,12 @@ SummaryTable pipelineTable(const TensorParallelFigures &f) {
     row.push_back(layers);
     row.push_back(formatBytes(p.weightBytesPerDevice));
     row.push_back(tokens(p.kvCapacityTokens));
-    row.push_back(p.pp > 1 ? formatBytes(p.boundaryBytesPrefill) + " / " +
-                                 formatBytes(p.boundaryBytesDecode)
+    row.push_back(p.pp > 1 ? (p.prefillTime ? formatBytes(p.boundaryBytesPrefill)
+                                             : std::string("-")) +
+                                 " / " +
+                                 (p.decodeLatency
+                                      ? formatBytes(p.boundaryBytesDecode)
+                                      : std::string("-"))
                            : "-");
     row.push_back(p.pp > 1 ? formatBytes(p.commBytesPerStep) : "-");
     row.push_back(p.pp > 1 ? num(p.bubble, 2) : "-");

@@ -39,7 +39,7 @@ struct SuggestTPPass
     llvm::sort(degrees);
     if (microbatches < 0) {
       module.emitError() << "pp-microbatches must be >= 0, got "
-                         << microbatches;
+                         << static_cast<int64_t>(microbatches);
       return signalPassFailure();
     }
     func::FuncOp func;
