@@ -101,6 +101,11 @@ def transformer_checks(r):
 def tensor_parallel_checks(r):
     """The sum check and the bookkeeping of each tensor_parallel section."""
     errors = []
+    for op in r["ops"]:
+        if ("tp" in op) != ("tensor_parallel" in r):
+            errors.append("op %r: tp %s the tensor_parallel section"
+                          % (op["name"], "without" if "tp" in op else "missing with"))
+            break
     sections = []
     if "tensor_parallel" in r:
         sections.append(("tensor_parallel", r["tensor_parallel"], r.get("phases", {})))

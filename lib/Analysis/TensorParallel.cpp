@@ -283,7 +283,6 @@ private:
   const TransformerStructure &s;
   llvm::DenseMap<Value, ValueSplit> state;
   llvm::DenseMap<Operation *, int> columnGroup, vocabGroup;
-  llvm::DenseMap<Operation *, const AttentionBlock *> fusedBlocks;
   llvm::DenseSet<Value> gathered;
   std::string conflict;
 
@@ -384,8 +383,6 @@ void SplitPropagation::buildColumnSet() {
   };
   auto konst = [](const SymExpr &e) { return e.getInt64().value_or(0); };
   for (const AttentionBlock &a : s.getAttentions()) {
-    if (a.fused)
-      fusedBlocks[a.fused] = &a;
     int64_t H = konst(a.heads), Hkv = konst(a.kvHeads), dh = konst(a.headDim);
     auto add = [&](Operation *p) {
       if (isFusedAttentionOp(p) || columnGroup.count(p) || !getLinearInput(p))
@@ -735,7 +732,6 @@ bool SplitPropagation::handleContraction(Operation *op, OpSplit &sp) {
 }
 
 bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
-  const AttentionBlock *blk = fusedBlocks.lookup(op);
   int64_t H = 0, Hkv = 0;
   if (auto a = dyn_cast<MSAttentionOp>(op))
     H = Hkv = a.getNumHeads();
@@ -747,11 +743,10 @@ bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
   }
   if (H <= 0)
     return fail("attention without a head count");
-  (void)blk;
   int heads = addGroup(UnitKind::Heads, H, op);
   int kvg = addGroup(UnitKind::KVHeads, Hkv, op);
   // Expects operand `v` split (or sliceable) on `dim` in `units`.
-  auto expect = [&](Value v, int dim, int64_t units, int group) -> bool {
+  auto expect = [&](Value v, int dim, int64_t units) -> bool {
     if (!v)
       return true;
     ValueSplit st = get(v);
@@ -761,20 +756,19 @@ bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
       for (auto [i, o] : llvm::enumerate(op->getOperands()))
         if (o == v)
           sp.operandUnits[i] = units;
-    (void)group;
     return true;
   };
   auto replicatedOnly = [&](Value v) { return !v || !get(v).isSplit(); };
   bool ok = true;
   auto lastOf = [](Value v) { return v ? rankOf(v) - 1 : -1; };
   if (auto a = dyn_cast<MSAttentionOp>(op)) {
-    int fused = addGroup(UnitKind::FusedQKV, 3 * H, op, H, H);
+    addGroup(UnitKind::FusedQKV, H, op, H, H);
     ok &= replicatedOnly(a.getInput()) && replicatedOnly(a.getMaskIndex());
     // Each device holds the Q, K and V columns of its heads.
-    ok &= expect(a.getWeights(), 1, H, fused);
-    ok &= expect(a.getBias(), 0, H, fused);
-    ok &= expect(a.getPast(), 2, H, kvg);
-    ok &= expect(a.getRelativePositionBias(), 1, H, heads);
+    ok &= expect(a.getWeights(), 1, H);
+    ok &= expect(a.getBias(), 0, H);
+    ok &= expect(a.getPast(), 2, H);
+    ok &= expect(a.getRelativePositionBias(), 1, H);
     sp.weightOperand = 1;
     sp.weightDim = 1;
     if (!ok)
@@ -801,8 +795,8 @@ bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
       pastK = m.getPastKey();
       pastV = m.getPastValue();
       ok &= replicatedOnly(m.getKeyPaddingMask());
-      ok &= expect(m.getAttentionBias(), 1, H, heads);
-      ok &= expect(m.getBias(), 0, H, heads);
+      ok &= expect(m.getAttentionBias(), 1, H);
+      ok &= expect(m.getBias(), 0, H);
     } else {
       auto g = cast<MSGroupQueryAttentionOp>(op);
       key = g.getKey();
@@ -814,11 +808,11 @@ bool SplitPropagation::handleFusedAttention(Operation *op, OpSplit &sp) {
         ok &= replicatedOnly(v);
     }
     int64_t qUnits = key ? H : H + 2 * Hkv;
-    ok &= expect(query, lastOf(query), qUnits, heads);
+    ok &= expect(query, lastOf(query), qUnits);
     for (Value kv : {key, value})
       if (kv)
-        ok &= expect(kv, rankOf(kv) == 4 ? 1 : lastOf(kv), Hkv, kvg);
-    ok &= expect(pastK, 1, Hkv, kvg) && expect(pastV, 1, Hkv, kvg);
+        ok &= expect(kv, rankOf(kv) == 4 ? 1 : lastOf(kv), Hkv);
+    ok &= expect(pastK, 1, Hkv) && expect(pastV, 1, Hkv);
     if (!ok)
       return fail("fused attention inputs split on other dims");
     ValueSplit out;
@@ -1643,7 +1637,6 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       out.pipeline.push_back(std::move(d));
       continue;
     }
-    double worstKV = 0;
     std::optional<double> capacity;
     double prefMax = 0, prefSum = 0, decMax = 0, decSum = 0;
     for (int64_t st = 0; st < p; ++st) {
@@ -1676,7 +1669,6 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
         td += decPost;
       }
       d.weightBytesPerDevice = std::max(d.weightBytesPerDevice, w);
-      worstKV = std::max(worstKV, kv);
       if (kv > 0) {
         double c = std::max(0.0, (device.memCapacity - w) / kv);
         capacity = capacity ? std::min(*capacity, c) : c;
@@ -1686,7 +1678,6 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       decMax = std::max(decMax, td);
       decSum += td;
     }
-    (void)worstKV;
     d.kvCapacityTokens = capacity;
     d.boundaryBytesPrefill = actPrefill;
     d.boundaryBytesDecode = actDecode;

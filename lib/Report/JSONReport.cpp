@@ -166,6 +166,22 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
               j.attribute("layer", nullptr);
             j.attribute("block", blockKindName(tag.block));
           }
+          if (r.tensorParallel) {
+            const OpSplit *sp = r.tensorParallel->plan->lookup(rec.op);
+            if (!sp) {
+              j.attribute("tp", nullptr);
+            } else {
+              j.attributeObject("tp", [&] {
+                j.attribute("split", splitKindName(sp->kind));
+                j.attribute("units", sp->units);
+                if (sp->collectives.empty())
+                  j.attribute("collective", nullptr);
+                else
+                  j.attribute("collective",
+                              collectiveName(sp->collectives.front().second));
+              });
+            }
+          }
           if (!ok)
             j.attribute("unknown_reason", f.problem);
           if (!rec.cost.parts.empty())

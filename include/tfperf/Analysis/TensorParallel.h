@@ -206,7 +206,6 @@ struct TensorParallelFigures {
   std::vector<std::string> gatherReasons;
   int64_t microbatches = 1;
   std::vector<PPDegree> pipeline;
-  std::vector<std::string> notes;
 };
 
 /// Collects the per-op costs of the phases (PhaseOptions::onOp) and turns
