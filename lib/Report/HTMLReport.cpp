@@ -357,7 +357,9 @@ static std::vector<Section> sections(const Report &r,
     list.push_back({"tensor-parallel", "Tensor and pipeline parallelism",
                     [&](llvm::raw_ostream &os) {
                       for (const SummaryTable &t : s.tables)
-                        if (t.id == "tensor-parallel" || t.id == "tp-splits" ||
+                        if (t.id == "tensor-parallel" ||
+                            t.id == "tensor-parallel-time" ||
+                            t.id == "tp-splits" ||
                             t.id == "pipeline-parallel") {
                           os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
                           summaryTableHTML(t, os);

@@ -20,8 +20,8 @@ namespace mlir::tfperf {
 
 struct SummaryTable {
   /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
-  /// layers, tensor-parallel, tp-splits, pipeline-parallel, unknown,
-  /// unbound.
+  /// layers, tensor-parallel, tensor-parallel-time, tp-splits,
+  /// pipeline-parallel, unknown, unbound.
   std::string id;
   std::string title;
   /// Empty for a block of notes only.

@@ -56,18 +56,17 @@ double stepTime(const TensorParallelFigures &f, const TPDegree &d) {
   return p ? p->time() : NAN;
 }
 
-/// The degrees side by side on one device.
-SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
+/// The degrees side by side on one device: memory and collectives.
+SummaryTable memoryTable(const TensorParallelFigures &f) {
   SummaryTable tab;
   tab.id = "tensor-parallel";
   tab.namesAreCode = false;
-  tab.title = "Tensor parallel (" + f.device + "; " + linkLine(f) + ")";
-  tab.header = {"tp",          "status",         "weights/device",
-                "KV/token/device", "KV capacity", "all-reduces",
-                "prefill comm", "prefill",       "decode comm",
-                "decode",      "decode speedup"};
+  tab.title = "Tensor parallel: memory and collectives per device (" +
+              f.device + "; " + linkLine(f) + ")";
+  tab.header = {"tp",          "status",          "weights",
+                "KV/token",    "KV cache",        "KV capacity",
+                "all-reduces", "prefill comm",    "decode comm"};
   tab.firstNumeric = 2;
-  const TPDegree *base = degree(f, 1);
   for (const TPDegree &d : f.degrees) {
     std::vector<std::string> row = {std::to_string(d.tp)};
     if (!d.feasibility.feasible) {
@@ -83,9 +82,9 @@ SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
       status += " (recommended)";
     row.push_back(status);
     row.push_back(formatBytes(d.weightBytesPerDevice));
-    row.push_back(d.kvBytesPerTokenPerDevice > 0
-                      ? formatBytes(d.kvBytesPerTokenPerDevice)
-                      : "-");
+    bool kv = d.kvBytesPerTokenPerDevice > 0;
+    row.push_back(kv ? formatBytes(d.kvBytesPerTokenPerDevice) : "-");
+    row.push_back(kv ? formatBytes(d.kvCacheBytesPerDevice) : "-");
     row.push_back(tokens(d.kvCapacityTokens));
     const TPPhaseFigures *c = commPhase(d);
     row.push_back(d.tp > 1 && c ? std::to_string(d.allReducePerLayer) +
@@ -97,17 +96,8 @@ SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
         return "-";
       return formatBytes(p->commBytes) + " in " + formatTime(p->commTime);
     };
-    auto time = [&](const std::optional<TPPhaseFigures> &p) -> std::string {
-      return p ? formatTime(p->time()) : "-";
-    };
     row.push_back(comm(d.prefill));
-    row.push_back(time(d.prefill));
     row.push_back(comm(d.decode));
-    row.push_back(time(d.decode));
-    if (base && base->decode && d.decode && d.decode->time() > 0)
-      row.push_back(num(base->decode->time() / d.decode->time(), 2) + "x");
-    else
-      row.push_back("-");
     tab.rows.push_back(std::move(row));
   }
   // Why degrees are rejected, and what they cost in KV memory.
@@ -123,6 +113,51 @@ SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
       tab.notes.push_back(line);
     }
   }
+  return tab;
+}
+
+/// The degrees side by side on one device: work and time per device, the
+/// recommendation and how the figures are made.
+SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
+  SummaryTable tab;
+  tab.id = "tensor-parallel-time";
+  tab.namesAreCode = false;
+  tab.title = "Tensor parallel: work and time per device (" + f.device + ")";
+  tab.header = {"tp",           "prefill FLOPs", "prefill bytes",
+                "prefill time", "decode FLOPs",  "decode bytes",
+                "decode time",  "decode speedup"};
+  tab.firstNumeric = 1;
+  const TPDegree *base = degree(f, 1);
+  for (const TPDegree &d : f.degrees) {
+    std::vector<std::string> row = {std::to_string(d.tp)};
+    if (!d.feasibility.feasible) {
+      row.push_back("rejected");
+      row.resize(tab.header.size(), "");
+      tab.rows.push_back(row);
+      continue;
+    }
+    for (const auto *p : {&d.prefill, &d.decode}) {
+      if (!*p) {
+        row.insert(row.end(), {"-", "-", "-"});
+        continue;
+      }
+      row.push_back(formatFlops((*p)->flops));
+      row.push_back(formatBytes((*p)->bytes));
+      row.push_back(formatTime((*p)->time()) +
+                    ((*p)->commTime > 0
+                         ? " (" + formatTime((*p)->commTime) + " comm)"
+                         : ""));
+    }
+    if (base && base->decode && d.decode && d.decode->time() > 0)
+      row.push_back(num(base->decode->time() / d.decode->time(), 2) + "x");
+    else
+      row.push_back("-");
+    tab.rows.push_back(std::move(row));
+  }
+  if (f.rankedBy == "prefill" &&
+      llvm::any_of(f.degrees, [](const TPDegree &d) { return d.decode; }))
+    tab.notes.push_back("decode figures are hypothetical: the model does not "
+                        "decode (not causal), so degrees are ranked by prefill");
   tab.notes.push_back("recommended: " + describeRecommendation(f, memCapacity));
   // The collectives, once.
   const TPDegree *any = nullptr;
@@ -367,9 +402,11 @@ void mlir::tfperf::appendTensorParallelTables(
   if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
     return;
   const auto &all = r.tensorParallel->perDevice;
-  for (size_t i = 0; i < all.size(); ++i)
+  for (size_t i = 0; i < all.size(); ++i) {
+    tables.push_back(memoryTable(all[i]));
     tables.push_back(degreeTable(
         all[i], i < r.devices.size() ? r.devices[i].spec.memCapacity : 0.0));
+  }
   tables.push_back(splitTable(all.front()));
   for (const TensorParallelFigures &f : all)
     tables.push_back(pipelineTable(f));
