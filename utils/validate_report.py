@@ -7,7 +7,10 @@ device, `by_device` names exactly the devices of `config.hw`, `model.ops`
 counts the rows of `ops`, and the totals are the sums over the rows; with
 the transformer analysis, every op has its layer and block and each phase's
 blocks add up to the phase; with --symbolic, the totals' formulas are the
-symbolic section's and the sweep has a row per point and device.
+symbolic section's and the sweep has a row per point and device; with the
+tensor-parallel analysis, per-device FLOPs x t equal the unsharded FLOPs
+plus the work done more than once, the step times are op time +
+collectives, and the recommendation is a feasible degree that fits.
 
 Usage: validate_report.py SCHEMA REPORT.json...
 Prints "ok REPORT" per valid report; exits 1 naming every problem.
@@ -61,6 +64,7 @@ def cross_checks(r):
         errors.append("by_op_type is not sorted by decreasing time")
     errors += transformer_checks(r)
     errors += symbolic_checks(r)
+    errors += tensor_parallel_checks(r)
     return errors
 
 
@@ -130,6 +134,75 @@ def transformer_checks(r):
             errors.append("phases_by_device names %s, not config.hw" % names)
         if r["phases_by_device"][names[0]] != r["phases"]:
             errors.append("phases differs from phases_by_device of the first device")
+    return errors
+
+
+def tensor_parallel_checks(r):
+    """The sum check and the bookkeeping of each tensor_parallel section."""
+    errors = []
+    for op in r["ops"]:
+        if ("tp" in op) != ("tensor_parallel" in r):
+            errors.append("op %r: tp %s the tensor_parallel section"
+                          % (op["name"], "without" if "tp" in op else "missing with"))
+            break
+    sections = []
+    if "tensor_parallel" in r:
+        sections.append(("tensor_parallel", r["tensor_parallel"], r.get("phases", {})))
+    by = r.get("tensor_parallel_by_device", {})
+    for d, t in by.items():
+        sections.append(("tensor_parallel_by_device." + d, t,
+                         r.get("phases_by_device", {}).get(d, r.get("phases", {}))))
+    if by:
+        if list(by) != r["config"]["hw"]:
+            errors.append("tensor_parallel_by_device names %s, not config.hw" % list(by))
+        elif by[list(by)[0]] != r["tensor_parallel"]:
+            errors.append("tensor_parallel differs from tensor_parallel_by_device of the first device")
+    rel = lambda a, b: math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    for where, t, phases in sections:
+        ok = {}
+        for d in t["degrees"]:
+            n = d["tp"]
+            at = "%s tp=%d" % (where, n)
+            if d["feasible"] != (d["reason"] is None):
+                errors.append("%s: reason must be null exactly when feasible" % at)
+            if not d["feasible"]:
+                continue
+            for name in ("prefill", "decode"):
+                p = d.get(name)
+                if p is None:
+                    if d[name + "_time_s"] is not None:
+                        errors.append("%s: %s_time_s without %s" % (at, name, name))
+                    continue
+                if not rel(p["flops_per_device"] * n, p["unsharded_flops"] + p["duplicated_flops"]):
+                    errors.append("%s.%s: %r FLOPs x %d != %r unsharded + %r duplicated"
+                                  % (at, name, p["flops_per_device"], n, p["unsharded_flops"], p["duplicated_flops"]))
+                if name in phases and phases[name]["unknown_ops"] == 0 and p["unknown_ops"] == 0 \
+                        and not rel(p["unsharded_flops"], phases[name]["flops"]):
+                    errors.append("%s.%s: unsharded FLOPs %r differ from phases.%s.flops %r"
+                                  % (at, name, p["unsharded_flops"], name, phases[name]["flops"]))
+                if not rel(sum(p["replicated_flops_by_block"].values()), p["replicated_flops"]):
+                    errors.append("%s.%s: replicated_flops_by_block does not add up" % (at, name))
+                if p["duplicated_flops"] + 1e-6 < p["replicated_flops"] * (n - 1) * (1 - 1e-9):
+                    errors.append("%s.%s: duplicated FLOPs below the replicated ops' copies" % (at, name))
+                if not rel(p["time_s"], p["op_time_s"] + p["comm_time_s"]):
+                    errors.append("%s.%s: time_s is not op_time_s + comm_time_s" % (at, name))
+                if not rel(p["time_s"], d[name + "_time_s"]):
+                    errors.append("%s: %s_time_s differs from %s.time_s" % (at, name, name))
+                if n == 1 and (p["comm_bytes"] or p["allreduces"] or p["allgathers"]):
+                    errors.append("%s.%s: collectives at tp=1" % (at, name))
+            c = d.get(d["comm_phase"]) if d["comm_phase"] else None
+            if c is not None and (d["comm_bytes_per_step"] != c["comm_bytes"] or d["comm_time_s"] != c["comm_time_s"]
+                                  or d["allreduce_per_step"] != c["allreduces"]):
+                errors.append("%s: comm figures differ from %s" % (at, d["comm_phase"]))
+            ok[n] = d
+        rec = t["recommended_tp"]
+        if rec is not None and (rec not in ok or not ok[rec]["fits_memory"]):
+            errors.append("%s: recommended_tp %r is not a feasible degree that fits" % (where, rec))
+        if rec != t["fastest_tp"]:
+            errors.append("%s: recommended_tp is not fastest_tp" % where)
+        fitting = [n for n, d in ok.items() if d["fits_memory"]]
+        if (min(fitting) if fitting else None) != t["smallest_fitting_tp"] and rec is not None:
+            errors.append("%s: smallest_fitting_tp is not the smallest fitting degree" % where)
     return errors
 
 

@@ -213,6 +213,7 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const TransformerStructure &structure,
                      llvm::function_ref<const ShapeQuery &(Operation *)> select,
                      const DtypePolicy &policy, const DeviceSpec &device,
+                     const PhaseOptions *visit = nullptr,
                      const llvm::DenseSet<Operation *> *cached = nullptr) {
   PhaseResult r;
   r.name = name.str();
@@ -229,6 +230,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
     if (cached && cached->contains(rec.op))
       continue;
     OpFigures f = evaluateOp(rec, policy, device);
+    if (visit && visit->onOp)
+      visit->onOp(name, rec, f);
     accumulate(r.totals, f);
     OpTag tag = structure.getTag(rec.op);
     if (rec.op->hasTrait<OpTrait::ConstantLike>())
@@ -433,7 +436,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     SubstitutedShapes q(tokens, subst(B, S, 0));
     PhaseResult r = runPhase("prefill", func, structure,
                              [&](Operation *) -> const ShapeQuery & { return q; },
-                             policy, device);
+                             policy, device, &opts);
     r.batch = B;
     r.seq = S;
     r.kvLen = S;
@@ -460,7 +463,9 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     }
   llvm::DenseSet<Operation *> cached =
       oncePerSequence(func, tokens, tokens.seq);
-  auto decodeAt = [&](int64_t batch) -> std::optional<PhaseResult> {
+  auto decodeAt = [&](int64_t batch,
+                      bool reported = false) -> std::optional<PhaseResult> {
+    const PhaseOptions *visit = reported ? &opts : nullptr;
     if (pastSym || (hasPast && !tokens.seq.isKnown())) {
       // The cache is appended in place and read once by the scores ops:
       // the ops on its path run at the new token only (past = 0).
@@ -471,7 +476,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
           [&](Operation *op) -> const ShapeQuery & {
             return cachePath.count(op) ? append : q;
           },
-          policy, device);
+          policy, device, visit);
       r.batch = batch;
       r.seq = 1;
       r.kvLen = pastSym ? L : tokens.seq0;
@@ -489,7 +494,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         [&](Operation *op) -> const ShapeQuery & {
           return structure.isScoresOp(op) ? scores : one;
         },
-        policy, device, &cached);
+        policy, device, visit, &cached);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = L;
@@ -509,7 +514,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     fig.noCacheStep = std::move(r);
   }
   if (wantDecode && structure.isTransformer()) {
-    fig.decode = decodeAt(B);
+    fig.decode = decodeAt(B, /*reported=*/true);
     if (fig.decode) {
       if (!fig.causal && !hasPast) {
         fig.decode->applicable = false;

@@ -388,7 +388,18 @@ static std::vector<Section> sections(const Report &r,
                   [&](llvm::raw_ostream &os) { barsSection(r, s, os); }});
   list.push_back(
       {"ops", "Ops", [&](llvm::raw_ostream &os) { opTable(r, opts, os); }});
-  // New sections go here (tensor parallel, sweeps).
+  if (r.tensorParallel)
+    list.push_back({"tensor-parallel", "Tensor and pipeline parallelism",
+                    [&](llvm::raw_ostream &os) {
+                      for (const SummaryTable &t : s.tables)
+                        if (t.id == "tensor-parallel" ||
+                            t.id == "tensor-parallel-time" ||
+                            t.id == "tp-splits" ||
+                            t.id == "pipeline-parallel") {
+                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+                          summaryTableHTML(t, os);
+                        }
+                    }});
   if (r.symbolic) {
     list.push_back({"symbolic", "Cost formulas",
                     [&](llvm::raw_ostream &os) { symbolicSection(s, os); }});
@@ -397,6 +408,7 @@ static std::vector<Section> sections(const Report &r,
                         sweepSection(r, s, os);
                       }});
   }
+  // New sections go here.
   bool notes = false;
   for (const SummaryTable &t : s.tables)
     notes |= t.id == "unknown" || t.id == "unbound";

@@ -135,6 +135,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (r.transformer)
       printTransformerJSON(r, j);
+    if (r.tensorParallel)
+      printTensorParallelJSON(r, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {
@@ -168,6 +170,22 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
             else
               j.attribute("layer", nullptr);
             j.attribute("block", blockKindName(tag.block));
+          }
+          if (r.tensorParallel) {
+            const OpSplit *sp = r.tensorParallel->plan->lookup(rec.op);
+            if (!sp) {
+              j.attribute("tp", nullptr);
+            } else {
+              j.attributeObject("tp", [&] {
+                j.attribute("split", splitKindName(sp->kind));
+                j.attribute("units", sp->units);
+                if (sp->collectives.empty())
+                  j.attribute("collective", nullptr);
+                else
+                  j.attribute("collective",
+                              collectiveName(sp->collectives.front().second));
+              });
+            }
           }
           if (!ok)
             j.attribute("unknown_reason", f.problem);

@@ -45,6 +45,14 @@ ReportConfig ReportConfig::fromModule(ModuleOp module) {
     if (auto sweep = sym.getAs<StringAttr>("sweep"))
       c.sweep = sweep.str();
   }
+  if (auto t = dict.getAs<DictionaryAttr>("tensor_parallel")) {
+    if (auto d = t.getAs<ArrayAttr>("degrees"))
+      for (Attribute a : d)
+        if (auto i = dyn_cast<IntegerAttr>(a))
+          c.tpDegrees.push_back(i.getInt());
+    if (auto m = t.getAs<IntegerAttr>("microbatches"))
+      c.ppMicrobatches = m.getInt();
+  }
   return c;
 }
 
@@ -71,6 +79,16 @@ void ReportConfig::writeToModule(ModuleOp module) const {
   if (symbolic)
     attrs.set("symbolic", b.getDictionaryAttr({b.getNamedAttr(
                               "sweep", b.getStringAttr(sweep))}));
+  if (!tpDegrees.empty()) {
+    SmallVector<Attribute> degrees;
+    for (int64_t t : tpDegrees)
+      degrees.push_back(b.getI64IntegerAttr(t));
+    attrs.set("tensor_parallel",
+              b.getDictionaryAttr(
+                  {b.getNamedAttr("degrees", b.getArrayAttr(degrees)),
+                   b.getNamedAttr("microbatches",
+                                  b.getI64IntegerAttr(ppMicrobatches))}));
+  }
   module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
 }
 
@@ -181,14 +199,36 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     opts.seq = r.config.seq;
     opts.kvLen = r.config.kvLen;
     opts.devices = r.config.numDevices;
+    func::FuncOp func;
+    module.walk([&](func::FuncOp f) {
+      if (!func)
+        func = f;
+    });
+    std::optional<TensorParallelSection> tp;
+    if (!r.config.tpDegrees.empty() && func) {
+      tp.emplace();
+      tp->plan = std::make_shared<TensorParallelPlan>(func, *t.structure);
+    }
     for (const ReportDevice &d : r.devices) {
+      // The tensor-parallel figures re-cost the phases' ops per device.
+      std::optional<TensorParallelAccumulator> acc;
+      if (tp) {
+        acc.emplace(func, *t.structure, *tp->plan, r.config.tpDegrees, *policy,
+                    d.spec);
+        opts.onOp = [&](llvm::StringRef phase, const OpCostRecord &rec,
+                        const OpFigures &f) { acc->visit(phase, rec, f); };
+      }
       auto fig = analyzeTransformer(module, *t.structure, opts, *policy, d.spec,
                                     error);
+      opts.onOp = nullptr;
       if (!fig)
         return std::nullopt;
+      if (acc)
+        tp->perDevice.push_back(acc->finish(*fig, r.config.ppMicrobatches));
       t.perDevice.push_back(std::move(*fig));
     }
     r.transformer = std::move(t);
+    r.tensorParallel = std::move(tp);
   }
   if (r.config.symbolic && !buildSymbolicSection(module, r, *policy, error))
     return std::nullopt;

@@ -20,7 +20,8 @@ namespace mlir::tfperf {
 
 struct SummaryTable {
   /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
-  /// layers, unknown, unbound.
+  /// layers, tensor-parallel, tensor-parallel-time, tp-splits,
+  /// pipeline-parallel, unknown, unbound.
   std::string id;
   std::string title;
   /// Empty for a block of notes only.
@@ -66,6 +67,10 @@ void appendTransformerTables(const Report &r,
 /// Time by layer on the first device; runs of layers with the same
 /// figures share one row ("0-11").
 void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
+/// The tensor-parallel tables (degrees per device, the splits, pipeline
+/// parallelism per device) when tfperf-suggest-tp ran with degrees.
+void appendTensorParallelTables(const Report &r,
+                                std::vector<SummaryTable> &tables);
 
 } // namespace mlir::tfperf
 

@@ -103,6 +103,18 @@ static cl::opt<int64_t> clDevices(
     "devices",
     cl::desc("Devices whose memory holds the weights and KV cache (capacity)"),
     cl::init(1), cl::cat(clAnalysis));
+static cl::list<int64_t> clTP(
+    "tp",
+    cl::desc("Tensor-parallel degrees to cost, comma-separated (e.g. "
+             "--tp=1,2,4,8): Megatron-style splits, collectives, per-device "
+             "memory and time, a recommendation and a pipeline-parallel "
+             "comparison"),
+    cl::CommaSeparated, cl::cat(clAnalysis));
+static cl::opt<int64_t> clPPMicrobatches(
+    "pp-microbatches",
+    cl::desc("Micro-batches of the pipeline-parallel comparison (default: "
+             "one per sequence of the batch)"),
+    cl::init(0), cl::cat(clAnalysis));
 static cl::opt<unsigned> clTop("top",
                                cl::desc("Rows in the text report's top-ops table"),
                                cl::init(15), cl::cat(clAnalysis));
@@ -134,7 +146,8 @@ static bool symbolicRequested() {
 
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
-  return clAnalyzeRoofline || !clReport.empty() || symbolicRequested();
+  return clAnalyzeRoofline || !clReport.empty() || symbolicRequested() ||
+         !clTP.empty();
 }
 
 /// The transformer analysis runs with --analyze-roofline unless the graph
@@ -220,6 +233,11 @@ static LogicalResult validateAnalysisFlags() {
   }
   if (!clSweepOut.empty() && clSweep.empty())
     return fail("--sweep-out needs --sweep");
+  for (int64_t t : clTP)
+    if (t < 1)
+      return fail("--tp: degrees must be at least 1, got " + std::to_string(t));
+  if (clPPMicrobatches < 0)
+    return fail("--pp-microbatches must be at least 0");
   return success();
 }
 
@@ -244,6 +262,12 @@ static void addAnalysisPasses(PassManager &pm) {
     t.devices = clDevices;
     pm.addPass(createTFPerfAnalyzeTransformer(t));
   }
+  if (!clTP.empty()) {
+    TFPerfSuggestTPOptions tp;
+    tp.tp.assign(clTP.begin(), clTP.end());
+    tp.microbatches = clPPMicrobatches;
+    pm.addPass(createTFPerfSuggestTP(tp));
+  }
   if (symbolicRequested()) {
     TFPerfSymbolicOptions o;
     o.sweep = clSweep;
@@ -259,11 +283,10 @@ static void addAnalysisPasses(PassManager &pm) {
     pm.addPass(createTFPerfEmitReport(o));
   };
   bool reportToStdout = llvm::is_contained(clReport, "-");
-  // --symbolic and --sweep print like --analyze-roofline unless their
-  // output goes to files.
+  // --symbolic, --sweep and --tp print like --analyze-roofline unless
+  // their output goes to files.
   bool onlyFiles = !clReport.empty() || !clSweepOut.empty();
-  if ((clAnalyzeRoofline || (symbolicRequested() && !onlyFiles)) &&
-      !reportToStdout)
+  if ((clAnalyzeRoofline || !onlyFiles) && !reportToStdout)
     report("text", "-");
   std::string error;
   for (const std::string &f : clReport)

@@ -23,6 +23,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 
 namespace mlir::tfperf {
 
@@ -149,6 +150,13 @@ struct TransformerFigures {
 struct PhaseOptions {
   std::string phase = "both"; // prefill, decode, both
   int64_t batch = 0, seq = 0, kvLen = 0, devices = 1;
+  /// Called for every op of the prefill and decode phases reported (not
+  /// the extra decode runs of the critical-batch fit), with its cost at
+  /// that phase's shapes: later analyses (tensor parallelism) re-cost the
+  /// same ops without re-deriving the phases.
+  std::function<void(llvm::StringRef phase, const OpCostRecord &,
+                     const OpFigures &)>
+      onOp;
 };
 
 /// Analyses the first function of `module` on `device`. Sets `error` on

@@ -13,6 +13,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Analysis/Roofline.h"
 
@@ -43,6 +44,10 @@ struct ReportConfig {
   /// the sweep to evaluate them over ("" for none).
   bool symbolic = false;
   std::string sweep;
+  /// tfperf-suggest-tp ran: the degrees to cost (empty: it did not) and
+  /// the pipeline comparison's micro-batches (0: one per sequence).
+  std::vector<int64_t> tpDegrees;
+  int64_t ppMicrobatches = 0;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -104,6 +109,13 @@ struct TransformerSection {
   std::vector<TransformerFigures> perDevice;
 };
 
+/// The tensor-parallel section (tfperf-suggest-tp ran with degrees).
+struct TensorParallelSection {
+  std::shared_ptr<TensorParallelPlan> plan;
+  /// One entry per device, in ReportConfig order.
+  std::vector<TensorParallelFigures> perDevice;
+};
+
 struct Report {
   std::string source, producer, function;
   ReportConfig config;
@@ -119,6 +131,7 @@ struct Report {
   std::optional<TransformerSection> transformer;
   /// With tfperf-symbolic.
   std::shared_ptr<SymbolicSection> symbolic;
+  std::optional<TensorParallelSection> tensorParallel;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -152,6 +165,11 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 /// The transformer section of the JSON report (the tables of the others
 /// come from lib/Report/SummaryTables.h).
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
+/// The tensor_parallel section of the JSON report.
+void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
+/// Why the recommended degree (or none) was chosen, in words.
+std::string describeRecommendation(const TensorParallelFigures &f,
+                                   double memCapacity);
 
 /// Builds `r.symbolic` (formulas, per-layer formulas, crossover, the
 /// sweep); false with `error` set on a sweep the graph cannot honour.

@@ -174,4 +174,55 @@ def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
   ];
 }
 
+def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
+  let summary = "Suggest a Megatron-style tensor-parallel split of every op";
+  let description = [{
+    Propagates a tensor-parallel split through the first function, the way
+    Megatron-LM shards a transformer (docs/TensorParallel.md): the Q/K/V,
+    MLP up/gate projections and the lm-head are split by output columns
+    (the blocks come from the transformer structure); every other op's
+    split follows from its structure. A linear whose input is split on the
+    dim it contracts is row-parallel and is followed by an all-reduce; a
+    dim an op keeps stays split (attention then runs on each device's
+    heads, fused com.microsoft attention included); an op that would mix
+    the shards (softmax or a norm over the split dim) gets an all-gather
+    of its input; the token embedding is split by vocabulary rows (an
+    all-reduce after it) and the logits are all-gathered. Each op gets:
+
+    - `tfperf.tp`: `column`, `row`, `heads`, `vocab`, `sharded` (runs on
+      its slice of a split activation) or `replicated`;
+    - `tfperf.tp_units` (when split): the units devices divide, e.g. the
+      heads (12), KV heads (4), d_ff (3072) or vocabulary rows; at degree
+      t an op with u units runs on min(t, u) distinct shards, so KV heads
+      are replicated once t exceeds them;
+    - `tfperf.tp_weight_dim` (column, row, vocab): the split dim of the
+      weight operand (column: its output dim; row: the contracted one);
+    - `tfperf.tp_collective`: `all_reduce` or `all_gather` after the op;
+    - `tfperf.tp_gather`: why an all-gather precedes the op, if one does.
+
+    With `tp`, the module attribute `tfperf.tensor_parallel` lists each
+    degree as `{tp, feasible, reason}` (e.g. 12 heads reject t = 5; 4 KV
+    heads at t = 8 are replicated, with `kv_replicas = 2`), and the degrees
+    go into `tfperf.config` so that `tfperf-emit-report` costs each one:
+    per-device weights, KV cache and capacity, FLOPs, bytes and time of
+    prefill and decode, the collectives' volume and ring time over the
+    device's link, a recommended degree and a pipeline-parallel comparison.
+
+    ```mlir
+    %3 = tfperf.matmul %2, %w {tfperf.tp = "column", tfperf.tp_units = 36 : i64,
+                               tfperf.tp_weight_dim = 1 : i64} : ...
+    %9 = tfperf.matmul %8, %w2 {tfperf.tp = "row", tfperf.tp_collective = "all_reduce",
+                                tfperf.tp_units = 12 : i64, tfperf.tp_weight_dim = 0 : i64} : ...
+    ```
+
+    Fails on a degree below 1.
+  }];
+  let options = [
+    ListOption<"tp", "tp", "int64_t",
+               "Tensor-parallel degrees to cost (e.g. 1,2,4,8)">,
+    Option<"microbatches", "pp-microbatches", "int64_t", /*default=*/"0",
+           "Micro-batches of the pipeline-parallel comparison (0: one per sequence)">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

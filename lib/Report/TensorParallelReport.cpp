@@ -1,0 +1,604 @@
+//===- TensorParallelReport.cpp - the tensor-parallel section -------------===//
+//
+// Per device: the degrees side by side (memory, collectives, prefill and
+// decode time), the recommendation and why, what the plan splits, and the
+// pipeline-parallel comparison. JSON names follow docs/report-schema.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SummaryTables.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+namespace {
+std::string num(double v, int digits = 1) {
+  if (std::isnan(v) || std::isinf(v))
+    return "-";
+  char buf[64];
+  snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+std::string tokens(std::optional<double> t) {
+  if (!t)
+    return "-";
+  if (*t >= 1e6)
+    return num(*t / 1e6, 2) + "M tokens";
+  if (*t >= 1e4)
+    return num(*t / 1e3, 1) + "k tokens";
+  return num(*t, 0) + " tokens";
+}
+
+std::string linkLine(const TensorParallelFigures &f) {
+  if (f.linkBandwidth <= 0)
+    return "no interconnect in the hardware database";
+  return (f.linkName.empty() ? std::string("link") : f.linkName) + " " +
+         formatRate(f.linkBandwidth, "B/s") + " per direction, " +
+         formatTime(f.linkLatency) + " per ring step";
+}
+
+const TPPhaseFigures *commPhase(const TPDegree &d) {
+  return d.prefill ? &*d.prefill : d.decode ? &*d.decode : nullptr;
+}
+
+const TPDegree *degree(const TensorParallelFigures &f, int64_t t) {
+  for (const TPDegree &d : f.degrees)
+    if (d.tp == t)
+      return &d;
+  return nullptr;
+}
+
+double stepTime(const TensorParallelFigures &f, const TPDegree &d) {
+  const auto &p = f.rankedBy == "decode" ? d.decode : d.prefill;
+  return p ? p->time() : NAN;
+}
+
+/// The degrees side by side on one device: memory and collectives.
+SummaryTable memoryTable(const TensorParallelFigures &f) {
+  SummaryTable tab;
+  tab.id = "tensor-parallel";
+  tab.namesAreCode = false;
+  tab.title = "Tensor parallel: memory and collectives per device (" +
+              f.device + "; " + linkLine(f) + ")";
+  tab.header = {"tp",          "status",          "weights",
+                "KV/token",    "KV cache",        "KV capacity",
+                "all-reduces", "prefill comm",    "decode comm"};
+  tab.firstNumeric = 2;
+  for (const TPDegree &d : f.degrees) {
+    std::vector<std::string> row = {std::to_string(d.tp)};
+    if (!d.feasibility.feasible) {
+      row.push_back("rejected");
+      row.resize(tab.header.size(), "");
+      tab.rows.push_back(row);
+      continue;
+    }
+    std::string status = d.fitsMemory ? "ok" : "does not fit";
+    if (d.feasibility.kvReplicas > 1)
+      status += ", KV x" + std::to_string(d.feasibility.kvReplicas);
+    if (f.recommended && *f.recommended == d.tp)
+      status += " (recommended)";
+    row.push_back(status);
+    row.push_back(formatBytes(d.weightBytesPerDevice));
+    bool kv = d.kvBytesPerTokenPerDevice > 0;
+    row.push_back(kv ? formatBytes(d.kvBytesPerTokenPerDevice) : "-");
+    row.push_back(kv ? formatBytes(d.kvCacheBytesPerDevice) : "-");
+    row.push_back(tokens(d.kvCapacityTokens));
+    const TPPhaseFigures *c = commPhase(d);
+    row.push_back(d.tp > 1 && c ? std::to_string(d.allReducePerLayer) +
+                                      "/layer, " +
+                                      std::to_string(c->allReduces) + "/step"
+                                : "-");
+    auto comm = [&](const std::optional<TPPhaseFigures> &p) -> std::string {
+      if (!p || d.tp == 1)
+        return "-";
+      return formatBytes(p->commBytes) + " in " + formatTime(p->commTime);
+    };
+    row.push_back(comm(d.prefill));
+    row.push_back(comm(d.decode));
+    tab.rows.push_back(std::move(row));
+  }
+  // Why degrees are rejected, and what they cost in KV memory.
+  for (const TPDegree &d : f.degrees) {
+    if (!d.feasibility.feasible)
+      tab.notes.push_back("t = " + std::to_string(d.tp) +
+                          " rejected: " + d.feasibility.reason);
+    for (const std::string &n : d.feasibility.notes) {
+      std::string line = "t = " + std::to_string(d.tp) + ": " + n;
+      if (d.feasibility.feasible && d.kvExtraBytesPerToken > 0)
+        line += " (+" + formatBytes(d.kvExtraBytesPerToken) +
+                " of KV cache per token per device over an even split)";
+      tab.notes.push_back(line);
+    }
+  }
+  return tab;
+}
+
+/// The degrees side by side on one device: work and time per device, the
+/// recommendation and how the figures are made.
+SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
+  SummaryTable tab;
+  tab.id = "tensor-parallel-time";
+  tab.namesAreCode = false;
+  tab.title = "Tensor parallel: work and time per device (" + f.device + ")";
+  tab.header = {"tp",           "prefill FLOPs", "prefill bytes",
+                "prefill time", "decode FLOPs",  "decode bytes",
+                "decode time",  "decode speedup"};
+  tab.firstNumeric = 1;
+  const TPDegree *base = degree(f, 1);
+  for (const TPDegree &d : f.degrees) {
+    std::vector<std::string> row = {std::to_string(d.tp)};
+    if (!d.feasibility.feasible) {
+      row.push_back("rejected");
+      row.resize(tab.header.size(), "");
+      tab.rows.push_back(row);
+      continue;
+    }
+    for (const auto *p : {&d.prefill, &d.decode}) {
+      if (!*p) {
+        row.insert(row.end(), {"-", "-", "-"});
+        continue;
+      }
+      row.push_back(formatFlops((*p)->flops));
+      row.push_back(formatBytes((*p)->bytes));
+      row.push_back(formatTime((*p)->time()) +
+                    ((*p)->commTime > 0
+                         ? " (" + formatTime((*p)->commTime) + " comm)"
+                         : ""));
+    }
+    if (base && base->decode && d.decode && d.decode->time() > 0)
+      row.push_back(num(base->decode->time() / d.decode->time(), 2) + "x");
+    else
+      row.push_back("-");
+    tab.rows.push_back(std::move(row));
+  }
+  if (f.rankedBy == "prefill" &&
+      llvm::any_of(f.degrees, [](const TPDegree &d) { return d.decode; }))
+    tab.notes.push_back("decode figures are hypothetical: the model does not "
+                        "decode (not causal), so degrees are ranked by prefill");
+  tab.notes.push_back("recommended: " + describeRecommendation(f, memCapacity));
+  // The collectives, once.
+  const TPDegree *any = nullptr;
+  for (const TPDegree &d : f.degrees)
+    if (d.tp > 1 && d.feasibility.feasible && commPhase(d))
+      any = &d;
+  if (any) {
+    const TPPhaseFigures &c = *commPhase(*any);
+    unsigned inLayers = 0;
+    for (unsigned n : c.allReducesByLayer)
+      inLayers += n;
+    std::string line =
+        inLayers ? "collectives per step at t > 1: an all-reduce after each "
+                   "row-parallel linear (" +
+                       std::to_string(any->allReducePerLayer) + " per layer, " +
+                       std::to_string(inLayers) + " in the layers)"
+                 : std::string("collectives per step at t > 1: no row-parallel "
+                               "linear");
+    if (f.embeddingAllReduces)
+      line += ", " + std::to_string(f.embeddingAllReduces) +
+              " after the vocab-parallel embedding";
+    if (f.logitsAllGathers)
+      line += ", an all-gather of the vocab-parallel logits";
+    if (f.otherAllGathers)
+      line += ", " + std::to_string(f.otherAllGathers) +
+              " other all-gathers (see the splits)";
+    line += "; each all-reduce is batch x tokens x d_model x dtype; ring "
+            "time 2(t-1)/t x size / link bandwidth + 2(t-1) x latency";
+    tab.notes.push_back(line);
+    // The FLOPs check at the largest feasible degree.
+    const TPDegree *top = nullptr;
+    for (const TPDegree &d : f.degrees)
+      if (d.tp > 1 && d.feasibility.feasible && d.prefill)
+        top = &d;
+    if (top) {
+      const TPPhaseFigures &p = *top->prefill;
+      std::string t = std::to_string(top->tp);
+      std::string check = "prefill FLOPs at t = " + t + ": " +
+                          formatFlops(p.flops) + " per device x " + t + " = " +
+                          formatFlops(p.flops * double(top->tp)) + " = " +
+                          formatFlops(p.unshardedFlops) + " unsharded + " +
+                          formatFlops(p.duplicatedFlops) +
+                          " of work done more than once";
+      std::string parts;
+      for (unsigned k = 0; k < kNumBlockKinds; ++k)
+        if (p.replicatedByBlock[k] > 0)
+          parts += (parts.empty() ? "" : ", ") +
+                   blockKindName((BlockKind)k).str() + " " +
+                   formatFlops(p.replicatedByBlock[k]);
+      if (p.replicatedFlops > 0)
+        check += " (replicated ops: " + formatFlops(p.replicatedFlops) +
+                 " each on every device: " + parts + ")";
+      double kvDup = p.duplicatedFlops -
+                     p.replicatedFlops * double(top->tp - 1);
+      if (kvDup > 1)
+        check += "; replicated KV heads: " + formatFlops(kvDup);
+      tab.notes.push_back(check);
+    }
+  }
+  tab.notes.push_back(
+      "time per device: its ops' roofline times (weights and split "
+      "activations divided, replicated ones whole) plus the collectives, "
+      "not overlapped; memory: weights + KV cache at the analysed batch and "
+      "length, activations not counted");
+  return tab;
+}
+
+/// What the plan splits (device independent).
+SummaryTable splitTable(const TensorParallelFigures &f) {
+  SummaryTable tab;
+  tab.id = "tp-splits";
+  tab.namesAreCode = false;
+  tab.title = "Tensor-parallel splits (tfperf.tp)";
+  tab.header = {"split", "ops", "weights", "prefill FLOPs", "examples"};
+  double total = 0;
+  for (const SplitSummary &s : f.splits)
+    total += s.prefillFlops;
+  static const char *what[] = {
+      "every device runs it whole",
+      "weight split by output columns, no collective",
+      "weight split by the contracted dim, all-reduce after",
+      "attention split by heads",
+      "split by vocabulary (embedding rows, lm-head columns)",
+      "runs on its slice of a split activation"};
+  for (unsigned k = 0; k < kNumSplitKinds; ++k) {
+    const SplitSummary &s = f.splits[k];
+    if (!s.ops)
+      continue;
+    std::string ex;
+    for (const std::string &e : s.examples)
+      ex += (ex.empty() ? "" : ", ") + e;
+    tab.rows.push_back(
+        {splitKindName((SplitKind)k).str(), std::to_string(s.ops),
+         s.weightBytes > 0 ? formatBytes(s.weightBytes) : "-",
+         formatFlops(s.prefillFlops) +
+             (total > 0 ? " (" + num(100 * s.prefillFlops / total) + "%)" : ""),
+         ex});
+    tab.notes.push_back(splitKindName((SplitKind)k).str() + ": " + what[k]);
+  }
+  for (const std::string &g : f.gatherReasons)
+    tab.notes.push_back("all-gather before " + g);
+  return tab;
+}
+
+/// Pipeline parallelism on one device kind, with the TP vs PP argument.
+SummaryTable pipelineTable(const TensorParallelFigures &f) {
+  SummaryTable tab;
+  tab.id = "pipeline-parallel";
+  tab.namesAreCode = false;
+  tab.title = "Pipeline parallel for comparison (" + f.device + ", " +
+              std::to_string(f.microbatches) + " micro-batch" +
+              (f.microbatches == 1 ? "" : "es") + ")";
+  tab.header = {"pp",          "layers/stage", "weights/device",
+                "KV capacity", "boundary",     "comm/step",
+                "bubble",      "prefill",      "decode latency",
+                "decode throughput"};
+  tab.firstNumeric = 2;
+  for (const PPDegree &p : f.pipeline) {
+    std::vector<std::string> row = {std::to_string(p.pp)};
+    if (!p.feasible) {
+      row.push_back("rejected");
+      row.resize(tab.header.size(), "");
+      tab.rows.push_back(row);
+      tab.notes.push_back("p = " + std::to_string(p.pp) +
+                          " rejected: " + p.reason);
+      continue;
+    }
+    std::string layers;
+    int64_t lo = *std::min_element(p.layersPerStage.begin(),
+                                   p.layersPerStage.end());
+    int64_t hi = *std::max_element(p.layersPerStage.begin(),
+                                   p.layersPerStage.end());
+    layers = lo == hi ? std::to_string(lo)
+                      : std::to_string(lo) + "-" + std::to_string(hi);
+    row.push_back(layers);
+    row.push_back(formatBytes(p.weightBytesPerDevice));
+    row.push_back(tokens(p.kvCapacityTokens));
+    row.push_back(p.pp > 1 ? (p.prefillTime ? formatBytes(p.boundaryBytesPrefill)
+                                             : std::string("-")) +
+                                 " / " +
+                                 (p.decodeLatency
+                                      ? formatBytes(p.boundaryBytesDecode)
+                                      : std::string("-"))
+                           : "-");
+    row.push_back(p.pp > 1 ? formatBytes(p.commBytesPerStep) : "-");
+    row.push_back(p.pp > 1 ? num(p.bubble, 2) : "-");
+    row.push_back(p.prefillTime ? formatTime(*p.prefillTime) : "-");
+    row.push_back(p.decodeLatency ? formatTime(*p.decodeLatency) : "-");
+    row.push_back(p.decodeThroughputGain
+                      ? num(*p.decodeThroughputGain, 2) + "x"
+                      : "-");
+    tab.rows.push_back(std::move(row));
+  }
+  // TP vs PP at each degree both allow.
+  for (const PPDegree &p : f.pipeline) {
+    const TPDegree *t = degree(f, p.pp);
+    if (p.pp < 2 || !p.feasible || !t || !t->feasibility.feasible)
+      continue;
+    const TPPhaseFigures *c = commPhase(*t);
+    std::string line = "at " + std::to_string(p.pp) + " devices: TP moves " +
+                       (c ? formatBytes(c->commBytes) : std::string("?")) +
+                       " of collectives per " +
+                       (t->prefill ? "prefill" : "decode") + " step";
+    if (c && p.commBytesPerStep > 0)
+      line += ", PP " + formatBytes(p.commBytesPerStep) + " across " +
+              std::to_string(p.pp - 1) + " stage boundaries (" +
+              num(c->commBytes / p.commBytesPerStep, 1) + "x less)";
+    const TPDegree *one = degree(f, 1);
+    if (t->decode && p.decodeLatency) {
+      line += "; a decode step takes " + formatTime(t->decode->time()) +
+              " with TP, " + formatTime(*p.decodeLatency) + " with PP";
+      if (one && one->decode)
+        line += " (one device: " + formatTime(one->decode->time()) + ")";
+      if (p.decodeThroughputGain)
+        line += "; PP decode throughput x" + num(*p.decodeThroughputGain, 2) +
+                " with " + std::to_string(p.pp) + " batches in flight";
+    }
+    tab.notes.push_back(line);
+  }
+  tab.notes.push_back(
+      "stages of whole consecutive layers (embedding on the first, head on "
+      "the last); prefill with m micro-batches takes (m + p - 1) x (slowest "
+      "stage / m + one hop); the bubble is (p - 1) / m; activations of "
+      "batch x tokens x d_model x dtype cross each boundary");
+  return tab;
+}
+} // namespace
+
+std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f,
+                                                 double memCapacity) {
+  if (!f.recommended) {
+    const TPDegree *largest = nullptr;
+    for (const TPDegree &d : f.degrees)
+      if (d.feasibility.feasible && (!largest || d.tp > largest->tp))
+        largest = &d;
+    if (!largest)
+      return "none: no degree is feasible";
+    return "none: no feasible degree fits in memory (at t = " +
+           std::to_string(largest->tp) + " a device needs " +
+           formatBytes(largest->weightBytesPerDevice) + " of weights + " +
+           formatBytes(largest->kvCacheBytesPerDevice) + " of KV cache, of " +
+           formatBytes(memCapacity) + ")";
+  }
+  const TPDegree &r = *degree(f, *f.recommended);
+  std::string why = "t = " + std::to_string(r.tp) + ", the fastest " +
+                    f.rankedBy + " step of the degrees that fit in memory (" +
+                    formatTime(stepTime(f, r));
+  std::string others;
+  for (const TPDegree &d : f.degrees)
+    if (d.tp != r.tp && d.feasibility.feasible && d.fitsMemory &&
+        !std::isnan(stepTime(f, d)))
+      others += (others.empty() ? "" : ", ") + std::string("t = ") +
+                std::to_string(d.tp) + ": " + formatTime(stepTime(f, d));
+  why += others.empty() ? ")" : "; " + others + ")";
+  const TPDegree &s = *degree(f, *f.smallestFitting);
+  std::string mem = formatBytes(s.weightBytesPerDevice) + " of weights";
+  if (s.kvCacheBytesPerDevice > 0)
+    mem += " + " + formatBytes(s.kvCacheBytesPerDevice) + " of KV cache";
+  mem += " per device, of " + formatBytes(memCapacity);
+  if (s.tp == r.tp)
+    why += "; it is also the smallest degree that fits (" + mem + ")";
+  else
+    why += "; the smallest degree that fits is t = " + std::to_string(s.tp) +
+           " (" + mem + ")";
+  // Why a larger degree does not pay off.
+  for (const TPDegree &d : f.degrees) {
+    const auto &p = f.rankedBy == "decode" ? d.decode : d.prefill;
+    if (d.tp > r.tp && d.feasibility.feasible && p && p->commTime > 0 &&
+        stepTime(f, d) > stepTime(f, r)) {
+      why += "; at t = " + std::to_string(d.tp) + " its " +
+             std::to_string(p->allReduces + p->allGathers) +
+             " collectives take " + formatTime(p->commTime) + " of " +
+             formatTime(p->time()) + ", more than splitting saves";
+      break;
+    }
+  }
+  return why;
+}
+
+void mlir::tfperf::appendTensorParallelTables(
+    const Report &r, std::vector<SummaryTable> &tables) {
+  if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
+    return;
+  const auto &all = r.tensorParallel->perDevice;
+  for (size_t i = 0; i < all.size(); ++i) {
+    tables.push_back(memoryTable(all[i]));
+    tables.push_back(degreeTable(
+        all[i], i < r.devices.size() ? r.devices[i].spec.memCapacity : 0.0));
+  }
+  tables.push_back(splitTable(all.front()));
+  for (const TensorParallelFigures &f : all)
+    tables.push_back(pipelineTable(f));
+}
+
+//===----------------------------------------------------------------------===//
+// JSON
+//===----------------------------------------------------------------------===//
+
+static void tpJSON(const TensorParallelFigures &f, double memCapacity,
+                   llvm::json::OStream &j) {
+  auto number = [&](llvm::StringRef key, std::optional<double> v) {
+    j.attributeBegin(key);
+    if (!v || std::isnan(*v) || std::isinf(*v))
+      j.value(nullptr);
+    else if (*v == std::floor(*v) && std::fabs(*v) < 9.0e15)
+      j.value(static_cast<int64_t>(*v));
+    else
+      j.value(*v);
+    j.attributeEnd();
+  };
+  auto phase = [&](const TPPhaseFigures &p) {
+    j.object([&] {
+      number("flops_per_device", p.flops);
+      number("gemm_flops_per_device", p.gemmFlops);
+      number("bytes_per_device", p.bytes);
+      number("op_time_s", p.opTime);
+      number("comm_bytes", p.commBytes);
+      number("comm_bytes_sent_per_device", p.commBytesSent);
+      number("comm_time_s", p.commTime);
+      number("time_s", p.time());
+      j.attribute("allreduces", (int64_t)p.allReduces);
+      j.attribute("allgathers", (int64_t)p.allGathers);
+      j.attributeArray("allreduces_by_layer", [&] {
+        for (unsigned n : p.allReducesByLayer)
+          j.value((int64_t)n);
+      });
+      number("unsharded_flops", p.unshardedFlops);
+      number("replicated_flops", p.replicatedFlops);
+      number("duplicated_flops", p.duplicatedFlops);
+      j.attributeObject("replicated_flops_by_block", [&] {
+        for (unsigned k = 0; k < kNumBlockKinds; ++k)
+          number(blockKindName((BlockKind)k), p.replicatedByBlock[k]);
+      });
+      j.attribute("unknown_ops", (int64_t)p.unknownOps);
+    });
+  };
+  j.attribute("device", f.device);
+  j.attributeObject("link", [&] {
+    j.attribute("name", f.linkName);
+    number("bw", f.linkBandwidth);
+    number("latency_s", f.linkLatency);
+  });
+  j.attributeArray("degrees", [&] {
+    for (const TPDegree &d : f.degrees)
+      j.object([&] {
+        bool ok = d.feasibility.feasible;
+        auto opt = [&](double v) -> std::optional<double> {
+          if (!ok)
+            return std::nullopt;
+          return v;
+        };
+        const TPPhaseFigures *c = commPhase(d);
+        j.attribute("tp", d.tp);
+        j.attribute("feasible", ok);
+        if (d.feasibility.reason.empty())
+          j.attribute("reason", nullptr);
+        else
+          j.attribute("reason", d.feasibility.reason);
+        j.attributeArray("notes", [&] {
+          for (const std::string &n : d.feasibility.notes)
+            j.value(n);
+        });
+        j.attribute("kv_replicas", d.feasibility.kvReplicas);
+        j.attribute("allreduce_per_layer",
+                    (int64_t)(ok ? d.allReducePerLayer : 0));
+        number("allreduce_per_step", ok && c ? std::optional<double>(c->allReduces) : std::nullopt);
+        number("allgather_per_step", ok && c ? std::optional<double>(c->allGathers) : std::nullopt);
+        if (ok && c)
+          j.attribute("comm_phase", d.prefill ? "prefill" : "decode");
+        else
+          j.attribute("comm_phase", nullptr);
+        number("comm_bytes_per_step", ok && c ? std::optional<double>(c->commBytes) : std::nullopt);
+        number("comm_time_s", ok && c ? std::optional<double>(c->commTime) : std::nullopt);
+        number("weights_bytes_per_device", opt(d.weightBytesPerDevice));
+        number("kv_bytes_per_token_per_device",
+               opt(d.kvBytesPerTokenPerDevice));
+        number("kv_extra_bytes_per_token", opt(d.kvExtraBytesPerToken));
+        number("kv_cache_bytes_per_device", opt(d.kvCacheBytesPerDevice));
+        number("kv_capacity_tokens",
+               ok ? d.kvCapacityTokens : std::optional<double>());
+        if (ok)
+          j.attribute("fits_memory", d.fitsMemory);
+        else
+          j.attribute("fits_memory", nullptr);
+        number("prefill_time_s", ok && d.prefill
+                                     ? std::optional<double>(d.prefill->time())
+                                     : std::nullopt);
+        number("decode_time_s", ok && d.decode
+                                    ? std::optional<double>(d.decode->time())
+                                    : std::nullopt);
+        if (ok && d.prefill) {
+          j.attributeBegin("prefill");
+          phase(*d.prefill);
+          j.attributeEnd();
+        }
+        if (ok && d.decode) {
+          j.attributeBegin("decode");
+          phase(*d.decode);
+          j.attributeEnd();
+        }
+      });
+  });
+  number("recommended_tp", f.recommended
+                               ? std::optional<double>(*f.recommended)
+                               : std::nullopt);
+  number("smallest_fitting_tp", f.smallestFitting
+                                    ? std::optional<double>(*f.smallestFitting)
+                                    : std::nullopt);
+  number("fastest_tp",
+         f.fastest ? std::optional<double>(*f.fastest) : std::nullopt);
+  j.attribute("ranked_by", f.rankedBy);
+  j.attribute("reason", describeRecommendation(f, memCapacity));
+  j.attributeObject("collectives", [&] {
+    j.attribute("embedding_allreduces", (int64_t)f.embeddingAllReduces);
+    j.attribute("logits_allgathers", (int64_t)f.logitsAllGathers);
+    j.attribute("other_allgathers", (int64_t)f.otherAllGathers);
+    j.attributeArray("gather_reasons", [&] {
+      for (const std::string &g : f.gatherReasons)
+        j.value(g);
+    });
+  });
+  j.attributeObject("splits", [&] {
+    for (unsigned k = 0; k < kNumSplitKinds; ++k) {
+      const SplitSummary &s = f.splits[k];
+      j.attributeObject(splitKindName((SplitKind)k), [&] {
+        j.attribute("ops", (int64_t)s.ops);
+        number("weight_bytes", s.weightBytes);
+        number("prefill_flops", s.prefillFlops);
+        j.attributeArray("examples", [&] {
+          for (const std::string &e : s.examples)
+            j.value(e);
+        });
+      });
+    }
+  });
+  j.attributeObject("pipeline", [&] {
+    j.attribute("microbatches", f.microbatches);
+    j.attributeArray("degrees", [&] {
+      for (const PPDegree &p : f.pipeline)
+        j.object([&] {
+          j.attribute("pp", p.pp);
+          j.attribute("feasible", p.feasible);
+          if (p.reason.empty())
+            j.attribute("reason", nullptr);
+          else
+            j.attribute("reason", p.reason);
+          j.attributeArray("layers_per_stage", [&] {
+            for (int64_t l : p.layersPerStage)
+              j.value(l);
+          });
+          auto opt = [&](double v) -> std::optional<double> {
+            if (!p.feasible)
+              return std::nullopt;
+            return v;
+          };
+          number("weights_bytes_per_device", opt(p.weightBytesPerDevice));
+          number("kv_capacity_tokens", p.kvCapacityTokens);
+          number("boundary_bytes_prefill", opt(p.boundaryBytesPrefill));
+          number("boundary_bytes_decode", opt(p.boundaryBytesDecode));
+          number("comm_bytes_per_step", opt(p.commBytesPerStep));
+          number("bubble", opt(p.bubble));
+          number("prefill_time_s", p.prefillTime);
+          number("decode_latency_s", p.decodeLatency);
+          number("decode_throughput_gain", p.decodeThroughputGain);
+        });
+    });
+  });
+}
+
+void mlir::tfperf::printTensorParallelJSON(const Report &r,
+                                           llvm::json::OStream &j) {
+  if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
+    return;
+  const auto &all = r.tensorParallel->perDevice;
+  auto cap = [&](size_t i) {
+    return i < r.devices.size() ? r.devices[i].spec.memCapacity : 0.0;
+  };
+  j.attributeObject("tensor_parallel", [&] { tpJSON(all.front(), cap(0), j); });
+  if (all.size() > 1)
+    j.attributeObject("tensor_parallel_by_device", [&] {
+      for (size_t i = 0; i < all.size(); ++i)
+        j.attributeObject(all[i].device, [&] { tpJSON(all[i], cap(i), j); });
+    });
+}

@@ -1,0 +1,98 @@
+//===- SuggestTP.cpp - the tfperf-suggest-tp pass -------------------------===//
+//
+// Annotates every op with its tensor-parallel split (TensorParallelPlan),
+// lists the feasibility of each requested degree in the module, and records
+// the degrees in `tfperf.config` for the report, which costs them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Analysis/TensorParallel.h"
+#include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::tfperf {
+#define GEN_PASS_DEF_TFPERFSUGGESTTP
+#include "tfperf/Transforms/Passes.h.inc"
+} // namespace mlir::tfperf
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+namespace {
+struct SuggestTPPass
+    : public tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<int64_t> degrees;
+    for (int64_t t : tp) {
+      if (t < 1) {
+        module.emitError() << "tensor-parallel degrees must be at least 1, got "
+                           << t;
+        return signalPassFailure();
+      }
+      if (!llvm::is_contained(degrees, t))
+        degrees.push_back(t);
+    }
+    llvm::sort(degrees);
+    if (microbatches < 0) {
+      module.emitError() << "pp-microbatches must be >= 0, got "
+                         << static_cast<int64_t>(microbatches);
+      return signalPassFailure();
+    }
+    func::FuncOp func;
+    module.walk([&](func::FuncOp f) {
+      if (!func)
+        func = f;
+    });
+    if (!func)
+      return markAllAnalysesPreserved();
+    auto &structure = getAnalysis<TransformerStructure>();
+    TensorParallelPlan plan(func, structure);
+    Builder b(&getContext());
+    for (Operation *op : plan.getOps()) {
+      const OpSplit *sp = plan.lookup(op);
+      if (!sp || op->hasTrait<OpTrait::IsTerminator>())
+        continue;
+      op->setAttr("tfperf.tp", b.getStringAttr(splitKindName(sp->kind)));
+      if (sp->units > 1)
+        op->setAttr("tfperf.tp_units", b.getI64IntegerAttr(sp->units));
+      if (sp->weightDim >= 0)
+        op->setAttr("tfperf.tp_weight_dim", b.getI64IntegerAttr(sp->weightDim));
+      std::string coll;
+      for (auto [res, kind] : sp->collectives)
+        coll += (coll.empty() ? "" : ",") + collectiveName(kind).str();
+      if (!coll.empty())
+        op->setAttr("tfperf.tp_collective", b.getStringAttr(coll));
+      if (!sp->gatherReason.empty())
+        op->setAttr("tfperf.tp_gather", b.getStringAttr(sp->gatherReason));
+    }
+    SmallVector<Attribute> list;
+    for (int64_t t : degrees) {
+      TPFeasibility f = plan.check(t);
+      NamedAttrList entry;
+      entry.set("tp", b.getI64IntegerAttr(t));
+      entry.set("feasible", b.getBoolAttr(f.feasible));
+      if (!f.reason.empty())
+        entry.set("reason", b.getStringAttr(f.reason));
+      if (f.kvReplicas > 1)
+        entry.set("kv_replicas", b.getI64IntegerAttr(f.kvReplicas));
+      list.push_back(entry.getDictionary(&getContext()));
+    }
+    if (!list.empty())
+      module->setAttr("tfperf.tensor_parallel", b.getArrayAttr(list));
+
+    if (degrees.empty())
+      return markAllAnalysesPreserved();
+    ReportConfig config = ReportConfig::fromModule(module);
+    config.tpDegrees.assign(degrees.begin(), degrees.end());
+    config.ppMicrobatches = microbatches;
+    // The degrees are costed on the transformer's phases.
+    config.transformer = true;
+    config.writeToModule(module);
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
