@@ -132,6 +132,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (r.transformer)
       printTransformerJSON(r, j);
+    if (r.training)
+      printTrainingJSON(r, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {
@@ -183,6 +185,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
                 j.attributeObject(r.devices[i].spec.name,
                                   [&] { figures(j, row.figures[i], true); });
             });
+          if (r.training)
+            printOpBackwardJSON(r, rec.op, j);
         });
       }
     });

@@ -275,10 +275,12 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   // Tables of later analyses go here, so text, Markdown and HTML show them
   // alike.
   appendTransformerTables(r, s.tables);
+  appendTrainingTables(r, s.tables);
   s.tables.push_back(opTypeTable(r));
   s.tables.push_back(topOpsTable(r, opts));
   if (r.transformer)
     appendLayerTable(r, s.tables);
+  appendTrainingOpTable(r, s.tables);
   if (SummaryTable u = unknownOps(r); !u.title.empty())
     s.tables.push_back(std::move(u));
   if (!r.unboundSymbols.empty()) {

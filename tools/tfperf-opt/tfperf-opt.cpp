@@ -102,6 +102,22 @@ static cl::opt<int64_t> clDevices(
     "devices",
     cl::desc("Devices whose memory holds the weights and KV cache (capacity)"),
     cl::init(1), cl::cat(clAnalysis));
+static cl::opt<std::string> clMode(
+    "mode",
+    cl::desc("infer (default) or train: train adds the backward pass, "
+             "activation and optimizer memory and the training step time"),
+    cl::init("infer"), cl::cat(clAnalysis));
+static cl::opt<bool> clInputRequiresGrad(
+    "input-requires-grad",
+    cl::desc("With --mode=train: the graph's float inputs need a gradient "
+             "too (default: they do not, so the first linear has no dX)"),
+    cl::init(false), cl::cat(clAnalysis));
+static cl::opt<double> clOptimizerBytesPerParam(
+    "optimizer-bytes-per-param",
+    cl::desc("With --mode=train: bytes of weights, gradients and optimizer "
+             "state per trainable parameter (default 16: mixed-precision "
+             "Adam)"),
+    cl::init(16), cl::cat(clAnalysis));
 static cl::opt<unsigned> clTop("top",
                                cl::desc("Rows in the text report's top-ops table"),
                                cl::init(15), cl::cat(clAnalysis));
@@ -110,9 +126,14 @@ static cl::opt<bool> clShowShapeOps(
     cl::desc("List shape-computation ops in the text report's tables"),
     cl::init(false), cl::cat(clAnalysis));
 
+static bool trainRequested() { return clMode == "train"; }
+
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
-  return clAnalyzeRoofline || !clReport.empty();
+  // Any mode but the default asks for it (a bad one then fails validation).
+  return clAnalyzeRoofline || !clReport.empty() || clMode != "infer" ||
+         clInputRequiresGrad.getNumOccurrences() ||
+         clOptimizerBytesPerParam.getNumOccurrences();
 }
 
 /// The transformer analysis runs with --analyze-roofline unless the graph
@@ -178,6 +199,14 @@ static LogicalResult validateAnalysisFlags() {
     return fail("--batch, --seq and --kv-len must be positive");
   if (clDevices < 1)
     return fail("--devices must be at least 1");
+  if (clMode != "infer" && clMode != "train")
+    return fail("--mode must be infer or train, got '" + clMode + "'");
+  if (!trainRequested() && (clInputRequiresGrad.getNumOccurrences() ||
+                            clOptimizerBytesPerParam.getNumOccurrences()))
+    return fail("--input-requires-grad and --optimizer-bytes-per-param need "
+                "--mode=train");
+  if (!(clOptimizerBytesPerParam > 0))
+    return fail("--optimizer-bytes-per-param must be positive");
   return success();
 }
 
@@ -202,6 +231,14 @@ static void addAnalysisPasses(PassManager &pm) {
     t.devices = clDevices;
     pm.addPass(createTFPerfAnalyzeTransformer(t));
   }
+  if (trainRequested()) {
+    TFPerfAnalyzeTrainingOptions t;
+    t.inputRequiresGrad = clInputRequiresGrad;
+    t.optimizerBytesPerParam = clOptimizerBytesPerParam;
+    t.computeDtype = clComputeDtype;
+    t.weightDtype = clWeightDtype;
+    pm.addPass(createTFPerfAnalyzeTraining(t));
+  }
   auto report = [&](const std::string &format, const std::string &file) {
     TFPerfEmitReportOptions o;
     o.format = format;
@@ -211,7 +248,10 @@ static void addAnalysisPasses(PassManager &pm) {
     pm.addPass(createTFPerfEmitReport(o));
   };
   bool reportToStdout = llvm::is_contained(clReport, "-");
-  if (clAnalyzeRoofline && !reportToStdout)
+  // --mode=train alone prints the text report, as --analyze-roofline does.
+  bool textToStdout =
+      clAnalyzeRoofline || (trainRequested() && clReport.empty());
+  if (textToStdout && !reportToStdout)
     report("text", "-");
   std::string error;
   for (const std::string &f : clReport)

@@ -15,6 +15,7 @@
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TrainingAnalysis.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -36,6 +37,10 @@ struct ReportConfig {
   bool transformer = false;
   std::string phase = "both";
   int64_t batch = 0, seq = 0, kvLen = 0, numDevices = 1;
+  /// tfperf-analyze-training ran (--mode=train), with these options.
+  bool training = false;
+  bool inputRequiresGrad = false;
+  double optimizerBytesPerParam = 16;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -97,6 +102,15 @@ struct TransformerSection {
   std::vector<TransformerFigures> perDevice;
 };
 
+/// The training section (tfperf-analyze-training ran, --mode=train).
+struct TrainingSection {
+  std::shared_ptr<TrainingAnalysis> analysis;
+  /// Layers and dims (the transformer section's when it ran).
+  std::shared_ptr<TransformerStructure> structure;
+  /// One entry per device, in ReportConfig order.
+  std::vector<TrainingFigures> perDevice;
+};
+
 struct Report {
   std::string source, producer, function;
   ReportConfig config;
@@ -110,6 +124,7 @@ struct Report {
   /// Keeps the cost records the rows point to alive.
   std::shared_ptr<CostAnalysis> costs;
   std::optional<TransformerSection> transformer;
+  std::optional<TrainingSection> training;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -143,6 +158,12 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 /// The transformer section of the JSON report (the tables of the others
 /// come from lib/Report/SummaryTables.h).
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
+
+/// The training section of the JSON report, and the backward figures of
+/// one op row (lib/Report/TrainingReport.cpp).
+void printTrainingJSON(const Report &r, llvm::json::OStream &j);
+void printOpBackwardJSON(const Report &r, Operation *op,
+                         llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);
