@@ -6,7 +6,8 @@ schema cannot say: `hardware`, `totals` and `by_op_type` repeat the first
 device, `by_device` names exactly the devices of `config.hw`, `model.ops`
 counts the rows of `ops`, and the totals are the sums over the rows; with
 the transformer analysis, every op has its layer and block and each phase's
-blocks add up to the phase.
+blocks add up to the phase; with the training analysis, the backward and
+activation totals are the sums over the op rows.
 
 Usage: validate_report.py SCHEMA REPORT.json...
 Prints "ok REPORT" per valid report; exits 1 naming every problem.
@@ -59,6 +60,42 @@ def cross_checks(r):
     if times != sorted(times, reverse=True):
         errors.append("by_op_type is not sorted by decreasing time")
     errors += transformer_checks(r)
+    errors += training_checks(r)
+    return errors
+
+
+def training_checks(r):
+    """Ops carry `backward` only with the training section; its backward
+    and activation totals are the sums over the op rows, its forward the
+    model totals."""
+    errors = []
+    t = r.get("training")
+    rows = [o["backward"] for o in r["ops"] if "backward" in o]
+    if t is None:
+        if rows:
+            errors.append("op rows have backward figures without a training section")
+        return errors
+    known = [b for b in rows if "unknown_reason" not in b]
+    for key, field in (("backward_flops", "flops"), ("backward_gemm_flops", "gemm_flops"),
+                       ("backward_bytes", "bytes"), ("backward_time_s", "time_s")):
+        s = sum(b[field] for b in known)
+        if t[key] is not None and not math.isclose(s, t[key], rel_tol=1e-9, abs_tol=1e-12):
+            errors.append("training.%s is %r but the rows sum to %r" % (key, t[key], s))
+    if t["backward_unknown_ops"] != len(rows) - len(known):
+        errors.append("training.backward_unknown_ops is %d but %d rows are unknown"
+                      % (t["backward_unknown_ops"], len(rows) - len(known)))
+    saved = sum(b["saved_bytes"] for b in rows if b["saved_bytes"] is not None)
+    if t["activation_bytes"] is not None and not math.isclose(saved, t["activation_bytes"], rel_tol=1e-9):
+        errors.append("training.activation_bytes is %r but the rows keep %r"
+                      % (t["activation_bytes"], saved))
+    for key in ("flops", "gemm_flops"):
+        if not close(t["forward_" + key], r["totals"][key]):
+            errors.append("training.forward_%s differs from totals.%s" % (key, key))
+    times = [t[k] for k in ("forward_time_s", "backward_time_s", "optimizer_time_s")]
+    if None not in times and not close(sum(times), t["step_time_s"]):
+        errors.append("training.step_time_s is not forward + backward + optimizer")
+    if "by_device" in t and list(t["by_device"]) != r["config"]["hw"]:
+        errors.append("training.by_device does not name config.hw")
     return errors
 
 

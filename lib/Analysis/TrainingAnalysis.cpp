@@ -281,6 +281,17 @@ SymExpr fusedAttentionGemm(const OpCost &cost) {
   return sum;
 }
 
+/// A graph input used only as the weight of linears (weights passed as
+/// inputs).
+bool isWeightInput(Value v) {
+  if (v.use_empty())
+    return false;
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    Value input = getLinearInput(user);
+    return input && input != v;
+  });
+}
+
 /// A weight read only as an embedding table (gathered rows).
 bool isEmbeddingTable(Value w) {
   bool any = false;
@@ -382,8 +393,9 @@ std::optional<TrainingFigures> mlir::tfperf::evaluateTraining(
       f.recomputeFlops += o.flops;
       f.recomputeTime += o.time;
     }
-    // The trained weight of a linear, and whether the linear runs on fewer
-    // rows than there are tokens (e.g. a head on the last token only).
+    // The trained weight of a linear, and whether the linear runs on
+    // another number of rows than there are tokens (a head on the last
+    // token only, a projection of an encoder's frames).
     if (o.gemmFlops > 0)
       for (Value v : rec.op->getOperands())
         if (Value w = trainableWeightOf(v, trainable)) {
@@ -391,8 +403,9 @@ std::optional<TrainingFigures> mlir::tfperf::evaluateTraining(
           if (!linearWeights.insert(w).second)
             break;
           f.linearParameters += params;
-          if (f.tokens > 0 && o.gemmFlops / (2 * params) < f.tokens * (1 - 1e-9))
-            f.partialLinearParameters += params;
+          if (f.tokens > 0 &&
+              std::fabs(o.gemmFlops / (2 * params) - f.tokens) > 1e-9 * f.tokens)
+            f.irregularLinearParameters += params;
           break;
         }
   }
@@ -452,8 +465,9 @@ std::optional<TrainingFigures> mlir::tfperf::evaluateTraining(
       continue;
     for (Value v : rec.op->getOperands()) {
       Operation *def = v.getDefiningOp();
+      // Weights passed as graph inputs are parameters, not checkpoints.
       if ((def && layerOf(def) == l) || isStoredParameter(v) ||
-          !isa<ShapedType>(v.getType()))
+          (!def && isWeightInput(v)) || !isa<ShapedType>(v.getType()))
         continue;
       inputs[l].insert(v);
       checkpoints.insert(v);
@@ -529,6 +543,8 @@ std::optional<TrainingFigures> mlir::tfperf::evaluateTraining(
   // the graph shows.
   if (!structure || !structure->isTransformer()) {
     f.korthikantiNote = "no attention layers recognised";
+  } else if (training.getNumGradientOutputs() == 0) {
+    f.korthikantiNote = "no graph output carries a gradient";
   } else {
     const ModelDims &d = structure->getDims();
     auto b = structure->getBatch().getInt64();

@@ -34,7 +34,10 @@ std::string ratio(double a, double b) {
 std::string count(double v) {
   if (std::isnan(v))
     return "?";
-  return formatRate(v, "");
+  std::string s = formatRate(v, "");
+  while (!s.empty() && s.back() == ' ')
+    s.pop_back();
+  return s;
 }
 
 /// "1x1024x768", with symbolic dims by name.
@@ -113,8 +116,12 @@ SummaryTable totalsTable(const Report &r) {
   };
   row("forward FLOPs", formatFlops(f.forwardFlops) + " (GEMM " +
                            formatFlops(f.forwardGemmFlops) + ")");
-  row("backward FLOPs", formatFlops(f.backwardFlops) + " (GEMM " +
-                            formatFlops(f.backwardGemmFlops) + ")");
+  row("backward FLOPs",
+      formatFlops(f.backwardFlops) + " (GEMM " +
+          formatFlops(f.backwardGemmFlops) + ")" +
+          (f.backwardUnknownOps
+               ? ", " + std::to_string(f.backwardUnknownOps) + " ops unknown"
+               : ""));
   row("backward / forward", ratio(f.backwardFlops, f.forwardFlops) +
                                 " (GEMM " +
                                 ratio(f.backwardGemmFlops, f.forwardGemmFlops) +
@@ -130,8 +137,8 @@ SummaryTable totalsTable(const Report &r) {
         formatFlops(6 * f.nonEmbeddingParameters));
     row("attention GEMM per token (fwd + bwd)",
         formatFlops(f.attentionGemmFlops / tokens));
-    row("6N' + attention (N' linear, every token)",
-        formatFlops(6 * (f.linearParameters - f.partialLinearParameters) +
+    row("6N' + attention (N' once-per-token linears)",
+        formatFlops(6 * (f.linearParameters - f.irregularLinearParameters) +
                     f.attentionGemmFlops / tokens));
     row("training GEMM FLOPs per token",
         formatFlops((f.forwardGemmFlops + f.backwardGemmFlops) / tokens));
@@ -162,15 +169,16 @@ SummaryTable totalsTable(const Report &r) {
   if (f.backwardUnknownOps)
     t.notes.push_back(std::to_string(f.backwardUnknownOps) +
                       " ops have an unknown backward (not counted as 0)");
-  if (f.partialLinearParameters > 0)
+  if (f.irregularLinearParameters > 0)
     t.notes.push_back(
-        count(f.partialLinearParameters) +
-        " of N are weights of linears that run on fewer rows than tokens "
-        "(e.g. a head on the last token): 6N overstates their work");
+        count(f.irregularLinearParameters) +
+        " parameters are weights of linears that do not run once per token "
+        "(a head on the last token only, a projection of an encoder's "
+        "frames): 6N misstates their work");
   if (!std::isnan(tokens))
     t.notes.push_back(
-        "N' counts the weights of linears that see every token (" +
-        count(f.linearParameters - f.partialLinearParameters) +
+        "N' counts the weights of linears that run once per token (" +
+        count(f.linearParameters - f.irregularLinearParameters) +
         "): training GEMM per token = 6N' + attention when every linear "
         "computes dX and dW");
   return t;
@@ -327,6 +335,18 @@ SummaryTable blocksTable(const Report &r) {
       "three 4h tensors, a decomposed norm its input and normalized tensor, "
       "a gated MLP its gate and up projections, masks their mask "
       "(docs/Training.md)");
+  std::string kinds;
+  for (const AttentionBlock &ab : r.training->structure->getAttentions())
+    if (ab.source != AttentionSource::Self ||
+        ab.scope != AttentionScope::Global) {
+      llvm::StringRef k = attentionKindName(ab.source, ab.scope);
+      if (kinds.find(k.str()) == std::string::npos)
+        kinds += (kinds.empty() ? "" : ", ") + k.str();
+    }
+  if (!kinds.empty())
+    t.notes.push_back("the formula assumes one self-attention over the s "
+                      "tokens per layer; this graph also has " +
+                      kinds + " attention");
   const ModelDims &d = r.training->structure->getDims();
   if (d.dFF && d.dModel && *d.dFF != 4 * *d.dModel)
     t.notes.push_back("d_ff = " + std::to_string(*d.dFF) +
@@ -397,10 +417,14 @@ void mlir::tfperf::appendTrainingOpTable(const Report &r,
         if (backward.empty())
           backward = "(dY passes through)";
         bwdFlops = b.problem.empty() ? formatFlops(b.flops) : "?";
-        for (const SavedTensor &sv : rec.cost.saved) {
+        for (unsigned k = 0; k < rec.cost.saved.size(); ++k) {
+          const SavedTensor &sv = rec.cost.saved[k];
           if (isStoredParameter(sv.value))
             continue;
           kept += (kept.empty() ? "" : ", ") + savedLabel(op, sv);
+          // Kept already by an earlier op (or twice by this one).
+          if (!llvm::is_contained(rec.firstSaved, k))
+            kept += " (shared)";
         }
         keptBytes = b.savedBytes > 0 ? formatBytes(b.savedBytes) : "";
       }
@@ -413,8 +437,9 @@ void mlir::tfperf::appendTrainingOpTable(const Report &r,
   if (more)
     t.notes.push_back(std::to_string(more) + " more ops not listed");
   t.notes.push_back("kept: what the op keeps for its backward pass (inN: its "
-                    "N-th input, out: its output); the bytes count each "
-                    "tensor once, at the first op that keeps it");
+                    "N-th input, out: its output; shared: kept by an earlier "
+                    "op too); the bytes count each tensor once, at the first "
+                    "op that keeps it");
   if (layered && f.byLayer.size() > 1) {
     bool same = true;
     // Within 0.1%: the last layer's output has one user fewer.
@@ -448,11 +473,14 @@ void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
   j.attributeEnd();
 }
 
-void stepTimes(llvm::json::OStream &j, const TrainingFigures &f) {
+/// The step's times; `step_time_s` too unless written already.
+void stepTimes(llvm::json::OStream &j, const TrainingFigures &f,
+               bool withStep) {
   number(j, "forward_time_s", f.forwardTime);
   number(j, "backward_time_s", f.backwardTime);
   number(j, "optimizer_time_s", f.optimizerTime);
-  number(j, "step_time_s", f.stepTime());
+  if (withStep)
+    number(j, "step_time_s", f.stepTime());
   number(j, "recompute_time_s", f.recomputeTime);
   number(j, "step_time_recompute_s", f.stepTime() + f.recomputeTime);
 }
@@ -485,13 +513,13 @@ void mlir::tfperf::printTrainingJSON(const Report &r, llvm::json::OStream &j) {
     number(j, "attention_gemm_flops", f.attentionGemmFlops);
     number(j, "parameters", f.parameters);
     number(j, "non_embedding_parameters", f.nonEmbeddingParameters);
-    number(j, "partial_linear_parameters", f.partialLinearParameters);
+    number(j, "irregular_linear_parameters", f.irregularLinearParameters);
     number(j, "weight_bytes", f.weightBytes);
     number(j, "model_state_bytes", f.modelStateBytes);
     number(j, "activation_bytes_recompute", f.activationBytesRecompute);
     number(j, "activation_bytes_outside_layers",
            f.outsideLayersActivationBytes);
-    stepTimes(j, f);
+    stepTimes(j, f, /*withStep=*/false);
     number(j, "tokens", tokens);
     number(j, "flops_per_token", perToken(f.forwardFlops + f.backwardFlops));
     number(j, "gemm_flops_per_token",
@@ -499,7 +527,7 @@ void mlir::tfperf::printTrainingJSON(const Report &r, llvm::json::OStream &j) {
     number(j, "six_n_flops_per_token", 6 * f.nonEmbeddingParameters);
     number(j, "linear_parameters", f.linearParameters);
     number(j, "six_n_linear_plus_attention_flops_per_token",
-           tokens > 0 ? 6 * (f.linearParameters - f.partialLinearParameters) +
+           tokens > 0 ? 6 * (f.linearParameters - f.irregularLinearParameters) +
                             f.attentionGemmFlops / tokens
                       : NAN);
     number(j, "attention_gemm_flops_per_token", perToken(f.attentionGemmFlops));
@@ -544,7 +572,9 @@ void mlir::tfperf::printTrainingJSON(const Report &r, llvm::json::OStream &j) {
       j.attributeObject("by_device", [&] {
         for (size_t i = 0; i < r.devices.size(); ++i)
           j.attributeObject(r.devices[i].spec.name,
-                            [&] { stepTimes(j, r.training->perDevice[i]); });
+                            [&] {
+                              stepTimes(j, r.training->perDevice[i], true);
+                            });
       });
   });
 }

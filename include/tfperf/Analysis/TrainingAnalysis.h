@@ -172,9 +172,9 @@ struct TrainingFigures {
   /// Trainable parameters; without embedding tables (only gathered).
   double parameters = 0, nonEmbeddingParameters = 0;
   /// Weights of matmul-like ops (linears, convolutions), and those of
-  /// them whose op runs on fewer rows than `tokens` (a head applied to the
-  /// last token only).
-  double linearParameters = 0, partialLinearParameters = 0;
+  /// them whose op does not run once per token (a head applied to the last
+  /// token only, a cross-attention projection of an encoder's frames).
+  double linearParameters = 0, irregularLinearParameters = 0;
   double activationBytes = 0, activationBytesRecompute = 0;
   double outsideLayersActivationBytes = 0;
   double weightBytes = 0, gradientBytes = 0, optimizerBytes = 0,

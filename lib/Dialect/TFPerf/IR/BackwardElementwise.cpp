@@ -57,13 +57,19 @@ LogicalResult MulOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
   Value a = getLhs(), b = getRhs(), y = getResult();
+  // A parameter factor (a norm's scale) is a weight: dW, summed over rows.
+  auto name = [](Value v, const char *self, const char *other) {
+    return bwd::isParameterLike(v)
+               ? std::string("dW = sum dY ") + other
+               : std::string("d") + self + " = dY " + other;
+  };
   if (g.needsGrad(a) &&
       (failed(bwd::save(c, q, b)) ||
-       failed(bwd::elementwiseGrad(c, q, "dA = dY B", y, a, 1, {b}))))
+       failed(bwd::elementwiseGrad(c, q, name(a, "A", "B"), y, a, 1, {b}))))
     return failure();
   if (g.needsGrad(b) &&
       (failed(bwd::save(c, q, a)) ||
-       failed(bwd::elementwiseGrad(c, q, "dB = dY A", y, b, 1, {a}))))
+       failed(bwd::elementwiseGrad(c, q, name(b, "B", "A"), y, b, 1, {a}))))
     return failure();
   return success();
 }
