@@ -114,20 +114,25 @@ SummaryTable totalsTable(const Report &r) {
   auto row = [&](std::string k, std::string v) {
     t.rows.push_back({std::move(k), std::move(v)});
   };
+  auto unknown = [](unsigned n) {
+    return n ? ", " + std::to_string(n) + " ops unknown" : std::string();
+  };
   row("forward FLOPs", formatFlops(f.forwardFlops) + " (GEMM " +
-                           formatFlops(f.forwardGemmFlops) + ")");
-  row("backward FLOPs",
-      formatFlops(f.backwardFlops) + " (GEMM " +
-          formatFlops(f.backwardGemmFlops) + ")" +
-          (f.backwardUnknownOps
-               ? ", " + std::to_string(f.backwardUnknownOps) + " ops unknown"
-               : ""));
-  row("backward / forward", ratio(f.backwardFlops, f.forwardFlops) +
-                                " (GEMM " +
-                                ratio(f.backwardGemmFlops, f.forwardGemmFlops) +
-                                ")");
+                           formatFlops(f.forwardGemmFlops) + ")" +
+                           unknown(f.forwardUnknownOps));
+  row("backward FLOPs", formatFlops(f.backwardFlops) + " (GEMM " +
+                            formatFlops(f.backwardGemmFlops) + ")" +
+                            unknown(f.backwardUnknownOps));
+  // Ratios of partial sums would mislead.
+  bool complete = !f.forwardUnknownOps && !f.backwardUnknownOps;
+  row("backward / forward",
+      complete ? ratio(f.backwardFlops, f.forwardFlops) + " (GEMM " +
+                     ratio(f.backwardGemmFlops, f.forwardGemmFlops) + ")"
+               : std::string("- (ops unknown)"));
   row("training / forward GEMM FLOPs",
-      ratio(f.forwardGemmFlops + f.backwardGemmFlops, f.forwardGemmFlops));
+      complete ? ratio(f.forwardGemmFlops + f.backwardGemmFlops,
+                       f.forwardGemmFlops)
+               : std::string("-"));
   double tokens = f.tokens;
   if (!std::isnan(tokens)) {
     row("tokens per step", num(tokens, 0));

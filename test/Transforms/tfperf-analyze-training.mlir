@@ -129,3 +129,88 @@ func.func @unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = tfperf.custom "Foo"("my.domain") (%xw) : (tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// The derivative of each elementwise op, per element of dY (8 here), as
+// docs/Training.md states them.
+// CHECK-LABEL: func.func @derivatives
+// CHECK: tfperf.mul {{.*}}tfperf.bwd_flops = 8 : i64, tfperf.bwd_ops = ["dW = sum dY A"]
+// CHECK: tfperf.sqrt {{.*}}tfperf.bwd_flops = 16 : i64, tfperf.bwd_ops = ["dX = dY / (2 Y)"]
+// CHECK: tfperf.erf {{.*}}tfperf.bwd_flops = 40 : i64
+// CHECK: tfperf.tanh {{.*}}tfperf.bwd_flops = 24 : i64
+// CHECK: tfperf.sigmoid {{.*}}tfperf.bwd_flops = 24 : i64
+// CHECK: tfperf.exp {{.*}}tfperf.bwd_flops = 8 : i64
+// CHECK: tfperf.log {{.*}}tfperf.bwd_flops = 8 : i64
+// CHECK: tfperf.neg {{.*}}tfperf.bwd_flops = 8 : i64
+// CHECK: tfperf.abs {{.*}}tfperf.bwd_flops = 16 : i64
+// CHECK: tfperf.reciprocal {{.*}}tfperf.bwd_flops = 24 : i64
+// CHECK: tfperf.softplus {{.*}}tfperf.bwd_flops = 16 : i64
+// CHECK: tfperf.sin {{.*}}tfperf.bwd_flops = 16 : i64
+// CHECK: tfperf.cos {{.*}}tfperf.bwd_flops = 24 : i64
+// CHECK: tfperf.gelu {{.*}}tfperf.bwd_flops = 88 : i64
+// CHECK: tfperf.gelu {{.*}}tfperf.bwd_flops = 144 : i64
+// CHECK: tfperf.div {{.*}}tfperf.bwd_flops = 8 : i64, tfperf.bwd_ops = ["dA = dY / B"]
+// CHECK: tfperf.pow {{.*}}tfperf.bwd_flops = 24 : i64
+// CHECK: tfperf.sub {{.*}}tfperf.bwd_flops = 8 : i64, tfperf.bwd_ops = ["dB = -dY"]
+// CHECK: tfperf.clip {{.*}}tfperf.bwd_flops = 16 : i64
+// CHECK: tfperf.softmax {{.*}}tfperf.bwd_flops = 32 : i64
+// CHECK: tfperf.reduce_mean {{.*}}tfperf.bwd_flops = 8 : i64, tfperf.bwd_ops = ["dX = broadcast(dY) / n"]
+func.func @derivatives(%x: tensor<8xf32>) -> tensor<1xf32> {
+  %w = tfperf.weight "w" : tensor<8xf32>
+  %two = tfperf.constant {value = dense<2.000000e+00> : tensor<f32>} : tensor<f32>
+  %t0 = tfperf.mul %x, %w : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %t1 = tfperf.sqrt %t0 : (tensor<8xf32>) -> tensor<8xf32>
+  %t2 = tfperf.erf %t1 : (tensor<8xf32>) -> tensor<8xf32>
+  %t3 = tfperf.tanh %t2 : (tensor<8xf32>) -> tensor<8xf32>
+  %t4 = tfperf.sigmoid %t3 : (tensor<8xf32>) -> tensor<8xf32>
+  %t5 = tfperf.exp %t4 : (tensor<8xf32>) -> tensor<8xf32>
+  %t6 = tfperf.log %t5 : (tensor<8xf32>) -> tensor<8xf32>
+  %t7 = tfperf.neg %t6 : (tensor<8xf32>) -> tensor<8xf32>
+  %t8 = tfperf.abs %t7 : (tensor<8xf32>) -> tensor<8xf32>
+  %t9 = tfperf.reciprocal %t8 : (tensor<8xf32>) -> tensor<8xf32>
+  %t10 = tfperf.softplus %t9 : (tensor<8xf32>) -> tensor<8xf32>
+  %t11 = tfperf.sin %t10 : (tensor<8xf32>) -> tensor<8xf32>
+  %t12 = tfperf.cos %t11 : (tensor<8xf32>) -> tensor<8xf32>
+  %t13 = tfperf.gelu %t12 : (tensor<8xf32>) -> tensor<8xf32>
+  %t14 = tfperf.gelu %t13 {approximate = "tanh"} : (tensor<8xf32>) -> tensor<8xf32>
+  %t15 = tfperf.div %t14, %two : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %t16 = tfperf.pow %t15, %two : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %t17 = tfperf.sub %two, %t16 : (tensor<f32>, tensor<8xf32>) -> tensor<8xf32>
+  %t18 = tfperf.clip %t17 : (tensor<8xf32>) -> tensor<8xf32>
+  %t19 = tfperf.softmax %t18 : (tensor<8xf32>) -> tensor<8xf32>
+  %t20 = tfperf.reduce_mean %t19 {static_axes = array<i64: 0>} : (tensor<8xf32>) -> tensor<1xf32>
+  return %t20 : tensor<1xf32>
+}
+
+// -----
+
+// RMSNorm over 2 rows of 4: dX 7 per element + 1 per row, dScale 3 per
+// element; it keeps its input and one rrms per row.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK: tfperf.ms.simplified_layer_norm {{.*}}tfperf.bwd_flops = 82 : i64, tfperf.bwd_ops = ["dX = RMSNorm'(dY)", "dScale = sum over rows"], tfperf.saved_bytes = 40 : i64
+func.func @rms_norm(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %w = tfperf.weight "w" : tensor<4x4xf32>
+  %s = tfperf.weight "scale" : tensor<4xf32>
+  %h = tfperf.matmul %x, %w : (tensor<2x4xf32>, tensor<4x4xf32>) -> tensor<2x4xf32>
+  %y = tfperf.ms.simplified_layer_norm %h, %s : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// Upstream ops get CostOpInterface's default backward through their
+// external models: unknown, never free.
+// CHECK: backward_unknown_ops = 1 : i64
+// CHECK-LABEL: func.func @upstream
+// CHECK: linalg.matmul {tfperf.bwd = "unknown"}
+// CHECK: tfperf.relu {{.*}}tfperf.bwd_flops = 256 : i64
+func.func @upstream(%x: tensor<8x16xf32>) -> tensor<8x32xf32> {
+  %w = tfperf.weight "w" : tensor<16x32xf32>
+  %e = tensor.empty() : tensor<8x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%c0 : f32) outs(%e : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<8x16xf32>, tensor<16x32xf32>) outs(%z : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %r = tfperf.relu %y : (tensor<8x32xf32>) -> tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}

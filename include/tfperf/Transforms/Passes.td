@@ -169,9 +169,12 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
     Korthikanti et al.'s activation formula (docs/Training.md).
 
     ```mlir
-    %y = tfperf.gemm %x, %w, %b {transB = 1 : i64, tfperf.bwd_flops = 4198400 : i64,
-         tfperf.bwd_gemm_flops = 4194304 : i64,
-         tfperf.bwd_ops = ["dB = op(A)^T dY", "dC = sum dY"], tfperf.saved_bytes = 8192 : i64, ...}
+    // x needs no gradient: the first linear computes dW and db, no dX.
+    %h = tfperf.gemm %x, %w1, %b1 {tfperf.bwd_bytes = 1216 : i64,
+         tfperf.bwd_flops = 1072 : i64, tfperf.bwd_gemm_flops = 1024 : i64,
+         tfperf.bwd_ops = ["dW = X^T dY", "db = sum dY"],
+         tfperf.saved_bytes = 128 : i64, transB = 1 : i64}
+         : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
     ```
 
     Fails when `optimizer-bytes-per-param` is not positive.
