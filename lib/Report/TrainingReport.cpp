@@ -418,7 +418,8 @@ void mlir::tfperf::appendTrainingOpTable(const Report &r,
       } else {
         backward.clear();
         for (const BackwardOp *k : rec.kernels())
-          backward += (backward.empty() ? "" : "; ") + k->name;
+          backward += (backward.empty() ? "" : "; ") + k->name +
+                      (k->shape.empty() ? "" : " (" + k->shape + ")");
         if (backward.empty())
           backward = "(dY passes through)";
         bwdFlops = b.problem.empty() ? formatFlops(b.flops) : "?";

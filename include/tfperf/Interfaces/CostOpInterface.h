@@ -55,6 +55,9 @@ struct OpCost {
 /// gradient of a value has its shape and element type.
 struct BackwardOp {
   std::string name;
+  /// For a product, its operands' shapes (`32x4096 . 4096x1024`), as the
+  /// domain doc's tables give them; empty otherwise.
+  std::string shape;
   SymExpr flops = 0;
   /// The matmul-like part of `flops`.
   SymExpr gemmFlops = 0;

@@ -25,13 +25,15 @@ namespace {
 LogicalResult contractionGrad(BackwardCost &c, const ShapeQuery &q,
                               std::string name, Value y, Value operand,
                               ArrayRef<Value> others, const SymExpr &gemm,
-                              const SymExpr &extra = SymExpr(0)) {
+                              const SymExpr &extra = SymExpr(0),
+                              std::string shape = "") {
   auto out = bwd::elements(q, y, c);
   auto in = bwd::elements(q, operand, c);
   if (!out || !in)
     return failure();
   BackwardOp k;
   k.name = std::move(name);
+  k.shape = std::move(shape);
   k.gemmFlops = gemm;
   k.flops = gemm + extra;
   k.read(y, *out);
@@ -47,6 +49,15 @@ LogicalResult contractionGrad(BackwardCost &c, const ShapeQuery &q,
   return success();
 }
 } // namespace
+
+/// "4x16 . 16x2": the operand shapes of a product.
+static std::string productShape(ArrayRef<SymExpr> batch, const SymExpr &m,
+                           const SymExpr &k, const SymExpr &n) {
+  std::string b;
+  for (const SymExpr &d : batch)
+    b += d.str() + "x";
+  return b + m.str() + "x" + k.str() + " . " + b + k.str() + "x" + n.str();
+}
 
 /// Kernel names of a product A B: `dX = dY W^T`, `dW = X^T dY` when B is a
 /// weight, `dW = dY X^T`, `dX = W^T dY` when A is, `dA = dY B^T`,
@@ -68,13 +79,24 @@ LogicalResult MatMulOp::computeBackwardCost(const ShapeQuery &q,
     return failure();
   SymExpr gemm = SymExpr(2) * *out * a->back();
   auto [nameA, nameB] = productNames(getA(), getB());
+  // dA = dY [.., M, N] . B^T [.., N, K]; dB = A^T [.., K, M] . dY [.., M, N]
+  // (shapes only when both operands are matrices).
+  std::string shapeA, shapeB;
+  auto b = q.dims(getB());
+  auto y = q.dims(getResult());
+  if (b && y && a->size() >= 2 && b->size() >= 2) {
+    ArrayRef<SymExpr> batch = y->drop_back(2);
+    SymExpr m = (*a)[a->size() - 2], k = a->back(), n = b->back();
+    shapeA = productShape(batch, m, n, k);
+    shapeB = productShape(batch, k, m, n);
+  }
   if (g.needsGrad(getA()) &&
       failed(contractionGrad(c, q, nameA, getResult(), getA(), {getB()},
-                             gemm)))
+                             gemm, SymExpr(0), shapeA)))
     return failure();
   if (g.needsGrad(getB()) &&
       failed(contractionGrad(c, q, nameB, getResult(), getB(), {getA()},
-                             gemm)))
+                             gemm, SymExpr(0), shapeB)))
     return failure();
   return success();
 }
@@ -95,13 +117,20 @@ LogicalResult GemmOp::computeBackwardCost(const ShapeQuery &q,
   };
   // Named for op(A) op(B): transposes only change how W is stored.
   auto [nameA, nameB] = productNames(getA(), getB());
+  SymExpr m = (*a)[getTransA() ? 1 : 0];
+  auto n = mn->divExact(m);
+  std::string shapeA, shapeB;
+  if (n) {
+    shapeA = productShape({}, m, *n, k);
+    shapeB = productShape({}, k, m, *n);
+  }
   if (g.needsGrad(getA()) &&
       failed(contractionGrad(c, q, nameA, getResult(), getA(), {getB()},
-                             gemm, scaled(getA()))))
+                             gemm, scaled(getA()), shapeA)))
     return failure();
   if (g.needsGrad(getB()) &&
       failed(contractionGrad(c, q, nameB, getResult(), getB(), {getA()},
-                             gemm, scaled(getB()))))
+                             gemm, scaled(getB()), shapeB)))
     return failure();
   if (getC() && g.needsGrad(getC())) {
     double beta = getBeta().convertToDouble();
