@@ -1077,8 +1077,11 @@ void TransformerStructure::recognize(func::FuncOp func) {
       for (Operation *u : r.getUsers())
         if (tags.count(u) && (!firstUser || pos.of(u) < pos.of(firstUser)))
           firstUser = u;
-    if (firstUser)
-      tags[op] = tags[firstUser];
+    // Copy first: inserting `op` may rehash and move firstUser's entry.
+    if (firstUser) {
+      OpTag t = tags.lookup(firstUser);
+      tags[op] = t;
+    }
   }
   // Before the first layer, untagged leftovers are embedding plumbing.
   size_t firstBlockPos = SIZE_MAX;
