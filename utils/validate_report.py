@@ -10,7 +10,9 @@ blocks add up to the phase; with --symbolic, the totals' formulas are the
 symbolic section's and the sweep has a row per point and device; with the
 tensor-parallel analysis, per-device FLOPs x t equal the unsharded FLOPs
 plus the work done more than once, the step times are op time +
-collectives, and the recommendation is a feasible degree that fits.
+collectives, and the recommendation is a feasible degree that fits; with
+the training analysis, the backward and activation totals are the sums
+over the op rows.
 
 Usage: validate_report.py SCHEMA REPORT.json...
 Prints "ok REPORT" per valid report; exits 1 naming every problem.
@@ -65,6 +67,7 @@ def cross_checks(r):
     errors += transformer_checks(r)
     errors += symbolic_checks(r)
     errors += tensor_parallel_checks(r)
+    errors += training_checks(r)
     return errors
 
 
@@ -102,6 +105,41 @@ def symbolic_checks(r):
             if any(n not in row for n in numeric) or row["hw"] not in sweep["devices"]:
                 errors.append("sweep row %r lacks an axis or names another device" % row)
                 break
+    return errors
+
+
+def training_checks(r):
+    """Ops carry `backward` only with the training section; its backward
+    and activation totals are the sums over the op rows, its forward the
+    model totals."""
+    errors = []
+    t = r.get("training")
+    rows = [o["backward"] for o in r["ops"] if "backward" in o]
+    if t is None:
+        if rows:
+            errors.append("op rows have backward figures without a training section")
+        return errors
+    known = [b for b in rows if "unknown_reason" not in b]
+    for key, field in (("backward_flops", "flops"), ("backward_gemm_flops", "gemm_flops"),
+                       ("backward_bytes", "bytes"), ("backward_time_s", "time_s")):
+        s = sum(b[field] for b in known)
+        if t[key] is not None and not math.isclose(s, t[key], rel_tol=1e-9, abs_tol=1e-12):
+            errors.append("training.%s is %r but the rows sum to %r" % (key, t[key], s))
+    if t["backward_unknown_ops"] != len(rows) - len(known):
+        errors.append("training.backward_unknown_ops is %d but %d rows are unknown"
+                      % (t["backward_unknown_ops"], len(rows) - len(known)))
+    saved = sum(b["saved_bytes"] for b in rows if b["saved_bytes"] is not None)
+    if t["activation_bytes"] is not None and not math.isclose(saved, t["activation_bytes"], rel_tol=1e-9):
+        errors.append("training.activation_bytes is %r but the rows keep %r"
+                      % (t["activation_bytes"], saved))
+    for key in ("flops", "gemm_flops"):
+        if not close(t["forward_" + key], r["totals"][key]):
+            errors.append("training.forward_%s differs from totals.%s" % (key, key))
+    times = [t[k] for k in ("forward_time_s", "backward_time_s", "optimizer_time_s")]
+    if None not in times and not close(sum(times), t["step_time_s"]):
+        errors.append("training.step_time_s is not forward + backward + optimizer")
+    if "by_device" in t and list(t["by_device"]) != r["config"]["hw"]:
+        errors.append("training.by_device does not name config.hw")
     return errors
 
 

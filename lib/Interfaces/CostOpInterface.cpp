@@ -9,6 +9,7 @@ using namespace mlir::tfperf;
 #include "tfperf/Interfaces/CostOpInterface.cpp.inc"
 
 ShapeQuery::~ShapeQuery() = default;
+GradientQuery::~GradientQuery() = default;
 
 SymExpr ShapeQuery::numElements(Value v) const {
   auto d = dims(v);

@@ -384,6 +384,15 @@ static std::vector<Section> sections(const Report &r,
                     [&](llvm::raw_ostream &os) {
                       transformerSection(r, s, os);
                     }});
+  if (r.training)
+    list.push_back({"training", "Training: backward pass and memory",
+                    [&](llvm::raw_ostream &os) {
+                      for (const SummaryTable &t : s.tables)
+                        if (llvm::StringRef(t.id).starts_with("training")) {
+                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+                          summaryTableHTML(t, os);
+                        }
+                    }});
   list.push_back({"op-types", "Time by op type",
                   [&](llvm::raw_ostream &os) { barsSection(r, s, os); }});
   list.push_back(

@@ -137,6 +137,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       printTransformerJSON(r, j);
     if (r.tensorParallel)
       printTensorParallelJSON(r, j);
+    if (r.training)
+      printTrainingJSON(r, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {
@@ -207,6 +209,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
                 j.attributeObject(r.devices[i].spec.name,
                                   [&] { figures(j, row.figures[i], true); });
             });
+          if (r.training)
+            printOpBackwardJSON(r, rec.op, j);
         });
       }
     });

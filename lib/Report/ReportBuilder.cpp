@@ -53,6 +53,13 @@ ReportConfig ReportConfig::fromModule(ModuleOp module) {
     if (auto m = t.getAs<IntegerAttr>("microbatches"))
       c.ppMicrobatches = m.getInt();
   }
+  if (auto t = dict.getAs<DictionaryAttr>("training")) {
+    c.training = true;
+    if (auto a = t.getAs<BoolAttr>("input_requires_grad"))
+      c.inputRequiresGrad = a.getValue();
+    if (auto a = t.getAs<FloatAttr>("optimizer_bytes_per_param"))
+      c.optimizerBytesPerParam = a.getValueAsDouble();
+  }
   return c;
 }
 
@@ -89,6 +96,13 @@ void ReportConfig::writeToModule(ModuleOp module) const {
                    b.getNamedAttr("microbatches",
                                   b.getI64IntegerAttr(ppMicrobatches))}));
   }
+  if (training)
+    attrs.set("training",
+              b.getDictionaryAttr(
+                  {b.getNamedAttr("input_requires_grad",
+                                  b.getBoolAttr(inputRequiresGrad)),
+                   b.getNamedAttr("optimizer_bytes_per_param",
+                                  b.getF64FloatAttr(optimizerBytesPerParam))}));
   module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
 }
 
@@ -232,6 +246,23 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   }
   if (r.config.symbolic && !buildSymbolicSection(module, r, *policy, error))
     return std::nullopt;
+  if (r.config.training) {
+    TrainingSection t;
+    TrainingOptions options;
+    options.inputRequiresGrad = r.config.inputRequiresGrad;
+    options.optimizerBytesPerParam = r.config.optimizerBytesPerParam;
+    t.analysis = std::make_shared<TrainingAnalysis>(module, options);
+    t.structure = r.transformer ? r.transformer->structure
+                                : std::make_shared<TransformerStructure>(module);
+    for (const ReportDevice &d : r.devices) {
+      auto fig = evaluateTraining(*t.analysis, *r.costs, t.structure.get(),
+                                  *policy, d.spec, error);
+      if (!fig)
+        return std::nullopt;
+      t.perDevice.push_back(std::move(*fig));
+    }
+    r.training = std::move(t);
+  }
   return r;
 }
 

@@ -277,11 +277,13 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   // alike.
   appendTransformerTables(r, s.tables);
   appendSymbolicTables(r, opts, s.tables);
+  appendTrainingTables(r, s.tables);
   s.tables.push_back(opTypeTable(r));
   s.tables.push_back(topOpsTable(r, opts));
   if (r.transformer)
     appendLayerTable(r, s.tables);
   appendTensorParallelTables(r, s.tables);
+  appendTrainingOpTable(r, s.tables);
   if (SummaryTable u = unknownOps(r); !u.title.empty())
     s.tables.push_back(std::move(u));
   if (!r.unboundSymbols.empty()) {

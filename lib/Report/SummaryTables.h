@@ -21,7 +21,8 @@ namespace mlir::tfperf {
 struct SummaryTable {
   /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
   /// layers, tensor-parallel, tensor-parallel-time, tp-splits,
-  /// pipeline-parallel, unknown, unbound.
+  /// pipeline-parallel, training, training-step, training-layers,
+  /// training-blocks, training-ops, unknown, unbound.
   std::string id;
   std::string title;
   /// Empty for a block of notes only.
@@ -71,6 +72,14 @@ void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
 /// parallelism per device) when tfperf-suggest-tp ran with degrees.
 void appendTensorParallelTables(const Report &r,
                                 std::vector<SummaryTable> &tables);
+
+/// The training tables when that analysis ran: totals and memory, the step
+/// per device, activations per layer and by block against Korthikanti et
+/// al.
+void appendTrainingTables(const Report &r, std::vector<SummaryTable> &tables);
+/// The per-op backward table (layer 0 and the ops outside the layers when
+/// the graph has layers, else every op on the gradient path).
+void appendTrainingOpTable(const Report &r, std::vector<SummaryTable> &tables);
 
 } // namespace mlir::tfperf
 

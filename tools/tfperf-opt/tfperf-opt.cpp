@@ -115,6 +115,22 @@ static cl::opt<int64_t> clPPMicrobatches(
     cl::desc("Micro-batches of the pipeline-parallel comparison (default: "
              "one per sequence of the batch)"),
     cl::init(0), cl::cat(clAnalysis));
+static cl::opt<std::string> clMode(
+    "mode",
+    cl::desc("infer (default) or train: train adds the backward pass, "
+             "activation and optimizer memory and the training step time"),
+    cl::init("infer"), cl::cat(clAnalysis));
+static cl::opt<bool> clInputRequiresGrad(
+    "input-requires-grad",
+    cl::desc("With --mode=train: the graph's float inputs need a gradient "
+             "too (default: they do not, so the first linear has no dX)"),
+    cl::init(false), cl::cat(clAnalysis));
+static cl::opt<double> clOptimizerBytesPerParam(
+    "optimizer-bytes-per-param",
+    cl::desc("With --mode=train: bytes of weights, gradients and optimizer "
+             "state per trainable parameter (default 16: mixed-precision "
+             "Adam)"),
+    cl::init(16), cl::cat(clAnalysis));
 static cl::opt<unsigned> clTop("top",
                                cl::desc("Rows in the text report's top-ops table"),
                                cl::init(15), cl::cat(clAnalysis));
@@ -144,10 +160,15 @@ static bool symbolicRequested() {
   return clSymbolic || !clSweep.empty() || !clSweepOut.empty();
 }
 
+static bool trainRequested() { return clMode == "train"; }
+
 /// True when any analysis flag asks for the analysis pipeline.
 static bool analysisRequested() {
+  // Any mode but the default asks for it (a bad one then fails validation).
   return clAnalyzeRoofline || !clReport.empty() || symbolicRequested() ||
-         !clTP.empty();
+         !clTP.empty() || clMode != "infer" ||
+         clInputRequiresGrad.getNumOccurrences() ||
+         clOptimizerBytesPerParam.getNumOccurrences();
 }
 
 /// The transformer analysis runs with --analyze-roofline unless the graph
@@ -238,6 +259,14 @@ static LogicalResult validateAnalysisFlags() {
       return fail("--tp: degrees must be at least 1, got " + std::to_string(t));
   if (clPPMicrobatches < 0)
     return fail("--pp-microbatches must be at least 0");
+  if (clMode != "infer" && clMode != "train")
+    return fail("--mode must be infer or train, got '" + clMode + "'");
+  if (!trainRequested() && (clInputRequiresGrad.getNumOccurrences() ||
+                            clOptimizerBytesPerParam.getNumOccurrences()))
+    return fail("--input-requires-grad and --optimizer-bytes-per-param need "
+                "--mode=train");
+  if (!(clOptimizerBytesPerParam > 0))
+    return fail("--optimizer-bytes-per-param must be positive");
   return success();
 }
 
@@ -274,6 +303,14 @@ static void addAnalysisPasses(PassManager &pm) {
     o.sweepOut.assign(clSweepOut.begin(), clSweepOut.end());
     pm.addPass(createTFPerfSymbolic(o));
   }
+  if (trainRequested()) {
+    TFPerfAnalyzeTrainingOptions t;
+    t.inputRequiresGrad = clInputRequiresGrad;
+    t.optimizerBytesPerParam = clOptimizerBytesPerParam;
+    t.computeDtype = clComputeDtype;
+    t.weightDtype = clWeightDtype;
+    pm.addPass(createTFPerfAnalyzeTraining(t));
+  }
   auto report = [&](const std::string &format, const std::string &file) {
     TFPerfEmitReportOptions o;
     o.format = format;
@@ -283,8 +320,8 @@ static void addAnalysisPasses(PassManager &pm) {
     pm.addPass(createTFPerfEmitReport(o));
   };
   bool reportToStdout = llvm::is_contained(clReport, "-");
-  // --symbolic, --sweep and --tp print like --analyze-roofline unless
-  // their output goes to files.
+  // --symbolic, --sweep, --tp and --mode=train print like
+  // --analyze-roofline unless their output goes to files.
   bool onlyFiles = !clReport.empty() || !clSweepOut.empty();
   if ((clAnalyzeRoofline || !onlyFiles) && !reportToStdout)
     report("text", "-");

@@ -50,6 +50,59 @@ struct OpCost {
   void write(Value v, SymExpr elements) { writes.push_back({v, elements}); }
 };
 
+/// One kernel of an op's backward pass (`dX = dY·Wᵀ`, the reduction of a
+/// broadcast operand's gradient, ...). Accesses name forward values: the
+/// gradient of a value has its shape and element type.
+struct BackwardOp {
+  std::string name;
+  /// For a product, its operands' shapes (`32x4096 . 4096x1024`), as the
+  /// domain doc's tables give them; empty otherwise.
+  std::string shape;
+  SymExpr flops = 0;
+  /// The matmul-like part of `flops`.
+  SymExpr gemmFlops = 0;
+  llvm::SmallVector<TensorAccess, 4> reads;
+  llvm::SmallVector<TensorAccess, 2> writes;
+
+  void read(Value v, SymExpr elements) { reads.push_back({v, elements}); }
+  void write(Value v, SymExpr elements) { writes.push_back({v, elements}); }
+};
+
+/// A tensor the forward pass keeps for an op's backward pass. Either a
+/// value of the IR (`what` empty), or a tensor derived from `value` that the
+/// IR does not name (`what` says which: "mean, rstd" of a LayerNorm's
+/// input), stored at `value`'s element type.
+struct SavedTensor {
+  Value value;
+  SymExpr elements;
+  std::string what;
+};
+
+/// What an op's backward pass costs and keeps.
+struct BackwardCost {
+  llvm::SmallVector<BackwardOp, 2> ops;
+  llvm::SmallVector<SavedTensor, 2> saved;
+  /// Why the backward is unknown, when computeBackwardCost fails.
+  std::string unknownReason;
+
+  BackwardOp &add(std::string name) {
+    ops.push_back(BackwardOp());
+    ops.back().name = std::move(name);
+    return ops.back();
+  }
+  void save(Value v, SymExpr elements, std::string what = "") {
+    saved.push_back({v, std::move(elements), std::move(what)});
+  }
+};
+
+/// Which values carry a gradient in the backward pass: operands that need
+/// one, results that receive one.
+class GradientQuery {
+public:
+  virtual ~GradientQuery();
+  virtual bool needsGrad(Value v) const = 0;
+};
+
 /// Source of the shapes a cost is computed from. The default reads each
 /// value's type (static dims, `#tfperf.dims` expressions for dynamic ones);
 /// analyses substitute other shapes (bound dims, a decode step).

@@ -16,7 +16,7 @@ include "mlir/IR/OpBase.td"
 def TFPerf_CostOpInterface : OpInterface<"CostOpInterface"> {
   let cppNamespace = "::mlir::tfperf";
   let description = [{
-    Conventions (docs/CostModel.md): one multiply-add is 2 FLOPs; elementwise
+    Conventions (docs/CostModel.md, docs/Training.md for the backward pass): one multiply-add is 2 FLOPs; elementwise
     ops count 1 FLOP per output element unless documented otherwise; bytes
     are every input read plus every output written, at the element size the
     analysis chooses for each value (graph dtype or a what-if dtype), so the
@@ -38,6 +38,30 @@ def TFPerf_CostOpInterface : OpInterface<"CostOpInterface"> {
       "::llvm::LogicalResult", "computeCost",
       (ins "const ::mlir::tfperf::ShapeQuery &":$shapes,
            "::mlir::tfperf::OpCost &":$cost)>,
+    InterfaceMethod<[{
+        Fills `cost` with this op's backward pass (docs/Training.md): the
+        kernels that turn the gradients of its results into the gradients
+        of the operands `grads` says need one (each kernel's FLOPs, GEMM
+        FLOPs and the elements it reads and writes, named as in
+        `dX = dY·Wᵀ`), and the tensors the forward pass must keep for them
+        (`cost.saved`). Only called when some result receives a gradient.
+        Gradients have their value's shape and element type, so accesses
+        name the forward value whose gradient is read or written.
+
+        The default reports the backward as unknown, never as free: an op
+        without a backward model (an upstream op, an unknown custom op)
+        gets an "unknown" row, like an op without a forward cost model.
+      }],
+      "::llvm::LogicalResult", "computeBackwardCost",
+      (ins "const ::mlir::tfperf::ShapeQuery &":$shapes,
+           "const ::mlir::tfperf::GradientQuery &":$grads,
+           "::mlir::tfperf::BackwardCost &":$cost),
+      /*methodBody=*/[{}],
+      /*defaultImplementation=*/[{
+        cost.unknownReason = "no backward model for " +
+                             $_op->getName().getStringRef().str();
+        return ::mlir::failure();
+      }]>,
   ];
 }
 

@@ -16,6 +16,7 @@
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TrainingAnalysis.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -48,6 +49,10 @@ struct ReportConfig {
   /// the pipeline comparison's micro-batches (0: one per sequence).
   std::vector<int64_t> tpDegrees;
   int64_t ppMicrobatches = 0;
+  /// tfperf-analyze-training ran (--mode=train), with these options.
+  bool training = false;
+  bool inputRequiresGrad = false;
+  double optimizerBytesPerParam = 16;
 
   /// Reads `tfperf.config` (defaults when absent).
   static ReportConfig fromModule(ModuleOp module);
@@ -116,6 +121,15 @@ struct TensorParallelSection {
   std::vector<TensorParallelFigures> perDevice;
 };
 
+/// The training section (tfperf-analyze-training ran, --mode=train).
+struct TrainingSection {
+  std::shared_ptr<TrainingAnalysis> analysis;
+  /// Layers and dims (the transformer section's when it ran).
+  std::shared_ptr<TransformerStructure> structure;
+  /// One entry per device, in ReportConfig order.
+  std::vector<TrainingFigures> perDevice;
+};
+
 struct Report {
   std::string source, producer, function;
   ReportConfig config;
@@ -132,6 +146,7 @@ struct Report {
   /// With tfperf-symbolic.
   std::shared_ptr<SymbolicSection> symbolic;
   std::optional<TensorParallelSection> tensorParallel;
+  std::optional<TrainingSection> training;
 };
 
 /// Builds the report of `module`; sets `error` on a bad configuration
@@ -179,6 +194,12 @@ bool buildSymbolicSection(ModuleOp module, Report &r, const DtypePolicy &policy,
 /// The symbolic section of the JSON report; the per-op and totals
 /// `formula` objects are written with them.
 void printSymbolicJSON(const Report &r, llvm::json::OStream &j);
+
+/// The training section of the JSON report, and the backward figures of
+/// one op row (lib/Report/TrainingReport.cpp).
+void printTrainingJSON(const Report &r, llvm::json::OStream &j);
+void printOpBackwardJSON(const Report &r, Operation *op,
+                         llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);

@@ -225,4 +225,55 @@ def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
   ];
 }
 
+def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
+  let summary = "Cost one training step: backward per op, activations, model state";
+  let description = [{
+    Decides which values carry gradients (weights, graph inputs with
+    `input-requires-grad`, everything that depends on them differentiably
+    and that a graph output depends on), asks every op on that path for its
+    backward kernels and the tensors it keeps (`CostOpInterface`'s
+    `computeBackwardCost`), and annotates each such op with
+
+    - `tfperf.bwd_ops`: the kernels, e.g. `["dA = dY B^T", "dB = A^T dY"]`
+      (a first linear whose input needs no gradient has no `dA`),
+    - `tfperf.bwd_flops`, `tfperf.bwd_gemm_flops` (when non-zero),
+      `tfperf.bwd_bytes`: as `tfperf-annotate-cost` counts the forward,
+    - `tfperf.saved_bytes`: bytes of the activations this op is the first
+      to keep for the backward pass (a tensor kept by several ops counts
+      once; weights and constants cost none),
+
+    or `tfperf.bwd = "unknown"` and a remark when its backward is unknown
+    (never 0). The module gets `tfperf.training` with the totals
+    (forward and backward FLOPs and GEMM FLOPs, activation bytes,
+    trainable parameters), and `tfperf.config` the options, from which
+    `tfperf-emit-report` derives the training section: step time on the
+    roofline, activations per layer with and without full recomputation,
+    gradients and optimizer state, FLOPs per token against 6·N, and
+    Korthikanti et al.'s activation formula (docs/Training.md).
+
+    ```mlir
+    // x needs no gradient: the first linear computes dW and db, no dX.
+    %h = tfperf.gemm %x, %w1, %b1 {tfperf.bwd_bytes = 1216 : i64,
+         tfperf.bwd_flops = 1072 : i64, tfperf.bwd_gemm_flops = 1024 : i64,
+         tfperf.bwd_ops = ["dW = X^T dY", "db = sum dY"],
+         tfperf.saved_bytes = 128 : i64, transB = 1 : i64}
+         : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    ```
+
+    Fails when `optimizer-bytes-per-param` is not positive.
+  }];
+  let options = [
+    Option<"inputRequiresGrad", "input-requires-grad", "bool",
+           /*default=*/"false",
+           "The graph's float inputs need a gradient too">,
+    Option<"optimizerBytesPerParam", "optimizer-bytes-per-param", "double",
+           /*default=*/"16",
+           "Bytes of weights, gradients and optimizer state per trainable parameter">,
+    Option<"computeDtype", "compute-dtype", "std::string", /*default=*/"",
+           "Element type for float activations and weights">,
+    Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
+           "Element type for weights only">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

@@ -29,11 +29,13 @@ def TFPerf_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
   let convertFromStorage = "$_self.getValue().getSExtValue()";
 }
 
-// Every tfperf op infers its shapes and reports its cost.
+// Every tfperf op infers its shapes and reports its forward and backward
+// cost (the backward explicitly: no tfperf op falls back to "unknown").
 class TFPerf_Op<string mnemonic, list<Trait> traits = []>
     : Op<TFPerf_Dialect, mnemonic, !listconcat([
         DeclareOpInterfaceMethods<TFPerf_ShapeInferenceOpInterface>,
-        DeclareOpInterfaceMethods<TFPerf_CostOpInterface>], traits)>;
+        DeclareOpInterfaceMethods<TFPerf_CostOpInterface,
+                                  ["computeBackwardCost"]>], traits)>;
 
 // Pure ops: no side effects, so standard DCE/CSE may apply.
 class TFPerf_PureOp<string mnemonic, list<Trait> traits = []>

@@ -1,0 +1,168 @@
+//===- BackwardUtils.cpp - helpers for tfperf backward costs --------------===//
+
+#include "BackwardUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+bool bwd::isParameterLike(Value v) {
+  for (int guard = 0; guard < 16; ++guard) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return false;
+    if (isa<WeightOp, ConstantOp>(def))
+      return true;
+    if (!isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp,
+             SqueezeOp, FlattenOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return false;
+}
+
+std::optional<ArrayRef<SymExpr>> bwd::dimsOf(const ShapeQuery &q, Value v,
+                                             BackwardCost &c) {
+  auto d = q.dims(v);
+  if (!d) {
+    c.unknownReason = "a tensor of unknown rank";
+    return std::nullopt;
+  }
+  for (const SymExpr &x : *d)
+    if (x.isUnknown()) {
+      c.unknownReason = "a tensor with an unknown dim";
+      return std::nullopt;
+    }
+  return d;
+}
+
+std::optional<SymExpr> bwd::elements(const ShapeQuery &q, Value v,
+                                     BackwardCost &c) {
+  auto d = dimsOf(q, v, c);
+  if (!d)
+    return std::nullopt;
+  return product(*d);
+}
+
+LogicalResult bwd::elementwiseGrad(BackwardCost &c, const ShapeQuery &q,
+                                   std::string name, Value result,
+                                   Value operand, int64_t flopsPerElement,
+                                   ArrayRef<Value> reads) {
+  auto out = elements(q, result, c);
+  auto in = elements(q, operand, c);
+  if (!out || !in)
+    return failure();
+  bool broadcast = !(*out - *in).isConstant(0);
+  if (flopsPerElement == 0 && !broadcast)
+    return success(); // dX is dY itself
+  BackwardOp &k = c.add(std::move(name));
+  // The products per element of dY, then the adds that fold the broadcast
+  // dims back (numel(dY) - numel(dX)).
+  k.flops = *out * SymExpr(flopsPerElement) + (*out - *in);
+  k.read(result, *out);
+  for (Value r : reads) {
+    auto n = elements(q, r, c);
+    if (!n)
+      return failure();
+    k.read(r, *n);
+  }
+  k.write(operand, *in);
+  return success();
+}
+
+LogicalResult bwd::save(BackwardCost &c, const ShapeQuery &q, Value v) {
+  auto n = elements(q, v, c);
+  if (!n)
+    return failure();
+  c.save(v, *n);
+  return success();
+}
+
+LogicalResult bwd::unary(Operation *op, const ShapeQuery &q,
+                         const GradientQuery &g, BackwardCost &c,
+                         std::string name, int64_t flopsPerElement,
+                         Value saved) {
+  Value x = op->getOperand(0), y = op->getResult(0);
+  if (!g.needsGrad(x))
+    return success();
+  if (saved && failed(save(c, q, saved)))
+    return failure();
+  SmallVector<Value, 1> reads;
+  if (saved)
+    reads.push_back(saved);
+  return elementwiseGrad(c, q, std::move(name), y, x, flopsPerElement, reads);
+}
+
+LogicalResult bwd::moveBack(Operation *op, const ShapeQuery &q,
+                            const GradientQuery &g, BackwardCost &c,
+                            std::string name) {
+  Value x = op->getOperand(0), y = op->getResult(0);
+  if (!g.needsGrad(x))
+    return success();
+  auto out = elements(q, y, c);
+  auto in = elements(q, x, c);
+  if (!out || !in)
+    return failure();
+  BackwardOp &k = c.add(std::move(name));
+  k.read(y, *out);
+  k.write(x, *in);
+  return success();
+}
+
+LogicalResult bwd::normGrad(const NormBackward &nb, const ShapeQuery &q,
+                            const GradientQuery &g, BackwardCost &c, Value x,
+                            int64_t axis, Value scale, Value bias, Value y,
+                            bool dxNeeded, std::string savedWhat) {
+  auto d = dimsOf(q, x, c);
+  if (!d)
+    return failure();
+  int64_t r = d->size();
+  if (axis < 0)
+    axis += r;
+  SymExpr rows = product(d->take_front(std::clamp<int64_t>(axis, 0, r)));
+  SymExpr n = product(*d);
+  bool dScale = scale && g.needsGrad(scale), dBias = bias && g.needsGrad(bias);
+  if (!dxNeeded && !dScale && !dBias)
+    return success();
+  SymExpr stats = rows * SymExpr(nb.statsPerRow);
+  c.save(x, n, savedWhat);
+  c.save(x, stats, nb.stats);
+  if (dxNeeded) {
+    auto sn = elements(q, scale, c);
+    if (!sn)
+      return failure();
+    c.save(scale, *sn);
+    BackwardOp &k = c.add(nb.dxName);
+    k.flops = n * SymExpr(nb.dxPerElement) + rows * SymExpr(nb.dxPerRow);
+    k.read(y, n);
+    k.read(x, n);
+    k.read(x, stats);
+    k.read(scale, *sn);
+    k.write(x, n);
+  }
+  if (dScale || dBias) {
+    BackwardOp &k = c.add(nb.paramName);
+    k.flops = n * SymExpr(nb.xhatFlops + (dScale ? nb.scaleFlops : 0) +
+                          (dBias ? nb.biasFlops : 0));
+    k.read(y, n);
+    k.read(x, n);
+    k.read(x, stats);
+    for (Value p : {dScale ? scale : Value(), dBias ? bias : Value()})
+      if (p) {
+        auto pn = elements(q, p, c);
+        if (!pn)
+          return failure();
+        k.write(p, *pn);
+      }
+  }
+  return success();
+}
+
+LogicalResult bwd::view(BackwardCost &) { return success(); }
+
+LogicalResult bwd::unknown(BackwardCost &c, std::string reason) {
+  c.unknownReason = std::move(reason);
+  return failure();
+}

@@ -1,0 +1,140 @@
+//===- AnalyzeTraining.cpp - the tfperf-analyze-training pass -------------===//
+//
+// Annotates every op on the gradient path with its backward kernels,
+// FLOPs, bytes and the activations it keeps, the module with the training
+// totals, and records the options for tfperf-emit-report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Analysis/TrainingAnalysis.h"
+#include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::tfperf {
+#define GEN_PASS_DEF_TFPERFANALYZETRAINING
+#include "tfperf/Transforms/Passes.h.inc"
+} // namespace mlir::tfperf
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+/// An exact count as an i64 attribute when it fits, else its text.
+static Attribute countAttr(Builder &b, const SymExpr &e) {
+  if (auto v = e.getInt64())
+    return b.getI64IntegerAttr(*v);
+  return b.getStringAttr(e.str());
+}
+
+/// Bits to bytes: exact when every coefficient is a multiple of 8.
+static Attribute bytesAttr(Builder &b, const SymExpr &bits) {
+  if (auto q = bits.divExact(SymExpr(8)))
+    return countAttr(b, *q);
+  if (bits.isConstant())
+    return b.getF64FloatAttr(int128ToDouble(bits.getConstant()) / 8);
+  return b.getStringAttr("(" + bits.str() + ") / 8");
+}
+
+/// Bits of `elements` of `v` at the policy's element size.
+static SymExpr bitsOf(const SymExpr &elements, Value v,
+                      const DtypePolicy &policy) {
+  return elements * SymExpr((int64_t)policy.bitsOf(v));
+}
+
+namespace {
+struct AnalyzeTrainingPass
+    : public tfperf::impl::TFPerfAnalyzeTrainingBase<AnalyzeTrainingPass> {
+  using Base::Base;
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);
+    if (!policy) {
+      module.emitError() << error;
+      return signalPassFailure();
+    }
+    if (!(optimizerBytesPerParam > 0)) {
+      module.emitError() << "optimizer-bytes-per-param must be positive, got "
+                         << optimizerBytesPerParam.getValue();
+      return signalPassFailure();
+    }
+    TrainingOptions options;
+    options.inputRequiresGrad = inputRequiresGrad;
+    options.optimizerBytesPerParam = optimizerBytesPerParam;
+    TrainingAnalysis training(module, options);
+    auto &forward = getAnalysis<CostAnalysis>();
+    Builder b(&getContext());
+
+    SymExpr bwdFlops(0), bwdGemm(0), activationBits(0);
+    unsigned unknown = 0;
+    for (const BackwardRecord &rec : training.getRecords()) {
+      Operation *op = rec.op;
+      if (!rec.known) {
+        ++unknown;
+        op->setAttr("tfperf.bwd", b.getStringAttr("unknown"));
+        op->emitRemark() << "backward unknown: " << rec.cost.unknownReason;
+        continue;
+      }
+      SymExpr flops(0), gemm(0), bits(0);
+      SmallVector<Attribute> names;
+      for (const BackwardOp *k : rec.kernels()) {
+        flops = flops + k->flops;
+        gemm = gemm + k->gemmFlops;
+        for (const TensorAccess &a : k->reads)
+          bits = bits + bitsOf(a.elements, a.value, *policy);
+        for (const TensorAccess &a : k->writes)
+          bits = bits + bitsOf(a.elements, a.value, *policy);
+        names.push_back(b.getStringAttr(k->name));
+      }
+      SymExpr saved(0);
+      for (unsigned i : rec.firstSaved) {
+        const SavedTensor &s = rec.cost.saved[i];
+        saved = saved + bitsOf(s.elements, s.value, *policy);
+      }
+      bwdFlops = bwdFlops + flops;
+      bwdGemm = bwdGemm + gemm;
+      activationBits = activationBits + saved;
+      op->setAttr("tfperf.bwd_ops", b.getArrayAttr(names));
+      op->setAttr("tfperf.bwd_flops", countAttr(b, flops));
+      if (!gemm.isConstant(0))
+        op->setAttr("tfperf.bwd_gemm_flops", countAttr(b, gemm));
+      op->setAttr("tfperf.bwd_bytes", bytesAttr(b, bits));
+      if (!saved.isConstant(0))
+        op->setAttr("tfperf.saved_bytes", bytesAttr(b, saved));
+    }
+
+    SymExpr fwdFlops(0), fwdGemm(0), params(0);
+    for (const OpCostRecord &rec : forward.getRecords())
+      if (rec.known) {
+        fwdFlops = fwdFlops + rec.cost.flops;
+        fwdGemm = fwdGemm + rec.cost.gemmFlops;
+      }
+    for (Value w : training.getTrainableWeights())
+      params = params +
+               SymExpr(cast<ShapedType>(w.getType()).getNumElements());
+    NamedAttrList totals;
+    totals.set("forward_flops", countAttr(b, fwdFlops));
+    totals.set("forward_gemm_flops", countAttr(b, fwdGemm));
+    totals.set("backward_flops", countAttr(b, bwdFlops));
+    totals.set("backward_gemm_flops", countAttr(b, bwdGemm));
+    totals.set("backward_unknown_ops", b.getI64IntegerAttr(unknown));
+    totals.set("activation_bytes", bytesAttr(b, activationBits));
+    totals.set("parameters", countAttr(b, params));
+    totals.set("input_requires_grad", b.getBoolAttr(inputRequiresGrad));
+    module->setAttr("tfperf.training", totals.getDictionary(&getContext()));
+
+    ReportConfig config = ReportConfig::fromModule(module);
+    config.training = true;
+    config.inputRequiresGrad = inputRequiresGrad;
+    config.optimizerBytesPerParam = optimizerBytesPerParam;
+    config.writeToModule(module);
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
