@@ -19,8 +19,8 @@ namespace mlir::tfperf::infer {
 using Dims = llvm::SmallVector<SymExpr, 4>;
 using Values = llvm::SmallVector<SymExpr, 4>;
 
-/// Maps `axis` into [0, rank) (rank 0 accepts 0 and -1); emits an error on
-/// `op` when out of range.
+/// Maps `axis` into [0, rank); emits an error on `op` when out of range
+/// (always for rank 0).
 FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
                                  StringRef what = "axis");
 

@@ -1,0 +1,43 @@
+//===- ImportFuzzer.cpp - libFuzzer target for the ONNX importer ----------===//
+//
+// Feeds arbitrary bytes to importONNX: the wire-level loader (binary, text or
+// JSON protobuf, picked by content as for a file with an unknown extension),
+// graph import, shape inference, verification and, on success, printing.
+// Diagnostics are swallowed. The importer must return a module or null after
+// an error; anything else (a crash, a sanitizer report, a hang, running out
+// of memory) is a bug.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Target/ONNX/ImportONNX.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstddef>
+#include <cstdint>
+
+using namespace mlir;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  // One registry for the process; a fresh context per input so that no state
+  // (uniqued attributes, names) carries over from one input to the next.
+  static DialectRegistry *registry = [] {
+    auto *r = new DialectRegistry();
+    tfperf::registerImportDialects(*r);
+    return r;
+  }();
+  MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler swallow(&context,
+                                  [](Diagnostic &) { return success(); });
+  llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
+  // No extension: the format is detected from the bytes. The folder does not
+  // exist, so external-data checks never depend on the fuzzing machine.
+  llvm::StringRef name = "/nonexistent-tfperf-fuzz/model";
+  OwningOpRef<ModuleOp> module = tfperf::importONNX(
+      llvm::MemoryBufferRef(bytes, name), name, &context);
+  if (module)
+    module->print(llvm::nulls());
+  return 0;
+}

@@ -1,0 +1,51 @@
+//===- MLIRFuzzer.cpp - libFuzzer target for tfperf passes on .mlir -------===//
+//
+// Parses arbitrary text as MLIR with the tfperf and func dialects and, when
+// it parses and verifies, runs tfperf-infer-shapes over every function (with
+// the pass manager's verifier after it) and prints the result. A first line
+// `// bind-dims=<spec>` becomes the pass's bind-dims option. Verifiers and
+// shape functions must reject whatever the parser lets through with a
+// diagnostic, never crash.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Target/ONNX/ImportONNX.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstddef>
+#include <cstdint>
+
+using namespace mlir;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static DialectRegistry *registry = [] {
+    auto *r = new DialectRegistry();
+    tfperf::registerImportDialects(*r);
+    return r;
+  }();
+  MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler swallow(&context,
+                                  [](Diagnostic &) { return success(); });
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  tfperf::TFPerfInferShapesOptions options;
+  if (text.consume_front("// bind-dims=")) {
+    auto [spec, rest] = text.split('\n');
+    options.bindDims = spec.str();
+    text = rest;
+  }
+  ParserConfig config(&context);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
+  if (!module)
+    return 0;
+  PassManager pm(&context);
+  pm.nest<func::FuncOp>().addPass(tfperf::createTFPerfInferShapes(options));
+  if (succeeded(pm.run(*module)))
+    module->print(llvm::nulls());
+  return 0;
+}
