@@ -12,6 +12,7 @@ abort is not 1), stderr has exactly one line containing 'error:', that line
 starts with '<file>: error: ' (names the file), names the node as
 "node '<NODE>': " when NODE is given and contains SUBSTRING, and an output
 file given with -o that existed before is left byte-for-byte untouched.
+No run may leave protobuf's own log lines on stderr.
 A positive control must exit 0 with no 'error:' line and write a module.
 Every run must end within --timeout seconds (a hang is a failure).
 
@@ -41,6 +42,8 @@ def check(tool, folder, name, exit_code, node, substring, timeout):
     errors = [l for l in err.splitlines() if "error:" in l]
     kept = open(out, "rb").read()
     os.remove(out)
+    if "[libprotobuf" in err:
+        return "protobuf log lines on stderr: %r" % err[:300]
     if exit_code == 0:
         if p.returncode != 0 or errors:
             return "expected success, got exit %d: %s" % (p.returncode,

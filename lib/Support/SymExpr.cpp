@@ -74,10 +74,10 @@ bool isPlainIdentifier(llvm::StringRef s) {
   return llvm::all_of(s, isIdentChar);
 }
 
-bool isAtomName(llvm::StringRef s) {
-  return s.starts_with("floordiv(") || s.starts_with("ceildiv(") ||
-         s.starts_with("mod(") || s.starts_with("min(") ||
-         s.starts_with("max(");
+/// Words the parser reads as something other than a symbol.
+bool isReservedWord(llvm::StringRef s) {
+  return s == "floordiv" || s == "ceildiv" || s == "mod" || s == "min" ||
+         s == "max" || s == "overflow";
 }
 
 bool addOv(Int128 a, Int128 b, Int128 &r) { return __builtin_add_overflow(a, b, &r); }
@@ -563,8 +563,14 @@ void SymExpr::collectSymbols(llvm::SmallVectorImpl<llvm::StringRef> &out) const 
 // Printing and parsing
 //===----------------------------------------------------------------------===//
 
-static void printSymbolName(llvm::raw_ostream &os, llvm::StringRef name) {
-  if (isPlainIdentifier(name) || isAtomName(name)) {
+/// Prints a symbol so that parse() reads back the same symbol: atoms bare
+/// (their name is their definition), other names bare only when they are
+/// plain identifiers that are not reserved (a dim_param may be anything,
+/// e.g. `ceildiv` or `floordiv(a, 0)`).
+static void printSymbolName(llvm::raw_ostream &os, const char *sym) {
+  llvm::StringRef name(sym);
+  if ((isPlainIdentifier(name) && !isReservedWord(name)) ||
+      interner().lookupAtom(sym)) {
     os << name;
     return;
   }

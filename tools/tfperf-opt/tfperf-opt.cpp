@@ -102,9 +102,22 @@ int main(int argc, char **argv) {
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
 
   std::string errorMessage;
+  // Regular files and pipes only: /dev/zero would be read forever, and a
+  // device is never a model.
+  llvm::sys::fs::file_status status;
+  if (inputFilename != "-" && !llvm::sys::fs::status(inputFilename, status) &&
+      (status.type() == llvm::sys::fs::file_type::character_file ||
+       status.type() == llvm::sys::fs::file_type::block_file)) {
+    llvm::errs() << inputFilename << ": error: not a regular file (a device)\n";
+    return 1;
+  }
   auto file = openInputFile(inputFilename, &errorMessage);
   if (!file) {
     llvm::errs() << inputFilename << ": error: " << errorMessage << "\n";
+    return 1;
+  }
+  if (file->getBufferSize() == 0) {
+    llvm::errs() << inputFilename << ": error: the file is empty\n";
     return 1;
   }
   if (outputFilename != "-" && inputFilename != "-" &&

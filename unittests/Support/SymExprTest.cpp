@@ -129,4 +129,20 @@ TEST(SymExpr, CollectsSymbolsThroughAtoms) {
   EXPECT_EQ(syms.size(), 3u);
 }
 
+// Found by fuzzing: dim_params spelled like the parser's keywords or like
+// an atom printed bare and did not parse back (DimsAttr asserted).
+TEST(SymExpr, SymbolsNamedLikeKeywordsRoundTrip) {
+  for (const char *name : {"ceildiv", "min", "overflow", "floordiv(a, 0)",
+                           "a'b", "x\\", "2^65"}) {
+    SymExpr e = SymExpr::symbol(name) + SymExpr(1);
+    auto back = SymExpr::parse(e.str());
+    ASSERT_TRUE(back.has_value()) << e.str();
+    EXPECT_EQ(*back, e) << e.str();
+  }
+  // Real atoms still print bare.
+  SymExpr atom = SymExpr::floorDiv(sym("seq"), SymExpr(2));
+  EXPECT_EQ(atom.str(), "floordiv(seq, 2)");
+  EXPECT_EQ(SymExpr::parse(atom.str()), atom);
+}
+
 } // namespace

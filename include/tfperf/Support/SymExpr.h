@@ -37,6 +37,9 @@ using Int128 = __int128;
 
 /// Largest value a tensor dimension may take (MLIR stores dims as int64).
 constexpr int64_t kMaxDimValue = (int64_t(1) << 62);
+/// Largest rank tfperf accepts, from a model or from shape inference (a
+/// shape tensor's length is data, and must not size allocations unchecked).
+constexpr int64_t kMaxRank = 64;
 
 /// Formats a 128-bit integer in decimal.
 std::string int128ToString(Int128 v);

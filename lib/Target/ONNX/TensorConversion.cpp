@@ -124,6 +124,12 @@ mlir::tfperf::onnximport::convertTensorType(MLIRContext *ctx,
     error = "has unsupported data type " + onnxTypeName(tensor.data_type());
     return failure();
   }
+  auto oversized = loaded.oversizedDims.find(&tensor);
+  if (oversized != loaded.oversizedDims.end()) {
+    error = "has rank " + std::to_string(oversized->second) +
+            ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";
+    return failure();
+  }
   if (tensor.dims_size() > kMaxRank) {
     error = "has rank " + std::to_string(tensor.dims_size()) +
             ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";

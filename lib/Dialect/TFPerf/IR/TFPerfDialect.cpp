@@ -97,6 +97,13 @@ mlir::tfperf::buildTensorType(MLIRContext *ctx, Type elementType,
     for (auto &a : exprs)
       if (cast<StringAttr>(a).getValue() == "?")
         a = StringAttr::get(ctx, "'?'");
+    // DimsAttr::get asserts that its verifier passes: check first, so that
+    // a dim the printer cannot spell parseably is an error, not a crash.
+    for (Attribute a : exprs) {
+      auto e = SymExpr::parse(cast<StringAttr>(a).getValue());
+      if (!e || !e->isKnown())
+        return failure();
+    }
     encoding = DimsAttr::get(ctx, ArrayAttr::get(ctx, exprs));
   }
   return RankedTensorType::get(shape, elementType, encoding);
