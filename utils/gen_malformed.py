@@ -368,6 +368,14 @@ def cases(big_bytes, out):
     yield ("node-1e6-inputs.onnx", base + field(7, 2, field(1, 2, node)),
            1, "Sum_2", "has 1000000 inputs, more than tfperf accepts (65536)")
 
+    # A shape operand's length is data: it must not size an allocation.
+    for op, text in (("Reshape", "Reshape(x, s)"), ("Expand", "Expand(x, s)"),
+                     ("ConstantOfShape", "ConstantOfShape(s)")):
+        m = parse("g (float[4] x, int64[1000000000] s) => (float y) {\n"
+                  "  y = %s\n}" % text)
+        yield ("%s-rank-1e9.onnx" % op.lower(), ser(m), 1, op + "_0",
+               "result rank 1000000000 is more than tfperf accepts (64)")
+
     # External data outside the model's folder.
     for name, loc, msg in (
             ("external-dotdot", "../../etc/passwd",

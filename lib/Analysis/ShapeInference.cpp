@@ -58,6 +58,10 @@ static LogicalResult updateValueType(Value v, ShapeContext &ctx,
   if (!info.ranked) {
     newType = UnrankedTensorType::get(info.elementType);
   } else {
+    if ((int64_t)info.dims.size() > kMaxRank)
+      return owner->emitOpError() << "result rank " << info.dims.size()
+                                  << " is more than tfperf accepts ("
+                                  << kMaxRank << ")";
     for (const SymExpr &d : info.dims) {
       if (d.isOverflow())
         return owner->emitOpError() << "a result dim overflows 128 bits";
@@ -67,6 +71,14 @@ static LogicalResult updateValueType(Value v, ShapeContext &ctx,
                << "result dim " << d << " is "
                << (d.getConstant() < 0 ? "negative" : "absurdly large (> 2^62)");
     }
+    // MLIR multiplies static dims in int64 (getNumElements): keep every
+    // partial product, zeros aside, at most 2^62.
+    Int128 staticPart = 1;
+    for (const SymExpr &d : info.dims)
+      if (d.isConstant() && d.getConstant() > 0)
+        staticPart = std::min(staticPart * d.getConstant(), Int128(1) << 63);
+    if (staticPart > (Int128(1) << 62))
+      return owner->emitOpError() << "a result has more than 2^62 elements";
     auto t = buildTensorType(v.getContext(), info.elementType, info.dims);
     if (failed(t))
       return owner->emitOpError() << "cannot build a type for a result";

@@ -19,6 +19,14 @@ FailureOr<int64_t> infer::normalizeAxis(Operation *op, int64_t axis,
   return axis < 0 ? axis + rank : axis;
 }
 
+LogicalResult infer::checkResultRank(Operation *op, int64_t rank) {
+  if (rank > kMaxRank)
+    return op->emitOpError() << "result rank " << rank
+                             << " is more than tfperf accepts (" << kMaxRank
+                             << ")";
+  return success();
+}
+
 bool infer::isKnownPositive(const SymExpr &e) {
   if (!e.isKnown())
     return false;

@@ -24,6 +24,10 @@ using Values = llvm::SmallVector<SymExpr, 4>;
 FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
                                  StringRef what = "axis");
 
+/// Fails with an error on `op` when `rank` exceeds kMaxRank. Call it before
+/// sizing anything by a rank read from data (a shape operand's length).
+LogicalResult checkResultRank(Operation *op, int64_t rank);
+
 /// Numpy multidirectional broadcast. Two symbolic dims that differ broadcast
 /// to their max (right whenever the graph is valid: they are equal or one is
 /// 1); constant dims other than 1 that differ are an error on `op`.
