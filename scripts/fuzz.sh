@@ -22,6 +22,9 @@
 # examples and the shared corpus (../shared/corpus or $TFPERF_CORPUS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything below is one block, read whole before it runs, so that editing
+# this file during a long run cannot derail the run.
+{
 
 SECONDS_TO_RUN=${1:-300}
 TARGET=${2:-import}
@@ -87,21 +90,24 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}
 
 LOG="$WORK/last-$TARGET.log"
+STARTED=$(date +%s)
 set +e
 "$BUILD_DIR/bin/tfperf-$TARGET-fuzzer" "${FLAGS[@]}" "$GROWN" "$SEEDS" 2>&1 |
   tee "$LOG" | grep -E --line-buffered '^(#[0-9]+: |INFO: (fuzzed|exiting)|==[0-9]+==ERROR|SUMMARY|stat::|artifact_prefix)|Test unit written|(pulse|DONE|RELOAD) '
 rc=${PIPESTATUS[0]}
 set -e
 
-# Executions: the fork-mode parent's last `#N:` line, else the final stats.
-EXECS=$(grep -oE '^#[0-9]+: ' "$LOG" | tail -1 | tr -dc 0-9)
-[ -n "$EXECS" ] || EXECS=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$LOG" | tail -1 | grep -oE '[0-9]+$')
-[ -n "$EXECS" ] || EXECS=$(grep -oE '^#[0-9]+' "$LOG" | tail -1 | tr -dc 0-9)
+# Executions: the fork-mode parent's last `#N:` line, else the final stats
+# (an interrupted run has only the last `#N` line).
+EXECS=$( (grep -oE '^#[0-9]+: ' "$LOG" || true) | tail -1 | tr -dc 0-9)
+[ -n "$EXECS" ] || EXECS=$( (grep -oE 'stat::number_of_executed_units: *[0-9]+' "$LOG" || true) | tail -1 | tr -dc 0-9)
+[ -n "$EXECS" ] || EXECS=$( (grep -oE '^#[0-9]+' "$LOG" || true) | tail -1 | tr -dc 0-9)
 EXECS=${EXECS:-0}
-RAN=$(grep -oE 'INFO: exiting: [0-9]+ time: [0-9]+s' "$LOG" | grep -oE '[0-9]+s$' | tr -dc 0-9)
-RAN=${RAN:-$SECONDS_TO_RUN}
+RAN=$( (grep -oE '^#[0-9]+.* time: [0-9]+s' "$LOG" || true) | tail -1 | grep -oE '[0-9]+s' | tail -1 | tr -dc 0-9)
+[ -n "$RAN" ] || RAN=$(( $(date +%s) - STARTED ))
 printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" "$EXECS" >> "$WORK/ledger.tsv"
 TOTAL=$(awk -F'\t' -v t="$TARGET" '$2 == t { s += $4 } END { print s + 0 }' "$WORK/ledger.tsv")
 echo "fuzz.sh: $TARGET: $EXECS executions in ${RAN}s ($((EXECS / (RAN > 0 ? RAN : 1))) exec/s); $TOTAL in all runs (ledger $WORK/ledger.tsv)"
 ls "$ARTIFACTS" | head -20
 exit "$rc"
+}
