@@ -7,7 +7,8 @@
 #   BUILD_DIR   build directory (default build-fuzz)
 #   MAX_LEN     largest input in bytes (default 65536: every seed fits)
 #   RSS_MB      memory limit; a single allocation above it is a finding too
-#               (default 2048)
+#               (default 4096: the process-wide SymExpr symbol table keeps
+#               every name a run has seen, so RSS creeps up over hours)
 #   TIMEOUT_S   one input running longer than this is a hang (default 10)
 #   FORK=1      keep going after a finding (-fork=1 -ignore_crashes=1): for
 #               long unattended runs; findings are saved all the same
@@ -34,7 +35,7 @@ case "$TARGET" in
 esac
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 MAX_LEN=${MAX_LEN:-65536}
-RSS_MB=${RSS_MB:-2048}
+RSS_MB=${RSS_MB:-4096}
 TIMEOUT_S=${TIMEOUT_S:-10}
 PY=/usr/bin/python3
 CORPUS=${TFPERF_CORPUS:-../shared/corpus}
@@ -98,12 +99,15 @@ rc=${PIPESTATUS[0]}
 set -e
 
 # Executions: the fork-mode parent's last `#N:` line, else the final stats
-# (an interrupted run has only the last `#N` line).
-EXECS=$( (grep -oE '^#[0-9]+: ' "$LOG" || true) | tail -1 | tr -dc 0-9)
-[ -n "$EXECS" ] || EXECS=$( (grep -oE 'stat::number_of_executed_units: *[0-9]+' "$LOG" || true) | tail -1 | tr -dc 0-9)
-[ -n "$EXECS" ] || EXECS=$( (grep -oE '^#[0-9]+' "$LOG" || true) | tail -1 | tr -dc 0-9)
+# (an interrupted fork-mode run has only its last `#N:` line).
+last_number() {  # last_number REGEX: the last number in the last match
+  { grep -oE "$1" "$LOG" | tail -1 | grep -oE '[0-9]+' | tail -1; } || true
+}
+EXECS=$(last_number '^#[0-9]+: ')
+[ -n "$EXECS" ] || EXECS=$(last_number 'stat::number_of_executed_units: *[0-9]+')
+[ -n "$EXECS" ] || EXECS=$(last_number '^#[0-9]+')
 EXECS=${EXECS:-0}
-RAN=$( (grep -oE '^#[0-9]+.* time: [0-9]+s' "$LOG" || true) | tail -1 | grep -oE '[0-9]+s' | tail -1 | tr -dc 0-9)
+RAN=$(last_number '^#[0-9]+: .* time: [0-9]+s')
 [ -n "$RAN" ] || RAN=$(( $(date +%s) - STARTED ))
 printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" "$EXECS" >> "$WORK/ledger.tsv"
 TOTAL=$(awk -F'\t' -v t="$TARGET" '$2 == t { s += $4 } END { print s + 0 }' "$WORK/ledger.tsv")
