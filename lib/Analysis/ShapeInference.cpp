@@ -71,13 +71,7 @@ static LogicalResult updateValueType(Value v, ShapeContext &ctx,
                << "result dim " << d << " is "
                << (d.getConstant() < 0 ? "negative" : "absurdly large (> 2^62)");
     }
-    // MLIR multiplies static dims in int64 (getNumElements): keep every
-    // partial product, zeros aside, at most 2^62.
-    Int128 staticPart = 1;
-    for (const SymExpr &d : info.dims)
-      if (d.isConstant() && d.getConstant() > 0)
-        staticPart = std::min(staticPart * d.getConstant(), Int128(1) << 63);
-    if (staticPart > (Int128(1) << 62))
+    if (hasTooManyElements(info.dims))
       return owner->emitOpError() << "a result has more than 2^62 elements";
     auto t = buildTensorType(v.getContext(), info.elementType, info.dims);
     if (failed(t))

@@ -173,13 +173,7 @@ Type GraphImporter::convertValueInfoType(const onnx::ValueInfoProto &vi,
   auto dims = convertShape(tt.shape(), vi.name(), err);
   if (!dims)
     return {};
-  // MLIR multiplies static dims in int64 (ShapedType::getNumElements):
-  // keep every partial product, zeros aside, at most 2^62.
-  Int128 staticPart = 1;
-  for (const SymExpr &d : *dims)
-    if (d.isConstant() && d.getConstant() > 0)
-      staticPart = std::min(staticPart * d.getConstant(), Int128(1) << 63);
-  if (staticPart > (Int128(1) << 62)) {
+  if (hasTooManyElements(*dims)) {
     err = "has more than 2^62 elements";
     return {};
   }

@@ -70,9 +70,20 @@ std::optional<SmallVector<SymExpr, 4>> mlir::tfperf::getSymbolicDims(Type type) 
   return dims;
 }
 
+bool mlir::tfperf::hasTooManyElements(ArrayRef<SymExpr> dims) {
+  Int128 product = 1;
+  for (const SymExpr &d : dims)
+    if (d.isConstant() && d.getConstant() > 0)
+      product = std::min(product * std::min(d.getConstant(), Int128(1) << 63),
+                         Int128(1) << 63);
+  return product > (Int128(1) << 62);
+}
+
 FailureOr<RankedTensorType>
 mlir::tfperf::buildTensorType(MLIRContext *ctx, Type elementType,
                               ArrayRef<SymExpr> dims) {
+  if (hasTooManyElements(dims))
+    return failure();
   SmallVector<int64_t> shape;
   SmallVector<Attribute> exprs;
   bool anyNamed = false;
