@@ -292,6 +292,11 @@ def cases(big_bytes, out):
     for v in (m.graph.input[0], m.graph.output[0]):
         v.type.tensor_type.shape.dim[1].dim_param = "ceildiv"
     yield ("dim-param-keyword-ok.onnx", ser(m), 0, "-", "-")
+    # A dim_param whose expansion has billions of terms: one opaque symbol.
+    m = parse("g (float[4, N] x) => (float[4, N] y) {\n  y = Relu(x)\n}")
+    for v in (m.graph.input[0], m.graph.output[0]):
+        v.type.tensor_type.shape.dim[1].dim_param = "(a+b+c+d+e+f+g+h)^12"
+    yield ("dim-param-polynomial-bomb-ok.onnx", ser(m), 0, "-", "-")
 
     # Rank and shape mismatches of MatMul, Gemm, Conv.
     for name, text, node, msg in (

@@ -64,7 +64,9 @@ static LogicalResult updateValueType(Value v, ShapeContext &ctx,
                                   << kMaxRank << ")";
     for (const SymExpr &d : info.dims) {
       if (d.isOverflow())
-        return owner->emitOpError() << "a result dim overflows 128 bits";
+        return owner->emitOpError()
+               << "a result dim overflows (128-bit coefficients or "
+               << kMaxSymTerms << " terms)";
       if (d.isConstant() &&
           (d.getConstant() < 0 || d.getConstant() > kMaxDimValue))
         return owner->emitOpError()

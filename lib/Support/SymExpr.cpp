@@ -219,6 +219,10 @@ void SymExpr::normalize() {
     }
   }
   llvm::erase_if(merged, [](const Term &t) { return t.coeff == 0; });
+  if (merged.size() > kMaxSymTerms) {
+    *this = overflow();
+    return;
+  }
   terms = std::move(merged);
 }
 
@@ -294,6 +298,9 @@ SymExpr SymExpr::operator*(const SymExpr &o) const {
   }
   // (c1 + T1) * (c2 + T2)
   if (mulOv(constant, o.constant, r.constant))
+    return overflow();
+  // Bound the work before doing it: normalize() caps the result anyway.
+  if ((terms.size() + 1) * (o.terms.size() + 1) > 8 * kMaxSymTerms)
     return overflow();
   auto addScaled = [&](const llvm::SmallVector<Term, 0> &ts, Int128 c) {
     if (c == 0)

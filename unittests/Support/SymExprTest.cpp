@@ -145,4 +145,16 @@ TEST(SymExpr, SymbolsNamedLikeKeywordsRoundTrip) {
   EXPECT_EQ(SymExpr::parse(atom.str()), atom);
 }
 
+// Found while reviewing for the malformed suite: a dim_param expanding to
+// billions of terms took minutes; past kMaxSymTerms terms it is Overflow.
+TEST(SymExpr, TermBlowUpIsOverflow) {
+  auto e = SymExpr::parse("(a+b+c+d+e+f+g+h)^12");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_TRUE(e->isOverflow());
+  // The dim_param then stays one opaque symbol.
+  EXPECT_TRUE(SymExpr::fromDimParam("(a+b+c+d+e+f+g+h)^12").isKnown());
+  // Modest polynomials are untouched.
+  EXPECT_EQ(SymExpr::parse("(a+b)^3")->getTerms().size(), 4u);
+}
+
 } // namespace
