@@ -18,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -47,9 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(copy);
   tfperf::TFPerfInferShapesOptions options;
   if (text.consume_front("// bind-dims=")) {
-    auto [spec, rest] = text.split('\n');
-    options.bindDims = spec.str();
-    text = rest;
+    // Keep `text` pointing into `copy` even when empty (split() would
+    // return a null StringRef, which the lexer dereferences).
+    size_t eol = std::min(text.find('\n'), text.size());
+    options.bindDims = text.take_front(eol).str();
+    text = text.drop_front(std::min(eol + 1, text.size()));
   }
   ParserConfig config(&context);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
