@@ -58,15 +58,23 @@ static LogicalResult updateValueType(Value v, ShapeContext &ctx,
   if (!info.ranked) {
     newType = UnrankedTensorType::get(info.elementType);
   } else {
+    if ((int64_t)info.dims.size() > kMaxRank)
+      return owner->emitOpError() << "result rank " << info.dims.size()
+                                  << " is more than tfperf accepts ("
+                                  << kMaxRank << ")";
     for (const SymExpr &d : info.dims) {
       if (d.isOverflow())
-        return owner->emitOpError() << "a result dim overflows 128 bits";
+        return owner->emitOpError()
+               << "a result dim overflows (128-bit coefficients or "
+               << kMaxSymTerms << " terms)";
       if (d.isConstant() &&
           (d.getConstant() < 0 || d.getConstant() > kMaxDimValue))
         return owner->emitOpError()
                << "result dim " << d << " is "
                << (d.getConstant() < 0 ? "negative" : "absurdly large (> 2^62)");
     }
+    if (hasTooManyElements(info.dims))
+      return owner->emitOpError() << "a result has more than 2^62 elements";
     auto t = buildTensorType(v.getContext(), info.elementType, info.dims);
     if (failed(t))
       return owner->emitOpError() << "cannot build a type for a result";

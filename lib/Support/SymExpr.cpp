@@ -84,10 +84,10 @@ bool isPlainIdentifier(llvm::StringRef s) {
   return llvm::all_of(s, isIdentChar);
 }
 
-bool isAtomName(llvm::StringRef s) {
-  return s.starts_with("floordiv(") || s.starts_with("ceildiv(") ||
-         s.starts_with("mod(") || s.starts_with("min(") ||
-         s.starts_with("max(");
+/// Words the parser reads as something other than a symbol.
+bool isReservedWord(llvm::StringRef s) {
+  return s == "floordiv" || s == "ceildiv" || s == "mod" || s == "min" ||
+         s == "max" || s == "overflow";
 }
 
 bool addOv(Int128 a, Int128 b, Int128 &r) { return __builtin_add_overflow(a, b, &r); }
@@ -236,6 +236,10 @@ void SymExpr::normalize() {
     }
   }
   llvm::erase_if(merged, [](const Term &t) { return t.coeff == 0; });
+  if (merged.size() > kMaxSymTerms) {
+    *this = overflow();
+    return;
+  }
   terms = std::move(merged);
   if (terms.size() > kMaxTerms || degree() > kMaxDegree)
     *this = unknown();
@@ -315,6 +319,9 @@ SymExpr SymExpr::operator*(const SymExpr &o) const {
     return unknown();
   // (c1 + T1) * (c2 + T2)
   if (mulOv(constant, o.constant, r.constant))
+    return overflow();
+  // Bound the work before doing it: normalize() caps the result anyway.
+  if ((terms.size() + 1) * (o.terms.size() + 1) > 8 * kMaxSymTerms)
     return overflow();
   auto addScaled = [&](const llvm::SmallVector<Term, 0> &ts, Int128 c) {
     if (c == 0)
@@ -619,8 +626,14 @@ void SymExpr::collectSymbols(llvm::SmallVectorImpl<llvm::StringRef> &out) const 
 // Printing and parsing
 //===----------------------------------------------------------------------===//
 
-static void printSymbolName(llvm::raw_ostream &os, llvm::StringRef name) {
-  if (isPlainIdentifier(name) || isAtomName(name)) {
+/// Prints a symbol so that parse() reads back the same symbol: atoms bare
+/// (their name is their definition), other names bare only when they are
+/// plain identifiers that are not reserved (a dim_param may be anything,
+/// e.g. `ceildiv` or `floordiv(a, 0)`).
+static void printSymbolName(llvm::raw_ostream &os, const char *sym) {
+  llvm::StringRef name(sym);
+  if ((isPlainIdentifier(name) && !isReservedWord(name)) ||
+      interner().lookupAtom(sym)) {
     os << name;
     return;
   }

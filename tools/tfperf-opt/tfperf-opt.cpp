@@ -433,10 +433,23 @@ int main(int argc, char **argv) {
   bool writeIR = !analyze || outputGiven;
 
   std::string errorMessage;
+  // Regular files and pipes only: /dev/zero would be read forever, and a
+  // device is never a model.
+  llvm::sys::fs::file_status status;
+  if (inputFilename != "-" && !llvm::sys::fs::status(inputFilename, status) &&
+      (status.type() == llvm::sys::fs::file_type::character_file ||
+       status.type() == llvm::sys::fs::file_type::block_file)) {
+    llvm::errs() << inputFilename << ": error: not a regular file (a device)\n";
+    return 1;
+  }
   // ONNX weights are never read: see ModelFile.h.
   auto file = openToolInput(inputFilename, &errorMessage);
   if (!file) {
     llvm::errs() << inputFilename << ": error: " << errorMessage << "\n";
+    return 1;
+  }
+  if (file->getBufferSize() == 0) {
+    llvm::errs() << inputFilename << ": error: the file is empty\n";
     return 1;
   }
   if (outputFilename != "-" && inputFilename != "-" &&

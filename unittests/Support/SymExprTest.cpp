@@ -153,6 +153,34 @@ TEST(SymExpr, CollectsSymbolsThroughAtoms) {
   EXPECT_EQ(syms.size(), 3u);
 }
 
+// Found by fuzzing: dim_params spelled like the parser's keywords or like
+// an atom printed bare and did not parse back (DimsAttr asserted).
+TEST(SymExpr, SymbolsNamedLikeKeywordsRoundTrip) {
+  for (const char *name : {"ceildiv", "min", "overflow", "floordiv(a, 0)",
+                           "a'b", "x\\", "2^65"}) {
+    SymExpr e = SymExpr::symbol(name) + SymExpr(1);
+    auto back = SymExpr::parse(e.str());
+    ASSERT_TRUE(back.has_value()) << e.str();
+    EXPECT_EQ(*back, e) << e.str();
+  }
+  // Real atoms still print bare.
+  SymExpr atom = SymExpr::floorDiv(sym("seq"), SymExpr(2));
+  EXPECT_EQ(atom.str(), "floordiv(seq, 2)");
+  EXPECT_EQ(SymExpr::parse(atom.str()), atom);
+}
+
+// Found while reviewing for the malformed suite: a dim_param expanding to
+// billions of terms took minutes; past kMaxSymTerms terms it is Overflow.
+TEST(SymExpr, TermBlowUpIsOverflow) {
+  auto e = SymExpr::parse("(a+b+c+d+e+f+g+h)^12");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_TRUE(e->isOverflow());
+  // The dim_param then stays one opaque symbol.
+  EXPECT_TRUE(SymExpr::fromDimParam("(a+b+c+d+e+f+g+h)^12").isKnown());
+  // Modest polynomials are untouched.
+  EXPECT_EQ(SymExpr::parse("(a+b)^3")->getTerms().size(), 4u);
+}
+
 } // namespace
 
 TEST(SymExpr, GrowthIsBounded) {

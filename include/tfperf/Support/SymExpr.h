@@ -5,7 +5,9 @@
 // Shapes, element counts, FLOPs and bytes are all SymExprs, so one cost
 // formula serves concrete graphs (every term constant) and symbolic ones.
 //
-// Arithmetic never wraps: a result that does not fit in 128 bits becomes the
+// Arithmetic never wraps: a result that does not fit in 128 bits, or that
+// would have more than kMaxSymTerms terms (a dim_param such as
+// `(a+b+c+d+e+f+g+h)^12` would otherwise take minutes to expand), becomes the
 // Overflow state, and anything combined with it stays Overflow. A value that
 // cannot be known (data-dependent) is the Unknown state. Operations that are
 // not polynomial (floor division that is not exact, min, max) on symbolic
@@ -35,8 +37,14 @@ namespace mlir::tfperf {
 
 using Int128 = __int128;
 
+/// Most terms a SymExpr polynomial may have; more is Overflow.
+constexpr size_t kMaxSymTerms = 1024;
+
 /// Largest value a tensor dimension may take (MLIR stores dims as int64).
 constexpr int64_t kMaxDimValue = (int64_t(1) << 62);
+/// Largest rank tfperf accepts, from a model or from shape inference (a
+/// shape tensor's length is data, and must not size allocations unchecked).
+constexpr int64_t kMaxRank = 64;
 
 /// Formats a 128-bit integer in decimal.
 std::string int128ToString(Int128 v);

@@ -64,6 +64,8 @@ private:
 
   LogicalResult checkOpsets();
   FailureOr<Type> typeOfValueInfo(const onnx::ValueInfoProto &vi);
+  /// The type a ValueInfo declares, or null with `err` set (no diagnostic).
+  Type convertValueInfoType(const onnx::ValueInfoProto &vi, std::string &err);
   LogicalResult importGraph(const onnx::GraphProto &graph, Block *body,
                             Scope &scope, bool isMain);
   LogicalResult importInitializer(const onnx::TensorProto &t, Scope &scope);
@@ -90,7 +92,8 @@ private:
   std::string nodeDisplayName(const onnx::NodeProto &node, size_t index) {
     if (!node.name().empty())
       return node.name();
-    return node.op_type() + "_" + std::to_string(index);
+    return (node.op_type().empty() ? "node" : node.op_type()) + "_" +
+           std::to_string(index);
   }
 
   MLIRContext *ctx;
@@ -145,26 +148,41 @@ LogicalResult GraphImporter::checkOpsets() {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Type> GraphImporter::typeOfValueInfo(const onnx::ValueInfoProto &vi) {
-  if (!vi.has_type() || !vi.type().has_tensor_type())
-    return error() << "graph input '" << vi.name()
-                   << "' has no tensor type (sequence, map and optional "
-                      "inputs are not supported)";
+  std::string err;
+  Type t = convertValueInfoType(vi, err);
+  if (!t)
+    return error() << "graph input '" << vi.name() << "' " << err;
+  return t;
+}
+
+Type GraphImporter::convertValueInfoType(const onnx::ValueInfoProto &vi,
+                                         std::string &err) {
+  if (!vi.has_type() || !vi.type().has_tensor_type()) {
+    err = "has no tensor type (sequence, map and optional inputs are not "
+          "supported)";
+    return {};
+  }
   const auto &tt = vi.type().tensor_type();
   Type et = convertElementType(ctx, tt.elem_type());
-  if (!et)
-    return error() << "graph input '" << vi.name()
-                   << "' has unsupported element type "
-                   << onnxTypeName(tt.elem_type());
+  if (!et) {
+    err = "has unsupported element type " + onnxTypeName(tt.elem_type());
+    return {};
+  }
   if (!tt.has_shape())
-    return Type(UnrankedTensorType::get(et));
-  std::string err;
+    return UnrankedTensorType::get(et);
   auto dims = convertShape(tt.shape(), vi.name(), err);
   if (!dims)
-    return error() << "graph input '" << vi.name() << "' " << err;
+    return {};
+  if (hasTooManyElements(*dims)) {
+    err = "has more than 2^62 elements";
+    return {};
+  }
   auto t = buildTensorType(ctx, et, *dims);
-  if (failed(t))
-    return error() << "graph input '" << vi.name() << "' has an invalid shape";
-  return Type(*t);
+  if (failed(t)) {
+    err = "has an invalid shape";
+    return {};
+  }
+  return *t;
 }
 
 LogicalResult GraphImporter::checkExternalData(const onnx::TensorProto &t) {
@@ -672,9 +690,10 @@ LogicalResult GraphImporter::importNode(
     auto it = valueInfos.find(out);
     if (it != valueInfos.end() && it->second->has_type() &&
         it->second->type().has_tensor_type()) {
-      auto t = typeOfValueInfo(*it->second);
-      if (succeeded(t))
-        return *t;
+      // A bad declaration is reported when shapes are checked against it.
+      std::string ignored;
+      if (Type t = convertValueInfoType(*it->second, ignored))
+        return t;
     }
     return UnrankedTensorType::get(builder.getF32Type());
   };
@@ -727,6 +746,17 @@ LogicalResult GraphImporter::importNode(
     state.addAttribute("tfperf.onnx_outputs", builder.getArrayAttr(names));
   }
   Operation *op = builder.create(state);
+  // An attribute of the wrong kind (a string `axis`) is dropped by op
+  // creation and would leave the op without it, or with a null where a
+  // default was: reject it by name instead.
+  for (const NamedAttribute &na : state.attributes) {
+    std::optional<Attribute> kept = op->getInherentAttr(na.getName());
+    if (kept && *kept != na.getValue()) {
+      op->erase();
+      return error(name) << "attribute '" << na.getName().getValue()
+                         << "' has the wrong type for " << opType;
+    }
+  }
   for (auto [res, out] : llvm::zip(op->getResults(), resultNames))
     if (!out.empty() && definingNode.lookup(out) == &node) {
       scope.values[out] = res;
@@ -754,6 +784,17 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     if (failed(importInitializer(t, scope)))
       return failure();
   }
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    auto it = loaded.oversizedNodes.find(&node);
+    if (it == loaded.oversizedNodes.end())
+      continue;
+    auto [ins, outs] = it->second;
+    bool tooManyIns = ins > kMaxNodeIO;
+    return error(nodeDisplayName(node, i))
+           << "has " << (tooManyIns ? ins : outs)
+           << (tooManyIns ? " inputs" : " outputs")
+           << ", more than tfperf accepts (" << kMaxNodeIO << ")";
+  }
   llvm::StringMap<const onnx::NodeProto *> definingNode;
   auto order = sortNodes(graph, scope, definingNode);
   if (failed(order))
@@ -764,7 +805,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       return failure();
   }
   SmallVector<Value> results;
+  llvm::StringSet<> outputNames;
   for (const auto &out : graph.output()) {
+    if (!outputNames.insert(out.name()).second)
+      return error() << "graph output '" << out.name() << "' is listed twice";
     Value v = scope.lookup(out.name());
     if (!v)
       return error() << "graph output '" << out.name()
@@ -837,6 +881,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const ImportOptions &options) {
     return nullptr;
 
   const onnx::GraphProto &graph = model.graph();
+  if (graph.output_size() == 0)
+    return (error() << "the graph has no outputs", nullptr);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   (*module)->setAttr("tfperf.source", builder.getStringAttr(
                                           llvm::sys::path::filename(fileName)));

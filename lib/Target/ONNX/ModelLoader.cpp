@@ -12,9 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "ModelLoader.h"
+#include "tfperf/Support/SymExpr.h"
 
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "llvm/Support/Path.h"
@@ -218,18 +220,40 @@ private:
           return fail("TensorProto (initializer)");
         continue;
       }
+      if ((f.number == 11 || f.number == 12 || f.number == 13) &&
+          f.wireType == 2 &&
+          !checkValueInfo(f.payload, f.payload + f.payloadSize,
+                          f.number == 11   ? "graph input"
+                          : f.number == 12 ? "graph output"
+                                           : "value"))
+        return false;
       rest.add(f);
     }
     return rest.flush() || fail("GraphProto");
   }
 
   bool node(const char *b, const char *e, onnx::NodeProto &n, unsigned depth) {
+    // Count inputs and outputs first: the importer rejects a node with 10^6
+    // of them by name, and such lists are never parsed.
+    uint64_t ins = 0, outs = 0;
+    forEachField(b, e, [&](const WireField &f) {
+      ins += f.number == 1;
+      outs += f.number == 2;
+    });
+    bool oversized = ins > kMaxNodeIO || outs > kMaxNodeIO;
+    if (oversized)
+      out.oversizedNodes[&n] = {ins, outs};
     WireReader r(b, e, base);
     RunMerger rest(n);
     while (!r.atEnd()) {
       WireField f;
       if (!r.next(f, error, "NodeProto"))
         return false;
+      if (oversized && (f.number == 1 || f.number == 2)) {
+        if (!rest.flush())
+          return fail("NodeProto");
+        continue;
+      }
       if (f.number == 5 && f.wireType == 2) {
         if (!rest.flush() || !attribute(f.payload, f.payload + f.payloadSize,
                                         *n.add_attribute(), depth))
@@ -269,6 +293,78 @@ private:
     return rest.flush() || fail("AttributeProto");
   }
 
+  /// Calls `fn` on every field of a message while the wire reads cleanly
+  /// (what does not read cleanly is reported by the real parse).
+  void forEachField(const char *b, const char *e,
+                    llvm::function_ref<void(const WireField &)> fn) {
+    WireReader r(b, e, base);
+    std::string ignored;
+    WireField f;
+    while (!r.atEnd() && r.next(f, ignored, ""))
+      fn(f);
+  }
+
+  /// Fails on a ValueInfoProto whose shape lists more than kMaxRank dims,
+  /// before protobuf allocates a message for each of them.
+  bool checkValueInfo(const char *b, const char *e, llvm::StringRef what) {
+    std::string name;
+    uint64_t dims = 0;
+    forEachField(b, e, [&](const WireField &f) {
+      if (f.wireType != 2)
+        return;
+      if (f.number == 1)
+        name.assign(f.payload, f.payloadSize);
+      else if (f.number == 2)
+        dims = std::max(dims, countShapeDims(f.payload,
+                                             f.payload + f.payloadSize, 0));
+    });
+    if (dims <= (uint64_t)mlir::tfperf::kMaxRank)
+      return true;
+    error = what.str() + " '" + name + "' has rank " + std::to_string(dims) +
+            ", more than tfperf accepts (" +
+            std::to_string(mlir::tfperf::kMaxRank) + ")";
+    return false;
+  }
+
+  /// The most dims any tensor shape inside a TypeProto lists.
+  uint64_t countShapeDims(const char *b, const char *e, unsigned depth) {
+    uint64_t most = 0;
+    if (depth > kMaxNesting)
+      return most;
+    // Calls `fn` on the payload of each field `number` of a message.
+    auto each = [&](const char *mb, const char *me, uint32_t number,
+                    llvm::function_ref<void(const char *, const char *)> fn) {
+      forEachField(mb, me, [&](const WireField &f) {
+        if (f.number == number && f.wireType == 2)
+          fn(f.payload, f.payload + f.payloadSize);
+      });
+    };
+    forEachField(b, e, [&](const WireField &f) {
+      if (f.wireType != 2)
+        return;
+      const char *pb = f.payload, *pe = f.payload + f.payloadSize;
+      switch (f.number) {
+      case 1: // tensor_type { shape = 2 { dim = 1 } }
+      case 8: // sparse_tensor_type, the same
+        each(pb, pe, 2, [&](const char *sb, const char *se) {
+          uint64_t n = 0;
+          each(sb, se, 1, [&](const char *, const char *) { ++n; });
+          most = std::max(most, n);
+        });
+        break;
+      case 4: // sequence_type { elem_type = 1 }
+      case 9: // optional_type { elem_type = 1 }
+      case 5: // map_type { value_type = 2 }
+        each(pb, pe, f.number == 5 ? 2 : 1,
+             [&](const char *tb, const char *te) {
+               most = std::max(most, countShapeDims(tb, te, depth + 1));
+             });
+        break;
+      }
+    });
+    return most;
+  }
+
   static bool isPayloadField(uint32_t n) {
     return n == 4 || n == 5 || n == 6 || n == 7 || n == 9 || n == 10 || n == 11;
   }
@@ -294,10 +390,21 @@ private:
     WireReader r(b, e, base);
     RunMerger rest(t);
     llvm::SmallVector<WireField, 2> payload;
+    // Dims are merged after the other fields, unless there are absurdly
+    // many (a packed field of 10^7 would cost 80 MB): then only counted.
+    llvm::SmallVector<WireField, 1> dimFields;
+    uint64_t numDims = 0;
     while (!r.atEnd()) {
       WireField f;
       if (!r.next(f, error, "TensorProto"))
         return false;
+      if (f.number == 1) {
+        if (!rest.flush())
+          return fail("TensorProto");
+        dimFields.push_back(f);
+        numDims += countElements(f);
+        continue;
+      }
       if (isPayloadField(f.number)) {
         if (!rest.flush())
           return fail("TensorProto");
@@ -308,6 +415,12 @@ private:
     }
     if (!rest.flush())
       return fail("TensorProto");
+    if (numDims > (uint64_t)mlir::tfperf::kMaxRank)
+      out.oversizedDims[&t] = numDims;
+    else
+      for (const WireField &f : dimFields)
+        if (!mergeBytes(t, f.begin, f.end))
+          return fail("TensorProto dims");
     if (payload.empty())
       return true;
     // Decide from dims and dtype whether the data is worth keeping.
@@ -426,6 +539,11 @@ public:
 std::unique_ptr<LoadedModel>
 mlir::tfperf::onnximport::loadModel(llvm::StringRef data, ModelFormat format,
                                     std::string &error) {
+  // Parse problems become one diagnostic of ours; protobuf's own log lines
+  // ("[libprotobuf ERROR ...] invalid UTF-8") would only add noise.
+  static const bool silenced =
+      (google::protobuf::SetLogHandler(nullptr), true);
+  (void)silenced;
   auto out = std::make_unique<LoadedModel>();
   if (data.empty()) {
     error = "the file is empty";

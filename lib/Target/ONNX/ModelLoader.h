@@ -35,7 +35,17 @@ struct LoadedModel {
   llvm::DenseMap<const onnx::TensorProto *, SkippedData> skipped;
   /// Bytes of payload skipped in all.
   uint64_t totalSkippedBytes = 0;
+  /// Tensors listing more than kMaxRank dims: the count (the dims are not
+  /// parsed, so 10^7 of them cost no memory).
+  llvm::DenseMap<const onnx::TensorProto *, uint64_t> oversizedDims;
+  /// Nodes with more than kMaxNodeIO inputs or outputs: both counts (neither
+  /// list is parsed).
+  llvm::DenseMap<const onnx::NodeProto *, std::pair<uint64_t, uint64_t>>
+      oversizedNodes;
 };
+
+/// Most inputs, and most outputs, tfperf accepts on one node.
+constexpr uint64_t kMaxNodeIO = 65536;
 
 /// Format from the file name, or from the first bytes for unknown names.
 ModelFormat detectModelFormat(llvm::StringRef fileName, llvm::StringRef data);

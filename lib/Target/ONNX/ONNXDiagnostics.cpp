@@ -9,6 +9,7 @@
 #include "tfperf/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/Location.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -43,17 +44,40 @@ const char *severityName(DiagnosticSeverity s) {
   return "error";
 }
 
+/// Writes `s` with control characters escaped: names come from the model,
+/// and a newline in one must not start a line that looks like another
+/// diagnostic.
+void printEscaped(llvm::raw_ostream &os, llvm::StringRef s) {
+  for (unsigned char c : s) {
+    if (c == '\n')
+      os << "\\n";
+    else if (c == '\r')
+      os << "\\r";
+    else if (c == '\t')
+      os << "\\t";
+    else if (c < 0x20 || c == 0x7f)
+      os << "\\x" << llvm::hexdigit(c >> 4, true) << llvm::hexdigit(c & 15, true);
+    else
+      os << c;
+  }
+}
+
 void print(llvm::raw_ostream &os, Location loc, DiagnosticSeverity sev,
            llvm::StringRef msg) {
   std::string file, node;
   if (decompose(loc, file, node)) {
-    os << file << ": " << severityName(sev) << ": ";
-    if (!node.empty())
-      os << "node '" << node << "': ";
+    printEscaped(os, file);
+    os << ": " << severityName(sev) << ": ";
+    if (!node.empty()) {
+      os << "node '";
+      printEscaped(os, node);
+      os << "': ";
+    }
   } else {
     os << loc << ": " << severityName(sev) << ": ";
   }
-  os << msg << "\n";
+  printEscaped(os, msg);
+  os << "\n";
 }
 } // namespace
 

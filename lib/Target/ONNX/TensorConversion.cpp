@@ -124,6 +124,12 @@ mlir::tfperf::onnximport::convertTensorType(MLIRContext *ctx,
     error = "has unsupported data type " + onnxTypeName(tensor.data_type());
     return failure();
   }
+  auto oversized = loaded.oversizedDims.find(&tensor);
+  if (oversized != loaded.oversizedDims.end()) {
+    error = "has rank " + std::to_string(oversized->second) +
+            ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";
+    return failure();
+  }
   if (tensor.dims_size() > kMaxRank) {
     error = "has rank " + std::to_string(tensor.dims_size()) +
             ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";
@@ -209,15 +215,41 @@ mlir::tfperf::onnximport::convertTensorData(const onnx::TensorProto &tensor,
     return numel == 0 ? DenseElementsAttr::get(type, ArrayRef<Attribute>())
                       : DenseElementsAttr(); // skipped by the loader
   const std::string &raw = tensor.raw_data();
+  bool rawData = tensor.has_raw_data();
+  // Without raw_data, values come from one typed array (the first of
+  // `arrays` that is set), which must hold every element: convertTensorType
+  // checked only the sum over all arrays.
+  auto checkTypedSource =
+      [&](std::initializer_list<std::pair<int, const char *>> arrays,
+          const char *otherwise) -> LogicalResult {
+    if (rawData)
+      return success();
+    for (auto [count, field] : arrays) {
+      if (!count)
+        continue;
+      if (count == numel)
+        return success();
+      error = "has " + std::to_string(count) + " entries in " + field +
+              " but its dims need " + std::to_string(numel);
+      return failure();
+    }
+    error = otherwise;
+    return failure();
+  };
   if (auto it = dyn_cast<IntegerType>(et)) {
     unsigned w = it.getWidth();
     if (w != 1 && w != 8 && w != 16 && w != 32 && w != 64)
       return DenseElementsAttr();
+    if (failed(checkTypedSource({{tensor.int64_data_size(), "int64_data"},
+                                 {tensor.uint64_data_size(), "uint64_data"},
+                                 {tensor.int32_data_size(), "int32_data"}},
+                                "has integer type but non-integer data")))
+      return failure();
     SmallVector<APInt> vals;
     vals.reserve(numel);
     for (int64_t i = 0; i < numel; ++i) {
       uint64_t v = 0;
-      if (tensor.has_raw_data()) {
+      if (rawData) {
         unsigned bytes = w == 1 ? 1 : w / 8;
         const char *p = raw.data() + i * bytes;
         for (unsigned b = 0; b < bytes; ++b)
@@ -226,11 +258,8 @@ mlir::tfperf::onnximport::convertTensorData(const onnx::TensorProto &tensor,
         v = tensor.int64_data(i);
       } else if (tensor.uint64_data_size()) {
         v = tensor.uint64_data(i);
-      } else if (tensor.int32_data_size()) {
-        v = uint64_t(int64_t(tensor.int32_data(i)));
       } else {
-        error = "has integer type but non-integer data";
-        return failure();
+        v = uint64_t(int64_t(tensor.int32_data(i)));
       }
       vals.push_back(APInt(w, w == 1 ? (v != 0) : v, /*isSigned=*/false,
                            /*implicitTrunc=*/true));
@@ -238,28 +267,42 @@ mlir::tfperf::onnximport::convertTensorData(const onnx::TensorProto &tensor,
     return DenseElementsAttr::get(type, vals);
   }
   if (isa<Float32Type, Float64Type, Float16Type, BFloat16Type>(et)) {
-    SmallVector<APFloat> vals;
-    vals.reserve(numel);
     const auto &sem = cast<FloatType>(et).getFloatSemantics();
     unsigned w = cast<FloatType>(et).getWidth();
+    if (failed(checkTypedSource({{tensor.float_data_size(), "float_data"},
+                                 {tensor.double_data_size(), "double_data"},
+                                 {tensor.int32_data_size(), "int32_data"}},
+                                "has float type but 64-bit integer data")))
+      return failure();
+    // float_data and double_data hold values (converted to the tensor's
+    // type, whatever it is); raw_data and, for 16-bit floats, int32_data
+    // hold bits.
+    auto fromValue = [&](APFloat f) {
+      bool lost;
+      f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+      return f;
+    };
+    SmallVector<APFloat> vals;
+    vals.reserve(numel);
     for (int64_t i = 0; i < numel; ++i) {
+      if (!rawData && tensor.float_data_size()) {
+        vals.push_back(fromValue(APFloat(tensor.float_data(i))));
+        continue;
+      }
+      if (!rawData && tensor.double_data_size()) {
+        vals.push_back(fromValue(APFloat(tensor.double_data(i))));
+        continue;
+      }
       uint64_t bitsv = 0;
-      if (tensor.has_raw_data()) {
+      if (rawData) {
         const char *p = raw.data() + i * (w / 8);
         for (unsigned b = 0; b < w / 8; ++b)
           bitsv |= uint64_t(uint8_t(p[b])) << (8 * b);
-      } else if (tensor.float_data_size()) {
-        float f = tensor.float_data(i);
-        uint32_t u;
-        std::memcpy(&u, &f, 4);
-        bitsv = u;
-      } else if (tensor.double_data_size()) {
-        double d = tensor.double_data(i);
-        std::memcpy(&bitsv, &d, 8);
-      } else if (tensor.int32_data_size()) {
-        bitsv = uint32_t(tensor.int32_data(i)) & 0xffff; // f16/bf16 bits
+      } else {
+        bitsv = uint32_t(tensor.int32_data(i)); // f16/bf16 bits
       }
-      vals.push_back(APFloat(sem, APInt(w, bitsv)));
+      vals.push_back(APFloat(sem, APInt(w, bitsv, /*isSigned=*/false,
+                                        /*implicitTrunc=*/true)));
     }
     return DenseElementsAttr::get(type, vals);
   }

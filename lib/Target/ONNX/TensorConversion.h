@@ -11,9 +11,6 @@
 
 namespace mlir::tfperf::onnximport {
 
-/// Largest rank tfperf accepts from a model.
-constexpr int64_t kMaxRank = 64;
-
 /// The MLIR element type of an ONNX TensorProto.DataType, or null.
 Type convertElementType(MLIRContext *ctx, int32_t onnxType);
 /// Name of an ONNX data type for messages (e.g. "FLOAT16").

@@ -12,11 +12,19 @@ using namespace mlir::tfperf::infer;
 
 FailureOr<int64_t> infer::normalizeAxis(Operation *op, int64_t axis,
                                         int64_t rank, StringRef what) {
-  int64_t r = std::max<int64_t>(rank, 1);
-  if (axis < -r || axis >= r)
+  // Callers index dims with the result, so a scalar has no valid axis.
+  if (axis < -rank || axis >= rank)
     return op->emitOpError() << what << " " << axis
                              << " is out of range for rank " << rank;
-  return axis < 0 ? axis + r : axis;
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult infer::checkResultRank(Operation *op, int64_t rank) {
+  if (rank > kMaxRank)
+    return op->emitOpError() << "result rank " << rank
+                             << " is more than tfperf accepts (" << kMaxRank
+                             << ")";
+  return success();
 }
 
 bool infer::isKnownPositive(const SymExpr &e) {

@@ -19,10 +19,14 @@ namespace mlir::tfperf::infer {
 using Dims = llvm::SmallVector<SymExpr, 4>;
 using Values = llvm::SmallVector<SymExpr, 4>;
 
-/// Maps `axis` into [0, rank) (rank 0 accepts 0 and -1); emits an error on
-/// `op` when out of range.
+/// Maps `axis` into [0, rank); emits an error on `op` when out of range
+/// (always for rank 0).
 FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
                                  StringRef what = "axis");
+
+/// Fails with an error on `op` when `rank` exceeds kMaxRank. Call it before
+/// sizing anything by a rank read from data (a shape operand's length).
+LogicalResult checkResultRank(Operation *op, int64_t rank);
 
 /// Numpy multidirectional broadcast. Two symbolic dims that differ broadcast
 /// to their max (right whenever the graph is valid: they are equal or one is

@@ -65,6 +65,8 @@ LogicalResult ReshapeOp::inferShapes(ShapeContext &ctx) {
   auto len = shapeInfo.dims[0].getInt64();
   if (!len)
     return success();
+  if (failed(checkResultRank(*this, *len)))
+    return failure();
   Dims out(*len, SymExpr::unknown());
   const Values *target = vectorValues(ctx, getShape());
   if (!target) {
@@ -256,6 +258,8 @@ LogicalResult UnsqueezeOp::inferShapes(ShapeContext &ctx) {
   if (failed(axes) || !*axes)
     return success();
   int64_t outRank = in.dims.size() + (*axes)->size();
+  if (failed(checkResultRank(*this, outRank)))
+    return failure();
   SmallVector<bool> isNew(outRank, false);
   for (int64_t a : **axes) {
     auto n = normalizeAxis(*this, a, outRank, "unsqueeze axis");
@@ -637,6 +641,8 @@ LogicalResult ExpandOp::inferShapes(ShapeContext &ctx) {
   if (!target) {
     if (auto len = shapeInfo.dims.empty() ? std::optional<int64_t>(0)
                                           : shapeInfo.dims[0].getInt64()) {
+      if (failed(checkResultRank(*this, *len)))
+        return failure();
       Dims out(std::max<int64_t>(*len, in.dims.size()), SymExpr::unknown());
       ctx.setResult(*this, 0, in.elementType, out);
     }
@@ -716,6 +722,8 @@ LogicalResult ConstantOfShapeOp::inferShapes(ShapeContext &ctx) {
       out.push_back(sym ? *sym : d);
     }
   } else if (auto len = shapeInfo.dims[0].getInt64()) {
+    if (failed(checkResultRank(*this, *len)))
+      return failure();
     out.assign(*len, SymExpr::unknown());
   } else {
     return success();

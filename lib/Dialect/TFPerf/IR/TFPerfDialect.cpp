@@ -70,9 +70,20 @@ std::optional<SmallVector<SymExpr, 4>> mlir::tfperf::getSymbolicDims(Type type) 
   return dims;
 }
 
+bool mlir::tfperf::hasTooManyElements(ArrayRef<SymExpr> dims) {
+  Int128 product = 1;
+  for (const SymExpr &d : dims)
+    if (d.isConstant() && d.getConstant() > 0)
+      product = std::min(product * std::min(d.getConstant(), Int128(1) << 63),
+                         Int128(1) << 63);
+  return product > (Int128(1) << 62);
+}
+
 FailureOr<RankedTensorType>
 mlir::tfperf::buildTensorType(MLIRContext *ctx, Type elementType,
                               ArrayRef<SymExpr> dims) {
+  if (hasTooManyElements(dims))
+    return failure();
   SmallVector<int64_t> shape;
   SmallVector<Attribute> exprs;
   bool anyNamed = false;
@@ -97,6 +108,13 @@ mlir::tfperf::buildTensorType(MLIRContext *ctx, Type elementType,
     for (auto &a : exprs)
       if (cast<StringAttr>(a).getValue() == "?")
         a = StringAttr::get(ctx, "'?'");
+    // DimsAttr::get asserts that its verifier passes: check first, so that
+    // a dim the printer cannot spell parseably is an error, not a crash.
+    for (Attribute a : exprs) {
+      auto e = SymExpr::parse(cast<StringAttr>(a).getValue());
+      if (!e || !e->isKnown())
+        return failure();
+    }
     encoding = DimsAttr::get(ctx, ArrayAttr::get(ctx, exprs));
   }
   return RankedTensorType::get(shape, elementType, encoding);

@@ -18,6 +18,11 @@ namespace mlir::tfperf {
 /// Returns nullopt for unranked or non-tensor types.
 std::optional<llvm::SmallVector<SymExpr, 4>> getSymbolicDims(Type type);
 
+/// True when the static dims of `dims` multiply to more than 2^62 (zeros
+/// aside, in any order): MLIR counts elements in int64
+/// (ShapedType::getNumElements), so such a type must never be built.
+bool hasTooManyElements(ArrayRef<SymExpr> dims);
+
 /// The ranked tensor type for `dims`: constant dims stay static, others
 /// become `?` with their expressions in a `#tfperf.dims` encoding (omitted
 /// when every dynamic dim is Unknown). Fails on a negative or too large dim.
