@@ -361,6 +361,10 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     return std::nullopt;
   TransformerFigures fig;
   fig.dims = structure.getDims();
+  // Phases, KV cache and crossover are about blocks: a graph without any
+  // (a lone Einsum, a CNN) has none to report.
+  if (!structure.isTransformer() && structure.getMLPs().empty())
+    return fig;
   for (const AttentionBlock &a : structure.getAttentions()) {
     std::string k = attentionKindName(a.source, a.scope).str();
     if (!llvm::is_contained(fig.attentionKinds, k))
@@ -528,7 +532,9 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       PhaseTotals &t = fig.decode->totals;
       fig.memToComputeTimeRatio = t.computeTime > 0 ? t.memoryTime / t.computeTime : 0;
       // Both times are linear in the batch: solve compute = memory.
-      auto d1 = decodeAt(1), d2 = decodeAt(2);
+      // The reported step is one of the two when the batch is 1 or 2.
+      auto d1 = B == 1 ? fig.decode : decodeAt(1);
+      auto d2 = B == 2 ? fig.decode : decodeAt(2);
       if (d1 && d2) {
         double c1 = d2->totals.computeTime - d1->totals.computeTime;
         double m1 = d2->totals.memoryTime - d1->totals.memoryTime;

@@ -106,6 +106,15 @@ void ReportConfig::writeToModule(ModuleOp module) const {
   module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
 }
 
+ReportAnalysis::ReportAnalysis(Operation *op) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module) {
+    error = "the report is built on a builtin.module";
+    return;
+  }
+  report = buildReport(module, error);
+}
+
 void ReportTotals::add(const OpFigures &f) {
   ++ops;
   if (!f.problem.empty()) {
@@ -287,7 +296,8 @@ static std::string withPrefix(double v, llvm::StringRef unit, bool binary) {
   snprintf(buf, sizeof(buf), i == 0 && v == std::floor(v) ? "%.0f %s%s"
                                                           : "%.2f %s%s",
            v, binary ? bin[i] : si[i], unit.str().c_str());
-  return buf;
+  // A bare count ("42", no prefix, no unit) has no trailing space.
+  return llvm::StringRef(buf).rtrim(' ').str();
 }
 
 std::string mlir::tfperf::formatFlops(double flops) {

@@ -36,10 +36,10 @@ struct EmitReportPass
                          << known << ")";
       return signalPassFailure();
     }
-    std::string error;
-    auto report = buildReport(module, error);
+    const ReportAnalysis &analysis = getAnalysis<ReportAnalysis>();
+    const std::optional<Report> &report = analysis.report;
     if (!report) {
-      module.emitError() << error;
+      module.emitError() << analysis.error;
       return signalPassFailure();
     }
     // Render completely before touching the output, so a failure never

@@ -149,6 +149,16 @@ struct Report {
   std::optional<TrainingSection> training;
 };
 
+/// The report of a module as an MLIR analysis, so that several
+/// tfperf-emit-report passes in a row (text to stdout, then JSON, CSV, ...)
+/// build it once: the pass preserves every analysis.
+struct ReportAnalysis {
+  explicit ReportAnalysis(Operation *op);
+  std::optional<Report> report;
+  /// Why `report` is empty.
+  std::string error;
+};
+
 /// Builds the report of `module`; sets `error` on a bad configuration
 /// (unknown device, unreadable --hw-file, bad dtype).
 std::optional<Report> buildReport(ModuleOp module, std::string &error);
