@@ -8,7 +8,9 @@
 # about 20 ms of start-up. Statically linked, tfperf-opt starts in 8 MiB and
 # imports a TinyLlama-shaped graph in 17 MiB instead of 96 MiB (see
 # docs/benchmarks.md). It stays off by default: a pass plugin loaded into
-# mlir-opt must share that tool's libMLIR.so.
+# mlir-opt must share that tool's libMLIR.so, and upstream extensions
+# (promised interfaces of linalg/tosa for their own transformations) are
+# left out of the static tools.
 #
 # How: every tfperf target links the imported targets `MLIR` and `LLVM`;
 # here both are re-pointed, in place, at archives, so targets added later need
@@ -48,10 +50,13 @@ function(tfperf_make_imported_static target location deps)
     INTERFACE_LINK_LIBRARIES "${deps}")
 endfunction()
 
-# What tfperf uses (MlirOptMain, func, the generic passes); the archives
+# What tfperf uses (MlirOptMain, func, the dialects with external cost
+# models, the generic passes; not upstream's extensions, see
+# include/tfperf/InitAllDialects.h); the archives
 # they need in turn come from their own exported interfaces.
 tfperf_make_imported_static(MLIR "${MLIR_INSTALL_PREFIX}/lib/libMLIRSupport.a"
-  "MLIROptLib;MLIRTranslateLib;MLIRFuncDialect;MLIRTransforms;MLIRParser;MLIRPass;MLIRIR;MLIRSupport")
+  "MLIROptLib;MLIRTranslateLib;MLIRFuncDialect;MLIRArithDialect;MLIRMathDialect;MLIRTensorDialect;MLIRLinalgDialect;MLIRTosaDialect;MLIRTransforms;MLIRParser;MLIRPass;MLIRIR;MLIRSupport")
 tfperf_make_imported_static(LLVM "${LLVM_LIBRARY_DIR}/libLLVMSupport.a"
   "LLVMRemarks;LLVMBitstreamReader;LLVMSupport;LLVMDemangle")
+add_compile_definitions(TFPERF_STATIC_LLVM)
 message(STATUS "tfperf: linking the static MLIR and LLVM archives")
