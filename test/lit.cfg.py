@@ -56,6 +56,10 @@ config.environment["TFPERF_CHROMIUM"] = chromium
 
 tools = ["tfperf-opt", "tfperf-translate"]
 llvm_config.add_tool_substitutions(tools, [config.tfperf_tools_dir])
+# The plugin is built everywhere except in sanitizer builds
+# (tools/CMakeLists.txt); test/Plugin requires it.
+if config.tfperf_has_plugin:
+    config.available_features.add("plugin")
 # Stock mlir-opt of the same LLVM, for the plugin tests
 # (%tfperf_libs/TFPerfPlugin.so).
 llvm_config.add_tool_substitutions(["mlir-opt"], [config.llvm_tools_dir])

@@ -86,14 +86,6 @@ SymExpr numel(Value v) {
   return d ? product(*d) : SymExpr::unknown();
 }
 
-/// Concrete element count, if static.
-std::optional<int64_t> staticNumel(Value v) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  if (!t || !t.hasStaticShape())
-    return std::nullopt;
-  return t.getNumElements();
-}
-
 /// Values that carry data from a graph input (not weights, constants or
 /// shape metadata): the activations. Size cannot tell them apart, since a
 /// decode step of a small model has activations of a few elements.
@@ -1188,37 +1180,73 @@ void TransformerStructure::recognize(func::FuncOp func) {
     set(dims.dModel, m.dIn);
     set(dims.dFF, m.dFF);
   }
-  // Vocabulary: the token table, or the head's width.
+  // Vocabulary: the token table, or the head's width. Several tables may
+  // be looked up with graph inputs (HF exports take position_ids as an
+  // input, and may list it before or after input_ids): the input's name
+  // says which is the position table; failing that, the table whose rows
+  // match the head's width is the vocabulary, else the first looked up.
+  struct InputLookup {
+    SymExpr rows;
+    bool positionIds;
+  };
+  SmallVector<InputLookup> inputLookups;
   for (Operation *op : allOps)
     if (auto g = dyn_cast<GatherOp>(op)) {
       if (tags.lookup(op).block != BlockKind::Embedding)
         continue;
       auto d = dimsOf(g.getData());
-      bool fromInput = false;
+      BlockArgument input;
       Value idx = g.getIndices();
       // Token ids may be cast, reshaped or sliced (HF exports slice
       // input_ids to the last position) on their way to the lookup.
       for (int i = 0; i < 6 && idx; ++i) {
-        if (isa<BlockArgument>(idx)) {
-          fromInput = true;
+        if ((input = dyn_cast<BlockArgument>(idx)))
           break;
-        }
         Operation *def = idx.getDefiningOp();
         idx = isa<CastOp, ReshapeOp, UnsqueezeOp, SqueezeOp, FlattenOp,
                   IdentityOp, SliceOp, ExpandOp>(def)
                   ? def->getOperand(0)
                   : Value();
       }
+      bool fromInput = static_cast<bool>(input);
       auto idxDims = dimsOf(g.getIndices());
       bool tokenIds = fromInput && idxDims && idxDims->size() >= 2;
-      if (tokenIds && d)
-        set(dims.vocab, (*d)[0]);
-      else if (d && !fromInput && idxDims && !idxDims->empty())
+      if (tokenIds && d) {
+        StringRef name;
+        if (auto n = func.getArgAttrOfType<StringAttr>(input.getArgNumber(),
+                                                       "tfperf.name"))
+          name = n.getValue();
+        bool positionIds = name.contains_insensitive("position") ||
+                           name.contains_insensitive("pos_id");
+        inputLookups.push_back({(*d)[0], positionIds});
+      } else if (d && !fromInput && idxDims && !idxDims->empty()) {
         set(dims.maxPositions, (*d)[0]);
+      }
     } else if (auto e = dyn_cast<MSEmbedLayerNormOp>(op)) {
       set(dims.vocab, (*dimsOf(e.getWordEmbedding()))[0]);
       set(dims.maxPositions, (*dimsOf(e.getPositionEmbedding()))[0]);
     }
+  if (!inputLookups.empty()) {
+    const InputLookup *token = nullptr;
+    for (const InputLookup &l : inputLookups)
+      if (!l.positionIds && !token)
+        token = &l;
+    bool namesTell = token && llvm::any_of(inputLookups, [](auto &l) {
+                       return l.positionIds;
+                     });
+    if (!namesTell && inputLookups.size() > 1)
+      for (const InputLookup &l : inputLookups)
+        for (Operation *lin : linears)
+          if (tags.lookup(lin).block == BlockKind::Head &&
+              linearWidth(lin) == l.rows)
+            token = &l;
+    if (!token)
+      token = &inputLookups.front();
+    set(dims.vocab, token->rows);
+    for (const InputLookup &l : inputLookups)
+      if (&l != token)
+        set(dims.maxPositions, l.rows);
+  }
   bool hasTokenIds = llvm::any_of(func.getArguments(), [](BlockArgument a) {
     auto t = dyn_cast<RankedTensorType>(a.getType());
     return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
