@@ -25,7 +25,7 @@ notes. Nothing here is a test: no pass/fail depends on timing.
 
 The tables replace the part of --out between the markers
 `<!-- bench:begin SECTION -->` and `<!-- bench:end SECTION -->` (appended
-when absent; SECTION is --section, default "default"), so the hand-written
+when absent; SECTION is --section, default "shared"), so the hand-written
 parts of docs/benchmarks.md stay and several builds can be recorded.
 
 Usage (Debian python3 with python3-onnx):
@@ -307,7 +307,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="1 run each, skip the 4.4 GB sparse model")
     ap.add_argument("--only", help="regex: benchmark matching models only")
-    ap.add_argument("--section", default="default",
+    ap.add_argument("--section", default="shared",
                     help="name of the --out section to replace")
     args = ap.parse_args()
     args_corpus = args.corpus

@@ -452,12 +452,16 @@ int main(int argc, char **argv) {
     llvm::errs() << inputFilename << ": error: the file is empty\n";
     return 1;
   }
-  if (outputFilename != "-" && inputFilename != "-" &&
-      llvm::sys::fs::equivalent(inputFilename, outputFilename)) {
-    llvm::errs() << outputFilename
-                 << ": error: refusing to overwrite the input file\n";
-    return 1;
-  }
+  // No output may replace the model it is computed from.
+  SmallVector<StringRef> outputs = {outputFilename};
+  outputs.append(clReport.begin(), clReport.end());
+  outputs.append(clSweepOut.begin(), clSweepOut.end());
+  for (StringRef out : outputs)
+    if (out != "-" && inputFilename != "-" &&
+        llvm::sys::fs::equivalent(inputFilename, out)) {
+      llvm::errs() << out << ": error: refusing to overwrite the input file\n";
+      return 1;
+    }
   bool onnx = isONNXInput(inputFilename, file->getBuffer());
   std::string bind = onnx ? std::string() : clBindDims.getValue();
   if (!bind.empty() || analyze) {
