@@ -53,6 +53,11 @@ GRAPHS = [
      "--heads", "64", "--kv-heads", "8", "--ffn", "28672", "--vocab", "32000",
      "--gated", "--causal", "--symbolic", "--past"],
      "batch=1..100;seq=1;kv_len=128..12800+128", "batch=1,seq=1,past=127"),
+    ("Llama-2-70B shape, KV cache, decode, tp=1,2,4,8", ["--layers", "80",
+     "--d", "8192", "--heads", "64", "--kv-heads", "8", "--ffn", "28672",
+     "--vocab", "32000", "--gated", "--causal", "--symbolic", "--past"],
+     "batch=1..25;seq=1;kv_len=128..12800+128;tp=1,2,4,8",
+     "batch=1,seq=1,past=127"),
     ("Llama-3-405B shape, 126 layers", ["--layers", "126", "--d", "16384",
      "--heads", "128", "--kv-heads", "8", "--ffn", "53248", "--vocab",
      "128256", "--gated", "--causal", "--symbolic"],
@@ -109,6 +114,9 @@ def main():
             model = os.path.join(work, re.sub(r"[^a-z0-9]+", "_", " ".join(gen)).strip("_") + ".onnx")
             if not os.path.exists(model):
                 subprocess.run(["/usr/bin/python3", GEN, "-o", model] + gen, check=True)
+        tp = re.search(r"(?:^|;)tp=([0-9,]+)", spec)
+        tp_flag = ["--tp=" + tp.group(1)] if tp else []
+        degrees = len(tp.group(1).split(",")) if tp else 1
         with tempfile.TemporaryDirectory() as tmp:
             txt, csv = os.path.join(tmp, "r.txt"), os.path.join(tmp, "s.csv")
             evals, whole, whole_csv, sym, bound = [], [], [], [], []
@@ -119,8 +127,9 @@ def main():
                 whole_csv.append(wall([tool, model, "--sweep=" + spec,
                                        "--sweep-out=" + csv]))
                 sym.append(wall([tool, model, "--symbolic", "--report=" + txt]))
+                # A tp axis: one bound run with --tp costs every degree.
                 bound.append(wall([tool, model, "--bind-dims=" + point,
-                                   "--analyze-roofline"]))
+                                   "--analyze-roofline"] + tp_flag))
             out = subprocess.run([tool, model, "--symbolic", "--report=-",
                                   "--report-format=json"], capture_output=True,
                                  text=True).stdout
@@ -131,7 +140,7 @@ def main():
                      "%s (min %s)" % (fmt(med(evals)), fmt(min(evals))),
                      fmt(med(whole)), fmt(med(whole_csv)), fmt(med(sym)),
                      fmt(med(bound)),
-                     "%.0f s" % (med(bound) * points * devices)))
+                     "%.0f s" % (med(bound) * points * devices / degrees)))
         print(rows[-1], flush=True)
     load1 = os.getloadavg()
     lines = [

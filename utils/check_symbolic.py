@@ -12,6 +12,13 @@ exactly (Python integers) equals the concrete op's figures; the totals'
 formulas equal the concrete totals; the sweep row's FLOPs and bytes equal
 them exactly and its time within 1e-12; the same ops are unknown.
 
+A `tp` axis in the grid is not a binding: its rows are compared with the
+tensor-parallel analysis of the bound graph (`--tp=` the same degrees):
+the prefill step per device on the report's TP device (FLOPs, GEMM FLOPs
+and bytes exactly, the collectives' payload, their time and the step time
+within 1e-12). That holds for graphs whose prefill phase is the bound
+graph itself (no past-KV symbol).
+
 Usage: utils/check_symbolic.py TFPERF_OPT MODEL WORKDIR 'name=v1,v2;name=...' [extra flags]
 Prints "ok MODEL: N points, M ops" or every mismatch (exit 1).
 """
@@ -63,6 +70,34 @@ def same(a, b):
         math.isclose(a, b, rel_tol=1e-15)
 
 
+def check_tp(label, env, names, rows, conc, degrees):
+    errors = []
+    tp = conc["tensor_parallel"]
+    pre = conc["phases"]["prefill"]
+    if pre["kv_len"] != pre["seq"]:
+        return ["%s: the prefill phase has a past (kv_len %r, seq %r): tp rows "
+                "cannot be compared" % (label, pre["kv_len"], pre["seq"])]
+    by_tp = {d["tp"]: d for d in tp["degrees"]}
+    for t in degrees:
+        row = [r for r in rows if r["hw"] == tp["device"] and r["tp"] == t and
+               all(r[n] == env[n] for n in names)]
+        if len(row) != 1 or t not in by_tp:
+            errors.append("%s tp=%d: %d sweep rows" % (label, t, len(row)))
+            continue
+        row, p = row[0], by_tp[t]["prefill"]
+        exact = {"flops": "flops_per_device", "gemm_flops": "gemm_flops_per_device",
+                 "bytes": "bytes_per_device", "comm_bytes": "comm_bytes"}
+        for key, ckey in exact.items():
+            if row[key] != p[ckey]:
+                errors.append("%s tp=%d: sweep %s %r, TP analysis %s %r"
+                              % (label, t, key, row[key], ckey, p[ckey]))
+        for key, ckey in (("time_s", "time_s"), ("comm_time_s", "comm_time_s")):
+            if not math.isclose(row[key], p[ckey], rel_tol=1e-12, abs_tol=1e-300):
+                errors.append("%s tp=%d: sweep %s %r, TP analysis %r"
+                              % (label, t, key, row[key], p[ckey]))
+    return errors
+
+
 def main():
     tool, model, work, grid = sys.argv[1:5]
     extra = sys.argv[5:]
@@ -77,6 +112,10 @@ def main():
          "--report=" + sym_json] + extra)
     sym = json.load(open(sym_json))
     rows = json.load(open(sweep_json))
+    degrees = dict(axes).get("tp")
+    axes = [(n, v) for n, v in axes if n != "tp"]
+    if degrees:
+        extra = extra + ["--tp=" + ",".join(map(str, degrees))]
     names = [n for n, _ in axes]
     devices = sym["config"]["hw"]
     errors = []
@@ -113,9 +152,11 @@ def main():
             if not same(v, conc["totals"][key]):
                 errors.append("%s: totals %s: formula = %s, bound %s"
                               % (label, key, v, conc["totals"][key]))
+        if degrees:
+            errors += check_tp(label, env, names, rows, conc, degrees)
         for dev in conc["devices"]:
             row = [r for r in rows if r["hw"] == dev["name"] and
-                   all(r[n] == env[n] for n in names)]
+                   all(r[n] == env[n] for n in names) and r.get("tp", 1) == 1]
             if len(row) != 1:
                 errors.append("%s: %d sweep rows on %s" % (label, len(row), dev["name"]))
                 continue
@@ -131,8 +172,9 @@ def main():
         for e in errors[:40]:
             print("FAIL %s: %s" % (os.path.basename(model), e))
         sys.exit(1)
-    print("ok %s: %d points x %d devices, %d ops"
-          % (os.path.basename(model), len(points), len(devices), len(sym["ops"])))
+    print("ok %s: %d points x %d devices, %d ops%s"
+          % (os.path.basename(model), len(points), len(devices), len(sym["ops"]),
+             ", tp " + ",".join(map(str, degrees)) if degrees else ""))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,10 @@
 //===- Sweep.cpp - evaluating the cost formulas over a grid ---------------===//
 //
-// Extension points. An axis kind changes the figures of a group of ops at a
-// point in one place, `evaluatePoint` below. Tensor parallelism (`tp=`)
-// fits there: the parser already reads it (integers >= 1) and resolution
-// rejects it until the tensor-parallel analysis exists; it would divide
-// the FLOPs and bytes of the ops it splits (per group: the group's block
-// and op kind say which) by tp and add the all-reduce time of each layer,
-// a formula in batch·seq·d_model over the device's link.
+// An axis kind changes the figures of a group of ops at a point in one
+// place, the group loop of `runSweep`. The tp axis divides each group's
+// work and accesses by the units the tensor-parallel plan gives them
+// (SymbolicSplit) and adds its collectives' ring time over the device's
+// link, exactly as TensorParallelAccumulator does with numbers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -236,10 +234,30 @@ LogicalResult mlir::tfperf::resolveSweepSpec(SweepSpec &spec,
   const SweepAxis *kvAxis = nullptr;
   for (SweepAxis &a : spec.axes) {
     switch (a.kind) {
-    case SweepAxis::Kind::TensorParallel:
-      error = "axis 'tp' needs the tensor-parallel analysis, which this "
-              "build does not have (docs/Symbolic.md, 'Extension points')";
-      return failure();
+    case SweepAxis::Kind::TensorParallel: {
+      const TensorParallelPlan *plan = costs.getTensorParallelPlan();
+      if (!plan) {
+        error = "axis 'tp' needs the tensor-parallel plan of the graph";
+        return failure();
+      }
+      for (int64_t t : a.values) {
+        if (t == 1)
+          continue;
+        if (!plan->hasSplits()) {
+          error = "axis 'tp': tp = " + std::to_string(t) +
+                  ": the graph has no attention or MLP projections to split "
+                  "(only tp = 1 applies)";
+          return failure();
+        }
+        TPFeasibility f = plan->check(t);
+        if (!f.feasible) {
+          error = "axis 'tp': tp = " + std::to_string(t) + " is rejected: " +
+                  f.reason;
+          return failure();
+        }
+      }
+      continue;
+    }
     case SweepAxis::Kind::Hardware: {
       auto devices = resolveDevices(joined(a.deviceNames), hwFile, error);
       if (!devices) {
@@ -344,7 +362,17 @@ struct CompiledGroup {
   bool attention, mlp;
   /// Per device: the matmul peak (NaN when the device has none).
   std::vector<double> peak;
+  /// Under a tp axis: units of the work, the bits by their units, the
+  /// collectives' payload bits.
+  int64_t units = 1;
+  llvm::SmallVector<std::pair<int64_t, unsigned>, 2> shardedBits;
+  llvm::SmallVector<std::pair<Collective, unsigned>, 1> collectives;
 };
+
+/// Devices a split of `units` is divided over at degree t.
+double divisorOf(int64_t units, int64_t t) {
+  return double(std::max<int64_t>(1, std::min(units, t)));
+}
 } // namespace
 
 SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
@@ -360,9 +388,8 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     const SweepAxis &a = r.spec.axes[i];
     if (a.kind == SweepAxis::Kind::Hardware)
       r.devices = a.devices;
-    else if (a.kind != SweepAxis::Kind::TensorParallel) {
+    else
       r.numericAxes.push_back(i);
-    }
   }
   if (r.devices.empty())
     r.devices.assign(defaultDevices.begin(), defaultDevices.end());
@@ -372,18 +399,38 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   CompiledFormulas formulas(symbols);
   std::vector<CompiledGroup> groups;
   unsigned staticUnknown = costs.getUnknownOps();
+  int tpAxis = -1;
+  for (size_t i = 0; i < r.numericAxes.size(); ++i)
+    if (r.numericAxis(i).kind == SweepAxis::Kind::TensorParallel)
+      tpAxis = i;
+  r.hasTensorParallel = tpAxis >= 0;
   for (const SymbolicGroup &g : costs.getGroups()) {
     auto f = formulas.add(g.flops), m = formulas.add(g.gemmFlops),
          b = formulas.add(g.bits);
-    if (!f || !m || !b) {
-      staticUnknown += g.count;
-      continue;
-    }
-    CompiledGroup cg{*f, *m, *b, double(g.count),
+    CompiledGroup cg{f.value_or(0), m.value_or(0), b.value_or(0),
+                     double(g.count),
                      g.block == BlockKind::Attention ||
                          g.block == BlockKind::AttentionScores,
                      g.block == BlockKind::MLP,
                      {}};
+    bool compiled = f && m && b;
+    if (tpAxis >= 0) {
+      cg.units = g.split.units;
+      for (const ShardedBits &sb : g.split.bits) {
+        auto i = formulas.add(sb.bits);
+        compiled &= i.has_value();
+        cg.shardedBits.push_back({sb.units, i.value_or(0)});
+      }
+      for (const CollectiveBits &c : g.split.collectives) {
+        auto i = formulas.add(c.bits);
+        compiled &= i.has_value();
+        cg.collectives.push_back({c.kind, i.value_or(0)});
+      }
+    }
+    if (!compiled) {
+      staticUnknown += g.count;
+      continue;
+    }
     for (const DeviceSpec &d : r.devices)
       cg.peak.push_back(d.gemmPeak(g.peakDtype).value_or(NAN));
     groups.push_back(std::move(cg));
@@ -425,16 +472,37 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
       values[slot[i]] = v;
     }
     formulas.evaluate(values, out);
+    int64_t tp = tpAxis >= 0 ? point[tpAxis] : 1;
     for (unsigned d = 0; d < r.devices.size(); ++d) {
       const DeviceSpec &dev = r.devices[d];
       SweepRow row;
       row.pointIndex = p;
       row.device = d;
       row.unknownOps = staticUnknown;
-      // Mirrors evaluateOp (Roofline.cpp) per group of identical ops.
+      // Mirrors evaluateOp (Roofline.cpp) per group of identical ops, and
+      // TensorParallelAccumulator::visit under a tp axis.
       for (const CompiledGroup &g : groups) {
         double flops = out[g.flops], gemm = out[g.gemm],
                bytes = out[g.bits] / 8;
+        if (tp > 1) {
+          for (auto [kind, idx] : g.collectives) {
+            double payload = out[idx] / 8;
+            row.commBytes += g.count * payload;
+            row.commTime +=
+                g.count *
+                (kind == Collective::AllReduce
+                     ? ringAllReduceTime(payload, tp, dev.linkBandwidth,
+                                         dev.linkLatency)
+                     : ringAllGatherTime(payload, tp, dev.linkBandwidth,
+                                         dev.linkLatency));
+          }
+          double div = divisorOf(g.units, tp);
+          flops /= div;
+          gemm /= div;
+          bytes = 0;
+          for (auto [units, idx] : g.shardedBits)
+            bytes += out[idx] / 8 / divisorOf(units, tp);
+        }
         double compute = (flops - gemm) / dev.vectorPeak;
         if (gemm > 0) {
           if (std::isnan(g.peak[d])) {
@@ -458,6 +526,7 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         if (g.mlp)
           row.mlpTime += g.count * time;
       }
+      row.time += row.commTime;
       r.rows.push_back(std::move(row));
     }
     for (size_t i = n; i-- > 0;) {
@@ -488,7 +557,7 @@ static std::string number(double v) {
 
 std::vector<std::pair<const char *, double>>
 mlir::tfperf::sweepRowFigures(const SweepResult &r, const SweepRow &row) {
-  return {
+  std::vector<std::pair<const char *, double>> figures = {
       {"flops", row.flops},
       {"gemm_flops", row.gemmFlops},
       {"bytes", row.bytes},
@@ -502,6 +571,11 @@ mlir::tfperf::sweepRowFigures(const SweepResult &r, const SweepRow &row) {
       {"tokens_per_s", r.tokensPerSecond(row)},
       {"unknown_ops", double(row.unknownOps)},
   };
+  if (r.hasTensorParallel) {
+    figures.push_back({"comm_bytes", row.commBytes});
+    figures.push_back({"comm_time_s", row.commTime});
+  }
+  return figures;
 }
 
 namespace {

@@ -29,7 +29,7 @@ FormulaTotals LayerFormulas::attention() const {
   return t;
 }
 
-static func::FuncOp firstFunction(Operation *root) {
+func::FuncOp mlir::tfperf::firstFunction(Operation *root) {
   if (auto f = dyn_cast<func::FuncOp>(root))
     return f;
   func::FuncOp func;
@@ -40,9 +40,73 @@ static func::FuncOp firstFunction(Operation *root) {
   return func;
 }
 
+bool SymbolicSplit::operator==(const SymbolicSplit &o) const {
+  return key() == o.key();
+}
+
+std::string SymbolicSplit::key() const {
+  std::string k = std::to_string(units);
+  for (const ShardedBits &b : bits)
+    k += "|" + std::to_string(b.units) + ":" + b.bits.str();
+  for (const CollectiveBits &c : collectives)
+    k += "|" + collectiveName(c.kind).str() + ":" + c.bits.str();
+  return k;
+}
+
+/// The op's accesses by the units the plan splits them into, and its
+/// collectives' payloads (TensorParallelAccumulator::visit, as formulas).
+static SymbolicSplit splitOf(const OpCostRecord &rec, const OpSplit *sp,
+                             const DtypePolicy &policy) {
+  SymbolicSplit out;
+  out.units = sp ? sp->units : 1;
+  auto add = [&](const TensorAccess &a, int64_t units) {
+    SymExpr bits = a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
+    for (ShardedBits &b : out.bits)
+      if (b.units == units) {
+        b.bits = b.bits + bits;
+        return;
+      }
+    out.bits.push_back({units, bits});
+  };
+  for (const TensorAccess &a : rec.cost.reads) {
+    int64_t u = 1;
+    if (sp)
+      for (auto [i, v] : llvm::enumerate(rec.op->getOperands()))
+        if (v == a.value) {
+          u = sp->operandUnits[i];
+          break;
+        }
+    add(a, u);
+  }
+  for (const TensorAccess &a : rec.cost.writes) {
+    int64_t u = 1;
+    if (sp)
+      for (auto [i, v] : llvm::enumerate(rec.op->getResults()))
+        if (v == a.value) {
+          u = sp->resultUnits[i];
+          break;
+        }
+    add(a, u);
+  }
+  llvm::sort(out.bits, [](const ShardedBits &a, const ShardedBits &b) {
+    return a.units < b.units;
+  });
+  if (sp)
+    for (auto [res, kind] : sp->collectives) {
+      SymExpr bits(0);
+      for (const TensorAccess &a : rec.cost.writes)
+        if (a.value == rec.op->getResult(res))
+          bits = a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
+      out.collectives.push_back({kind, bits});
+    }
+  return out;
+}
+
 SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
                              const DtypePolicy &policy,
-                             const TransformerStructure *structure) {
+                             const TransformerStructure *structure,
+                             const TensorParallelPlan *plan)
+    : tpPlan(plan) {
   llvm::StringMap<unsigned> groupIndex;
   llvm::SmallVector<llvm::StringRef> used;
   for (const OpCostRecord &rec : costs.getRecords()) {
@@ -73,11 +137,16 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
     op.flops.collectSymbols(used);
     op.bits.collectSymbols(used);
     totals.add(op);
-    bool free = op.flops.isConstant(0) && op.bits.isConstant(0);
+    if (plan)
+      op.split = splitOf(rec, plan->lookup(rec.op), policy);
+    bool free = op.flops.isConstant(0) && op.bits.isConstant(0) &&
+                op.split.collectives.empty();
     if (!free && !rec.op->hasTrait<OpTrait::ConstantLike>()) {
       std::string key = op.flops.str() + "|" + op.gemmFlops.str() + "|" +
                         op.bits.str() + "|" + op.peakDtype + "|" +
                         blockKindName(op.block).str();
+      if (plan)
+        key += "|" + op.split.key();
       auto [it, inserted] = groupIndex.try_emplace(key, groups.size());
       if (inserted) {
         SymbolicGroup g;
@@ -86,6 +155,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
         g.bits = op.bits;
         g.peakDtype = op.peakDtype;
         g.block = op.block;
+        g.split = op.split;
         g.firstOp = ops.size();
         groups.push_back(std::move(g));
       }

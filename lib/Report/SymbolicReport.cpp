@@ -93,10 +93,21 @@ bool mlir::tfperf::buildSymbolicSection(ModuleOp module, Report &r,
   auto s = std::make_shared<SymbolicSection>();
   s->structure = r.transformer ? r.transformer->structure
                                : std::make_shared<TransformerStructure>(module);
-  s->costs = std::make_unique<SymbolicCosts>(module, *r.costs, policy,
-                                             s->structure.get());
+  std::optional<SweepSpec> spec;
   if (!r.config.sweep.empty()) {
-    auto spec = parseSweepSpec(r.config.sweep, error);
+    spec = parseSweepSpec(r.config.sweep, error);
+    // A tp axis needs the ops split by the tensor-parallel plan.
+    if (spec && spec->find("tp")) {
+      if (r.tensorParallel && r.tensorParallel->plan)
+        s->tpPlan = r.tensorParallel->plan;
+      else if (auto func = firstFunction(module))
+        s->tpPlan = std::make_shared<TensorParallelPlan>(func, *s->structure);
+    }
+  }
+  s->costs = std::make_unique<SymbolicCosts>(module, *r.costs, policy,
+                                             s->structure.get(),
+                                             s->tpPlan.get());
+  if (!r.config.sweep.empty()) {
     if (!spec || failed(resolveSweepSpec(*spec, *s->costs, r.config.hwFile,
                                          error))) {
       error = "--sweep: " + error;
@@ -398,6 +409,8 @@ SummaryTable sweepTable(const SymbolicSection &s) {
   t.header.push_back("hw");
   t.firstNumeric = t.header.size();
   t.header.insert(t.header.end(), {"FLOPs", "bytes", "time", "memory-bound"});
+  if (w.hasTensorParallel)
+    t.header.push_back("collectives");
   if (w.hasBlocks)
     t.header.insert(t.header.end(), {"attention", "MLP"});
   if (!w.seqSymbol.empty())
@@ -413,10 +426,20 @@ SummaryTable sweepTable(const SymbolicSection &s) {
     for (size_t k = 0; k < want; ++k)
       xs.push_back(want == 1 ? 0 : k * (n - 1) / (want - 1));
   }
+  // Every tp degree: the point of sweeping it is comparing them.
+  int tpAxis = -1;
+  for (size_t i = 0; i < w.numericAxes.size(); ++i)
+    if (w.numericAxis(i).kind == SweepAxis::Kind::TensorParallel &&
+        (int)i != s.xAxis)
+      tpAxis = i;
+  size_t tps = tpAxis >= 0 ? w.numericAxis(tpAxis).values.size() : 1;
   for (unsigned d = 0; d < w.devices.size(); ++d)
+    for (size_t tpIndex = 0; tpIndex < tps; ++tpIndex)
     for (size_t k : xs) {
       if (s.xAxis >= 0)
         index[s.xAxis] = k;
+      if (tpAxis >= 0)
+        index[tpAxis] = tpIndex;
       const SweepRow &row = s.row(index, d);
       std::vector<std::string> cells;
       for (int64_t v : w.point(row))
@@ -428,6 +451,11 @@ SummaryTable sweepTable(const SymbolicSection &s) {
       cells.push_back(row.time > 0
                           ? fixed(100 * row.memoryBoundTime / row.time, 1) + "%"
                           : "-");
+      if (w.hasTensorParallel)
+        cells.push_back(row.commBytes > 0 ? formatBytes(row.commBytes) +
+                                                " in " +
+                                                formatTime(row.commTime)
+                                          : "-");
       if (w.hasBlocks) {
         cells.push_back(formatTime(row.attentionTime));
         cells.push_back(formatTime(row.mlpTime));
@@ -438,9 +466,14 @@ SummaryTable sweepTable(const SymbolicSection &s) {
       }
       t.rows.push_back(std::move(cells));
     }
+  if (w.hasTensorParallel)
+    t.notes.push_back("with tp: FLOPs, bytes and time per device; time "
+                      "includes the collectives (ring all-reduce/all-gather "
+                      "over the device's link, not overlapped)");
   if (s.xAxis >= 0 && (w.numericAxes.size() > 1 || xs.size() < points))
     t.notes.push_back("rows along " + w.numericAxis(s.xAxis).name +
-                      (w.numericAxes.size() > 1
+                      (tpAxis >= 0 ? " for each tp" : "") +
+                      (w.numericAxes.size() > (tpAxis >= 0 ? 2u : 1u)
                            ? ", the other axes at their first value"
                            : "") +
                       "; --sweep-out=FILE.csv|.json writes every point");
@@ -650,7 +683,8 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
               });
               return;
             }
-            j.attribute("symbol", a.symbol);
+            if (!a.symbol.empty())
+              j.attribute("symbol", a.symbol);
             j.attributeArray("values", [&] {
               for (int64_t v : a.values)
                 j.value(v);

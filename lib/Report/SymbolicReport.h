@@ -24,6 +24,8 @@ namespace mlir::tfperf {
 struct SymbolicSection {
   /// The transformer section's structure, or one built for this section.
   std::shared_ptr<TransformerStructure> structure;
+  /// The tensor-parallel plan the costs are split by (a sweep's tp axis).
+  std::shared_ptr<TensorParallelPlan> tpPlan;
   std::unique_ptr<SymbolicCosts> costs;
   std::optional<SweepResult> sweep;
   /// The numeric sweep axis the chart puts on x (the sequence when swept),

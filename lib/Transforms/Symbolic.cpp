@@ -57,7 +57,12 @@ struct SymbolicPass : public tfperf::impl::TFPerfSymbolicBase<SymbolicPass> {
       auto spec = parseSweepSpec(sweep, error);
       auto &costs = getAnalysis<CostAnalysis>();
       auto &structure = getAnalysis<TransformerStructure>();
-      SymbolicCosts symbolic(module, costs, *policy, &structure);
+      std::optional<TensorParallelPlan> plan;
+      if (spec && spec->find("tp"))
+        if (auto func = firstFunction(module))
+          plan.emplace(func, structure);
+      SymbolicCosts symbolic(module, costs, *policy, &structure,
+                             plan ? &*plan : nullptr);
       if (!spec || failed(resolveSweepSpec(*spec, symbolic, config.hwFile,
                                            error)))
         return fail("--sweep: " + error);

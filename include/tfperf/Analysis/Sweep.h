@@ -15,7 +15,8 @@
 // (its dim_param), the aliases batch, seq and past (the symbols the
 // transformer analysis found), kv_len (cached tokens including the new
 // ones: past = kv_len - seq), hw (devices; default: the report's), and tp
-// (reserved for tensor parallelism, see Extension points in Sweep.cpp).
+// (tensor-parallel degrees: per-device figures plus the collectives' time,
+// from the SymbolicCosts' tensor-parallel plan).
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,6 +87,9 @@ struct SweepRow {
   double attentionTime = 0, mlpTime = 0;
   /// Ops without figures (unknown cost, or no matmul peak on the device).
   unsigned unknownOps = 0;
+  /// Under a tp axis (per device; `time` includes commTime): the payload
+  /// of the collectives and their ring time.
+  double commBytes = 0, commTime = 0;
 };
 
 struct SweepResult {
@@ -100,6 +104,8 @@ struct SweepResult {
   /// Whether attention/MLP times are meaningful (the transformer analysis
   /// tagged the ops).
   bool hasBlocks = false;
+  /// A tp axis: the figures are per device, with comm_bytes, comm_time_s.
+  bool hasTensorParallel = false;
   /// Batch and sequence symbols (for tokens/s), "" when absent.
   std::string batchSymbol, seqSymbol;
   /// Wall time of compiling and evaluating the formulas (not of writing).
@@ -128,7 +134,8 @@ SweepResult runSweep(const SymbolicCosts &costs, const SweepSpec &spec,
 /// The figures of a row after its axes and hw, by column name: flops,
 /// gemm_flops, bytes, intensity, time_s, compute_time_s, memory_time_s,
 /// memory_bound_share, attention_time_s, mlp_time_s, tokens_per_s,
-/// unknown_ops. NaN where unknown (no transformer blocks, no seq axis).
+/// unknown_ops, and with a tp axis comm_bytes, comm_time_s. NaN where
+/// unknown (no transformer blocks, no seq axis).
 std::vector<std::pair<const char *, double>>
 sweepRowFigures(const SweepResult &r, const SweepRow &row);
 

@@ -18,6 +18,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 
 #include <array>
@@ -25,6 +26,29 @@
 #include <vector>
 
 namespace mlir::tfperf {
+
+/// An op's cost split for tensor parallelism (TensorParallelPlan): at
+/// degree t, work and each access of u units are divided by min(u, t), and
+/// each collective moves its result's bytes (TensorParallelAccumulator does
+/// the same with numbers).
+struct ShardedBits {
+  /// Units of the accesses (1: every device reads or writes them whole).
+  int64_t units = 1;
+  SymExpr bits = 0;
+};
+struct CollectiveBits {
+  Collective kind = Collective::None;
+  SymExpr bits = 0;
+};
+struct SymbolicSplit {
+  /// Units of the op's work.
+  int64_t units = 1;
+  /// The op's bits by the units they split into (their sum is `bits`).
+  llvm::SmallVector<ShardedBits, 2> bits;
+  llvm::SmallVector<CollectiveBits, 1> collectives;
+  bool operator==(const SymbolicSplit &o) const;
+  std::string key() const;
+};
 
 /// One op's cost as formulas.
 struct SymbolicOpCost {
@@ -40,6 +64,8 @@ struct SymbolicOpCost {
   BlockKind block = BlockKind::Other;
   /// Index into SymbolicCosts::getGroups(); -1 for unknown and free ops.
   int group = -1;
+  /// With a tensor-parallel plan.
+  SymbolicSplit split;
 };
 
 /// Ops whose formulas, peak dtype and block kind are identical take the
@@ -48,6 +74,8 @@ struct SymbolicGroup {
   SymExpr flops, gemmFlops, bits;
   std::string peakDtype;
   BlockKind block = BlockKind::Other;
+  /// With a tensor-parallel plan: the ops' split (part of the identity).
+  SymbolicSplit split;
   unsigned count = 0;
   /// Index of the first op in SymbolicCosts::getOps().
   unsigned firstOp = 0;
@@ -112,10 +140,13 @@ struct SymbolicDim {
 class SymbolicCosts {
 public:
   /// `structure` (may be null) tags ops with layers and blocks and names
-  /// the batch and sequence symbols.
+  /// the batch and sequence symbols; `plan` (may be null, needs the
+  /// structure's function) splits each op's formulas for tensor
+  /// parallelism, for a sweep's tp axis.
   SymbolicCosts(Operation *root, const CostAnalysis &costs,
                 const DtypePolicy &policy,
-                const TransformerStructure *structure = nullptr);
+                const TransformerStructure *structure = nullptr,
+                const TensorParallelPlan *plan = nullptr);
 
   /// One entry per CostAnalysis record, in its order.
   ArrayRef<SymbolicOpCost> getOps() const { return ops; }
@@ -133,6 +164,8 @@ public:
   const FormulaCrossover &getCrossover() const { return crossover; }
   /// d_model when the structure found it (the base of the d-form).
   std::optional<int64_t> getDModel() const { return dModel; }
+  /// The tensor-parallel plan the ops were split by, or null.
+  const TensorParallelPlan *getTensorParallelPlan() const { return tpPlan; }
 
 private:
   void findRoles(Operation *root, const TransformerStructure *structure);
@@ -149,7 +182,11 @@ private:
   std::vector<LayerFormulas> layers;
   FormulaCrossover crossover;
   std::optional<int64_t> dModel;
+  const TensorParallelPlan *tpPlan = nullptr;
 };
+
+/// `root` itself if it is a function, else the first function in it.
+func::FuncOp firstFunction(Operation *root);
 
 /// The smallest x > 0 at which `f` (a polynomial in `symbol` only) turns
 /// from <= 0 to > 0; nullopt when it never does for x in (0, 2^50].
