@@ -1185,9 +1185,12 @@ void TransformerStructure::recognize(func::FuncOp func) {
   // input, and may list it before or after input_ids): the input's name
   // says which is the position table; failing that, the table whose rows
   // match the head's width is the vocabulary, else the first looked up.
+  // Token-type (segment) tables are looked up by an input as well; they
+  // are neither.
+  enum class LookupKind { Token, Position, TokenType };
   struct InputLookup {
     SymExpr rows;
-    bool positionIds;
+    LookupKind kind;
   };
   SmallVector<InputLookup> inputLookups;
   for (Operation *op : allOps)
@@ -1216,9 +1219,14 @@ void TransformerStructure::recognize(func::FuncOp func) {
         if (auto n = func.getArgAttrOfType<StringAttr>(input.getArgNumber(),
                                                        "tfperf.name"))
           name = n.getValue();
-        bool positionIds = name.contains_insensitive("position") ||
-                           name.contains_insensitive("pos_id");
-        inputLookups.push_back({(*d)[0], positionIds});
+        LookupKind kind = LookupKind::Token;
+        if (name.contains_insensitive("position") ||
+            name.contains_insensitive("pos_id"))
+          kind = LookupKind::Position;
+        else if (name.contains_insensitive("type") ||
+                 name.contains_insensitive("segment"))
+          kind = LookupKind::TokenType;
+        inputLookups.push_back({(*d)[0], kind});
       } else if (d && !fromInput && idxDims && !idxDims->empty()) {
         set(dims.maxPositions, (*d)[0]);
       }
@@ -1226,13 +1234,16 @@ void TransformerStructure::recognize(func::FuncOp func) {
       set(dims.vocab, (*dimsOf(e.getWordEmbedding()))[0]);
       set(dims.maxPositions, (*dimsOf(e.getPositionEmbedding()))[0]);
     }
+  llvm::erase_if(inputLookups, [](const InputLookup &l) {
+    return l.kind == LookupKind::TokenType;
+  });
   if (!inputLookups.empty()) {
     const InputLookup *token = nullptr;
     for (const InputLookup &l : inputLookups)
-      if (!l.positionIds && !token)
+      if (l.kind == LookupKind::Token && !token)
         token = &l;
     bool namesTell = token && llvm::any_of(inputLookups, [](auto &l) {
-                       return l.positionIds;
+                       return l.kind == LookupKind::Position;
                      });
     if (!namesTell && inputLookups.size() > 1)
       for (const InputLookup &l : inputLookups)

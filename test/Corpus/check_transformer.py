@@ -12,7 +12,9 @@ not compared (e.g. a Whisper decoder's 448 positions when the export cut
 the table at the traced length: the report then says ">=" and the check is
 that the reported value is at most the config's). Graphs without a config
 (ORT test graphs) are checked for consistency only: d_model = heads x
-d_head, KV bytes per token = 2 x layers x KV heads x d_head x 4 (fp32).
+d_head, KV bytes per token = 2 x layers x KV heads x d_head x 4 (fp32),
+and vocab / max positions = the rows of the tables the ONNX file looks up
+with its inputs named input_ids / position_ids (read with python onnx).
 
 Per-block GEMM FLOPs must equal the domain doc's per-module formulas
 (8·b·s·d² + 4·b·s²·d for multi-head self-attention with GQA's smaller K/V
@@ -130,6 +132,33 @@ def check_blocks(t, phases, want, ref):
     return errs
 
 
+VIEW_OPS = {"Cast", "Reshape", "Unsqueeze", "Squeeze", "Flatten", "Identity", "Slice", "Expand"}
+
+
+def tables_by_input(path):
+    """Rows of the embedding tables a graph looks up with its inputs named
+    input_ids and position_ids (through casts and reshapes), read from the
+    ONNX file itself: {"input_ids": rows, "position_ids": rows}."""
+    import onnx
+    g = onnx.load(path, load_external_data=False).graph
+    rows = {i.name: i.dims[0] for i in g.initializer if i.dims}
+    producer = {o: n for n in g.node for o in n.output}
+    found = {}
+    for n in g.node:
+        if n.op_type != "Gather" or n.input[0] not in rows:
+            continue
+        v = n.input[1]
+        for _ in range(6):
+            if v in ("input_ids", "position_ids"):
+                found.setdefault(v, rows[n.input[0]])
+                break
+            p = producer.get(v)
+            if p is None or p.op_type not in VIEW_OPS:
+                break
+            v = p.input[0]
+    return found
+
+
 def check(name, t, phases, want):
     errs = []
     if want is not None:
@@ -208,6 +237,13 @@ def main():
             continue
         want = expected(name, ref)
         errs = check(name, t, rep.get("phases", {}), want)
+        # Without a config, the tables the graph looks up by input name.
+        if want is None:
+            tables = tables_by_input(os.path.join(corpus, "models", f))
+            for key, inp in (("vocab", "input_ids"), ("max_positions", "position_ids")):
+                if inp in tables and t[key] != tables[inp]:
+                    errs.append("%s is %r, the table looked up by %s has %d rows"
+                                % (key, t[key], inp, tables[inp]))
         errs += check_blocks(t, rep.get("phases", {}), want, ref)
         dims = "L=%s d=%s h=%s/%s ff=%s V=%s P=%s%s" % (
             t["n_layers"], t["d_model"], t["n_heads"], t["n_kv_heads"], t["d_ff"],
