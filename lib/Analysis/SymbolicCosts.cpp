@@ -68,26 +68,10 @@ static SymbolicSplit splitOf(const OpCostRecord &rec, const OpSplit *sp,
       }
     out.bits.push_back({units, bits});
   };
-  for (const TensorAccess &a : rec.cost.reads) {
-    int64_t u = 1;
-    if (sp)
-      for (auto [i, v] : llvm::enumerate(rec.op->getOperands()))
-        if (v == a.value) {
-          u = sp->operandUnits[i];
-          break;
-        }
-    add(a, u);
-  }
-  for (const TensorAccess &a : rec.cost.writes) {
-    int64_t u = 1;
-    if (sp)
-      for (auto [i, v] : llvm::enumerate(rec.op->getResults()))
-        if (v == a.value) {
-          u = sp->resultUnits[i];
-          break;
-        }
-    add(a, u);
-  }
+  for (const TensorAccess &a : rec.cost.reads)
+    add(a, sp ? sp->readUnits(rec.op, a.value) : 1);
+  for (const TensorAccess &a : rec.cost.writes)
+    add(a, sp ? sp->writeUnits(rec.op, a.value) : 1);
   llvm::sort(out.bits, [](const ShardedBits &a, const ShardedBits &b) {
     return a.units < b.units;
   });

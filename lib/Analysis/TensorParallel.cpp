@@ -1162,6 +1162,20 @@ TensorParallelPlan::TensorParallelPlan(func::FuncOp func,
   SplitPropagation(*this, func, structure).run();
 }
 
+int64_t OpSplit::readUnits(Operation *op, Value v) const {
+  for (auto [i, operand] : llvm::enumerate(op->getOperands()))
+    if (operand == v)
+      return i < operandUnits.size() ? operandUnits[i] : 1;
+  return 1;
+}
+
+int64_t OpSplit::writeUnits(Operation *op, Value v) const {
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    if (result == v)
+      return i < resultUnits.size() ? resultUnits[i] : 1;
+  return 1;
+}
+
 const OpSplit *TensorParallelPlan::lookup(Operation *op) const {
   auto it = splits.find(op);
   return it == splits.end() ? nullptr : &it->second;
@@ -1387,24 +1401,10 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
                             policy.bitsOf(a.value) / 8.0,
                         units});
   };
-  for (const TensorAccess &a : rec.cost.reads) {
-    int64_t u = 1;
-    for (auto [i, v] : llvm::enumerate(rec.op->getOperands()))
-      if (v == a.value) {
-        u = sp->operandUnits[i];
-        break;
-      }
-    add(a, u);
-  }
-  for (const TensorAccess &a : rec.cost.writes) {
-    int64_t u = 1;
-    for (auto [i, v] : llvm::enumerate(rec.op->getResults()))
-      if (v == a.value) {
-        u = sp->resultUnits[i];
-        break;
-      }
-    add(a, u);
-  }
+  for (const TensorAccess &a : rec.cost.reads)
+    add(a, sp->readUnits(rec.op, a.value));
+  for (const TensorAccess &a : rec.cost.writes)
+    add(a, sp->writeUnits(rec.op, a.value));
   // Collective payloads: the result's bytes.
   SmallVector<std::pair<Collective, double>, 1> collectives;
   for (auto [res, kind] : sp->collectives) {

@@ -82,6 +82,11 @@ struct OpSplit {
   int group = -1;
   /// Why an all-gather was needed in front of this op, if one was.
   std::string gatherReason;
+
+  /// Units of the op's operand (read) or result (written) `v`; 1 for a
+  /// value that is neither.
+  int64_t readUnits(Operation *op, Value v) const;
+  int64_t writeUnits(Operation *op, Value v) const;
 };
 
 /// Whether a degree works for the graph, and what it costs in KV memory.
