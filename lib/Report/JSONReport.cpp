@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SymbolicReport.h"
+#include "Quoting.h"
 #include "tfperf/Report/Report.h"
 
 #include "llvm/Support/JSON.h"
@@ -22,14 +23,7 @@ static constexpr const char *kSchemaVersion = "1.1";
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
-  j.attributeBegin(key);
-  if (std::isnan(v) || std::isinf(v))
-    j.value(nullptr);
-  else if (v == std::floor(v) && std::fabs(v) < 9.0e15)
-    j.value(static_cast<int64_t>(v));
-  else
-    j.value(v);
-  j.attributeEnd();
+  jsonNumber(j, key, v);
 }
 
 void totals(llvm::json::OStream &j, const ReportTotals &t, const Report &r) {

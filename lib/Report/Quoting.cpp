@@ -99,3 +99,23 @@ std::string mlir::tfperf::markdownCell(llvm::StringRef s, bool code) {
   }
   return out;
 }
+
+std::string mlir::tfperf::fixedOrDash(double v, int digits) {
+  if (std::isnan(v) || std::isinf(v))
+    return "-";
+  char buf[64];
+  snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+void mlir::tfperf::jsonNumber(llvm::json::OStream &j, llvm::StringRef key,
+                              std::optional<double> v) {
+  j.attributeBegin(key);
+  if (!v || std::isnan(*v) || std::isinf(*v))
+    j.value(nullptr);
+  else if (*v == std::floor(*v) && std::fabs(*v) < 9.0e15)
+    j.value(static_cast<int64_t>(*v));
+  else
+    j.value(*v);
+  j.attributeEnd();
+}

@@ -9,6 +9,9 @@
 #define TFPERF_LIB_REPORT_QUOTING_H
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
 
 #include <string>
 
@@ -17,6 +20,14 @@ namespace mlir::tfperf {
 /// The shortest decimal that reads back as `v` (integers without a
 /// fraction); "" for NaN and infinities, which mean "unknown".
 std::string plainNumber(double v);
+
+/// `v` with `digits` decimals for the tables; "-" for NaN and infinities.
+std::string fixedOrDash(double v, int digits = 1);
+
+/// A JSON number under `key`: integral values below 9e15 as integers,
+/// others as the double, NaN, infinities and nullopt as null (unknown).
+void jsonNumber(llvm::json::OStream &j, llvm::StringRef key,
+                std::optional<double> v);
 
 /// An RFC 4180 field: quoted (with doubled quotes) when it holds a comma,
 /// quote, line break or edge space.

@@ -1,6 +1,7 @@
 //===- SummaryTables.cpp - the summary shared by text and Markdown --------===//
 
 #include "SummaryTables.h"
+#include "Quoting.h"
 #include "SymbolicReport.h"
 
 #include "llvm/ADT/MapVector.h"
@@ -12,11 +13,7 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 static std::string fixed(double v, int digits = 1) {
-  if (std::isnan(v) || std::isinf(v))
-    return "-";
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
+  return fixedOrDash(v, digits);
 }
 
 static std::string percent(double part, double whole) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SymbolicReport.h"
+#include "Quoting.h"
 
 #include "tfperf/Support/FormulaPrinter.h"
 
@@ -528,18 +529,6 @@ void mlir::tfperf::appendSymbolicTables(const Report &r,
 //===----------------------------------------------------------------------===//
 
 namespace {
-void jsonNumber(llvm::json::OStream &j, llvm::StringRef key,
-                std::optional<double> v) {
-  j.attributeBegin(key);
-  if (!v || std::isnan(*v) || std::isinf(*v))
-    j.value(nullptr);
-  else if (*v == std::floor(*v) && std::fabs(*v) < 9.0e15)
-    j.value(static_cast<int64_t>(*v));
-  else
-    j.value(*v);
-  j.attributeEnd();
-}
-
 void formulas(llvm::json::OStream &j, const SymExpr &flops,
               const SymExpr &gemm, const SymExpr &bits) {
   FormulaStyle exact;

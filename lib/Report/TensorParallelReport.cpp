@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SummaryTables.h"
+#include "Quoting.h"
 
 #include <cmath>
 
@@ -14,13 +15,7 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
-std::string num(double v, int digits = 1) {
-  if (std::isnan(v) || std::isinf(v))
-    return "-";
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
-}
+std::string num(double v, int digits = 1) { return fixedOrDash(v, digits); }
 
 std::string tokens(std::optional<double> t) {
   if (!t)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SummaryTables.h"
+#include "Quoting.h"
 
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
@@ -19,13 +20,7 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
-std::string num(double v, int digits = 2) {
-  if (std::isnan(v) || std::isinf(v))
-    return "-";
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
-}
+std::string num(double v, int digits = 2) { return fixedOrDash(v, digits); }
 
 std::string ratio(double a, double b) {
   return b > 0 && !std::isnan(a) ? num(a / b) + "x" : std::string("-");
@@ -469,14 +464,7 @@ void mlir::tfperf::appendTrainingOpTable(const Report &r,
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
-  j.attributeBegin(key);
-  if (std::isnan(v) || std::isinf(v))
-    j.value(nullptr);
-  else if (v == std::floor(v) && std::fabs(v) < 9.0e15)
-    j.value(static_cast<int64_t>(v));
-  else
-    j.value(v);
-  j.attributeEnd();
+  jsonNumber(j, key, v);
 }
 
 /// The step's times; `step_time_s` too unless written already.

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SummaryTables.h"
+#include "Quoting.h"
 
 #include "llvm/Support/Format.h"
 
@@ -20,13 +21,7 @@ std::string dim(std::optional<int64_t> v) {
   return v ? std::to_string(*v) : std::string("?");
 }
 
-std::string num(double v, int digits = 1) {
-  if (std::isnan(v) || std::isinf(v))
-    return "-";
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
-}
+std::string num(double v, int digits = 1) { return fixedOrDash(v, digits); }
 
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {

@@ -1,6 +1,7 @@
 //===- BackwardUtils.cpp - helpers for tfperf backward costs --------------===//
 
 #include "BackwardUtils.h"
+#include "CostUtils.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include <algorithm>
@@ -25,25 +26,12 @@ bool bwd::isParameterLike(Value v) {
 
 std::optional<ArrayRef<SymExpr>> bwd::dimsOf(const ShapeQuery &q, Value v,
                                              BackwardCost &c) {
-  auto d = q.dims(v);
-  if (!d) {
-    c.unknownReason = "a tensor of unknown rank";
-    return std::nullopt;
-  }
-  for (const SymExpr &x : *d)
-    if (x.isUnknown()) {
-      c.unknownReason = "a tensor with an unknown dim";
-      return std::nullopt;
-    }
-  return d;
+  return cost::knownDims(q, v, c.unknownReason);
 }
 
 std::optional<SymExpr> bwd::elements(const ShapeQuery &q, Value v,
                                      BackwardCost &c) {
-  auto d = dimsOf(q, v, c);
-  if (!d)
-    return std::nullopt;
-  return product(*d);
+  return cost::knownElements(q, v, c.unknownReason);
 }
 
 LogicalResult bwd::elementwiseGrad(BackwardCost &c, const ShapeQuery &q,

@@ -5,27 +5,37 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-std::optional<ArrayRef<SymExpr>> cost::dimsOf(const ShapeQuery &q, Value v,
-                                              OpCost &c) {
+std::optional<ArrayRef<SymExpr>>
+cost::knownDims(const ShapeQuery &q, Value v, std::string &unknownReason) {
   auto d = q.dims(v);
   if (!d) {
-    c.unknownReason = "a tensor of unknown rank";
+    unknownReason = "a tensor of unknown rank";
     return std::nullopt;
   }
   for (const SymExpr &x : *d)
     if (x.isUnknown()) {
-      c.unknownReason = "a tensor with an unknown dim";
+      unknownReason = "a tensor with an unknown dim";
       return std::nullopt;
     }
   return d;
 }
 
-std::optional<SymExpr> cost::elements(const ShapeQuery &q, Value v,
-                                      OpCost &c) {
-  auto d = dimsOf(q, v, c);
+std::optional<SymExpr> cost::knownElements(const ShapeQuery &q, Value v,
+                                           std::string &unknownReason) {
+  auto d = knownDims(q, v, unknownReason);
   if (!d)
     return std::nullopt;
   return product(*d);
+}
+
+std::optional<ArrayRef<SymExpr>> cost::dimsOf(const ShapeQuery &q, Value v,
+                                              OpCost &c) {
+  return knownDims(q, v, c.unknownReason);
+}
+
+std::optional<SymExpr> cost::elements(const ShapeQuery &q, Value v,
+                                      OpCost &c) {
+  return knownElements(q, v, c.unknownReason);
 }
 
 LogicalResult cost::readWriteAll(Operation *op, const ShapeQuery &q,

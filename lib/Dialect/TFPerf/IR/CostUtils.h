@@ -35,6 +35,13 @@ LogicalResult view(OpCost &cost);
 std::optional<ArrayRef<SymExpr>> dimsOf(const ShapeQuery &q, Value v,
                                         OpCost &cost);
 
+/// The shared core of the forward and backward helpers: dims (element
+/// count) of `v` when all are known, else nullopt with `unknownReason` set.
+std::optional<ArrayRef<SymExpr>> knownDims(const ShapeQuery &q, Value v,
+                                           std::string &unknownReason);
+std::optional<SymExpr> knownElements(const ShapeQuery &q, Value v,
+                                     std::string &unknownReason);
+
 } // namespace mlir::tfperf::cost
 
 #endif
