@@ -414,14 +414,7 @@ void mlir::tfperf::appendTensorParallelTables(
 static void tpJSON(const TensorParallelFigures &f, double memCapacity,
                    llvm::json::OStream &j) {
   auto number = [&](llvm::StringRef key, std::optional<double> v) {
-    j.attributeBegin(key);
-    if (!v || std::isnan(*v) || std::isinf(*v))
-      j.value(nullptr);
-    else if (*v == std::floor(*v) && std::fabs(*v) < 9.0e15)
-      j.value(static_cast<int64_t>(*v));
-    else
-      j.value(*v);
-    j.attributeEnd();
+    jsonNumber(j, key, v);
   };
   auto phase = [&](const TPPhaseFigures &p) {
     j.object([&] {

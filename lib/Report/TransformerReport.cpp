@@ -291,14 +291,7 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
   if (t.perDevice.empty())
     return;
   auto number = [&](llvm::StringRef key, std::optional<double> v) {
-    j.attributeBegin(key);
-    if (!v || std::isnan(*v) || std::isinf(*v))
-      j.value(nullptr);
-    else if (*v == std::floor(*v) && std::fabs(*v) < 9.0e15)
-      j.value(static_cast<int64_t>(*v));
-    else
-      j.value(*v);
-    j.attributeEnd();
+    jsonNumber(j, key, v);
   };
   auto optInt = [&](llvm::StringRef key, std::optional<int64_t> v) {
     if (v)
