@@ -9,6 +9,7 @@
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/CostAttributes.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -20,22 +21,6 @@ namespace mlir::tfperf {
 
 using namespace mlir;
 using namespace mlir::tfperf;
-
-/// An exact count as an i64 attribute when it fits, else its text.
-static Attribute countAttr(Builder &b, const SymExpr &e) {
-  if (auto v = e.getInt64())
-    return b.getI64IntegerAttr(*v);
-  return b.getStringAttr(e.str());
-}
-
-/// Bits to bytes: exact when every coefficient is a multiple of 8.
-static Attribute bytesAttr(Builder &b, const SymExpr &bits) {
-  if (auto q = bits.divExact(SymExpr(8)))
-    return countAttr(b, *q);
-  if (bits.isConstant())
-    return b.getF64FloatAttr(int128ToDouble(bits.getConstant()) / 8);
-  return b.getStringAttr("(" + bits.str() + ") / 8");
-}
 
 /// Bits of `elements` of `v` at the policy's element size.
 static SymExpr bitsOf(const SymExpr &elements, Value v,
