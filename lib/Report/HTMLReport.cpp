@@ -281,7 +281,12 @@ static void sweepSection(const Report &r, const Summary &s,
           "formulas at every point. The dashed vertical line is where the "
           "attention GEMM FLOPs of a layer overtake the MLP's (solved from "
           "the formulas); the dot is where attention time overtakes MLP "
-          "time on the device.</p>\n";
+          "time on the device.";
+    if (sym.sweep->hasTensorParallel)
+      os << " With tp: time per device, the collectives (ring all-reduce "
+            "and all-gather over the device's link) included; the attention "
+            "and MLP lines are those of the first series.";
+    os << "</p>\n";
   }
   for (const SummaryTable &t : s.tables)
     if (t.id == "sweep") {

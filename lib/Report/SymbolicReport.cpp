@@ -33,8 +33,8 @@ const SweepRow &SymbolicSection::row(ArrayRef<size_t> index,
 }
 
 /// The x axis of the chart: the sequence when it varies, else kv_len, else
-/// the first numeric axis that varies. The series axis: the first other
-/// numeric axis that varies.
+/// the first numeric axis that varies. The series axis: the tp axis when it
+/// varies, else the first other numeric axis that varies.
 static void chooseAxes(SymbolicSection &s) {
   const SweepResult &r = *s.sweep;
   const SymbolRoles &roles = s.costs->getRoles();
@@ -49,6 +49,12 @@ static void chooseAxes(SymbolicSection &s) {
   for (size_t i = 0; i < r.numericAxes.size() && s.xAxis < 0; ++i)
     if (varies(i))
       s.xAxis = i;
+  // Swept tensor-parallel degrees make the series when they can: comparing
+  // them is why they were swept.
+  for (size_t i = 0; i < r.numericAxes.size() && s.seriesAxis < 0; ++i)
+    if (varies(i) && (int)i != s.xAxis &&
+        r.numericAxis(i).kind == SweepAxis::Kind::TensorParallel)
+      s.seriesAxis = i;
   for (size_t i = 0; i < r.numericAxes.size() && s.seriesAxis < 0; ++i)
     if (varies(i) && (int)i != s.xAxis)
       s.seriesAxis = i;
