@@ -78,10 +78,7 @@ TokenShapes::TokenShapes(func::FuncOp func,
   bool seqSym = seq0 > 1 && seq0 != batch0;
   if (seqSym)
     ctx.setShadow(kSeqSym, seq0);
-  bool tokenIds = llvm::any_of(func.getArguments(), [](BlockArgument a) {
-    auto t = dyn_cast<RankedTensorType>(a.getType());
-    return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
-  });
+  bool tokenIds = hasTokenIdsInput(func);
   bool streamTaken = false, seqBound = false;
   for (BlockArgument a : func.getArguments()) {
     TensorInfo info = tensorInfoFromType(a.getType());
@@ -191,10 +188,6 @@ double PhaseResult::tokensPerSecond() const {
 }
 
 namespace {
-bool isFusedAttentionOp(Operation *op) {
-  return isa<MSAttentionOp, MSMultiHeadAttentionOp, MSGroupQueryAttentionOp>(op);
-}
-
 void accumulate(PhaseTotals &t, const OpFigures &f) {
   if (!f.problem.empty()) {
     ++t.unknownOps;
@@ -352,11 +345,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
                                  const PhaseOptions &opts,
                                  const DtypePolicy &policy,
                                  const DeviceSpec &device, std::string &error) {
-  func::FuncOp func;
-  module.walk([&](func::FuncOp f) {
-    if (!func)
-      func = f;
-  });
+  func::FuncOp func = firstFunction(module);
   if (!func)
     return std::nullopt;
   TransformerFigures fig;

@@ -368,11 +368,6 @@ struct CompiledGroup {
   llvm::SmallVector<std::pair<int64_t, unsigned>, 2> shardedBits;
   llvm::SmallVector<std::pair<Collective, unsigned>, 1> collectives;
 };
-
-/// Devices a split of `units` is divided over at degree t.
-double divisorOf(int64_t units, int64_t t) {
-  return double(std::max<int64_t>(1, std::min(units, t)));
-}
 } // namespace
 
 SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
@@ -496,12 +491,12 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
                      : ringAllGatherTime(payload, tp, dev.linkBandwidth,
                                          dev.linkLatency));
           }
-          double div = divisorOf(g.units, tp);
+          double div = double(tpDivisor(g.units, tp));
           flops /= div;
           gemm /= div;
           bytes = 0;
           for (auto [units, idx] : g.shardedBits)
-            bytes += out[idx] / 8 / divisorOf(units, tp);
+            bytes += out[idx] / 8 / double(tpDivisor(units, tp));
         }
         double compute = (flops - gemm) / dev.vectorPeak;
         if (gemm > 0) {

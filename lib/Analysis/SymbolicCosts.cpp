@@ -29,16 +29,6 @@ FormulaTotals LayerFormulas::attention() const {
   return t;
 }
 
-func::FuncOp mlir::tfperf::firstFunction(Operation *root) {
-  if (auto f = dyn_cast<func::FuncOp>(root))
-    return f;
-  func::FuncOp func;
-  root->walk([&](func::FuncOp f) {
-    if (!func)
-      func = f;
-  });
-  return func;
-}
 
 bool SymbolicSplit::operator==(const SymbolicSplit &o) const {
   return key() == o.key();

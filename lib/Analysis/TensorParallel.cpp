@@ -130,11 +130,6 @@ int normAxis(int64_t axis, int rank) {
   return axis < 0 ? (int)(axis + rank) : (int)axis;
 }
 
-bool isFusedAttentionOp(Operation *op) {
-  return isa<MSAttentionOp, MSMultiHeadAttentionOp, MSGroupQueryAttentionOp>(
-      op);
-}
-
 /// Ops whose results are views or casts of a weight.
 bool isParameterView(Operation *op) {
   return op->getNumResults() == 1 && !op->hasTrait<OpTrait::ConstantLike>() &&
@@ -364,9 +359,7 @@ private:
       sp.group = st.group;
   }
   SplitKind shardedKind(Operation *op) const {
-    return s.getTag(op).block == BlockKind::AttentionScores
-               ? SplitKind::Heads
-               : SplitKind::Sharded;
+    return s.isScoresOp(op) ? SplitKind::Heads : SplitKind::Sharded;
   }
 };
 
@@ -1272,10 +1265,11 @@ TPFeasibility TensorParallelPlan::check(int64_t t) const {
 // TensorParallelAccumulator
 //===----------------------------------------------------------------------===//
 
-namespace {
-int64_t divisorOf(int64_t units, int64_t t) {
+int64_t mlir::tfperf::tpDivisor(int64_t units, int64_t t) {
   return std::max<int64_t>(1, std::min(units, t));
 }
+
+namespace {
 
 /// Where a weight lives in a pipeline: its layer, -1 before the layers
 /// (embeddings), -2 after (final norm, head).
@@ -1440,10 +1434,10 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
       ++p.unknownOps;
       continue;
     }
-    int64_t div = divisorOf(sp->units, t);
+    int64_t div = tpDivisor(sp->units, t);
     double bytes = 0;
     for (const Access &a : accesses)
-      bytes += a.bytes / double(divisorOf(a.units, t));
+      bytes += a.bytes / double(tpDivisor(a.units, t));
     p.unshardedFlops += f.flops;
     p.flops += f.flops / double(div);
     p.gemmFlops += f.gemmFlops / double(div);
@@ -1529,10 +1523,10 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
                              "' has no interconnect in the hardware database";
     }
     for (auto &[bytes, units] : weights)
-      d.weightBytesPerDevice += bytes / double(divisorOf(units, t));
+      d.weightBytesPerDevice += bytes / double(tpDivisor(units, t));
     for (auto &[layer, kv, bytes] : kvBlocks) {
       (void)layer;
-      d.kvBytesPerTokenPerDevice += bytes / double(divisorOf(kv, t));
+      d.kvBytesPerTokenPerDevice += bytes / double(tpDivisor(kv, t));
     }
     d.kvExtraBytesPerToken = d.kvBytesPerTokenPerDevice - kvFull / double(t);
     if (d.kvExtraBytesPerToken < 1e-9)

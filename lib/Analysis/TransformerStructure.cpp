@@ -143,10 +143,6 @@ bool isNormOp(Operation *op) {
              MSSkipSimplifiedLayerNormOp, MSEmbedLayerNormOp>(op);
 }
 
-bool isFusedAttention(Operation *op) {
-  return isa<MSAttentionOp, MSMultiHeadAttentionOp,
-             MSGroupQueryAttentionOp>(op);
-}
 
 /// Walk-order positions of the ops in a function.
 class Positions {
@@ -355,7 +351,7 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       info.sources.push_back(getLinearInput(op));
       continue;
     }
-    if (isFusedAttention(op)) {
+    if (isFusedAttentionOp(op)) {
       info.sources.push_back(v);
       continue;
     }
@@ -523,14 +519,31 @@ std::optional<int64_t> queryTokenStride(Value stream, Value qOperand) {
 // Recognition
 //===----------------------------------------------------------------------===//
 
+bool mlir::tfperf::isFusedAttentionOp(Operation *op) {
+  return isa<MSAttentionOp, MSMultiHeadAttentionOp,
+             MSGroupQueryAttentionOp>(op);
+}
+
+bool mlir::tfperf::hasTokenIdsInput(func::FuncOp func) {
+  return llvm::any_of(func.getArguments(), [](BlockArgument a) {
+    auto t = dyn_cast<RankedTensorType>(a.getType());
+    return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
+  });
+}
+
+func::FuncOp mlir::tfperf::firstFunction(Operation *root) {
+  if (auto f = dyn_cast<func::FuncOp>(root))
+    return f;
+  func::FuncOp func;
+  root->walk([&](func::FuncOp f) {
+    if (!func)
+      func = f;
+  });
+  return func;
+}
+
 TransformerStructure::TransformerStructure(Operation *root) {
-  func::FuncOp func = dyn_cast<func::FuncOp>(root);
-  if (!func)
-    root->walk([&](func::FuncOp f) {
-      if (!func)
-        func = f;
-    });
-  if (func)
+  if (func::FuncOp func = firstFunction(root))
     recognize(func);
 }
 
@@ -675,7 +688,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
           blk.inputMask |= fromInput;
         }
       }
-    } else if (isFusedAttention(op)) {
+    } else if (isFusedAttentionOp(op)) {
       blk.fused = op;
       int64_t n = 0, kv = 0;
       Value query = op->getOperand(0);
@@ -756,7 +769,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
       tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
     for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj, &blk.outProj})
       for (Operation *p : *list)
-        if (!isFusedAttention(p)) {
+        if (!isFusedAttentionOp(p)) {
           projections.insert(p);
           tags[p] = OpTag{-1, BlockKind::Attention};
         }
@@ -1170,7 +1183,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
     set(dims.nKvHeads, a.kvHeads);
     set(dims.dHead, a.headDim);
     if (a.source == AttentionSource::Self || !dims.dModel) {
-      if (!a.qProj.empty() && !isFusedAttention(a.qProj.front()))
+      if (!a.qProj.empty() && !isFusedAttentionOp(a.qProj.front()))
         set(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
       else if (a.qSource)
         set(dims.dModel, lastDim(a.qSource));
@@ -1258,11 +1271,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
       if (&l != token)
         set(dims.maxPositions, l.rows);
   }
-  bool hasTokenIds = llvm::any_of(func.getArguments(), [](BlockArgument a) {
-    auto t = dyn_cast<RankedTensorType>(a.getType());
-    return t && t.getRank() == 2 && isa<IntegerType>(t.getElementType());
-  });
-  if (!dims.vocab && hasTokenIds)
+  if (!dims.vocab && hasTokenIdsInput(func))
     for (Operation *l : linears)
       if (tags.lookup(l).block == BlockKind::Head && dims.dModel &&
           linearWidth(l).isConstant() &&

@@ -42,11 +42,7 @@ struct SuggestTPPass
                          << static_cast<int64_t>(microbatches);
       return signalPassFailure();
     }
-    func::FuncOp func;
-    module.walk([&](func::FuncOp f) {
-      if (!func)
-        func = f;
-    });
+    func::FuncOp func = firstFunction(module);
     if (!func)
       return markAllAnalysesPreserved();
     auto &structure = getAnalysis<TransformerStructure>();

@@ -185,9 +185,6 @@ private:
   const TensorParallelPlan *tpPlan = nullptr;
 };
 
-/// `root` itself if it is a function, else the first function in it.
-func::FuncOp firstFunction(Operation *root);
-
 /// The smallest x > 0 at which `f` (a polynomial in `symbol` only) turns
 /// from <= 0 to > 0; nullopt when it never does for x in (0, 2^50].
 std::optional<double> solveFirstPositiveCrossing(const SymExpr &f,

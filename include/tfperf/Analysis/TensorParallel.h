@@ -125,6 +125,10 @@ private:
   int64_t modelHeads = 0;
 };
 
+/// Devices a split of `units` units is divided over at degree t:
+/// min(units, t), at least 1.
+int64_t tpDivisor(int64_t units, int64_t t);
+
 /// Ring collectives over t devices of a link with `bw` bytes/s per
 /// direction and `latency` seconds per ring step: an all-reduce is a
 /// reduce-scatter then an all-gather, 2 (t - 1) steps each moving

@@ -142,6 +142,16 @@ bool isParameterValue(Value v);
 /// activation operand; null otherwise.
 Value getLinearInput(Operation *op);
 
+/// onnxruntime's fused attention ops (Attention, MultiHeadAttention,
+/// GroupQueryAttention).
+bool isFusedAttentionOp(Operation *op);
+
+/// Whether the function takes token ids: a rank-2 integer input.
+bool hasTokenIdsInput(func::FuncOp func);
+
+/// `root` itself if it is a function, else the first function in it.
+func::FuncOp firstFunction(Operation *root);
+
 } // namespace mlir::tfperf
 
 #endif
