@@ -104,7 +104,6 @@ TokenShapes::TokenShapes(func::FuncOp func,
     if (failed(inferShapesInRegion(func.getBody(), ctx, /*updateTypes=*/false)))
       return;
   }
-  rederived = true;
   batch = SymExpr::symbol(kBatchSym);
   // Tokens made inside the graph (image patches) have no input dim to vary.
   if (seqBound)
@@ -117,10 +116,9 @@ TokenShapes::TokenShapes(func::FuncOp func,
     bool ok = info.ranked && info.dims.size() == typeDims->size();
     for (size_t i = 0; ok && i < info.dims.size(); ++i)
       ok = ctx.shadowValue(info.dims[i]) == (*typeDims)[i].getInt64();
-    if (!ok) {
-      ++fallbacks;
+    // Values whose re-derived dims disagree with the graph stay concrete.
+    if (!ok)
       return;
-    }
     if (llvm::any_of(info.dims, [](const SymExpr &d) { return !d.isConstant(); }))
       symbolic[v] = info.dims;
   };
@@ -196,7 +194,6 @@ void accumulate(PhaseTotals &t, const OpFigures &f) {
   t.flops += f.flops;
   t.gemmFlops += f.gemmFlops;
   t.bytes += f.bytes;
-  t.weightBytes += f.weightBytes;
   t.time += f.time;
   t.computeTime += f.computeTime;
   t.memoryTime += f.memoryTime;

@@ -1367,12 +1367,10 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
   if (rec.op->hasTrait<OpTrait::ConstantLike>())
     return;
   const OpSplit *sp = plan.lookup(rec.op);
-  OpSplit none;
-  if (!sp) {
-    none.operandUnits.assign(rec.op->getNumOperands(), 1);
-    none.resultUnits.assign(rec.op->getNumResults(), 1);
-    sp = &none;
-  }
+  // Not in the plan: replicated (read/writeUnits give 1 to every access).
+  static const OpSplit replicated;
+  if (!sp)
+    sp = &replicated;
   OpTag tag = structure.getTag(rec.op);
   if (isPrefill) {
     SplitSummary &sum = splits[(unsigned)sp->kind];
@@ -1566,24 +1564,22 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     const auto &p = rankDecode ? d.decode : d.prefill;
     return p ? p->time() : NAN;
   };
+  const TPDegree *best = nullptr;
   for (const TPDegree &d : out.degrees) {
     if (!d.feasibility.feasible || !d.fitsMemory || std::isnan(stepTime(d)))
       continue;
     if (!out.smallestFitting || d.tp < *out.smallestFitting)
       out.smallestFitting = d.tp;
-    if (!out.fastest)
-      out.fastest = d.tp;
-    else {
-      const TPDegree *best = nullptr;
-      for (const TPDegree &e : out.degrees)
-        if (e.tp == *out.fastest)
-          best = &e;
-      double a = stepTime(d), b = stepTime(*best);
-      if (a < b * (1 - 1e-9) || (std::fabs(a - b) <= b * 1e-9 && d.tp < best->tp))
-        out.fastest = d.tp;
+    if (!best) {
+      best = &d;
+      continue;
     }
+    double a = stepTime(d), b = stepTime(*best);
+    if (a < b * (1 - 1e-9) || (std::fabs(a - b) <= b * 1e-9 && d.tp < best->tp))
+      best = &d;
   }
-  out.recommended = out.fastest;
+  if (best)
+    out.recommended = best->tp;
 
   // Pipeline parallelism: p stages of whole layers.
   int layers = std::max(structure.getNumLayers(), 0);

@@ -580,7 +580,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
           !isa<MatMulOp>(context))
         continue;
       blk.scores = scores;
-      blk.softmax = sm;
       blk.context = context;
       blk.qOperand = scores->getOperand(0);
       blk.kOperand = scores->getOperand(1);
@@ -589,8 +588,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
       auto qd = dimsOf(blk.qOperand), kd = dimsOf(blk.kOperand);
       if (qd && qd->size() >= 2)
         blk.queryLen = (*qd)[qd->size() - 2];
-      if (kd && !kd->empty())
-        blk.keyLen = kd->back();
       PathInfo q = walkToProjection(blk.qOperand, blk.headDim, acts);
       PathInfo k = walkToProjection(blk.kOperand, blk.headDim, acts);
       PathInfo v = walkToProjection(blk.vOperand, blk.headDim, acts);
@@ -727,7 +724,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
       blk.kvHeads = SymExpr(kv);
       if (auto h = qWidth.divExact(SymExpr(n)))
         blk.headDim = *h;
-      if (!blk.fused || !isa<MSAttentionOp>(op)) {
+      if (!isa<MSAttentionOp>(op)) {
         PathInfo q = walkToProjection(query, blk.headDim, acts);
         blk.qProj = q.projections;
         blk.qSource = q.sources.empty() ? Value() : q.sources.front();
@@ -750,7 +747,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
       auto qd = dimsOf(query);
       if (qd && qd->size() >= 2)
         blk.queryLen = (*qd)[1];
-      blk.keyLen = blk.queryLen;
       tags[op] = OpTag{-1, BlockKind::Attention};
     } else {
       continue;
@@ -849,7 +845,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
   };
   for (Operation *l : candidates) {
     groups.insert(l);
-    SmallVector<Operation *> path;
     std::deque<Value> queue = {l->getResult(0)};
     llvm::DenseSet<Operation *> seen;
     unsigned limit = 40;
@@ -891,7 +886,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
         m.down = l;
     if (m.up.empty() || !m.down)
       continue;
-    m.gated = m.up.size() >= 2;
     m.dIn = lastDim(getLinearInput(m.up.front()));
     m.dFF = linearWidth(m.up.front());
     m.position = pos.of(m.linears.front());
@@ -936,13 +930,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
         setLayer(p);
     if (a.fused)
       setLayer(a.fused);
-    for (Operation *op : allOps) {
-      auto it = tags.find(op);
-      if (it == tags.end() || it->second.layer >= 0)
-        continue;
-      // Untagged-layer attention ops belong to the closest block before them.
-      (void)op;
-    }
   }
   // Attention path and scores ops got layer -1 above; give them the layer
   // of the nearest attention block at or before them.
@@ -979,7 +966,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
 
   // Norms: explicit norm ops, and decomposed ones walked back from each
   // block's input to the residual stream.
-  int lastLayer = numLayers - 1;
   size_t lastBlockPos = 0;
   for (const MLPBlock &m : mlps)
     lastBlockPos = std::max(lastBlockPos, pos.of(m.down));
@@ -1057,7 +1043,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
           isa<IntegerType>(
               cast<ShapedType>(g.getIndices().getType()).getElementType()))
         tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
-    } else if (auto e = dyn_cast<MSEmbedLayerNormOp>(op)) {
+    } else if (isa<MSEmbedLayerNormOp>(op)) {
       tags[op] = OpTag{-1, BlockKind::Embedding};
     } else if (auto c = dyn_cast<ConvOp>(op)) {
       if (isa<BlockArgument>(c.getX()) && pos.of(op) < (attentions.empty()
@@ -1147,7 +1133,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
     if (pos.of(op) < firstBlockPos && numLayers > 0)
       it->second.block = BlockKind::Embedding;
   }
-  (void)lastLayer;
 
   //--- Attention scope on a factorized token grid ------------------------===//
   for (AttentionBlock &a : attentions) {

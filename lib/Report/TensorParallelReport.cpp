@@ -514,8 +514,11 @@ static void tpJSON(const TensorParallelFigures &f, double memCapacity,
   number("smallest_fitting_tp", f.smallestFitting
                                     ? std::optional<double>(*f.smallestFitting)
                                     : std::nullopt);
-  number("fastest_tp",
-         f.fastest ? std::optional<double>(*f.fastest) : std::nullopt);
+  // The ranking is by step time, so the fastest degree is the recommended
+  // one (docs/report-schema.md).
+  number("fastest_tp", f.recommended
+                           ? std::optional<double>(*f.recommended)
+                           : std::nullopt);
   j.attribute("ranked_by", f.rankedBy);
   j.attribute("reason", describeRecommendation(f, memCapacity));
   j.attributeObject("collectives", [&] {

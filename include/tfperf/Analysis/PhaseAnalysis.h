@@ -37,11 +37,7 @@ public:
   /// none) and the sizes the graph has them at (0 when unbound).
   SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown(),
           past = SymExpr::unknown();
-  int64_t batch0 = 0, seq0 = 0, past0 = 0;
-  /// True when the dims came from re-deriving a static graph.
-  bool rederived = false;
-  /// Values whose re-derived dims disagreed with the graph (kept concrete).
-  unsigned fallbacks = 0;
+  int64_t batch0 = 0, seq0 = 0;
 
 private:
   llvm::DenseMap<Value, SmallVector<SymExpr, 4>> symbolic;
@@ -71,7 +67,7 @@ private:
 
 /// Time and traffic summed over a set of ops.
 struct PhaseTotals {
-  double flops = 0, gemmFlops = 0, bytes = 0, weightBytes = 0;
+  double flops = 0, gemmFlops = 0, bytes = 0;
   double time = 0, computeTime = 0, memoryTime = 0;
   unsigned unknownOps = 0;
 };

@@ -207,7 +207,7 @@ struct TensorParallelFigures {
   std::vector<TPDegree> degrees;
   /// Among the feasible degrees that fit in memory: the fastest step (the
   /// recommendation) and the smallest degree.
-  std::optional<int64_t> recommended, smallestFitting, fastest;
+  std::optional<int64_t> recommended, smallestFitting;
   /// "decode" or "prefill": the step the recommendation ranks by.
   std::string rankedBy;
   std::array<SplitSummary, kNumSplitKinds> splits;

@@ -48,9 +48,8 @@ enum class AttentionScope { Global, Spatial, Temporal };
 llvm::StringRef attentionKindName(AttentionSource s, AttentionScope scope);
 
 struct AttentionBlock {
-  /// Unfused: the Q K^T and P V matmuls and the softmax between them.
+  /// Unfused: the Q K^T and P V matmuls.
   Operation *scores = nullptr;
-  Operation *softmax = nullptr;
   Operation *context = nullptr;
   /// Fused com.microsoft attention op (then the three above are null).
   Operation *fused = nullptr;
@@ -65,8 +64,8 @@ struct AttentionBlock {
   SymExpr heads, kvHeads, headDim;
   AttentionSource source = AttentionSource::Self;
   AttentionScope scope = AttentionScope::Global;
-  /// Query length / key length at the graph's shapes.
-  SymExpr queryLen, keyLen;
+  /// Query length at the graph's shapes.
+  SymExpr queryLen;
   bool causal = false;
   /// The scores are masked by a graph input (causal or padding: the graph
   /// does not say which).
@@ -80,7 +79,6 @@ struct MLPBlock {
   llvm::SmallVector<Operation *, 3> linears;
   llvm::SmallVector<Operation *, 2> up; // first layer(s): up and gate
   Operation *down = nullptr;
-  bool gated = false;
   SymExpr dIn, dFF;
   int layer = -1;
   size_t position = 0;
