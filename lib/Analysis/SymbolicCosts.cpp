@@ -30,10 +30,6 @@ FormulaTotals LayerFormulas::attention() const {
 }
 
 
-bool SymbolicSplit::operator==(const SymbolicSplit &o) const {
-  return key() == o.key();
-}
-
 std::string SymbolicSplit::key() const {
   std::string k = std::to_string(units);
   for (const ShardedBits &b : bits)
@@ -157,7 +153,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
           auto it = llvm::find_if(
               symbolUses, [&](const SymbolUse &u) { return u.name == s; });
           if (it == symbolUses.end()) {
-            symbolUses.push_back({s.str(), "", {}});
+            symbolUses.push_back({s.str(), {}});
             it = symbolUses.end() - 1;
           }
           it->uses.push_back(argName + "[" + std::to_string(i) + "]");
@@ -192,11 +188,6 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
       symbols.push_back(s.str());
 
   findRoles(root, structure);
-  for (SymbolUse &u : symbolUses)
-    u.role = u.name == roles.batch ? "batch"
-             : u.name == roles.seq ? "seq"
-             : u.name == roles.past ? "past"
-                                    : "";
 
   if (structure && structure->getNumLayers() > 0) {
     if (structure->getDims().dModel)

@@ -61,14 +61,8 @@ void hardware(llvm::json::OStream &j, const ReportDevice &d) {
 }
 
 void byOpType(llvm::json::OStream &j, const ReportDevice &d) {
-  std::vector<std::pair<std::string, const ReportTotals *>> types;
-  for (auto &e : d.byOpType)
-    types.push_back({e.first, &e.second});
-  std::stable_sort(types.begin(), types.end(), [](auto &a, auto &b) {
-    return a.second->time > b.second->time;
-  });
   j.attributeArray("by_op_type", [&] {
-    for (auto &[name, t] : types)
+    for (auto &[name, t] : opTypesByTime(d))
       j.object([&] {
         j.attribute("op", name);
         j.attribute("count", (int64_t)t->ops);

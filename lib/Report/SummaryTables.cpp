@@ -20,8 +20,7 @@ static std::string percent(double part, double whole) {
   return whole > 0 ? fixed(100 * part / whole) + "%" : "-";
 }
 
-/// Long node names keep their end, which names the op within its block.
-static std::string truncateName(const std::string &s, size_t n = 48) {
+std::string mlir::tfperf::truncateName(const std::string &s, size_t n) {
   if (s.size() <= n)
     return s;
   return "..." + s.substr(s.size() - (n - 3));

@@ -53,6 +53,10 @@ Summary buildSummary(const Report &r, const TextReportOptions &opts);
 /// on the first device; ties keep IR order.
 std::vector<size_t> opsByTime(const Report &r, bool showShapeOps);
 
+/// Long node names keep their end, which names the op within its block:
+/// "..." and the last n - 3 characters.
+std::string truncateName(const std::string &s, size_t n = 48);
+
 /// Op types by decreasing time on `d`; ties keep first appearance.
 std::vector<std::pair<std::string, const ReportTotals *>>
 opTypesByTime(const ReportDevice &d);

@@ -217,12 +217,7 @@ SummaryTable symbolsTable(const SymbolicSection &s) {
   t.header = {"symbol", "role", "inputs"};
   t.firstNumeric = 3;
   for (const std::string &name : c.getSymbols()) {
-    std::string role, inputs;
-    const SymbolRoles &roles = c.getRoles();
-    role = name == roles.batch ? "batch"
-           : name == roles.seq ? "seq"
-           : name == roles.past ? "past"
-                                : "";
+    std::string role = c.getRoles().roleOf(name).str(), inputs;
     for (const SymbolUse &u : c.getSymbolUses())
       if (u.name == name)
         for (size_t i = 0; i < u.uses.size(); ++i) {
@@ -387,9 +382,7 @@ SummaryTable opFormulasTable(const SymbolicSection &s,
   for (size_t k = 0; k < shown; ++k) {
     const SymbolicGroup &g = c.getGroups()[order[k]];
     const SymbolicOpCost &op = c.getOps()[g.firstOp];
-    std::string name = op.record->name;
-    if (name.size() > 40)
-      name = "..." + name.substr(name.size() - 37);
+    std::string name = truncateName(op.record->name, 40);
     t.rows.push_back({op.record->opType, name,
                       blockKindName(g.block).str(), std::to_string(g.count),
                       formatFormula(g.flops, pretty()),
@@ -524,8 +517,7 @@ void mlir::tfperf::appendSymbolicTables(const Report &r,
     tables.push_back(layerTable(s));
   if (SummaryTable x = crossoverTable(s); !x.notes.empty())
     tables.push_back(std::move(x));
-  if (!s.costs->getSymbols().empty())
-    tables.push_back(opFormulasTable(s, opts));
+  tables.push_back(opFormulasTable(s, opts));
   if (s.sweep)
     tables.push_back(sweepTable(s));
 }
@@ -592,11 +584,7 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
       for (const std::string &name : c.getSymbols())
         j.object([&] {
           j.attribute("name", name);
-          const SymbolRoles &roles = c.getRoles();
-          j.attribute("role", name == roles.batch  ? "batch"
-                              : name == roles.seq  ? "seq"
-                              : name == roles.past ? "past"
-                                                   : "");
+          j.attribute("role", c.getRoles().roleOf(name));
           j.attributeArray("inputs", [&] {
             for (const SymbolUse &u : c.getSymbolUses())
               if (u.name == name)

@@ -46,7 +46,6 @@ struct SymbolicSplit {
   /// The op's bits by the units they split into (their sum is `bits`).
   llvm::SmallVector<ShardedBits, 2> bits;
   llvm::SmallVector<CollectiveBits, 1> collectives;
-  bool operator==(const SymbolicSplit &o) const;
   std::string key() const;
 };
 
@@ -106,6 +105,13 @@ struct LayerFormulas {
 /// empty when the graph has no such symbol.
 struct SymbolRoles {
   std::string batch, seq, past;
+  /// "batch", "seq", "past" or "" for the symbol `name`.
+  llvm::StringRef roleOf(llvm::StringRef name) const {
+    return name == batch ? "batch"
+           : name == seq ? "seq"
+           : name == past ? "past"
+                          : "";
+  }
 };
 
 /// Where the attention GEMM FLOPs of a layer overtake its MLP's, solved
@@ -124,8 +130,6 @@ struct FormulaCrossover {
 /// A symbol of the graph and the inputs whose dims use it.
 struct SymbolUse {
   std::string name;
-  /// "batch", "seq", "past" or "".
-  std::string role;
   /// `input[1]`: argument name and dim index.
   std::vector<std::string> uses;
 };
