@@ -453,6 +453,8 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     }
   llvm::DenseSet<Operation *> cached =
       oncePerSequence(func, tokens, tokens.seq);
+  // The K/V dims of the scores ops, found once for every batch decoded.
+  std::optional<llvm::DenseMap<Value, int>> kvDims;
   auto decodeAt = [&](int64_t batch,
                       bool reported = false) -> std::optional<PhaseResult> {
     const PhaseOptions *visit = reported ? &opts : nullptr;
@@ -477,8 +479,10 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     SubstitutedShapes one(tokens, subst(batch, 1, std::nullopt));
     llvm::StringMap<SymExpr> kvSubst;
     kvSubst[*tokens.seq.getSingleSymbol()] = SymExpr(L);
-    SubstitutedShapes scores(tokens, subst(batch, 1, std::nullopt),
-                             kvDimsOf(func, structure), kvSubst);
+    if (!kvDims)
+      kvDims = kvDimsOf(func, structure);
+    SubstitutedShapes scores(tokens, subst(batch, 1, std::nullopt), *kvDims,
+                             kvSubst);
     PhaseResult r = runPhase(
         "decode", func, structure,
         [&](Operation *op) -> const ShapeQuery & {
