@@ -28,29 +28,21 @@ LogicalResult AddOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
   // dA = dB = dY, summed over broadcast dims (a bias's gradient).
-  if (g.needsGrad(getLhs()) &&
-      failed(bwd::elementwiseGrad(c, q, gradName(getLhs(), "A") + " = sum dY",
-                                  getResult(), getLhs(), 0)))
+  Value a = getLhs(), b = getRhs(), y = getResult();
+  if (failed(bwd::operandGrad(c, q, g, gradName(a, "A") + " = sum dY", y, a,
+                              0)))
     return failure();
-  if (g.needsGrad(getRhs()) &&
-      failed(bwd::elementwiseGrad(c, q, gradName(getRhs(), "B") + " = sum dY",
-                                  getResult(), getRhs(), 0)))
-    return failure();
-  return success();
+  return bwd::operandGrad(c, q, g, gradName(b, "B") + " = sum dY", y, b, 0);
 }
 
 LogicalResult SubOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
-  if (g.needsGrad(getLhs()) &&
-      failed(bwd::elementwiseGrad(c, q, gradName(getLhs(), "A") + " = sum dY",
-                                  getResult(), getLhs(), 0)))
+  Value a = getLhs(), b = getRhs(), y = getResult();
+  if (failed(bwd::operandGrad(c, q, g, gradName(a, "A") + " = sum dY", y, a,
+                              0)))
     return failure();
-  if (g.needsGrad(getRhs()) &&
-      failed(bwd::elementwiseGrad(c, q, gradName(getRhs(), "B") + " = -dY",
-                                  getResult(), getRhs(), 1)))
-    return failure();
-  return success();
+  return bwd::operandGrad(c, q, g, gradName(b, "B") + " = -dY", y, b, 1);
 }
 
 LogicalResult MulOp::computeBackwardCost(const ShapeQuery &q,
@@ -63,31 +55,19 @@ LogicalResult MulOp::computeBackwardCost(const ShapeQuery &q,
                ? std::string("dW = sum dY ") + other
                : std::string("d") + self + " = dY " + other;
   };
-  if (g.needsGrad(a) &&
-      (failed(bwd::save(c, q, b)) ||
-       failed(bwd::elementwiseGrad(c, q, name(a, "A", "B"), y, a, 1, {b}))))
+  if (failed(bwd::operandGrad(c, q, g, name(a, "A", "B"), y, a, 1, {b})))
     return failure();
-  if (g.needsGrad(b) &&
-      (failed(bwd::save(c, q, a)) ||
-       failed(bwd::elementwiseGrad(c, q, name(b, "B", "A"), y, b, 1, {a}))))
-    return failure();
-  return success();
+  return bwd::operandGrad(c, q, g, name(b, "B", "A"), y, b, 1, {a});
 }
 
 LogicalResult DivOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
   Value a = getLhs(), b = getRhs(), y = getResult();
-  if (g.needsGrad(a) &&
-      (failed(bwd::save(c, q, b)) ||
-       failed(bwd::elementwiseGrad(c, q, "dA = dY / B", y, a, 1, {b}))))
+  if (failed(bwd::operandGrad(c, q, g, "dA = dY / B", y, a, 1, {b})))
     return failure();
   // -dY * A / B^2: square, divide, multiply, negate.
-  if (g.needsGrad(b) &&
-      (failed(bwd::save(c, q, a)) || failed(bwd::save(c, q, b)) ||
-       failed(bwd::elementwiseGrad(c, q, "dB = -dY A / B^2", y, b, 4, {a, b}))))
-    return failure();
-  return success();
+  return bwd::operandGrad(c, q, g, "dB = -dY A / B^2", y, b, 4, {a, b});
 }
 
 LogicalResult PowOp::computeBackwardCost(const ShapeQuery &q,
@@ -95,16 +75,10 @@ LogicalResult PowOp::computeBackwardCost(const ShapeQuery &q,
                                          BackwardCost &c) {
   Value a = getLhs(), b = getRhs(), y = getResult();
   // B * A^(B-1) * dY: pow, multiply, multiply.
-  if (g.needsGrad(a) &&
-      (failed(bwd::save(c, q, a)) || failed(bwd::save(c, q, b)) ||
-       failed(bwd::elementwiseGrad(c, q, "dA = dY B A^(B-1)", y, a, 3, {a, b}))))
+  if (failed(bwd::operandGrad(c, q, g, "dA = dY B A^(B-1)", y, a, 3, {a, b})))
     return failure();
   // Y * ln(A) * dY: log, multiply, multiply.
-  if (g.needsGrad(b) &&
-      (failed(bwd::save(c, q, a)) || failed(bwd::save(c, q, y)) ||
-       failed(bwd::elementwiseGrad(c, q, "dB = dY Y ln(A)", y, b, 3, {a, y}))))
-    return failure();
-  return success();
+  return bwd::operandGrad(c, q, g, "dB = dY Y ln(A)", y, b, 3, {a, y});
 }
 
 /// Comparisons and logical ops: boolean results carry no gradient.
@@ -128,13 +102,9 @@ template <typename OpT>
 static LogicalResult selectGrad(OpT op, const ShapeQuery &q,
                                 const GradientQuery &g, BackwardCost &c) {
   Value y = op.getResult();
-  for (Value x : op.getInputs()) {
-    if (!g.needsGrad(x))
-      continue;
-    if (failed(bwd::save(c, q, x)) || failed(bwd::save(c, q, y)) ||
-        failed(bwd::elementwiseGrad(c, q, "dX = dY [X == Y]", y, x, 2, {x, y})))
+  for (Value x : op.getInputs())
+    if (failed(bwd::operandGrad(c, q, g, "dX = dY [X == Y]", y, x, 2, {x, y})))
       return failure();
-  }
   return success();
 }
 
@@ -154,8 +124,7 @@ LogicalResult SumOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
   for (Value x : getInputs())
-    if (g.needsGrad(x) &&
-        failed(bwd::elementwiseGrad(c, q, "dX = sum dY", getResult(), x, 0)))
+    if (failed(bwd::operandGrad(c, q, g, "dX = sum dY", getResult(), x, 0)))
       return failure();
   return success();
 }
@@ -188,10 +157,8 @@ LogicalResult ClipOp::computeBackwardCost(const ShapeQuery &q,
   if (failed(bwd::unary(*this, q, g, c, "dX = dY [min <= X <= max]", 2, x)))
     return failure();
   for (Value bound : {getMin(), getMax()})
-    if (bound && g.needsGrad(bound) &&
-        (failed(bwd::save(c, q, x)) ||
-         failed(bwd::elementwiseGrad(c, q, "dBound = sum dY [X clipped]", y,
-                                     bound, 2, {x}))))
+    if (bound && failed(bwd::operandGrad(c, q, g, "dBound = sum dY [X clipped]",
+                                         y, bound, 2, {x})))
       return failure();
   return success();
 }

@@ -68,19 +68,27 @@ LogicalResult bwd::save(BackwardCost &c, const ShapeQuery &q, Value v) {
   return success();
 }
 
+LogicalResult bwd::operandGrad(BackwardCost &c, const ShapeQuery &q,
+                               const GradientQuery &g, std::string name,
+                               Value y, Value x, int64_t flopsPerElement,
+                               ArrayRef<Value> saved) {
+  if (!g.needsGrad(x))
+    return success();
+  for (Value v : saved)
+    if (failed(save(c, q, v)))
+      return failure();
+  return elementwiseGrad(c, q, std::move(name), y, x, flopsPerElement, saved);
+}
+
 LogicalResult bwd::unary(Operation *op, const ShapeQuery &q,
                          const GradientQuery &g, BackwardCost &c,
                          std::string name, int64_t flopsPerElement,
                          Value saved) {
-  Value x = op->getOperand(0), y = op->getResult(0);
-  if (!g.needsGrad(x))
-    return success();
-  if (saved && failed(save(c, q, saved)))
-    return failure();
   SmallVector<Value, 1> reads;
   if (saved)
     reads.push_back(saved);
-  return elementwiseGrad(c, q, std::move(name), y, x, flopsPerElement, reads);
+  return operandGrad(c, q, g, std::move(name), op->getResult(0),
+                     op->getOperand(0), flopsPerElement, reads);
 }
 
 LogicalResult bwd::moveBack(Operation *op, const ShapeQuery &q,

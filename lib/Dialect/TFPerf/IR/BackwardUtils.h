@@ -42,6 +42,15 @@ LogicalResult elementwiseGrad(BackwardCost &cost, const ShapeQuery &q,
 /// Saves `v` in full.
 LogicalResult save(BackwardCost &cost, const ShapeQuery &q, Value v);
 
+/// The gradient of one operand `x` of the elementwise op producing `y`:
+/// nothing when `x` needs none, else the tensors in `saved` kept for
+/// backward and one kernel `name` of `flopsPerElement` per element reading
+/// dY and them.
+LogicalResult operandGrad(BackwardCost &cost, const ShapeQuery &q,
+                          const GradientQuery &g, std::string name, Value y,
+                          Value x, int64_t flopsPerElement,
+                          ArrayRef<Value> saved = {});
+
 /// A unary elementwise op `Y = f(X)`: when X needs a gradient, one kernel
 /// `name` of `flopsPerElement` per element reading dY and the saved tensor
 /// (`X` or `Y`, or none).
