@@ -39,6 +39,20 @@ func.func @mlp(%x: tensor<4x8xf32>) -> tensor<4x2xf32> {
 
 // -----
 
+// Gemm with beta != 1 and C of Y's shape: dC = beta dY is a kernel of its
+// own (64 multiplies, reading dY and writing dC, 256 B each), not folded
+// into dW (2*4*16*8 = 1024; dY 256 + X 128 read, W 512 written).
+// CHECK-LABEL: func.func @gemm_beta
+// CHECK: tfperf.gemm {{.*}}tfperf.bwd_bytes = 1408 : i64, tfperf.bwd_flops = 1088 : i64, tfperf.bwd_gemm_flops = 1024 : i64, tfperf.bwd_ops = ["dW = X^T dY", "db = beta sum dY"]
+func.func @gemm_beta(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
+  %w = tfperf.weight "w" : tensor<16x8xf32>
+  %c = tfperf.weight "c" : tensor<4x16xf32>
+  %y = tfperf.gemm %x, %w, %c {transB = 1 : i64, beta = 5.000000e-01 : f32} : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
 // Attention-like products of two activations have no weight gradient: Q K^T
 // gets dA and dB (2*4*4*8 = 256 each) and keeps Q and K^T; the scale by a
 // constant keeps nothing; the softmax keeps its output (4 FLOPs per

@@ -132,13 +132,14 @@ LogicalResult GemmOp::computeBackwardCost(const ShapeQuery &q,
       failed(contractionGrad(c, q, nameB, getResult(), getB(), {getA()},
                              gemm, scaled(getB()), shapeB)))
     return failure();
+  // dC = beta sum dY: beta is one multiply per element of C, in the same
+  // kernel (which then exists even when C has Y's shape).
   if (getC() && g.needsGrad(getC())) {
-    double beta = getBeta().convertToDouble();
-    if (failed(bwd::elementwiseGrad(c, q, "db = sum dY", getResult(), getC(),
-                                    0)))
+    bool beta = getBeta().convertToDouble() != 1.0;
+    if (failed(bwd::elementwiseGrad(
+            c, q, beta ? "db = beta sum dY" : "db = sum dY", getResult(),
+            getC(), 0, {}, beta ? q.numElements(getC()) : SymExpr(0))))
       return failure();
-    if (beta != 1.0 && !c.ops.empty())
-      c.ops.back().flops = c.ops.back().flops + q.numElements(getC());
   }
   return success();
 }

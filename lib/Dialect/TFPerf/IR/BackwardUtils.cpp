@@ -37,18 +37,18 @@ std::optional<SymExpr> bwd::elements(const ShapeQuery &q, Value v,
 LogicalResult bwd::elementwiseGrad(BackwardCost &c, const ShapeQuery &q,
                                    std::string name, Value result,
                                    Value operand, int64_t flopsPerElement,
-                                   ArrayRef<Value> reads) {
+                                   ArrayRef<Value> reads, SymExpr extraFlops) {
   auto out = elements(q, result, c);
   auto in = elements(q, operand, c);
   if (!out || !in)
     return failure();
   bool broadcast = !(*out - *in).isConstant(0);
-  if (flopsPerElement == 0 && !broadcast)
+  if (flopsPerElement == 0 && !broadcast && extraFlops.isConstant(0))
     return success(); // dX is dY itself
   BackwardOp &k = c.add(std::move(name));
   // The products per element of dY, then the adds that fold the broadcast
-  // dims back (numel(dY) - numel(dX)).
-  k.flops = *out * SymExpr(flopsPerElement) + (*out - *in);
+  // dims back (numel(dY) - numel(dX)), then any per-dX work (a scale).
+  k.flops = *out * SymExpr(flopsPerElement) + (*out - *in) + extraFlops;
   k.read(result, *out);
   for (Value r : reads) {
     auto n = elements(q, r, c);

@@ -37,7 +37,8 @@ std::optional<SymExpr> elements(const ShapeQuery &q, Value v,
 LogicalResult elementwiseGrad(BackwardCost &cost, const ShapeQuery &q,
                               std::string name, Value result, Value operand,
                               int64_t flopsPerElement,
-                              ArrayRef<Value> reads = {});
+                              ArrayRef<Value> reads = {},
+                              SymExpr extraFlops = SymExpr(0));
 
 /// Saves `v` in full.
 LogicalResult save(BackwardCost &cost, const ShapeQuery &q, Value v);
