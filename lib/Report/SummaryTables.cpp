@@ -20,6 +20,31 @@ static std::string percent(double part, double whole) {
   return whole > 0 ? fixed(100 * part / whole) + "%" : "-";
 }
 
+void mlir::tfperf::appendLayerRuns(
+    SummaryTable &t, size_t n,
+    llvm::function_ref<std::vector<std::string>(size_t layer)> cells) {
+  size_t first = 0;
+  std::vector<std::string> prev;
+  auto flush = [&](size_t end) {
+    if (end == first)
+      return;
+    std::vector<std::string> row = {
+        end - first == 1 ? std::to_string(first)
+                         : std::to_string(first) + "-" + std::to_string(end - 1)};
+    row.insert(row.end(), prev.begin(), prev.end());
+    t.rows.push_back(row);
+  };
+  for (size_t l = 0; l < n; ++l) {
+    std::vector<std::string> c = cells(l);
+    if (l && c != prev) {
+      flush(l);
+      first = l;
+    }
+    prev = std::move(c);
+  }
+  flush(n);
+}
+
 std::string mlir::tfperf::truncateName(const std::string &s, size_t n) {
   if (s.size() <= n)
     return s;

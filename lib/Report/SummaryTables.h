@@ -13,6 +13,8 @@
 
 #include "tfperf/Report/Report.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <string>
 #include <vector>
 
@@ -52,6 +54,12 @@ Summary buildSummary(const Report &r, const TextReportOptions &opts);
 /// (known, not free, shape computations only if asked) by decreasing time
 /// on the first device; ties keep IR order.
 std::vector<size_t> opsByTime(const Report &r, bool showShapeOps);
+
+/// Appends one row per run of consecutive layers 0..n-1 whose cells are
+/// equal, labelled "3" or "0-11": identical layers read as one.
+void appendLayerRuns(
+    SummaryTable &t, size_t n,
+    llvm::function_ref<std::vector<std::string>(size_t layer)> cells);
 
 /// Long node names keep their end, which names the op within its block:
 /// "..." and the last n - 3 characters.

@@ -259,26 +259,8 @@ SummaryTable layersTable(const Report &r) {
              {formatBytes(l.inputBytes), formatFlops(l.backwardFlops)});
     return c;
   };
-  size_t start = 0;
-  std::vector<std::string> prev;
-  auto flush = [&](size_t end) {
-    if (end == start)
-      return;
-    std::vector<std::string> row = {
-        end - start == 1 ? std::to_string(start)
-                         : std::to_string(start) + "-" + std::to_string(end - 1)};
-    row.insert(row.end(), prev.begin(), prev.end());
-    t.rows.push_back(row);
-  };
-  for (size_t l = 0; l < f.byLayer.size(); ++l) {
-    std::vector<std::string> c = cells(f.byLayer[l]);
-    if (l && c != prev) {
-      flush(l);
-      start = l;
-    }
-    prev = std::move(c);
-  }
-  flush(f.byLayer.size());
+  appendLayerRuns(t, f.byLayer.size(),
+                  [&](size_t l) { return cells(f.byLayer[l]); });
   t.notes.push_back("outside the layers: " +
                     formatBytes(f.outsideLayersActivationBytes) +
                     "; with full recomputation a step keeps each layer's "

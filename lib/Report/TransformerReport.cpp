@@ -231,31 +231,15 @@ SummaryTable layerTable(const TransformerFigures &f, const ReportDevice &dev) {
     tab.header.insert(tab.header.end(), {p->name + " FLOPs", p->name + " time"});
     layers = std::max(layers, p->byLayer.size());
   }
-  size_t first = 0;
-  std::vector<std::string> prev;
-  auto flush = [&](size_t end) {
-    if (end == first)
-      return;
-    std::vector<std::string> row = {
-        end - first == 1 ? std::to_string(first)
-                         : std::to_string(first) + "-" + std::to_string(end - 1)};
-    row.insert(row.end(), prev.begin(), prev.end());
-    tab.rows.push_back(row);
-  };
-  for (size_t l = 0; l < layers; ++l) {
+  appendLayerRuns(tab, layers, [&](size_t l) {
     std::vector<std::string> cells;
     for (const PhaseResult *p : phases) {
       bool has = l < p->byLayer.size();
       cells.push_back(has ? formatFlops(p->byLayer[l].flops) : "");
       cells.push_back(has ? formatTime(p->byLayer[l].time) : "");
     }
-    if (l && cells != prev) {
-      flush(l);
-      first = l;
-    }
-    prev = std::move(cells);
-  }
-  flush(layers);
+    return cells;
+  });
   if (tab.rows.size() < layers)
     tab.notes.push_back("a range row gives the figures of each of its layers");
   return tab;
