@@ -27,11 +27,7 @@ llvm::StringRef mlir::tfperf::blockKindColor(BlockKind k) {
 void mlir::tfperf::writePhaseBlocksSVG(const Report &r, size_t device,
                                        llvm::raw_ostream &os) {
   const TransformerFigures &f = r.transformer->perDevice[device];
-  std::vector<const PhaseResult *> phases;
-  if (f.prefill)
-    phases.push_back(&*f.prefill);
-  if (f.decode)
-    phases.push_back(&*f.decode);
+  std::vector<const PhaseResult *> phases = f.phases();
   const double left = 150, width = 420, barH = 26, gap = 14, top = 34;
   double height = top + phases.size() * (barH + gap) + 24;
   std::string w = svgCoord(left + width + 20), h = svgCoord(height);

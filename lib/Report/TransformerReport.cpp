@@ -90,19 +90,11 @@ SummaryTable structureTable(const Report &r) {
   return tab;
 }
 
-std::vector<const PhaseResult *> phasesOf(const TransformerFigures &f) {
-  std::vector<const PhaseResult *> phases;
-  if (f.prefill)
-    phases.push_back(&*f.prefill);
-  if (f.decode)
-    phases.push_back(&*f.decode);
-  return phases;
-}
 
 /// Prefill and decode side by side on one device.
 SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
                         const ReportDevice &dev) {
-  std::vector<const PhaseResult *> phases = phasesOf(f);
+  std::vector<const PhaseResult *> phases = f.phases();
   SummaryTable tab;
   tab.id = "phases";
   tab.namesAreCode = false;
@@ -190,7 +182,7 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
 
 /// Time per block kind, the phases side by side.
 SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
-  std::vector<const PhaseResult *> phases = phasesOf(f);
+  std::vector<const PhaseResult *> phases = f.phases();
   SummaryTable tab;
   tab.id = "blocks";
   tab.namesAreCode = false;
@@ -220,7 +212,7 @@ SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
 
 /// Time per layer, the phases side by side.
 SummaryTable layerTable(const TransformerFigures &f, const ReportDevice &dev) {
-  std::vector<const PhaseResult *> phases = phasesOf(f);
+  std::vector<const PhaseResult *> phases = f.phases();
   SummaryTable tab;
   tab.id = "layers";
   tab.namesAreCode = false;
@@ -253,7 +245,7 @@ void mlir::tfperf::appendTransformerTables(const Report &r,
   tables.push_back(structureTable(r));
   for (size_t i = 0; i < r.transformer->perDevice.size(); ++i) {
     const TransformerFigures &f = r.transformer->perDevice[i];
-    if (phasesOf(f).empty())
+    if (f.phases().empty())
       continue;
     tables.push_back(phaseTable(r, f, r.devices[i]));
     tables.push_back(blockTable(f, r.devices[i]));
@@ -265,7 +257,7 @@ void mlir::tfperf::appendLayerTable(const Report &r,
   if (!r.transformer || r.transformer->perDevice.empty())
     return;
   const TransformerFigures &f = r.transformer->perDevice.front();
-  std::vector<const PhaseResult *> phases = phasesOf(f);
+  std::vector<const PhaseResult *> phases = f.phases();
   if (!phases.empty() && !phases.front()->byLayer.empty())
     tables.push_back(layerTable(f, r.devices.front()));
 }

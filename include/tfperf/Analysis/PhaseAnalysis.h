@@ -120,6 +120,15 @@ struct TransformerFigures {
   std::optional<double> crossoverSeq;
   std::string crossoverNote;
   std::optional<PhaseResult> prefill, decode;
+  /// The phases analysed, prefill first.
+  std::vector<const PhaseResult *> phases() const {
+    std::vector<const PhaseResult *> out;
+    if (prefill)
+      out.push_back(&*prefill);
+    if (decode)
+      out.push_back(&*decode);
+    return out;
+  }
   /// Every attention and MLP block, in graph order, with its GEMM FLOPs
   /// (projections, Q K^T and P V for attention; every linear for the MLP):
   /// the per-module table of the domain doc, read off the graph.
