@@ -167,6 +167,17 @@ static void summaryTableHTML(const SummaryTable &t, llvm::raw_ostream &os) {
     os << "<p class=\"note\">" << htmlEscape(n) << "</p>\n";
 }
 
+/// Each table of `s` that `pick` selects, under its title.
+static void titledTables(const Summary &s,
+                         llvm::function_ref<bool(llvm::StringRef id)> pick,
+                         llvm::raw_ostream &os) {
+  for (const SummaryTable &t : s.tables)
+    if (pick(t.id)) {
+      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
+      summaryTableHTML(t, os);
+    }
+}
+
 static void rooflineSection(const Report &r, const RooflinePlot &plot,
                             llvm::raw_ostream &os) {
   os << "<div class=\"charts\">\n";
@@ -248,21 +259,19 @@ static void transformerSection(const Report &r, const Summary &s,
          << blockKindName(static_cast<BlockKind>(k));
     os << "</p>\n";
   }
-  for (const SummaryTable &t : s.tables)
-    if (t.id == "transformer" || t.id == "phases" || t.id == "blocks" ||
-        t.id == "layers") {
-      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-      summaryTableHTML(t, os);
-    }
+  titledTables(
+      s,
+      [](llvm::StringRef id) {
+        return id == "transformer" || id == "phases" || id == "blocks" ||
+               id == "layers";
+      },
+      os);
 }
 
 /// The formulas: symbols, totals, per layer, crossover, distinct ops.
 static void symbolicSection(const Summary &s, llvm::raw_ostream &os) {
-  for (const SummaryTable &t : s.tables)
-    if (llvm::StringRef(t.id).starts_with("symbolic-")) {
-      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-      summaryTableHTML(t, os);
-    }
+  titledTables(
+      s, [](llvm::StringRef id) { return id.starts_with("symbolic-"); }, os);
 }
 
 /// The sweep: time along its x axis per device, then its table.
@@ -288,11 +297,7 @@ static void sweepSection(const Report &r, const Summary &s,
             "and MLP lines are those of the first series.";
     os << "</p>\n";
   }
-  for (const SummaryTable &t : s.tables)
-    if (t.id == "sweep") {
-      os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-      summaryTableHTML(t, os);
-    }
+  titledTables(s, [](llvm::StringRef id) { return id == "sweep"; }, os);
 }
 
 static void opTable(const Report &r, const TextReportOptions &opts,
@@ -392,11 +397,12 @@ static std::vector<Section> sections(const Report &r,
   if (r.training)
     list.push_back({"training", "Training: backward pass and memory",
                     [&](llvm::raw_ostream &os) {
-                      for (const SummaryTable &t : s.tables)
-                        if (llvm::StringRef(t.id).starts_with("training")) {
-                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-                          summaryTableHTML(t, os);
-                        }
+                      titledTables(
+                          s,
+                          [](llvm::StringRef id) {
+                            return id.starts_with("training");
+                          },
+                          os);
                     }});
   list.push_back({"op-types", "Time by op type",
                   [&](llvm::raw_ostream &os) { barsSection(r, s, os); }});
@@ -405,14 +411,15 @@ static std::vector<Section> sections(const Report &r,
   if (r.tensorParallel)
     list.push_back({"tensor-parallel", "Tensor and pipeline parallelism",
                     [&](llvm::raw_ostream &os) {
-                      for (const SummaryTable &t : s.tables)
-                        if (t.id == "tensor-parallel" ||
-                            t.id == "tensor-parallel-time" ||
-                            t.id == "tp-splits" ||
-                            t.id == "pipeline-parallel") {
-                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-                          summaryTableHTML(t, os);
-                        }
+                      titledTables(
+                          s,
+                          [](llvm::StringRef id) {
+                            return id == "tensor-parallel" ||
+                                   id == "tensor-parallel-time" ||
+                                   id == "tp-splits" ||
+                                   id == "pipeline-parallel";
+                          },
+                          os);
                     }});
   if (r.symbolic) {
     list.push_back({"symbolic", "Cost formulas",
@@ -428,11 +435,12 @@ static std::vector<Section> sections(const Report &r,
     notes |= t.id == "unknown" || t.id == "unbound";
   if (notes)
     list.push_back({"notes", "Notes", [&](llvm::raw_ostream &os) {
-                      for (const SummaryTable &t : s.tables)
-                        if (t.id == "unknown" || t.id == "unbound") {
-                          os << "<h3>" << htmlEscape(t.title) << "</h3>\n";
-                          summaryTableHTML(t, os);
-                        }
+                      titledTables(
+                          s,
+                          [](llvm::StringRef id) {
+                            return id == "unknown" || id == "unbound";
+                          },
+                          os);
                     }});
   return list;
 }
