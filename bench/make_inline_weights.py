@@ -30,6 +30,10 @@ import sys
 import numpy as np
 import onnx
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "utils"))
+from protowire import len_field, varint  # noqa: E402
+
 CHUNK = 16 << 20
 INT_TYPES = {onnx.TensorProto.INT8, onnx.TensorProto.INT16,
              onnx.TensorProto.INT32, onnx.TensorProto.INT64,
@@ -38,23 +42,6 @@ INT_TYPES = {onnx.TensorProto.INT8, onnx.TensorProto.INT16,
              onnx.TensorProto.BOOL}
 DATA_FIELDS = ("raw_data", "float_data", "int32_data", "int64_data",
                "double_data", "uint64_data", "string_data")
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def len_field(number, length):
-    """Tag and length of a length-delimited field (wire type 2)."""
-    return varint((number << 3) | 2) + varint(length)
 
 
 def only_fields(msg, keep):

@@ -17,6 +17,8 @@ import onnx
 import onnx.parser
 from onnx import helper, TensorProto
 
+from protowire import field  # utils/, next to this file
+
 OPSET = '<ir_version: 8, opset_import: ["" : 17]>\n'
 
 
@@ -26,28 +28,6 @@ def parse(text, opset=OPSET):
 
 def ser(model):
     return model.SerializeToString()
-
-
-def varint(v):
-    if v < 0:
-        v += 1 << 64
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field(number, wire, payload):
-    """One protobuf field: wire 0 takes an int, wire 2 bytes."""
-    tag = varint((number << 3) | wire)
-    if wire == 0:
-        return tag + varint(payload)
-    return tag + varint(len(payload)) + payload
 
 
 def small():
