@@ -68,6 +68,33 @@ def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
+def bind_args(bindings):
+    """--bind-dims for `bindings` ({} gives no flag)."""
+    if not bindings:
+        return []
+    return ["--bind-dims=" + ",".join("%s=%d" % kv for kv in bindings.items())]
+
+
+def valid_models(corpus):
+    """(name, path, ref, bindings) of every corpus model but the invalid
+    ones, by name."""
+    for f in sorted(os.listdir(os.path.join(corpus, "models"))):
+        if not f.endswith(".onnx") or f[:-5] in INVALID:
+            continue
+        name = f[:-5]
+        ref = json.load(open(os.path.join(corpus, "ref", name + ".json")))
+        yield name, os.path.join(corpus, "models", f), ref, bindings_for(name, ref)
+
+
+def report(opt, path, bindings, args, out):
+    """Runs `opt path args --report=out` at `bindings`: (the JSON report,
+    None), or (None, its stderr) when it fails."""
+    r = run([opt, path] + args + ["--report=" + out] + bind_args(bindings))
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    return json.load(open(out)), None
+
+
 def check_runtime_shapes(mlir, shapes_file):
     """Compares shapes of ops with tfperf.onnx_outputs to recorded ones."""
     recorded = json.load(open(shapes_file))
@@ -115,9 +142,7 @@ def main():
                 rows.append((name, "-", "rejected (empty LayerNorm scale)", "-", "-"))
             continue
         b = bindings_for(name, ref)
-        cmd = [opt, path, "--onnx-value-names", "--verify-roundtrip"]
-        if b:
-            cmd.append("--bind-dims=" + ",".join("%s=%d" % kv for kv in b.items()))
+        cmd = [opt, path, "--onnx-value-names", "--verify-roundtrip"] + bind_args(b)
         t0 = time.perf_counter()
         r = run(cmd)
         elapsed = time.perf_counter() - t0

@@ -10,14 +10,12 @@ except BeamSearch, whose cost depends on the search).
 
 Usage: check_costs.py CORPUS_DIR TFPERF_BIN_DIR [--table OUT.md]
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from check_corpus import bindings_for, INVALID  # noqa: E402
+from check_corpus import report, valid_models  # noqa: E402
 
 TOLERANCE = 1e-3
 
@@ -28,25 +26,13 @@ def main():
     opt = os.path.join(bindir, "tfperf-opt")
     failures, rows = [], []
     checked = 0
-    for f in sorted(os.listdir(os.path.join(corpus, "models"))):
-        if not f.endswith(".onnx"):
-            continue
-        name = f[:-5]
-        if name in INVALID:
-            continue
-        ref = json.load(open(os.path.join(corpus, "ref", name + ".json")))
-        b = bindings_for(name, ref)
+    for name, path, ref, b in valid_models(corpus):
         with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "r.json")
-            cmd = [opt, os.path.join(corpus, "models", f), "--analyze-roofline",
-                   "--hw=h100-sxm", "--report=" + out]
-            if b:
-                cmd.append("--bind-dims=" + ",".join("%s=%d" % kv for kv in b.items()))
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                failures.append("%s: analysis failed: %s" % (name, r.stderr.strip()))
-                continue
-            rep = json.load(open(out))
+            rep, err = report(opt, path, b, ["--analyze-roofline", "--hw=h100-sxm"],
+                              os.path.join(tmp, "r.json"))
+        if rep is None:
+            failures.append("%s: analysis failed: %s" % (name, err))
+            continue
         gemm = rep["totals"]["gemm_flops"]
         unknown = [o["name"] + " (" + o["op"] + ")" for o in rep["ops"]
                    if o["bound"] == "unknown" and o["op"] != "com.microsoft.BeamSearch"]

@@ -23,12 +23,11 @@ Prints one line per model ("ok ..." or "FAIL ...") and the figures above.
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from check_corpus import bindings_for, INVALID  # noqa: E402
+from check_corpus import report, valid_models  # noqa: E402
 
 LANGUAGE_MODELS = ("gpt2_124m_nanogpt_b1_s1024", "gpt2_124m_nanogpt_dynamic",
                    "llama2c_stories15M_b1_s256",
@@ -37,13 +36,7 @@ LANGUAGE_MODELS = ("gpt2_124m_nanogpt_b1_s1024", "gpt2_124m_nanogpt_dynamic",
 
 
 def run(opt, path, bindings, extra, out):
-    cmd = [opt, path, "--mode=train", "--hw=h100-sxm", "--report=" + out] + extra
-    if bindings:
-        cmd.append("--bind-dims=" + ",".join("%s=%d" % kv for kv in bindings.items()))
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        return None, r.stderr.strip()
-    return json.load(open(out)), None
+    return report(opt, path, bindings, ["--mode=train", "--hw=h100-sxm"] + extra, out)
 
 
 def main():
@@ -57,13 +50,7 @@ def main():
     backward_schema = dict(defs["op"]["properties"]["backward"], **{"$defs": defs})
     opt = os.path.join(bindir, "tfperf-opt")
     failed = False
-    for f in sorted(os.listdir(os.path.join(corpus, "models"))):
-        if not f.endswith(".onnx") or f[:-5] in INVALID:
-            continue
-        name = f[:-5]
-        ref = json.load(open(os.path.join(corpus, "ref", name + ".json")))
-        b = bindings_for(name, ref)
-        path = os.path.join(corpus, "models", f)
+    for name, path, ref, b in valid_models(corpus):
         problems, notes = [], []
         with tempfile.TemporaryDirectory() as tmp:
             rep, err = run(opt, path, b, [], os.path.join(tmp, "r.json"))

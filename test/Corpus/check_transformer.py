@@ -28,15 +28,12 @@ kinds and causality where the config implies them.
 
 Usage: check_transformer.py CORPUS_DIR TFPERF_BIN_DIR
 """
-import json
-import math
 import os
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from check_corpus import bindings_for, INVALID  # noqa: E402
+from check_corpus import report, valid_models  # noqa: E402
 
 # DiT's configs name the architecture only; its dims are Table 1 of Peebles
 # & Xie, "Scalable Diffusion Models with Transformers" (depth, hidden,
@@ -212,24 +209,15 @@ def main():
     corpus, bindir = sys.argv[1], sys.argv[2]
     opt = os.path.join(bindir, "tfperf-opt")
     failures = 0
-    for f in sorted(os.listdir(os.path.join(corpus, "models"))):
-        if not f.endswith(".onnx") or f[:-5] in INVALID:
-            continue
-        name = f[:-5]
-        ref = json.load(open(os.path.join(corpus, "ref", name + ".json")))
+    for name, path, ref, b in valid_models(corpus):
         with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "r.json")
-            cmd = [opt, os.path.join(corpus, "models", f), "--analyze-roofline",
-                   "--hw=a100-sxm-80gb", "--phase=both", "--report=" + out, "-o", os.devnull]
-            b = bindings_for(name, ref)
-            if b:
-                cmd.append("--bind-dims=" + ",".join("%s=%d" % kv for kv in b.items()))
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                print("FAIL %s: %s" % (name, r.stderr.strip()))
-                failures += 1
-                continue
-            rep = json.load(open(out))
+            rep, err = report(opt, path, b, ["--analyze-roofline", "--hw=a100-sxm-80gb",
+                                             "--phase=both", "-o", os.devnull],
+                              os.path.join(tmp, "r.json"))
+        if rep is None:
+            print("FAIL %s: %s" % (name, err))
+            failures += 1
+            continue
         t = rep.get("transformer")
         if t is None:
             print("FAIL %s: no transformer section" % name)
@@ -239,7 +227,7 @@ def main():
         errs = check(name, t, rep.get("phases", {}), want)
         # Without a config, the tables the graph looks up by input name.
         if want is None:
-            tables = tables_by_input(os.path.join(corpus, "models", f))
+            tables = tables_by_input(path)
             for key, inp in (("vocab", "input_ids"), ("max_positions", "position_ids")):
                 if inp in tables and t[key] != tables[inp]:
                     errs.append("%s is %r, the table looked up by %s has %d rows"
