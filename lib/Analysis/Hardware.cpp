@@ -140,7 +140,9 @@ void HardwareDatabase::merge(const HardwareDatabase &other) {
 std::optional<std::vector<DeviceSpec>>
 mlir::tfperf::resolveDevices(llvm::StringRef names, llvm::StringRef hwFile,
                              std::string &error) {
-  HardwareDatabase db = HardwareDatabase::builtin();
+  // The built-in database itself, or a copy merged with the user's file.
+  const HardwareDatabase *db = &HardwareDatabase::builtin();
+  std::optional<HardwareDatabase> merged;
   std::vector<std::string> fileDevices;
   if (!hwFile.empty()) {
     auto buf = llvm::MemoryBuffer::getFile(hwFile);
@@ -156,7 +158,9 @@ mlir::tfperf::resolveDevices(llvm::StringRef names, llvm::StringRef hwFile,
     }
     for (const DeviceSpec &d : user->getDevices())
       fileDevices.push_back(d.name);
-    db.merge(*user);
+    merged = *db;
+    merged->merge(*user);
+    db = &*merged;
   }
   llvm::SmallVector<llvm::StringRef> list;
   names.split(list, ',', -1, /*KeepEmpty=*/false);
@@ -165,17 +169,17 @@ mlir::tfperf::resolveDevices(llvm::StringRef names, llvm::StringRef hwFile,
     // A user file alone names its own devices; otherwise the default.
     if (!fileDevices.empty()) {
       for (auto &n : fileDevices)
-        out.push_back(*db.lookup(n));
+        out.push_back(*db->lookup(n));
       return out;
     }
     list.push_back("h100-sxm");
   }
   for (llvm::StringRef n : list) {
     n = n.trim();
-    const DeviceSpec *d = db.lookup(n);
+    const DeviceSpec *d = db->lookup(n);
     if (!d) {
       std::string known;
-      for (const DeviceSpec &x : db.getDevices())
+      for (const DeviceSpec &x : db->getDevices())
         known += (known.empty() ? "" : ", ") + x.name;
       error = "unknown device '" + n.str() + "' (known: " + known + ")";
       return std::nullopt;
