@@ -336,6 +336,18 @@ llvm::DenseMap<Value, int> kvDimsOf(func::FuncOp func,
 }
 } // namespace
 
+std::optional<double>
+mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
+                                   const DtypePolicy &policy) {
+  if (a.source == AttentionSource::Cross || !a.kvHeads.isConstant() ||
+      !a.headDim.isConstant())
+    return std::nullopt;
+  Value k = a.kOperand ? a.kOperand : a.qOperand;
+  double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+  return 2.0 * int128ToDouble(a.kvHeads.getConstant()) *
+         int128ToDouble(a.headDim.getConstant()) * bytes;
+}
+
 std::optional<TransformerFigures>
 mlir::tfperf::analyzeTransformer(ModuleOp module,
                                  const TransformerStructure &structure,
@@ -391,15 +403,9 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
                    policy.bitsOf(w.getResult()) / 8;
   });
   fig.weightBytes = weightBytes;
-  for (const AttentionBlock &a : structure.getAttentions()) {
-    if (a.source == AttentionSource::Cross || !a.kvHeads.isConstant() ||
-        !a.headDim.isConstant())
-      continue;
-    Value k = a.kOperand ? a.kOperand : a.qOperand;
-    double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
-    fig.kvCacheBytesPerToken += 2.0 * int128ToDouble(a.kvHeads.getConstant()) *
-                                int128ToDouble(a.headDim.getConstant()) * bytes;
-  }
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (auto bytes = kvCacheBytesPerToken(a, policy))
+      fig.kvCacheBytesPerToken += *bytes;
   fig.kvCacheBytes = fig.kvCacheBytesPerToken * L * B;
   if (fig.kvCacheBytesPerToken > 0) {
     double free = opts.devices * device.memCapacity - weightBytes;

@@ -1316,16 +1316,9 @@ TensorParallelAccumulator::TensorParallelAccumulator(
     weightPlaces.push_back({bytes, std::vector<int>(places.begin(), places.end())});
   });
   // The KV cache, as PhaseAnalysis counts it.
-  for (const AttentionBlock &a : s.getAttentions()) {
-    if (a.source == AttentionSource::Cross || !a.kvHeads.isConstant() ||
-        !a.headDim.isConstant())
-      continue;
-    Value k = a.kOperand ? a.kOperand : a.qOperand;
-    double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
-    int64_t kv = *a.kvHeads.getInt64();
-    kvBlocks.push_back(
-        {a.layer, kv, 2.0 * double(kv) * double(*a.headDim.getInt64()) * bytes});
-  }
+  for (const AttentionBlock &a : s.getAttentions())
+    if (auto bytes = kvCacheBytesPerToken(a, policy))
+      kvBlocks.push_back({a.layer, *a.kvHeads.getInt64(), *bytes});
   for (const MLPBlock &m : s.getMLPs())
     if (m.down) {
       streamBits = policy.bitsOf(m.down->getResult(0));

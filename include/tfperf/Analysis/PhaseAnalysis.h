@@ -164,6 +164,12 @@ struct PhaseOptions {
       onOp;
 };
 
+/// KV-cache bytes per token of one attention block: 2 x KV heads x d_head x
+/// the K element size; nullopt for cross-attention (its K/V come from the
+/// encoder once) and blocks whose dims are not constant.
+std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
+                                           const DtypePolicy &policy);
+
 /// Analyses the first function of `module` on `device`. Sets `error` on
 /// options the graph cannot honour (e.g. --seq on a graph whose sequence
 /// is fixed).
