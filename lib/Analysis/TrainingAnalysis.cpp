@@ -186,6 +186,8 @@ void TrainingAnalysis::compute(Operation *root, const ShapeQuery &q) {
       sums[owner].push_back(std::move(sum));
     };
     for (BlockArgument a : body.getArguments()) {
+      if (!flow.needed.contains(a))
+        continue; // no gradient: no first user to look for
       Operation *first = nullptr;
       for (Operation &op : body)
         if (active(&op) && llvm::is_contained(op.getOperands(), a)) {
