@@ -280,11 +280,7 @@ static void sweepSection(const Report &r, const Summary &s,
   const SymbolicSection &sym = *r.symbolic;
   if (sym.xAxis >= 0) {
     os << "<div class=\"charts\">\n";
-    for (size_t d = 0; d < sym.sweep->devices.size(); ++d) {
-      os << "<div class=\"chart\">\n";
-      writeSweepSVG(r, d, os);
-      os << "</div>\n";
-    }
+    writeSweepCharts(r, os);
     os << "</div>\n<p class=\"legend\">Roofline time (each op max(FLOPs / "
           "peak, bytes / bandwidth), summed) evaluated from the cost "
           "formulas at every point. The dashed vertical line is where the "

@@ -67,17 +67,20 @@ std::string countLabel(double v) {
 }
 } // namespace
 
-void mlir::tfperf::writeSweepSVG(const Report &r, size_t device,
-                                 llvm::raw_ostream &os) {
-  const SymbolicSection &s = *r.symbolic;
-  const SweepResult &w = *s.sweep;
-  const SweepAxis &xAxis = w.numericAxis(s.xAxis);
-  const std::vector<int64_t> &xs = xAxis.values;
-  size_t numSeries =
-      s.seriesAxis < 0
-          ? 1
-          : std::min<size_t>(w.numericAxis(s.seriesAxis).values.size(), 6);
+/// Series drawn per chart: the values of the series axis, at most six.
+static size_t seriesCount(const SymbolicSection &s) {
+  return s.seriesAxis < 0
+             ? 1
+             : std::min<size_t>(s.sweep->numericAxis(s.seriesAxis).values.size(),
+                                6);
+}
 
+/// The axes every device's chart shares: x from the sweep's x axis, y from
+/// every plotted time on every device.
+static SweepFrame planSweepFrame(const SymbolicSection &s) {
+  const SweepResult &w = *s.sweep;
+  const std::vector<int64_t> &xs = w.numericAxis(s.xAxis).values;
+  size_t numSeries = seriesCount(s);
   SweepFrame f;
   double xMin = *std::min_element(xs.begin(), xs.end()),
          xMax = *std::max_element(xs.begin(), xs.end());
@@ -113,7 +116,19 @@ void mlir::tfperf::writeSweepSVG(const Report &r, size_t device,
   f.ly1 = std::ceil(std::log10(tMax));
   if (f.ly1 <= f.ly0)
     f.ly1 = f.ly0 + 1;
+  return f;
+}
 
+static void writeSweepSVG(const Report &r, const SweepFrame &f, size_t device,
+                          llvm::raw_ostream &os) {
+  const SymbolicSection &s = *r.symbolic;
+  const SweepResult &w = *s.sweep;
+  const SweepAxis &xAxis = w.numericAxis(s.xAxis);
+  const std::vector<int64_t> &xs = xAxis.values;
+  size_t numSeries = seriesCount(s);
+  std::vector<size_t> index(w.numericAxes.size(), 0);
+  double xMin = *std::min_element(xs.begin(), xs.end()),
+         xMax = *std::max_element(xs.begin(), xs.end());
   const DeviceSpec &dev = w.devices[device];
   std::string id = "sweep-" + std::to_string(device);
   os << "<svg class=\"sweep\" id=\"" << id << "\" data-device=\""
@@ -279,4 +294,13 @@ void mlir::tfperf::writeSweepSVG(const Report &r, size_t device,
     item("#999", "MLP", true);
   }
   os << "</g>\n</svg>\n";
+}
+
+void mlir::tfperf::writeSweepCharts(const Report &r, llvm::raw_ostream &os) {
+  SweepFrame frame = planSweepFrame(*r.symbolic);
+  for (size_t d = 0; d < r.symbolic->sweep->devices.size(); ++d) {
+    os << "<div class=\"chart\">\n";
+    writeSweepSVG(r, frame, d, os);
+    os << "</div>\n";
+  }
 }

@@ -44,9 +44,10 @@ struct SymbolicSection {
 void appendSymbolicTables(const Report &r, const TextReportOptions &opts,
                           std::vector<SummaryTable> &tables);
 
-/// Time against the sweep's x axis on sweep device `device`: one line per
-/// series value, attention and MLP time dashed, crossovers marked.
-void writeSweepSVG(const Report &r, size_t device, llvm::raw_ostream &os);
+/// Per sweep device, a chart (`<div class="chart">`) of time against the
+/// sweep's x axis, on y axes they share: one line per series value,
+/// attention and MLP time dashed, crossovers marked.
+void writeSweepCharts(const Report &r, llvm::raw_ostream &os);
 
 /// `"formula": {"flops", "gemm_flops", "bytes"}` of op `index` (a known
 /// op) or of the totals (`index` < 0); nothing without the section.
