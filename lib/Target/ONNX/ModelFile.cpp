@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Target/ONNX/ModelFile.h"
+#include "ModelLoader.h"
 
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
@@ -216,12 +217,6 @@ private:
   uint64_t pendingBegin = 0, pendingEnd = 0;
 };
 
-bool isBinaryONNXName(llvm::StringRef fileName) {
-  llvm::StringRef ext = llvm::sys::path::extension(fileName);
-  return ext.equals_insensitive(".onnx") || ext.equals_insensitive(".pb") ||
-         ext.equals_insensitive(".bin");
-}
-
 } // namespace
 
 std::unique_ptr<llvm::MemoryBuffer>
@@ -264,7 +259,7 @@ mlir::tfperf::readSparseModelImage(llvm::StringRef fileName,
 std::unique_ptr<llvm::MemoryBuffer>
 mlir::tfperf::openToolInput(llvm::StringRef fileName,
                             std::string *errorMessage) {
-  if (fileName == "-" || !isBinaryONNXName(fileName))
+  if (fileName == "-" || !onnximport::isBinaryModelName(fileName))
     return openInputFile(fileName, errorMessage);
   uint64_t size;
   if (!llvm::sys::fs::file_size(fileName, size) && size >= kSparseImageMinFile)

@@ -481,9 +481,13 @@ bool hasExtension(llvm::StringRef name, std::initializer_list<const char *> exts
 
 } // namespace
 
+bool mlir::tfperf::onnximport::isBinaryModelName(llvm::StringRef fileName) {
+  return hasExtension(fileName, {".onnx", ".pb", ".bin"});
+}
+
 ModelFormat mlir::tfperf::onnximport::detectModelFormat(llvm::StringRef fileName,
                                                         llvm::StringRef data) {
-  if (hasExtension(fileName, {".onnx", ".pb", ".bin"}))
+  if (isBinaryModelName(fileName))
     return ModelFormat::Binary;
   if (hasExtension(fileName,
                    {".onnxtxt", ".pbtxt", ".textproto", ".txtpb", ".prototxt"}))

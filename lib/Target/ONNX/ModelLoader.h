@@ -47,6 +47,9 @@ struct LoadedModel {
 /// Most inputs, and most outputs, tfperf accepts on one node.
 constexpr uint64_t kMaxNodeIO = 65536;
 
+/// Whether the name says binary protobuf (.onnx, .pb, .bin).
+bool isBinaryModelName(llvm::StringRef fileName);
+
 /// Format from the file name, or from the first bytes for unknown names.
 ModelFormat detectModelFormat(llvm::StringRef fileName, llvm::StringRef data);
 

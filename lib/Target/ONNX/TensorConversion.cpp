@@ -124,15 +124,13 @@ mlir::tfperf::onnximport::convertTensorType(MLIRContext *ctx,
     error = "has unsupported data type " + onnxTypeName(tensor.data_type());
     return failure();
   }
+  // Dims the loader counted but did not parse (too many) count too.
   auto oversized = loaded.oversizedDims.find(&tensor);
-  if (oversized != loaded.oversizedDims.end()) {
-    error = "has rank " + std::to_string(oversized->second) +
-            ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";
-    return failure();
-  }
-  if (tensor.dims_size() > kMaxRank) {
-    error = "has rank " + std::to_string(tensor.dims_size()) +
-            ", more than tfperf accepts (" + std::to_string(kMaxRank) + ")";
+  uint64_t rank = oversized != loaded.oversizedDims.end() ? oversized->second
+                                                          : tensor.dims_size();
+  if (rank > kMaxRank) {
+    error = "has rank " + std::to_string(rank) + ", more than tfperf accepts (" +
+            std::to_string(kMaxRank) + ")";
     return failure();
   }
   SmallVector<int64_t> shape;
