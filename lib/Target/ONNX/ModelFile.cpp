@@ -99,16 +99,8 @@ private:
   }
 
   bool varint(uint64_t &off, uint64_t end, uint64_t &v) {
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t b;
-      if (off >= end || !byteAt(off++, b))
-        return false;
-      v |= uint64_t(b & 0x7f) << shift;
-      if (!(b & 0x80))
-        return true;
-    }
-    return false;
+    return onnximport::decodeVarint(
+        [&](uint8_t &b) { return off < end && byteAt(off++, b); }, v);
   }
 
   /// Marks [b, e) for copying; adjacent ranges become one pread.

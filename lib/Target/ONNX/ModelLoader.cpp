@@ -113,16 +113,14 @@ public:
 
 private:
   bool readVarint(uint64_t &v) {
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (p >= end)
-        return false;
-      uint8_t b = static_cast<uint8_t>(*p++);
-      v |= uint64_t(b & 0x7f) << shift;
-      if (!(b & 0x80))
-        return true;
-    }
-    return false;
+    return decodeVarint(
+        [&](uint8_t &b) {
+          if (p >= end)
+            return false;
+          b = static_cast<uint8_t>(*p++);
+          return true;
+        },
+        v);
   }
   std::string offset(const char *at = nullptr) const {
     return std::to_string((at ? at : p) - base);

@@ -47,6 +47,23 @@ struct LoadedModel {
 /// Most inputs, and most outputs, tfperf accepts on one node.
 constexpr uint64_t kMaxNodeIO = 65536;
 
+/// Decodes a protobuf base-128 varint from the bytes `next(b)` yields (it
+/// returns false past the end): false when they end first or run past 64
+/// bits. Shared by the loader (memory) and the sparse image (a file window).
+template <typename NextByte>
+bool decodeVarint(NextByte next, uint64_t &v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    uint8_t b;
+    if (!next(b))
+      return false;
+    v |= uint64_t(b & 0x7f) << shift;
+    if (!(b & 0x80))
+      return true;
+  }
+  return false;
+}
+
 /// Whether the name says binary protobuf (.onnx, .pb, .bin).
 bool isBinaryModelName(llvm::StringRef fileName);
 
