@@ -353,7 +353,8 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
                                  const TransformerStructure &structure,
                                  const PhaseOptions &opts,
                                  const DtypePolicy &policy,
-                                 const DeviceSpec &device, std::string &error) {
+                                 const DeviceSpec &device, std::string &error,
+                                 PhaseAnalysisCache *cache) {
   func::FuncOp func = firstFunction(module);
   if (!func)
     return std::nullopt;
@@ -370,7 +371,11 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     fig.causal |= a.causal;
     fig.inputMask |= a.inputMask;
   }
-  TokenShapes tokens(func, structure);
+  std::unique_ptr<TokenShapes> ownTokens;
+  std::unique_ptr<TokenShapes> &tokensSlot = cache ? cache->tokens : ownTokens;
+  if (!tokensSlot)
+    tokensSlot = std::make_unique<TokenShapes>(func, structure);
+  const TokenShapes &tokens = *tokensSlot;
   bool hasPast = llvm::any_of(structure.getAttentions(), [](const AttentionBlock &a) {
     return !a.pastInputs.empty();
   });
@@ -545,7 +550,16 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
 
   // Attention vs MLP per token, from one layer's GEMM FLOPs at the graph's
   // shapes: attention = projections + per-key * s, MLP.
-  {
+  if (cache && cache->perToken) {
+    const TransformerFigures &c = *cache->perToken;
+    fig.blockGemms = c.blockGemms;
+    fig.attnProjPerToken = c.attnProjPerToken;
+    fig.attnPerKeyPerToken = c.attnPerKeyPerToken;
+    fig.attnFixedPerToken = c.attnFixedPerToken;
+    fig.mlpPerToken = c.mlpPerToken;
+    fig.crossoverSeq = c.crossoverSeq;
+    fig.crossoverNote = c.crossoverNote;
+  } else {
     CostAnalysis costs(func, tokens);
     auto atGraphSizes = [&](const SymExpr &e) -> double {
       SymExpr v = e.substitute([&](llvm::StringRef s) -> std::optional<SymExpr> {
@@ -713,6 +727,8 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
                               ? note
                               : fig.crossoverNote + "; " + note;
     }
+    if (cache)
+      cache->perToken = fig;
   }
   return fig;
 }

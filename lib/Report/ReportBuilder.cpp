@@ -222,16 +222,13 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     opts.seq = r.config.seq;
     opts.kvLen = r.config.kvLen;
     opts.devices = r.config.numDevices;
-    func::FuncOp func;
-    module.walk([&](func::FuncOp f) {
-      if (!func)
-        func = f;
-    });
+    func::FuncOp func = firstFunction(module);
     std::optional<TensorParallelSection> tp;
     if (!r.config.tpDegrees.empty() && func) {
       tp.emplace();
       tp->plan = std::make_shared<TensorParallelPlan>(func, *t.structure);
     }
+    PhaseAnalysisCache phaseCache;
     for (const ReportDevice &d : r.devices) {
       // The tensor-parallel figures re-cost the phases' ops per device.
       std::optional<TensorParallelAccumulator> acc;
@@ -242,7 +239,7 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
                         const OpFigures &f) { acc->visit(phase, rec, f); };
       }
       auto fig = analyzeTransformer(module, *t.structure, opts, *policy, d.spec,
-                                    error);
+                                    error, &phaseCache);
       opts.onOp = nullptr;
       if (!fig)
         return std::nullopt;

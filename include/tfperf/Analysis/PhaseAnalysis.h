@@ -24,6 +24,8 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace mlir::tfperf {
 
@@ -170,13 +172,23 @@ struct PhaseOptions {
 std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
                                            const DtypePolicy &policy);
 
+/// What analyzeTransformer derives from the graph alone, kept between its
+/// calls for the devices of one report: the token shapes (a shape-inference
+/// replay for static graphs) and the per-token attention/MLP figures.
+struct PhaseAnalysisCache {
+  std::unique_ptr<TokenShapes> tokens;
+  std::optional<TransformerFigures> perToken;
+};
+
 /// Analyses the first function of `module` on `device`. Sets `error` on
 /// options the graph cannot honour (e.g. --seq on a graph whose sequence
-/// is fixed).
+/// is fixed). Calls for several devices with the same module, structure,
+/// options and policy may share a `cache`.
 std::optional<TransformerFigures>
 analyzeTransformer(ModuleOp module, const TransformerStructure &structure,
                    const PhaseOptions &options, const DtypePolicy &policy,
-                   const DeviceSpec &device, std::string &error);
+                   const DeviceSpec &device, std::string &error,
+                   PhaseAnalysisCache *cache = nullptr);
 
 } // namespace mlir::tfperf
 
