@@ -117,14 +117,20 @@ llvm::StringRef mlir::tfperf::boundName(Bound b) {
   return "unknown";
 }
 
-SymExpr mlir::tfperf::accessBits(const OpCost &cost,
+SymExpr mlir::tfperf::accessBits(ArrayRef<TensorAccess> reads,
+                                 ArrayRef<TensorAccess> writes,
                                  const DtypePolicy &policy) {
   SymExpr bits(0);
-  for (const TensorAccess &a : cost.reads)
+  for (const TensorAccess &a : reads)
     bits = bits + a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
-  for (const TensorAccess &a : cost.writes)
+  for (const TensorAccess &a : writes)
     bits = bits + a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
   return bits;
+}
+
+SymExpr mlir::tfperf::accessBits(const OpCost &cost,
+                                 const DtypePolicy &policy) {
+  return accessBits(cost.reads, cost.writes, policy);
 }
 
 /// Evaluates with `symbols`; NaN when a symbol is unbound or unknown.

@@ -22,12 +22,6 @@ namespace mlir::tfperf {
 using namespace mlir;
 using namespace mlir::tfperf;
 
-/// Bits of `elements` of `v` at the policy's element size.
-static SymExpr bitsOf(const SymExpr &elements, Value v,
-                      const DtypePolicy &policy) {
-  return elements * SymExpr((int64_t)policy.bitsOf(v));
-}
-
 namespace {
 struct AnalyzeTrainingPass
     : public tfperf::impl::TFPerfAnalyzeTrainingBase<AnalyzeTrainingPass> {
@@ -71,16 +65,13 @@ struct AnalyzeTrainingPass
       for (const BackwardOp *k : rec.kernels()) {
         flops = flops + k->flops;
         gemm = gemm + k->gemmFlops;
-        for (const TensorAccess &a : k->reads)
-          bits = bits + bitsOf(a.elements, a.value, *policy);
-        for (const TensorAccess &a : k->writes)
-          bits = bits + bitsOf(a.elements, a.value, *policy);
+        bits = bits + accessBits(k->reads, k->writes, *policy);
         names.push_back(b.getStringAttr(k->name));
       }
       SymExpr saved(0);
       for (unsigned i : rec.firstSaved) {
         const SavedTensor &s = rec.cost.saved[i];
-        saved = saved + bitsOf(s.elements, s.value, *policy);
+        saved = saved + s.elements * SymExpr((int64_t)policy->bitsOf(s.value));
       }
       bwdFlops = bwdFlops + flops;
       bwdGemm = bwdGemm + gemm;

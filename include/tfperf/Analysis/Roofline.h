@@ -62,6 +62,9 @@ using SymbolValues = llvm::StringMap<double>;
 /// Bytes of an op's accesses as an exact expression in bits (weights and
 /// activations at the policy's sizes).
 SymExpr accessBits(const OpCost &cost, const DtypePolicy &policy);
+/// The same for any list of accesses (a backward kernel's).
+SymExpr accessBits(ArrayRef<TensorAccess> reads,
+                   ArrayRef<TensorAccess> writes, const DtypePolicy &policy);
 
 OpFigures evaluateOp(const OpCostRecord &rec, const DtypePolicy &policy,
                      const DeviceSpec &device,
