@@ -14,10 +14,10 @@ namespace {
 /// Storage bits of a dtype name tfperf accepts on the command line.
 std::optional<unsigned> dtypeBits(llvm::StringRef d) {
   return llvm::StringSwitch<std::optional<unsigned>>(d)
-      .Cases("fp32", "tf32", 32u)
-      .Cases("fp16", "bf16", 16u)
-      .Cases("fp8", "int8", 8u)
-      .Cases("int4", "fp4", "nf4", 4u)
+      .Cases({"fp32", "tf32"}, 32u)
+      .Cases({"fp16", "bf16"}, 16u)
+      .Cases({"fp8", "int8"}, 8u)
+      .Cases({"int4", "fp4", "nf4"}, 4u)
       .Default(std::nullopt);
 }
 
