@@ -1452,6 +1452,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
   out.linkName = device.linkName;
   out.linkBandwidth = device.linkBandwidth;
   out.linkLatency = device.linkLatency;
+  out.memCapacity = device.memCapacity;
   out.splits = splits;
   for (Operation *op : plan.getOps()) {
     const OpSplit *sp = plan.lookup(op);
@@ -1534,9 +1535,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     if (sawDecode && fig.decode)
       d.decode = decode[k];
     // All-reduces per layer: the most common count over the layers.
-    const TPPhaseFigures *p = d.prefill ? &*d.prefill
-                              : d.decode ? &*d.decode
-                                         : nullptr;
+    const TPPhaseFigures *p = d.commPhase();
     if (p && t > 1) {
       std::map<unsigned, unsigned> freq;
       for (unsigned c : p->allReducesByLayer)
@@ -1553,13 +1552,9 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
 
   // The recommendation: among feasible degrees that fit, the fastest step;
   // the smallest that fits is named too.
-  auto stepTime = [&](const TPDegree &d) -> double {
-    const auto &p = rankDecode ? d.decode : d.prefill;
-    return p ? p->time() : NAN;
-  };
   const TPDegree *best = nullptr;
   for (const TPDegree &d : out.degrees) {
-    if (!d.feasibility.feasible || !d.fitsMemory || std::isnan(stepTime(d)))
+    if (!d.feasibility.feasible || !d.fitsMemory || std::isnan(out.stepTime(d)))
       continue;
     if (!out.smallestFitting || d.tp < *out.smallestFitting)
       out.smallestFitting = d.tp;
@@ -1567,7 +1562,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       best = &d;
       continue;
     }
-    double a = stepTime(d), b = stepTime(*best);
+    double a = out.stepTime(d), b = out.stepTime(*best);
     if (a < b * (1 - 1e-9) || (std::fabs(a - b) <= b * 1e-9 && d.tp < best->tp))
       best = &d;
   }

@@ -35,10 +35,6 @@ std::string linkLine(const TensorParallelFigures &f) {
          formatTime(f.linkLatency) + " per ring step";
 }
 
-const TPPhaseFigures *commPhase(const TPDegree &d) {
-  return d.prefill ? &*d.prefill : d.decode ? &*d.decode : nullptr;
-}
-
 const TPDegree *degree(const TensorParallelFigures &f, int64_t t) {
   for (const TPDegree &d : f.degrees)
     if (d.tp == t)
@@ -46,10 +42,6 @@ const TPDegree *degree(const TensorParallelFigures &f, int64_t t) {
   return nullptr;
 }
 
-double stepTime(const TensorParallelFigures &f, const TPDegree &d) {
-  const auto &p = f.rankedBy == "decode" ? d.decode : d.prefill;
-  return p ? p->time() : NAN;
-}
 
 /// The degrees side by side on one device: memory and collectives.
 SummaryTable memoryTable(const TensorParallelFigures &f) {
@@ -81,7 +73,7 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
     row.push_back(kv ? formatBytes(d.kvBytesPerTokenPerDevice) : "-");
     row.push_back(kv ? formatBytes(d.kvCacheBytesPerDevice) : "-");
     row.push_back(tokens(d.kvCapacityTokens));
-    const TPPhaseFigures *c = commPhase(d);
+    const TPPhaseFigures *c = d.commPhase();
     row.push_back(d.tp > 1 && c ? std::to_string(d.allReducePerLayer) +
                                       "/layer, " +
                                       std::to_string(c->allReduces) + "/step"
@@ -113,7 +105,7 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
 
 /// The degrees side by side on one device: work and time per device, the
 /// recommendation and how the figures are made.
-SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
+SummaryTable degreeTable(const TensorParallelFigures &f) {
   SummaryTable tab;
   tab.id = "tensor-parallel-time";
   tab.namesAreCode = false;
@@ -153,14 +145,14 @@ SummaryTable degreeTable(const TensorParallelFigures &f, double memCapacity) {
       llvm::any_of(f.degrees, [](const TPDegree &d) { return d.decode; }))
     tab.notes.push_back("decode figures are hypothetical: the model does not "
                         "decode (not causal), so degrees are ranked by prefill");
-  tab.notes.push_back("recommended: " + describeRecommendation(f, memCapacity));
+  tab.notes.push_back("recommended: " + describeRecommendation(f));
   // The collectives, once.
   const TPDegree *any = nullptr;
   for (const TPDegree &d : f.degrees)
-    if (d.tp > 1 && d.feasibility.feasible && commPhase(d))
+    if (d.tp > 1 && d.feasibility.feasible && d.commPhase())
       any = &d;
   if (any) {
-    const TPPhaseFigures &c = *commPhase(*any);
+    const TPPhaseFigures &c = *any->commPhase();
     unsigned inLayers = 0;
     for (unsigned n : c.allReducesByLayer)
       inLayers += n;
@@ -311,7 +303,7 @@ SummaryTable pipelineTable(const TensorParallelFigures &f) {
     const TPDegree *t = degree(f, p.pp);
     if (p.pp < 2 || !p.feasible || !t || !t->feasibility.feasible)
       continue;
-    const TPPhaseFigures *c = commPhase(*t);
+    const TPPhaseFigures *c = t->commPhase();
     std::string line = "at " + std::to_string(p.pp) + " devices: TP moves " +
                        (c ? formatBytes(c->commBytes) : std::string("?")) +
                        " of collectives per " +
@@ -341,8 +333,7 @@ SummaryTable pipelineTable(const TensorParallelFigures &f) {
 }
 } // namespace
 
-std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f,
-                                                 double memCapacity) {
+std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f) {
   if (!f.recommended) {
     const TPDegree *largest = nullptr;
     for (const TPDegree &d : f.degrees)
@@ -354,24 +345,24 @@ std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f,
            std::to_string(largest->tp) + " a device needs " +
            formatBytes(largest->weightBytesPerDevice) + " of weights + " +
            formatBytes(largest->kvCacheBytesPerDevice) + " of KV cache, of " +
-           formatBytes(memCapacity) + ")";
+           formatBytes(f.memCapacity) + ")";
   }
   const TPDegree &r = *degree(f, *f.recommended);
   std::string why = "t = " + std::to_string(r.tp) + ", the fastest " +
                     f.rankedBy + " step of the degrees that fit in memory (" +
-                    formatTime(stepTime(f, r));
+                    formatTime(f.stepTime(r));
   std::string others;
   for (const TPDegree &d : f.degrees)
     if (d.tp != r.tp && d.feasibility.feasible && d.fitsMemory &&
-        !std::isnan(stepTime(f, d)))
+        !std::isnan(f.stepTime(d)))
       others += (others.empty() ? "" : ", ") + std::string("t = ") +
-                std::to_string(d.tp) + ": " + formatTime(stepTime(f, d));
+                std::to_string(d.tp) + ": " + formatTime(f.stepTime(d));
   why += others.empty() ? ")" : "; " + others + ")";
   const TPDegree &s = *degree(f, *f.smallestFitting);
   std::string mem = formatBytes(s.weightBytesPerDevice) + " of weights";
   if (s.kvCacheBytesPerDevice > 0)
     mem += " + " + formatBytes(s.kvCacheBytesPerDevice) + " of KV cache";
-  mem += " per device, of " + formatBytes(memCapacity);
+  mem += " per device, of " + formatBytes(f.memCapacity);
   if (s.tp == r.tp)
     why += "; it is also the smallest degree that fits (" + mem + ")";
   else
@@ -381,7 +372,7 @@ std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f,
   for (const TPDegree &d : f.degrees) {
     const auto &p = f.rankedBy == "decode" ? d.decode : d.prefill;
     if (d.tp > r.tp && d.feasibility.feasible && p && p->commTime > 0 &&
-        stepTime(f, d) > stepTime(f, r)) {
+        f.stepTime(d) > f.stepTime(r)) {
       why += "; at t = " + std::to_string(d.tp) + " its " +
              std::to_string(p->allReduces + p->allGathers) +
              " collectives take " + formatTime(p->commTime) + " of " +
@@ -399,8 +390,7 @@ void mlir::tfperf::appendTensorParallelTables(
   const auto &all = r.tensorParallel->perDevice;
   for (size_t i = 0; i < all.size(); ++i) {
     tables.push_back(memoryTable(all[i]));
-    tables.push_back(degreeTable(
-        all[i], i < r.devices.size() ? r.devices[i].spec.memCapacity : 0.0));
+    tables.push_back(degreeTable(all[i]));
   }
   tables.push_back(splitTable(all.front()));
   for (const TensorParallelFigures &f : all)
@@ -411,8 +401,7 @@ void mlir::tfperf::appendTensorParallelTables(
 // JSON
 //===----------------------------------------------------------------------===//
 
-static void tpJSON(const TensorParallelFigures &f, double memCapacity,
-                   llvm::json::OStream &j) {
+static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
   auto number = [&](llvm::StringRef key, std::optional<double> v) {
     jsonNumber(j, key, v);
   };
@@ -457,7 +446,7 @@ static void tpJSON(const TensorParallelFigures &f, double memCapacity,
             return std::nullopt;
           return v;
         };
-        const TPPhaseFigures *c = commPhase(d);
+        const TPPhaseFigures *c = d.commPhase();
         j.attribute("tp", d.tp);
         j.attribute("feasible", ok);
         if (d.feasibility.reason.empty())
@@ -520,7 +509,7 @@ static void tpJSON(const TensorParallelFigures &f, double memCapacity,
                            ? std::optional<double>(*f.recommended)
                            : std::nullopt);
   j.attribute("ranked_by", f.rankedBy);
-  j.attribute("reason", describeRecommendation(f, memCapacity));
+  j.attribute("reason", describeRecommendation(f));
   j.attributeObject("collectives", [&] {
     j.attribute("embedding_allreduces", (int64_t)f.embeddingAllReduces);
     j.attribute("logits_allgathers", (int64_t)f.logitsAllGathers);
@@ -583,13 +572,10 @@ void mlir::tfperf::printTensorParallelJSON(const Report &r,
   if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
     return;
   const auto &all = r.tensorParallel->perDevice;
-  auto cap = [&](size_t i) {
-    return i < r.devices.size() ? r.devices[i].spec.memCapacity : 0.0;
-  };
-  j.attributeObject("tensor_parallel", [&] { tpJSON(all.front(), cap(0), j); });
+  j.attributeObject("tensor_parallel", [&] { tpJSON(all.front(), j); });
   if (all.size() > 1)
     j.attributeObject("tensor_parallel_by_device", [&] {
       for (size_t i = 0; i < all.size(); ++i)
-        j.attributeObject(all[i].device, [&] { tpJSON(all[i], cap(i), j); });
+        j.attributeObject(all[i].device, [&] { tpJSON(all[i], j); });
     });
 }

@@ -28,6 +28,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,6 +178,10 @@ struct TPDegree {
   bool fitsMemory = false;
   unsigned allReducePerLayer = 0;
   std::optional<TPPhaseFigures> prefill, decode;
+  /// The phase whose collectives the tables show: prefill, else decode.
+  const TPPhaseFigures *commPhase() const {
+    return prefill ? &*prefill : decode ? &*decode : nullptr;
+  }
 };
 
 struct PPDegree {
@@ -203,13 +208,18 @@ struct SplitSummary {
 
 struct TensorParallelFigures {
   std::string device, linkName;
-  double linkBandwidth = 0, linkLatency = 0;
+  double linkBandwidth = 0, linkLatency = 0, memCapacity = 0;
   std::vector<TPDegree> degrees;
   /// Among the feasible degrees that fit in memory: the fastest step (the
   /// recommendation) and the smallest degree.
   std::optional<int64_t> recommended, smallestFitting;
   /// "decode" or "prefill": the step the recommendation ranks by.
   std::string rankedBy;
+  /// The time of that step at degree `d` (NaN without it).
+  double stepTime(const TPDegree &d) const {
+    const auto &p = rankedBy == "decode" ? d.decode : d.prefill;
+    return p ? p->time() : NAN;
+  }
   std::array<SplitSummary, kNumSplitKinds> splits;
   unsigned embeddingAllReduces = 0, logitsAllGathers = 0, otherAllGathers = 0;
   std::vector<std::string> gatherReasons;

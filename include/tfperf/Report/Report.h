@@ -193,8 +193,7 @@ void printTransformerJSON(const Report &r, llvm::json::OStream &j);
 /// The tensor_parallel section of the JSON report.
 void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
 /// Why the recommended degree (or none) was chosen, in words.
-std::string describeRecommendation(const TensorParallelFigures &f,
-                                   double memCapacity);
+std::string describeRecommendation(const TensorParallelFigures &f);
 
 /// Builds `r.symbolic` (formulas, per-layer formulas, crossover, the
 /// sweep); false with `error` set on a sweep the graph cannot honour.
