@@ -97,6 +97,12 @@ std::optional<int64_t> ShapeContext::shadowValue(const SymExpr &e) const {
   return static_cast<int64_t>(*v);
 }
 
+std::optional<SymExpr> ShapeContext::matchShadow(const SymExpr &dim) const {
+  if (auto c = dim.getInt64())
+    return matchShadow(*c);
+  return std::nullopt;
+}
+
 std::optional<SymExpr> ShapeContext::matchShadow(int64_t c) const {
   if (c <= 1)
     return std::nullopt;

@@ -67,6 +67,8 @@ public:
   std::optional<int64_t> shadowValue(const SymExpr &e) const;
   /// The shadow symbol whose value is `c`, when exactly one is and c > 1.
   std::optional<SymExpr> matchShadow(int64_t c) const;
+  /// The same for a dim: only a constant that fits int64 can match.
+  std::optional<SymExpr> matchShadow(const SymExpr &dim) const;
 
   /// Sets result `idx` of `op` to a ranked tensor.
   void setResult(Operation *op, unsigned idx, Type elementType,

@@ -487,8 +487,8 @@ LogicalResult SliceOp::inferShapes(ShapeContext &ctx) {
       SymExpr e = clampBound((*ends)[i], dim, true);
       // Shadow mode: a constant buffer sliced to the exported length is
       // sliced to the sequence.
-      if (ctx.hasShadow() && dim.isConstant() && e.isConstant())
-        if (auto sym = ctx.matchShadow(*e.getInt64()))
+      if (dim.isConstant())
+        if (auto sym = ctx.matchShadow(e))
           e = *sym;
       SymExpr len = SymExpr::ceilDiv(e - b, SymExpr(step));
       if (len.isConstant() && len.getConstant() < 0)
@@ -717,8 +717,7 @@ LogicalResult ConstantOfShapeOp::inferShapes(ShapeContext &ctx) {
       if (d.isConstant() && d.getConstant() < 0)
         return emitOpError() << "negative dim " << d << " in shape";
       std::optional<SymExpr> sym;
-      if (ctx.hasShadow() && d.isConstant())
-        sym = ctx.matchShadow(*d.getInt64());
+      sym = ctx.matchShadow(d);
       out.push_back(sym ? *sym : d);
     }
   } else if (auto len = shapeInfo.dims[0].getInt64()) {
@@ -746,8 +745,8 @@ LogicalResult RangeOp::inferShapes(ShapeContext &ctx) {
   };
   auto s = scalar(getStart()), l = scalar(getLimit()), d = scalar(getDelta());
   SymExpr n = SymExpr::unknown();
-  if (s && l && d && ctx.hasShadow() && l->isConstant())
-    if (auto sym = ctx.matchShadow(*l->getInt64()))
+  if (s && l && d)
+    if (auto sym = ctx.matchShadow(*l))
       l = *sym;
   if (s && l && d) {
     if (d->isConstant(0))
