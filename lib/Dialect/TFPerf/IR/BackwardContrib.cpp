@@ -135,17 +135,17 @@ LogicalResult MSAttentionOp::computeBackwardCost(const ShapeQuery &q,
 
 /// MultiHeadAttention and GroupQueryAttention on projected Q, K, V: the
 /// attention core's backward, gradients written to the operands that need
-/// them.
+/// them; a rotary part of the forward (GQA's) is rotated back.
 template <typename OpT>
 static LogicalResult projectedAttentionGrad(OpT op, const ShapeQuery &q,
                                             const GradientQuery &g,
-                                            BackwardCost &c, int64_t masks,
-                                            const SymExpr &rotary) {
+                                            BackwardCost &c, int64_t masks) {
   OpCost fwd;
   if (failed(op.computeCost(q, fwd))) {
     c.unknownReason = fwd.unknownReason;
     return failure();
   }
+  SymExpr rotary = partFlops(fwd, "rotary (q, k)");
   SmallVector<Value, 3> qkv;
   for (Value v : {op.getQuery(), op.getKey(), op.getValue()})
     if (v)
@@ -200,7 +200,7 @@ LogicalResult MSMultiHeadAttentionOp::computeBackwardCost(
     const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
   int64_t masks = (getKeyPaddingMask() ? 1 : 0) +
                   (getAttentionBias() ? 1 : 0) + (getUnidirectional() ? 1 : 0);
-  if (failed(projectedAttentionGrad(*this, q, g, c, masks, SymExpr(0))))
+  if (failed(projectedAttentionGrad(*this, q, g, c, masks)))
     return failure();
   if (getBias() && g.needsGrad(getBias())) {
     auto biasN = bwd::elements(q, getBias(), c);
@@ -217,13 +217,7 @@ LogicalResult MSMultiHeadAttentionOp::computeBackwardCost(
 
 LogicalResult MSGroupQueryAttentionOp::computeBackwardCost(
     const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
-  OpCost fwd;
-  if (failed(computeCost(q, fwd))) {
-    c.unknownReason = fwd.unknownReason;
-    return failure();
-  }
-  SymExpr rotary = partFlops(fwd, "rotary (q, k)");
-  return projectedAttentionGrad(*this, q, g, c, /*masks=*/1, rotary);
+  return projectedAttentionGrad(*this, q, g, c, /*masks=*/1);
 }
 
 /// RoPE: the gradient is dY rotated back: x * cos + rotate(x) * sin with
