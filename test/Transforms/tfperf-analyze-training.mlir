@@ -228,3 +228,19 @@ func.func @upstream(%x: tensor<8x16xf32>) -> tensor<8x32xf32> {
   %r = tfperf.relu %y : (tensor<8x32xf32>) -> tensor<8x32xf32>
   return %r : tensor<8x32xf32>
 }
+
+// -----
+
+// GroupQueryAttention with do_rotary: the attention core's backward (1592
+// FLOPs, as without rotary) plus the rotation of dQ and dK back, the
+// forward's rotary part: 2*1*(4 + 2)*16*3 = 576.
+// CHECK-LABEL: func.func @gqa_rotary
+// CHECK: tfperf.ms.group_query_attention {{.*}}tfperf.bwd_flops = 2168 : i64, {{.*}}tfperf.bwd_ops = ["attention backward (recomputes P)", "rotary backward on dQ, dK"]
+func.func @gqa_rotary(%x: tensor<2x1x64xf32>) -> tensor<2x1x64xf32> {
+  %wq = tfperf.weight "wq" : tensor<64x64xf32>
+  %wk = tfperf.weight "wk" : tensor<64x32xf32>
+  %q = tfperf.matmul %x, %wq : (tensor<2x1x64xf32>, tensor<64x64xf32>) -> tensor<2x1x64xf32>
+  %k = tfperf.matmul %x, %wk : (tensor<2x1x64xf32>, tensor<64x32xf32>) -> tensor<2x1x32xf32>
+  %g, %gk, %gv = tfperf.ms.group_query_attention %q key(%k) value(%k) {num_heads = 4 : i64, kv_num_heads = 2 : i64, do_rotary = 1 : i64} : (tensor<2x1x64xf32>, tensor<2x1x32xf32>, tensor<2x1x32xf32>) -> (tensor<2x1x64xf32>, tensor<2x2x1x16xf32>, tensor<2x2x1x16xf32>)
+  return %g : tensor<2x1x64xf32>
+}
