@@ -326,7 +326,7 @@ private:
     conflict = why.str();
     return false;
   }
-  void gatherSplitOperands(Operation *op, OpSplit &sp);
+  void gatherSplitOperands(Operation *op);
   void addGather(Value v);
   void finishParameters();
 
@@ -492,11 +492,10 @@ void SplitPropagation::addGather(Value v) {
   }
 }
 
-void SplitPropagation::gatherSplitOperands(Operation *op, OpSplit &sp) {
+void SplitPropagation::gatherSplitOperands(Operation *op) {
   for (Value v : op->getOperands())
     if (get(v).isSplit())
       addGather(v);
-  sp.gatherReason = conflict;
 }
 
 void SplitPropagation::visit(Operation *op) {
@@ -528,14 +527,14 @@ void SplitPropagation::visit(Operation *op) {
   }
   conflict.clear();
   if (!handle(op, sp)) {
-    gatherSplitOperands(op, sp);
-    std::string why = sp.gatherReason;
+    // What could not be split is gathered, and the op runs whole.
+    gatherSplitOperands(op);
     for (Value r : op->getResults())
       state.erase(r);
     sp = OpSplit();
     sp.operandUnits.assign(op->getNumOperands(), 1);
     sp.resultUnits.assign(op->getNumResults(), 1);
-    sp.gatherReason = why;
+    sp.gatherReason = conflict;
     (void)handle(op, sp);
   }
   for (int64_t u : sp.operandUnits)
