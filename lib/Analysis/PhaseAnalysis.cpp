@@ -623,11 +623,11 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
         auto od = tokens.dims(a.fused->getResult(0));
         if (!rec || !rec->known || !od || od->empty())
           continue;
-        queries = atGraphSizes(product(od->drop_back())) *
-                  (a.heads.isConstant() ? int128ToDouble(a.heads.getConstant())
-                                        : NAN);
-        gemm = gemmOfParts(*rec, /*projection=*/false);
         double rows = atGraphSizes(product(od->drop_back()));
+        queries = rows * (a.heads.isConstant()
+                              ? int128ToDouble(a.heads.getConstant())
+                              : NAN);
+        gemm = gemmOfParts(*rec, /*projection=*/false);
         p += gemmOfParts(*rec, /*projection=*/true) / rows;
         // Keys attended (past included): Q K^T is 2 x rows x H x dh x keys.
         for (const CostPart &part : rec->cost.parts)
