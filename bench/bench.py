@@ -54,6 +54,20 @@ ROOT = os.path.dirname(HERE)
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 MARKERS = "<!-- bench:begin %s -->", "<!-- bench:end %s -->"
 
+
+def replace_section(path, section, body):
+    """Writes `body` between the markers of `section` in `path` (appended,
+    with its markers, when they are absent); the rest of the file stays."""
+    text = open(path).read() if os.path.exists(path) else ""
+    begin, end = (m % section for m in MARKERS)
+    block = begin + "\n" + body + end
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
 # onnx-tool on this machine kind (corpus README, problem 8): TinyLlama-shaped
 # llama2.c export with a sparse zero-filled weights file.
 TINYLLAMA_ONNX_TOOL = (50.6, 9.1 * 1024, "corpus README (zero-weights)")
@@ -361,15 +375,7 @@ def main():
                 machine_notes(build, load_before, load_after, floor_kib),
                 floor_kib)
     if args.out:
-        text = open(args.out).read() if os.path.exists(args.out) else ""
-        BEGIN, END = (m % args.section for m in MARKERS)
-        block = BEGIN + "\n" + md + "\n" + END
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        with open(args.out, "w") as f:
-            f.write(text)
+        replace_section(args.out, args.section, md + "\n")
         log("wrote %s" % args.out)
     else:
         print(md)

@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 
+from bench import replace_section  # bench/bench.py, next to this file
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GEN = os.path.join(ROOT, "utils", "gen_transformer.py")
@@ -162,14 +164,7 @@ def main():
     ] + lines) + "\n"
     print(section)
     if a.out:
-        text = open(a.out).read() if os.path.exists(a.out) else ""
-        begin, end = "<!-- bench:begin sweep -->", "<!-- bench:end sweep -->"
-        block = begin + "\n" + section + end
-        if begin in text and end in text:
-            text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        open(a.out, "w").write(text)
+        replace_section(a.out, "sweep", section)
 
 
 if __name__ == "__main__":
