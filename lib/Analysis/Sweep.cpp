@@ -357,9 +357,9 @@ double SweepResult::tokensPerSecond(const SweepRow &r) const {
 namespace {
 /// A group's compiled formulas and its peak per device.
 struct CompiledGroup {
-  unsigned flops, gemm, bits;
-  double count;
-  bool attention, mlp;
+  unsigned flops = 0, gemm = 0, bits = 0;
+  double count = 0;
+  bool attention = false, mlp = false;
   /// Per device: the matmul peak (NaN when the device has none).
   std::vector<double> peak;
   /// Under a tp axis: units of the work, the bits by their units, the
@@ -402,12 +402,14 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   for (const SymbolicGroup &g : costs.getGroups()) {
     auto f = formulas.add(g.flops), m = formulas.add(g.gemmFlops),
          b = formulas.add(g.bits);
-    CompiledGroup cg{f.value_or(0), m.value_or(0), b.value_or(0),
-                     double(g.count),
-                     g.block == BlockKind::Attention ||
-                         g.block == BlockKind::AttentionScores,
-                     g.block == BlockKind::MLP,
-                     {}};
+    CompiledGroup cg;
+    cg.flops = f.value_or(0);
+    cg.gemm = m.value_or(0);
+    cg.bits = b.value_or(0);
+    cg.count = double(g.count);
+    cg.attention = g.block == BlockKind::Attention ||
+                   g.block == BlockKind::AttentionScores;
+    cg.mlp = g.block == BlockKind::MLP;
     bool compiled = f && m && b;
     if (tpAxis >= 0) {
       cg.units = g.split.units;

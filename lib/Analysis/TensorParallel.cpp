@@ -1615,7 +1615,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       continue;
     }
     std::optional<double> capacity;
-    double prefMax = 0, prefSum = 0, decMax = 0, decSum = 0;
+    double prefMax = 0, decMax = 0, decSum = 0;
     for (int64_t st = 0; st < p; ++st) {
       int lo = (int)(st * layers / p), hi = (int)((st + 1) * layers / p);
       d.layersPerStage.push_back(hi - lo);
@@ -1651,7 +1651,6 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
         capacity = capacity ? std::min(*capacity, c) : c;
       }
       prefMax = std::max(prefMax, tp);
-      prefSum += tp;
       decMax = std::max(decMax, td);
       decSum += td;
     }

@@ -62,9 +62,10 @@ void hardware(llvm::json::OStream &j, const ReportDevice &d) {
 
 void byOpType(llvm::json::OStream &j, const ReportDevice &d) {
   j.attributeArray("by_op_type", [&] {
-    for (auto &[name, t] : opTypesByTime(d))
+    for (const auto &type : opTypesByTime(d))
       j.object([&] {
-        j.attribute("op", name);
+        const ReportTotals *t = type.second;
+        j.attribute("op", type.first);
         j.attribute("count", (int64_t)t->ops);
         number(j, "flops", t->flops);
         number(j, "gemm_flops", t->gemmFlops);
