@@ -6,6 +6,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/MapVector.h"
 #include "mlir/IR/Diagnostics.h"
 
 #include <cmath>
@@ -246,7 +247,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                                 policy.bitsOf(v) / 8.0
                           : NAN;
   };
-  llvm::DenseMap<Operation *, double> regionBytes;
+  // In block order, so the sum (and the report) does not depend on addresses.
+  llvm::MapVector<Operation *, double> regionBytes;
   for (const AttentionBlock &a : structure.getAttentions()) {
     if (!a.scores || !a.context || (cached && cached->contains(a.scores)))
       continue;
