@@ -81,6 +81,22 @@ MI210_SPEC = {"fp16": 181e12, "mem_bw": 1638e9,
 TILES = [(256, 128), (128, 256), (128, 128), (128, 64), (64, 128), (64, 64)]
 TILE_REF = 256 * 128
 
+TIER_DESC = {
+    "nvswitch": "DGX A100, GPUs in one node through NVSwitch (Vidur a100_dgx, devices_per_node = num_workers)",
+    "infiniband": "DGX A100 nodes of 8 over InfiniBand (Vidur a100_dgx, devices_per_node < num_workers)",
+    "pairwise_nvlink": "4-GPU node with pairwise NVLink bridges (Vidur a100_pairwise_nvlink)",
+}
+
+# Flash attention: NOT fitted (no attention measurements in
+# ../shared/calibration). Placeholder of the form of docs/TimeModel.md.
+ATTENTION_PLACEHOLDER = {
+    "fitted": False,
+    "eff_max": 0.6, "head_dim_ref": 128, "seq_half": 512,
+    "source": "placeholder, not fitted: FlashAttention-2 (Dao 2023, arXiv 2307.08691) reports 50-73% of the A100 peak; "
+              "the head-dim and sequence terms have no data behind their constants. Decode attention (KV-cache read) "
+              "uses the GEMM streaming efficiency gemm_mem_eff.",
+}
+
 MEM_CLASSES = ["add", "rmsnorm", "layernorm", "act_silu_mul", "act_gelu",
                "rope", "gather", "softmax"]
 
@@ -496,9 +512,9 @@ def run(data, h100_dir=None):
 
     # Collectives per tier: hold out one group size per tier.
     R.net = {}
-    tiers = [("nvswitch (DGX A100, intra-node)", "a100_dgx", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4),
-             ("infiniband (DGX A100, across nodes)", "a100_dgx", lambda r: r["dpn"] < r["n"], lambda r: r["n"] == 4),
-             ("pairwise nvlink (4-GPU node)", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4)]
+    tiers = [("nvswitch", "a100_dgx", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4),
+             ("infiniband", "a100_dgx", lambda r: r["dpn"] < r["n"], lambda r: r["n"] == 4),
+             ("pairwise_nvlink", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4)]
     for tname, tdir, sel, hold in tiers:
         recs = [r for r in load_network(data, tdir) if sel(r)]
         # send/recv has a single pair size per tier: hold out every third size.
@@ -542,7 +558,9 @@ def calibration_object(R, today):
         "units": UNITS["a100-sxm-80gb"][0], "units_source": UNITS["a100-sxm-80gb"][1],
         "tiles": [list(t) for t in TILES],
         "params": p,
-        "collectives": {t: {k: rounded(v) for k, v in par.items()} for t, (d, par, _) in R.net.items()},
+        "attention": ATTENTION_PLACEHOLDER,
+        "collectives": {t: dict({"tier": TIER_DESC[t]}, **{k: rounded(v) for k, v in par.items()})
+                        for t, (d, par, _) in R.net.items()},
         "provenance": {
             "source": "%s @ %s: data/profiling/compute/a100/<model>/mlp.csv, data/profiling/network/{a100_dgx,a100_pairwise_nvlink}/" % VIDUR,
             "read_from": "../shared/calibration/vidur (not copied into the repository)",
@@ -567,15 +585,31 @@ def calibration_object(R, today):
 
 def uncalibrated_object(R, name):
     dst = device_spec(R.hw, name)
-    return {
+    link = next(d.get("link") for d in R.hw["devices"] if d["name"] == name)
+    src_link = 300e9
+    obj = {
         "calibrated": False, "uncalibrated": True,
         "model": "docs/TimeModel.md",
         "units": UNITS[name][0], "units_source": UNITS[name][1],
-        "tiles": [list(t) for t in TILES],
+        "tiles": [[128, 128]] if name.startswith("tpu") else [list(t) for t in TILES],
         "params": rounded(derive(R.p_a100, R.a100, dst)),
-        "rule": "no measurements: efficiencies, per-kernel overheads and the latency floor of the calibrated a100-sxm-80gb (Vidur) carried over; "
-                "peak, memory bandwidth and unit count from this device's datasheet. Validated only for h100-sxm (docs/Validation.md).",
+        "attention": ATTENTION_PLACEHOLDER,
+        "rule": "no measurements: efficiencies (GEMM peak fraction, K0, tile exponent, streaming and memory-class "
+                "efficiencies, memory ceiling fraction), per-kernel overheads and floors of the calibrated "
+                "a100-sxm-80gb (Vidur) carried over; peak, memory bandwidth and unit count from this device's "
+                "datasheet. Checked only for h100-sxm against Vidur's H100 rows (docs/Validation.md).",
     }
+    if name.startswith("tpu"):
+        obj["rule"] += " TPU: one 128x128 tile per MXU (4 MXUs), i.e. M and N padded to 128."
+    if link:
+        nv = R.net["nvswitch"][1]["all_reduce"]
+        obj["collectives"] = {"scale_up": {
+            "tier": "the device's scale-up link (%s)" % link.get("name", "link"),
+            "all_reduce": {"alpha_s": float("%.4g" % nv["alpha_s"]),
+                           "beta_Bps": float("%.4g" % (nv["beta_Bps"] * link["bw"] / src_link))},
+            "rule": "alpha of the calibrated DGX A100 NVSwitch tier; beta scaled by this link's datasheet "
+                    "bandwidth over A100's 300 GB/s per direction"}}
+    return obj
 
 
 def write_hardware(R, today):
@@ -602,15 +636,57 @@ def write_hardware(R, today):
             pre = block[:i].rstrip()
             assert pre.endswith(",")
             block = pre[:-1] + block[k:]
-        body = json.dumps(obj, indent=2).replace("\n", "\n      ")
+        body = compact_json(obj, 6)
         close = block.rstrip()
         assert close.endswith("}")
         inner = close[:-1].rstrip()
         block = inner + ',\n      "calibration": ' + body + "\n    }"
         text = text[:open_brace] + block + text[end:]
+    # MI210 (measured by LLMCompass, not a device of the database): a
+    # top-level key the loader does not read.
+    dev, p, fit, held = R.llmc["MI210"]
+    ref = {"mi210": {
+        "calibrated": True, "setup": "torch, timed on the host (launch and synchronisation in every point)",
+        "peak_fp16": MI210_SPEC["fp16"], "mem_bw": MI210_SPEC["mem_bw"], "spec_source": MI210_SPEC["source"],
+        "units": UNITS["mi210"][0], "units_source": UNITS["mi210"][1],
+        "tiles": [list(t) for t in TILES], "params": rounded(p),
+        "provenance": {"source": "%s @ %s: ae/figure5/*/real_hardware/*_MI210.csv" % LLMCOMPASS,
+                       "read_from": "../shared/calibration/llmcompass (not copied into the repository)",
+                       "fitted_on": "every other point of each sweep", "held_out": "the points between them",
+                       "date": today,
+                       "median_abs_error_held_out": round(summarize("", held, False)[-1][1][0], 4)}}}
+    key = '"calibration_reference_devices":'
+    body = compact_json(ref, 2)
+    if key in text:
+        i = text.index(key)
+        j = i + len(key)
+        while text[j] == " ":
+            j += 1
+        _, k = dec.raw_decode(text, j)
+        text = text[:i] + key + " " + body + text[k:]
+    else:
+        i = text.index('"devices":')
+        text = text[:i] + key + " " + body + ",\n  " + text[i:]
     json.loads(text)
     with open(HW_JSON, "w") as f:
         f.write(text)
+
+
+def compact_json(x, indent):
+    """JSON with objects of scalars and lists written on one line."""
+    def leaf(v):
+        if isinstance(v, dict):
+            return all(not isinstance(w, (dict, list)) for w in v.values())
+        if isinstance(v, list):
+            return all(not isinstance(w, dict) and (not isinstance(w, list) or leaf(w)) for w in v)
+        return True
+    pad = " " * indent
+    if leaf(x) or not isinstance(x, (dict, list)):
+        return json.dumps(x, separators=(", ", ": "))
+    if isinstance(x, list):
+        return "[\n" + ",\n".join(pad + "  " + compact_json(v, indent + 2) for v in x) + "\n" + pad + "]"
+    return "{\n" + ",\n".join(pad + "  " + json.dumps(k) + ": " + compact_json(v, indent + 2)
+                               for k, v in x.items()) + "\n" + pad + "}"
 
 
 def fmt_stats(s):
