@@ -84,7 +84,8 @@ TILE_REF = 256 * 128
 TIER_DESC = {
     "nvswitch": "DGX A100, GPUs in one node through NVSwitch (Vidur a100_dgx, devices_per_node = num_workers)",
     "infiniband": "DGX A100 nodes of 8 over InfiniBand (Vidur a100_dgx, devices_per_node < num_workers)",
-    "pairwise_nvlink": "4-GPU node with pairwise NVLink bridges (Vidur a100_pairwise_nvlink)",
+    "nvlink_pair": "two GPUs joined by an NVLink bridge (Vidur a100_pairwise_nvlink, 2 GPUs)",
+    "pcie_ring": "four GPUs of a pairwise-NVLink node: the ring crosses PCIe between the pairs (Vidur a100_pairwise_nvlink, 4 GPUs)",
 }
 
 # Flash attention: NOT fitted (no attention measurements in
@@ -142,10 +143,11 @@ def roofline_time(flops, bytes_, dev, tensor):
 
 
 def collective_time(kind, n, size_bytes, tier):
-    """Ring all-reduce: 2(n-1) steps of alpha, 2(n-1)/n S over bus bandwidth beta;
+    """Ring all-reduce: a per-call alpha0, 2(n-1) steps of alpha, 2(n-1)/n S
+    over bus bandwidth beta;
     send/recv: alpha + S / beta."""
     if kind == "all_reduce":
-        return 2 * (n - 1) * tier["alpha_s"] + 2 * (n - 1) / n * size_bytes / tier["beta_Bps"]
+        return tier.get("alpha0_s", 0.0) + 2 * (n - 1) * tier["alpha_s"] + 2 * (n - 1) / n * size_bytes / tier["beta_Bps"]
     return tier["alpha_s"] + size_bytes / tier["beta_Bps"]
 
 
@@ -396,20 +398,31 @@ def fit_device(recs, dev, host_overhead=False):
 
 
 def fit_network(recs, hold_out):
-    """alpha, beta of one tier by weighted linear least squares on
-    t = a * x_alpha + x_beta / beta, weights 1/t (relative error)."""
+    """alpha0, alpha, beta of one tier by weighted linear least squares on
+    t = alpha0 + 2(n-1) alpha + 2(n-1)/n S / beta (all-reduce) or
+    t = alpha + S / beta (send/recv), weights 1/t (relative error). alpha0
+    (the per-call cost) is only separable from alpha with several GPU counts."""
     fit = [r for r in recs if not hold_out(r)]
     out = {}
     for kind in ["all_reduce", "send_recv"]:
         rs = [r for r in fit if r["kind"] == kind]
         if not rs:
             continue
-        A = np.array([[2 * (r["n"] - 1), 2 * (r["n"] - 1) / r["n"] * r["size"]] if kind == "all_reduce"
-                      else [1.0, r["size"]] for r in rs])
+        several = kind == "all_reduce" and len({r["n"] for r in rs}) > 1
+        if kind == "all_reduce":
+            A = np.array([([1.0] if several else []) + [2 * (r["n"] - 1), 2 * (r["n"] - 1) / r["n"] * r["size"]]
+                          for r in rs])
+        else:
+            A = np.array([[1.0, r["size"]] for r in rs])
         t = np.array([r["t"] for r in rs])
         w = 1 / t
         x, *_ = np.linalg.lstsq(A * w[:, None], t * w, rcond=None)
-        out[kind] = {"alpha_s": max(float(x[0]), 1e-7), "beta_Bps": 1 / max(float(x[1]), 1e-15)}
+        x = list(x) if several or kind == "send_recv" else [0.0] + list(x)
+        if kind == "send_recv":
+            out[kind] = {"alpha_s": max(float(x[0]), 1e-7), "beta_Bps": 1 / max(float(x[1]), 1e-15)}
+        else:
+            out[kind] = {"alpha0_s": max(float(x[0]), 0.0), "alpha_s": max(float(x[1]), 1e-8),
+                         "beta_Bps": 1 / max(float(x[2]), 1e-15)}
     return out
 
 
@@ -512,13 +525,15 @@ def run(data, h100_dir=None):
 
     # Collectives per tier: hold out one group size per tier.
     R.net = {}
+    every_third = lambda r: (r["size"] // 2048) % 3 == 0
     tiers = [("nvswitch", "a100_dgx", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4),
-             ("infiniband", "a100_dgx", lambda r: r["dpn"] < r["n"], lambda r: r["n"] == 4),
-             ("pairwise_nvlink", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4)]
+             ("infiniband", "a100_dgx", lambda r: r["dpn"] < r["n"], lambda r: r["n"] == 8),
+             ("nvlink_pair", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"] == 2, every_third),
+             ("pcie_ring", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"] == 4, every_third)]
     for tname, tdir, sel, hold in tiers:
         recs = [r for r in load_network(data, tdir) if sel(r)]
         # send/recv has a single pair size per tier: hold out every third size.
-        held = lambda r, hold=hold: (hold(r) if r["kind"] == "all_reduce" else (r["size"] // 2048) % 3 == 0)
+        held = lambda r, hold=hold: (hold(r) if r["kind"] == "all_reduce" else every_third(r))
         params = fit_network(recs, held)
         for r in recs:
             r["held"] = held(r)
@@ -565,7 +580,7 @@ def calibration_object(R, today):
             "source": "%s @ %s: data/profiling/compute/a100/<model>/mlp.csv, data/profiling/network/{a100_dgx,a100_pairwise_nvlink}/" % VIDUR,
             "read_from": "../shared/calibration/vidur (not copied into the repository)",
             "fitted_on": FIT_MODELS, "held_out": HELD_OUT_MODELS,
-            "collectives_held_out": "all-reduce over 4 GPUs per tier; every third send/recv size",
+            "collectives_held_out": "all-reduce: 4 GPUs (nvswitch), 8 GPUs over 2 nodes (infiniband), every third size (nvlink_pair, pcie_ring); send/recv: every third size",
             "fit": "bench/calibrate.py --write (Nelder-Mead on mean squared log(pred/meas); numpy)",
             "date": today,
             "median_abs_error": {"fit_ops": round(fit[-2][1][0], 4), "held_out_ops": round(held[-2][1][0], 4),
@@ -605,9 +620,9 @@ def uncalibrated_object(R, name):
         nv = R.net["nvswitch"][1]["all_reduce"]
         obj["collectives"] = {"scale_up": {
             "tier": "the device's scale-up link (%s)" % link.get("name", "link"),
-            "all_reduce": {"alpha_s": float("%.4g" % nv["alpha_s"]),
+            "all_reduce": {"alpha0_s": float("%.4g" % nv["alpha0_s"]), "alpha_s": float("%.4g" % nv["alpha_s"]),
                            "beta_Bps": float("%.4g" % (nv["beta_Bps"] * link["bw"] / src_link))},
-            "rule": "alpha of the calibrated DGX A100 NVSwitch tier; beta scaled by this link's datasheet "
+            "rule": "alpha0 and alpha of the calibrated DGX A100 NVSwitch tier; beta scaled by this link's datasheet "
                     "bandwidth over A100's 300 GB/s per direction"}}
     return obj
 
@@ -710,7 +725,7 @@ def validation_md(R, today):
     L.append("")
     L.append("Predicted time (the model of [TimeModel.md](TimeModel.md), evaluated in Python by "
              "`bench/calibrate.py` with the parameters it fitted) against published GPU measurements, "
-             "next to the pure roofline at 100% of the datasheet peak (what tfperf prints today). "
+             "next to the pure roofline at 100%% of the datasheet peak (what tfperf prints today). "
              "|err| = |predicted − measured| / measured; median and mean over the rows of each set. "
              "Generated %s." % today)
     L.append("")
@@ -720,7 +735,7 @@ def validation_md(R, today):
     L.append("")
     L.append("**What is fitted on what.** A100 (`a100-sxm-80gb`): every GEMM and memory-kernel parameter is "
              "fitted on the Vidur A100 `mlp.csv` rows of %s only; %s are held out. LLMCompass sweeps are fitted "
-             "per device on one sweep and checked on the other. Collectives: fitted per link tier with one GPU count held out. "
+             "per device on every other point and checked on the rest. Collectives: fitted per link tier with one GPU count held out. "
              "H100 rows are never fitted: they check the *uncalibrated* rule (A100 efficiencies carried over, H100 datasheet "
              "peaks, bandwidth and SM count)." % (", ".join("`%s`" % m.split("/")[1] for m in FIT_MODELS),
                                                    ", ".join("`%s`" % m.split("/")[1] for m in HELD_OUT_MODELS)))
@@ -782,8 +797,9 @@ def validation_md(R, today):
         dev, p, fit, held = R.llmc[dname]
         L.append("## LLMCompass %s (torch, host-timed)" % dname)
         L.append("")
-        L.append("Fitted on the M sweeps (GEMM N = K = 12288; softmax/layernorm N = 4096; GELU all), checked on "
-                 "the other sweep (GEMM M = 8192 over N = K; softmax/layernorm M = 4096 over N). Host timing puts "
+        L.append("Fitted on every other point of each sweep (GEMM over M at N = K = 12288 and over N = K at M = 8192; "
+                 "softmax/layernorm over M and over N; GELU over size), checked on the points between them: an "
+                 "interpolation test, weaker than the held-out models above. Host timing puts "
                  "launch and synchronisation into every point, so the overheads fitted here are not kernel overheads.")
         L.append("")
         L.append("Fitted: GEMM peak fraction %.3f, K0 %.0f, tile exponent %.2f, GEMM memory efficiency %.2f, "
@@ -804,11 +820,12 @@ def validation_md(R, today):
 
     L.append("## Collectives (Vidur A100 network profiles)")
     L.append("")
-    L.append("Ring all-reduce `2(n−1)·α + 2(n−1)/n · S/β`, send/recv `α + S/β`, S in bytes (fp16 elements × 2). "
-             "Fitted per tier on every GPU count but 4 (all-reduce) and on two of three sizes (send/recv).")
+    L.append("Ring all-reduce `α0 + 2(n−1)·α + 2(n−1)/n · S/β`, send/recv `α + S/β`, S in bytes (fp16 elements × 2). "
+             "Held out: all-reduce over 4 GPUs (nvswitch), 8 GPUs on 2 nodes (infiniband), every third size "
+             "(nvlink_pair, pcie_ring, every send/recv). α0 is fitted only where several GPU counts are fitted.")
     L.append("")
-    L.append("| tier | collective | α (µs) | β bus (GB/s) | fitted median \\|err\\| | held-out median \\|err\\| | held-out mean | n held out |")
-    L.append("|---|---|---|---|---|---|---|---|")
+    L.append("| tier | collective | α0 (µs) | α (µs) | β bus (GB/s) | fitted median \\|err\\| | held-out median \\|err\\| | held-out mean | n held out |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for tname, (tdir, par, recs) in R.net.items():
         for kind in ["all_reduce", "send_recv"]:
             if kind not in par:
@@ -816,8 +833,8 @@ def validation_md(R, today):
             rs = [r for r in recs if r["kind"] == kind]
             f = stats([(r["pred"], r["t"]) for r in rs if not r["held"]])
             h = stats([(r["pred"], r["t"]) for r in rs if r["held"]])
-            L.append("| %s | %s | %.1f | %.1f | %.1f%% | %s | %s | %d |" % (
-                tname, kind, par[kind]["alpha_s"] * 1e6, par[kind]["beta_Bps"] / 1e9, 100 * f[0],
+            L.append("| %s | %s | %.1f | %.1f | %.1f | %.1f%% | %s | %s | %d |" % (
+                tname, kind, par[kind].get("alpha0_s", 0.0) * 1e6, par[kind]["alpha_s"] * 1e6, par[kind]["beta_Bps"] / 1e9, 100 * f[0],
                 "%.1f%%" % (100 * h[0]) if h else "–", "%.1f%%" % (100 * h[1]) if h else "–", h[2] if h else 0))
     L.append("")
     L.append("## Training iterations (Korthikanti et al. 2022, Table 5)")
@@ -873,6 +890,25 @@ def main():
         held = summarize("", R.vheld)
         op_med, layer_med = held[-2][1][0], held[-1][1][0]
         ok = op_med <= CHECK_BOUND_OP and layer_med <= CHECK_BOUND_LAYER
+        # data/hardware.json must hold what this fit gives (within 1%: the
+        # last digits of a Nelder-Mead search may move with numpy)
+        stored = next(d for d in json.load(open(HW_JSON))["devices"]
+                      if d["name"] == "a100-sxm-80gb").get("calibration", {}).get("params")
+        stale = []
+
+        def compare(a, b, where):
+            if isinstance(b, dict):
+                for k in b:
+                    compare((a or {}).get(k) if isinstance(a, dict) else None, b[k], where + "." + k)
+            elif not isinstance(a, (int, float)) or abs(a - b) > 0.01 * abs(b) + 1e-12:
+                stale.append("%s: stored %s, fitted %.4g" % (where, a, b))
+        compare(stored, R.p_a100, "params")
+        # tiny overheads (< 10 ns) are noise of the search, not parameters
+        stale = [s for s in stale if not ("overhead_s" in s and abs(float(s.split("fitted ")[1])) < 1e-8)]
+        if stale:
+            print("check: data/hardware.json's a100-sxm-80gb calibration is not this fit's "
+                  "(run bench/calibrate.py --write):\n  " + "\n  ".join(stale))
+            ok = False
         print("check: held-out median |error| per op %.1f%% (bound %.0f%%), per layer %.1f%% (bound %.0f%%): %s"
               % (100 * op_med, 100 * CHECK_BOUND_OP, 100 * layer_med, 100 * CHECK_BOUND_LAYER, "ok" if ok else "FAIL"))
         return 0 if ok else 1

@@ -47,6 +47,19 @@ elif os.environ.get("CI") == "true":
         "CI=true but the shared corpus is missing at %s "
         "(set TFPERF_CORPUS)" % corpus)
 
+# Public GPU measurements the time model is calibrated on (bench/calibrate.py).
+# Like the corpus: tests fail (never skip) when CI=true and it is missing.
+calibration = os.environ.get(
+    "TFPERF_CALIBRATION",
+    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "calibration")))
+config.substitutions.append(("%calibration", calibration))
+if os.path.isdir(os.path.join(calibration, "vidur")):
+    config.available_features.add("calibration")
+elif os.environ.get("CI") == "true":
+    lit_config.error(
+        "CI=true but the calibration data is missing at %s "
+        "(set TFPERF_CALIBRATION)" % calibration)
+
 # Headless Chromium renders the HTML report. Under CI=true the browser test
 # runs (and fails) even when chromium is missing.
 chromium = os.environ.get("TFPERF_CHROMIUM", "/usr/bin/chromium")
