@@ -104,14 +104,15 @@ MEM_CLASSES = ["add", "rmsnorm", "layernorm", "act_silu_mul", "act_gelu",
 
 # ---------------------------------------------------------------- the model
 
-def gemm_time(M, N, K, dev, p):
-    """Calibrated time of C[M,N] = A[M,K] B[K,N] (fp16) on `dev` (docs/TimeModel.md, GEMM)."""
+def gemm_time(M, N, K, dev, p, batch=1):
+    """Calibrated time of C[M,N] = A[M,K] B[K,N] (fp16) on `dev`, `batch`
+    independent problems in one kernel (docs/TimeModel.md, GEMM)."""
     P, S, B = dev["peak"], dev["units"], dev["mem_bw"]
-    bytes_ = DTYPE_BYTES * (M * K + K * N + M * N)
+    bytes_ = batch * DTYPE_BYTES * (M * K + K * N + M * N)
     t_mem = bytes_ / (p["gemm_mem_eff"] * B)
     t_comp = math.inf
     for tm, tn in dev.get("tiles", TILES):
-        tiles = math.ceil(M / tm) * math.ceil(N / tn)
+        tiles = batch * math.ceil(M / tm) * math.ceil(N / tn)
         waves = math.ceil(tiles / S)
         eff = p["gemm_eff_max"] * min(1.0, (tm * tn / TILE_REF)) ** p["gemm_tile_exp"]
         t_comp = min(t_comp, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
@@ -576,6 +577,115 @@ def derive(p, src, dst):
     return q
 
 
+# ------------------------------------------- Megatron training iteration
+
+# Korthikanti et al. 2022 ("Reducing Activation Recomputation in Large
+# Transformer Models", arXiv 2205.05198), Table 5: measured iteration times
+# (s) on Selene (DGX A100 80GB), as listed by Calculon
+# (github calculon-ai/calculon, calculon/megatron/validation.py, kProfile;
+# configurations from its examples/<model>.json and validation/*.json).
+KORTHIKANTI_TABLE5 = [
+    # model, hidden, heads, layers, seq, tp, pp, global batch, microbatch, full, seq+selective
+    ("22B", 6144, 64, 48, 2048, 8, 1, 4, 4, 1.42, 1.10),
+    ("175B", 12288, 96, 96, 2048, 8, 8, 64, 1, 18.13, 13.75),
+    ("530B", 20480, 128, 105, 2048, 8, 35, 280, 1, 49.05, 37.83),
+    ("1T", 25600, 160, 128, 2048, 8, 64, 512, 1, 94.42, 71.49),
+]
+MEGATRON_VOCAB = 51200  # GPT-2 BPE padded (Megatron's GPT default)
+
+
+def megatron_iteration(h, a, L, s, t, b, mode, dev, p, ar, roofline=False):
+    """A Python sketch of one Megatron-LM GPT training iteration on one
+    pipeline stage holding every layer (PP = 1), TP degree t, microbatch =
+    global batch b, fp16 with fp32 Adam; mode "full" (full recompute,
+    all-reduces) or "seqsel" (sequence parallelism + selective recompute of
+    the attention core). Assumptions (not measured): backward GEMMs and
+    elementwise kernels run at the forward fit's efficiencies; attention is
+    Megatron-2022's unfused QK^T / fused softmax / dropout / PV (no flash
+    attention); a class missing from the fit is priced as `add`."""
+    n = b * s                     # tokens of the microbatch
+    B = b * a // t                # attention batch (heads per rank x batch)
+    d = h // a
+    V = MEGATRON_VOCAB
+    sp = mode == "seqsel"
+    nl = n // t if sp else n      # tokens a rank's norms/dropouts see
+    bt = DTYPE_BYTES
+
+    def g(M, N, K, batch=1):
+        if roofline:
+            return roofline_time(2.0 * batch * M * N * K, batch * bt * (M * K + K * N + M * N), dev, True)
+        return gemm_time(M, N, K, dev, p, batch)
+
+    def m(cls, bytes_, row=0):
+        if roofline:
+            return roofline_time(0.0, bytes_, dev, False)
+        c = cls if cls in p["mem"] else "add"
+        return mem_time(c, bytes_, dev, p, 1, 0, row)
+
+    def coll(kind, size):
+        # all-gather / reduce-scatter: half an all-reduce's steps and bytes
+        full = collective_time("all_reduce", t, size, ar)
+        return full if kind == "ar" else 0.5 * full
+
+    def lin(M, N, K):            # forward and the two backward GEMMs
+        return g(M, N, K), g(M, K, N) + g(K, N, M)
+
+    fwd, bwd = 0.0, 0.0
+    # attention core: QK^T, scale-mask-softmax, dropout, PV
+    core_f = (g(s, s, d, B) + m("softmax", 2 * bt * B * s * s, s)
+              + m("add", (2 * bt + 1) * B * s * s) + g(s, d, s, B))
+    core_b = (2 * g(s, s, d, B) + m("add", (2 * bt + 1) * B * s * s)
+              + m("softmax", 3 * bt * B * s * s, s) + 2 * g(s, d, s, B))
+    for M, N, K in [(n, 3 * h // t, h), (n, h, h // t), (n, 4 * h // t, h), (n, h, 4 * h // t)]:
+        f, bw = lin(M, N, K)
+        fwd += f
+        bwd += bw
+    norms_f = 2 * m("layernorm", 2 * bt * nl * h, h)
+    norms_b = 2 * m("layernorm", 3 * bt * nl * h, h)
+    adds_f = 2 * m("add", (3 * bt + 1) * nl * h)          # bias + dropout + residual
+    adds_b = 2 * m("add", (2 * bt + 1) * nl * h)
+    gelu_f = m("act_gelu", 2 * bt * n * 4 * h // t)
+    gelu_b = m("act_gelu", 3 * bt * n * 4 * h // t)
+    fwd += core_f + norms_f + adds_f + gelu_f
+    bwd += core_b + norms_b + adds_b + gelu_b
+    act = n * h * bt
+    if sp:   # 2 all-gathers + 2 reduce-scatters forward; backward the same + the all-gathers redone
+        comm_f = 2 * coll("ag", act) + 2 * coll("rs", act)
+        comm_b = 4 * coll("ag", act) + 2 * coll("rs", act)
+        recompute = core_f
+    else:
+        comm_f = 2 * coll("ar", act)
+        comm_b = 2 * coll("ar", act)
+        recompute = fwd + comm_f
+    layer = fwd + comm_f + bwd + comm_b + recompute
+    # embedding, LM head (vocab-parallel) with cross-entropy, final norm
+    head_f, head_b = lin(n, V // t, h)
+    ce = m("softmax", 2 * bt * n * V // t, V // t)
+    extra = head_f + head_b + 2 * ce + m("gather", 2 * bt * n * h) + m("add", 3 * bt * n * h) \
+        + coll("ar", act) * 2 + 2 * m("layernorm", 3 * bt * nl * h, h)
+    # Adam (fp32 master, moments, grads; fp16 weights) + gradient-norm read
+    params = (12 * h * h * L + V * h) / t
+    opt = m("add", 34 * params)
+    return L * layer + extra + opt
+
+
+def megatron_rows(R):
+    """Predicted vs measured for the Table 5 configurations with PP = 1
+    (the others need the pipeline schedule: issue 15 item 3)."""
+    ar = R.net["nvswitch"][1]["all_reduce"]
+    ar_roof = {"alpha0_s": 0.0, "alpha_s": 5e-6, "beta_Bps": 300e9}  # hardware.json's link today
+    rows = []
+    for name, h, a, L, s, t, pp, gb, mb, full, seqsel in KORTHIKANTI_TABLE5:
+        for mode, meas in [("full", full), ("seqsel", seqsel)]:
+            if pp != 1:
+                rows.append((name, mode, t, pp, gb, meas, None, None))
+                continue
+            cal = megatron_iteration(h, a, L, s, t, gb, mode, R.a100, R.p_a100, ar)
+            roof = megatron_iteration(h, a, L, s, t, gb, mode, R.a100, R.p_a100, ar_roof, roofline=True)
+            rows.append((name, mode, t, pp, gb, meas, cal, roof))
+    return rows
+
+
 # -------------------------------------------------------------- outputs
 
 def calibration_object(R, today):
@@ -757,8 +867,9 @@ def validation_md(R, today):
     L.append("")
     L.append("**Gaps.** No attention-kernel measurements (Vidur's attention profiles are not in "
              "`../shared/calibration`): the *layer* rows below are the sum of a layer's non-attention ops "
-             "(norms, QKV/O/up/down GEMMs, rope, activation, add), not a whole layer. No training-iteration "
-             "measurements are validated yet (Korthikanti et al. 2022 Table 5: to do, see below).")
+             "(norms, QKV/O/up/down GEMMs, rope, activation, add), not a whole layer. Training iterations "
+             "(Korthikanti et al. 2022, Table 5) are checked only through a Python sketch of the training step, "
+             "and only for the configurations without pipeline parallelism (see the last section).")
     L.append("")
 
     L.append("## A100 (Vidur, kernel-timed), fitted models")
@@ -867,9 +978,29 @@ def validation_md(R, today):
     L.append("")
     L.append("## Training iterations (Korthikanti et al. 2022, Table 5)")
     L.append("")
-    L.append("To do. The Megatron iteration times need the attention kernel model (not calibrated: no attention "
-             "measurements) and the training step with TP/PP/recompute (issue 15 item 3), which the C++ side does "
-             "not have yet.")
+    L.append("Measured iteration times on Selene (DGX A100 80GB) from Korthikanti et al., \"Reducing Activation "
+             "Recomputation in Large Transformer Models\" (arXiv 2205.05198), Table 5, as listed by Calculon "
+             "(github calculon-ai/calculon, `calculon/megatron/validation.py`; configurations from its "
+             "`examples/` and `validation/` JSON). Never fitted. *full*: full recomputation; *seqsel*: sequence "
+             "parallelism + selective recomputation.")
+    L.append("")
+    L.append("Predictions are a **Python sketch** of the training step (`megatron_iteration` in "
+             "`bench/calibrate.py`), not tfperf's: GPT layers with Megatron-2022's unfused attention (QKᵀ, fused "
+             "softmax, dropout, PV), backward GEMMs as two GEMMs of the forward's size at the forward fit's "
+             "efficiencies (an assumption: no backward kernels were measured), elementwise backward kernels by "
+             "their bytes, TP collectives on the calibrated NVSwitch tier, Adam at 34 bytes per parameter. "
+             "The roofline column prices the same kernels at 100% of the datasheet and the collectives at "
+             "hardware.json's link (300 GB/s, 5 µs per step). Configurations with PP > 1 need the pipeline "
+             "schedule (issue 15 item 3) and are not predicted.")
+    L.append("")
+    L.append("| model | mode | TP | PP | batch | measured (s) | calibrated sketch (s) | error | roofline (s) | error |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    for name, mode, t, pp, gb, meas, cal, roof in megatron_rows(R):
+        if cal is None:
+            L.append("| %s | %s | %d | %d | %d | %.2f | – (PP > 1) | | | |" % (name, mode, t, pp, gb, meas))
+        else:
+            L.append("| %s | %s | %d | %d | %d | %.2f | %.3f | %+.1f%% | %.3f | %+.1f%% |" % (
+                name, mode, t, pp, gb, meas, cal, 100 * (cal / meas - 1), roof, 100 * (roof / meas - 1)))
     L.append("")
     return "\n".join(L)
 
@@ -888,6 +1019,10 @@ def print_summary(R):
     for d, (dev, p, fit, held) in R.llmc.items():
         s1, s2 = summarize("", fit, False)[-1], summarize("", held, False)[-1]
         print("LLMCompass %-6s fit median %5.1f%%  held-out median %5.1f%% mean %5.1f%%" % (d, 100 * s1[1][0], 100 * s2[1][0], 100 * s2[1][1]))
+    for name, mode, t, pp, gb, meas, cal, roof in megatron_rows(R):
+        if cal is not None:
+            print("Megatron %-4s %-6s measured %.2f s, calibrated sketch %.3f s (%+.1f%%), roofline %.3f s (%+.1f%%)"
+                  % (name, mode, meas, cal, 100 * (cal / meas - 1), roof, 100 * (roof / meas - 1)))
     print("A100 params:", json.dumps(rounded(R.p_a100)))
 
 
