@@ -156,6 +156,8 @@ def collective_time(kind, n, size_bytes, tier):
     """Ring all-reduce: a per-call alpha0, 2(n-1) steps of alpha, 2(n-1)/n S
     over bus bandwidth beta;
     send/recv: alpha + S / beta."""
+    if kind in ("all_gather", "reduce_scatter"):
+        return tier.get("alpha0_s", 0.0) + (n - 1) * tier["alpha_s"] + (n - 1) / n * size_bytes / tier["beta_Bps"]
     if kind == "all_reduce":
         return tier.get("alpha0_s", 0.0) + 2 * (n - 1) * tier["alpha_s"] + 2 * (n - 1) / n * size_bytes / tier["beta_Bps"]
     return tier["alpha_s"] + size_bytes / tier["beta_Bps"]
@@ -335,7 +337,7 @@ def predict(r, dev, p):
 def fit_device(recs, dev, host_overhead=False):
     """Fits every parameter the records inform. Memory classes first (the
     ceiling is fixed by the plain elementwise add where present), then GEMM."""
-    p = {"mem_ceiling_frac": 0.9, "latency_floor_s": 2e-6, "mem": {},
+    p = {"mem_ceiling_frac": 0.9, "mem": {},
          "gemm_eff_max": 0.8, "gemm_k0": 64.0, "gemm_tile_exp": 0.3,
          "gemm_mem_eff": 0.8, "gemm_overhead_s": 4e-6}
     classes = sorted({r["cls"] for r in recs if r["kind"] == "mem"})
@@ -383,7 +385,6 @@ def fit_device(recs, dev, host_overhead=False):
         for v in p["mem"].values():
             v["eff"] /= top
     p["mem_ceiling_frac"] = ceiling
-    p["latency_floor_s"] = min(v["floor_s"] for v in p["mem"].values())
 
     gs = [r for r in recs if r["kind"] == "gemm"]
     if gs:
@@ -623,9 +624,7 @@ def megatron_iteration(h, a, L, s, t, b, mode, dev, p, ar, roofline=False):
         return mem_time(c, bytes_, dev, p, 1, 0, row)
 
     def coll(kind, size):
-        # all-gather / reduce-scatter: half an all-reduce's steps and bytes
-        full = collective_time("all_reduce", t, size, ar)
-        return full if kind == "ar" else 0.5 * full
+        return collective_time({"ar": "all_reduce", "ag": "all_gather", "rs": "reduce_scatter"}[kind], t, size, ar)
 
     def lin(M, N, K):            # forward and the two backward GEMMs
         return g(M, N, K), g(M, K, N) + g(K, N, M)
