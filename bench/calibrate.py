@@ -564,6 +564,8 @@ def run(data, h100_dir=None):
         ph = derive(R.p_a100, R.a100, h)
         models = sorted({os.path.relpath(os.path.dirname(p), os.path.join(h100_dir, "h100"))
                          for p in glob.glob(os.path.join(h100_dir, "h100", "*", "*", "mlp.csv"))})
+        if not models:
+            sys.exit("calibrate.py: no h100/<org>/<model>/mlp.csv under %s (--h100 DIR)" % h100_dir)
         recs = load_vidur(h100_dir, models, "h100")
         R.h100 = (h, ph, models, errors(recs, h, ph))
     R.hw = hw
@@ -853,13 +855,14 @@ def validation_md(R, today):
              "|err| = |predicted − measured| / measured; median and mean over the rows of each set. "
              "Generated %s." % today)
     L.append("")
-    L.append("Regenerate: `/usr/bin/python3 bench/calibrate.py --validate --h100 /tmp/vidur-h100` "
-             "(the H100 directory is `data/profiling/compute/h100/...` of microsoft/vidur at %s, read outside "
-             "the repository; without `--h100` the H100 section says it was skipped)." % VIDUR[1][:10])
+    L.append("Regenerate: `/usr/bin/python3 bench/calibrate.py --validate --h100 DIR`, where `DIR/h100/<org>/<model>/mlp.csv` "
+             "are Vidur's H100 profiles (`data/profiling/compute/h100/` of microsoft/vidur at %s, e.g. "
+             "`git show %s:data/profiling/compute/h100/<org>/<model>/mlp.csv` for each model), kept outside the "
+             "repository; without `--h100` the H100 section says it was skipped." % (VIDUR[1][:10], VIDUR[1][:10]))
     L.append("")
     L.append("**What is fitted on what.** A100 (`a100-sxm-80gb`): every GEMM and memory-kernel parameter is "
              "fitted on the Vidur A100 `mlp.csv` rows of %s only; %s are held out. LLMCompass sweeps are fitted "
-             "per device on every other point and checked on the rest. Collectives: fitted per link tier with one GPU count held out. "
+             "per device on every other point and checked on the rest. Collectives: fitted per link tier, with a GPU count or every third size held out (see their section). "
              "H100 rows are never fitted: they check the *uncalibrated* rule (A100 efficiencies carried over, H100 datasheet "
              "peaks, bandwidth and SM count)." % (", ".join("`%s`" % m.split("/")[1] for m in FIT_MODELS),
                                                    ", ".join("`%s`" % m.split("/")[1] for m in HELD_OUT_MODELS)))
@@ -905,8 +908,8 @@ def validation_md(R, today):
     L.append("Known deviations (held-out residuals): GEMMs of 128–512 tokens swing ±10–25% from one token count "
              "to the next, where the model's tile choice and cuBLAS's differ (its heuristics, split-K); GEMMs whose "
              "weights fit in A100's 40 MB L2 (e.g. Llama-3-8B QKV at TP 4, 12.6 MB) are measured up to 40% faster "
-             "than HBM streaming allows, because Vidur's profiler repeats one op on the same weights, which a real "
-             "forward pass (every layer's weights once) does not: the model keeps HBM streaming there. Norms at "
+             "than HBM streaming allows, most likely because Vidur's profiler repeats one op on the same weights, "
+             "which a real forward pass (every layer's weights once) does not: the model keeps HBM streaming there. Norms at "
              "129–1024 tokens are the worst memory class (the row-wise kernels' step from one to several waves of "
              "blocks is not modelled: a wave term fitted no better on held-out models).")
     L.append("")
