@@ -12,8 +12,12 @@ object is carried along untouched until the C++ time model reads it).
   /usr/bin/python3 bench/calibrate.py --write         # ... and update data/hardware.json
   /usr/bin/python3 bench/calibrate.py --validate      # ... and regenerate docs/Validation.md
   /usr/bin/python3 bench/calibrate.py --check         # exit 1 if held-out error passes its bound
-  --h100 DIR: Vidur's H100 profiles (data/profiling/compute/h100/... of
-  microsoft/vidur, read from outside the repository): validation only.
+                                                      # or hardware.json is not this fit
+  /usr/bin/python3 bench/calibrate.py --predict a100-sxm-80gb,h100-sxm
+        # golden kernel times from the stored parameters (no measurements needed)
+  --h100 DIR: DIR/h100/<org>/<model>/mlp.csv, Vidur's H100 profiles
+  (data/profiling/compute/h100/ of microsoft/vidur, kept outside the
+  repository): validation only, never fitted.
 
 numpy only (no scipy): fits are a Nelder-Mead search on the mean squared
 log-ratio of predicted to measured time, and weighted linear least squares
