@@ -1097,7 +1097,7 @@ def main():
     ap.add_argument("--write", action="store_true", help="write the fitted parameters into data/hardware.json")
     ap.add_argument("--validate", action="store_true", help="regenerate docs/Validation.md")
     ap.add_argument("--check", action="store_true",
-                    help="exit 1 when the held-out median |error| exceeds %.0f%% per op or %.0f%% per layer"
+                    help="exit 1 when the held-out median |error| exceeds %.0f%%%% per op or %.0f%%%% per layer"
                          % (100 * CHECK_BOUND_OP, 100 * CHECK_BOUND_LAYER))
     ap.add_argument("--predict", metavar="DEVICES",
                     help="print the calibrated times of a fixed set of kernels from the parameters in "
