@@ -1213,10 +1213,14 @@ void TransformerStructure::recognize(func::FuncOp func) {
       auto idxDims = dimsOf(g.getIndices());
       bool tokenIds = fromInput && idxDims && idxDims->size() >= 2;
       if (tokenIds && d) {
+        // Only the function's own inputs carry names: a subgraph's block
+        // arguments (a BeamSearch decoder's) are numbered in their own
+        // block, so their numbers index nothing on the function.
         StringRef name;
-        if (auto n = func.getArgAttrOfType<StringAttr>(input.getArgNumber(),
-                                                       "tfperf.name"))
-          name = n.getValue();
+        if (input.getOwner()->getParentOp() == func.getOperation())
+          if (auto n = func.getArgAttrOfType<StringAttr>(
+                  input.getArgNumber(), "tfperf.name"))
+            name = n.getValue();
         LookupKind kind = LookupKind::Token;
         if (name.contains_insensitive("position") ||
             name.contains_insensitive("pos_id"))
