@@ -95,6 +95,8 @@ struct OpTag {
   BlockKind block = BlockKind::Other;
 };
 
+class TransformerRecognizer;
+
 class TransformerStructure {
 public:
   explicit TransformerStructure(Operation *root);
@@ -121,7 +123,8 @@ public:
   }
 
 private:
-  void recognize(func::FuncOp func);
+  /// Fills the fields below, phase by phase (TransformerStructure.cpp).
+  friend class TransformerRecognizer;
 
   std::vector<AttentionBlock> attentions;
   std::vector<MLPBlock> mlps;
