@@ -84,7 +84,7 @@ TokenShapes::TokenShapes(func::FuncOp func,
   for (BlockArgument a : func.getArguments()) {
     TensorInfo info = tensorInfoFromType(a.getType());
     auto t = dyn_cast<RankedTensorType>(a.getType());
-    if (info.ranked && t && !isParameterValue(a)) {
+    if (info.ranked && t && !isParameter(a)) {
       if (!info.dims.empty() && info.dims[0].isConstant(batch0))
         info.dims[0] = SymExpr::symbol(kBatchSym);
       bool isTokens = t.getRank() == 2 && isa<IntegerType>(t.getElementType());
@@ -283,7 +283,7 @@ llvm::DenseSet<Operation *> oncePerSequence(func::FuncOp func,
     return once;
   llvm::DenseSet<Value> stream, other;
   for (BlockArgument a : func.getArguments()) {
-    if (isParameterValue(a))
+    if (isParameter(a))
       continue;
     auto d = tokens.dims(a);
     bool isStream = d && llvm::any_of(*d, [&](const SymExpr &x) {
@@ -712,7 +712,7 @@ llvm::DenseSet<Operation *> PhaseAnalyzer::findCachePath() const {
       while (!stack.empty()) {
         Value v = stack.pop_back_val();
         for (Operation *u : v.getUsers()) {
-          if (structure.isScoresOp(u) || isFusedAttentionOp(u) ||
+          if (structure.isScoresOp(u) || isFusedAttention(u) ||
               !path.insert(u).second)
             continue;
           for (Value r : u->getResults())

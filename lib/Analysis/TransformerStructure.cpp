@@ -96,7 +96,7 @@ public:
     // do that) or the token stream of a graph without a batch dim: it is
     // the stream when something multiplies it from the left.
     for (BlockArgument a : func.getArguments())
-      if (!isParameterValue(a) ||
+      if (!isParameter(a) ||
           llvm::any_of(a.getUses(), [](OpOperand &use) {
             return use.getOperandNumber() == 0 &&
                    isa<MatMulOp, GemmOp>(use.getOwner());
@@ -123,27 +123,6 @@ private:
   llvm::DenseSet<Value> values;
 };
 
-/// Ops that only move or re-view data (on attention and norm paths).
-bool isDataMovement(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp, IdentityOp,
-             CastOp, FlattenOp, ExpandOp, DropoutOp, SplitOp, SliceOp,
-             ConcatOp, GatherOp, TileOp>(op);
-}
-
-/// Elementwise ops (RoPE arithmetic, activations, scaling, masking).
-bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, NegOp, SqrtOp, ReciprocalOp,
-             ErfOp, TanhOp, SigmoidOp, ReluOp, ExpOp, LogOp, SoftplusOp,
-             GeluOp, MSFastGeluOp, MSBiasGeluOp, ClipOp, WhereOp, CosOp,
-             SinOp, AbsOp, MinOp, MaxOp, MSRotaryEmbeddingOp>(op);
-}
-
-bool isNormOp(Operation *op) {
-  return isa<LayerNormOp, MSSkipLayerNormOp, MSSimplifiedLayerNormOp,
-             MSSkipSimplifiedLayerNormOp, MSEmbedLayerNormOp>(op);
-}
-
-
 /// Walk-order positions of the ops in a function.
 class Positions {
 public:
@@ -163,39 +142,10 @@ private:
 };
 } // namespace
 
-/// 2: an initializer or constant (through views and casts); 1: a static,
-/// at most 2-D float graph input (weights passed as inputs); 0: neither.
-static int parameterStrength(Value v) {
-  for (int guard = 0; guard < 16; ++guard) {
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      auto t = dyn_cast<RankedTensorType>(arg.getType());
-      return t && t.hasStaticShape() && t.getRank() <= 2 && t.getRank() >= 1 &&
-                     isa<FloatType>(t.getElementType()) &&
-                     isa<func::FuncOp>(arg.getOwner()->getParentOp())
-                 ? 1
-                 : 0;
-    }
-    Operation *def = v.getDefiningOp();
-    if (isa<WeightOp, ConstantOp>(def))
-      return 2;
-    if (isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp, SqueezeOp,
-            FlattenOp>(def)) {
-      v = def->getOperand(0);
-      continue;
-    }
-    return 0;
-  }
-  return 0;
-}
-
-bool mlir::tfperf::isParameterValue(Value v) {
-  return parameterStrength(v) > 0;
-}
-
 Value mlir::tfperf::getLinearInput(Operation *op) {
   // The weight is the operand that is more clearly a parameter.
   auto pick = [](Value a, Value b) -> Value {
-    int pa = parameterStrength(a), pb = parameterStrength(b);
+    ParameterKind pa = getParameterKind(a), pb = getParameterKind(b);
     if (pb > pa)
       return a;
     if (pa > pb)
@@ -207,7 +157,7 @@ Value mlir::tfperf::getLinearInput(Operation *op) {
   if (auto g = dyn_cast<GemmOp>(op))
     return pick(g.getA(), g.getB());
   if (auto c = dyn_cast<ConvOp>(op))
-    return isParameterValue(c.getW()) ? c.getX() : Value();
+    return isParameter(c.getW()) ? c.getX() : Value();
   if (auto e = dyn_cast<EinsumOp>(op))
     if (e.getInputs().size() == 2)
       return pick(e.getInputs()[0], e.getInputs()[1]);
@@ -220,10 +170,10 @@ bool isLinear(Operation *op) { return (bool)getLinearInput(op); }
 /// A matmul of two activations (Q K^T or P V).
 bool isActivationMatmul(Operation *op) {
   if (auto m = dyn_cast<MatMulOp>(op))
-    return !isParameterValue(m.getA()) && !isParameterValue(m.getB());
+    return !isParameter(m.getA()) && !isParameter(m.getB());
   if (auto e = dyn_cast<EinsumOp>(op))
-    return e.getInputs().size() == 2 && !isParameterValue(e.getInputs()[0]) &&
-           !isParameterValue(e.getInputs()[1]);
+    return e.getInputs().size() == 2 && !isParameter(e.getInputs()[0]) &&
+           !isParameter(e.getInputs()[1]);
   return false;
 }
 
@@ -258,7 +208,7 @@ Operation *findBackward(Value start,
     if (visited)
       visited->push_back(op);
     for (Value o : op->getOperands())
-      if (!isParameterValue(o))
+      if (!isParameter(o))
         queue.push_back(o);
   }
   return nullptr;
@@ -305,7 +255,7 @@ struct PathInfo {
 };
 
 bool isPathOp(Operation *op) {
-  return (isDataMovement(op) || isElementwise(op)) && !isLinear(op);
+  return (isDataMovement(op) || isElementwiseMath(op)) && !isLinear(op);
 }
 
 /// Walks an attention operand back through data movement and elementwise ops
@@ -351,7 +301,7 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       info.sources.push_back(getLinearInput(op));
       continue;
     }
-    if (isFusedAttentionOp(op)) {
+    if (isFusedAttention(op)) {
       info.sources.push_back(v);
       continue;
     }
@@ -519,11 +469,6 @@ std::optional<int64_t> queryTokenStride(Value stream, Value qOperand) {
 // Recognition
 //===----------------------------------------------------------------------===//
 
-bool mlir::tfperf::isFusedAttentionOp(Operation *op) {
-  return isa<MSAttentionOp, MSMultiHeadAttentionOp,
-             MSGroupQueryAttentionOp>(op);
-}
-
 bool mlir::tfperf::hasTokenIdsInput(func::FuncOp func) {
   return llvm::any_of(func.getArguments(), [](BlockArgument a) {
     auto t = dyn_cast<RankedTensorType>(a.getType());
@@ -659,7 +604,7 @@ void TransformerRecognizer::findAttentionBlocks() {
     if (auto sm = dyn_cast<SoftmaxOp>(op)) {
       if (!recognizeUnfusedAttention(sm, blk))
         continue;
-    } else if (isFusedAttentionOp(op)) {
+    } else if (isFusedAttention(op)) {
       recognizeFusedAttention(op, blk);
     } else {
       continue;
@@ -789,7 +734,7 @@ void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
                           r == (*xd)[xd->size() - 1];
         }
         if (isa<BlockArgument>(x)) {
-          fromInput |= !isParameterValue(x);
+          fromInput |= !isParameter(x);
           continue;
         }
         // Shapes are metadata: a mask sliced to the input's length is
@@ -890,16 +835,14 @@ void TransformerRecognizer::finishAttentionBlock(AttentionBlock &blk) {
     tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
   for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj, &blk.outProj})
     for (Operation *p : *list)
-      if (!isFusedAttentionOp(p)) {
+      if (!isFusedAttention(p)) {
         projections.insert(p);
         tags[p] = OpTag{-1, BlockKind::Attention};
       }
   // Self or cross: K/V projected from another tensor than Q (views of
   // the same tensor, e.g. per-projection reshapes, are the same).
   auto root = [](Value v) {
-    while (v && v.getDefiningOp() &&
-           isa<ReshapeOp, TransposeOp, IdentityOp, CastOp, SqueezeOp,
-               UnsqueezeOp, FlattenOp>(v.getDefiningOp()))
+    while (v && v.getDefiningOp() && isViewLike(v.getDefiningOp()))
       v = v.getDefiningOp()->getOperand(0);
     return v;
   };
@@ -950,7 +893,7 @@ void TransformerRecognizer::findStreamShape() {
 
 /// Ops an MLP's activation passes through between two of its linears.
 bool TransformerRecognizer::activationThrough(Operation *op) const {
-  if (isLinear(op) || isNormOp(op))
+  if (isLinear(op) || isNormalization(op))
     return false;
   if (isa<AddOp, SubOp>(op)) {
     // A residual add joins two activations: not part of an MLP.
@@ -959,7 +902,7 @@ bool TransformerRecognizer::activationThrough(Operation *op) const {
       joined += acts.contains(o);
     return joined <= 1;
   }
-  return isElementwise(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
+  return isElementwiseMath(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
                                   FlattenOp, SqueezeOp, UnsqueezeOp>(op);
 }
 
@@ -1108,7 +1051,7 @@ bool TransformerRecognizer::isResidualAdd(Operation *op,
     return false;
   unsigned full = 0;
   for (Value o : op->getOperands())
-    full += !isParameterValue(o) && numel(o) == big;
+    full += !isParameter(o) && numel(o) == big;
   return full >= 2;
 }
 
@@ -1125,11 +1068,11 @@ void TransformerRecognizer::tagNormRegion(Value input, int layer) {
     Operation *op = v.getDefiningOp();
     if (!op || !seen.insert(op).second || tags.count(op))
       continue;
-    if (isNormOp(op)) {
+    if (isNormalization(op)) {
       tags[op] = OpTag{layer, BlockKind::Norm};
       continue;
     }
-    bool normish = isElementwise(op) ||
+    bool normish = isElementwiseMath(op) ||
                    isa<ReduceMeanOp, ReduceSumOp, CastOp, UnsqueezeOp>(op);
     if (!normish || isLinear(op) || isResidualAdd(op, big))
       continue;
@@ -1140,7 +1083,7 @@ void TransformerRecognizer::tagNormRegion(Value input, int layer) {
       continue;
     tags[op] = OpTag{layer, BlockKind::Norm};
     for (Value o : op->getOperands())
-      if (!isParameterValue(o))
+      if (!isParameter(o))
         stack.push_back(o);
   }
 }
@@ -1163,7 +1106,7 @@ void TransformerRecognizer::tagNorms() {
     for (Operation *u : m.up)
       tagNormRegion(getLinearInput(u), m.layer);
   for (Operation *op : allOps)
-    if (isNormOp(op) && !tags.count(op)) {
+    if (isNormalization(op) && !tags.count(op)) {
       // Explicit norms not feeding a block: by position (final norm after
       // the last layer).
       int layer = -1;
@@ -1183,7 +1126,7 @@ void TransformerRecognizer::tagEmbeddings() {
   for (Operation *op : allOps) {
     if (auto g = dyn_cast<GatherOp>(op)) {
       auto d = dimsOf(g.getData());
-      if (isParameterValue(g.getData()) && d && d->size() == 2 &&
+      if (isParameter(g.getData()) && d && d->size() == 2 &&
           isa<IntegerType>(
               cast<ShapedType>(g.getIndices().getType()).getElementType()))
         tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
@@ -1239,7 +1182,7 @@ void TransformerRecognizer::inheritTags() {
     Operation *bestDef = nullptr;
     for (Value o : op->getOperands()) {
       Operation *d = o.getDefiningOp();
-      if (!d || isParameterValue(o) || !isTokenScale(o) || !tags.count(d))
+      if (!d || isParameter(o) || !isTokenScale(o) || !tags.count(d))
         continue;
       if (!bestDef || pos.of(d) > pos.of(bestDef))
         bestDef = d;
@@ -1319,7 +1262,7 @@ void TransformerRecognizer::inferDims() {
     setOnce(dims.nKvHeads, a.kvHeads);
     setOnce(dims.dHead, a.headDim);
     if (a.source == AttentionSource::Self || !dims.dModel) {
-      if (!a.qProj.empty() && !isFusedAttentionOp(a.qProj.front()))
+      if (!a.qProj.empty() && !isFusedAttention(a.qProj.front()))
         setOnce(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
       else if (a.qSource)
         setOnce(dims.dModel, lastDim(a.qSource));
@@ -1358,8 +1301,7 @@ void TransformerRecognizer::inferVocabulary() {
         if ((input = dyn_cast<BlockArgument>(idx)))
           break;
         Operation *def = idx.getDefiningOp();
-        idx = isa<CastOp, ReshapeOp, UnsqueezeOp, SqueezeOp, FlattenOp,
-                  IdentityOp, SliceOp, ExpandOp>(def)
+        idx = isViewLike(def) || isa<SliceOp, ExpandOp>(def)
                   ? def->getOperand(0)
                   : Value();
       }
