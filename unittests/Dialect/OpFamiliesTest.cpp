@@ -1,6 +1,7 @@
-//===- OpFamiliesTest.cpp - op families and parameters -------------------===//
+//===- OpFamiliesTest.cpp - op families, parameters and ONNX names -------===//
 
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Dialect/TFPerf/IR/ONNXNames.h"
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
@@ -92,6 +93,26 @@ TEST_F(OpFamiliesTest, ParametersThroughViews) {
   EXPECT_FALSE(isParameter(input(0)));
   EXPECT_FALSE(isParameter(result("tfperf.flatten", 1)));
   EXPECT_FALSE(isParameter(result("tfperf.matmul")));
+}
+
+TEST(ONNXNamesTest, NamesAndDomainsFromODS) {
+  EXPECT_EQ(LayerNormOp::getONNXOpType(), "LayerNormalization");
+  EXPECT_EQ(LayerNormOp::getONNXDomain(), "");
+  ASSERT_EQ(LayerNormOp::getONNXAliasDomains().size(), 1u);
+  EXPECT_EQ(LayerNormOp::getONNXAliasDomains()[0], "com.microsoft");
+  EXPECT_TRUE(MatMulOp::getONNXAliasDomains().empty());
+
+  auto attention = lookupONNXName("tfperf.ms.attention");
+  ASSERT_TRUE(attention);
+  EXPECT_EQ(attention->domain, "com.microsoft");
+  EXPECT_EQ(attention->opType, "Attention");
+  auto reduce = lookupONNXName("tfperf.reduce_mean");
+  ASSERT_TRUE(reduce);
+  EXPECT_EQ(reduce->opType, "ReduceMean");
+  // Initializers and unknown ops are no ONNX op of their own.
+  EXPECT_FALSE(lookupONNXName("tfperf.weight"));
+  EXPECT_FALSE(lookupONNXName("tfperf.custom"));
+  EXPECT_FALSE(lookupONNXName("linalg.matmul"));
 }
 
 } // namespace
