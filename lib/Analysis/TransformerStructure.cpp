@@ -902,8 +902,9 @@ bool TransformerRecognizer::activationThrough(Operation *op) const {
       joined += acts.contains(o);
     return joined <= 1;
   }
-  return isElementwiseMath(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
-                                  FlattenOp, SqueezeOp, UnsqueezeOp>(op);
+  return isElementwiseMath(op) ||
+         isa<CastOp, IdentityOp, DropoutOp, ReshapeOp, FlattenOp, SqueezeOp,
+             UnsqueezeOp>(op);
 }
 
 void TransformerRecognizer::findMLPBlocks() {
