@@ -13,6 +13,7 @@
 //     stream, embeddings are table lookups, the head is the linear after the
 //     last layer; every other op inherits the tag of its newest producer,
 //     or failing that of its first user.
+// TransformerRecognizer runs these as named phases, in order (see run()).
 //
 //===----------------------------------------------------------------------===//
 
