@@ -13,6 +13,7 @@
 //     stream, embeddings are table lookups, the head is the linear after the
 //     last layer; every other op inherits the tag of its newest producer,
 //     or failing that of its first user.
+// TransformerRecognizer runs these as named phases, in order (see run()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -902,8 +903,9 @@ bool TransformerRecognizer::activationThrough(Operation *op) const {
       joined += acts.contains(o);
     return joined <= 1;
   }
-  return isElementwiseMath(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
-                                  FlattenOp, SqueezeOp, UnsqueezeOp>(op);
+  return isElementwiseMath(op) ||
+         isa<CastOp, IdentityOp, DropoutOp, ReshapeOp, FlattenOp, SqueezeOp,
+             UnsqueezeOp>(op);
 }
 
 void TransformerRecognizer::findMLPBlocks() {
