@@ -14,6 +14,7 @@
 #ifndef TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 #define TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 
+#include "tfperf/Analysis/ConfigInvalidation.h"
 #include "tfperf/Support/SymExpr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -116,8 +117,9 @@ public:
     return getTag(op).block == BlockKind::AttentionScores;
   }
 
+  /// Reads no configuration: only a change of the IR invalidates it.
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
-    return !pa.isPreserved<TransformerStructure>();
+    return !isAnalysisKept<TransformerStructure>(pa, ConfigPart::None);
   }
 
 private:

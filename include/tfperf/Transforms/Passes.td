@@ -85,6 +85,8 @@ def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
@@ -107,6 +109,8 @@ def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
     Option<"showShapeOps", "show-shape-ops", "bool", /*default=*/"false",
            "List shape-computation ops in the text report's tables">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
@@ -140,6 +144,8 @@ def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
     Option<"devices", "devices", "int64_t", /*default=*/"1",
            "Devices whose memory holds weights and KV cache (capacity)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
@@ -172,6 +178,8 @@ def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
     ListOption<"sweepOut", "sweep-out", "std::string",
                "Files for the sweep table (.csv or .json)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
@@ -223,6 +231,8 @@ def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
     Option<"microbatches", "pp-microbatches", "int64_t", /*default=*/"0",
            "Micro-batches of the pipeline-parallel comparison (0: one per sequence)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
@@ -274,6 +284,8 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 #endif // TFPERF_TRANSFORMS_PASSES_TD
