@@ -92,10 +92,13 @@ def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
 def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
   let summary = "Write the analysis report (text, JSON, CSV, Markdown, HTML)";
   let description = [{
-    Renders what the analysis passes recorded (`tfperf.config`) for the
+    Renders what the analysis passes recorded (`#tfperf.config`) for the
     module: per-op rows, totals per device, time by op type, and the
-    sections of the transformer, tensor-parallel and training analyses when
-    they ran. The file is written only once the whole report is complete
+    sections of the transformer, tensor-parallel, training and symbolic
+    analyses when they ran. The report assembles the analyses the pass
+    manager caches (built once per invocation); a pass that changes the
+    configuration after it invalidates it, so a later report shows the
+    new configuration. The file is written only once the whole report is complete
     (never a partial file in place of a good one); `-` is stdout. The IR is
     not changed.
   }];
