@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TrainingAnalysis.h"
+#include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -61,6 +62,20 @@ SmallVector<const BackwardOp *, 4> BackwardRecord::kernels() const {
     all.push_back(&k);
   return all;
 }
+
+/// The options of the configuration's training part.
+static TrainingOptions configuredOptions(Operation *root) {
+  TrainingOptions options;
+  if (TrainingConfigAttr training = getConfig(root).getTraining()) {
+    options.inputRequiresGrad = training.getInputRequiresGrad();
+    options.optimizerBytesPerParam =
+        training.getOptimizerBytesPerParam().convertToDouble();
+  }
+  return options;
+}
+
+TrainingAnalysis::TrainingAnalysis(Operation *root, AnalysisManager &)
+    : TrainingAnalysis(root, configuredOptions(root)) {}
 
 TrainingAnalysis::TrainingAnalysis(Operation *root,
                                    const TrainingOptions &options)

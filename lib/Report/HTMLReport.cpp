@@ -470,10 +470,10 @@ void mlir::tfperf::printHTMLReport(const Report &r, llvm::raw_ostream &os,
     os << "</section>\n";
   }
   os << "<footer>tfperf report";
-  if (!r.config.computeDtype.empty())
-    os << ", compute dtype " << htmlEscape(r.config.computeDtype);
-  if (!r.config.weightDtype.empty())
-    os << ", weight dtype " << htmlEscape(r.config.weightDtype);
+  if (!r.config.getComputeDtype().empty())
+    os << ", compute dtype " << htmlEscape(r.config.getComputeDtype());
+  if (!r.config.getWeightDtype().empty())
+    os << ", weight dtype " << htmlEscape(r.config.getWeightDtype());
   os << ". Roofline time: each op takes max(FLOPs / peak, bytes / bandwidth),"
         " ops run one at a time.</footer>\n</main>\n<script>"
      << kScript << "</script>\n</body>\n</html>\n";

@@ -113,8 +113,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
         for (auto &d : r.devices)
           j.value(d.spec.name);
       });
-      j.attribute("compute_dtype", r.config.computeDtype);
-      j.attribute("weight_dtype", r.config.weightDtype);
+      j.attribute("compute_dtype", r.config.getComputeDtype());
+      j.attribute("weight_dtype", r.config.getWeightDtype());
     });
     if (!r.devices.empty()) {
       const ReportDevice &primary = r.devices.front();

@@ -11,108 +11,13 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-ReportConfig ReportConfig::fromModule(ModuleOp module) {
-  ReportConfig c;
-  auto dict = module->getAttrOfType<DictionaryAttr>(kConfigAttr);
-  if (!dict)
-    return c;
-  if (auto hw = dict.getAs<ArrayAttr>("hw"))
-    for (Attribute a : hw)
-      if (auto s = dyn_cast<StringAttr>(a))
-        c.devices.push_back(s.str());
-  auto str = [&](llvm::StringRef key, std::string &out) {
-    if (auto s = dict.getAs<StringAttr>(key))
-      out = s.str();
-  };
-  str("hw_file", c.hwFile);
-  str("compute_dtype", c.computeDtype);
-  str("weight_dtype", c.weightDtype);
-  if (auto t = dict.getAs<DictionaryAttr>("transformer")) {
-    c.transformer = true;
-    if (auto p = t.getAs<StringAttr>("phase"))
-      c.phase = p.str();
-    auto i64 = [&](llvm::StringRef key, int64_t &out) {
-      if (auto a = t.getAs<IntegerAttr>(key))
-        out = a.getInt();
-    };
-    i64("batch", c.batch);
-    i64("seq", c.seq);
-    i64("kv_len", c.kvLen);
-    i64("devices", c.numDevices);
-  }
-  if (auto sym = dict.getAs<DictionaryAttr>("symbolic")) {
-    c.symbolic = true;
-    if (auto sweep = sym.getAs<StringAttr>("sweep"))
-      c.sweep = sweep.str();
-  }
-  if (auto t = dict.getAs<DictionaryAttr>("tensor_parallel")) {
-    if (auto d = t.getAs<ArrayAttr>("degrees"))
-      for (Attribute a : d)
-        if (auto i = dyn_cast<IntegerAttr>(a))
-          c.tpDegrees.push_back(i.getInt());
-    if (auto m = t.getAs<IntegerAttr>("microbatches"))
-      c.ppMicrobatches = m.getInt();
-  }
-  if (auto t = dict.getAs<DictionaryAttr>("training")) {
-    c.training = true;
-    if (auto a = t.getAs<BoolAttr>("input_requires_grad"))
-      c.inputRequiresGrad = a.getValue();
-    if (auto a = t.getAs<FloatAttr>("optimizer_bytes_per_param"))
-      c.optimizerBytesPerParam = a.getValueAsDouble();
-  }
-  return c;
-}
-
-void ReportConfig::writeToModule(ModuleOp module) const {
-  Builder b(module.getContext());
-  NamedAttrList attrs;
-  if (auto old = module->getAttrOfType<DictionaryAttr>(kConfigAttr))
-    attrs.append(old.getValue());
-  SmallVector<Attribute> hw;
-  for (auto &d : devices)
-    hw.push_back(b.getStringAttr(d));
-  attrs.set("hw", b.getArrayAttr(hw));
-  attrs.set("hw_file", b.getStringAttr(hwFile));
-  attrs.set("compute_dtype", b.getStringAttr(computeDtype));
-  attrs.set("weight_dtype", b.getStringAttr(weightDtype));
-  if (transformer)
-    attrs.set("transformer",
-              b.getDictionaryAttr(
-                  {b.getNamedAttr("phase", b.getStringAttr(phase)),
-                   b.getNamedAttr("batch", b.getI64IntegerAttr(batch)),
-                   b.getNamedAttr("seq", b.getI64IntegerAttr(seq)),
-                   b.getNamedAttr("kv_len", b.getI64IntegerAttr(kvLen)),
-                   b.getNamedAttr("devices", b.getI64IntegerAttr(numDevices))}));
-  if (symbolic)
-    attrs.set("symbolic", b.getDictionaryAttr({b.getNamedAttr(
-                              "sweep", b.getStringAttr(sweep))}));
-  if (!tpDegrees.empty()) {
-    SmallVector<Attribute> degrees;
-    for (int64_t t : tpDegrees)
-      degrees.push_back(b.getI64IntegerAttr(t));
-    attrs.set("tensor_parallel",
-              b.getDictionaryAttr(
-                  {b.getNamedAttr("degrees", b.getArrayAttr(degrees)),
-                   b.getNamedAttr("microbatches",
-                                  b.getI64IntegerAttr(ppMicrobatches))}));
-  }
-  if (training)
-    attrs.set("training",
-              b.getDictionaryAttr(
-                  {b.getNamedAttr("input_requires_grad",
-                                  b.getBoolAttr(inputRequiresGrad)),
-                   b.getNamedAttr("optimizer_bytes_per_param",
-                                  b.getF64FloatAttr(optimizerBytesPerParam))}));
-  module->setAttr(kConfigAttr, attrs.getDictionary(module.getContext()));
-}
-
-ReportAnalysis::ReportAnalysis(Operation *op) {
+ReportAnalysis::ReportAnalysis(Operation *op, AnalysisManager &am) {
   auto module = dyn_cast<ModuleOp>(op);
   if (!module) {
     error = "the report is built on a builtin.module";
     return;
   }
-  report = buildReport(module, error);
+  report = buildReport(module, am, error);
 }
 
 void ReportTotals::add(const OpFigures &f) {
@@ -155,9 +60,10 @@ static std::string dominantDtype(const Report &r, const DtypePolicy &policy) {
 }
 
 std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
+                                                AnalysisManager &am,
                                                 std::string &error) {
   Report r;
-  r.config = ReportConfig::fromModule(module);
+  r.config = getConfig(module);
   if (auto s = module->getAttrOfType<StringAttr>("tfperf.source"))
     r.source = s.str();
   if (auto s = module->getAttrOfType<StringAttr>("tfperf.producer"))
@@ -166,19 +72,20 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     if (r.function.empty())
       r.function = f.getSymName().str();
   });
-  auto policy = DtypePolicy::parse(r.config.computeDtype,
-                                   r.config.weightDtype, error);
-  if (!policy)
+  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
+  const DtypePolicy *policy = dtypes.getPolicy();
+  if (!policy) {
+    error = dtypes.getError();
     return std::nullopt;
-  std::string names;
-  for (auto &d : r.config.devices)
-    names += (names.empty() ? "" : ",") + d;
-  auto devices = resolveDevices(names, r.config.hwFile, error);
-  if (!devices)
+  }
+  const RooflineAnalysis &roofline = am.getAnalysis<RooflineAnalysis>();
+  if (!roofline.getError().empty()) {
+    error = roofline.getError();
     return std::nullopt;
+  }
 
-  r.costs = std::make_shared<CostAnalysis>(module);
-  for (const DeviceSpec &d : *devices) {
+  r.costs = &roofline.getCosts();
+  for (const DeviceSpec &d : roofline.getDevices()) {
     ReportDevice dev;
     dev.spec = d;
     r.devices.push_back(std::move(dev));
@@ -188,14 +95,13 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     dev.peakFlops = dev.spec.gemmPeak(dev.peakDtype).value_or(0);
   }
   llvm::SmallVector<llvm::StringRef> unbound;
-  for (const OpCostRecord &rec : r.costs->getRecords()) {
+  for (auto [i, rec] : llvm::enumerate(r.costs->getRecords())) {
     ReportOpRow row;
     row.record = &rec;
-    for (ReportDevice &dev : r.devices) {
-      OpFigures f = evaluateOp(rec, *policy, dev.spec);
+    row.figures = roofline.getFigures(i);
+    for (auto [dev, f] : llvm::zip_equal(r.devices, row.figures)) {
       dev.totals.add(f);
       dev.byOpType[rec.opType].add(f);
-      row.figures.push_back(std::move(f));
     }
     if (rec.known) {
       rec.cost.flops.collectSymbols(unbound);
@@ -213,61 +119,37 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   }
   for (auto s : unbound)
     r.unboundSymbols.push_back(s.str());
-  if (r.config.transformer) {
+  if (r.config.getTransformer()) {
+    const PhaseFiguresAnalysis &phases = am.getAnalysis<PhaseFiguresAnalysis>();
+    if (!phases.succeeded()) {
+      error = phases.getError();
+      return std::nullopt;
+    }
     TransformerSection t;
-    t.structure = std::make_shared<TransformerStructure>(module);
-    PhaseOptions opts;
-    opts.phase = r.config.phase;
-    opts.batch = r.config.batch;
-    opts.seq = r.config.seq;
-    opts.kvLen = r.config.kvLen;
-    opts.devices = r.config.numDevices;
-    func::FuncOp func = firstFunction(module);
-    std::optional<TensorParallelSection> tp;
-    if (!r.config.tpDegrees.empty() && func) {
-      tp.emplace();
-      tp->plan = std::make_shared<TensorParallelPlan>(func, *t.structure);
+    t.structure = &am.getAnalysis<TransformerStructure>();
+    t.perDevice = phases.getPerDevice();
+    r.transformer = t;
+    if (phases.hasTensorParallel()) {
+      TensorParallelSection tp;
+      tp.plan = am.getAnalysis<TensorParallelPlanAnalysis>().getPlan();
+      tp.perDevice = phases.getTensorParallel();
+      r.tensorParallel = tp;
     }
-    PhaseAnalysisCache phaseCache;
-    for (const ReportDevice &d : r.devices) {
-      // The tensor-parallel figures re-cost the phases' ops per device.
-      std::optional<TensorParallelAccumulator> acc;
-      if (tp) {
-        acc.emplace(func, *t.structure, *tp->plan, r.config.tpDegrees, *policy,
-                    d.spec);
-        opts.onOp = [&](llvm::StringRef phase, const OpCostRecord &rec,
-                        const OpFigures &f) { acc->visit(phase, rec, f); };
-      }
-      auto fig = analyzeTransformer(module, *t.structure, opts, *policy, d.spec,
-                                    error, &phaseCache);
-      opts.onOp = nullptr;
-      if (!fig)
-        return std::nullopt;
-      if (acc)
-        tp->perDevice.push_back(acc->finish(*fig, r.config.ppMicrobatches));
-      t.perDevice.push_back(std::move(*fig));
-    }
-    r.transformer = std::move(t);
-    r.tensorParallel = std::move(tp);
   }
-  if (r.config.symbolic && !buildSymbolicSection(module, r, *policy, error))
+  if (r.config.getSymbolic() && !buildSymbolicSection(am, r, error))
     return std::nullopt;
-  if (r.config.training) {
-    TrainingSection t;
-    TrainingOptions options;
-    options.inputRequiresGrad = r.config.inputRequiresGrad;
-    options.optimizerBytesPerParam = r.config.optimizerBytesPerParam;
-    t.analysis = std::make_shared<TrainingAnalysis>(module, options);
-    t.structure = r.transformer ? r.transformer->structure
-                                : std::make_shared<TransformerStructure>(module);
-    for (const ReportDevice &d : r.devices) {
-      auto fig = evaluateTraining(*t.analysis, *r.costs, t.structure.get(),
-                                  *policy, d.spec, error);
-      if (!fig)
-        return std::nullopt;
-      t.perDevice.push_back(std::move(*fig));
+  if (r.config.getTraining()) {
+    const TrainingFiguresAnalysis &training =
+        am.getAnalysis<TrainingFiguresAnalysis>();
+    if (!training.succeeded()) {
+      error = training.getError();
+      return std::nullopt;
     }
-    r.training = std::move(t);
+    TrainingSection t;
+    t.analysis = &training.getTraining();
+    t.structure = &training.getStructure();
+    t.perDevice = training.getPerDevice();
+    r.training = t;
   }
   return r;
 }

@@ -276,10 +276,10 @@ Summary mlir::tfperf::buildSummary(const Report &r,
                      std::to_string(r.numWeights) + " weights (" +
                      formatRate(r.weightElements, "") + " parameters, " +
                      formatBytes(r.weightBytes) + ")";
-  if (!r.config.computeDtype.empty())
-    size += ", compute dtype " + r.config.computeDtype;
-  if (!r.config.weightDtype.empty())
-    size += ", weight dtype " + r.config.weightDtype;
+  if (!r.config.getComputeDtype().empty())
+    size += ", compute dtype " + r.config.getComputeDtype().str();
+  if (!r.config.getWeightDtype().empty())
+    size += ", weight dtype " + r.config.getWeightDtype().str();
   s.lines.push_back(size);
   if (r.devices.empty())
     return s;

@@ -11,6 +11,7 @@
 #include "SymbolicReport.h"
 #include "Quoting.h"
 
+#include "tfperf/Report/SweepTable.h"
 #include "tfperf/Support/FormulaPrinter.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -94,36 +95,23 @@ static void findTimeCrossovers(SymbolicSection &s) {
   }
 }
 
-bool mlir::tfperf::buildSymbolicSection(ModuleOp module, Report &r,
-                                        const DtypePolicy &policy,
+bool mlir::tfperf::buildSymbolicSection(AnalysisManager &am, Report &r,
                                         std::string &error) {
   auto s = std::make_shared<SymbolicSection>();
-  s->structure = r.transformer ? r.transformer->structure
-                               : std::make_shared<TransformerStructure>(module);
-  std::optional<SweepSpec> spec;
-  if (!r.config.sweep.empty()) {
-    spec = parseSweepSpec(r.config.sweep, error);
-    // A tp axis needs the ops split by the tensor-parallel plan.
-    if (spec && spec->find("tp")) {
-      if (r.tensorParallel && r.tensorParallel->plan)
-        s->tpPlan = r.tensorParallel->plan;
-      else if (auto func = firstFunction(module))
-        s->tpPlan = std::make_shared<TensorParallelPlan>(func, *s->structure);
-    }
+  const SymbolicCostsAnalysis &symbolic =
+      am.getAnalysis<SymbolicCostsAnalysis>();
+  if (!symbolic.getCosts()) {
+    error = symbolic.getError();
+    return false;
   }
-  s->costs = std::make_unique<SymbolicCosts>(module, *r.costs, policy,
-                                             s->structure.get(),
-                                             s->tpPlan.get());
-  if (!r.config.sweep.empty()) {
-    if (!spec || failed(resolveSweepSpec(*spec, *s->costs, r.config.hwFile,
-                                         error))) {
-      error = "--sweep: " + error;
+  s->costs = symbolic.getCosts();
+  if (!r.config.getSymbolic().getSweep().empty()) {
+    const SweepAnalysis &sweep = am.getAnalysis<SweepAnalysis>();
+    if (!sweep.getResult()) {
+      error = sweep.getError();
       return false;
     }
-    std::vector<DeviceSpec> devices;
-    for (const ReportDevice &d : r.devices)
-      devices.push_back(d.spec);
-    s->sweep = runSweep(*s->costs, *spec, devices);
+    s->sweep = sweep.getResult();
     chooseAxes(*s);
     findTimeCrossovers(*s);
   }

@@ -22,12 +22,9 @@
 namespace mlir::tfperf {
 
 struct SymbolicSection {
-  /// The transformer section's structure, or one built for this section.
-  std::shared_ptr<TransformerStructure> structure;
-  /// The tensor-parallel plan the costs are split by (a sweep's tp axis).
-  std::shared_ptr<TensorParallelPlan> tpPlan;
-  std::unique_ptr<SymbolicCosts> costs;
-  std::optional<SweepResult> sweep;
+  /// The cached formulas (SymbolicCostsAnalysis) and sweep (SweepAnalysis).
+  const SymbolicCosts *costs = nullptr;
+  const SweepResult *sweep = nullptr;
   /// The numeric sweep axis the chart puts on x (the sequence when swept),
   /// and the one that makes its series (the batch, say); -1 for none.
   int xAxis = -1, seriesAxis = -1;

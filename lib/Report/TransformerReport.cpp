@@ -159,8 +159,11 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
     });
   }
   if (f.decode) {
-    std::string devices = std::to_string(r.config.numDevices) + " device" +
-                          (r.config.numDevices > 1 ? "s" : "");
+    int64_t numDevices = r.config.getTransformer()
+                             ? r.config.getTransformer().getDevices()
+                             : 1;
+    std::string devices = std::to_string(numDevices) + " device" +
+                          (numDevices > 1 ? "s" : "");
     add("critical batch (decode)", [&](const PhaseResult &p) -> std::string {
       if (p.name != "decode")
         return "";

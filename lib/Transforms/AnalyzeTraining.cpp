@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
-#include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/CostAttributes.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -43,10 +43,12 @@ struct AnalyzeTrainingPass
                          << optimizerBytesPerParam.getValue();
       return signalPassFailure();
     }
-    TrainingOptions options;
-    options.inputRequiresGrad = inputRequiresGrad;
-    options.optimizerBytesPerParam = optimizerBytesPerParam;
-    TrainingAnalysis training(module, options);
+    // The training analysis reads its options from the configuration.
+    setConfig(module,
+              getConfig(module).withTraining(TrainingConfigAttr::get(
+                  &getContext(), inputRequiresGrad, optimizerBytesPerParam)),
+              getAnalysisManager());
+    const TrainingAnalysis &training = getAnalysis<TrainingAnalysis>();
     auto &forward = getAnalysis<CostAnalysis>();
     Builder b(&getContext());
 
@@ -105,11 +107,8 @@ struct AnalyzeTrainingPass
     totals.set("input_requires_grad", b.getBoolAttr(inputRequiresGrad));
     module->setAttr("tfperf.training", totals.getDictionary(&getContext()));
 
-    ReportConfig config = ReportConfig::fromModule(module);
-    config.training = true;
-    config.inputRequiresGrad = inputRequiresGrad;
-    config.optimizerBytesPerParam = optimizerBytesPerParam;
-    config.writeToModule(module);
+    // The configuration's change invalidated what it had to; the op
+    // annotations are read by no analysis.
     markAllAnalysesPreserved();
   }
 };

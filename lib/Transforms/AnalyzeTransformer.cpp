@@ -1,7 +1,7 @@
 //===- AnalyzeTransformer.cpp - the tfperf-analyze-transformer pass -------===//
 
+#include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/TransformerStructure.h"
-#include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -25,12 +25,12 @@ struct AnalyzeTransformerPass
                          << phase << "'";
       return signalPassFailure();
     }
-    constexpr int64_t kMaxSize = (int64_t(1) << 31) - 1;
     if (batch < 0 || seq < 0 || kvLen < 0 || devices < 1 ||
-        batch > kMaxSize || seq > kMaxSize || kvLen > kMaxSize ||
-        devices > 1000000) {
+        batch > kMaxPhaseSize || seq > kMaxPhaseSize ||
+        kvLen > kMaxPhaseSize || devices > kMaxCapacityDevices) {
       module.emitError() << "batch, seq and kv-len must be in [0, "
-                         << kMaxSize << "] and devices in [1, 1000000]";
+                         << kMaxPhaseSize << "] and devices in [1, "
+                         << kMaxCapacityDevices << "]";
       return signalPassFailure();
     }
     auto &structure = getAnalysis<TransformerStructure>();
@@ -67,14 +67,12 @@ struct AnalyzeTransformerPass
     put("max_positions", d.maxPositions);
     module->setAttr("tfperf.transformer", dims.getDictionary(&getContext()));
 
-    ReportConfig config = ReportConfig::fromModule(module);
-    config.transformer = true;
-    config.phase = phase;
-    config.batch = batch;
-    config.seq = seq;
-    config.kvLen = kvLen;
-    config.numDevices = devices;
-    config.writeToModule(module);
+    setConfig(module,
+              getConfig(module).withTransformer(PhasesConfigAttr::get(
+                  &getContext(), phase, batch, seq, kvLen, devices)),
+              getAnalysisManager());
+    // The configuration's change invalidated what it had to; the op tags
+    // are read by no analysis.
     markAllAnalysesPreserved();
   }
 };

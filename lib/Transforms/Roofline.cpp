@@ -1,9 +1,8 @@
 //===- Roofline.cpp - the tfperf-roofline pass ----------------------------===//
 
-#include "tfperf/Analysis/CostAnalysis.h"
-#include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
-#include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -28,31 +27,33 @@ struct RooflinePass : public tfperf::impl::TFPerfRooflineBase<RooflinePass> {
   }
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string error;
-    auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);
-    auto devices = policy ? resolveDevices(hw, hwFile, error) : std::nullopt;
-    if (!devices) {
-      module.emitError() << error;
+    // The device names as given (the configuration resolves them once, for
+    // every analysis), without blanks and repeats.
+    Builder b(&getContext());
+    SmallVector<StringAttr> names;
+    SmallVector<llvm::StringRef> list;
+    llvm::StringRef(hw).split(list, ',', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef name : list) {
+      StringAttr attr = b.getStringAttr(name.trim());
+      if (!attr.getValue().empty() && !llvm::is_contained(names, attr))
+        names.push_back(attr);
+    }
+    setConfig(module,
+              getConfig(module).withDevices(names, hwFile, computeDtype,
+                                            weightDtype),
+              getAnalysisManager());
+    auto &roofline = getAnalysis<RooflineAnalysis>();
+    if (!roofline.getError().empty()) {
+      module.emitError() << roofline.getError();
       return signalPassFailure();
     }
-    ReportConfig config = ReportConfig::fromModule(module);
-    config.devices.clear();
-    for (auto &d : *devices)
-      config.devices.push_back(d.name);
-    config.hwFile = hwFile;
-    config.computeDtype = computeDtype;
-    config.weightDtype = weightDtype;
-    config.writeToModule(module);
-
-    auto &costs = getAnalysis<CostAnalysis>();
-    Builder b(&getContext());
-    for (const OpCostRecord &rec : costs.getRecords()) {
+    ArrayRef<DeviceSpec> devices = roofline.getDevices();
+    for (auto [index, rec] : llvm::enumerate(roofline.getCosts().getRecords())) {
       // Weights and constants cost nothing themselves; their readers do.
       if (rec.op->hasTrait<OpTrait::ConstantLike>())
         continue;
       SmallVector<NamedAttribute> perDevice;
-      for (size_t i = 0; i < devices->size(); ++i) {
-        OpFigures f = evaluateOp(rec, *policy, (*devices)[i]);
+      for (auto [i, f] : llvm::enumerate(roofline.getFigures(index))) {
         bool ok = f.problem.empty();
         StringAttr bound = b.getStringAttr(ok ? boundName(f.bound) : "unknown");
         if (i == 0) {
@@ -62,17 +63,19 @@ struct RooflinePass : public tfperf::impl::TFPerfRooflineBase<RooflinePass> {
             rec.op->setAttr("tfperf.time", b.getF64FloatAttr(f.time));
           }
         }
-        if (devices->size() > 1) {
+        if (devices.size() > 1) {
           SmallVector<NamedAttribute> entry = {b.getNamedAttr("bound", bound)};
           if (ok)
             entry.push_back(b.getNamedAttr("time", b.getF64FloatAttr(f.time)));
-          perDevice.push_back(b.getNamedAttr((*devices)[i].name,
-                                             b.getDictionaryAttr(entry)));
+          perDevice.push_back(
+              b.getNamedAttr(devices[i].name, b.getDictionaryAttr(entry)));
         }
       }
       if (!perDevice.empty())
         rec.op->setAttr("tfperf.roofline", b.getDictionaryAttr(perDevice));
     }
+    // The configuration's change invalidated what it had to; the op
+    // annotations are read by no analysis.
     markAllAnalysesPreserved();
   }
 };

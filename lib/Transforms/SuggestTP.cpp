@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tfperf/Analysis/TensorParallel.h"
-#include "tfperf/Report/Report.h"
+#include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/TensorParallelAnalysis.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -45,8 +45,8 @@ struct SuggestTPPass
     func::FuncOp func = firstFunction(module);
     if (!func)
       return markAllAnalysesPreserved();
-    auto &structure = getAnalysis<TransformerStructure>();
-    TensorParallelPlan plan(func, structure);
+    const TensorParallelPlan &plan =
+        *getAnalysis<TensorParallelPlanAnalysis>().getPlan();
     Builder b(&getContext());
     for (Operation *op : plan.getOps()) {
       const OpSplit *sp = plan.lookup(op);
@@ -82,12 +82,13 @@ struct SuggestTPPass
 
     if (degrees.empty())
       return markAllAnalysesPreserved();
-    ReportConfig config = ReportConfig::fromModule(module);
-    config.tpDegrees.assign(degrees.begin(), degrees.end());
-    config.ppMicrobatches = microbatches;
+    ConfigAttr config = getConfig(module);
     // The degrees are costed on the transformer's phases.
-    config.transformer = true;
-    config.writeToModule(module);
+    if (!config.getTransformer())
+      config = config.withTransformer(PhasesConfigAttr::get(&getContext()));
+    config = config.withTensorParallel(
+        TensorParallelConfigAttr::get(&getContext(), degrees, microbatches));
+    setConfig(module, config, getAnalysisManager());
     markAllAnalysesPreserved();
   }
 };

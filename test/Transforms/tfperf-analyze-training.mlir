@@ -3,8 +3,12 @@
 // f32 everywhere: bytes = 4 x elements.
 // RUN: tfperf-opt %s --split-input-file --tfperf-analyze-training | FileCheck %s
 // RUN: tfperf-opt %s --split-input-file --tfperf-analyze-training="input-requires-grad=true" | FileCheck %s --check-prefix=INPUT
-// RUN: not tfperf-opt %s --split-input-file --tfperf-analyze-training="optimizer-bytes-per-param=0" 2>&1 | FileCheck %s --check-prefix=ERR
-// ERR: error: optimizer-bytes-per-param must be positive, got 0
+// Bad options: tfperf-analyze-training-errors.mlir.
+// A second tfperf-analyze-training with other options invalidates the
+// training figures of the first report.
+// RUN: tfperf-opt %s --split-input-file --tfperf-roofline --tfperf-analyze-training --tfperf-emit-report --tfperf-analyze-training=optimizer-bytes-per-param=12 --tfperf-emit-report -o /dev/null 2>/dev/null | FileCheck %s --check-prefix=REPORT
+// REPORT: model state (16 B/param)
+// REPORT: model state (12 B/param)
 
 // A linear, a ReLU, a linear: the input needs no gradient, so the first
 // linear computes dW (2*4*16*8 = 1024, reading dY 64, X 32, writing W 128

@@ -4,8 +4,8 @@
 // RUN: tfperf-opt %s --tfperf-annotate-cost --tfperf-roofline="hw=a100-sxm-40gb compute-dtype=fp16" 2>/dev/null | FileCheck %s
 // RUN: tfperf-opt %s --tfperf-roofline="hw=a100-sxm-40gb,h100-sxm" 2>/dev/null | FileCheck %s --check-prefix=MULTI
 
-// CHECK: module attributes {tfperf.config = {compute_dtype = "fp16", hw = ["a100-sxm-40gb"], hw_file = "", weight_dtype = ""}}
-// MULTI: tfperf.config = {compute_dtype = "", hw = ["a100-sxm-40gb", "h100-sxm"]
+// CHECK: module attributes {tfperf.config = #tfperf.config<hw = ["a100-sxm-40gb"], compute_dtype = "fp16">}
+// MULTI: tfperf.config = #tfperf.config<hw = ["a100-sxm-40gb", "h100-sxm"]>
 
 func.func @mlp(%x: tensor<1x4096xf32>, %big: tensor<4096x4096xf32>) -> tensor<4096x4096xf32> {
   %w = tfperf.weight "w" : tensor<4096x4096xf32>

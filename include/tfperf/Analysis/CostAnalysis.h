@@ -9,6 +9,7 @@
 #ifndef TFPERF_ANALYSIS_COSTANALYSIS_H
 #define TFPERF_ANALYSIS_COSTANALYSIS_H
 
+#include "tfperf/Analysis/ConfigInvalidation.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
 
 #include "mlir/IR/Operation.h"
@@ -48,8 +49,9 @@ public:
   ArrayRef<OpCostRecord> getRecords() const { return records; }
   const OpCostRecord *lookup(Operation *op) const;
 
+  /// Reads no configuration: only a change of the IR invalidates it.
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
-    return !pa.isPreserved<CostAnalysis>();
+    return !isAnalysisKept<CostAnalysis>(pa, ConfigPart::None);
   }
 
 private:

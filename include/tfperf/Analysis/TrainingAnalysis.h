@@ -21,6 +21,7 @@
 #ifndef TFPERF_ANALYSIS_TRAININGANALYSIS_H
 #define TFPERF_ANALYSIS_TRAININGANALYSIS_H
 
+#include "tfperf/Analysis/ConfigInvalidation.h"
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/TransformerStructure.h"
@@ -89,6 +90,9 @@ struct Activation {
 
 class TrainingAnalysis {
 public:
+  /// As an MLIR analysis: with the options of the configuration's
+  /// training part (AnalysisConfig.h), the defaults without one.
+  TrainingAnalysis(Operation *root, AnalysisManager &am);
   explicit TrainingAnalysis(Operation *root,
                             const TrainingOptions &options = {});
   TrainingAnalysis(Operation *root, const TrainingOptions &options,
@@ -106,7 +110,7 @@ public:
   unsigned getNumGradientOutputs() const { return gradientOutputs; }
 
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
-    return !pa.isPreserved<TrainingAnalysis>();
+    return !isAnalysisKept<TrainingAnalysis>(pa, ConfigPart::Training);
   }
 
 private:

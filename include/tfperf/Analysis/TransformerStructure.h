@@ -14,6 +14,7 @@
 #ifndef TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 #define TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 
+#include "tfperf/Analysis/ConfigInvalidation.h"
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Support/SymExpr.h"
 
@@ -119,8 +120,9 @@ public:
     return getTag(op).block == BlockKind::AttentionScores;
   }
 
+  /// Reads no configuration: only a change of the IR invalidates it.
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
-    return !pa.isPreserved<TransformerStructure>();
+    return !isAnalysisKept<TransformerStructure>(pa, ConfigPart::None);
   }
 
 private:

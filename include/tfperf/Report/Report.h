@@ -2,21 +2,22 @@
 //
 // A Report is what tfperf tells the user about a module: per-op rows, per
 // device totals and time by op type, and the sections of the later
-// analyses. It is built from the IR (the cost analysis, and the
-// configuration the analysis passes recorded in the module's `tfperf.config`
-// attribute) and printed by one emitter per format.
+// analyses. It assembles the cached analyses of the module (lib/Analysis:
+// the configuration the analysis passes recorded in `tfperf.config`, the
+// roofline figures, phases, tensor-parallel, training and symbolic
+// analyses) and is printed by one emitter per format.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TFPERF_REPORT_REPORT_H
 #define TFPERF_REPORT_REPORT_H
 
+#include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/CostAnalysis.h"
-#include "tfperf/Analysis/PhaseAnalysis.h"
-#include "tfperf/Analysis/TensorParallel.h"
-#include "tfperf/Analysis/TransformerStructure.h"
-#include "tfperf/Analysis/Roofline.h"
-#include "tfperf/Analysis/TrainingAnalysis.h"
+#include "tfperf/Analysis/PhaseFiguresAnalysis.h"
+#include "tfperf/Analysis/RooflineAnalysis.h"
+#include "tfperf/Analysis/SymbolicAnalysis.h"
+#include "tfperf/Analysis/TrainingFiguresAnalysis.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -27,39 +28,6 @@ namespace mlir::tfperf {
 
 /// The symbolic section (lib/Report/SymbolicReport.h).
 struct SymbolicSection;
-
-/// Name of the module attribute holding the analysis configuration.
-constexpr llvm::StringLiteral kConfigAttr = "tfperf.config";
-
-/// What the analysis passes were asked to do; recorded in the module so the
-/// report renders the same analysis.
-struct ReportConfig {
-  std::vector<std::string> devices;
-  std::string hwFile;
-  std::string computeDtype, weightDtype;
-  /// tfperf-analyze-transformer ran (and with which phase options).
-  bool transformer = false;
-  std::string phase = "both";
-  int64_t batch = 0, seq = 0, kvLen = 0, numDevices = 1;
-  /// tfperf-symbolic ran: costs as formulas in the graph's symbols, and
-  /// the sweep to evaluate them over ("" for none).
-  bool symbolic = false;
-  std::string sweep;
-  /// tfperf-suggest-tp ran: the degrees to cost (empty: it did not) and
-  /// the pipeline comparison's micro-batches (0: one per sequence).
-  std::vector<int64_t> tpDegrees;
-  int64_t ppMicrobatches = 0;
-  /// tfperf-analyze-training ran (--mode=train), with these options.
-  bool training = false;
-  bool inputRequiresGrad = false;
-  double optimizerBytesPerParam = 16;
-
-  /// Reads `tfperf.config` (defaults when absent).
-  static ReportConfig fromModule(ModuleOp module);
-  /// Writes the fields this struct knows into `tfperf.config`, keeping
-  /// entries other passes wrote.
-  void writeToModule(ModuleOp module) const;
-};
 
 struct ReportTotals {
   double flops = 0, gemmFlops = 0, bytes = 0, time = 0;
@@ -92,8 +60,8 @@ private:
 
 struct ReportOpRow {
   const OpCostRecord *record = nullptr;
-  /// One entry per device, in ReportConfig order.
-  std::vector<OpFigures> figures;
+  /// One entry per device, in the configuration's order.
+  ArrayRef<OpFigures> figures;
 };
 
 struct ReportDevice {
@@ -109,30 +77,30 @@ struct ReportDevice {
 
 /// The transformer section (tfperf-analyze-transformer ran).
 struct TransformerSection {
-  std::shared_ptr<TransformerStructure> structure;
-  /// One entry per device, in ReportConfig order.
-  std::vector<TransformerFigures> perDevice;
+  const TransformerStructure *structure = nullptr;
+  /// One entry per device, in the configuration's order.
+  ArrayRef<TransformerFigures> perDevice;
 };
 
 /// The tensor-parallel section (tfperf-suggest-tp ran with degrees).
 struct TensorParallelSection {
-  std::shared_ptr<TensorParallelPlan> plan;
-  /// One entry per device, in ReportConfig order.
-  std::vector<TensorParallelFigures> perDevice;
+  const TensorParallelPlan *plan = nullptr;
+  /// One entry per device, in the configuration's order.
+  ArrayRef<TensorParallelFigures> perDevice;
 };
 
 /// The training section (tfperf-analyze-training ran, --mode=train).
 struct TrainingSection {
-  std::shared_ptr<TrainingAnalysis> analysis;
-  /// Layers and dims (the transformer section's when it ran).
-  std::shared_ptr<TransformerStructure> structure;
-  /// One entry per device, in ReportConfig order.
-  std::vector<TrainingFigures> perDevice;
+  const TrainingAnalysis *analysis = nullptr;
+  /// Layers and dims.
+  const TransformerStructure *structure = nullptr;
+  /// One entry per device, in the configuration's order.
+  ArrayRef<TrainingFigures> perDevice;
 };
 
 struct Report {
   std::string source, producer, function;
-  ReportConfig config;
+  ConfigAttr config;
   std::vector<ReportDevice> devices;
   std::vector<ReportOpRow> ops;
   /// Initializer count, elements and bytes (at the policy's weight size).
@@ -140,8 +108,8 @@ struct Report {
   double weightElements = 0, weightBytes = 0;
   /// Symbols left unbound (costs that depend on them are unknown).
   std::vector<std::string> unboundSymbols;
-  /// Keeps the cost records the rows point to alive.
-  std::shared_ptr<CostAnalysis> costs;
+  /// The cost records the rows point to.
+  const CostAnalysis *costs = nullptr;
   std::optional<TransformerSection> transformer;
   /// With tfperf-symbolic.
   std::shared_ptr<SymbolicSection> symbolic;
@@ -151,17 +119,28 @@ struct Report {
 
 /// The report of a module as an MLIR analysis, so that several
 /// tfperf-emit-report passes in a row (text to stdout, then JSON, CSV, ...)
-/// build it once: the pass preserves every analysis.
+/// build it once. It points into the analyses it assembles, and reads every
+/// part of the configuration: a change of any invalidates it.
 struct ReportAnalysis {
-  explicit ReportAnalysis(Operation *op);
+  ReportAnalysis(Operation *op, AnalysisManager &am);
   std::optional<Report> report;
   /// Why `report` is empty.
   std::string error;
+
+  bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
+    return !isAnalysisKept<ReportAnalysis, CostAnalysis, DtypeConfig,
+                           DeviceSet, RooflineAnalysis, TransformerStructure,
+                           PhaseFiguresAnalysis, SymbolicCostsAnalysis,
+                           SweepAnalysis, TrainingAnalysis,
+                           TrainingFiguresAnalysis>(pa, ConfigPart::All);
+  }
 };
 
-/// Builds the report of `module`; sets `error` on a bad configuration
-/// (unknown device, unreadable --hw-file, bad dtype).
-std::optional<Report> buildReport(ModuleOp module, std::string &error);
+/// Builds the report of `module` from the analyses of `am`, its analysis
+/// manager; sets `error` on a bad configuration (unknown device, unreadable
+/// hw_file, bad dtype) or options the graph cannot honour.
+std::optional<Report> buildReport(ModuleOp module, AnalysisManager &am,
+                                  std::string &error);
 
 /// Options of the human-readable formats (text, md, html).
 struct TextReportOptions {
@@ -195,10 +174,9 @@ void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
 /// Why the recommended degree (or none) was chosen, in words.
 std::string describeRecommendation(const TensorParallelFigures &f);
 
-/// Builds `r.symbolic` (formulas, per-layer formulas, crossover, the
-/// sweep); false with `error` set on a sweep the graph cannot honour.
-bool buildSymbolicSection(ModuleOp module, Report &r, const DtypePolicy &policy,
-                          std::string &error);
+/// Builds `r.symbolic` from the cached formulas and sweep (chart axes and
+/// crossovers); false with `error` set on a sweep the graph cannot honour.
+bool buildSymbolicSection(AnalysisManager &am, Report &r, std::string &error);
 
 /// The symbolic section of the JSON report; the per-op and totals
 /// `formula` objects are written with them.

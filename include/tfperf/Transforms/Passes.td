@@ -85,15 +85,20 @@ def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
   let summary = "Write the analysis report (text, JSON, CSV, Markdown, HTML)";
   let description = [{
-    Renders what the analysis passes recorded (`tfperf.config`) for the
+    Renders what the analysis passes recorded (`#tfperf.config`) for the
     module: per-op rows, totals per device, time by op type, and the
-    sections of the transformer, tensor-parallel and training analyses when
-    they ran. The file is written only once the whole report is complete
+    sections of the transformer, tensor-parallel, training and symbolic
+    analyses when they ran. The report assembles the analyses the pass
+    manager caches (built once per invocation); a pass that changes the
+    configuration after it invalidates it, so a later report shows the
+    new configuration. The file is written only once the whole report is complete
     (never a partial file in place of a good one); `-` is stdout. The IR is
     not changed.
   }];
@@ -107,6 +112,8 @@ def TFPerfEmitReport : Pass<"tfperf-emit-report", "ModuleOp"> {
     Option<"showShapeOps", "show-shape-ops", "bool", /*default=*/"false",
            "List shape-computation ops in the text report's tables">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
@@ -140,6 +147,8 @@ def TFPerfAnalyzeTransformer : Pass<"tfperf-analyze-transformer", "ModuleOp"> {
     Option<"devices", "devices", "int64_t", /*default=*/"1",
            "Devices whose memory holds weights and KV cache (capacity)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
@@ -172,6 +181,8 @@ def TFPerfSymbolic : Pass<"tfperf-symbolic", "ModuleOp"> {
     ListOption<"sweepOut", "sweep-out", "std::string",
                "Files for the sweep table (.csv or .json)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
@@ -223,6 +234,8 @@ def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
     Option<"microbatches", "pp-microbatches", "int64_t", /*default=*/"0",
            "Micro-batches of the pipeline-parallel comparison (0: one per sequence)">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
@@ -274,6 +287,8 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
   ];
+  // Reads and writes `#tfperf.config`.
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
 #endif // TFPERF_TRANSFORMS_PASSES_TD

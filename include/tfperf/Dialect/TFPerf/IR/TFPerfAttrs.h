@@ -6,7 +6,25 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
 #include "tfperf/Support/SymExpr.h"
+
+namespace mlir::tfperf {
+/// The syntax of `#tfperf.config`'s lists (`[1, 2]`, `["a", "b"]`), flags
+/// and numbers (lib/Dialect/TFPerf/IR/ConfigAttr.cpp).
+void printConfigList(AsmPrinter &printer, ArrayRef<int64_t> list);
+void printConfigList(AsmPrinter &printer, ArrayRef<StringAttr> list);
+FailureOr<SmallVector<int64_t>> parseConfigIntList(AsmParser &parser);
+FailureOr<SmallVector<StringAttr>> parseConfigStringList(AsmParser &parser);
+FailureOr<bool> parseConfigBool(AsmParser &parser);
+FailureOr<llvm::APFloat> parseConfigDouble(AsmParser &parser);
+
+/// Limits of the transformer phase options (`#tfperf.phases`): past 2^31
+/// tokens no real workload exists, and element counts of the phase shapes
+/// could leave the range the cost model keeps exact.
+constexpr int64_t kMaxPhaseSize = (int64_t(1) << 31) - 1;
+constexpr int64_t kMaxCapacityDevices = 1000000;
+} // namespace mlir::tfperf
 
 #define GET_ATTRDEF_CLASSES
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h.inc"

@@ -28,4 +28,181 @@ def TFPerf_DimsAttr : TFPerf_Attr<"Dims", "dims"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// The analysis configuration
+//===----------------------------------------------------------------------===//
+
+// Parameters that print and parse as `[a, b]` (an empty list included) and
+// `true`/`false`; the helpers are declared in TFPerfAttrs.h.
+class TFPerf_IntListParameter<string desc>
+    : ArrayRefParameter<"int64_t", desc> {
+  let printer = [{ ::mlir::tfperf::printConfigList($_printer, $_self) }];
+  let parser = [{ ::mlir::tfperf::parseConfigIntList($_parser) }];
+}
+class TFPerf_StringListParameter<string desc>
+    : OptionalArrayRefParameter<"::mlir::StringAttr", desc> {
+  let printer = [{ ::mlir::tfperf::printConfigList($_printer, $_self) }];
+  let parser = [{ ::mlir::tfperf::parseConfigStringList($_parser) }];
+}
+class TFPerf_BoolParameter<string desc, string value>
+    : DefaultValuedParameter<"bool", value, desc> {
+  let printer = [{ $_printer << ($_self ? "true" : "false") }];
+  let parser = [{ ::mlir::tfperf::parseConfigBool($_parser) }];
+}
+// A double as an APFloat (a double has no hash for the attribute storage).
+class TFPerf_DoubleParameter<string desc, string value>
+    : APFloatParameter<desc> {
+  let defaultValue = "::llvm::APFloat(double(" # value # "))";
+  let parser = [{ ::mlir::tfperf::parseConfigDouble($_parser) }];
+}
+
+def TFPerf_PhasesConfigAttr : TFPerf_Attr<"PhasesConfig", "phases"> {
+  let summary = "The transformer phases to analyse (tfperf-analyze-transformer)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-analyze-transformer` writes
+    (and `tfperf-suggest-tp`, with its defaults, when the transformer
+    analysis did not run): the phases and the sizes they are costed at.
+    Parameters equal to their defaults are omitted.
+
+    ```mlir
+    transformer = <phase = "decode", batch = 8, kv_len = 4096, devices = 2>
+    ```
+
+    - `phase`: `prefill`, `decode` or `both` (default);
+    - `batch`, `seq`: batch size and prompt length, 0 (default) for the
+      graph's own, at most 2^31 - 1;
+    - `kv_len`: tokens in the KV cache for a decode step, the new one
+      included; 0 (default) for the prompt length;
+    - `devices`: devices whose memory holds weights and KV cache, 1 to
+      1000000 (default 1).
+  }];
+  let parameters = (ins
+    StringRefParameter<"prefill, decode or both", "\"both\"">:$phase,
+    DefaultValuedParameter<"int64_t", "0", "batch size (0: the graph's)">:$batch,
+    DefaultValuedParameter<"int64_t", "0", "prompt length (0: the graph's)">:$seq,
+    DefaultValuedParameter<"int64_t", "0", "KV-cache tokens of a decode step (0: the prompt length)">:$kv_len,
+    DefaultValuedParameter<"int64_t", "1", "devices for capacity">:$devices);
+  let builders = [
+    // Every parameter at its default.
+    AttrBuilder<(ins), [{ return $_get($_ctxt, "both", 0, 0, 0, 1); }]>,
+  ];
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def TFPerf_SymbolicConfigAttr : TFPerf_Attr<"SymbolicConfig", "symbolic"> {
+  let summary = "Costs as formulas, and the sweep over them (tfperf-symbolic)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-symbolic` writes: its presence
+    asks for the formulas; `sweep` is the grid to evaluate them over
+    (docs/Symbolic.md; empty, the default, for none).
+
+    ```mlir
+    symbolic = <sweep = "batch=1,8;seq=128..4096*2">
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"sweep grid", "\"\"">:$sweep);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def TFPerf_TensorParallelConfigAttr
+    : TFPerf_Attr<"TensorParallelConfig", "tensor_parallel"> {
+  let summary = "The tensor-parallel degrees to cost (tfperf-suggest-tp)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-suggest-tp` writes: the
+    degrees (at least one, each at least 1, sorted, no repeats) and the
+    micro-batches of the pipeline-parallel comparison (0, the default: one
+    per sequence).
+
+    ```mlir
+    tensor_parallel = <degrees = [1, 2, 4, 8], microbatches = 4>
+    ```
+  }];
+  let parameters = (ins
+    TFPerf_IntListParameter<"tensor-parallel degrees">:$degrees,
+    DefaultValuedParameter<"int64_t", "0", "pipeline micro-batches (0: one per sequence)">:$microbatches);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
+  let summary = "One training step (tfperf-analyze-training)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-analyze-training` writes:
+    whether the graph's float inputs need a gradient (default `false`) and
+    the bytes of weights, gradients and optimizer state per trainable
+    parameter (positive; default 16, mixed-precision Adam).
+
+    ```mlir
+    training = <input_requires_grad = true, optimizer_bytes_per_param = 12.0>
+    ```
+  }];
+  let parameters = (ins
+    TFPerf_BoolParameter<"float inputs need a gradient", "false">:$input_requires_grad,
+    TFPerf_DoubleParameter<"model-state bytes per parameter", "16">:$optimizer_bytes_per_param);
+  let builders = [
+    AttrBuilder<(ins "bool":$inputRequiresGrad, "double":$optimizerBytesPerParam), [{
+      return $_get($_ctxt, inputRequiresGrad, ::llvm::APFloat(optimizerBytesPerParam));
+    }]>,
+  ];
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
+  let summary = "What the analysis passes were asked to do";
+  let description = [{
+    The module attribute `tfperf.config`: the analysis passes record their
+    options here, and the analyses (`lib/Analysis`) and the report read
+    them back, so a pipeline run pass by pass reports the same analysis as
+    the driver. `tfperf-roofline` writes the devices and dtypes; the parts
+    `transformer`, `symbolic`, `tensor_parallel` and `training` are present
+    when the pass that writes them ran. Parameters equal to their defaults
+    are omitted.
+
+    ```mlir
+    module attributes {tfperf.config = #tfperf.config<
+        hw = ["a100-sxm-40gb", "h100-sxm"], compute_dtype = "bf16",
+        transformer = <phase = "decode", kv_len = 4096>,
+        tensor_parallel = <degrees = [1, 2, 4]>>} {
+      ...
+    }
+    ```
+
+    - `hw`: device names (built-in, or from `hw_file`); empty: the default
+      device, or every device of `hw_file`;
+    - `hw_file`: a JSON file with more devices (docs/Hardware.md);
+    - `compute_dtype`, `weight_dtype`: what-if element types ("" keeps the
+      graph's); they are checked when an analysis reads them;
+    - `transformer`: `#tfperf.phases`; `symbolic`: `#tfperf.symbolic`;
+      `tensor_parallel`: `#tfperf.tensor_parallel`; `training`:
+      `#tfperf.training`.
+  }];
+  let parameters = (ins
+    TFPerf_StringListParameter<"device names">:$hw,
+    StringRefParameter<"JSON file with more devices", "\"\"">:$hw_file,
+    StringRefParameter<"element type of float activations and weights", "\"\"">:$compute_dtype,
+    StringRefParameter<"element type of weights", "\"\"">:$weight_dtype,
+    OptionalParameter<"::mlir::tfperf::PhasesConfigAttr">:$transformer,
+    OptionalParameter<"::mlir::tfperf::SymbolicConfigAttr">:$symbolic,
+    OptionalParameter<"::mlir::tfperf::TensorParallelConfigAttr">:$tensor_parallel,
+    OptionalParameter<"::mlir::tfperf::TrainingConfigAttr">:$training);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The configuration of a module that records none.
+    static ConfigAttr getDefault(::mlir::MLIRContext *ctx);
+    /// A copy with the devices and dtypes replaced.
+    ConfigAttr withDevices(::llvm::ArrayRef<::mlir::StringAttr> hw,
+                           ::llvm::StringRef hwFile,
+                           ::llvm::StringRef computeDtype,
+                           ::llvm::StringRef weightDtype) const;
+    /// A copy with one part replaced (null removes it).
+    ConfigAttr withTransformer(PhasesConfigAttr part) const;
+    ConfigAttr withSymbolic(SymbolicConfigAttr part) const;
+    ConfigAttr withTensorParallel(TensorParallelConfigAttr part) const;
+    ConfigAttr withTraining(TrainingConfigAttr part) const;
+  }];
+}
+
 #endif // TFPERF_ATTRS_TD

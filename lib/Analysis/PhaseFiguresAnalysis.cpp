@@ -1,0 +1,61 @@
+//===- PhaseFiguresAnalysis.cpp - prefill, decode and TP per device -------===//
+
+#include "tfperf/Analysis/PhaseFiguresAnalysis.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
+                                           AnalysisManager &am) {
+  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
+  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
+  if (!dtypes.getPolicy()) {
+    error = dtypes.getError();
+    return;
+  }
+  if (!devices.isValid()) {
+    error = devices.getError();
+    return;
+  }
+  auto module = dyn_cast<ModuleOp>(root);
+  if (!module)
+    module = root->getParentOfType<ModuleOp>();
+  ConfigAttr config = getConfig(root);
+  PhasesConfigAttr phases = config.getTransformer();
+  PhaseOptions opts;
+  if (phases) {
+    opts.phase = phases.getPhase().str();
+    opts.batch = phases.getBatch();
+    opts.seq = phases.getSeq();
+    opts.kvLen = phases.getKvLen();
+    opts.devices = phases.getDevices();
+  }
+  const DtypePolicy &policy = *dtypes.getPolicy();
+  const TransformerStructure &structure = am.getAnalysis<TransformerStructure>();
+  func::FuncOp func = firstFunction(module);
+  TensorParallelConfigAttr tpConfig = config.getTensorParallel();
+  const TensorParallelPlan *plan = nullptr;
+  if (tpConfig && func) {
+    plan = am.getAnalysis<TensorParallelPlanAnalysis>().getPlan();
+    tensorParallel.emplace();
+  }
+  PhaseAnalysisCache cache;
+  for (const DeviceSpec &device : devices.getDevices()) {
+    std::optional<TensorParallelAccumulator> acc;
+    if (plan) {
+      acc.emplace(func, structure, *plan, tpConfig.getDegrees(), policy,
+                  device);
+      opts.onOp = [&](llvm::StringRef phase, const OpCostRecord &rec,
+                      const OpFigures &f) { acc->visit(phase, rec, f); };
+    }
+    auto fig = analyzeTransformer(module, structure, opts, policy, device,
+                                  error, &cache);
+    opts.onOp = nullptr;
+    if (!fig)
+      return;
+    if (acc)
+      tensorParallel->push_back(acc->finish(*fig, tpConfig.getMicrobatches()));
+    perDevice.push_back(std::move(*fig));
+  }
+  ok = true;
+}

@@ -1,0 +1,182 @@
+//===- ConfigAttr.cpp - #tfperf.config and its parts ----------------------===//
+//
+// The syntax helpers and verifiers of the analysis configuration. Which
+// dtypes and devices exist is the Analysis layer's knowledge
+// (tfperf/Analysis/AnalysisConfig.h checks them when it reads the
+// attribute); the verifiers here check what the IR alone can.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+void mlir::tfperf::printConfigList(AsmPrinter &printer,
+                                   ArrayRef<int64_t> list) {
+  printer << '[';
+  llvm::interleaveComma(list, printer);
+  printer << ']';
+}
+
+void mlir::tfperf::printConfigList(AsmPrinter &printer,
+                                   ArrayRef<StringAttr> list) {
+  printer << '[';
+  llvm::interleaveComma(list, printer,
+                        [&](StringAttr s) { printer.printString(s.getValue()); });
+  printer << ']';
+}
+
+FailureOr<SmallVector<int64_t>>
+mlir::tfperf::parseConfigIntList(AsmParser &parser) {
+  SmallVector<int64_t> list;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        return parser.parseInteger(list.emplace_back());
+      }))
+    return failure();
+  return list;
+}
+
+FailureOr<SmallVector<StringAttr>>
+mlir::tfperf::parseConfigStringList(AsmParser &parser) {
+  SmallVector<StringAttr> list;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        std::string s;
+        if (parser.parseString(&s))
+          return failure();
+        list.push_back(StringAttr::get(parser.getContext(), s));
+        return success();
+      }))
+    return failure();
+  return list;
+}
+
+FailureOr<bool> mlir::tfperf::parseConfigBool(AsmParser &parser) {
+  if (succeeded(parser.parseOptionalKeyword("true")))
+    return true;
+  if (succeeded(parser.parseOptionalKeyword("false")))
+    return false;
+  return parser.emitError(parser.getCurrentLocation(), "expected true or false");
+}
+
+FailureOr<llvm::APFloat> mlir::tfperf::parseConfigDouble(AsmParser &parser) {
+  double v;
+  if (parser.parseFloat(v))
+    return failure();
+  return llvm::APFloat(v);
+}
+
+//===----------------------------------------------------------------------===//
+// Verifiers
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+PhasesConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         StringRef phase, int64_t batch, int64_t seq,
+                         int64_t kvLen, int64_t devices) {
+  if (phase != "prefill" && phase != "decode" && phase != "both")
+    return emitError() << "#tfperf.phases: phase must be prefill, decode or "
+                          "both, got '"
+                       << phase << "'";
+  for (int64_t v : {batch, seq, kvLen})
+    if (v < 0 || v > kMaxPhaseSize)
+      return emitError() << "#tfperf.phases: batch, seq and kv_len must be in "
+                            "[0, "
+                         << kMaxPhaseSize << "], got " << v;
+  if (devices < 1 || devices > kMaxCapacityDevices)
+    return emitError() << "#tfperf.phases: devices must be in [1, "
+                       << kMaxCapacityDevices << "], got " << devices;
+  return success();
+}
+
+LogicalResult TensorParallelConfigAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> degrees,
+    int64_t microbatches) {
+  if (degrees.empty())
+    return emitError() << "#tfperf.tensor_parallel: no degrees";
+  for (size_t i = 0; i < degrees.size(); ++i) {
+    if (degrees[i] < 1)
+      return emitError() << "#tfperf.tensor_parallel: degrees must be at "
+                            "least 1, got "
+                         << degrees[i];
+    if (i > 0 && degrees[i] <= degrees[i - 1])
+      return emitError() << "#tfperf.tensor_parallel: degrees must be "
+                            "increasing, got "
+                         << degrees[i] << " after " << degrees[i - 1];
+  }
+  if (microbatches < 0)
+    return emitError() << "#tfperf.tensor_parallel: microbatches must be >= "
+                          "0, got "
+                       << microbatches;
+  return success();
+}
+
+LogicalResult
+TrainingConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           bool inputRequiresGrad,
+                           llvm::APFloat optimizerBytesPerParamValue) {
+  double optimizerBytesPerParam = optimizerBytesPerParamValue.convertToDouble();
+  if (!(optimizerBytesPerParam > 0) || !std::isfinite(optimizerBytesPerParam))
+    return emitError() << "#tfperf.training: optimizer_bytes_per_param must "
+                          "be positive, got "
+                       << optimizerBytesPerParam;
+  return success();
+}
+
+LogicalResult ConfigAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, ArrayRef<StringAttr> hw,
+    StringRef hwFile, StringRef computeDtype, StringRef weightDtype,
+    PhasesConfigAttr transformer, SymbolicConfigAttr symbolic,
+    TensorParallelConfigAttr tensorParallel, TrainingConfigAttr training) {
+  for (StringAttr name : hw)
+    if (!name || name.getValue().trim().empty() ||
+        name.getValue().contains(','))
+      return emitError() << "#tfperf.config: device names must be non-empty "
+                            "and without commas";
+  // The tensor-parallel degrees are costed on the transformer's phases.
+  if (tensorParallel && !transformer)
+    return emitError() << "#tfperf.config: tensor_parallel needs transformer";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Building
+//===----------------------------------------------------------------------===//
+
+ConfigAttr ConfigAttr::getDefault(MLIRContext *ctx) {
+  return ConfigAttr::get(ctx, {}, "", "", "", {}, {}, {}, {});
+}
+
+ConfigAttr ConfigAttr::withDevices(ArrayRef<StringAttr> hw, StringRef hwFile,
+                                   StringRef computeDtype,
+                                   StringRef weightDtype) const {
+  return ConfigAttr::get(getContext(), hw, hwFile, computeDtype, weightDtype,
+                         getTransformer(), getSymbolic(), getTensorParallel(),
+                         getTraining());
+}
+
+ConfigAttr ConfigAttr::withTransformer(PhasesConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), part, getSymbolic(),
+                         getTensorParallel(), getTraining());
+}
+
+ConfigAttr ConfigAttr::withSymbolic(SymbolicConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), getTransformer(), part,
+                         getTensorParallel(), getTraining());
+}
+
+ConfigAttr ConfigAttr::withTensorParallel(TensorParallelConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), getTransformer(), getSymbolic(), part,
+                         getTraining());
+}
+
+ConfigAttr ConfigAttr::withTraining(TrainingConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), getTransformer(), getSymbolic(),
+                         getTensorParallel(), part);
+}

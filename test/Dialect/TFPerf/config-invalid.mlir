@@ -1,0 +1,85 @@
+// What the IR alone can say is wrong in `#tfperf.config` (the dtypes and
+// devices are checked by the analyses that read them:
+// test/Transforms/tfperf-emit-report-errors.mlir).
+// RUN: tfperf-opt %s --split-input-file --verify-diagnostics
+
+// expected-error @+2 {{#tfperf.phases: phase must be prefill, decode or both, got 'middle'}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'transformer'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <phase = "middle">>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.phases: batch, seq and kv_len must be in [0, 2147483647], got -1}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'transformer'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <batch = -1>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.phases: devices must be in [1, 1000000], got 0}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'transformer'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <devices = 0>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.tensor_parallel: degrees must be increasing, got 2 after 4}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'tensor_parallel'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <>, tensor_parallel = <degrees = [4, 2]>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.tensor_parallel: degrees must be at least 1, got 0}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'tensor_parallel'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <>, tensor_parallel = <degrees = [0]>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.tensor_parallel: no degrees}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'tensor_parallel'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <>, tensor_parallel = <degrees = []>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.tensor_parallel: microbatches must be >= 0, got -1}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'tensor_parallel'}}
+module attributes {tfperf.config = #tfperf.config<transformer = <>, tensor_parallel = <degrees = [1], microbatches = -1>>} {
+}
+
+// -----
+
+// The degrees are costed on the transformer's phases.
+// expected-error @+1 {{#tfperf.config: tensor_parallel needs transformer}}
+module attributes {tfperf.config = #tfperf.config<tensor_parallel = <degrees = [2]>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: optimizer_bytes_per_param must be positive, got 0}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <optimizer_bytes_per_param = 0.0>>} {
+}
+
+// -----
+
+// expected-error @+1 {{#tfperf.config: device names must be non-empty and without commas}}
+module attributes {tfperf.config = #tfperf.config<hw = ["a100-sxm-40gb,h100-sxm"]>} {
+}
+
+// -----
+
+// expected-error @+3 {{expected true or false}}
+// expected-error @+2 {{failed to parse TFPerf_TrainingConfigAttr parameter 'input_requires_grad'}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <input_requires_grad = 1>>} {
+}
+
+// -----
+
+// expected-error @+1 {{duplicate or unknown struct parameter name: devices}}
+module attributes {tfperf.config = #tfperf.config<devices = 2>} {
+}
