@@ -20,6 +20,7 @@
 #define TFPERF_ANALYSIS_TENSORPARALLELPLAN_H
 
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Interfaces/ParallelSplitOpInterface.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -28,62 +29,6 @@
 #include <vector>
 
 namespace mlir::tfperf {
-
-
-/// How an op runs under tensor parallelism.
-enum class SplitKind {
-  Replicated, // every device runs the whole op
-  Column,     // weight split by output columns; output split, no collective
-  Row,        // weight split by the contracted dim; partial sums, all-reduce
-  Heads,      // attention split by heads (scores, softmax, fused attention)
-  Vocab,      // embedding rows / lm-head columns split by vocabulary
-  Sharded,    // runs on its slice of a split activation (GELU, RoPE, views)
-};
-llvm::StringRef splitKindName(SplitKind k);
-constexpr unsigned kNumSplitKinds = 6;
-
-enum class Collective { None, AllReduce, AllGather };
-llvm::StringRef collectiveName(Collective c);
-
-/// What the units of a split dim are.
-enum class UnitKind { Heads, KVHeads, FusedQKV, Hidden, Vocab, Other };
-
-/// A family of split values sharing one origin (a column-parallel linear,
-/// a fused attention op, a vocab-parallel table, a KV-cache input).
-struct UnitGroup {
-  UnitKind kind = UnitKind::Other;
-  /// Heads, KV heads, d_ff columns, vocab rows: what devices divide.
-  int64_t units = 1;
-  /// Elements of a unit along the split dim where it starts (d_head for a
-  /// [.., heads * d_head] projection, 1 for d_ff columns).
-  int64_t unitSize = 1;
-  /// Fused QKV (or KV) projections: the heads of each part (0: no Q part).
-  int64_t heads = 0, kvHeads = 0;
-  /// The op that introduces the split (its ONNX node name).
-  std::string origin;
-};
-
-struct OpSplit {
-  SplitKind kind = SplitKind::Replicated;
-  /// Collectives after the op, on these results.
-  llvm::SmallVector<std::pair<unsigned, Collective>, 1> collectives;
-  /// Column, row and vocab splits: the weight operand and its split dim.
-  int weightOperand = -1, weightDim = -1;
-  /// Units of the op's work and of each operand (as the op reads it) and
-  /// result; 1 = replicated. At degree t, u units are divided over
-  /// min(t, u) devices.
-  int64_t units = 1;
-  llvm::SmallVector<int64_t, 4> operandUnits, resultUnits;
-  /// The unit group of the split (-1 when replicated).
-  int group = -1;
-  /// Why an all-gather was needed in front of this op, if one was.
-  std::string gatherReason;
-
-  /// Units of the op's operand (read) or result (written) `v`; 1 for a
-  /// value that is neither.
-  int64_t readUnits(Operation *op, Value v) const;
-  int64_t writeUnits(Operation *op, Value v) const;
-};
 
 /// Whether a degree works for the graph, and what it costs in KV memory.
 struct TPFeasibility {
@@ -120,6 +65,15 @@ private:
   /// The model's query heads (0: unknown): KV heads as many are plain heads.
   int64_t modelHeads = 0;
 };
+
+/// The function argument attribute that seeds a split where no transformer
+/// is recognised: `tfperf.tp_split = d` splits dim d of the argument.
+constexpr llvm::StringLiteral kTPSplitAttrName = "tfperf.tp_split";
+/// The units (the dim's extent) a `tfperf.tp_split` annotation on `arg`
+/// gives; nullopt without one, or when it does not fit (`error` says why).
+std::optional<int64_t> annotatedSplitUnits(func::FuncOp func,
+                                           BlockArgument arg,
+                                           std::string *error = nullptr);
 
 /// Ops whose results are views or casts of a weight (a weight's transpose,
 /// reshape or cast): they take the units of the weight's uses.

@@ -11,6 +11,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
+#include "tfperf/Interfaces/ParallelSplitOpInterface.h"
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
 
 #define GET_OP_CLASSES
