@@ -45,6 +45,14 @@ struct SuggestTPPass
     func::FuncOp func = firstFunction(module);
     if (!func)
       return markAllAnalysesPreserved();
+    for (BlockArgument arg : func.getArguments()) {
+      std::string why;
+      if (!annotatedSplitUnits(func, arg, &why) && !why.empty()) {
+        func.emitError() << "'" << kTPSplitAttrName << "' of argument "
+                         << arg.getArgNumber() << " " << why;
+        return signalPassFailure();
+      }
+    }
     auto &structure = getAnalysis<TransformerStructure>();
     TensorParallelPlan plan(func, structure);
     Builder b(&getContext());
