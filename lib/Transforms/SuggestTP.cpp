@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TensorParallel.h"
+#include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -24,6 +25,12 @@ namespace {
 struct SuggestTPPass
     : public tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass> {
   using Base::Base;
+  /// Upstream ops' split rules (linalg) attach when their dialects load;
+  /// asking for them here makes the pass split lowered IR in any tool.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<int64_t> degrees;
