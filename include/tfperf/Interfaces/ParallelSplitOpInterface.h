@@ -74,6 +74,7 @@ struct OpSplit {
   int64_t readUnits(Operation *op, Value v) const;
   int64_t writeUnits(Operation *op, Value v) const;
 };
+
 /// The split of one value: dim `dim` (-1: replicated) holds F units of I
 /// elements each (the unit's stride inside the dim), each unit copied R
 /// times by broadcasts (GQA's repeat of KV heads).

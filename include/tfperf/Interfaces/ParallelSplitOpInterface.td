@@ -1,4 +1,4 @@
-//===- ParallelSplitOpInterface.td - TP split rules ---------*- tablegen -*-===//
+//===- ParallelSplitOpInterface.td - TP split rules --------*- tablegen -*-===//
 //
 // How an op runs when some of its operands are split over t devices, the
 // rule TensorParallelPlan asks of every op as it propagates the splits

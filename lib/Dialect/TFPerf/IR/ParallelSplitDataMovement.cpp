@@ -50,6 +50,8 @@ static std::optional<ValueSplit> mapReshape(const ValueSplit &st, Value in,
   return std::nullopt;
 }
 
+/// Reshape, Flatten, Squeeze, Unsqueeze: the split lands on the output dim
+/// that holds whole units.
 static LogicalResult reshapeSplit(Operation *op, SplitContext &ctx,
                                   OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
@@ -68,6 +70,7 @@ static LogicalResult reshapeSplit(Operation *op, SplitContext &ctx,
   return success();
 }
 
+/// Transpose: the split dim moves with the permutation.
 static LogicalResult transposeSplit(TransposeOp op, SplitContext &ctx,
                                     OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
@@ -90,6 +93,8 @@ static LogicalResult transposeSplit(TransposeOp op, SplitContext &ctx,
   return success();
 }
 
+/// Expand, Tile: the split dim is kept; a broadcast of the dim right after
+/// it copies each unit (GQA's repeat of KV heads).
 static LogicalResult expandSplit(Operation *op, SplitContext &ctx,
                                  OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
@@ -117,6 +122,8 @@ static LogicalResult expandSplit(Operation *op, SplitContext &ctx,
   return success();
 }
 
+/// Split, Slice: pieces along the split dim take their share of the units
+/// (a fused QKV's pieces become Q heads and KV heads); others keep them.
 static LogicalResult sliceSplit(Operation *op, SplitContext &ctx, OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
     return success();
@@ -162,6 +169,8 @@ static LogicalResult sliceSplit(Operation *op, SplitContext &ctx, OpSplit &sp) {
   return success();
 }
 
+/// Concat: along the split dim the units add up (every input split alike);
+/// along another dim the split is kept (the KV cache).
 static LogicalResult concatSplit(ConcatOp op, SplitContext &ctx, OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
     return success();
@@ -198,6 +207,7 @@ static LogicalResult concatSplit(ConcatOp op, SplitContext &ctx, OpSplit &sp) {
   return success();
 }
 
+/// Gather: a split on another dim than the gathered axis is kept.
 static LogicalResult gatherSplit(GatherOp op, SplitContext &ctx, OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
     return success();
