@@ -9,6 +9,7 @@
 
 void mlir::tfperf::registerAllExternalModels(DialectRegistry &registry) {
   registerLinalgCostModels(registry);
+  registerLinalgParallelSplitModels(registry);
   registerTosaCostModels(registry);
   registerArithCostModels(registry);
   registerMathCostModels(registry);

@@ -7,7 +7,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TensorParallelAnalysis.h"
+#include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -24,6 +26,12 @@ namespace {
 struct SuggestTPPass
     : public tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass> {
   using Base::Base;
+  /// Upstream ops' split rules (linalg) attach when their dialects load;
+  /// asking for them here makes the pass split lowered IR in any tool.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAllExternalModels(registry);
+  }
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<int64_t> degrees;
@@ -45,6 +53,14 @@ struct SuggestTPPass
     func::FuncOp func = firstFunction(module);
     if (!func)
       return markAllAnalysesPreserved();
+    for (BlockArgument arg : func.getArguments()) {
+      std::string why;
+      if (!annotatedSplitUnits(func, arg, &why) && !why.empty()) {
+        func.emitError() << "'" << kTPSplitAttrName << "' of argument "
+                         << arg.getArgNumber() << " " << why;
+        return signalPassFailure();
+      }
+    }
     const TensorParallelPlan &plan =
         *getAnalysis<TensorParallelPlanAnalysis>().getPlan();
     Builder b(&getContext());

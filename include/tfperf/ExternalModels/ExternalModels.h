@@ -1,8 +1,8 @@
-//===- ExternalModels.h - CostOpInterface for upstream dialects -*- C++ -*-===//
+//===- ExternalModels.h - interfaces for upstream dialects ------*- C++ -*-===//
 //
 // External models of CostOpInterface for ops tfperf does not own: linalg
 // (named and generic structured ops), tosa, arith and math on tensors, and
-// tensor data movement. Each function adds a dialect extension to a
+// tensor data movement; and of ParallelSplitOpInterface for linalg. Each function adds a dialect extension to a
 // registry; the models attach when the dialect loads. Extensions are keyed
 // by their function, so registering twice (a tool and a pass both asking)
 // is harmless. Conventions: docs/CostModel.md; coverage and the rules for
@@ -22,6 +22,9 @@ namespace mlir::tfperf {
 /// linalg structured ops (costed from iteration domain, maps and body),
 /// linalg.softmax, linalg.pack/unpack.
 void registerLinalgCostModels(DialectRegistry &registry);
+/// ParallelSplitOpInterface for linalg structured ops (from their indexing
+/// maps and iterator types) and linalg.softmax.
+void registerLinalgParallelSplitModels(DialectRegistry &registry);
 /// tosa tensor ops: matmul, convolutions, pooling, elementwise, reductions,
 /// data movement.
 void registerTosaCostModels(DialectRegistry &registry);

@@ -13,6 +13,7 @@
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfTraits.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
+#include "tfperf/Interfaces/ParallelSplitOpInterface.h"
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
 
 #define GET_OP_CLASSES

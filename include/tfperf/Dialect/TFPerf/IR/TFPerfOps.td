@@ -16,6 +16,7 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfTraits.td"
 include "tfperf/Interfaces/ShapeInferenceOpInterface.td"
 include "tfperf/Interfaces/CostOpInterface.td"
+include "tfperf/Interfaces/ParallelSplitOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/IR/OpBase.td"
@@ -30,13 +31,16 @@ def TFPerf_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
   let convertFromStorage = "$_self.getValue().getSExtValue()";
 }
 
-// Every tfperf op infers its shapes and reports its forward and backward
-// cost (the backward explicitly: no tfperf op falls back to "unknown").
+// Every tfperf op infers its shapes, reports its forward and backward cost
+// (the backward explicitly: no tfperf op falls back to "unknown") and states
+// its tensor-parallel split rule (explicitly too: an op without one says so).
 class TFPerf_Op<string mnemonic, list<Trait> traits = []>
     : Op<TFPerf_Dialect, mnemonic, !listconcat([
         DeclareOpInterfaceMethods<TFPerf_ShapeInferenceOpInterface>,
         DeclareOpInterfaceMethods<TFPerf_CostOpInterface,
-                                  ["computeBackwardCost"]>], traits)>;
+                                  ["computeBackwardCost"]>,
+        DeclareOpInterfaceMethods<TFPerf_ParallelSplitOpInterface,
+                                  ["propagateSplit"]>], traits)>;
 
 // Pure ops: no side effects, so standard DCE/CSE may apply.
 class TFPerf_PureOp<string mnemonic, list<Trait> traits = []>

@@ -1,0 +1,161 @@
+//===- TensorParallelCost.h - per-degree cost of a split plan ---*- C++ -*-===//
+//
+// TensorParallelAccumulator re-costs the prefill and decode ops of
+// PhaseAnalysis per device at each degree, as the TensorParallelPlan splits
+// them, adds the collectives (ring all-reduce and all-gather over the
+// device's link), and compares with pipeline parallelism.
+// docs/TensorParallel.md gives every formula.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_TENSORPARALLELCOST_H
+#define TFPERF_ANALYSIS_TENSORPARALLELCOST_H
+
+#include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/TensorParallelPlan.h"
+
+#include <array>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace mlir::tfperf {
+
+/// Devices a split of `units` units is divided over at degree t:
+/// min(units, t), at least 1.
+int64_t tpDivisor(int64_t units, int64_t t);
+
+/// Ring collectives over t devices of a link with `bw` bytes/s per
+/// direction and `latency` seconds per ring step: an all-reduce is a
+/// reduce-scatter then an all-gather, 2 (t - 1) steps each moving
+/// size / t, so 2 (t - 1) / t * size / bw + 2 (t - 1) * latency; an
+/// all-gather of a `size`-byte result is (t - 1) / t * size / bw +
+/// (t - 1) * latency. Zero at t = 1.
+double ringAllReduceTime(double bytes, int64_t t, double bw, double latency);
+double ringAllGatherTime(double bytes, int64_t t, double bw, double latency);
+/// Bytes each device sends in those collectives.
+double ringAllReduceBytesSent(double bytes, int64_t t);
+double ringAllGatherBytesSent(double bytes, int64_t t);
+
+/// One phase at one degree, per device.
+struct TPPhaseFigures {
+  double flops = 0, gemmFlops = 0, bytes = 0;
+  /// Sum of the ops' roofline times (run one at a time).
+  double opTime = 0;
+  /// Collectives: payload (the tensors reduced or gathered), what one
+  /// device sends, and their time (not overlapped with compute).
+  double commBytes = 0, commBytesSent = 0, commTime = 0;
+  unsigned allReduces = 0, allGathers = 0;
+  /// All-reduces inside each layer.
+  std::vector<unsigned> allReducesByLayer;
+  /// FLOPs of ops every device runs whole (unsharded figures), by block
+  /// kind, and the extra FLOPs the t devices do beyond the unsharded graph
+  /// (replicated ops t - 1 times over, replicated KV heads).
+  double replicatedFlops = 0, duplicatedFlops = 0;
+  std::array<double, kNumBlockKinds> replicatedByBlock{};
+  /// The unsharded phase's FLOPs (the sum check: flops * t = unsharded +
+  /// duplicated).
+  double unshardedFlops = 0;
+  unsigned unknownOps = 0;
+  double time() const { return opTime + commTime; }
+};
+
+struct TPDegree {
+  int64_t tp = 1;
+  TPFeasibility feasibility;
+  double weightBytesPerDevice = 0;
+  /// KV cache per token on one device, and how much more that is than an
+  /// even split (replicated KV heads).
+  double kvBytesPerTokenPerDevice = 0, kvExtraBytesPerToken = 0;
+  /// The KV cache at the analysed batch and length on one device.
+  double kvCacheBytesPerDevice = 0;
+  std::optional<double> kvCapacityTokens;
+  bool fitsMemory = false;
+  unsigned allReducePerLayer = 0;
+  std::optional<TPPhaseFigures> prefill, decode;
+  /// The phase whose collectives the tables show: prefill, else decode.
+  const TPPhaseFigures *commPhase() const {
+    return prefill ? &*prefill : decode ? &*decode : nullptr;
+  }
+};
+
+struct PPDegree {
+  int64_t pp = 1;
+  bool feasible = true;
+  std::string reason;
+  std::vector<int64_t> layersPerStage;
+  double weightBytesPerDevice = 0;
+  std::optional<double> kvCapacityTokens;
+  /// Activations crossing one stage boundary per step (batch x tokens x
+  /// d_model x dtype), and all boundaries together.
+  double boundaryBytesPrefill = 0, boundaryBytesDecode = 0;
+  double commBytesPerStep = 0;
+  /// (p - 1) / m.
+  double bubble = 0;
+  std::optional<double> prefillTime, decodeLatency, decodeThroughputGain;
+};
+
+struct SplitSummary {
+  unsigned ops = 0;
+  double weightBytes = 0, prefillFlops = 0;
+  std::vector<std::string> examples;
+};
+
+struct TensorParallelFigures {
+  std::string device, linkName;
+  double linkBandwidth = 0, linkLatency = 0, memCapacity = 0;
+  std::vector<TPDegree> degrees;
+  /// Among the feasible degrees that fit in memory: the fastest step (the
+  /// recommendation) and the smallest degree.
+  std::optional<int64_t> recommended, smallestFitting;
+  /// "decode" or "prefill": the step the recommendation ranks by.
+  std::string rankedBy;
+  /// The time of that step at degree `d` (NaN without it).
+  double stepTime(const TPDegree &d) const {
+    const auto &p = rankedBy == "decode" ? d.decode : d.prefill;
+    return p ? p->time() : NAN;
+  }
+  std::array<SplitSummary, kNumSplitKinds> splits;
+  unsigned embeddingAllReduces = 0, logitsAllGathers = 0, otherAllGathers = 0;
+  std::vector<std::string> gatherReasons;
+  int64_t microbatches = 1;
+  std::vector<PPDegree> pipeline;
+};
+
+/// Collects the per-op costs of the phases (PhaseOptions::onOp) and turns
+/// them into per-degree figures.
+class TensorParallelAccumulator {
+public:
+  TensorParallelAccumulator(func::FuncOp func, const TransformerStructure &s,
+                            const TensorParallelPlan &plan,
+                            ArrayRef<int64_t> degrees, const DtypePolicy &policy,
+                            const DeviceSpec &device);
+  void visit(llvm::StringRef phase, const OpCostRecord &rec,
+             const OpFigures &f);
+  /// `microbatches` = 0: one per sequence of the batch.
+  TensorParallelFigures finish(const TransformerFigures &fig,
+                               int64_t microbatches) const;
+
+private:
+  const TransformerStructure &structure;
+  const TensorParallelPlan &plan;
+  std::vector<int64_t> degrees;
+  const DtypePolicy &policy;
+  const DeviceSpec &device;
+  std::vector<TPPhaseFigures> prefill, decode;
+  bool sawPrefill = false, sawDecode = false;
+  /// Weight bytes by unit count, and by pipeline place (layer, or -1 for
+  /// before the layers, -2 after).
+  std::vector<std::pair<double, int64_t>> weights;
+  std::vector<std::pair<double, std::vector<int>>> weightPlaces;
+  /// KV cache per token: per self-attention block, its KV heads and bytes.
+  std::vector<std::tuple<int, int64_t, double>> kvBlocks;
+  int64_t streamBits = 32;
+  std::array<SplitSummary, kNumSplitKinds> splits;
+};
+
+} // namespace mlir::tfperf
+
+#endif // TFPERF_ANALYSIS_TENSORPARALLELCOST_H
