@@ -6,17 +6,13 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 #include "tfperf/Support/SymExpr.h"
 
 #define GET_ATTRDEF_CLASSES
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h.inc"
 
 namespace mlir::tfperf {
-
-/// The dims of a ranked tensor type as SymExprs: static dims as constants,
-/// dynamic ones from its `#tfperf.dims` encoding (Unknown without one).
-/// Returns nullopt for unranked or non-tensor types.
-std::optional<llvm::SmallVector<SymExpr, 4>> getSymbolicDims(Type type);
 
 /// True when the static dims of `dims` multiply to more than 2^62 (zeros
 /// aside, in any order): MLIR counts elements in int64
