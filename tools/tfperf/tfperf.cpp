@@ -39,21 +39,6 @@ static cl::opt<std::string>
     clOutput("o", cl::desc("Write the annotated IR to FILE"),
              cl::value_desc("FILE"), cl::init(""), cl::cat(clDriver));
 
-/// The module of `file`: imported when it is ONNX, parsed otherwise (then
-/// --bind-dims rebinds its dims in the pipeline).
-static OwningOpRef<ModuleOp> loadModule(std::unique_ptr<llvm::MemoryBuffer> file,
-                                        MLIRContext &context, bool onnx) {
-  if (onnx) {
-    OwningOpRef<ModuleOp> module = importONNX(
-        file->getMemBufferRef(), clInput, &context, importOptionsFromFlags());
-    return module;
-  }
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions({&clDriver, &getImportFlagsCategory(),
@@ -87,13 +72,26 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   bool onnx = isONNXInput(clInput, file->getBuffer());
-  // Diagnostics name the file and node (or line); dumping the op adds
-  // only noise.
+  // Diagnostics name the file and node (ONNX) or line (MLIR, as
+  // tfperf-opt); dumping the op adds only noise.
   context.printOpOnDiagnostic(false);
-  ONNXDiagnosticHandler handler(&context, llvm::errs());
-  OwningOpRef<ModuleOp> module = loadModule(std::move(file), context, onnx);
+  OwningOpRef<ModuleOp> module;
+  llvm::SourceMgr sourceMgr;
+  std::optional<ONNXDiagnosticHandler> onnxHandler;
+  std::optional<SourceMgrDiagnosticHandler> mlirHandler;
+  if (onnx) {
+    onnxHandler.emplace(&context, llvm::errs());
+    module = importONNX(file->getMemBufferRef(), clInput, &context,
+                        importOptionsFromFlags());
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    mlirHandler.emplace(sourceMgr, &context);
+    module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  }
   if (!module)
     return 1;
+  // The module holds everything it needs; give an ONNX input's pages back.
+  file.reset();
 
   PassManager pm(&context, ModuleOp::getOperationName());
   std::string bind = importOptionsFromFlags().bindDims;
