@@ -10,6 +10,9 @@ inline TinyLlama as a sparse file), each in a fresh process, N runs:
   `--analyze-roofline --report=<tmp>.json`; when the binary has no such
   option (see `tfperf-opt --help`) the column says so and only the import
   is measured;
+* the same full pipeline with `tfperf`, the command-line tool the default
+  build links against the static MLIR/LLVM archives (tfperf-opt links
+  libMLIR.so), when the build has it; the targets are checked with it;
 * python onnx:           onnx.load(load_external_data=False) +
   onnx.shape_inference.infer_shapes, in-process time (the corpus README's
   convention) and the whole process (interpreter and `import onnx`
@@ -31,8 +34,6 @@ parts of docs/benchmarks.md stay and several builds can be recorded.
 Usage (Debian python3 with python3-onnx):
   /usr/bin/python3 bench/bench.py --build build --out docs/benchmarks.md
   /usr/bin/python3 bench/bench.py --build build --quick   # 1 run, no 4.4 GB file
-  /usr/bin/python3 bench/bench.py --build build-static --section static \
-      --out docs/benchmarks.md      # a -DTFPERF_STATIC_LLVM=ON build
 """
 
 import argparse
@@ -249,7 +250,14 @@ def ensure_generated(build, gen_dir, quick, log):
     return models
 
 
-def machine_notes(build, load_before, load_after, floor):
+def linking_of(binary):
+    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    return ("shared libMLIR.so + libLLVM.so"
+            if "libMLIR" in ldd or "libLLVM" in ldd else
+            "static MLIR/LLVM archives")
+
+
+def machine_notes(build, load_before, load_after, floor, static_floor):
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
@@ -268,25 +276,27 @@ def machine_notes(build, load_before, load_after, floor):
                            capture_output=True, text=True).stdout.strip()
     onnx_v = subprocess.run([PY, "-c", "import onnx; print(onnx.__version__)"],
                             capture_output=True, text=True).stdout.strip()
-    ldd = subprocess.run(["ldd", os.path.join(build, "bin", "tfperf-opt")],
-                         capture_output=True, text=True).stdout
-    linking = ("shared libMLIR.so + libLLVM.so (default build)"
-               if "libMLIR" in ldd or "libLLVM" in ldd else
-               "static MLIR/LLVM archives (-DTFPERF_STATIC_LLVM=ON)")
-    return [
+    tools = ["tfperf-opt linked against %s" %
+             linking_of(os.path.join(build, "bin", "tfperf-opt"))]
+    static_tool = os.path.join(build, "bin", "tfperf")
+    if os.path.exists(static_tool):
+        tools.append("tfperf against %s" % linking_of(static_tool))
+    notes = [
         "date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "machine: %s, %d cores, %d MiB RAM, %s %s" % (
             cpu, os.cpu_count() or 0, mem, platform.system(), platform.release()),
-        "tfperf: %s%s (%s), linked against %s" % (
+        "tfperf: %s%s (%s), %s" % (
             commit, "+dirty" if dirty else "", os.path.relpath(build, ROOT),
-            linking),
+            "; ".join(tools)),
         "python onnx %s (%s)" % (onnx_v, PY),
         "load average before / after: %s / %s (2 cores shared with other "
         "jobs: compare min and CPU time when it is high)" % (load_before,
                                                             load_after),
-        "tfperf RSS floor (`tfperf-opt --version`, mostly the pages of the "
-        "libraries it maps): %s" % fmt_mb(floor),
+        "RSS floor (`--version`, mostly the pages of the libraries the "
+        "binary maps): tfperf-opt %s, tfperf %s" % (fmt_mb(floor),
+                                                  fmt_mb(static_floor)),
     ]
+    return notes
 
 
 def onnx_tool_ref(corpus, name):
@@ -328,6 +338,8 @@ def main():
     runs = 1 if args.quick else args.runs
     build = os.path.abspath(args.build)
     opt = os.path.join(build, "bin", "tfperf-opt")
+    tool = os.path.join(build, "bin", "tfperf")
+    have_tool = os.path.exists(tool)
     log = lambda m: print(m, file=sys.stderr, flush=True)
 
     full_args = shlex.split(args.full_args)
@@ -343,6 +355,10 @@ def main():
     load_before = "%.2f" % os.getloadavg()[0]
     floor = bench_tfperf(opt, "--version", [], max(runs, 3))
     floor_kib = floor.med("rss") if floor.wall else None
+    static_floor_kib = None
+    if have_tool:
+        sf = bench_tfperf(tool, "--version", [], max(runs, 3))
+        static_floor_kib = sf.med("rss") if sf.wall else None
 
     models = [(os.path.basename(p)[:-5], p, "corpus")
               for p in sorted(glob.glob(os.path.join(args.corpus, "models",
@@ -359,6 +375,8 @@ def main():
         r["import"] = bench_tfperf(opt, path, ["-o", "/dev/null"], runs)
         r["full"] = (bench_tfperf(opt, path, full_args + ["-o", "/dev/null"],
                                   runs) if have_full else None)
+        r["static"] = (bench_tfperf(tool, path, full_args + ["-o", "/dev/null"],
+                                    runs) if have_full and have_tool else None)
         r["py"] = bench_python(path, runs)
         if have_onnx_tool:
             ot = bench_python(path, runs, PY_ONNX_TOOL)
@@ -372,8 +390,9 @@ def main():
     load_after = "%.2f" % os.getloadavg()[0]
 
     md = render(rows, runs, have_full, args.full_args, have_onnx_tool,
-                machine_notes(build, load_before, load_after, floor_kib),
-                floor_kib)
+                machine_notes(build, load_before, load_after, floor_kib,
+                              static_floor_kib),
+                floor_kib, static_floor_kib)
     if args.out:
         replace_section(args.out, args.section, md + "\n")
         log("wrote %s" % args.out)
@@ -381,7 +400,8 @@ def main():
         print(md)
 
 
-def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
+def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor,
+           static_floor):
     L = []
     L.append("_Generated by `bench/bench.py` (median of %d runs each, fresh "
              "process per run)._" % runs)
@@ -397,7 +417,8 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
                  "corpus reference run (ref/*.json `peer_and_timing`, same "
                  "machine kind; TinyLlama from the corpus README)")
     L.append("- ratios compare tfperf's whole process (start-up included: "
-             "the floor above) with python's in-process load+infer time "
+             "the floor above; the static `tfperf` where the build has it, "
+             "else tfperf-opt) with python's in-process load+infer time "
              "and with python's whole process; onnx-tool's reference "
              "figures are in-process")
     L.append("")
@@ -420,9 +441,12 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
     L += targets(rows, have_full)
     L.append("### All graphs")
     L.append("")
-    head = ["model", "file", "tfperf import: wall", "CPU", "peak RSS"]
+    has_static = any(r.get("static") for r in rows)
+    head = ["model", "file", "tfperf-opt import: wall", "CPU", "peak RSS"]
     if have_full:
-        head += ["full pipeline: wall", "CPU", "peak RSS"]
+        head += ["tfperf-opt full: wall", "CPU", "peak RSS"]
+    if has_static:
+        head += ["tfperf (static) full: wall", "CPU", "peak RSS"]
     head += ["python onnx load+infer (in-process)", "python process",
              "python peak RSS", "tfperf ÷ python in-process",
              "tfperf ÷ python process", "onnx-tool (source)",
@@ -430,10 +454,12 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
     L.append("| " + " | ".join(head) + " |")
     L.append("|" + "---|" * len(head))
     for r in rows:
-        main = r["full"] if have_full and r["full"] and r["full"].ok else r["import"]
+        main = main_stats(r, have_full) or r["import"]
         cols = [r["name"], "%.1f MB" % (r["size"] / 1e6)] + tf_cols(r["import"])
         if have_full:
             cols += tf_cols(r["full"])
+        if has_static:
+            cols += tf_cols(r.get("static"))
         cols += py_cols(r["py"])
         if main.ok and r["py"].ok:
             inproc = statistics.median(e["load"] + e["infer"]
@@ -452,9 +478,13 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
     L.append("")
 
     scaled = [r for r in rows if r["kind"] == "scaled"]
+    if has_static:
+        floor = static_floor
     if scaled:
         L.append("### Layer scaling (TinyLlama dims, %s)" %
-                 ("full pipeline" if have_full else "import only"))
+                 ("full pipeline, " + ("tfperf (static)" if has_static else
+                                       "tfperf-opt")
+                  if have_full else "import only"))
         L.append("")
         L.append("| layers | nodes | wall | CPU | wall per layer | CPU per layer "
                  "| per-layer wall / CPU vs 32 layers | peak RSS "
@@ -464,11 +494,11 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
         for r in scaled:
             n = int(r["name"].split("_L")[1])
             if n == 32:
-                st = r["full"] if have_full and r["full"] else r["import"]
+                st = main_stats(r, have_full) or r["import"]
                 ref = (st.med() / n, st.med("cpu") / n) if st.ok else None
         for r in scaled:
             n = int(r["name"].split("_L")[1])
-            st = r["full"] if have_full and r["full"] else r["import"]
+            st = main_stats(r, have_full) or r["import"]
             if not st.ok:
                 L.append("| %d | FAIL: %s |" % (n, st.error))
                 continue
@@ -485,6 +515,18 @@ def render(rows, runs, have_full, full_args, have_onnx_tool, notes, floor):
     return "\n".join(L)
 
 
+def main_stats(r, have_full):
+    """The full pipeline of the static tfperf, else of tfperf-opt, else
+    None."""
+    if not have_full:
+        return None
+    for key in ("static", "full"):
+        st = r.get(key)
+        if st is not None:
+            return st
+    return None
+
+
 def targets(rows, have_full):
     """The issue's targets, checked against this run (1 MB = 10^6 bytes)."""
     by = {r["name"]: r for r in rows}
@@ -493,10 +535,12 @@ def targets(rows, have_full):
         r = by.get(name)
         if not r:
             return None
-        st = r["full"] if have_full and r["full"] else r["import"]
+        st = main_stats(r, have_full) or r["import"]
         return st if st.ok else None
 
-    what = "full analysis" if have_full else "import only (no full pipeline yet)"
+    static = any(r.get("static") for r in rows)
+    what = ("full analysis, %s" % ("tfperf (static)" if static else "tfperf-opt")
+            if have_full else "import only (no full pipeline yet)")
     L = ["### Targets (%s)" % what, "",
          "| target | measured | met |", "|---|---|---|"]
 
@@ -512,6 +556,17 @@ def targets(rows, have_full):
         L.append("| TinyLlama ≤ 100 MB peak RSS | %.1f MB (%s) | %s |" % (
             mb(tl.med("rss")), fmt_mb(tl.med("rss")),
             "yes" if mb(tl.med("rss")) <= 100 else "no"))
+        py = by["tinyllama_L22"]["py"]
+        if py.ok:
+            inproc = statistics.median(e["load"] + e["infer"] for e in py.extra)
+            ratio = tl.med() / inproc
+            L.append("| TinyLlama ≤ 1.5× python onnx load + shape inference "
+                     "(in-process, this run) | %s ÷ %s = %.2f× (min %s ÷ %s = "
+                     "%.2f×) | %s |" % (
+                         fmt_s(tl.med()), fmt_s(inproc), ratio, fmt_s(tl.min()),
+                         fmt_s(min(e["load"] + e["infer"] for e in py.extra)),
+                         tl.min() / min(e["load"] + e["infer"] for e in py.extra),
+                         "yes" if ratio <= 1.5 else "no"))
     a, b = pick("tinyllama_L32"), pick("tinyllama_L126")
     if a and b:
         rw = (b.med() / 126) / (a.med() / 32)

@@ -43,6 +43,6 @@ cmake -G Ninja -S . -B "$BUILD_DIR" \
 cmake --build "$BUILD_DIR"
 
 # The main job, on a real GPT-2 (124M) export kept in the repo.
-"$BUILD_DIR"/bin/tfperf-opt examples/gpt2_124m_nanogpt_b1_s1024.onnx \
+"$BUILD_DIR"/bin/tfperf examples/gpt2_124m_nanogpt_b1_s1024.onnx \
   --analyze-roofline --hw=h100-sxm --compute-dtype=bf16 \
   --report="$BUILD_DIR"/gpt2_124m.json

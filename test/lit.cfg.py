@@ -88,6 +88,10 @@ llvm_config.add_tool_substitutions(tools, [config.tfperf_tools_dir])
 # (tools/CMakeLists.txt); test/Plugin requires it.
 if config.tfperf_has_plugin:
     config.available_features.add("plugin")
+# tfperf links the static MLIR/LLVM archives (TFPERF_STATIC_TOOL, on unless
+# sanitizing or fuzzing).
+if config.tfperf_has_static_tool:
+    config.available_features.add("static-tool")
 # Stock mlir-opt of the same LLVM, for the plugin tests
 # (%tfperf_libs/TFPerfPlugin.so).
 llvm_config.add_tool_substitutions(["mlir-opt"], [config.llvm_tools_dir])

@@ -5,7 +5,7 @@
 // dialects whose ops have cost models (linalg, tosa, arith, math, tensor)
 // and func. Upstream's own extensions (interface implementations such as
 // bufferization or value bounds that these dialects promise) are registered
-// too, so upstream passes behave as in mlir-opt (not in the static build).
+// too, so upstream passes behave as in mlir-opt (not in the static `tfperf`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,10 +31,11 @@ inline void registerAllDialects(DialectRegistry &registry) {
                   math::MathDialect, tensor::TensorDialect,
                   linalg::LinalgDialect, tosa::TosaDialect>();
 #ifndef TFPERF_STATIC_LLVM
-  // The static build (TFPERF_STATIC_LLVM) links only what tfperf's own
-  // analyses need; upstream extensions would pull in every conversion and
-  // target library. Upstream transformations of linalg/tosa IR that query
-  // promised interfaces need the default, shared build.
+  // The static tool (`tfperf`, which tfperf_link_mlir(STATIC) compiles
+  // with TFPERF_STATIC_LLVM) links only what tfperf's own analyses need;
+  // upstream extensions would pull in every conversion and target library.
+  // Upstream transformations of linalg/tosa IR that query promised
+  // interfaces need tfperf-opt, which links libMLIR.so.
   mlir::registerAllExtensions(registry);
 #endif
   registerAllExternalModels(registry);

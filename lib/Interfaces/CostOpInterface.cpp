@@ -1,7 +1,7 @@
 //===- CostOpInterface.cpp - ShapeQuery and the generated interface -------===//
 
 #include "tfperf/Interfaces/CostOpInterface.h"
-#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;

@@ -1,7 +1,7 @@
 //===- ShapeInferenceOpInterface.cpp - ShapeContext -----------------------===//
 
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
-#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 

@@ -1,6 +1,6 @@
 //===- InferShapes.cpp - the tfperf-infer-shapes pass ---------------------===//
 
-#include "tfperf/Analysis/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Transforms/Passes.h"
 

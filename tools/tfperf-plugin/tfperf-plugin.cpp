@@ -3,7 +3,8 @@
 // One shared library, two entry points (as mlir/examples/standalone):
 //
 //   mlir-opt --load-pass-plugin=TFPerfPlugin.so      registers the tfperf-*
-//                                                     passes;
+//                                                     passes and the
+//                                                     tfperf-analyze pipeline;
 //   mlir-opt --load-dialect-plugin=TFPerfPlugin.so   registers the tfperf
 //                                                     dialect and the cost
 //                                                     models of linalg, tosa,
@@ -20,6 +21,7 @@
 
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Pipelines/AnalyzePipeline.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -34,7 +36,10 @@ extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT
     PassPluginLibraryInfo
     mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "TFPerfPasses", LLVM_VERSION_STRING,
-          []() { tfperf::registerTFPerfPasses(); }};
+          []() {
+            tfperf::registerTFPerfPasses();
+            tfperf::registerAnalyzePipeline();
+          }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT

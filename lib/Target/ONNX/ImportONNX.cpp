@@ -13,7 +13,7 @@
 #include "ModelLoader.h"
 #include "OpSchemas.h"
 #include "TensorConversion.h"
-#include "tfperf/Analysis/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/Builders.h"

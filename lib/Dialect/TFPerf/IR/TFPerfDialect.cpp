@@ -45,31 +45,6 @@ LogicalResult DimsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-std::optional<SmallVector<SymExpr, 4>> mlir::tfperf::getSymbolicDims(Type type) {
-  auto ranked = dyn_cast<RankedTensorType>(type);
-  if (!ranked)
-    return std::nullopt;
-  auto dimsAttr = dyn_cast_or_null<DimsAttr>(ranked.getEncoding());
-  SmallVector<SymExpr, 4> dims;
-  dims.reserve(ranked.getRank());
-  unsigned dynIdx = 0;
-  for (int64_t d : ranked.getShape()) {
-    if (!ShapedType::isDynamic(d)) {
-      dims.push_back(SymExpr(d));
-      continue;
-    }
-    SymExpr e = SymExpr::unknown();
-    if (dimsAttr && dynIdx < dimsAttr.getExprs().size())
-      if (auto parsed = SymExpr::parse(
-              cast<StringAttr>(dimsAttr.getExprs()[dynIdx]).getValue()))
-        if (parsed->getSingleSymbol() != llvm::StringRef("?"))
-          e = *parsed;
-    ++dynIdx;
-    dims.push_back(e);
-  }
-  return dims;
-}
-
 bool mlir::tfperf::hasTooManyElements(ArrayRef<SymExpr> dims) {
   Int128 product = 1;
   for (const SymExpr &d : dims)

@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 #include "tfperf/Support/SymExpr.h"
 
 namespace mlir::tfperf {
@@ -30,11 +31,6 @@ constexpr int64_t kMaxCapacityDevices = 1000000;
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h.inc"
 
 namespace mlir::tfperf {
-
-/// The dims of a ranked tensor type as SymExprs: static dims as constants,
-/// dynamic ones from its `#tfperf.dims` encoding (Unknown without one).
-/// Returns nullopt for unranked or non-tensor types.
-std::optional<llvm::SmallVector<SymExpr, 4>> getSymbolicDims(Type type);
 
 /// True when the static dims of `dims` multiply to more than 2^62 (zeros
 /// aside, in any order): MLIR counts elements in int64

@@ -4,6 +4,7 @@
 #define TFPERF_ATTRS_TD
 
 include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.td"
+include "tfperf/Interfaces/DimExprsEncodingAttrInterface.td"
 include "mlir/IR/AttrTypeBase.td"
 
 class TFPerf_Attr<string name, string attrMnemonic, list<Trait> traits = []>
@@ -11,7 +12,8 @@ class TFPerf_Attr<string name, string attrMnemonic, list<Trait> traits = []>
   let mnemonic = attrMnemonic;
 }
 
-def TFPerf_DimsAttr : TFPerf_Attr<"Dims", "dims"> {
+def TFPerf_DimsAttr : TFPerf_Attr<"Dims", "dims",
+                                  [TFPerf_DimExprsEncodingAttrInterface]> {
   let summary = "Symbolic expressions of a tensor type's dynamic dims";
   let description = [{
     Used as the encoding of a ranked tensor type. It lists, in order, one

@@ -1,6 +1,6 @@
 //===- ShapeInference.cpp - driving tfperf shape inference ----------------===//
 
-#include "tfperf/Analysis/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 

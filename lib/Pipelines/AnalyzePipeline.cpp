@@ -1,0 +1,246 @@
+//===- AnalyzePipeline.cpp - the tfperf-analyze pass pipeline -------------===//
+
+#include "tfperf/Pipelines/AnalyzePipeline.h"
+#include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+llvm::StringRef mlir::tfperf::reportFormatName(ReportFormat format) {
+  switch (format) {
+  case ReportFormat::FromExtension:
+    return "auto";
+  case ReportFormat::Text:
+    return "text";
+  case ReportFormat::JSON:
+    return "json";
+  case ReportFormat::CSV:
+    return "csv";
+  case ReportFormat::Markdown:
+    return "md";
+  case ReportFormat::HTML:
+    return "html";
+  }
+  llvm_unreachable("unknown report format");
+}
+
+std::optional<ReportFormat>
+mlir::tfperf::parseReportFormat(llvm::StringRef name) {
+  for (ReportFormat f : {ReportFormat::Text, ReportFormat::JSON,
+                         ReportFormat::CSV, ReportFormat::Markdown,
+                         ReportFormat::HTML})
+    if (name == reportFormatName(f))
+      return f;
+  return std::nullopt;
+}
+
+std::optional<AnalysisPhase>
+mlir::tfperf::parseAnalysisPhase(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<AnalysisPhase>>(name)
+      .Case("prefill", AnalysisPhase::Prefill)
+      .Case("decode", AnalysisPhase::Decode)
+      .Case("both", AnalysisPhase::Both)
+      .Default(std::nullopt);
+}
+
+std::optional<AnalysisMode>
+mlir::tfperf::parseAnalysisMode(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<AnalysisMode>>(name)
+      .Case("infer", AnalysisMode::Infer)
+      .Case("train", AnalysisMode::Train)
+      .Default(std::nullopt);
+}
+
+static llvm::StringRef phaseName(AnalysisPhase phase) {
+  switch (phase) {
+  case AnalysisPhase::Prefill:
+    return "prefill";
+  case AnalysisPhase::Decode:
+    return "decode";
+  case AnalysisPhase::Both:
+    return "both";
+  }
+  llvm_unreachable("unknown phase");
+}
+
+std::optional<ReportFormat>
+AnalyzeOptions::formatOf(llvm::StringRef file) const {
+  if (reportFormat != ReportFormat::FromExtension)
+    return reportFormat.getValue();
+  if (file == "-")
+    return ReportFormat::Text;
+  llvm::StringRef ext = llvm::sys::path::extension(file);
+  if (ext == ".txt")
+    return ReportFormat::Text;
+  if (ext == ".json")
+    return ReportFormat::JSON;
+  if (ext == ".csv")
+    return ReportFormat::CSV;
+  if (ext == ".md")
+    return ReportFormat::Markdown;
+  if (ext == ".html" || ext == ".htm")
+    return ReportFormat::HTML;
+  return std::nullopt;
+}
+
+LogicalResult mlir::tfperf::validateAnalyzeOptions(
+    const AnalyzeOptions &options,
+    function_ref<void(const Twine &)> emitError) {
+  auto fail = [&](const Twine &msg) {
+    emitError(msg);
+    return failure();
+  };
+  std::string error;
+  if (!DtypePolicy::parse(options.computeDtype, options.weightDtype, error))
+    return fail(error);
+  if (!resolveDevices(options.hw, options.hwFile, error))
+    return fail((options.hwFile.empty() ? "--hw: " : "") + error);
+  std::string known;
+  for (llvm::StringRef f : supportedReportFormats())
+    known += (known.empty() ? "" : ", ") + f.str();
+  for (const std::string &f : options.reports) {
+    auto format = options.formatOf(f);
+    if (!format)
+      return fail("--report=" + f +
+                  ": cannot tell the format from the extension (use .txt, "
+                  ".json, .csv, .md, .html or --report-format)");
+    if (!llvm::is_contained(supportedReportFormats(),
+                            reportFormatName(*format)))
+      return fail("--report=" + f + ": format '" + reportFormatName(*format) +
+                  "' is not supported (supported: " + known + ")");
+  }
+  if (options.batch < 0 || options.seq < 0 || options.kvLen < 0)
+    return fail("--batch, --seq and --kv-len must be positive");
+  // Past 2^31 no real workload exists, and element counts of the phase
+  // shapes could leave the range the cost model keeps exact.
+  constexpr int64_t kMaxSize = (int64_t(1) << 31) - 1;
+  if (options.batch > kMaxSize || options.seq > kMaxSize ||
+      options.kvLen > kMaxSize)
+    return fail("--batch, --seq and --kv-len must be at most " +
+                Twine(kMaxSize));
+  if (options.devices < 1)
+    return fail("--devices must be at least 1");
+  if (options.devices > 1000000)
+    return fail("--devices must be at most 1000000");
+  // The sweep's syntax now; its axes are checked against the graph by
+  // tfperf-symbolic.
+  if (!options.sweep.empty() && !parseSweepSpec(options.sweep, error))
+    return fail("--sweep: " + error);
+  for (const std::string &f : options.sweepOut) {
+    llvm::StringRef ext = llvm::sys::path::extension(f);
+    if (ext != ".csv" && ext != ".json")
+      return fail("--sweep-out=" + f +
+                  ": the format comes from the extension (.csv or .json)");
+  }
+  if (!options.sweepOut.empty() && options.sweep.empty())
+    return fail("--sweep-out needs --sweep");
+  for (int64_t t : options.tp)
+    if (t < 1)
+      return fail("--tp: degrees must be at least 1, got " + Twine(t));
+  if (options.ppMicrobatches < 0)
+    return fail("--pp-microbatches must be at least 0");
+  if (options.mode != AnalysisMode::Train &&
+      (options.inputRequiresGrad.hasValue() ||
+       options.optimizerBytesPerParam.hasValue()))
+    return fail("--input-requires-grad and --optimizer-bytes-per-param need "
+                "--mode=train");
+  if (!(options.optimizerBytesPerParam > 0))
+    return fail("--optimizer-bytes-per-param must be positive");
+  return success();
+}
+
+void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
+                                           const AnalyzeOptions &options) {
+  pm.addPass(createTFPerfAnnotateCost(TFPerfAnnotateCostOptions{
+      options.computeDtype, options.weightDtype}));
+  TFPerfRooflineOptions roofline;
+  // Without --hw, the default device, or every device of --hw-file.
+  roofline.hw = options.hw.empty() && options.hwFile.empty()
+                    ? std::string("h100-sxm")
+                    : options.hw.getValue();
+  roofline.hwFile = options.hwFile;
+  roofline.computeDtype = options.computeDtype;
+  roofline.weightDtype = options.weightDtype;
+  pm.addPass(createTFPerfRoofline(roofline));
+
+  TFPerfAnalyzeTransformerOptions transformer;
+  transformer.phase = phaseName(options.phase).str();
+  transformer.batch = options.batch;
+  transformer.seq = options.seq;
+  transformer.kvLen = options.kvLen;
+  transformer.devices = options.devices;
+  pm.addPass(createTFPerfAnalyzeTransformer(transformer));
+
+  if (!options.tp.empty()) {
+    TFPerfSuggestTPOptions tp;
+    tp.tp.assign(options.tp.begin(), options.tp.end());
+    tp.microbatches = options.ppMicrobatches;
+    pm.addPass(createTFPerfSuggestTP(tp));
+  }
+  if (options.symbolicRequested()) {
+    TFPerfSymbolicOptions symbolic;
+    symbolic.sweep = options.sweep;
+    symbolic.sweepOut.assign(options.sweepOut.begin(), options.sweepOut.end());
+    pm.addPass(createTFPerfSymbolic(symbolic));
+  }
+  if (options.mode == AnalysisMode::Train) {
+    TFPerfAnalyzeTrainingOptions training;
+    training.inputRequiresGrad = options.inputRequiresGrad;
+    training.optimizerBytesPerParam = options.optimizerBytesPerParam;
+    training.computeDtype = options.computeDtype;
+    training.weightDtype = options.weightDtype;
+    pm.addPass(createTFPerfAnalyzeTraining(training));
+  }
+
+  auto report = [&](ReportFormat format, const std::string &file) {
+    TFPerfEmitReportOptions emit;
+    emit.format = reportFormatName(format).str();
+    emit.outputFile = file;
+    emit.top = options.top;
+    emit.showShapeOps = options.showShapeOps;
+    pm.addPass(createTFPerfEmitReport(emit));
+  };
+  // The text summary goes to stdout unless only files were asked for, or
+  // a report already goes there.
+  bool onlyFiles = !options.reports.empty() || !options.sweepOut.empty();
+  if ((options.summary || !onlyFiles) &&
+      !llvm::is_contained(options.reports, "-"))
+    report(ReportFormat::Text, "-");
+  for (const std::string &f : options.reports)
+    report(*options.formatOf(f), f);
+}
+
+void mlir::tfperf::registerAnalyzePipeline() {
+  // PassPipelineRegistration<AnalyzeOptions> cannot reject options that
+  // parse; this registration also validates them, when the pipeline text is
+  // parsed and before any IR is read.
+  registerPassPipeline(
+      "tfperf-analyze",
+      "The whole tfperf analysis: costs, roofline, transformer phases, and "
+      "with their options tensor parallelism, symbolic costs, training and "
+      "reports (docs/CLI.md)",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        AnalyzeOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        LogicalResult valid = success();
+        if (failed(validateAnalyzeOptions(options, [&](const Twine &msg) {
+              valid = errorHandler("tfperf-analyze: " + msg);
+            })))
+          return failure();
+        populateAnalyzePipeline(pm, options);
+        return valid;
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(AnalyzeOptions());
+      });
+}
