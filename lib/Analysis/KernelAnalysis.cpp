@@ -447,12 +447,28 @@ void Fuser::run(std::vector<Kernel> &kernels,
   size_t pos = 0;
   for (Operation &op : func.getBody().front())
     position[&op] = pos++;
-  placeAttention();
-  for (Operation &op : func.getBody().front())
-    placeOp(&op);
-  absorbProducers();
-  if (options.mergeSiblings)
-    mergeSiblings();
+  if (options.exported) {
+    for (Operation &op : func.getBody().front()) {
+      // The ops the report counts (not weights, constants or shape
+      // plumbing), less pure views: they alias their input, no kernel even
+      // in an executor that runs the graph node by node.
+      const OpCostRecord *rec = costs.lookup(&op);
+      if (!rec || op.hasTrait<OpTrait::ConstantLike>() ||
+          rec->isShapeComputation || (rec->known && rec->cost.isView))
+        continue;
+      Role r = roleOf(&op);
+      unsigned g = newGroup(r == Role::Gemm ? GroupKind::Gemm
+                                            : GroupKind::Anchor);
+      assign(&op, g);
+    }
+  } else {
+    placeAttention();
+    for (Operation &op : func.getBody().front())
+      placeOp(&op);
+    absorbProducers();
+    if (options.mergeSiblings)
+      mergeSiblings();
+  }
 
   llvm::SmallVector<unsigned> live;
   for (unsigned g = 0; g < groups.size(); ++g)
@@ -639,7 +655,11 @@ Kernel Fuser::makeKernel(unsigned g) {
       outputs += static_cast<double>(*elems) * policy.bitsOf(a.value) / 8;
     }
   }
-  if (bytesKnown) {
+  if (options.exported) {
+    // One op, as exported: its own reads and writes.
+    if (exportedKnown && k.known)
+      k.bytes = exported;
+  } else if (bytesKnown) {
     double in = 0;
     for (auto &[root, views] : inputs) {
       int64_t n = 0;

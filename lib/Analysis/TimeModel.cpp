@@ -169,10 +169,12 @@ double TimeModel::attentionTime(const KernelWork &w) const {
   double tMem = w.bytes / (cal.gemmMemEff * device.memBandwidth);
   if (w.decode)
     return cal.gemmOverheadS + tMem;
+  // A factor whose dim the graph does not show (a fused contrib op's KV
+  // length) is left at 1 rather than guessed.
   double d = static_cast<double>(w.headDim), s = static_cast<double>(w.kvLen);
-  double eff = cal.attentionEffMax *
-               std::min(1.0, d / cal.attentionHeadDimRef) *
-               (s / (s + cal.attentionSeqHalf));
+  double dimFactor = d > 0 ? std::min(1.0, d / cal.attentionHeadDimRef) : 1.0;
+  double seqFactor = s > 0 ? s / (s + cal.attentionSeqHalf) : 1.0;
+  double eff = cal.attentionEffMax * dimFactor * seqFactor;
   double tComp = eff > 0 ? w.flops / (eff * tensorPeak(w.dtype))
                          : std::numeric_limits<double>::infinity();
   return cal.gemmOverheadS + std::max(tComp, tMem);

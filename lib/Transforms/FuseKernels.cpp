@@ -59,7 +59,13 @@ struct FuseKernelsPass
       model.emplace(devices->front());
     }
 
+    if (view != "fused" && view != "exported") {
+      module.emitError() << "view must be fused or exported, got '" << view
+                         << "'";
+      return signalPassFailure();
+    }
     KernelOptions options;
+    options.exported = view == "exported";
     options.mergeSiblings = mergeSiblings;
     KernelAnalysis kernels(module, getAnalysis<CostAnalysis>(),
                            getAnalysis<TransformerStructure>(), options);

@@ -5,8 +5,9 @@ For each valid corpus model (dynamic ones bound to the dims check_corpus.py
 uses): the kernels' FLOPs sum to the exported ops' FLOPs (fusion moves no
 arithmetic), the bytes crossing kernel boundaries are at most the exported
 view's bytes, every kernel has a class of docs/TimeModel.md and a calibrated
-time on the device at least its roofline. Prints one line per model and
-`failures: N`.
+time on the device at least its roofline; and the exported view
+(view=exported) sums to the exported bytes exactly. Prints one line per
+model and `failures: N`.
 
 Usage: check_kernels.py CORPUS_DIR TFPERF_BIN_DIR
 """
@@ -74,9 +75,22 @@ def main():
             t, roof = value("{" + k, "time_s"), value("{" + k, "roofline_s")
             if t is not None and t < roof * (1 - 1e-12):
                 problems.append("kernel %s: time %g < roofline %g" % (value("{" + k, "name"), t, roof))
+        r = subprocess.run([opt, path, "--pass-pipeline=builtin.module(%s)"
+                            % ",".join(stages[:-1] + ["tfperf-fuse-kernels{view=exported}"])],
+                           capture_output=True, text=True)
+        head = next((line for line in r.stdout.splitlines() if line.startswith("module")), "")
+        m = re.search(r"tfperf.kernel_totals = (\{[^}]*\})", head)
+        if r.returncode != 0 or not m:
+            problems.append("view=exported failed")
+        elif name not in SUBGRAPHS and (
+                value(m.group(1), "bytes") != value(m.group(1), "exported_bytes")
+                or value(m.group(1), "flops") != value(m.group(1), "exported_flops")):
+            problems.append("exported view %s" % m.group(1))
         if problems:
             failures += 1
             print("%s: %d kernels, FAILED: %s" % (name, n, "; ".join(problems[:3])))
+        elif name in SUBGRAPHS:
+            print("%s: %d kernels, subgraphs not grouped" % (name, n))
         else:
             print("%s: %d kernels, flops equal, %s" % (name, n, ratio))
     print("failures: %d" % failures)

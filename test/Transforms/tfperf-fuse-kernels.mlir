@@ -3,10 +3,13 @@
 // kernel's boundary (f32: 4 bytes an element).
 // RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels | FileCheck %s
 // RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels="merge-siblings=1" | FileCheck %s --check-prefix=MERGE
+// RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels="view=exported hw=a100-sxm-80gb" | FileCheck %s --check-prefix=EXPORTED
+// RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="view=both" 2>&1 | FileCheck %s --check-prefix=VIEW
 // RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="hw=no-such-gpu" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="hw=a100-sxm-80gb,h100-sxm" 2>&1 | FileCheck %s --check-prefix=TWO
 
 // BAD: error: unknown device 'no-such-gpu'
+// VIEW: error: view must be fused or exported, got 'both'
 // TWO: error: hw= takes one device, got 2
 
 // GEMM + bias + GELU: one kernel with a bias/activation epilogue. It reads
@@ -16,6 +19,8 @@
 // (bias) + 10240 (GELU, 5 an element) = 274432.
 // CHECK: tfperf.kernel_totals = {bytes = 76800 : i64, exported_bytes = 109568 : i64, exported_flops = 274432 : i64, flops = 274432 : i64, kernels = 1 : i64}
 // CHECK-SAME: tfperf.kernels = [{batch = 1 : i64, bytes = 76800 : i64, class = "gemm", flops = 274432 : i64, k = 64 : i64, m = 8 : i64, n = 256 : i64, name = "fc1", ops = ["fc1", "fc1_bias", "fc1_gelu"]}]
+// The exported view: the three ops are three kernels with their own bytes.
+// EXPORTED: tfperf.kernel_totals = {bytes = 109568 : i64, exported_bytes = 109568 : i64, exported_flops = 274432 : i64, flops = 274432 : i64, kernels = 3 : i64}
 // CHECK-LABEL: func.func @gemm_bias_gelu
 // CHECK-NOT: tfperf.weight {{.*}}tfperf.kernel
 // CHECK: tfperf.matmul {{.*}}{tfperf.kernel = "fc1"}
@@ -40,6 +45,7 @@ func.func @gemm_bias_gelu(%x: tensor<8x64xf32>) -> tensor<8x256xf32> {
 // 16384 + 2048 = 20480 B.
 // CHECK: tfperf.kernel_totals = {bytes = 37888 : i64, exported_bytes = 41984 : i64, exported_flops = 73792 : i64, flops = 73792 : i64, kernels = 3 : i64}
 // CHECK-SAME: tfperf.kernels = [{bytes = 8704 : i64, class = "layernorm", flops = 4128 : i64, name = "ln1", ops = ["embed_add", "ln1"]}, {batch = 1 : i64, bytes = 20480 : i64, class = "gemm", flops = 65536 : i64, k = 64 : i64, m = 8 : i64, n = 64 : i64, name = "proj", ops = ["proj"]}, {bytes = 8704 : i64, class = "layernorm", flops = 4128 : i64, name = "ln2", ops = ["residual", "ln2"]}]
+// EXPORTED: tfperf.kernel_totals = {bytes = 41984 : i64, exported_bytes = 41984 : i64, exported_flops = 73792 : i64, flops = 73792 : i64, kernels = 5 : i64}
 // CHECK-LABEL: func.func @residual_norm
 // CHECK: tfperf.add {{.*}}{tfperf.kernel = "ln1"}
 // CHECK: tfperf.layer_norm {{.*}}{tfperf.kernel = "ln1"}
@@ -66,6 +72,12 @@ func.func @residual_norm(%a: tensor<8x64xf32>, %b: tensor<8x64xf32>) -> (tensor<
 // ops write and re-read the 2x16x16 scores four times.
 // CHECK: tfperf.kernel_totals = {bytes = 17420 : i64, exported_bytes = 46092 : i64, exported_flops = 53248 : i64, flops = 53248 : i64, kernels = 5 : i64}
 // CHECK-SAME: {bytes = 5132 : i64, class = "attention", flops = 20480 : i64, name = "scores", ops = ["scores", "scale", "mask_inv", "mask_bias", "mask_add", "softmax", "context"]}
+// Exported: 15 kernels (the reshapes alias, the transposes copy); Q K^T is
+// a batched GEMM, one 16x16x8 problem per head; the A100 has no fitted
+// softmax class, so the softmax is priced as an add (its floor).
+// EXPORTED: tfperf.kernel_totals = {bytes = 46092 : i64, exported_bytes = 46092 : i64, exported_flops = 53248 : i64, flops = 53248 : i64, kernels = 15 : i64}
+// EXPORTED-SAME: {batch = 2 : i64, bytes = 4096 : i64, class = "gemm", flops = 8192 : i64, k = 8 : i64, m = 16 : i64, n = 16 : i64, name = "scores", ops = ["scores"]
+// EXPORTED-SAME: {bytes = 4096 : i64, class = "softmax", flops = 2560 : i64, name = "softmax", ops = ["softmax"], priced_as = "add", roofline_s = {{.*}}, time_s = 2.497000e-06 : f64}
 // CHECK-LABEL: func.func @attention
 // CHECK: tfperf.reshape
 // CHECK-NOT: tfperf.kernel

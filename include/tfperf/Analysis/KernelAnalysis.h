@@ -31,6 +31,10 @@ class CostAnalysis;
 class TransformerStructure;
 
 struct KernelOptions {
+  /// The exported view: every costed op its own kernel (views and
+  /// transposes included) with its own bytes, classified as in the fused
+  /// view; weights, constants and shape computations in none.
+  bool exported = false;
   /// Merge GEMMs that read the same activation with the same K (Q/K/V,
   /// gate/up) into one GEMM kernel.
   bool mergeSiblings = false;

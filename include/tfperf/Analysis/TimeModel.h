@@ -61,8 +61,9 @@ struct KernelWork {
   /// Memory classes: device kernels in the group, and the elements of one
   /// row for row-wise classes (0 otherwise).
   int64_t kernels = 1, row = 0;
-  /// Attention: head dim, KV length, and whether it is a decode step (the
-  /// KV cache streamed once). `flops` is then the attention's F.
+  /// Attention: head dim, KV length (0 when unknown: that efficiency
+  /// factor is taken as 1), and whether it is a decode step (the KV cache
+  /// streamed once). `flops` is then the attention's F.
   int64_t headDim = 0, kvLen = 0;
   bool decode = false;
 };

@@ -296,7 +296,10 @@ def TFPerfFuseKernels : Pass<"tfperf-fuse-kernels", "ModuleOp"> {
     kernel's boundary), and `tfperf.kernel_totals` with the sums and the
     exported view's bytes. With `hw`, each kernel also carries `time_s`
     (docs/TimeModel.md's calibrated time) and `roofline_s`, and the module
-    `tfperf.time_model` says whether the device is calibrated.
+    `tfperf.time_model` says whether the device is calibrated. With
+    `view=exported` every costed op except pure views is a kernel of its
+    own with its own bytes (the graph as exported), classified and priced
+    the same way.
 
     ```mlir
     // GEMM + bias + GELU: one kernel that reads x, W, b and writes y.
@@ -305,10 +308,12 @@ def TFPerfFuseKernels : Pass<"tfperf-fuse-kernels", "ModuleOp"> {
     %y = tfperf.gelu %a {tfperf.kernel = "fc1"} ...
     ```
 
-    Fails on an unknown device or an invalid hardware file. Nothing else
+    Fails on an unknown device, an invalid hardware file or view. Nothing else
     in the pipeline reads these attributes yet.
   }];
   let options = [
+    Option<"view", "view", "std::string", /*default=*/"\"fused\"",
+           "fused (the engine's kernels) or exported (every op a kernel)">,
     Option<"mergeSiblings", "merge-siblings", "bool", /*default=*/"false",
            "Merge GEMMs reading the same activation (Q/K/V, gate/up)">,
     Option<"hw", "hw", "std::string", /*default=*/"",
