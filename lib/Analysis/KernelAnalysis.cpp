@@ -111,6 +111,11 @@ private:
   Role roleOf(Operation *op) const;
   /// The value a read really touches: through folded views to their source.
   Value traceRoot(Value v) const;
+  /// How a reader of a kernel's result takes it: metadata only (Shape),
+  /// through a view, as a member of some kernel, or as an op in none (the
+  /// function's return, a reader CostAnalysis deems shape plumbing).
+  enum class UserKind { MetadataOnly, View, Kernel, NoKernel };
+  UserKind classifyUser(Operation *user) const;
   /// Whether a read of `v` picks part of its source (a slice or split):
   /// an epilogue sees whole output tiles, so such a reader is not one.
   bool readsThroughSlice(Value v) const;
@@ -204,6 +209,24 @@ Value Fuser::traceRoot(Value v) const {
   return v;
 }
 
+Fuser::UserKind Fuser::classifyUser(Operation *user) const {
+  if (user->hasTrait<OpTrait::IsTerminator>())
+    return UserKind::NoKernel;
+  if (shortName(user) == "shape")
+    return UserKind::MetadataOnly;
+  Role r = roleOf(user);
+  if (r == Role::Fold)
+    return UserKind::View;
+  if (r != Role::None)
+    return UserKind::Kernel;
+  // Tiny tensors count as shape plumbing (CostAnalysis) even when they are
+  // data: look through views, and count any other reader as reading.
+  const OpCostRecord *rec = costs.lookup(user);
+  if (isFoldName(shortName(user)) || (rec && rec->known && rec->cost.isView))
+    return UserKind::View;
+  return UserKind::NoKernel;
+}
+
 bool Fuser::readsThroughSlice(Value v) const {
   while (Operation *def = v.getDefiningOp()) {
     if (def->getNumOperands() == 0 || roleOf(def) != Role::Fold)
@@ -263,17 +286,18 @@ void Fuser::consumerGroups(Operation *op,
   while (!work.empty()) {
     Value v = work.pop_back_val();
     for (Operation *user : v.getUsers()) {
-      if (user->hasTrait<OpTrait::IsTerminator>()) {
-        escapes = true;
+      switch (classifyUser(user)) {
+      case UserKind::MetadataOnly:
         continue;
-      }
-      Role r = roleOf(user);
-      if (r == Role::Fold) {
+      case UserKind::View:
         work.append(user->getResults().begin(), user->getResults().end());
         continue;
+      case UserKind::NoKernel:
+        escapes = true;
+        continue;
+      case UserKind::Kernel:
+        break;
       }
-      if (r == Role::None)
-        continue; // a shape computation reads metadata, not data
       auto it = groupOf.find(user);
       if (it != groupOf.end())
         out.insert(find(it->second));
@@ -634,15 +658,19 @@ Kernel Fuser::makeKernel(unsigned g) {
       while (!work.empty() && !escapes) {
         Value v = work.pop_back_val();
         for (Operation *user : v.getUsers()) {
-          if (user->hasTrait<OpTrait::IsTerminator>()) {
+          switch (classifyUser(user)) {
+          case UserKind::MetadataOnly:
+            break;
+          case UserKind::View:
+            work.append(user->getResults().begin(), user->getResults().end());
+            break;
+          case UserKind::NoKernel:
             escapes = true;
             break;
+          case UserKind::Kernel:
+            escapes |= !members.count(user);
+            break;
           }
-          Role r = roleOf(user);
-          if (r == Role::Fold)
-            work.append(user->getResults().begin(), user->getResults().end());
-          else if (r != Role::None && !members.count(user))
-            escapes = true;
         }
       }
       if (!escapes)

@@ -4,6 +4,7 @@
 // RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels | FileCheck %s
 // RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels="merge-siblings=1" | FileCheck %s --check-prefix=MERGE
 // RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels="view=exported hw=a100-sxm-80gb" | FileCheck %s --check-prefix=EXPORTED
+// RUN: tfperf-opt %s --split-input-file --tfperf-fuse-kernels="hw=a100-sxm-80gb" | FileCheck %s --check-prefix=DECODE
 // RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="view=both" 2>&1 | FileCheck %s --check-prefix=VIEW
 // RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="hw=no-such-gpu" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not tfperf-opt %s --split-input-file --tfperf-fuse-kernels="hw=a100-sxm-80gb,h100-sxm" 2>&1 | FileCheck %s --check-prefix=TWO
@@ -143,4 +144,45 @@ func.func @swiglu(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %h = tfperf.mul %silu, %u : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x32xf32> loc("gated")
   %y = tfperf.matmul %h, %wd : (tensor<4x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32> loc("down_proj")
   return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// A decode step (one query) with a KV cache: appending to each cache is a
+// kernel (reads the 63 cached rows and the new one, writes 64: 16128 + 256 +
+// 16384 = 32768 B); attention reads q (256 B), the K and V caches once
+// (16384 B each), the scale (4 B) and writes o (256 B): 33284 B, priced as
+// a decode kernel streaming them: gemm_overhead_s + bytes / (gemm_mem_eff *
+// mem_bw) = 4.392e-6 + 33284 / (0.7387 * 2.039e12) = 4.4140979e-6 s.
+// DECODE: tfperf.kernel_totals = {bytes = 166404 : i64, exported_bytes = 205316 : i64, exported_flops = 50688 : i64, flops = 50688 : i64, kernels = 7 : i64}
+// DECODE-SAME: {bytes = 32768 : i64, class = "add", flops = 0 : i64, name = "cache_k", ops = ["cache_k"]
+// DECODE-SAME: {bytes = 33284 : i64, class = "attention", flops = 17920 : i64, name = "scores", ops = ["scores", "scale", "softmax", "context"], roofline_s = {{.*}}, time_s = 4.4140978{{[0-9]*}}E-6 : f64}
+func.func @decode(%x: tensor<1x1x64xf32>, %pk: tensor<1x4x63x16xf32>, %pv: tensor<1x4x63x16xf32>) -> (tensor<1x1x64xf32>, tensor<1x4x64x16xf32>, tensor<1x4x64x16xf32>) {
+  %wq = tfperf.weight "wq" : tensor<64x64xf32>
+  %wk = tfperf.weight "wk" : tensor<64x64xf32>
+  %wv = tfperf.weight "wv" : tensor<64x64xf32>
+  %wo = tfperf.weight "wo" : tensor<64x64xf32>
+  %shape = tfperf.constant {value = dense<[1, 1, 4, 16]> : tensor<4xi64>} : tensor<4xi64>
+  %shape2 = tfperf.constant {value = dense<[1, 1, 64]> : tensor<3xi64>} : tensor<3xi64>
+  %scale = tfperf.constant {value = dense<0.25> : tensor<f32>} : tensor<f32>
+  %q = tfperf.matmul %x, %wq : (tensor<1x1x64xf32>, tensor<64x64xf32>) -> tensor<1x1x64xf32> loc("q_proj")
+  %k = tfperf.matmul %x, %wk : (tensor<1x1x64xf32>, tensor<64x64xf32>) -> tensor<1x1x64xf32> loc("k_proj")
+  %v = tfperf.matmul %x, %wv : (tensor<1x1x64xf32>, tensor<64x64xf32>) -> tensor<1x1x64xf32> loc("v_proj")
+  %q4 = tfperf.reshape %q, %shape : (tensor<1x1x64xf32>, tensor<4xi64>) -> tensor<1x1x4x16xf32>
+  %k4 = tfperf.reshape %k, %shape : (tensor<1x1x64xf32>, tensor<4xi64>) -> tensor<1x1x4x16xf32>
+  %v4 = tfperf.reshape %v, %shape : (tensor<1x1x64xf32>, tensor<4xi64>) -> tensor<1x1x4x16xf32>
+  %qt = tfperf.transpose %q4 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x1x4x16xf32>) -> tensor<1x4x1x16xf32>
+  %kt = tfperf.transpose %k4 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x1x4x16xf32>) -> tensor<1x4x1x16xf32>
+  %vt = tfperf.transpose %v4 {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x1x4x16xf32>) -> tensor<1x4x1x16xf32>
+  %kc = tfperf.concat %pk, %kt {axis = 2 : i64} : (tensor<1x4x63x16xf32>, tensor<1x4x1x16xf32>) -> tensor<1x4x64x16xf32> loc("cache_k")
+  %vc = tfperf.concat %pv, %vt {axis = 2 : i64} : (tensor<1x4x63x16xf32>, tensor<1x4x1x16xf32>) -> tensor<1x4x64x16xf32> loc("cache_v")
+  %kT = tfperf.transpose %kc {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x4x64x16xf32>) -> tensor<1x4x16x64xf32>
+  %s = tfperf.matmul %qt, %kT : (tensor<1x4x1x16xf32>, tensor<1x4x16x64xf32>) -> tensor<1x4x1x64xf32> loc("scores")
+  %sc = tfperf.mul %s, %scale : (tensor<1x4x1x64xf32>, tensor<f32>) -> tensor<1x4x1x64xf32> loc("scale")
+  %p = tfperf.softmax %sc : (tensor<1x4x1x64xf32>) -> tensor<1x4x1x64xf32> loc("softmax")
+  %c = tfperf.matmul %p, %vc : (tensor<1x4x1x64xf32>, tensor<1x4x64x16xf32>) -> tensor<1x4x1x16xf32> loc("context")
+  %ct = tfperf.transpose %c {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x4x1x16xf32>) -> tensor<1x1x4x16xf32>
+  %c3 = tfperf.reshape %ct, %shape2 : (tensor<1x1x4x16xf32>, tensor<3xi64>) -> tensor<1x1x64xf32>
+  %o = tfperf.matmul %c3, %wo : (tensor<1x1x64xf32>, tensor<64x64xf32>) -> tensor<1x1x64xf32> loc("o_proj")
+  return %o, %kc, %vc : tensor<1x1x64xf32>, tensor<1x4x64x16xf32>, tensor<1x4x64x16xf32>
 }
