@@ -173,7 +173,8 @@ private:
 };
 
 Role Fuser::roleOf(Operation *op) const {
-  if (op->hasTrait<OpTrait::IsTerminator>())
+  if (op->hasTrait<OpTrait::IsTerminator>() ||
+      op->hasTrait<OpTrait::ConstantLike>())
     return Role::None;
   llvm::StringRef n = shortName(op);
   // Shape reads metadata only; weights and constants are inputs.

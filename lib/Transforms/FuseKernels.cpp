@@ -76,10 +76,12 @@ struct FuseKernelsPass
     SymExpr totalFlops = 0, exportedFlops = 0;
     double totalBytes = 0, exportedBytes = 0;
     bool bytesKnown = true, exportedKnown = true;
-    // The exported view: every op a kernel, shape plumbing left out as the
-    // report leaves it out.
+    // The exported view of the same function: every op a kernel, shape
+    // plumbing left out as the report leaves it out.
+    func::FuncOp func = firstFunction(module);
     for (const OpCostRecord &rec : costs.getRecords()) {
-      if (rec.op->hasTrait<OpTrait::ConstantLike>() || rec.isShapeComputation)
+      if (!func || !func->isProperAncestor(rec.op) ||
+          rec.op->hasTrait<OpTrait::ConstantLike>() || rec.isShapeComputation)
         continue;
       if (!rec.known) {
         exportedKnown = false;

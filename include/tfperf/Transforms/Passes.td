@@ -294,8 +294,9 @@ def TFPerfFuseKernels : Pass<"tfperf-fuse-kernels", "ModuleOp"> {
     act_silu_mul, act_gelu, rope, gather), `ops` (member node names),
     `flops` (sum of the members) and `bytes` (only what crosses the
     kernel's boundary), and `tfperf.kernel_totals` with the sums and the
-    exported view's bytes. With `hw`, each kernel also carries `time_s`
-    (docs/TimeModel.md's calibrated time) and `roofline_s`, and the module
+    exported view's FLOPs and bytes (of the same, first, function). With
+    `hw`, each kernel also carries `time_s` (docs/TimeModel.md's
+    calibrated time) and `roofline_s`, and the module
     `tfperf.time_model` says whether the device is calibrated. With
     `view=exported` every costed op except pure views is a kernel of its
     own with its own bytes (the graph as exported), classified and priced
