@@ -151,7 +151,7 @@ private:
   bool reachable(unsigned from, unsigned to);
   void merge(unsigned from, unsigned into);
   /// Groups consuming `op`'s results (through views); `escapes` is set when
-  /// a result is returned.
+  /// an op in no kernel reads one (the function's return included).
   void consumerGroups(Operation *op, llvm::SmallSetVector<unsigned, 4> &out,
                       bool &escapes);
   void placeAttention();
