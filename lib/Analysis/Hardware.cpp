@@ -5,6 +5,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tfperf;
 
@@ -32,6 +35,171 @@ bool readPositive(const llvm::json::Object &o, llvm::StringRef key,
     return false;
   }
   out = *v;
+  return true;
+}
+
+/// Reads a number in [lo, hi] (lo excluded when `openLow`; integral bounds
+/// only, as printed in the error).
+bool readInRange(const llvm::json::Object &o, llvm::StringRef key,
+                 const std::string &where, double lo, double hi, bool openLow,
+                 double &out, std::string &error) {
+  auto v = o.getNumber(key);
+  if (!v) {
+    error = where + ": missing number '" + key.str() + "'";
+    return false;
+  }
+  bool ok = std::isfinite(*v) && (openLow ? *v > lo : *v >= lo) && *v <= hi;
+  if (!ok) {
+    error = where + ": '" + key.str() + "' must be in " + (openLow ? "(" : "[") +
+            std::to_string(static_cast<long long>(lo)) + ", " +
+            (std::isinf(hi) ? std::string("inf)")
+                            : std::to_string(static_cast<long long>(hi)) + "]");
+    return false;
+  }
+  out = *v;
+  return true;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+bool readFraction(const llvm::json::Object &o, llvm::StringRef key,
+                  const std::string &where, double &out, std::string &error) {
+  return readInRange(o, key, where, 0, 1, /*openLow=*/true, out, error);
+}
+bool readNonNegative(const llvm::json::Object &o, llvm::StringRef key,
+                     const std::string &where, double &out,
+                     std::string &error) {
+  return readInRange(o, key, where, 0, kInf, /*openLow=*/false, out, error);
+}
+
+bool readCollective(const llvm::json::Object &o, const std::string &where,
+                    bool withAlpha0, CollectiveParams &out,
+                    std::string &error) {
+  if (withAlpha0 && o.get("alpha0_s") &&
+      !readNonNegative(o, "alpha0_s", where, out.alpha0S, error))
+    return false;
+  return readNonNegative(o, "alpha_s", where, out.alphaS, error) &&
+         readPositive(o, "beta_Bps", where, out.betaBps, error);
+}
+
+/// Parses a device's "calibration" object (docs/TimeModel.md, "Parameters
+/// and provenance"); efficiencies must lie in (0, 1] so that every
+/// calibrated time stays above the roofline.
+bool parseCalibration(const llvm::json::Object &c, const std::string &device,
+                      DeviceCalibration &cal, std::string &error) {
+  std::string where = device + " calibration";
+  cal.calibrated = c.getBoolean("calibrated").value_or(false);
+  if (c.getBoolean("uncalibrated").value_or(false))
+    cal.calibrated = false;
+  if (auto rule = c.getString("rule"))
+    cal.rule = rule->str();
+  double units = 0;
+  if (!readPositive(c, "units", where, units, error))
+    return false;
+  if (units != std::floor(units)) {
+    error = where + ": 'units' must be an integer";
+    return false;
+  }
+  cal.units = static_cast<int64_t>(units);
+  const llvm::json::Array *tiles = c.getArray("tiles");
+  if (!tiles || tiles->empty()) {
+    error = where + ": missing 'tiles' (e.g. [[128, 128]])";
+    return false;
+  }
+  for (const llvm::json::Value &t : *tiles) {
+    const llvm::json::Array *pair = t.getAsArray();
+    std::optional<int64_t> tm, tn;
+    if (pair && pair->size() == 2) {
+      tm = (*pair)[0].getAsInteger();
+      tn = (*pair)[1].getAsInteger();
+    }
+    if (!tm || !tn || *tm <= 0 || *tn <= 0) {
+      error = where + ": each of 'tiles' must be [rows, cols] of positive "
+                      "integers";
+      return false;
+    }
+    cal.tiles.emplace_back(*tm, *tn);
+  }
+  const llvm::json::Object *p = c.getObject("params");
+  if (!p) {
+    error = where + ": missing object 'params'";
+    return false;
+  }
+  std::string pw = where + " params";
+  if (!readFraction(*p, "mem_ceiling_frac", pw, cal.memCeilingFrac, error) ||
+      !readFraction(*p, "gemm_eff_max", pw, cal.gemmEffMax, error) ||
+      !readNonNegative(*p, "gemm_k0", pw, cal.gemmK0, error) ||
+      !readNonNegative(*p, "gemm_tile_exp", pw, cal.gemmTileExp, error) ||
+      !readFraction(*p, "gemm_mem_eff", pw, cal.gemmMemEff, error) ||
+      !readNonNegative(*p, "gemm_overhead_s", pw, cal.gemmOverheadS, error))
+    return false;
+  const llvm::json::Object *mem = p->getObject("mem");
+  if (!mem || !mem->getObject("add")) {
+    error = pw + ": missing 'mem' with at least the 'add' class";
+    return false;
+  }
+  for (auto &[name, v] : *mem) {
+    std::string cw = pw + " mem." + name.str();
+    const llvm::json::Object *o = v.getAsObject();
+    if (!o) {
+      error = cw + ": not an object";
+      return false;
+    }
+    MemClassParams m;
+    if (!readNonNegative(*o, "floor_s", cw, m.floorS, error) ||
+        !readNonNegative(*o, "overhead_s", cw, m.overheadS, error) ||
+        !readFraction(*o, "eff", cw, m.eff, error))
+      return false;
+    if (o->get("row_s") && !readNonNegative(*o, "row_s", cw, m.rowS, error))
+      return false;
+    cal.mem[name.str()] = m;
+  }
+  if (const llvm::json::Object *a = c.getObject("attention")) {
+    std::string aw = where + " attention";
+    cal.attentionFitted = a->getBoolean("fitted").value_or(false);
+    if (!readFraction(*a, "eff_max", aw, cal.attentionEffMax, error) ||
+        !readPositive(*a, "head_dim_ref", aw, cal.attentionHeadDimRef,
+                      error) ||
+        !readNonNegative(*a, "seq_half", aw, cal.attentionSeqHalf, error))
+      return false;
+  }
+  if (const llvm::json::Object *tiers = c.getObject("collectives")) {
+    for (auto &[name, v] : *tiers) {
+      std::string tw = where + " collectives." + name.str();
+      const llvm::json::Object *o = v.getAsObject();
+      if (!o) {
+        error = tw + ": not an object";
+        return false;
+      }
+      CollectiveTier tier;
+      tier.name = name.str();
+      if (o->get("max_ranks")) {
+        auto r = o->getInteger("max_ranks");
+        if (!r || *r < 1) {
+          error = tw + ": 'max_ranks' must be a positive integer";
+          return false;
+        }
+        tier.maxRanks = *r;
+      }
+      if (const llvm::json::Object *ar = o->getObject("all_reduce")) {
+        tier.allReduce.emplace();
+        if (!readCollective(*ar, tw + ".all_reduce", true, *tier.allReduce,
+                            error))
+          return false;
+      }
+      if (const llvm::json::Object *sr = o->getObject("send_recv")) {
+        tier.sendRecv.emplace();
+        if (!readCollective(*sr, tw + ".send_recv", false, *tier.sendRecv,
+                            error))
+          return false;
+      }
+      cal.collectives.push_back(std::move(tier));
+    }
+    // JSON objects are unordered: keep the tiers in a stable order.
+    llvm::sort(cal.collectives, [](const auto &a, const auto &b) {
+      return a.name < b.name;
+    });
+  }
   return true;
 }
 } // namespace
@@ -98,6 +266,16 @@ HardwareDatabase::parse(llvm::StringRef json, std::string &error) {
       for (auto &[k, v] : *src)
         if (auto s = v.getAsString())
           spec.sources[k.str()] = s->str();
+    if (const llvm::json::Value *cal = d->get("calibration")) {
+      const llvm::json::Object *obj = cal->getAsObject();
+      if (!obj) {
+        error = where + ": 'calibration' must be an object";
+        return std::nullopt;
+      }
+      spec.calibration.emplace();
+      if (!parseCalibration(*obj, where, *spec.calibration, error))
+        return std::nullopt;
+    }
     if (db.lookup(spec.name)) {
       error = where + ": defined twice";
       return std::nullopt;

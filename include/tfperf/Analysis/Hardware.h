@@ -21,6 +21,49 @@
 
 namespace mlir::tfperf {
 
+/// One memory-bound kernel class of the calibrated time model
+/// (docs/TimeModel.md, "Memory-bound kernels").
+struct MemClassParams {
+  double floorS = 0, overheadS = 0, eff = 1;
+  /// Seconds per element of one row's walk (row-wise classes only).
+  double rowS = 0;
+};
+
+/// Latency and bus bandwidth of one collective on one link tier.
+struct CollectiveParams {
+  double alpha0S = 0, alphaS = 0, betaBps = 0;
+};
+
+/// A link tier's collectives (`calibration.collectives.<tier>`).
+struct CollectiveTier {
+  std::string name;
+  /// Largest group the tier was measured at; 0 when unbounded.
+  int64_t maxRanks = 0;
+  std::optional<CollectiveParams> allReduce, sendRecv;
+};
+
+/// The fitted (or derived) parameters of the calibrated time model, from a
+/// device's "calibration" object in the hardware database.
+struct DeviceCalibration {
+  /// False for devices priced by the uncalibrated rule (no measurements).
+  bool calibrated = false;
+  /// How an uncalibrated device's parameters were derived.
+  std::string rule;
+  /// SMs / CUs / MXUs.
+  int64_t units = 0;
+  /// GEMM output tiles (rows, cols) the model may pick from.
+  std::vector<std::pair<int64_t, int64_t>> tiles;
+  double memCeilingFrac = 1;
+  llvm::StringMap<MemClassParams> mem;
+  double gemmEffMax = 1, gemmK0 = 0, gemmTileExp = 0, gemmMemEff = 1,
+         gemmOverheadS = 0;
+  /// Flash attention (placeholders while `attentionFitted` is false).
+  double attentionEffMax = 0.6, attentionHeadDimRef = 128,
+         attentionSeqHalf = 512;
+  bool attentionFitted = false;
+  std::vector<CollectiveTier> collectives;
+};
+
 struct DeviceSpec {
   std::string name;
   std::string description;
@@ -38,6 +81,9 @@ struct DeviceSpec {
   /// Per ring step, seconds.
   double linkLatency = 0;
   llvm::StringMap<std::string> sources;
+  /// The time model's parameters; absent when the database has none for
+  /// the device (the time model then applies the uncalibrated rule).
+  std::optional<DeviceCalibration> calibration;
 
   /// The matmul peak for `dtype`, if the device has one.
   std::optional<double> gemmPeak(llvm::StringRef dtype) const;

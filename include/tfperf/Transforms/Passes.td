@@ -291,4 +291,52 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
+def TFPerfFuseKernels : Pass<"tfperf-fuse-kernels", "ModuleOp"> {
+  let summary = "Group the ops into the kernels an optimizing engine runs";
+  let description = [{
+    Groups the ops of the first function into fused kernels the way XLA and
+    TorchInductor fuse (docs/Kernels.md): elementwise, broadcast and
+    reduction chains with their producer or consumer (residual add + norm,
+    SwiGLU, RoPE), bias/activation epilogues on GEMMs, the attention region
+    (Q K^T, scale, mask, softmax, P V) as one flash-attention kernel, views,
+    transposes and expands (GQA repeat_kv) folded into their consumers'
+    reads, fused com.microsoft ops kept as they are. Shape computations,
+    weights and constants belong to no kernel.
+
+    Each op of a kernel gets `tfperf.kernel = "<kernel name>"`; the module
+    gets `tfperf.kernels`, one dictionary per kernel with `name`, `class`
+    (the time model's: gemm, attention, add, rmsnorm, layernorm, softmax,
+    act_silu_mul, act_gelu, rope, gather), `ops` (member node names),
+    `flops` (sum of the members) and `bytes` (only what crosses the
+    kernel's boundary), and `tfperf.kernel_totals` with the sums and the
+    exported view's FLOPs and bytes (of the same, first, function). With
+    `hw`, each kernel also carries `time_s` (docs/TimeModel.md's
+    calibrated time) and `roofline_s`, and the module
+    `tfperf.time_model` says whether the device is calibrated. With
+    `view=exported` every costed op except pure views is a kernel of its
+    own with its own bytes (the graph as exported), classified and priced
+    the same way.
+
+    ```mlir
+    // GEMM + bias + GELU: one kernel that reads x, W, b and writes y.
+    %h = tfperf.matmul %x, %w {tfperf.kernel = "fc1"} ...
+    %a = tfperf.add %h, %b {tfperf.kernel = "fc1"} ...
+    %y = tfperf.gelu %a {tfperf.kernel = "fc1"} ...
+    ```
+
+    Fails on an unknown device, an invalid hardware file or view. Nothing else
+    in the pipeline reads these attributes yet.
+  }];
+  let options = [
+    Option<"view", "view", "std::string", /*default=*/"\"fused\"",
+           "fused (the engine's kernels) or exported (every op a kernel)">,
+    Option<"mergeSiblings", "merge-siblings", "bool", /*default=*/"false",
+           "Merge GEMMs reading the same activation (Q/K/V, gate/up)">,
+    Option<"hw", "hw", "std::string", /*default=*/"",
+           "Device whose calibrated time each kernel gets (see --list-hw)">,
+    Option<"hwFile", "hw-file", "std::string", /*default=*/"",
+           "Extra hardware database (JSON, docs/Hardware.md)">,
+  ];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

@@ -1,0 +1,107 @@
+//===- KernelAnalysis.h - the kernels an optimizing engine runs -*- C++ -*-===//
+//
+// Groups the ops of a function into fused kernels the way XLA and
+// TorchInductor fuse (docs/Kernels.md): elementwise and reduction chains
+// with their producer or consumer, bias/activation epilogues on GEMMs, the
+// attention region as one flash-attention kernel, views and transposes
+// folded into their consumers' reads, fused com.microsoft ops as they are.
+// Each kernel's bytes are only what crosses its boundary. An MLIR analysis:
+// built from an Operation*, never mutates IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_KERNELANALYSIS_H
+#define TFPERF_ANALYSIS_KERNELANALYSIS_H
+
+#include "tfperf/Analysis/TimeModel.h"
+#include "tfperf/Support/SymExpr.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Pass/AnalysisManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tfperf {
+
+class CostAnalysis;
+class TransformerStructure;
+
+struct KernelOptions {
+  /// The exported view: every costed op its own kernel (views and
+  /// transposes included) with its own bytes, classified as in the fused
+  /// view; weights, constants and shape computations in none.
+  bool exported = false;
+  /// Merge GEMMs that read the same activation with the same K (Q/K/V,
+  /// gate/up) into one GEMM kernel.
+  bool mergeSiblings = false;
+};
+
+struct Kernel {
+  /// The main op's ONNX node name (`<op>#<index>` without one).
+  std::string name;
+  KernelClass cls = KernelClass::Add;
+  /// Member ops in walk order; `mainOp` decides the name and GEMM shape.
+  llvm::SmallVector<Operation *, 4> ops;
+  Operation *mainOp = nullptr;
+  /// Sum of the members' FLOPs (exact; symbolic for dynamic graphs).
+  SymExpr flops = 0;
+  /// Bytes crossing the kernel boundary: values produced outside and read
+  /// inside (each once, through views), values produced inside and read
+  /// outside or returned. Unknown when a member's cost or a shape is.
+  std::optional<double> bytes;
+  /// Sum of the members' own bytes (the exported, one-kernel-per-op view).
+  std::optional<double> exportedBytes;
+  /// GEMM: C[M, N] = A[M, K] B[K, N], `batch` independent problems.
+  int64_t m = 0, n = 0, k = 0, batch = 1;
+  /// Row-wise classes: elements of one row.
+  int64_t row = 0;
+  /// Attention: head dim, KV length, decode step.
+  int64_t headDim = 0, kvLen = 0;
+  bool decode = false;
+  /// Attention: the flash kernel's F (its GEMM FLOPs, halved under a causal
+  /// mask) that the time model charges.
+  double attentionFlops = 0;
+  /// False when a member op has no known cost.
+  bool known = true;
+
+  /// What the time model needs (dtype: the tensor peak to use).
+  KernelWork getWork(llvm::StringRef dtype = "fp16") const;
+};
+
+class KernelAnalysis {
+public:
+  /// Fuses the first function of `root` (computes its own CostAnalysis and
+  /// TransformerStructure).
+  explicit KernelAnalysis(Operation *root, KernelOptions options = {});
+  /// The same, reusing the cached analyses of `am`.
+  KernelAnalysis(Operation *root, AnalysisManager &am,
+                 KernelOptions options = {});
+  /// From analyses the caller already has.
+  KernelAnalysis(Operation *root, const CostAnalysis &costs,
+                 const TransformerStructure &structure,
+                 KernelOptions options = {});
+
+  ArrayRef<Kernel> getKernels() const { return kernels; }
+  /// The kernel `op` belongs to; null for views, shape computations,
+  /// weights and constants.
+  const Kernel *lookup(Operation *op) const;
+
+  bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
+    return !pa.isPreserved<KernelAnalysis>();
+  }
+
+private:
+  void build(Operation *root, const CostAnalysis &costs,
+             const TransformerStructure &structure, KernelOptions options);
+
+  std::vector<Kernel> kernels;
+  llvm::DenseMap<Operation *, size_t> kernelOf;
+};
+
+} // namespace mlir::tfperf
+
+#endif

@@ -1,0 +1,132 @@
+//===- TimeModel.h - calibrated kernel times ---------------------*- C++ -*-===//
+//
+// Prices one kernel (a fused group of ops, or one op of the exported view)
+// on one device with the calibrated time model of docs/TimeModel.md: GEMMs
+// by tile and wave quantization, memory-bound kernels at a class's
+// achievable bandwidth with overheads and latency floors, flash attention,
+// and collectives by link tier. The parameters are the device's
+// "calibration" object in the hardware database; a device without one gets
+// the documented uncalibrated rule (the A100's efficiencies on its own
+// datasheet). The Python reference is bench/calibrate.py; both must agree.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_TIMEMODEL_H
+#define TFPERF_ANALYSIS_TIMEMODEL_H
+
+#include "tfperf/Analysis/Hardware.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::tfperf {
+
+/// What the time model prices a kernel as (docs/TimeModel.md): a GEMM,
+/// flash attention, or one of the memory-bound classes.
+enum class KernelClass {
+  Gemm,
+  Attention,
+  Add,
+  RMSNorm,
+  LayerNorm,
+  Softmax,
+  ActSiluMul,
+  ActGelu,
+  Rope,
+  Gather,
+};
+/// The class's name in docs/TimeModel.md and hardware.json ("gemm", "add",
+/// "rmsnorm", ...).
+llvm::StringRef kernelClassName(KernelClass c);
+std::optional<KernelClass> parseKernelClass(llvm::StringRef name);
+/// Classes priced by the memory-bound formula.
+bool isMemoryClass(KernelClass c);
+
+enum class CollectiveKind { AllReduce, AllGather, ReduceScatter, SendRecv };
+
+/// The figures of one kernel the model needs. Times are per device (after
+/// any TP split): pass the per-rank shapes and bytes.
+struct KernelWork {
+  KernelClass cls = KernelClass::Add;
+  /// Every FLOP of the kernel (epilogues included).
+  double flops = 0;
+  /// Bytes crossing the kernel boundary.
+  double bytes = 0;
+  /// Dtype whose tensor peak applies to GEMM and attention kernels.
+  std::string dtype = "fp16";
+  /// GEMM problem: C[M, N] = A[M, K] B[K, N], `batch` independent problems.
+  int64_t m = 0, n = 0, k = 0, batch = 1;
+  /// Memory classes: device kernels in the group, and the elements of one
+  /// row for row-wise classes (0 otherwise).
+  int64_t kernels = 1, row = 0;
+  /// Attention: head dim, KV length (0 when unknown: that efficiency
+  /// factor is taken as 1), and whether it is a decode step (the KV cache
+  /// streamed once). `flops` is then the attention's F.
+  int64_t headDim = 0, kvLen = 0;
+  bool decode = false;
+};
+
+struct KernelTime {
+  double seconds = 0;
+  /// max(flops / peak, bytes / mem_bw) at 100% of the datasheet; GEMM and
+  /// attention FLOPs at the tensor peak, the others at the vector peak.
+  double roofline = 0;
+  /// The device's parameters were derived, not fitted (every report must
+  /// say so).
+  bool uncalibrated = false;
+  /// A memory class the device has no entry for, priced as `add`.
+  bool classFallback = false;
+};
+
+class TimeModel {
+public:
+  /// The device's calibration, or the uncalibrated rule where it has none.
+  explicit TimeModel(const DeviceSpec &device);
+
+  const DeviceSpec &getDevice() const { return device; }
+  const DeviceCalibration &getCalibration() const { return cal; }
+  bool isCalibrated() const { return cal.calibrated; }
+
+  /// The tensor peak for `dtype`: fp16, else bf16, else the largest one.
+  double tensorPeak(llvm::StringRef dtype) const;
+
+  /// GEMM time; `bytes` is what the kernel moves (operands, result,
+  /// epilogue inputs).
+  double gemmTime(int64_t m, int64_t n, int64_t k, int64_t batch,
+                  double bytes, double peak) const;
+  /// A memory-bound kernel of class `cls` (`classFallback` set when the
+  /// device has no entry for it and `add`'s is used).
+  double memTime(KernelClass cls, double bytes, int64_t kernels, int64_t row,
+                 bool *classFallback = nullptr) const;
+  double attentionTime(const KernelWork &w) const;
+  /// nullopt when no tier of the device covers `ranks`, or the tier has no
+  /// figures for `kind`. An empty `tier` picks one (selectTier).
+  std::optional<double> collectiveTime(CollectiveKind kind, int64_t ranks,
+                                       double bytes,
+                                       llvm::StringRef tier = "") const;
+  /// The tier a group of `ranks` uses: within a node of 8 the NVSwitch or
+  /// scale-up tier, beyond it InfiniBand; null when none fits.
+  const CollectiveTier *selectTier(int64_t ranks) const;
+
+  KernelTime price(const KernelWork &w) const;
+  double rooflineTime(const KernelWork &w) const;
+
+private:
+  DeviceSpec device;
+  DeviceCalibration cal;
+};
+
+/// The uncalibrated rule for a device without a "calibration" object: the
+/// efficiencies, overheads and floors of the calibrated `source` (the
+/// built-in a100-sxm-80gb), the device's own peaks and bandwidth, `source`'s
+/// unit count and tiles (the database has no unit count for it), and a
+/// `scale_up` tier with the source's NVSwitch α0, α and β scaled by the
+/// device's link bandwidth over 300 GB/s.
+DeviceCalibration deriveUncalibrated(const DeviceSpec &device,
+                                     const DeviceCalibration &source);
+
+} // namespace mlir::tfperf
+
+#endif
