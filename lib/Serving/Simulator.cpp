@@ -54,6 +54,8 @@ struct Sequence {
   /// Accepted draft tokens carried between speculative steps (the expected
   /// acceptance is fractional).
   double draftCarry = 0;
+  /// Its first prompt chunk has run (since the last preemption).
+  bool started = false;
   bool prefilling() const { return kvTokens < prompt; }
 };
 
@@ -163,6 +165,7 @@ void Engine::preempt(Sequence *s) {
   // Recompute: the prompt and what was generated are prefilled again.
   s->prompt = s->request->inputTokens + s->generated;
   s->kvTokens = 0;
+  s->started = false;
   running.erase(std::find(running.begin(), running.end(), s));
   waiting.push_front(s);
 }
@@ -322,7 +325,7 @@ std::optional<ServingResult> Engine::run(std::string &error) {
     // The step's cost.
     StepMix mix;
     for (const Scheduled &w : step)
-      mix.add({w.tokens, w.seq->kvTokens + w.tokens});
+      mix.add({w.tokens, w.seq->kvTokens + w.tokens, !w.seq->started});
     double dt = cost.time(mix);
     if (speculative > 0 && config.draftCost) {
       // The draft model proposes k tokens, one at a time, for every
@@ -345,6 +348,7 @@ std::optional<ServingResult> Engine::run(std::string &error) {
     // Apply it.
     for (const Scheduled &w : step) {
       Sequence *s = w.seq;
+      s->started = true;
       int64_t emitted = 0;
       if (w.decode) {
         emitted = speculative > 0 ? int64_t(speculativeTokens(*s)) : 1;

@@ -6,15 +6,23 @@
 
 using namespace mlir::tfperf::serving;
 
+double StepCostTerm::time(const StepMix &mix) const {
+  double gemm = gemmFlops.at(mix);
+  double compute = 0;
+  if (tensorPeak > 0)
+    compute += gemm / tensorPeak;
+  if (vectorPeak > 0)
+    compute += (flops.at(mix) - gemm) / vectorPeak;
+  double memory = bandwidth > 0 ? bytes.at(mix) / bandwidth : 0;
+  return count * (std::max(compute, memory) + overhead);
+}
+
 double StepCostModel::time(const StepMix &mix) const {
   if (mix.sequences == 0)
     return 0;
   double t = stepOverhead;
-  for (const StepCostTerm &term : terms) {
-    double compute = term.peakFlops > 0 ? term.flops.at(mix) / term.peakFlops : 0;
-    double memory = term.bandwidth > 0 ? term.bytes.at(mix) / term.bandwidth : 0;
-    t += term.count * (std::max(compute, memory) + term.overhead);
-  }
+  for (const StepCostTerm &term : terms)
+    t += term.time(mix);
   return t;
 }
 

@@ -13,7 +13,7 @@ StepCostModel linearCost(double perStep, double perToken = 0) {
   t.name = "step";
   t.overhead = perStep;
   t.flops.perToken = perToken;
-  t.peakFlops = 1;
+  t.vectorPeak = 1;
   return StepCostModel({t});
 }
 

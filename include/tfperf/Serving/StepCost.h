@@ -34,6 +34,9 @@ struct SequenceWork {
   int64_t newTokens = 0;
   /// KV-cache length after the step: the context those tokens attend to.
   int64_t contextTokens = 0;
+  /// This is the sequence's first chunk (what is computed once per
+  /// sequence runs now: an encoder, the cross-attention K/V).
+  bool starts = false;
 };
 
 /// The sums a step's cost depends on.
@@ -46,9 +49,12 @@ struct StepMix {
   double queryKeyPairs = 0;
   /// Sum of contextTokens: KV-cache tokens read.
   double contextTokens = 0;
+  /// Sequences whose first chunk runs in this step.
+  double startedSequences = 0;
 
   void add(const SequenceWork &w) {
     sequences += 1;
+    startedSequences += w.starts ? 1 : 0;
     tokens += double(w.newTokens);
     queryKeyPairs += double(w.newTokens) * double(w.contextTokens);
     contextTokens += double(w.contextTokens);
@@ -58,10 +64,17 @@ struct StepMix {
 /// A linear function of the mix.
 struct LinearInMix {
   double constant = 0, perSequence = 0, perToken = 0, perQueryKey = 0,
-         perContextToken = 0;
+         perContextToken = 0, perStartedSequence = 0;
   double at(const StepMix &m) const {
     return constant + perSequence * m.sequences + perToken * m.tokens +
-           perQueryKey * m.queryKeyPairs + perContextToken * m.contextTokens;
+           perQueryKey * m.queryKeyPairs + perContextToken * m.contextTokens +
+           perStartedSequence * m.startedSequences;
+  }
+  bool operator==(const LinearInMix &o) const {
+    return constant == o.constant && perSequence == o.perSequence &&
+           perToken == o.perToken && perQueryKey == o.perQueryKey &&
+           perContextToken == o.perContextToken &&
+           perStartedSequence == o.perStartedSequence;
   }
 };
 
@@ -69,13 +82,15 @@ struct LinearInMix {
 struct StepCostTerm {
   std::string name;
   double count = 1;
-  LinearInMix flops, bytes;
-  /// FLOP/s of this kernel's arithmetic (the matmul or the vector peak).
-  double peakFlops = 0;
-  /// Bytes/s.
-  double bandwidth = 0;
+  /// All FLOPs, the matmul part of them, and the bytes moved.
+  LinearInMix flops, gemmFlops, bytes;
+  /// FLOP/s of the matmul part and of the rest; bytes/s.
+  double tensorPeak = 0, vectorPeak = 0, bandwidth = 0;
   /// Seconds added per kernel launch.
   double overhead = 0;
+  /// Seconds for this term at `mix`: the roofline of one kernel, times
+  /// the count.
+  double time(const StepMix &mix) const;
 };
 
 /// The cost model of one engine step on one device (or one TP group).
