@@ -9,10 +9,13 @@
 
 #include "tfperf/Serving/Simulator.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 
 using namespace mlir::tfperf::serving;
 
@@ -42,6 +45,8 @@ Distribution Distribution::of(std::vector<double> samples) {
 namespace {
 struct Sequence {
   const Request *request = nullptr;
+  /// Index of the request in the workload.
+  size_t index = 0;
   double arrival = 0;
   /// Tokens to prefill: the prompt, plus the tokens generated before a
   /// preemption (recomputed).
@@ -65,7 +70,7 @@ public:
          const StepCostModel &cost)
       : workload(workload), config(config), cost(cost) {}
 
-  std::optional<ServingResult> run(std::string &error);
+  std::optional<EngineRun> run(std::string &error);
 
 private:
   int64_t blocksFor(int64_t tokens) const {
@@ -73,8 +78,8 @@ private:
   }
   /// Why a request can never be served, or "".
   std::string unservable(const Request &r) const;
-  /// Queues `r`, or rejects it (false).
-  bool arrive(const Request &r, double at);
+  /// Queues request `index`, or rejects it (false).
+  bool arrive(size_t index, double at);
   /// Closed loop: starts the next request that can be served.
   void startNext(double at);
   bool grow(Sequence *s, int64_t tokens);
@@ -93,10 +98,7 @@ private:
   std::vector<Sequence *> running;
   size_t nextRequest = 0;
 
-  ServingResult result;
-  std::vector<double> ttft, tpot, itl, e2e;
-  std::vector<KVSample> occupancy;
-  double batchSum = 0, tokenSum = 0;
+  EngineRun result;
 };
 } // namespace
 
@@ -119,7 +121,8 @@ std::string Engine::unservable(const Request &r) const {
   return "";
 }
 
-bool Engine::arrive(const Request &r, double at) {
+bool Engine::arrive(size_t index, double at) {
+  const Request &r = workload.requests[index];
   std::string why = unservable(r);
   if (!why.empty()) {
     ++result.rejected;
@@ -127,10 +130,24 @@ bool Engine::arrive(const Request &r, double at) {
       result.rejections.push_back(why);
     return false;
   }
+  if (r.prefilled && r.outputTokens <= 1) {
+    // Its only token came with it.
+    result.outcomes.push_back({at, at, at, r.inputTokens, r.outputTokens, index});
+    return true;
+  }
   Sequence &s = storage.emplace_back();
   s.request = &r;
+  s.index = index;
   s.arrival = at;
   s.prompt = r.inputTokens;
+  if (r.prefilled) {
+    s.kvTokens = r.inputTokens;
+    s.generated = 1;
+    s.firstToken = s.lastToken = at;
+    s.started = true;
+    waiting.push_back(&s);
+    return true;
+  }
   // Prefix-cache hits: their K/V are there already (the last prompt token
   // is always computed, to sample the first output token).
   s.kvTokens = std::min<int64_t>(
@@ -142,8 +159,7 @@ bool Engine::arrive(const Request &r, double at) {
 
 void Engine::startNext(double at) {
   // A rejected request frees its slot at once.
-  while (nextRequest < workload.requests.size() &&
-         !arrive(workload.requests[nextRequest++], at))
+  while (nextRequest < workload.requests.size() && !arrive(nextRequest++, at))
     ;
 }
 
@@ -171,13 +187,8 @@ void Engine::preempt(Sequence *s) {
 }
 
 void Engine::finish(Sequence *s) {
-  ++result.completed;
-  result.outputTokens += s->generated;
-  result.inputTokens += s->request->inputTokens;
-  ttft.push_back(s->firstToken - s->arrival);
-  e2e.push_back(clock - s->arrival);
-  if (s->generated > 1)
-    tpot.push_back((clock - s->firstToken) / double(s->generated - 1));
+  result.outcomes.push_back({s->arrival, s->firstToken, clock,
+                             s->request->inputTokens, s->generated, s->index});
   freeBlocks += s->blocks;
   s->blocks = 0;
   // Closed loop: the next request starts as this one ends.
@@ -198,7 +209,7 @@ double Engine::speculativeTokens(Sequence &s) {
   return whole;
 }
 
-std::optional<ServingResult> Engine::run(std::string &error) {
+std::optional<EngineRun> Engine::run(std::string &error) {
   if (config.maxBatchedTokens < 1 || config.maxSequences < 1 ||
       config.blockTokens < 1) {
     error = "the token budget, the sequence limit and the KV block size "
@@ -227,7 +238,6 @@ std::optional<ServingResult> Engine::run(std::string &error) {
   }
   freeBlocks = config.kvBlocks;
   result.kvBlocks = config.kvBlocks;
-  result.requests = workload.requests.size();
   for (int64_t i = 0; i < workload.concurrency; ++i)
     startNext(0);
   // Open loop: requests join the waiting queue as the clock passes them.
@@ -236,8 +246,8 @@ std::optional<ServingResult> Engine::run(std::string &error) {
       return;
     while (nextRequest < workload.requests.size() &&
            workload.requests[nextRequest].arrival <= clock) {
-      const Request &r = workload.requests[nextRequest++];
-      arrive(r, r.arrival);
+      size_t i = nextRequest++;
+      arrive(i, workload.requests[i].arrival);
     }
   };
   double start = workload.concurrency > 0 || workload.requests.empty()
@@ -304,13 +314,22 @@ std::optional<ServingResult> Engine::run(std::string &error) {
     for (Sequence *s : running)
       if (s->prefilling() && budget > 0)
         schedulePrefill(s);
-    while (!waiting.empty() && budget > 0) {
+    bool movedIn = false;
+    while (!waiting.empty()) {
       Sequence *s = waiting.front();
-      if (!schedulePrefill(s))
+      if (!s->prefilling()) {
+        // A prefilled arrival: its cache moves in; it decodes next step.
+        if (!grow(s, s->kvTokens))
+          break;
+        movedIn = true;
+      } else if (budget == 0 || !schedulePrefill(s)) {
         break;
+      }
       waiting.pop_front();
       running.push_back(s);
     }
+    if (step.empty() && movedIn)
+      continue; // prefilled arrivals decode from the next step
     if (step.empty()) {
       // Nothing fits: the blocks are held by prompts that cannot all
       // proceed. Free the newest to let the others through.
@@ -343,8 +362,8 @@ std::optional<ServingResult> Engine::run(std::string &error) {
     }
     clock += dt;
     ++result.steps;
-    batchSum += mix.sequences;
-    tokenSum += mix.tokens;
+    result.sequenceSteps += mix.sequences;
+    result.tokenSteps += mix.tokens;
     // Apply it.
     for (const Scheduled &w : step) {
       Sequence *s = w.seq;
@@ -367,7 +386,7 @@ std::optional<ServingResult> Engine::run(std::string &error) {
         } else {
           double gap = (clock - s->lastToken) / double(emitted);
           for (int64_t e = 0; e < emitted; ++e)
-            itl.push_back(gap);
+            result.itl.push_back(float(gap));
         }
         s->lastToken = clock;
         s->generated += emitted;
@@ -381,7 +400,7 @@ std::optional<ServingResult> Engine::run(std::string &error) {
     }
     int64_t used = config.kvBlocks - freeBlocks;
     result.peakKvBlocks = std::max(result.peakKvBlocks, used);
-    occupancy.push_back({clock, double(used) / double(config.kvBlocks)});
+    result.occupancy.push_back({clock, double(used) / double(config.kvBlocks)});
     // Completions (in running order, so closed-loop restarts are ordered).
     std::vector<Sequence *> done;
     for (Sequence *s : running)
@@ -398,46 +417,214 @@ std::optional<ServingResult> Engine::run(std::string &error) {
         finish(s);
     }
   }
-  result.duration = clock - start;
-  result.ttft = Distribution::of(std::move(ttft));
-  result.tpot = Distribution::of(std::move(tpot));
-  result.itl = Distribution::of(std::move(itl));
-  result.e2e = Distribution::of(std::move(e2e));
-  if (result.duration > 0) {
-    result.outputTokensPerSecond = double(result.outputTokens) / result.duration;
-    result.totalTokensPerSecond =
-        double(result.outputTokens + result.inputTokens) / result.duration;
-  }
-  if (result.tpot.mean > 0)
-    result.tokensPerSecondPerUser = 1 / result.tpot.mean;
-  if (result.steps > 0) {
-    result.meanBatch = batchSum / double(result.steps);
-    result.meanStepTokens = tokenSum / double(result.steps);
-  }
-  // At most 256 occupancy samples: the highest of each slice of time.
-  constexpr size_t kSamples = 256;
-  if (occupancy.size() <= kSamples) {
-    result.kvOccupancy = std::move(occupancy);
-  } else {
-    double t0 = start, span = clock - start;
-    result.kvOccupancy.assign(kSamples, KVSample{});
-    for (size_t i = 0; i < kSamples; ++i)
-      result.kvOccupancy[i].time = t0 + span * double(i + 1) / kSamples;
-    for (const KVSample &s : occupancy) {
-      size_t i = std::min(kSamples - 1,
-                          size_t((s.time - t0) / span * double(kSamples)));
-      result.kvOccupancy[i].occupancy =
-          std::max(result.kvOccupancy[i].occupancy, s.occupancy);
+  result.start = start;
+  result.end = clock;
+  return result;
+}
+
+ServingResult mlir::tfperf::serving::summarize(llvm::ArrayRef<EngineRun> runs,
+                                               int64_t requests) {
+  ServingResult r;
+  r.requests = requests;
+  std::vector<double> ttft, tpot, itl, e2e;
+  double start = std::numeric_limits<double>::infinity(), end = -start;
+  double sequenceSteps = 0, tokenSteps = 0;
+  for (const EngineRun &run : runs) {
+    for (const RequestOutcome &o : run.outcomes) {
+      ttft.push_back(o.firstToken - o.arrival);
+      e2e.push_back(o.finish - o.arrival);
+      if (o.outputTokens > 1)
+        tpot.push_back((o.finish - o.firstToken) / double(o.outputTokens - 1));
+      r.inputTokens += o.inputTokens;
+      r.outputTokens += o.outputTokens;
+    }
+    itl.insert(itl.end(), run.itl.begin(), run.itl.end());
+    r.completed += run.outcomes.size();
+    r.rejected += run.rejected;
+    for (const std::string &why : run.rejections)
+      if (r.rejections.size() < 8)
+        r.rejections.push_back(why);
+    r.steps += run.steps;
+    r.preemptions += run.preemptions;
+    r.peakKvBlocks = std::max(r.peakKvBlocks, run.peakKvBlocks);
+    r.kvBlocks = std::max(r.kvBlocks, run.kvBlocks);
+    sequenceSteps += run.sequenceSteps;
+    tokenSteps += run.tokenSteps;
+    if (run.end > run.start || !run.outcomes.empty()) {
+      start = std::min(start, run.start);
+      end = std::max(end, run.end);
     }
   }
-  return result;
+  r.duration = end > start ? end - start : 0;
+  r.ttft = Distribution::of(std::move(ttft));
+  r.tpot = Distribution::of(std::move(tpot));
+  r.itl = Distribution::of(std::move(itl));
+  r.e2e = Distribution::of(std::move(e2e));
+  if (r.duration > 0) {
+    r.outputTokensPerSecond = double(r.outputTokens) / r.duration;
+    r.totalTokensPerSecond = double(r.outputTokens + r.inputTokens) / r.duration;
+  }
+  if (r.tpot.mean > 0)
+    r.tokensPerSecondPerUser = 1 / r.tpot.mean;
+  if (r.steps > 0) {
+    r.meanBatch = sequenceSteps / double(r.steps);
+    r.meanStepTokens = tokenSteps / double(r.steps);
+  }
+  // At most 256 occupancy samples: the fullest replica in each slice of
+  // time.
+  constexpr size_t kSamples = 256;
+  if (r.duration > 0) {
+    r.kvOccupancy.assign(kSamples, KVSample{});
+    for (size_t i = 0; i < kSamples; ++i)
+      r.kvOccupancy[i].time = start + r.duration * double(i + 1) / kSamples;
+    for (const EngineRun &run : runs)
+      for (const KVSample &s : run.occupancy) {
+        size_t i = std::min(kSamples - 1,
+                            size_t((s.time - start) / r.duration * kSamples));
+        r.kvOccupancy[i].occupancy =
+            std::max(r.kvOccupancy[i].occupancy, s.occupancy);
+      }
+  }
+  return r;
+}
+
+std::optional<EngineRun>
+mlir::tfperf::serving::runEngine(const Workload &workload,
+                                 const EngineConfig &engine,
+                                 const StepCostModel &cost, std::string &error) {
+  return Engine(workload, engine, cost).run(error);
+}
+
+/// Splits a workload round-robin over `replicas` engines.
+static std::vector<Workload> splitWorkload(const Workload &w, int64_t replicas) {
+  int64_t n = replicas;
+  if (w.concurrency > 0)
+    n = std::min(n, w.concurrency);
+  std::vector<Workload> parts(std::max<int64_t>(n, 1));
+  for (size_t i = 0; i < w.requests.size(); ++i)
+    parts[i % parts.size()].requests.push_back(w.requests[i]);
+  for (size_t r = 0; r < parts.size(); ++r) {
+    parts[r].description = w.description;
+    if (w.concurrency > 0)
+      parts[r].concurrency =
+          w.concurrency / int64_t(parts.size()) +
+          (int64_t(r) < w.concurrency % int64_t(parts.size()) ? 1 : 0);
+  }
+  return parts;
+}
+
+static std::optional<std::vector<EngineRun>>
+runReplicas(const std::vector<Workload> &parts, const EngineConfig &engine,
+            const StepCostModel &cost, std::string &error) {
+  std::vector<EngineRun> runs;
+  for (const Workload &part : parts) {
+    auto run = runEngine(part, engine, cost, error);
+    if (!run)
+      return std::nullopt;
+    runs.push_back(std::move(*run));
+  }
+  return runs;
 }
 
 std::optional<ServingResult>
 mlir::tfperf::serving::simulate(const Workload &workload,
                                 const EngineConfig &engine,
-                                const StepCostModel &cost, std::string &error) {
-  return Engine(workload, engine, cost).run(error);
+                                const StepCostModel &cost, std::string &error,
+                                int64_t replicas) {
+  if (replicas < 1) {
+    error = "replicas must be at least 1";
+    return std::nullopt;
+  }
+  auto runs = runReplicas(splitWorkload(workload, replicas), engine, cost, error);
+  if (!runs)
+    return std::nullopt;
+  return summarize(*runs, workload.requests.size());
+}
+
+std::optional<ServingResult> mlir::tfperf::serving::simulateDisaggregated(
+    const Workload &workload, const EngineConfig &prefillEngine,
+    const EngineConfig &decodeEngine, const StepCostModel &cost,
+    int64_t prefillReplicas, int64_t decodeReplicas,
+    llvm::function_ref<double(int64_t)> transferSeconds, std::string &error) {
+  if (prefillReplicas < 1 || decodeReplicas < 1) {
+    error = "both pools need at least one replica";
+    return std::nullopt;
+  }
+  // The prefill pool generates one token per request.
+  Workload prefill = workload;
+  for (Request &r : prefill.requests)
+    r.outputTokens = 1;
+  std::vector<Workload> parts = splitWorkload(prefill, prefillReplicas);
+  auto prefillRuns = runReplicas(parts, prefillEngine, cost, error);
+  if (!prefillRuns)
+    return std::nullopt;
+  EngineRun combined;
+  combined.start = std::numeric_limits<double>::infinity();
+  combined.end = -combined.start;
+  auto absorb = [&](const EngineRun &run) {
+    combined.rejected += run.rejected;
+    for (const std::string &why : run.rejections)
+      if (combined.rejections.size() < 8)
+        combined.rejections.push_back(why);
+    combined.steps += run.steps;
+    combined.preemptions += run.preemptions;
+    combined.peakKvBlocks = std::max(combined.peakKvBlocks, run.peakKvBlocks);
+    combined.kvBlocks = std::max(combined.kvBlocks, run.kvBlocks);
+    combined.sequenceSteps += run.sequenceSteps;
+    combined.tokenSteps += run.tokenSteps;
+    combined.start = std::min(combined.start, run.start);
+    combined.end = std::max(combined.end, run.end);
+  };
+  // Each prefilled request moves to the decode pool when its cache has
+  // arrived. splitWorkload dealt request i to part i % parts.
+  std::vector<RequestOutcome> prefilled;
+  std::vector<Request> moving;
+  for (size_t p = 0; p < prefillRuns->size(); ++p) {
+    const EngineRun &run = (*prefillRuns)[p];
+    absorb(run);
+    for (const RequestOutcome &o : run.outcomes) {
+      const Request &q = workload.requests[o.request * parts.size() + p];
+      if (q.outputTokens <= 1) {
+        // Done with its first token: nothing to move.
+        combined.outcomes.push_back(o);
+        continue;
+      }
+      prefilled.push_back(o);
+      moving.push_back(Request{o.firstToken + transferSeconds(q.inputTokens),
+                               q.inputTokens, q.outputTokens,
+                               /*prefilled=*/true});
+    }
+  }
+  std::vector<size_t> order(moving.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return moving[a].arrival < moving[b].arrival;
+  });
+  Workload decode;
+  for (size_t i : order)
+    decode.requests.push_back(moving[i]);
+  std::vector<Workload> decodeParts = splitWorkload(decode, decodeReplicas);
+  auto decodeRuns = runReplicas(decodeParts, decodeEngine, cost, error);
+  if (!decodeRuns)
+    return std::nullopt;
+  // Latencies count from the arrival at the prefill pool; the first token
+  // is the one the prefill pool sampled.
+  for (size_t p = 0; p < decodeRuns->size(); ++p) {
+    const EngineRun &run = (*decodeRuns)[p];
+    absorb(run);
+    combined.itl.insert(combined.itl.end(), run.itl.begin(), run.itl.end());
+    combined.occupancy.insert(combined.occupancy.end(), run.occupancy.begin(),
+                              run.occupancy.end());
+    for (const RequestOutcome &o : run.outcomes) {
+      const RequestOutcome &first =
+          prefilled[order[o.request * decodeParts.size() + p]];
+      combined.outcomes.push_back({first.arrival, first.firstToken, o.finish,
+                                   o.inputTokens, o.outputTokens, 0});
+    }
+  }
+  combined.kvBlocks = std::max(combined.kvBlocks, prefillEngine.kvBlocks);
+  return summarize({combined}, workload.requests.size());
 }
 
 std::string mlir::tfperf::serving::checkInvariants(const Workload &workload,

@@ -219,3 +219,42 @@ TEST(Workload, TraceErrorsNameTheLine) {
                    "2147483647");
   EXPECT_FALSE(parseTrace("", "t.csv", error));
 }
+
+TEST(Simulator, DataParallelReplicasSplitTheLoad) {
+  // 4 requests at concurrency 4 on 2 replicas: each runs 2 at a time, so
+  // the run takes as long as one replica with 2.
+  Workload w = fixedConcurrency(8, 4, 4, 4);
+  auto one = run(fixedConcurrency(8, 4, 2, 2), roomyEngine(), linearCost(1e-3));
+  std::string error;
+  auto two = simulate(w, roomyEngine(), linearCost(1e-3), error, 2);
+  ASSERT_TRUE(two) << error;
+  EXPECT_EQ(checkInvariants(w, *two), "");
+  EXPECT_EQ(two->completed, 4);
+  EXPECT_NEAR(two->duration, one.duration, 1e-12);
+  EXPECT_NEAR(two->outputTokensPerSecond, 2 * one.outputTokensPerSecond, 1e-6);
+}
+
+TEST(Simulator, DisaggregationPrefillsThenMovesTheCache) {
+  // One request: prefill pool 1 step (first token at 1 ms), a 0.5 ms
+  // transfer, then the decode pool generates 4 more tokens, one a step.
+  Workload w = fixedConcurrency(10, 5, 1, 1);
+  std::string error;
+  auto r = simulateDisaggregated(
+      w, roomyEngine(), roomyEngine(), linearCost(1e-3), 1, 1,
+      [](int64_t) { return 0.5e-3; }, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(checkInvariants(w, *r), "");
+  EXPECT_EQ(r->completed, 1);
+  EXPECT_EQ(r->outputTokens, 5);
+  EXPECT_NEAR(r->ttft.mean, 1e-3, 1e-12);
+  EXPECT_NEAR(r->e2e.mean, 1e-3 + 0.5e-3 + 4e-3, 1e-12);
+  EXPECT_EQ(r->steps, 5);
+  // A one-token request is done when its prefill is.
+  Workload single = fixedConcurrency(10, 1, 2, 3);
+  r = simulateDisaggregated(single, roomyEngine(), roomyEngine(),
+                            linearCost(1e-3), 2, 1,
+                            [](int64_t) { return 1.0; }, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(checkInvariants(single, *r), "");
+  EXPECT_NEAR(r->e2e.max, 1e-3, 1e-12);
+}

@@ -18,6 +18,8 @@
 #include "tfperf/Serving/StepCost.h"
 #include "tfperf/Serving/Workload.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +64,28 @@ struct KVSample {
   double occupancy = 0;
 };
 
+/// What happened to one request.
+struct RequestOutcome {
+  double arrival = 0, firstToken = 0, finish = 0;
+  int64_t inputTokens = 0, outputTokens = 0;
+  /// Index of the request in the workload the engine ran.
+  size_t request = 0;
+};
+
+/// The raw record of one engine replica's run.
+struct EngineRun {
+  std::vector<RequestOutcome> outcomes;
+  /// Every gap between two tokens of a request.
+  std::vector<float> itl;
+  int64_t rejected = 0, steps = 0, preemptions = 0;
+  std::vector<std::string> rejections;
+  int64_t peakKvBlocks = 0, kvBlocks = 0;
+  /// KV occupancy after every step.
+  std::vector<KVSample> occupancy;
+  double sequenceSteps = 0, tokenSteps = 0;
+  double start = 0, end = 0;
+};
+
 struct ServingResult {
   int64_t requests = 0, completed = 0, rejected = 0;
   std::vector<std::string> rejections;
@@ -85,11 +109,34 @@ struct ServingResult {
 
 /// Runs `workload` through one engine replica. Fails (with `error`) on a
 /// configuration that cannot serve anything: no KV blocks, a token budget
-/// below 1, a prompt longer than the budget without chunked prefill.
+/// below 1, a speculative verify wider than the budget.
+std::optional<EngineRun> runEngine(const Workload &workload,
+                                   const EngineConfig &engine,
+                                   const StepCostModel &cost,
+                                   std::string &error);
+
+/// The figures of one or more replicas' runs together (data parallelism:
+/// throughput over the union, latencies over every request).
+ServingResult summarize(llvm::ArrayRef<EngineRun> runs, int64_t requests);
+
+/// `replicas` engines behind a round-robin router (data parallelism); a
+/// closed loop's concurrency is split among them.
 std::optional<ServingResult> simulate(const Workload &workload,
                                       const EngineConfig &engine,
                                       const StepCostModel &cost,
-                                      std::string &error);
+                                      std::string &error,
+                                      int64_t replicas = 1);
+
+/// Prefill/decode disaggregation: `prefillReplicas` engines prefill every
+/// request and sample its first token; its KV cache then moves to one of
+/// `decodeReplicas` engines, taking `transferSeconds(input tokens)`, which
+/// generate the rest. A closed loop's concurrency bounds the requests in
+/// flight in the prefill pool.
+std::optional<ServingResult> simulateDisaggregated(
+    const Workload &workload, const EngineConfig &prefillEngine,
+    const EngineConfig &decodeEngine, const StepCostModel &cost,
+    int64_t prefillReplicas, int64_t decodeReplicas,
+    llvm::function_ref<double(int64_t)> transferSeconds, std::string &error);
 
 /// Checks what every run must satisfy: every request completed or
 /// rejected, output tokens equal to those asked for, KV use never above

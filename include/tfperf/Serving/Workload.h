@@ -25,6 +25,9 @@ struct Request {
   double arrival = 0;
   int64_t inputTokens = 0;
   int64_t outputTokens = 0;
+  /// The prompt's K/V and the first token arrive with the request (a
+  /// decode pool fed by a prefill pool).
+  bool prefilled = false;
 };
 
 /// How requests arrive.
