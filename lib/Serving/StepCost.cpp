@@ -39,3 +39,10 @@ double StepCostModel::bytes(const StepMix &mix) const {
     b += term.count * term.bytes.at(mix);
   return b;
 }
+
+StepCostModel StepCostModel::scaled(double factor) const {
+  std::vector<StepCostTerm> copy = terms;
+  for (StepCostTerm &t : copy)
+    t.count *= factor;
+  return StepCostModel(std::move(copy), stepOverhead * factor);
+}

@@ -107,6 +107,9 @@ public:
   double bytes(const StepMix &mix) const;
 
   llvm::ArrayRef<StepCostTerm> getTerms() const { return terms; }
+  /// The same model with every step costing `factor` times as much (a
+  /// draft model described by its size relative to this one).
+  StepCostModel scaled(double factor) const;
 
 private:
   std::vector<StepCostTerm> terms;
