@@ -91,7 +91,9 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
                                    const TransformerStructure &structure,
                                    const DtypePolicy &policy,
                                    const DeviceSpec &device,
-                                   std::string &error) {
+                                   std::string &error,
+                                   const TensorParallelPlan *plan,
+                                   int64_t tp) {
   func::FuncOp func = firstFunction(module);
   if (!func || !structure.isTransformer()) {
     error = "serving needs a transformer with attention (none recognised)";
@@ -151,9 +153,24 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
   CostAnalysis costs(func, select);
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
-  // Identical terms merge: (flops, gemm, bytes, tensor peak) -> index.
+  // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
   std::vector<StepCostTerm> terms;
   std::map<std::vector<double>, size_t> index;
+  auto addTerm = [&](StepCostTerm t) {
+    std::vector<double> key;
+    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
+      for (double c : {m->constant, m->perSequence, m->perToken, m->perQueryKey,
+                       m->perContextToken, m->perStartedSequence})
+        key.push_back(c);
+    key.push_back(t.tensorPeak);
+    key.push_back(t.bandwidth);
+    key.push_back(t.overhead);
+    auto [it, inserted] = index.try_emplace(key, terms.size());
+    if (inserted)
+      terms.push_back(std::move(t));
+    else
+      terms[it->second].count += 1;
+  };
   for (const OpCostRecord &rec : costs.getRecords()) {
     if (rec.op->hasTrait<OpTrait::ConstantLike>() || isa<WeightOp>(rec.op))
       continue;
@@ -164,20 +181,57 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
     StepCostTerm t;
     MixMapper mapper{implicitBatch, once.contains(rec.op)};
     std::string approx, why;
-    SymExpr bits = accessBits(rec.cost, policy);
-    if (!mapper.map(rec.cost.flops, t.flops, approx, why) ||
-        !mapper.map(rec.cost.gemmFlops, t.gemmFlops, approx, why) ||
-        !mapper.map(bits, t.bytes, approx, why)) {
+    auto fail = [&] {
       error = "op '" + rec.name + "': " + why;
       return std::nullopt;
+    };
+    static const OpSplit replicated;
+    const OpSplit *split = plan ? plan->lookup(rec.op) : nullptr;
+    if (!split)
+      split = &replicated;
+    double div = double(tpDivisor(split->units, tp));
+    if (!mapper.map(rec.cost.flops, t.flops, approx, why) ||
+        !mapper.map(rec.cost.gemmFlops, t.gemmFlops, approx, why))
+      return fail();
+    t.flops.scale(1 / div);
+    t.gemmFlops.scale(1 / div);
+    // Each access at its element size, divided over the devices that
+    // share its units.
+    auto bytesOf = [&](const TensorAccess &a, LinearInMix &out) {
+      SymExpr bits = a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
+      return mapper.map(bits, out, approx, why);
+    };
+    for (const TensorAccess &a : rec.cost.reads) {
+      LinearInMix b;
+      if (!bytesOf(a, b))
+        return fail();
+      b.scale(1 / (8.0 * double(tpDivisor(split->readUnits(rec.op, a.value), tp))));
+      t.bytes.add(b);
     }
-    // Bits to bytes.
-    for (double *c : {&t.bytes.constant, &t.bytes.perSequence, &t.bytes.perToken,
-                      &t.bytes.perQueryKey, &t.bytes.perContextToken,
-                      &t.bytes.perStartedSequence})
-      *c /= 8;
+    for (const TensorAccess &a : rec.cost.writes) {
+      LinearInMix b;
+      if (!bytesOf(a, b))
+        return fail();
+      b.scale(1 / (8.0 * double(tpDivisor(split->writeUnits(rec.op, a.value), tp))));
+      t.bytes.add(b);
+    }
     if (!approx.empty() && out.approximations.size() < 16)
       out.approximations.push_back(rec.name + " (" + rec.opType + "): " + approx);
+    // Collectives after the op move its result: ring times over the link.
+    for (auto [res, kind] : tp > 1 ? split->collectives
+                                   : decltype(split->collectives)()) {
+      StepCostTerm c;
+      c.name = kind == Collective::AllReduce ? "all-reduce" : "all-gather";
+      for (const TensorAccess &a : rec.cost.writes)
+        if (a.value == rec.op->getResult(res) && !bytesOf(a, c.bytes))
+          return fail();
+      bool reduce = kind == Collective::AllReduce;
+      c.bytes.scale((reduce ? ringAllReduceBytesSent(1, tp)
+                            : ringAllGatherBytesSent(1, tp)) / 8.0);
+      c.bandwidth = device.linkBandwidth;
+      c.overhead = (reduce ? 2.0 : 1.0) * double(tp - 1) * device.linkLatency;
+      addTerm(std::move(c));
+    }
     t.vectorPeak = device.vectorPeak;
     t.bandwidth = device.memBandwidth;
     if (rec.cost.gemmFlops.isKnown() && !rec.cost.gemmFlops.isConstant(0)) {
@@ -190,31 +244,28 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       }
       t.tensorPeak = *peak;
     }
-    auto coeffs = [](const LinearInMix &m) {
-      return std::vector<double>{m.constant, m.perSequence, m.perToken,
-                                 m.perQueryKey, m.perContextToken,
-                                 m.perStartedSequence};
-    };
-    std::vector<double> key = coeffs(t.flops);
-    for (const LinearInMix *m : {&t.gemmFlops, &t.bytes})
-      for (double c : coeffs(*m))
-        key.push_back(c);
-    key.push_back(t.tensorPeak);
-    auto [it, inserted] = index.try_emplace(key, terms.size());
-    if (inserted) {
-      t.name = rec.opType;
-      terms.push_back(std::move(t));
-    } else {
-      terms[it->second].count += 1;
-    }
+    t.name = rec.opType;
+    addTerm(std::move(t));
   }
   out.model = serving::StepCostModel(std::move(terms));
+  // Per device: weights by their split, the KV cache by KV heads (copies
+  // of a KV head when the degree exceeds them).
   func.walk([&](WeightOp w) {
+    double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
     out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
-                       policy.bitsOf(w.getResult()) / 8;
+                       policy.bitsOf(w.getResult()) / 8 / units;
   });
+  double kvReplicas = 1;
+  if (plan && tp > 1) {
+    TPFeasibility f = plan->check(tp);
+    if (!f.feasible)
+      out.infeasible = f.reason;
+    kvReplicas = double(f.kvReplicas);
+  }
   for (const AttentionBlock &a : structure.getAttentions())
     if (auto bytes = kvCacheBytesPerToken(a, policy))
       out.kvBytesPerToken += *bytes;
+  out.kvBytesPerToken *= kvReplicas / double(tp);
+  out.tp = tp;
   return out;
 }

@@ -9,9 +9,11 @@
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/ServingCost.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/InitAllDialects.h"
 #include "tfperf/Target/ONNX/ImportONNX.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -73,4 +75,39 @@ TEST_F(ServingCostTest, StepAtThePhaseMixesEqualsThePhaseAnalysis) {
               1e-9 * fig->decode->totals.time);
   EXPECT_NEAR(step->model.flops(decode), fig->decode->totals.flops, 0.5);
   EXPECT_NEAR(step->model.bytes(decode), fig->decode->totals.bytes, 0.5);
+}
+
+TEST_F(ServingCostTest, TensorParallelStepsEqualTheTPFigures) {
+  std::string error;
+  func::FuncOp func = firstFunction(*module);
+  TensorParallelPlan plan(func, *structure);
+  TensorParallelAccumulator acc(func, *structure, plan, {2}, *policy, device);
+  PhaseOptions opts;
+  opts.batch = 2;
+  opts.seq = 32;
+  opts.kvLen = 48;
+  opts.onOp = [&](llvm::StringRef phase, const OpCostRecord &rec,
+                  const OpFigures &f) { acc.visit(phase, rec, f); };
+  auto fig = analyzeTransformer(*module, *structure, opts, *policy, device,
+                                error);
+  ASSERT_TRUE(fig) << error;
+  TensorParallelFigures tp = acc.finish(*fig, 0);
+  ASSERT_EQ(tp.degrees.size(), 1u);
+  const TPDegree &d = tp.degrees[0];
+  ASSERT_TRUE(d.prefill && d.decode);
+  auto step = buildServingStepCost(*module, *structure, *policy, device, error,
+                                   &plan, 2);
+  ASSERT_TRUE(step) << error;
+  EXPECT_EQ(step->infeasible, "");
+  serving::StepMix prefill, decode;
+  for (int i = 0; i < 2; ++i) {
+    prefill.add({32, 32, /*starts=*/true});
+    decode.add({1, 48, /*starts=*/false});
+  }
+  EXPECT_NEAR(step->model.time(prefill), d.prefill->time(),
+              1e-9 * d.prefill->time());
+  EXPECT_NEAR(step->model.time(decode), d.decode->time(),
+              1e-9 * d.decode->time());
+  EXPECT_NEAR(step->weightBytes, d.weightBytesPerDevice, 0.5);
+  EXPECT_NEAR(step->kvBytesPerToken, d.kvBytesPerTokenPerDevice, 1e-9);
 }

@@ -24,6 +24,7 @@
 #define TFPERF_ANALYSIS_SERVINGCOST_H
 
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/Serving/StepCost.h"
 
@@ -43,18 +44,26 @@ struct ServingStepCost {
   /// Ops whose formulas had terms that are not linear in a step's mix,
   /// with one example each.
   std::vector<std::string> approximations;
-  /// Bytes of weights and of the KV cache per token, for the capacity.
+  /// Per device: bytes of weights and of the KV cache per token, for the
+  /// capacity.
   double weightBytes = 0, kvBytesPerToken = 0;
+  /// The TP degree and why it cannot be used ("" when it can).
+  int64_t tp = 1;
+  std::string infeasible;
 };
 
-/// Builds the step cost of the first function of `module` on `device`.
-/// Fails (with `error`) on graphs that have no token dims to re-run
-/// (a fixed sequence that could not be re-derived) or a batch fixed above
-/// one.
+/// Builds the step cost of the first function of `module` on `device`,
+/// per device of a TP group of `tp` with the split of `plan` (each op's
+/// work and accesses divided as the tensor-parallel figures divide them,
+/// and its collectives as ring all-reduce/all-gather terms over the
+/// device's link). Fails (with `error`) on graphs that have no token dims
+/// to re-run (a fixed sequence that could not be re-derived) or a batch
+/// fixed above one.
 std::optional<ServingStepCost>
 buildServingStepCost(ModuleOp module, const TransformerStructure &structure,
                      const DtypePolicy &policy, const DeviceSpec &device,
-                     std::string &error);
+                     std::string &error,
+                     const TensorParallelPlan *plan = nullptr, int64_t tp = 1);
 
 } // namespace mlir::tfperf
 

@@ -70,6 +70,19 @@ struct LinearInMix {
            perQueryKey * m.queryKeyPairs + perContextToken * m.contextTokens +
            perStartedSequence * m.startedSequences;
   }
+  void scale(double f) {
+    for (double *c : {&constant, &perSequence, &perToken, &perQueryKey,
+                      &perContextToken, &perStartedSequence})
+      *c *= f;
+  }
+  void add(const LinearInMix &o) {
+    constant += o.constant;
+    perSequence += o.perSequence;
+    perToken += o.perToken;
+    perQueryKey += o.perQueryKey;
+    perContextToken += o.perContextToken;
+    perStartedSequence += o.perStartedSequence;
+  }
   bool operator==(const LinearInMix &o) const {
     return constant == o.constant && perSequence == o.perSequence &&
            perToken == o.perToken && perQueryKey == o.perQueryKey &&
