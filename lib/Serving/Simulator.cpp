@@ -20,25 +20,44 @@
 using namespace mlir::tfperf::serving;
 
 Distribution Distribution::of(std::vector<double> samples) {
+  std::vector<WeightedSample> weighted;
+  weighted.reserve(samples.size());
+  for (double v : samples)
+    weighted.push_back({v, 1});
+  return of(std::move(weighted));
+}
+
+Distribution Distribution::of(std::vector<WeightedSample> samples) {
   Distribution d;
-  d.count = samples.size();
-  if (samples.empty())
+  double total = 0, sum = 0;
+  for (const WeightedSample &s : samples) {
+    total += s.count;
+    sum += s.value * s.count;
+  }
+  d.count = int64_t(total);
+  if (samples.empty() || !(total > 0))
     return d;
-  std::sort(samples.begin(), samples.end());
-  double sum = 0;
-  for (double s : samples)
-    sum += s;
-  d.mean = sum / samples.size();
+  std::sort(samples.begin(), samples.end(),
+            [](const WeightedSample &a, const WeightedSample &b) {
+              return a.value < b.value;
+            });
+  d.mean = sum / total;
   // Nearest rank: the smallest sample with at least p of the samples at or
   // below it.
   auto rank = [&](double p) {
-    size_t i = size_t(std::ceil(p * samples.size()));
-    return samples[std::min(samples.size(), std::max<size_t>(i, 1)) - 1];
+    double want = std::max(1.0, std::ceil(p * total));
+    double seen = 0;
+    for (const WeightedSample &s : samples) {
+      seen += s.count;
+      if (seen >= want)
+        return s.value;
+    }
+    return samples.back().value;
   };
   d.p50 = rank(0.50);
   d.p90 = rank(0.90);
   d.p99 = rank(0.99);
-  d.max = samples.back();
+  d.max = samples.back().value;
   return d;
 }
 
@@ -96,6 +115,8 @@ private:
   std::deque<Sequence> storage;
   std::deque<Sequence *> waiting;
   std::vector<Sequence *> running;
+  /// Sequences finished in the current step (kept to reuse its storage).
+  std::vector<Sequence *> done;
   size_t nextRequest = 0;
 
   EngineRun result;
@@ -360,8 +381,10 @@ std::optional<EngineRun> Engine::run(std::string &error) {
               " tokens costs " + std::to_string(dt) + " s";
       return std::nullopt;
     }
+    double previousStepEnd = clock;
     clock += dt;
     ++result.steps;
+    double continuing = 0;
     result.sequenceSteps += mix.sequences;
     result.tokenSteps += mix.tokens;
     // Apply it.
@@ -383,10 +406,12 @@ std::optional<EngineRun> Engine::run(std::string &error) {
       if (emitted > 0) {
         if (s->firstToken < 0) {
           s->firstToken = clock;
+        } else if (s->lastToken == previousStepEnd && emitted == 1) {
+          // Decoded last step too: the gap is this step's time.
+          continuing += 1;
         } else {
-          double gap = (clock - s->lastToken) / double(emitted);
-          for (int64_t e = 0; e < emitted; ++e)
-            result.itl.push_back(float(gap));
+          result.itl.push_back(
+              {(clock - s->lastToken) / double(emitted), double(emitted)});
         }
         s->lastToken = clock;
         s->generated += emitted;
@@ -398,11 +423,13 @@ std::optional<EngineRun> Engine::run(std::string &error) {
         s->blocks = keep;
       }
     }
+    if (continuing > 0)
+      result.itl.push_back({dt, continuing});
     int64_t used = config.kvBlocks - freeBlocks;
     result.peakKvBlocks = std::max(result.peakKvBlocks, used);
     result.occupancy.push_back({clock, double(used) / double(config.kvBlocks)});
     // Completions (in running order, so closed-loop restarts are ordered).
-    std::vector<Sequence *> done;
+    done.clear();
     for (Sequence *s : running)
       if (s->generated >= s->request->outputTokens)
         done.push_back(s);
@@ -426,7 +453,8 @@ ServingResult mlir::tfperf::serving::summarize(llvm::ArrayRef<EngineRun> runs,
                                                int64_t requests) {
   ServingResult r;
   r.requests = requests;
-  std::vector<double> ttft, tpot, itl, e2e;
+  std::vector<double> ttft, tpot, e2e;
+  std::vector<WeightedSample> itl;
   double start = std::numeric_limits<double>::infinity(), end = -start;
   double sequenceSteps = 0, tokenSteps = 0;
   for (const EngineRun &run : runs) {

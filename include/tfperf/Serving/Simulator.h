@@ -51,11 +51,18 @@ struct EngineConfig {
   const StepCostModel *draftCost = nullptr;
 };
 
+/// A value seen `count` times.
+struct WeightedSample {
+  double value = 0;
+  double count = 1;
+};
+
 /// Mean and percentiles of a sample, seconds.
 struct Distribution {
   double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
   int64_t count = 0;
   static Distribution of(std::vector<double> samples);
+  static Distribution of(std::vector<WeightedSample> samples);
 };
 
 struct KVSample {
@@ -75,8 +82,9 @@ struct RequestOutcome {
 /// The raw record of one engine replica's run.
 struct EngineRun {
   std::vector<RequestOutcome> outcomes;
-  /// Every gap between two tokens of a request.
-  std::vector<float> itl;
+  /// Every gap between two tokens of a request (the sequences that decode
+  /// in consecutive steps share one sample per step).
+  std::vector<WeightedSample> itl;
   int64_t rejected = 0, steps = 0, preemptions = 0;
   std::vector<std::string> rejections;
   int64_t peakKvBlocks = 0, kvBlocks = 0;
