@@ -34,6 +34,21 @@ config.substitutions.append(("%tfperf_bin", config.tfperf_tools_dir))
 inputs = os.path.join(config.tfperf_src_root, "test", "Inputs")
 config.substitutions.append(("%inputs", inputs))
 
+# The 2026 corpus of third-party test models (onnxruntime, onnx node
+# tests), under the same rule as the corpus below. Registered first: lit
+# substitutes in order, and %corpus would eat the start of %corpus2026.
+corpus2026 = os.environ.get(
+    "TFPERF_CORPUS2026",
+    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared",
+                                  "corpus2026")))
+config.substitutions.append(("%corpus2026", corpus2026))
+if os.path.isdir(os.path.join(corpus2026, "models")):
+    config.available_features.add("corpus2026")
+elif os.environ.get("CI") == "true":
+    lit_config.error(
+        "CI=true but the 2026 corpus is missing at %s "
+        "(set TFPERF_CORPUS2026)" % corpus2026)
+
 # The shared corpus of real exports. Tests that need it fail (never skip)
 # when CI=true and it is missing; elsewhere they are unsupported.
 corpus = os.environ.get(
@@ -46,6 +61,19 @@ elif os.environ.get("CI") == "true":
     lit_config.error(
         "CI=true but the shared corpus is missing at %s "
         "(set TFPERF_CORPUS)" % corpus)
+
+# Public GPU measurements the time model is calibrated on (bench/calibrate.py).
+# Like the corpus: tests fail (never skip) when CI=true and it is missing.
+calibration = os.environ.get(
+    "TFPERF_CALIBRATION",
+    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "calibration")))
+config.substitutions.append(("%calibration", calibration))
+if os.path.isdir(os.path.join(calibration, "vidur")):
+    config.available_features.add("calibration")
+elif os.environ.get("CI") == "true":
+    lit_config.error(
+        "CI=true but the calibration data is missing at %s "
+        "(set TFPERF_CALIBRATION)" % calibration)
 
 # Headless Chromium renders the HTML report. Under CI=true the browser test
 # runs (and fails) even when chromium is missing.

@@ -1,11 +1,11 @@
 //===- CostAnalysis.cpp - per-op costs of a module ------------------------===//
 
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Dialect/TFPerf/IR/ONNXNames.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Location.h"
-#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -35,52 +35,16 @@ std::string mlir::tfperf::getONNXOpType(Operation *op) {
       return custom.getOpType().str();
     return (custom.getDomain() + "." + custom.getOpType()).str();
   }
-  static const llvm::StringMap<const char *> names = {
-      {"tfperf.add", "Add"}, {"tfperf.sub", "Sub"}, {"tfperf.mul", "Mul"},
-      {"tfperf.div", "Div"}, {"tfperf.pow", "Pow"}, {"tfperf.equal", "Equal"},
-      {"tfperf.greater", "Greater"}, {"tfperf.less", "Less"},
-      {"tfperf.and", "And"}, {"tfperf.or", "Or"}, {"tfperf.min", "Min"},
-      {"tfperf.max", "Max"}, {"tfperf.sum", "Sum"}, {"tfperf.sqrt", "Sqrt"},
-      {"tfperf.erf", "Erf"}, {"tfperf.tanh", "Tanh"},
-      {"tfperf.sigmoid", "Sigmoid"}, {"tfperf.relu", "Relu"},
-      {"tfperf.cos", "Cos"}, {"tfperf.sin", "Sin"}, {"tfperf.exp", "Exp"},
-      {"tfperf.log", "Log"}, {"tfperf.neg", "Neg"}, {"tfperf.abs", "Abs"},
-      {"tfperf.not", "Not"}, {"tfperf.reciprocal", "Reciprocal"},
-      {"tfperf.softplus", "Softplus"}, {"tfperf.identity", "Identity"},
-      {"tfperf.gelu", "Gelu"}, {"tfperf.cast", "Cast"},
-      {"tfperf.where", "Where"}, {"tfperf.clip", "Clip"},
-      {"tfperf.matmul", "MatMul"}, {"tfperf.gemm", "Gemm"},
-      {"tfperf.conv", "Conv"}, {"tfperf.einsum", "Einsum"},
-      {"tfperf.softmax", "Softmax"},
-      {"tfperf.layer_norm", "LayerNormalization"},
-      {"tfperf.reduce_mean", "ReduceMean"},
-      {"tfperf.reduce_prod", "ReduceProd"},
-      {"tfperf.reduce_sum", "ReduceSum"}, {"tfperf.reduce_max", "ReduceMax"},
-      {"tfperf.reshape", "Reshape"}, {"tfperf.flatten", "Flatten"},
-      {"tfperf.transpose", "Transpose"}, {"tfperf.gather", "Gather"},
-      {"tfperf.slice", "Slice"}, {"tfperf.split", "Split"},
-      {"tfperf.concat", "Concat"}, {"tfperf.unsqueeze", "Unsqueeze"},
-      {"tfperf.squeeze", "Squeeze"}, {"tfperf.expand", "Expand"},
-      {"tfperf.tile", "Tile"}, {"tfperf.shape", "Shape"},
-      {"tfperf.constant_of_shape", "ConstantOfShape"},
-      {"tfperf.range", "Range"}, {"tfperf.dropout", "Dropout"},
-      {"tfperf.constant", "Constant"}, {"tfperf.weight", "Initializer"},
-      {"tfperf.ms.attention", "com.microsoft.Attention"},
-      {"tfperf.ms.multi_head_attention", "com.microsoft.MultiHeadAttention"},
-      {"tfperf.ms.fast_gelu", "com.microsoft.FastGelu"},
-      {"tfperf.ms.bias_gelu", "com.microsoft.BiasGelu"},
-      {"tfperf.ms.skip_layer_norm", "com.microsoft.SkipLayerNormalization"},
-      {"tfperf.ms.embed_layer_norm", "com.microsoft.EmbedLayerNormalization"},
-      {"tfperf.ms.beam_search", "com.microsoft.BeamSearch"},
-      {"tfperf.ms.group_query_attention", "com.microsoft.GroupQueryAttention"},
-      {"tfperf.ms.rotary_embedding", "com.microsoft.RotaryEmbedding"},
-      {"tfperf.ms.simplified_layer_norm", "SimplifiedLayerNormalization"},
-      {"tfperf.ms.skip_simplified_layer_norm",
-       "com.microsoft.SkipSimplifiedLayerNormalization"},
-  };
+  // Initializers are graph data, not ONNX nodes.
+  if (isa<WeightOp>(op))
+    return "Initializer";
   llvm::StringRef opName = op->getName().getStringRef();
-  auto it = names.find(opName);
-  return it == names.end() ? opName.str() : std::string(it->second);
+  std::optional<ONNXOpName> onnx = lookupONNXName(opName);
+  if (!onnx)
+    return opName.str();
+  if (onnx->domain.empty())
+    return onnx->opType.str();
+  return (onnx->domain + "." + onnx->opType).str();
 }
 
 /// Tiny non-GEMM computations on tiny tensors only: the shape plumbing

@@ -84,7 +84,7 @@ TokenShapes::TokenShapes(func::FuncOp func,
   for (BlockArgument a : func.getArguments()) {
     TensorInfo info = tensorInfoFromType(a.getType());
     auto t = dyn_cast<RankedTensorType>(a.getType());
-    if (info.ranked && t && !isParameterValue(a)) {
+    if (info.ranked && t && !isParameter(a)) {
       if (!info.dims.empty() && info.dims[0].isConstant(batch0))
         info.dims[0] = SymExpr::symbol(kBatchSym);
       bool isTokens = t.getRank() == 2 && isa<IntegerType>(t.getElementType());
@@ -281,7 +281,7 @@ llvm::DenseSet<Operation *> mlir::tfperf::oncePerSequence(func::FuncOp func,
     return once;
   llvm::DenseSet<Value> stream, other;
   for (BlockArgument a : func.getArguments()) {
-    if (isParameterValue(a))
+    if (isParameter(a))
       continue;
     auto d = tokens.dims(a);
     bool isStream = d && llvm::any_of(*d, [&](const SymExpr &x) {
@@ -343,7 +343,7 @@ mlir::tfperf::cacheAppendOps(const TransformerStructure &structure) {
       while (!stack.empty()) {
         Value v = stack.pop_back_val();
         for (Operation *u : v.getUsers()) {
-          if (structure.isScoresOp(u) || isFusedAttentionOp(u) ||
+          if (structure.isScoresOp(u) || isFusedAttention(u) ||
               !path.insert(u).second)
             continue;
           for (Value r : u->getResults())
@@ -366,6 +366,457 @@ mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
          int128ToDouble(a.headDim.getConstant()) * bytes;
 }
 
+//===----------------------------------------------------------------------===//
+// Per-token GEMMs: attention against the MLP, and per block
+//===----------------------------------------------------------------------===//
+
+/// GEMM FLOPs per token of one layer: self-attention as projections + per
+/// key x s, attention with keys fixed by a context or a frame grid as a
+/// fixed amount, and the MLP.
+struct LayerGemms {
+  double proj = 0, perKey = 0, fixedAttn = 0, mlp = 0;
+  bool anyCross = false, anyFactorized = false;
+};
+
+/// GEMM FLOPs of the recognised blocks at the graph's own shapes.
+class PerTokenGemms {
+public:
+  PerTokenGemms(func::FuncOp func, const TransformerStructure &structure,
+                const TokenShapes &tokens, int64_t kvLen, bool pastSym)
+      : structure(structure), tokens(tokens), kvLen(kvLen), pastSym(pastSym),
+        costs(func, tokens) {}
+
+  /// The first layer's figures.
+  LayerGemms firstLayer() const;
+  /// Every attention and MLP block, by layer.
+  std::vector<BlockGemm> perBlock() const;
+
+private:
+  double atGraphSizes(const SymExpr &e) const {
+    SymExpr v = e.substitute([&](llvm::StringRef s) -> std::optional<SymExpr> {
+      if (tokens.batch.isKnown() && s == tokens.batch.str())
+        return SymExpr(tokens.batch0 ? tokens.batch0 : 1);
+      if (tokens.seq.isKnown() && s == tokens.seq.str())
+        return SymExpr(tokens.seq0 ? tokens.seq0 : 1);
+      // Any cache length gives the same FLOPs per key.
+      if (pastSym && s == tokens.past.str())
+        return SymExpr(kvLen);
+      return std::nullopt;
+    });
+    return v.isConstant() ? int128ToDouble(v.getConstant()) : NAN;
+  }
+  /// GEMM FLOPs per row of a linear's output.
+  double perRow(Operation *op) const {
+    const OpCostRecord *rec = costs.lookup(op);
+    auto d = tokens.dims(op->getResult(0));
+    if (!rec || !rec->known || !d || d->empty())
+      return 0;
+    double rows = atGraphSizes(product(d->drop_back()));
+    double g = atGraphSizes(rec->cost.gemmFlops);
+    return rows > 0 && !std::isnan(g) ? g / rows : 0;
+  }
+  /// A fused attention op's GEMM parts: its projections or its scores.
+  double gemmOfParts(const OpCostRecord &rec, bool projection) const {
+    double sum = 0;
+    for (const CostPart &part : rec.cost.parts)
+      if (part.isGemm &&
+          llvm::StringRef(part.name).contains("projection") == projection)
+        sum += atGraphSizes(part.flops);
+    return sum;
+  }
+  double gemmOf(Operation *op) const {
+    const OpCostRecord *rec = op ? costs.lookup(op) : nullptr;
+    return rec && rec->known ? atGraphSizes(rec->cost.gemmFlops) : NAN;
+  }
+
+  const TransformerStructure &structure;
+  const TokenShapes &tokens;
+  int64_t kvLen;
+  bool pastSym;
+  CostAnalysis costs;
+};
+
+LayerGemms PerTokenGemms::firstLayer() const {
+  int layer = 0;
+  // Self-attention: projections + perKey x s per token. Cross-attention
+  // (a fixed context) and attention within a frame or across frames (keys
+  // fixed by the grid) cost a fixed amount per token: `fixedAttn`.
+  double proj = 0, perKey = 0, fixedAttn = 0, mlp = 0;
+  bool anyCross = false, anyFactorized = false;
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    if (a.layer != layer || (!a.fused && !a.scores))
+      continue;
+    bool cross = a.source == AttentionSource::Cross;
+    bool fixedKeys = cross || a.scope != AttentionScope::Global;
+    anyCross |= cross;
+    anyFactorized |= a.scope != AttentionScope::Global;
+    // A cross-attention's K/V projections run over the context once per
+    // sequence, not per generated token.
+    double p = 0;
+    for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj}) {
+      if (cross && (list == &a.kProj || list == &a.vProj))
+        continue;
+      for (Operation *op : *list)
+        if (seen.insert(op).second)
+          p += perRow(op);
+    }
+    // Score GEMMs (Q K^T and P V) per query, and the keys they attend.
+    double queries = 0, keys = 0, gemm = 0;
+    if (a.fused) {
+      const OpCostRecord *rec = costs.lookup(a.fused);
+      auto od = tokens.dims(a.fused->getResult(0));
+      if (!rec || !rec->known || !od || od->empty())
+        continue;
+      double rows = atGraphSizes(product(od->drop_back()));
+      queries = rows * (a.heads.isConstant()
+                            ? int128ToDouble(a.heads.getConstant())
+                            : NAN);
+      gemm = gemmOfParts(*rec, /*projection=*/false);
+      p += gemmOfParts(*rec, /*projection=*/true) / rows;
+      // Keys attended (past included): Q K^T is 2 x rows x H x dh x keys.
+      for (const CostPart &part : rec->cost.parts)
+        if (llvm::StringRef(part.name).starts_with("scores") &&
+            a.headDim.isConstant())
+          keys = atGraphSizes(part.flops) /
+                 (2 * queries * int128ToDouble(a.headDim.getConstant()));
+    } else {
+      const OpCostRecord *sc = costs.lookup(a.scores);
+      const OpCostRecord *cx = costs.lookup(a.context);
+      auto qd = tokens.dims(a.qOperand);
+      auto kd = tokens.dims(a.kOperand);
+      if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
+          !kd || kd->empty())
+        continue;
+      queries = atGraphSizes(product(qd->drop_back()));
+      keys = atGraphSizes(kd->back());
+      gemm = atGraphSizes(sc->cost.gemmFlops) +
+             atGraphSizes(cx->cost.gemmFlops);
+    }
+    if (!a.heads.isConstant() || !(queries > 0) || !(keys > 0) ||
+        std::isnan(gemm) || std::isnan(p))
+      continue;
+    // Per token of the stream: all heads of one query position.
+    double perToken = gemm / queries * int128ToDouble(a.heads.getConstant());
+    if (fixedKeys) {
+      fixedAttn += p + perToken;
+    } else {
+      proj += p;
+      perKey += perToken / keys;
+    }
+  }
+  for (const MLPBlock &m : structure.getMLPs())
+    if (m.layer == layer)
+      for (Operation *l : m.linears)
+        mlp += perRow(l);
+  return {proj, perKey, fixedAttn, mlp, anyCross, anyFactorized};
+}
+
+std::vector<BlockGemm> PerTokenGemms::perBlock() const {
+  std::vector<BlockGemm> blocks;
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    double g = 0;
+    llvm::SmallPtrSet<Operation *, 8> counted;
+    for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
+      for (Operation *op : *list)
+        if (counted.insert(op).second)
+          g += gemmOf(op);
+    g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
+    blocks.push_back(
+        {a.layer, attentionKindName(a.source, a.scope).str(), g});
+  }
+  for (const MLPBlock &m : structure.getMLPs()) {
+    double g = 0;
+    for (Operation *l : m.linears)
+      g += gemmOf(l);
+    blocks.push_back({m.layer, "mlp", g});
+  }
+  llvm::stable_sort(blocks, [](const BlockGemm &x, const BlockGemm &y) {
+    return x.layer < y.layer;
+  });
+  return blocks;
+}
+
+/// The per-token figures of one layer, and the sequence length at which
+/// self-attention costs as much as the MLP.
+static void setCrossover(LayerGemms g, TransformerFigures &fig) {
+  double proj = g.proj, perKey = g.perKey, fixedAttn = g.fixedAttn,
+         mlp = g.mlp;
+  bool anyCross = g.anyCross, anyFactorized = g.anyFactorized;
+  if (perKey == 0 && mlp > 0 && fig.dims.dModel) {
+    // No self-attention in the graph: compare with vanilla multi-head
+    // attention of the same width (8 d^2 + 4 d s per token).
+    double d = double(*fig.dims.dModel);
+    proj = 8 * d * d;
+    perKey = 4 * d;
+    fig.crossoverNote = "no self-attention in the graph: compared with "
+                        "vanilla multi-head attention of width d_model";
+  }
+  fig.attnProjPerToken = proj;
+  fig.attnPerKeyPerToken = perKey;
+  fig.attnFixedPerToken = fixedAttn;
+  fig.mlpPerToken = mlp;
+  // The crossover is the doc's: self-attention (projections + s keys)
+  // against the MLP. Fixed-key attention is reported beside it.
+  if (perKey > 0 && mlp > 0) {
+    double s = (mlp - proj) / perKey;
+    if (s > 0)
+      fig.crossoverSeq = s;
+    else
+      fig.crossoverNote =
+          "self-attention costs more than the MLP at any length";
+  }
+  if (fixedAttn > 0) {
+    std::string what = anyCross && anyFactorized
+                           ? "cross-attention and attention within/across "
+                             "frames"
+                       : anyCross ? "cross-attention (its K/V projections "
+                                    "run once per context)"
+                                  : "attention within/across frames (keys "
+                                    "fixed by the frame grid)";
+    std::string note = what + (anyCross && anyFactorized ? " add" : " adds") +
+                       " a fixed " +
+                       flopsText(fixedAttn) + " per token";
+    fig.crossoverNote = fig.crossoverNote.empty()
+                            ? note
+                            : fig.crossoverNote + "; " + note;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// analyzeTransformer, phase by phase
+//===----------------------------------------------------------------------===//
+
+/// The attention kinds seen, and whether any is causal or input-masked.
+static void labelAttentionKinds(const TransformerStructure &structure,
+                                TransformerFigures &fig) {
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    std::string k = attentionKindName(a.source, a.scope).str();
+    if (!llvm::is_contained(fig.attentionKinds, k))
+      fig.attentionKinds.push_back(k);
+    fig.causal |= a.causal;
+    fig.inputMask |= a.inputMask;
+  }
+}
+
+namespace {
+/// One analyzeTransformer call on one device: the sizes asked for, the
+/// graph's token shapes, and the figures each phase fills in.
+class PhaseAnalyzer {
+public:
+  PhaseAnalyzer(func::FuncOp func, const TransformerStructure &structure,
+                const PhaseOptions &opts, const DtypePolicy &policy,
+                const DeviceSpec &device, const TokenShapes &tokens,
+                TransformerFigures &fig)
+      : func(func), structure(structure), opts(opts), policy(policy),
+        device(device), tokens(tokens), fig(fig),
+        hasPast(llvm::any_of(structure.getAttentions(),
+                             [](const AttentionBlock &a) {
+                               return !a.pastInputs.empty();
+                             })),
+        pastSym(tokens.past.isKnown()) {}
+
+  /// Batch, sequence and KV length: the options, else the graph's own.
+  /// Fails on sizes the graph cannot take.
+  LogicalResult chooseSizes(std::string &error);
+  /// Weight bytes, the KV cache and how many tokens of it fit.
+  void sizeWeightsAndKVCache();
+  /// The graph at (B, S).
+  void analyzePrefill();
+  /// Without a cache, every step re-runs all tokens so far.
+  void analyzeNoCacheStep();
+  /// One new token per sequence against a KV cache of L tokens, and the
+  /// batch at which that turns compute-bound.
+  void analyzeDecode();
+  /// Per-token attention and MLP GEMMs, per-block GEMMs, the crossover.
+  void analyzePerToken();
+
+private:
+  llvm::StringMap<SymExpr> substitution(std::optional<int64_t> b,
+                                        std::optional<int64_t> s,
+                                        std::optional<int64_t> p) const;
+  /// Ops between a past-KV input and the attention scores.
+  std::optional<PhaseResult> decodeAt(int64_t batch, bool reported = false);
+
+  func::FuncOp func;
+  const TransformerStructure &structure;
+  const PhaseOptions &opts;
+  const DtypePolicy &policy;
+  const DeviceSpec &device;
+  const TokenShapes &tokens;
+  TransformerFigures &fig;
+  /// The graph takes a KV cache; its length is a symbol of its own.
+  bool hasPast, pastSym;
+  int64_t B = 1, S = 1, L = 1;
+  // Derived decode, found once for every batch decoded.
+  llvm::DenseSet<Operation *> cachePath, cached;
+  std::optional<llvm::DenseMap<Value, int>> kvDims;
+};
+} // namespace
+
+LogicalResult PhaseAnalyzer::chooseSizes(std::string &error) {
+  B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
+  S = opts.seq ? opts.seq : tokens.seq0;
+  if (opts.seq && !tokens.seq.isKnown() && opts.seq != tokens.seq0) {
+    error = "--seq: this graph's sequence length is fixed at " +
+            std::to_string(tokens.seq0) +
+            " (no sequence dim to bind, e.g. image patches or a decode-step graph)";
+    return failure();
+  }
+  if (opts.batch && !tokens.batch.isKnown() && opts.batch != tokens.batch0) {
+    error = "--batch: this graph's batch is fixed at " +
+            std::to_string(tokens.batch0);
+    return failure();
+  }
+  if (S == 0)
+    S = 1;
+  L = opts.kvLen ? opts.kvLen : std::max<int64_t>(S, 1);
+  return success();
+}
+
+void PhaseAnalyzer::sizeWeightsAndKVCache() {
+  double weightBytes = 0;
+  func.walk([&](WeightOp w) {
+    weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
+                   policy.bitsOf(w.getResult()) / 8;
+  });
+  fig.weightBytes = weightBytes;
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (auto bytes = kvCacheBytesPerToken(a, policy))
+      fig.kvCacheBytesPerToken += *bytes;
+  fig.kvCacheBytes = fig.kvCacheBytesPerToken * L * B;
+  if (fig.kvCacheBytesPerToken > 0) {
+    double free = opts.devices * device.memCapacity - weightBytes;
+    fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);
+  }
+}
+
+llvm::StringMap<SymExpr>
+PhaseAnalyzer::substitution(std::optional<int64_t> b, std::optional<int64_t> s,
+                            std::optional<int64_t> p) const {
+  llvm::StringMap<SymExpr> m;
+  if (b && tokens.batch.getSingleSymbol())
+    m[*tokens.batch.getSingleSymbol()] = SymExpr(*b);
+  if (s && tokens.seq.getSingleSymbol())
+    m[*tokens.seq.getSingleSymbol()] = SymExpr(*s);
+  if (p && tokens.past.getSingleSymbol())
+    m[*tokens.past.getSingleSymbol()] = SymExpr(*p);
+  return m;
+}
+
+void PhaseAnalyzer::analyzePrefill() {
+  bool prefillPossible = tokens.seq.isKnown() || !hasPast || tokens.seq0 > 1;
+  if (opts.phase == "decode" || !prefillPossible)
+    return;
+  SubstitutedShapes q(tokens, substitution(B, S, 0));
+  PhaseResult r = runPhase("prefill", func, structure,
+                           [&](Operation *) -> const ShapeQuery & { return q; },
+                           policy, device, &opts);
+  r.batch = B;
+  r.seq = S;
+  r.kvLen = S;
+  fig.prefill = std::move(r);
+}
+
+std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
+                                                   bool reported) {
+  const PhaseOptions *visit = reported ? &opts : nullptr;
+  if (pastSym || (hasPast && !tokens.seq.isKnown())) {
+    // The cache is appended in place and read once by the scores ops:
+    // the ops on its path run at the new token only (past = 0).
+    SubstitutedShapes q(tokens, substitution(batch, 1, L - 1));
+    SubstitutedShapes append(tokens, substitution(batch, 1, 0));
+    PhaseResult r = runPhase(
+        "decode", func, structure,
+        [&](Operation *op) -> const ShapeQuery & {
+          return cachePath.count(op) ? append : q;
+        },
+        policy, device, visit);
+    r.batch = batch;
+    r.seq = 1;
+    r.kvLen = pastSym ? L : tokens.seq0;
+    return r;
+  }
+  // Derived decode: the graph has no cache; run it at one token, its
+  // attention scores against L keys.
+  if (!tokens.seq.isKnown())
+    return std::nullopt;
+  SubstitutedShapes one(tokens, substitution(batch, 1, std::nullopt));
+  llvm::StringMap<SymExpr> kvSubst;
+  kvSubst[*tokens.seq.getSingleSymbol()] = SymExpr(L);
+  if (!kvDims)
+    kvDims = kvDimsOf(func, structure);
+  SubstitutedShapes scores(tokens, substitution(batch, 1, std::nullopt),
+                           *kvDims, kvSubst);
+  PhaseResult r = runPhase(
+      "decode", func, structure,
+      [&](Operation *op) -> const ShapeQuery & {
+        return structure.isScoresOp(op) ? scores : one;
+      },
+      policy, device, visit, &cached);
+  r.batch = batch;
+  r.seq = 1;
+  r.kvLen = L;
+  r.derived = true;
+  return r;
+}
+
+void PhaseAnalyzer::analyzeNoCacheStep() {
+  if (opts.phase == "prefill" || !structure.isTransformer() ||
+      !tokens.seq.isKnown() || pastSym || hasPast)
+    return;
+  SubstitutedShapes q(tokens, substitution(B, L + 1, std::nullopt));
+  PhaseResult r = runPhase(
+      "decode without KV cache", func, structure,
+      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device);
+  r.batch = B;
+  r.seq = L + 1;
+  r.kvLen = 0;
+  fig.noCacheStep = std::move(r);
+}
+
+void PhaseAnalyzer::analyzeDecode() {
+  if (opts.phase == "prefill" || !structure.isTransformer())
+    return;
+  cachePath = cacheAppendOps(structure);
+  cached = oncePerSequence(func, tokens, tokens.seq);
+  fig.decode = decodeAt(B, /*reported=*/true);
+  if (!fig.decode) {
+    if (!tokens.seq.isKnown())
+      fig.note = "decode: the graph has no sequence dim to re-run at one token";
+    return;
+  }
+  if (!fig.causal && !hasPast) {
+    fig.decode->applicable = false;
+    fig.decode->note =
+        fig.inputMask
+            ? "no causal mask in the graph (the mask is a graph input): "
+              "a decode step holds only if the model is a decoder"
+            : "the attention is not causal (an encoder): a decode step "
+              "is hypothetical";
+  }
+  PhaseTotals &t = fig.decode->totals;
+  fig.memToComputeTimeRatio = t.computeTime > 0 ? t.memoryTime / t.computeTime : 0;
+  // Both times are linear in the batch: solve compute = memory.
+  // The reported step is one of the two when the batch is 1 or 2.
+  auto d1 = B == 1 ? fig.decode : decodeAt(1);
+  auto d2 = B == 2 ? fig.decode : decodeAt(2);
+  if (d1 && d2) {
+    double c1 = d2->totals.computeTime - d1->totals.computeTime;
+    double m1 = d2->totals.memoryTime - d1->totals.memoryTime;
+    double c0 = d1->totals.computeTime - c1, m0 = d1->totals.memoryTime - m1;
+    if (c1 > m1 && c1 > 0)
+      fig.criticalBatch = std::max(1.0, (m0 - c0) / (c1 - m1));
+  }
+}
+
+void PhaseAnalyzer::analyzePerToken() {
+  PerTokenGemms gemms(func, structure, tokens, L, pastSym);
+  LayerGemms layer = gemms.firstLayer();
+  fig.blockGemms = gemms.perBlock();
+  setCrossover(layer, fig);
+}
+
 std::optional<TransformerFigures>
 mlir::tfperf::analyzeTransformer(ModuleOp module,
                                  const TransformerStructure &structure,
@@ -382,178 +833,23 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
   // (a lone Einsum, a CNN) has none to report.
   if (!structure.isTransformer() && structure.getMLPs().empty())
     return fig;
-  for (const AttentionBlock &a : structure.getAttentions()) {
-    std::string k = attentionKindName(a.source, a.scope).str();
-    if (!llvm::is_contained(fig.attentionKinds, k))
-      fig.attentionKinds.push_back(k);
-    fig.causal |= a.causal;
-    fig.inputMask |= a.inputMask;
-  }
+  labelAttentionKinds(structure, fig);
   std::unique_ptr<TokenShapes> ownTokens;
   std::unique_ptr<TokenShapes> &tokensSlot = cache ? cache->tokens : ownTokens;
   if (!tokensSlot)
     tokensSlot = std::make_unique<TokenShapes>(func, structure);
   const TokenShapes &tokens = *tokensSlot;
-  bool hasPast = llvm::any_of(structure.getAttentions(), [](const AttentionBlock &a) {
-    return !a.pastInputs.empty();
-  });
-  bool pastSym = tokens.past.isKnown();
   fig.maxPositionsLowerBound =
       fig.dims.maxPositions && *fig.dims.maxPositions == tokens.seq0;
 
-  // Sizes: the options, else the graph's own.
-  int64_t B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
-  int64_t S = opts.seq ? opts.seq : tokens.seq0;
-  if (opts.seq && !tokens.seq.isKnown() && opts.seq != tokens.seq0) {
-    error = "--seq: this graph's sequence length is fixed at " +
-            std::to_string(tokens.seq0) +
-            " (no sequence dim to bind, e.g. image patches or a decode-step graph)";
+  PhaseAnalyzer phases(func, structure, opts, policy, device, tokens, fig);
+  if (failed(phases.chooseSizes(error)))
     return std::nullopt;
-  }
-  if (opts.batch && !tokens.batch.isKnown() && opts.batch != tokens.batch0) {
-    error = "--batch: this graph's batch is fixed at " +
-            std::to_string(tokens.batch0);
-    return std::nullopt;
-  }
-  if (S == 0)
-    S = 1;
-  int64_t L = opts.kvLen ? opts.kvLen : std::max<int64_t>(S, 1);
-
-  // Weights and the KV cache.
-  double weightBytes = 0;
-  func.walk([&](WeightOp w) {
-    weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
-                   policy.bitsOf(w.getResult()) / 8;
-  });
-  fig.weightBytes = weightBytes;
-  for (const AttentionBlock &a : structure.getAttentions())
-    if (auto bytes = kvCacheBytesPerToken(a, policy))
-      fig.kvCacheBytesPerToken += *bytes;
-  fig.kvCacheBytes = fig.kvCacheBytesPerToken * L * B;
-  if (fig.kvCacheBytesPerToken > 0) {
-    double free = opts.devices * device.memCapacity - weightBytes;
-    fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);
-  }
-
-  auto subst = [&](std::optional<int64_t> b, std::optional<int64_t> s,
-                   std::optional<int64_t> p) {
-    llvm::StringMap<SymExpr> m;
-    if (b && tokens.batch.getSingleSymbol())
-      m[*tokens.batch.getSingleSymbol()] = SymExpr(*b);
-    if (s && tokens.seq.getSingleSymbol())
-      m[*tokens.seq.getSingleSymbol()] = SymExpr(*s);
-    if (p && tokens.past.getSingleSymbol())
-      m[*tokens.past.getSingleSymbol()] = SymExpr(*p);
-    return m;
-  };
-  bool wantPrefill = opts.phase != "decode";
-  bool wantDecode = opts.phase != "prefill";
-
-  // Prefill: the graph at (B, S).
-  bool prefillPossible = tokens.seq.isKnown() || !hasPast || tokens.seq0 > 1;
-  if (wantPrefill && prefillPossible) {
-    SubstitutedShapes q(tokens, subst(B, S, 0));
-    PhaseResult r = runPhase("prefill", func, structure,
-                             [&](Operation *) -> const ShapeQuery & { return q; },
-                             policy, device, &opts);
-    r.batch = B;
-    r.seq = S;
-    r.kvLen = S;
-    fig.prefill = std::move(r);
-  }
-
-  // Decode: one new token per sequence against a KV cache of L tokens.
-  // Ops between a past-KV input and the attention scores (the cache
-  // concat, and reshapes/transposes of the concatenated cache).
-  llvm::DenseSet<Operation *> cachePath = cacheAppendOps(structure);
-  llvm::DenseSet<Operation *> cached =
-      oncePerSequence(func, tokens, tokens.seq);
-  // The K/V dims of the scores ops, found once for every batch decoded.
-  std::optional<llvm::DenseMap<Value, int>> kvDims;
-  auto decodeAt = [&](int64_t batch,
-                      bool reported = false) -> std::optional<PhaseResult> {
-    const PhaseOptions *visit = reported ? &opts : nullptr;
-    if (pastSym || (hasPast && !tokens.seq.isKnown())) {
-      // The cache is appended in place and read once by the scores ops:
-      // the ops on its path run at the new token only (past = 0).
-      SubstitutedShapes q(tokens, subst(batch, 1, L - 1));
-      SubstitutedShapes append(tokens, subst(batch, 1, 0));
-      PhaseResult r = runPhase(
-          "decode", func, structure,
-          [&](Operation *op) -> const ShapeQuery & {
-            return cachePath.count(op) ? append : q;
-          },
-          policy, device, visit);
-      r.batch = batch;
-      r.seq = 1;
-      r.kvLen = pastSym ? L : tokens.seq0;
-      return r;
-    }
-    if (!tokens.seq.isKnown())
-      return std::nullopt;
-    SubstitutedShapes one(tokens, subst(batch, 1, std::nullopt));
-    llvm::StringMap<SymExpr> kvSubst;
-    kvSubst[*tokens.seq.getSingleSymbol()] = SymExpr(L);
-    if (!kvDims)
-      kvDims = kvDimsOf(func, structure);
-    SubstitutedShapes scores(tokens, subst(batch, 1, std::nullopt), *kvDims,
-                             kvSubst);
-    PhaseResult r = runPhase(
-        "decode", func, structure,
-        [&](Operation *op) -> const ShapeQuery & {
-          return structure.isScoresOp(op) ? scores : one;
-        },
-        policy, device, visit, &cached);
-    r.batch = batch;
-    r.seq = 1;
-    r.kvLen = L;
-    r.derived = true;
-    return r;
-  };
-  if (wantDecode && structure.isTransformer() && tokens.seq.isKnown() &&
-      !pastSym && !hasPast) {
-    // Without a cache, every step re-runs all tokens so far.
-    SubstitutedShapes q(tokens, subst(B, L + 1, std::nullopt));
-    PhaseResult r = runPhase(
-        "decode without KV cache", func, structure,
-        [&](Operation *) -> const ShapeQuery & { return q; }, policy, device);
-    r.batch = B;
-    r.seq = L + 1;
-    r.kvLen = 0;
-    fig.noCacheStep = std::move(r);
-  }
-  if (wantDecode && structure.isTransformer()) {
-    fig.decode = decodeAt(B, /*reported=*/true);
-    if (fig.decode) {
-      if (!fig.causal && !hasPast) {
-        fig.decode->applicable = false;
-        fig.decode->note =
-            fig.inputMask
-                ? "no causal mask in the graph (the mask is a graph input): "
-                  "a decode step holds only if the model is a decoder"
-                : "the attention is not causal (an encoder): a decode step "
-                  "is hypothetical";
-      }
-      PhaseTotals &t = fig.decode->totals;
-      fig.memToComputeTimeRatio = t.computeTime > 0 ? t.memoryTime / t.computeTime : 0;
-      // Both times are linear in the batch: solve compute = memory.
-      // The reported step is one of the two when the batch is 1 or 2.
-      auto d1 = B == 1 ? fig.decode : decodeAt(1);
-      auto d2 = B == 2 ? fig.decode : decodeAt(2);
-      if (d1 && d2) {
-        double c1 = d2->totals.computeTime - d1->totals.computeTime;
-        double m1 = d2->totals.memoryTime - d1->totals.memoryTime;
-        double c0 = d1->totals.computeTime - c1, m0 = d1->totals.memoryTime - m1;
-        if (c1 > m1 && c1 > 0)
-          fig.criticalBatch = std::max(1.0, (m0 - c0) / (c1 - m1));
-      }
-    } else if (!tokens.seq.isKnown()) {
-      fig.note = "decode: the graph has no sequence dim to re-run at one token";
-    }
-  }
-
-  // Attention vs MLP per token, from one layer's GEMM FLOPs at the graph's
-  // shapes: attention = projections + per-key * s, MLP.
+  phases.sizeWeightsAndKVCache();
+  phases.analyzePrefill();
+  phases.analyzeNoCacheStep();
+  phases.analyzeDecode();
+  // The per-token figures depend on the graph alone.
   if (cache && cache->perToken) {
     const TransformerFigures &c = *cache->perToken;
     fig.blockGemms = c.blockGemms;
@@ -564,173 +860,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
     fig.crossoverSeq = c.crossoverSeq;
     fig.crossoverNote = c.crossoverNote;
   } else {
-    CostAnalysis costs(func, tokens);
-    auto atGraphSizes = [&](const SymExpr &e) -> double {
-      SymExpr v = e.substitute([&](llvm::StringRef s) -> std::optional<SymExpr> {
-        if (tokens.batch.isKnown() && s == tokens.batch.str())
-          return SymExpr(tokens.batch0 ? tokens.batch0 : 1);
-        if (tokens.seq.isKnown() && s == tokens.seq.str())
-          return SymExpr(tokens.seq0 ? tokens.seq0 : 1);
-        // Any cache length gives the same FLOPs per key.
-        if (pastSym && s == tokens.past.str())
-          return SymExpr(L);
-        return std::nullopt;
-      });
-      return v.isConstant() ? int128ToDouble(v.getConstant()) : NAN;
-    };
-    // GEMM FLOPs per row of a linear's output.
-    auto perRow = [&](Operation *op) -> double {
-      const OpCostRecord *rec = costs.lookup(op);
-      auto d = tokens.dims(op->getResult(0));
-      if (!rec || !rec->known || !d || d->empty())
-        return 0;
-      double rows = atGraphSizes(product(d->drop_back()));
-      double g = atGraphSizes(rec->cost.gemmFlops);
-      return rows > 0 && !std::isnan(g) ? g / rows : 0;
-    };
-    int layer = 0;
-    // Self-attention: projections + perKey x s per token. Cross-attention
-    // (a fixed context) and attention within a frame or across frames (keys
-    // fixed by the grid) cost a fixed amount per token: `fixedAttn`.
-    double proj = 0, perKey = 0, fixedAttn = 0, mlp = 0;
-    bool anyCross = false, anyFactorized = false;
-    llvm::SmallPtrSet<Operation *, 8> seen;
-    auto gemmOfParts = [&](const OpCostRecord &rec, bool projection) {
-      double sum = 0;
-      for (const CostPart &part : rec.cost.parts)
-        if (part.isGemm &&
-            llvm::StringRef(part.name).contains("projection") == projection)
-          sum += atGraphSizes(part.flops);
-      return sum;
-    };
-    for (const AttentionBlock &a : structure.getAttentions()) {
-      if (a.layer != layer || (!a.fused && !a.scores))
-        continue;
-      bool cross = a.source == AttentionSource::Cross;
-      bool fixedKeys = cross || a.scope != AttentionScope::Global;
-      anyCross |= cross;
-      anyFactorized |= a.scope != AttentionScope::Global;
-      // A cross-attention's K/V projections run over the context once per
-      // sequence, not per generated token.
-      double p = 0;
-      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj}) {
-        if (cross && (list == &a.kProj || list == &a.vProj))
-          continue;
-        for (Operation *op : *list)
-          if (seen.insert(op).second)
-            p += perRow(op);
-      }
-      // Score GEMMs (Q K^T and P V) per query, and the keys they attend.
-      double queries = 0, keys = 0, gemm = 0;
-      if (a.fused) {
-        const OpCostRecord *rec = costs.lookup(a.fused);
-        auto od = tokens.dims(a.fused->getResult(0));
-        if (!rec || !rec->known || !od || od->empty())
-          continue;
-        double rows = atGraphSizes(product(od->drop_back()));
-        queries = rows * (a.heads.isConstant()
-                              ? int128ToDouble(a.heads.getConstant())
-                              : NAN);
-        gemm = gemmOfParts(*rec, /*projection=*/false);
-        p += gemmOfParts(*rec, /*projection=*/true) / rows;
-        // Keys attended (past included): Q K^T is 2 x rows x H x dh x keys.
-        for (const CostPart &part : rec->cost.parts)
-          if (llvm::StringRef(part.name).starts_with("scores") &&
-              a.headDim.isConstant())
-            keys = atGraphSizes(part.flops) /
-                   (2 * queries * int128ToDouble(a.headDim.getConstant()));
-      } else {
-        const OpCostRecord *sc = costs.lookup(a.scores);
-        const OpCostRecord *cx = costs.lookup(a.context);
-        auto qd = tokens.dims(a.qOperand);
-        auto kd = tokens.dims(a.kOperand);
-        if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
-            !kd || kd->empty())
-          continue;
-        queries = atGraphSizes(product(qd->drop_back()));
-        keys = atGraphSizes(kd->back());
-        gemm = atGraphSizes(sc->cost.gemmFlops) +
-               atGraphSizes(cx->cost.gemmFlops);
-      }
-      if (!a.heads.isConstant() || !(queries > 0) || !(keys > 0) ||
-          std::isnan(gemm) || std::isnan(p))
-        continue;
-      // Per token of the stream: all heads of one query position.
-      double perToken = gemm / queries * int128ToDouble(a.heads.getConstant());
-      if (fixedKeys) {
-        fixedAttn += p + perToken;
-      } else {
-        proj += p;
-        perKey += perToken / keys;
-      }
-    }
-    for (const MLPBlock &m : structure.getMLPs())
-      if (m.layer == layer)
-        for (Operation *l : m.linears)
-          mlp += perRow(l);
-    // Per block, at the graph's shapes.
-    auto gemmOf = [&](Operation *op) -> double {
-      const OpCostRecord *rec = op ? costs.lookup(op) : nullptr;
-      return rec && rec->known ? atGraphSizes(rec->cost.gemmFlops) : NAN;
-    };
-    for (const AttentionBlock &a : structure.getAttentions()) {
-      double g = 0;
-      llvm::SmallPtrSet<Operation *, 8> counted;
-      for (auto *list : {&a.qProj, &a.kProj, &a.vProj, &a.outProj})
-        for (Operation *op : *list)
-          if (counted.insert(op).second)
-            g += gemmOf(op);
-      g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
-      fig.blockGemms.push_back(
-          {a.layer, attentionKindName(a.source, a.scope).str(), g});
-    }
-    for (const MLPBlock &m : structure.getMLPs()) {
-      double g = 0;
-      for (Operation *l : m.linears)
-        g += gemmOf(l);
-      fig.blockGemms.push_back({m.layer, "mlp", g});
-    }
-    llvm::stable_sort(fig.blockGemms, [](const BlockGemm &x, const BlockGemm &y) {
-      return x.layer < y.layer;
-    });
-    if (perKey == 0 && mlp > 0 && fig.dims.dModel) {
-      // No self-attention in the graph: compare with vanilla multi-head
-      // attention of the same width (8 d^2 + 4 d s per token).
-      double d = double(*fig.dims.dModel);
-      proj = 8 * d * d;
-      perKey = 4 * d;
-      fig.crossoverNote = "no self-attention in the graph: compared with "
-                          "vanilla multi-head attention of width d_model";
-    }
-    fig.attnProjPerToken = proj;
-    fig.attnPerKeyPerToken = perKey;
-    fig.attnFixedPerToken = fixedAttn;
-    fig.mlpPerToken = mlp;
-    // The crossover is the doc's: self-attention (projections + s keys)
-    // against the MLP. Fixed-key attention is reported beside it.
-    if (perKey > 0 && mlp > 0) {
-      double s = (mlp - proj) / perKey;
-      if (s > 0)
-        fig.crossoverSeq = s;
-      else
-        fig.crossoverNote =
-            "self-attention costs more than the MLP at any length";
-    }
-    if (fixedAttn > 0) {
-      std::string what = anyCross && anyFactorized
-                             ? "cross-attention and attention within/across "
-                               "frames"
-                         : anyCross ? "cross-attention (its K/V projections "
-                                      "run once per context)"
-                                    : "attention within/across frames (keys "
-                                      "fixed by the frame grid)";
-      std::string note = what + (anyCross && anyFactorized ? " add" : " adds") +
-                         " a fixed " +
-                         flopsText(fixedAttn) + " per token";
-      fig.crossoverNote = fig.crossoverNote.empty()
-                              ? note
-                              : fig.crossoverNote + "; " + note;
-    }
+    phases.analyzePerToken();
     if (cache)
       cache->perToken = fig;
   }

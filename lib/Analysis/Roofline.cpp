@@ -72,11 +72,7 @@ std::optional<DtypePolicy> DtypePolicy::parse(llvm::StringRef compute,
 }
 
 bool mlir::tfperf::isWeight(Value v) {
-  Operation *def = v.getDefiningOp();
-  while (def && isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp,
-                    SqueezeOp>(def))
-    def = def->getOperand(0).getDefiningOp();
-  return def && isa<WeightOp>(def);
+  return isa_and_nonnull<WeightOp>(getParameterStorage(v));
 }
 
 unsigned DtypePolicy::bitsOf(Value v) const {

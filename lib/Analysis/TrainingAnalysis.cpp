@@ -33,8 +33,7 @@ bool carriesGradient(Type t) {
 /// (comparisons and logic have boolean results anyway; these have float
 /// ones).
 bool isNonDifferentiable(Operation *op) {
-  return isa<ShapeOp, ConstantOfShapeOp, RangeOp, ConstantOp, EqualOp,
-             GreaterOp, LessOp, AndOp, OrOp, NotOp>(op);
+  return isShapeDerived(op) || isBooleanLogic(op) || isa<ConstantOp>(op);
 }
 
 double evalDouble(const SymExpr &e) {
@@ -50,19 +49,8 @@ double bytesOf(const SymExpr &elements, Value v, const DtypePolicy &policy) {
 } // namespace
 
 bool mlir::tfperf::isStoredParameter(Value v) {
-  for (int guard = 0; guard < 16; ++guard) {
-    Operation *def = v.getDefiningOp();
-    if (!def)
-      return false;
-    if (isa<WeightOp, ConstantOp>(def))
-      return true;
-    // Views of a parameter (and its casts) are the parameter's storage.
-    if (!isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp,
-             SqueezeOp, FlattenOp, SliceOp, ExpandOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  return false;
+  // Views, slices and broadcasts of a parameter are its storage.
+  return getParameterStorage(v, /*throughSlices=*/true) != nullptr;
 }
 
 SmallVector<const BackwardOp *, 4> BackwardRecord::kernels() const {
@@ -268,10 +256,10 @@ OpFigures evaluateKernel(Operation *op, const BackwardOp &k,
 
 /// A product of two activations (attention's Q K^T and P V).
 bool isActivationProduct(Operation *op) {
-  if (!isa<MatMulOp, GemmOp, EinsumOp>(op) || op->getNumOperands() < 2)
+  if (!isContraction(op) || op->getNumOperands() < 2)
     return false;
   return llvm::none_of(op->getOperands(),
-                       [](Value v) { return isParameterValue(v); });
+                       [](Value v) { return isParameter(v); });
 }
 
 /// The attention GEMM FLOPs of a fused attention op's forward.
@@ -321,8 +309,7 @@ Value trainableWeightOf(Value v, const llvm::DenseSet<Value> &trainable) {
     if (trainable.contains(v))
       return v;
     Operation *def = v.getDefiningOp();
-    if (!def || !isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp,
-                     SqueezeOp, FlattenOp>(def))
+    if (!def || !isViewLike(def))
       return {};
     v = def->getOperand(0);
   }

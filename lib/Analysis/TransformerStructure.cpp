@@ -96,7 +96,7 @@ public:
     // do that) or the token stream of a graph without a batch dim: it is
     // the stream when something multiplies it from the left.
     for (BlockArgument a : func.getArguments())
-      if (!isParameterValue(a) ||
+      if (!isParameter(a) ||
           llvm::any_of(a.getUses(), [](OpOperand &use) {
             return use.getOperandNumber() == 0 &&
                    isa<MatMulOp, GemmOp>(use.getOwner());
@@ -123,27 +123,6 @@ private:
   llvm::DenseSet<Value> values;
 };
 
-/// Ops that only move or re-view data (on attention and norm paths).
-bool isDataMovement(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, SqueezeOp, UnsqueezeOp, IdentityOp,
-             CastOp, FlattenOp, ExpandOp, DropoutOp, SplitOp, SliceOp,
-             ConcatOp, GatherOp, TileOp>(op);
-}
-
-/// Elementwise ops (RoPE arithmetic, activations, scaling, masking).
-bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, NegOp, SqrtOp, ReciprocalOp,
-             ErfOp, TanhOp, SigmoidOp, ReluOp, ExpOp, LogOp, SoftplusOp,
-             GeluOp, MSFastGeluOp, MSBiasGeluOp, ClipOp, WhereOp, CosOp,
-             SinOp, AbsOp, MinOp, MaxOp, MSRotaryEmbeddingOp>(op);
-}
-
-bool isNormOp(Operation *op) {
-  return isa<LayerNormOp, MSSkipLayerNormOp, MSSimplifiedLayerNormOp,
-             MSSkipSimplifiedLayerNormOp, MSEmbedLayerNormOp>(op);
-}
-
-
 /// Walk-order positions of the ops in a function.
 class Positions {
 public:
@@ -163,39 +142,10 @@ private:
 };
 } // namespace
 
-/// 2: an initializer or constant (through views and casts); 1: a static,
-/// at most 2-D float graph input (weights passed as inputs); 0: neither.
-static int parameterStrength(Value v) {
-  for (int guard = 0; guard < 16; ++guard) {
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      auto t = dyn_cast<RankedTensorType>(arg.getType());
-      return t && t.hasStaticShape() && t.getRank() <= 2 && t.getRank() >= 1 &&
-                     isa<FloatType>(t.getElementType()) &&
-                     isa<func::FuncOp>(arg.getOwner()->getParentOp())
-                 ? 1
-                 : 0;
-    }
-    Operation *def = v.getDefiningOp();
-    if (isa<WeightOp, ConstantOp>(def))
-      return 2;
-    if (isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp, SqueezeOp,
-            FlattenOp>(def)) {
-      v = def->getOperand(0);
-      continue;
-    }
-    return 0;
-  }
-  return 0;
-}
-
-bool mlir::tfperf::isParameterValue(Value v) {
-  return parameterStrength(v) > 0;
-}
-
 Value mlir::tfperf::getLinearInput(Operation *op) {
   // The weight is the operand that is more clearly a parameter.
   auto pick = [](Value a, Value b) -> Value {
-    int pa = parameterStrength(a), pb = parameterStrength(b);
+    ParameterKind pa = getParameterKind(a), pb = getParameterKind(b);
     if (pb > pa)
       return a;
     if (pa > pb)
@@ -207,7 +157,7 @@ Value mlir::tfperf::getLinearInput(Operation *op) {
   if (auto g = dyn_cast<GemmOp>(op))
     return pick(g.getA(), g.getB());
   if (auto c = dyn_cast<ConvOp>(op))
-    return isParameterValue(c.getW()) ? c.getX() : Value();
+    return isParameter(c.getW()) ? c.getX() : Value();
   if (auto e = dyn_cast<EinsumOp>(op))
     if (e.getInputs().size() == 2)
       return pick(e.getInputs()[0], e.getInputs()[1]);
@@ -220,10 +170,10 @@ bool isLinear(Operation *op) { return (bool)getLinearInput(op); }
 /// A matmul of two activations (Q K^T or P V).
 bool isActivationMatmul(Operation *op) {
   if (auto m = dyn_cast<MatMulOp>(op))
-    return !isParameterValue(m.getA()) && !isParameterValue(m.getB());
+    return !isParameter(m.getA()) && !isParameter(m.getB());
   if (auto e = dyn_cast<EinsumOp>(op))
-    return e.getInputs().size() == 2 && !isParameterValue(e.getInputs()[0]) &&
-           !isParameterValue(e.getInputs()[1]);
+    return e.getInputs().size() == 2 && !isParameter(e.getInputs()[0]) &&
+           !isParameter(e.getInputs()[1]);
   return false;
 }
 
@@ -258,7 +208,7 @@ Operation *findBackward(Value start,
     if (visited)
       visited->push_back(op);
     for (Value o : op->getOperands())
-      if (!isParameterValue(o))
+      if (!isParameter(o))
         queue.push_back(o);
   }
   return nullptr;
@@ -305,7 +255,7 @@ struct PathInfo {
 };
 
 bool isPathOp(Operation *op) {
-  return (isDataMovement(op) || isElementwise(op)) && !isLinear(op);
+  return (isDataMovement(op) || isElementwiseMath(op)) && !isLinear(op);
 }
 
 /// Walks an attention operand back through data movement and elementwise ops
@@ -351,7 +301,7 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       info.sources.push_back(getLinearInput(op));
       continue;
     }
-    if (isFusedAttentionOp(op)) {
+    if (isFusedAttention(op)) {
       info.sources.push_back(v);
       continue;
     }
@@ -519,11 +469,6 @@ std::optional<int64_t> queryTokenStride(Value stream, Value qOperand) {
 // Recognition
 //===----------------------------------------------------------------------===//
 
-bool mlir::tfperf::isFusedAttentionOp(Operation *op) {
-  return isa<MSAttentionOp, MSMultiHeadAttentionOp,
-             MSGroupQueryAttentionOp>(op);
-}
-
 bool mlir::tfperf::hasTokenIdsInput(func::FuncOp func) {
   return llvm::any_of(func.getArguments(), [](BlockArgument a) {
     auto t = dyn_cast<RankedTensorType>(a.getType());
@@ -542,259 +487,384 @@ func::FuncOp mlir::tfperf::firstFunction(Operation *root) {
   return func;
 }
 
-TransformerStructure::TransformerStructure(Operation *root) {
-  if (func::FuncOp func = firstFunction(root))
-    recognize(func);
+//===----------------------------------------------------------------------===//
+// The recognizer: the working state of one recognition and its phases
+//===----------------------------------------------------------------------===//
+
+namespace mlir::tfperf {
+/// Recognises the transformer in one function, filling a
+/// TransformerStructure. Each phase reads what the phases before it found;
+/// `run` calls them in that order.
+class TransformerRecognizer {
+public:
+  TransformerRecognizer(TransformerStructure &result, func::FuncOp func)
+      : attentions(result.attentions), mlps(result.mlps), tags(result.tags),
+        numLayers(result.numLayers), dims(result.dims), batch(result.batch),
+        seq(result.seq), func(func), pos(func), allOps(opsOf(func)),
+        acts(allOps, func) {}
+
+  void run() {
+    findAttentionBlocks();
+    findStreamShape();
+    findMLPBlocks();
+    assignLayers();
+    tagBlockOps();
+    tagNorms();
+    tagEmbeddings();
+    tagHead();
+    inheritTags();
+    labelAttentionScopes();
+    inferDims();
+    inferVocabulary();
+    inferMaxPositions();
+  }
+
+private:
+  static SmallVector<Operation *> opsOf(func::FuncOp func) {
+    SmallVector<Operation *> ops;
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (op != func.getOperation())
+        ops.push_back(op);
+    });
+    return ops;
+  }
+
+  // Attention (phase 1): unfused cores around a softmax, fused contrib ops.
+  void findAttentionBlocks();
+  bool recognizeUnfusedAttention(SoftmaxOp sm, AttentionBlock &blk);
+  void classifyScoreMask(AttentionBlock &blk, Operation *scores,
+                         ArrayRef<Operation *> pre);
+  void recognizeFusedAttention(Operation *op, AttentionBlock &blk);
+  void finishAttentionBlock(AttentionBlock &blk);
+  // The token stream: the rows most linears run over, as [batch, seq].
+  void findStreamShape();
+  // MLPs: token-wise linears connected through activations.
+  void findMLPBlocks();
+  bool activationThrough(Operation *op) const;
+  // Layers and tags.
+  void assignLayers();
+  void tagBlockOps();
+  void tagNorms();
+  bool isResidualAdd(Operation *op, const SymExpr &big) const;
+  void tagNormRegion(Value input, int layer);
+  void tagEmbeddings();
+  bool isTokenScale(Value v) const;
+  void tagHead();
+  void inheritTags();
+  // Attention kinds and the model's dims.
+  void labelAttentionScopes();
+  void inferDims();
+  void inferVocabulary();
+  void inferMaxPositions();
+
+  // The result being filled.
+  std::vector<AttentionBlock> &attentions;
+  std::vector<MLPBlock> &mlps;
+  llvm::DenseMap<Operation *, OpTag> &tags;
+  int &numLayers;
+  ModelDims &dims;
+  SymExpr &batch, &seq;
+
+  // Working state.
+  func::FuncOp func;
+  Positions pos;
+  SmallVector<Operation *> allOps;
+  Activations acts;
+  /// Linears that project Q, K, V or the attention output.
+  llvm::DenseSet<Operation *> projections;
+  /// Every linear, in walk order.
+  SmallVector<Operation *> linears;
+  /// The rows of the most common linear: the token stream's.
+  SymExpr tokenRows = SymExpr::unknown();
+  /// Position of the last op of any block (an MLP's down projection, an
+  /// attention output projection).
+  size_t lastBlockPos = 0;
+  /// Position where the head starts (its first linear or the final norm).
+  size_t headStart = SIZE_MAX;
+};
+} // namespace mlir::tfperf
+
+static void setOnce(std::optional<int64_t> &dst, const SymExpr &e) {
+  if (!dst && e.isConstant())
+    dst = e.getInt64();
 }
 
-void TransformerStructure::recognize(func::FuncOp func) {
-  Positions pos(func);
-  SmallVector<Operation *> allOps;
-  func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op != func.getOperation())
-      allOps.push_back(op);
-  });
+TransformerStructure::TransformerStructure(Operation *root) {
+  if (func::FuncOp func = firstFunction(root))
+    TransformerRecognizer(*this, func).run();
+}
 
-  Activations acts(allOps, func);
-  llvm::DenseSet<Operation *> projections;
+//===----------------------------------------------------------------------===//
+// Attention cores
+//===----------------------------------------------------------------------===//
 
-  //--- Attention cores --------------------------------------------------===//
-  auto scoreThrough = [](Operation *op) {
-    return isa<AddOp, MulOp, DivOp, SubOp, WhereOp, CastOp, DropoutOp,
-               IdentityOp, ReshapeOp, MinOp, MaxOp, ClipOp, TanhOp>(op);
-  };
+void TransformerRecognizer::findAttentionBlocks() {
   for (Operation *op : allOps) {
     AttentionBlock blk;
     if (auto sm = dyn_cast<SoftmaxOp>(op)) {
-      SmallVector<Operation *> pre, post;
-      Operation *scores = findBackward(sm.getInput(), isActivationMatmul,
-                                       scoreThrough, &pre);
-      Operation *context = findForward(
-          sm.getResult(),
-          [](Operation *u, Value v) {
-            return isActivationMatmul(u) && u->getOperand(0) == v;
-          },
-          [](Operation *u) { return isa<CastOp, DropoutOp, IdentityOp>(u); },
-          &post);
-      if (!scores || !context || !isa<MatMulOp>(scores) ||
-          !isa<MatMulOp>(context))
+      if (!recognizeUnfusedAttention(sm, blk))
         continue;
-      blk.scores = scores;
-      blk.context = context;
-      blk.qOperand = scores->getOperand(0);
-      blk.kOperand = scores->getOperand(1);
-      blk.vOperand = context->getOperand(1);
-      blk.headDim = lastDim(blk.qOperand);
-      auto qd = dimsOf(blk.qOperand), kd = dimsOf(blk.kOperand);
-      if (qd && qd->size() >= 2)
-        blk.queryLen = (*qd)[qd->size() - 2];
-      PathInfo q = walkToProjection(blk.qOperand, blk.headDim, acts);
-      PathInfo k = walkToProjection(blk.kOperand, blk.headDim, acts);
-      PathInfo v = walkToProjection(blk.vOperand, blk.headDim, acts);
-      blk.qProj = q.projections;
-      blk.kProj = k.projections;
-      blk.vProj = v.projections;
-      blk.qSource = q.sources.empty() ? Value() : q.sources.front();
-      blk.kvSource = k.sources.empty() ? Value() : k.sources.front();
-      blk.pastInputs = k.pastInputs;
-      blk.pastInputs.append(v.pastInputs.begin(), v.pastInputs.end());
-      // Heads: the Q operand's head dim ([B, H, S, dh]), else the width of
-      // the projected Q over the head size ([B*H, S, dh] layouts).
-      if (qd && qd->size() >= 4)
-        blk.heads = (*qd)[qd->size() - 3];
-      else if (q.width.isKnown())
-        if (auto h = q.width.divExact(blk.headDim))
-          blk.heads = *h;
-      // KV heads from the width K is projected to (before any GQA repeat);
-      // a fused QKV projection without a split is (H + 2 Hkv) * dh wide.
-      if (k.width.isKnown())
-        if (auto w = k.width.divExact(blk.headDim)) {
-          bool fusedQKV = !blk.kProj.empty() && blk.kProj == blk.qProj &&
-                          k.widthIsProjection && k.width == q.width;
-          blk.kvHeads = *w;
-          if (fusedQKV && blk.heads.isKnown())
-            if (auto kv = (*w - blk.heads).divExact(SymExpr(2)))
-              blk.kvHeads = *kv;
-        }
-      if (!blk.kvHeads.isKnown() && kd && kd->size() >= 4)
-        blk.kvHeads = (*kd)[kd->size() - 3];
-      if (!blk.heads.isKnown())
-        blk.heads = blk.kvHeads;
-      if (!blk.kvHeads.isKnown())
-        blk.kvHeads = blk.heads;
-      // Tag the path ops now; scores-region ops are tagged below.
-      for (Operation *p : q.ops)
-        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-      for (Operation *p : k.ops)
-        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-      for (Operation *p : v.ops)
-        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-      for (Operation *p : pre)
-        tags[p] = OpTag{-1, BlockKind::AttentionScores};
-      for (Operation *p : post)
-        tags[p] = OpTag{-1, BlockKind::AttentionScores};
-      tags[scores] = OpTag{-1, BlockKind::AttentionScores};
-      tags[sm] = OpTag{-1, BlockKind::AttentionScores};
-      tags[context] = OpTag{-1, BlockKind::AttentionScores};
-      // A causal mask comes from parameters/constants, not from an input:
-      // look at what the score path combines with the scores.
-      llvm::DenseSet<Value> fromScores = {scores->getResult(0)};
-      for (Operation *p : llvm::reverse(pre))
-        if (llvm::any_of(p->getOperands(),
-                         [&](Value o) { return fromScores.count(o); }))
-          for (Value r : p->getResults())
-            fromScores.insert(r);
-      for (Operation *p : pre) {
-        if (!llvm::any_of(p->getOperands(),
-                          [&](Value o) { return fromScores.count(o); }))
-          continue;
-        for (Value o : p->getOperands()) {
-          if (fromScores.count(o))
-            continue;
-          auto md = dimsOf(o);
-          if (!md || md->size() < 2 || (*md)[md->size() - 1].isConstant(1))
-            continue;
-          // A mask of one query row (a decode step) is causal only if it is
-          // cut from a square constant buffer; otherwise it may be padding.
-          bool oneRow = (*md)[md->size() - 2].isConstant(1);
-          bool fromInput = false, squareSource = false;
-          SmallVector<Value> stack = {o};
-          llvm::DenseSet<Value> seenV;
-          while (!stack.empty() && seenV.size() < 256) {
-            Value x = stack.pop_back_val();
-            if (!seenV.insert(x).second)
-              continue;
-            if (auto xd = dimsOf(x); xd && xd->size() >= 2) {
-              const SymExpr &r = (*xd)[xd->size() - 2];
-              squareSource |= r.isConstant() && r.getConstant() > 1 &&
-                              r == (*xd)[xd->size() - 1];
-            }
-            if (isa<BlockArgument>(x)) {
-              fromInput |= !isParameterValue(x);
-              continue;
-            }
-            // Shapes are metadata: a mask sliced to the input's length is
-            // still a constant mask.
-            if (isa<ShapeOp>(x.getDefiningOp()))
-              continue;
-            for (Value y : x.getDefiningOp()->getOperands())
-              stack.push_back(y);
-          }
-          if (!fromInput && (!oneRow || squareSource))
-            blk.causal = true;
-          blk.inputMask |= fromInput;
-        }
-      }
-    } else if (isFusedAttentionOp(op)) {
-      blk.fused = op;
-      int64_t n = 0, kv = 0;
-      Value query = op->getOperand(0);
-      SymExpr qWidth = lastDim(query);
-      blk.qOperand = query;
-      if (auto a = dyn_cast<MSAttentionOp>(op)) {
-        n = kv = a.getNumHeads();
-        blk.qProj = blk.kProj = blk.vProj = {op};
-        blk.qSource = blk.kvSource = a.getInput();
-        qWidth = lastDim(a.getWeights());
-        if (auto third = qWidth.divExact(SymExpr(3)))
-          qWidth = *third;
-        blk.causal = a.getUnidirectional() != 0;
-        if (a.getPast())
-          blk.pastInputs.push_back(a.getPast());
-      } else if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op)) {
-        n = kv = m.getNumHeads();
-        blk.causal = m.getUnidirectional() != 0;
-        blk.kOperand = m.getKey();
-        blk.vOperand = m.getValue();
-        for (Value pk : {m.getPastKey(), m.getPastValue()})
-          if (pk)
-            blk.pastInputs.push_back(pk);
-      } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
-        n = g.getNumHeads();
-        kv = g.getKvNumHeads();
-        blk.causal = true;
-        blk.kOperand = g.getKey();
-        blk.vOperand = g.getValue();
-        qWidth = lastDim(g.getOutput());
-        for (Value pk : {g.getPastKey(), g.getPastValue()})
-          if (pk)
-            blk.pastInputs.push_back(pk);
-      }
-      blk.heads = SymExpr(n);
-      blk.kvHeads = SymExpr(kv);
-      if (auto h = qWidth.divExact(SymExpr(n)))
-        blk.headDim = *h;
-      if (!isa<MSAttentionOp>(op)) {
-        PathInfo q = walkToProjection(query, blk.headDim, acts);
-        blk.qProj = q.projections;
-        blk.qSource = q.sources.empty() ? Value() : q.sources.front();
-        for (Operation *p : q.ops)
-          tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-        for (Value kvOp : {blk.kOperand, blk.vOperand}) {
-          if (!kvOp)
-            continue;
-          PathInfo k = walkToProjection(kvOp, blk.headDim, acts);
-          auto &dst = kvOp == blk.kOperand ? blk.kProj : blk.vProj;
-          dst = k.projections;
-          if (!blk.kvSource && !k.sources.empty())
-            blk.kvSource = k.sources.front();
-          for (Operation *p : k.ops)
-            tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-        }
-        if (!blk.kOperand) // packed QKV or self attention on the query
-          blk.kvSource = blk.qSource;
-      }
-      auto qd = dimsOf(query);
-      if (qd && qd->size() >= 2)
-        blk.queryLen = (*qd)[1];
-      tags[op] = OpTag{-1, BlockKind::Attention};
+    } else if (isFusedAttention(op)) {
+      recognizeFusedAttention(op, blk);
     } else {
       continue;
     }
-    // Output projection: the first linear after the context.
-    Value ctxOut = blk.fused ? blk.fused->getResult(0) : blk.context->getResult(0);
-    SmallVector<Operation *> outPath;
-    if (Operation *o = findForward(
-            ctxOut, [](Operation *u, Value) { return isLinear(u); },
-            [](Operation *u) {
-              return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp, FlattenOp>(u);
-            },
-            &outPath))
-      blk.outProj.push_back(o);
-    for (Operation *p : outPath)
-      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
-    for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj, &blk.outProj})
-      for (Operation *p : *list)
-        if (!isFusedAttentionOp(p)) {
-          projections.insert(p);
-          tags[p] = OpTag{-1, BlockKind::Attention};
-        }
-    // Self or cross: K/V projected from another tensor than Q (views of
-    // the same tensor, e.g. per-projection reshapes, are the same).
-    auto root = [](Value v) {
-      while (v && v.getDefiningOp() &&
-             isa<ReshapeOp, TransposeOp, IdentityOp, CastOp, SqueezeOp,
-                 UnsqueezeOp, FlattenOp>(v.getDefiningOp()))
-        v = v.getDefiningOp()->getOperand(0);
-      return v;
-    };
-    if (blk.kvSource && blk.qSource && root(blk.kvSource) != root(blk.qSource))
-      blk.source = AttentionSource::Cross;
-    if (blk.fused && isa<MSMultiHeadAttentionOp>(blk.fused) && blk.kOperand &&
-        dimsOf(blk.kOperand) && dimsOf(blk.kOperand)->size() == 4 &&
-        isa<BlockArgument>(blk.kOperand))
-      blk.source = AttentionSource::Cross;
-    // Position: the block's first projection (or core op).
-    size_t first = pos.of(blk.fused ? blk.fused : blk.scores);
-    for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj})
-      for (Operation *p : *list)
-        first = std::min(first, pos.of(p));
-    blk.position = first;
+    finishAttentionBlock(blk);
     attentions.push_back(std::move(blk));
   }
+}
 
-  //--- Token rows and the stream's batch/seq ------------------------------===//
-  SmallVector<Operation *> linears;
+/// Q K^T -> (scale, mask, ...) -> softmax -> P V around `sm`; false when
+/// `sm` is not such a core.
+bool TransformerRecognizer::recognizeUnfusedAttention(SoftmaxOp sm,
+                                                      AttentionBlock &blk) {
+  auto scoreThrough = [](Operation *op) {
+  return isa<AddOp, MulOp, DivOp, SubOp, WhereOp, CastOp, DropoutOp,
+             IdentityOp, ReshapeOp, MinOp, MaxOp, ClipOp, TanhOp>(op);
+  };
+  SmallVector<Operation *> pre, post;
+  Operation *scores = findBackward(sm.getInput(), isActivationMatmul,
+                                   scoreThrough, &pre);
+  Operation *context = findForward(
+      sm.getResult(),
+      [](Operation *u, Value v) {
+        return isActivationMatmul(u) && u->getOperand(0) == v;
+      },
+      [](Operation *u) { return isa<CastOp, DropoutOp, IdentityOp>(u); },
+      &post);
+  if (!scores || !context || !isa<MatMulOp>(scores) ||
+      !isa<MatMulOp>(context))
+    return false;
+  blk.scores = scores;
+  blk.context = context;
+  blk.qOperand = scores->getOperand(0);
+  blk.kOperand = scores->getOperand(1);
+  blk.vOperand = context->getOperand(1);
+  blk.headDim = lastDim(blk.qOperand);
+  auto qd = dimsOf(blk.qOperand), kd = dimsOf(blk.kOperand);
+  if (qd && qd->size() >= 2)
+    blk.queryLen = (*qd)[qd->size() - 2];
+  PathInfo q = walkToProjection(blk.qOperand, blk.headDim, acts);
+  PathInfo k = walkToProjection(blk.kOperand, blk.headDim, acts);
+  PathInfo v = walkToProjection(blk.vOperand, blk.headDim, acts);
+  blk.qProj = q.projections;
+  blk.kProj = k.projections;
+  blk.vProj = v.projections;
+  blk.qSource = q.sources.empty() ? Value() : q.sources.front();
+  blk.kvSource = k.sources.empty() ? Value() : k.sources.front();
+  blk.pastInputs = k.pastInputs;
+  blk.pastInputs.append(v.pastInputs.begin(), v.pastInputs.end());
+  // Heads: the Q operand's head dim ([B, H, S, dh]), else the width of
+  // the projected Q over the head size ([B*H, S, dh] layouts).
+  if (qd && qd->size() >= 4)
+    blk.heads = (*qd)[qd->size() - 3];
+  else if (q.width.isKnown())
+    if (auto h = q.width.divExact(blk.headDim))
+      blk.heads = *h;
+  // KV heads from the width K is projected to (before any GQA repeat);
+  // a fused QKV projection without a split is (H + 2 Hkv) * dh wide.
+  if (k.width.isKnown())
+    if (auto w = k.width.divExact(blk.headDim)) {
+      bool fusedQKV = !blk.kProj.empty() && blk.kProj == blk.qProj &&
+                      k.widthIsProjection && k.width == q.width;
+      blk.kvHeads = *w;
+      if (fusedQKV && blk.heads.isKnown())
+        if (auto kv = (*w - blk.heads).divExact(SymExpr(2)))
+          blk.kvHeads = *kv;
+    }
+  if (!blk.kvHeads.isKnown() && kd && kd->size() >= 4)
+    blk.kvHeads = (*kd)[kd->size() - 3];
+  if (!blk.heads.isKnown())
+    blk.heads = blk.kvHeads;
+  if (!blk.kvHeads.isKnown())
+    blk.kvHeads = blk.heads;
+  // Tag the path ops now; scores-region ops are tagged below.
+  for (Operation *p : q.ops)
+    tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  for (Operation *p : k.ops)
+    tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  for (Operation *p : v.ops)
+    tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  for (Operation *p : pre)
+    tags[p] = OpTag{-1, BlockKind::AttentionScores};
+  for (Operation *p : post)
+    tags[p] = OpTag{-1, BlockKind::AttentionScores};
+  tags[scores] = OpTag{-1, BlockKind::AttentionScores};
+  tags[sm] = OpTag{-1, BlockKind::AttentionScores};
+  tags[context] = OpTag{-1, BlockKind::AttentionScores};
+  classifyScoreMask(blk, scores, pre);
+  return true;
+}
+
+/// Causal or input-masked: what the score path combines with the scores.
+void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
+                                              Operation *scores,
+                                              ArrayRef<Operation *> pre) {
+  // A causal mask comes from parameters/constants, not from an input:
+  // look at what the score path combines with the scores.
+  llvm::DenseSet<Value> fromScores = {scores->getResult(0)};
+  for (Operation *p : llvm::reverse(pre))
+    if (llvm::any_of(p->getOperands(),
+                     [&](Value o) { return fromScores.count(o); }))
+      for (Value r : p->getResults())
+        fromScores.insert(r);
+  for (Operation *p : pre) {
+    if (!llvm::any_of(p->getOperands(),
+                      [&](Value o) { return fromScores.count(o); }))
+      continue;
+    for (Value o : p->getOperands()) {
+      if (fromScores.count(o))
+        continue;
+      auto md = dimsOf(o);
+      if (!md || md->size() < 2 || (*md)[md->size() - 1].isConstant(1))
+        continue;
+      // A mask of one query row (a decode step) is causal only if it is
+      // cut from a square constant buffer; otherwise it may be padding.
+      bool oneRow = (*md)[md->size() - 2].isConstant(1);
+      bool fromInput = false, squareSource = false;
+      SmallVector<Value> stack = {o};
+      llvm::DenseSet<Value> seenV;
+      while (!stack.empty() && seenV.size() < 256) {
+        Value x = stack.pop_back_val();
+        if (!seenV.insert(x).second)
+          continue;
+        if (auto xd = dimsOf(x); xd && xd->size() >= 2) {
+          const SymExpr &r = (*xd)[xd->size() - 2];
+          squareSource |= r.isConstant() && r.getConstant() > 1 &&
+                          r == (*xd)[xd->size() - 1];
+        }
+        if (isa<BlockArgument>(x)) {
+          fromInput |= !isParameter(x);
+          continue;
+        }
+        // Shapes are metadata: a mask sliced to the input's length is
+        // still a constant mask.
+        if (isa<ShapeOp>(x.getDefiningOp()))
+          continue;
+        for (Value y : x.getDefiningOp()->getOperands())
+          stack.push_back(y);
+      }
+      if (!fromInput && (!oneRow || squareSource))
+        blk.causal = true;
+      blk.inputMask |= fromInput;
+    }
+  }
+}
+
+/// onnxruntime's Attention, MultiHeadAttention and GroupQueryAttention:
+/// heads from their attributes, projections walked back from their inputs.
+void TransformerRecognizer::recognizeFusedAttention(Operation *op,
+                                                    AttentionBlock &blk) {
+  blk.fused = op;
+  int64_t n = 0, kv = 0;
+  Value query = op->getOperand(0);
+  SymExpr qWidth = lastDim(query);
+  blk.qOperand = query;
+  if (auto a = dyn_cast<MSAttentionOp>(op)) {
+    n = kv = a.getNumHeads();
+    blk.qProj = blk.kProj = blk.vProj = {op};
+    blk.qSource = blk.kvSource = a.getInput();
+    qWidth = lastDim(a.getWeights());
+    if (auto third = qWidth.divExact(SymExpr(3)))
+      qWidth = *third;
+    blk.causal = a.getUnidirectional() != 0;
+    if (a.getPast())
+      blk.pastInputs.push_back(a.getPast());
+  } else if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op)) {
+    n = kv = m.getNumHeads();
+    blk.causal = m.getUnidirectional() != 0;
+    blk.kOperand = m.getKey();
+    blk.vOperand = m.getValue();
+    for (Value pk : {m.getPastKey(), m.getPastValue()})
+      if (pk)
+        blk.pastInputs.push_back(pk);
+  } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
+    n = g.getNumHeads();
+    kv = g.getKvNumHeads();
+    blk.causal = true;
+    blk.kOperand = g.getKey();
+    blk.vOperand = g.getValue();
+    qWidth = lastDim(g.getOutput());
+    for (Value pk : {g.getPastKey(), g.getPastValue()})
+      if (pk)
+        blk.pastInputs.push_back(pk);
+  }
+  blk.heads = SymExpr(n);
+  blk.kvHeads = SymExpr(kv);
+  if (auto h = qWidth.divExact(SymExpr(n)))
+    blk.headDim = *h;
+  if (!isa<MSAttentionOp>(op)) {
+    PathInfo q = walkToProjection(query, blk.headDim, acts);
+    blk.qProj = q.projections;
+    blk.qSource = q.sources.empty() ? Value() : q.sources.front();
+    for (Operation *p : q.ops)
+      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+    for (Value kvOp : {blk.kOperand, blk.vOperand}) {
+      if (!kvOp)
+        continue;
+      PathInfo k = walkToProjection(kvOp, blk.headDim, acts);
+      auto &dst = kvOp == blk.kOperand ? blk.kProj : blk.vProj;
+      dst = k.projections;
+      if (!blk.kvSource && !k.sources.empty())
+        blk.kvSource = k.sources.front();
+      for (Operation *p : k.ops)
+        tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+    }
+    if (!blk.kOperand) // packed QKV or self attention on the query
+      blk.kvSource = blk.qSource;
+  }
+  auto qd = dimsOf(query);
+  if (qd && qd->size() >= 2)
+    blk.queryLen = (*qd)[1];
+  tags[op] = OpTag{-1, BlockKind::Attention};
+}
+
+/// The output projection, self or cross, and the block's position.
+void TransformerRecognizer::finishAttentionBlock(AttentionBlock &blk) {
+  // Output projection: the first linear after the context.
+  Value ctxOut = blk.fused ? blk.fused->getResult(0) : blk.context->getResult(0);
+  SmallVector<Operation *> outPath;
+  if (Operation *o = findForward(
+          ctxOut, [](Operation *u, Value) { return isLinear(u); },
+          [](Operation *u) {
+            return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp, FlattenOp>(u);
+          },
+          &outPath))
+    blk.outProj.push_back(o);
+  for (Operation *p : outPath)
+    tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj, &blk.outProj})
+    for (Operation *p : *list)
+      if (!isFusedAttention(p)) {
+        projections.insert(p);
+        tags[p] = OpTag{-1, BlockKind::Attention};
+      }
+  // Self or cross: K/V projected from another tensor than Q (views of
+  // the same tensor, e.g. per-projection reshapes, are the same).
+  auto root = [](Value v) {
+    while (v && v.getDefiningOp() && isViewLike(v.getDefiningOp()))
+      v = v.getDefiningOp()->getOperand(0);
+    return v;
+  };
+  if (blk.kvSource && blk.qSource && root(blk.kvSource) != root(blk.qSource))
+    blk.source = AttentionSource::Cross;
+  if (blk.fused && isa<MSMultiHeadAttentionOp>(blk.fused) && blk.kOperand &&
+      dimsOf(blk.kOperand) && dimsOf(blk.kOperand)->size() == 4 &&
+      isa<BlockArgument>(blk.kOperand))
+    blk.source = AttentionSource::Cross;
+  // Position: the block's first projection (or core op).
+  size_t first = pos.of(blk.fused ? blk.fused : blk.scores);
+  for (auto *list : {&blk.qProj, &blk.kProj, &blk.vProj})
+    for (Operation *p : *list)
+      first = std::min(first, pos.of(p));
+  blk.position = first;
+}
+
+//===----------------------------------------------------------------------===//
+// The token stream, MLPs and layers
+//===----------------------------------------------------------------------===//
+
+void TransformerRecognizer::findStreamShape() {
   for (Operation *op : allOps)
     if (isLinear(op))
       linears.push_back(op);
@@ -807,7 +877,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
     ++e.first;
     e.second = r;
   }
-  SymExpr tokenRows = SymExpr::unknown();
   unsigned best = 0;
   for (auto &[k, e] : rowCounts)
     if (e.first > best) {
@@ -820,8 +889,24 @@ void TransformerStructure::recognize(func::FuncOp func) {
   if (tokenRows.isKnown() && batch.isKnown())
     if (auto s = tokenRows.divExact(batch))
       seq = *s;
+}
 
-  //--- MLPs ----------------------------------------------------------------===//
+/// Ops an MLP's activation passes through between two of its linears.
+bool TransformerRecognizer::activationThrough(Operation *op) const {
+  if (isLinear(op) || isNormalization(op))
+    return false;
+  if (isa<AddOp, SubOp>(op)) {
+    // A residual add joins two activations: not part of an MLP.
+    unsigned joined = 0;
+    for (Value o : op->getOperands())
+      joined += acts.contains(o);
+    return joined <= 1;
+  }
+  return isElementwiseMath(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
+                                  FlattenOp, SqueezeOp, UnsqueezeOp>(op);
+}
+
+void TransformerRecognizer::findMLPBlocks() {
   SmallVector<Operation *> candidates;
   for (Operation *l : linears)
     if (!projections.count(l) && linearRows(l) == tokenRows &&
@@ -830,19 +915,6 @@ void TransformerStructure::recognize(func::FuncOp func) {
   llvm::DenseSet<Operation *> candidateSet(candidates.begin(), candidates.end());
   llvm::EquivalenceClasses<Operation *> groups;
   llvm::DenseMap<Operation *, unsigned> inEdges, outEdges;
-  auto activationThrough = [&](Operation *op) {
-    if (isLinear(op) || isNormOp(op))
-      return false;
-    if (isa<AddOp, SubOp>(op)) {
-      // A residual add joins two activations: not part of an MLP.
-      unsigned joined = 0;
-      for (Value o : op->getOperands())
-        joined += acts.contains(o);
-      return joined <= 1;
-    }
-    return isElementwise(op) || isa<CastOp, IdentityOp, DropoutOp, ReshapeOp,
-                                    FlattenOp, SqueezeOp, UnsqueezeOp>(op);
-  };
   for (Operation *l : candidates) {
     groups.insert(l);
     std::deque<Value> queue = {l->getResult(0)};
@@ -891,33 +963,39 @@ void TransformerStructure::recognize(func::FuncOp func) {
     m.position = pos.of(m.linears.front());
     mlps.push_back(std::move(m));
   }
+}
+
+/// One layer per MLP, with the attention blocks before it.
+void TransformerRecognizer::assignLayers() {
   llvm::sort(mlps, [](const MLPBlock &a, const MLPBlock &b) {
     return a.position < b.position;
   });
   llvm::sort(attentions, [](const AttentionBlock &a, const AttentionBlock &b) {
     return a.position < b.position;
   });
-
-  //--- Layers: one per MLP, with the attention blocks before it ------------===//
-  {
-    size_t ai = 0;
-    int layer = 0;
-    for (MLPBlock &m : mlps) {
-      while (ai < attentions.size() && attentions[ai].position < m.position)
-        attentions[ai++].layer = layer;
-      m.layer = layer++;
-    }
-    if (mlps.empty()) {
-      for (AttentionBlock &a : attentions)
-        a.layer = layer++;
-    } else if (ai < attentions.size()) {
-      for (; ai < attentions.size(); ++ai)
-        attentions[ai].layer = layer - 1;
-    }
-    numLayers = layer;
+  size_t ai = 0;
+  int layer = 0;
+  for (MLPBlock &m : mlps) {
+    while (ai < attentions.size() && attentions[ai].position < m.position)
+      attentions[ai++].layer = layer;
+    m.layer = layer++;
   }
+  if (mlps.empty()) {
+    for (AttentionBlock &a : attentions)
+      a.layer = layer++;
+  } else if (ai < attentions.size()) {
+    for (; ai < attentions.size(); ++ai)
+      attentions[ai].layer = layer - 1;
+  }
+  numLayers = layer;
+}
 
-  //--- Tags: blocks ---------------------------------------------------------===//
+//===----------------------------------------------------------------------===//
+// Tags
+//===----------------------------------------------------------------------===//
+
+/// Attention and MLP ops get their block's layer.
+void TransformerRecognizer::tagBlockOps() {
   // Re-tag attention ops with their layer.
   for (AttentionBlock &a : attentions) {
     auto setLayer = [&](Operation *op) {
@@ -963,55 +1041,62 @@ void TransformerStructure::recognize(func::FuncOp func) {
         tags.try_emplace(p, OpTag{m.layer, BlockKind::MLP});
     }
   }
+}
 
+  // The residual stream: a value that a residual add (two full-size
+  // activations) reads or writes.
+bool TransformerRecognizer::isResidualAdd(Operation *op,
+                                          const SymExpr &big) const {
+  if (!isa<AddOp>(op) || !big.isKnown())
+    return false;
+  unsigned full = 0;
+  for (Value o : op->getOperands())
+    full += !isParameter(o) && numel(o) == big;
+  return full >= 2;
+}
+
+/// Tags a decomposed norm: walks back from a block's input to the residual
+/// stream.
+void TransformerRecognizer::tagNormRegion(Value input, int layer) {
+  if (!input)
+    return;
+  SymExpr big = numel(input);
+  SmallVector<Value> stack = {input};
+  llvm::DenseSet<Operation *> seen;
+  while (!stack.empty() && seen.size() < 64) {
+    Value v = stack.pop_back_val();
+    Operation *op = v.getDefiningOp();
+    if (!op || !seen.insert(op).second || tags.count(op))
+      continue;
+    if (isNormalization(op)) {
+      tags[op] = OpTag{layer, BlockKind::Norm};
+      continue;
+    }
+    bool normish = isElementwiseMath(op) ||
+                   isa<ReduceMeanOp, ReduceSumOp, CastOp, UnsqueezeOp>(op);
+    if (!normish || isLinear(op) || isResidualAdd(op, big))
+      continue;
+    // The norm reads the stream; it does not produce it.
+    if (numel(v) == big &&
+        llvm::any_of(v.getUsers(),
+                     [&](Operation *u) { return isResidualAdd(u, big); }))
+      continue;
+    tags[op] = OpTag{layer, BlockKind::Norm};
+    for (Value o : op->getOperands())
+      if (!isParameter(o))
+        stack.push_back(o);
+  }
+}
+
+void TransformerRecognizer::tagNorms() {
   // Norms: explicit norm ops, and decomposed ones walked back from each
   // block's input to the residual stream.
-  size_t lastBlockPos = 0;
+  lastBlockPos = 0;
   for (const MLPBlock &m : mlps)
     lastBlockPos = std::max(lastBlockPos, pos.of(m.down));
   for (const AttentionBlock &a : attentions)
     for (Operation *o : a.outProj)
       lastBlockPos = std::max(lastBlockPos, pos.of(o));
-  // The residual stream: a value that a residual add (two full-size
-  // activations) reads or writes.
-  auto isResidualAdd = [&](Operation *op, const SymExpr &big) {
-    if (!isa<AddOp>(op) || !big.isKnown())
-      return false;
-    unsigned full = 0;
-    for (Value o : op->getOperands())
-      full += !isParameterValue(o) && numel(o) == big;
-    return full >= 2;
-  };
-  auto tagNormRegion = [&](Value input, int layer) {
-    if (!input)
-      return;
-    SymExpr big = numel(input);
-    SmallVector<Value> stack = {input};
-    llvm::DenseSet<Operation *> seen;
-    while (!stack.empty() && seen.size() < 64) {
-      Value v = stack.pop_back_val();
-      Operation *op = v.getDefiningOp();
-      if (!op || !seen.insert(op).second || tags.count(op))
-        continue;
-      if (isNormOp(op)) {
-        tags[op] = OpTag{layer, BlockKind::Norm};
-        continue;
-      }
-      bool normish = isElementwise(op) ||
-                     isa<ReduceMeanOp, ReduceSumOp, CastOp, UnsqueezeOp>(op);
-      if (!normish || isLinear(op) || isResidualAdd(op, big))
-        continue;
-      // The norm reads the stream; it does not produce it.
-      if (numel(v) == big &&
-          llvm::any_of(v.getUsers(),
-                       [&](Operation *u) { return isResidualAdd(u, big); }))
-        continue;
-      tags[op] = OpTag{layer, BlockKind::Norm};
-      for (Value o : op->getOperands())
-        if (!isParameterValue(o))
-          stack.push_back(o);
-    }
-  };
   for (const AttentionBlock &a : attentions) {
     tagNormRegion(a.qSource, a.layer);
     if (a.kvSource != a.qSource)
@@ -1021,7 +1106,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
     for (Operation *u : m.up)
       tagNormRegion(getLinearInput(u), m.layer);
   for (Operation *op : allOps)
-    if (isNormOp(op) && !tags.count(op)) {
+    if (isNormalization(op) && !tags.count(op)) {
       // Explicit norms not feeding a block: by position (final norm after
       // the last layer).
       int layer = -1;
@@ -1034,12 +1119,14 @@ void TransformerStructure::recognize(func::FuncOp func) {
       }
       tags[op] = OpTag{layer, BlockKind::Norm};
     }
+}
 
+void TransformerRecognizer::tagEmbeddings() {
   // Embeddings: table lookups, and convolutions of a graph input (patches).
   for (Operation *op : allOps) {
     if (auto g = dyn_cast<GatherOp>(op)) {
       auto d = dimsOf(g.getData());
-      if (isParameterValue(g.getData()) && d && d->size() == 2 &&
+      if (isParameter(g.getData()) && d && d->size() == 2 &&
           isa<IntegerType>(
               cast<ShapedType>(g.getIndices().getType()).getElementType()))
         tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
@@ -1052,19 +1139,20 @@ void TransformerStructure::recognize(func::FuncOp func) {
         tags.try_emplace(op, OpTag{-1, BlockKind::Embedding});
     }
   }
+}
 
-  // Token-scale activations (a multiple of the token rows); side chains
-  // such as a conditioning vector are not.
-  auto isTokenScale = [&](Value v) {
-    SymExpr n = numel(v);
-    if (!tokenRows.isKnown() || !n.isKnown())
-      return false;
-    auto q = n.divExact(tokenRows);
-    return q && !q->isConstant(1) && !q->isConstant(0);
-  };
+/// Token-scale activations (a multiple of the token rows); side chains
+/// such as a conditioning vector are not.
+bool TransformerRecognizer::isTokenScale(Value v) const {
+  SymExpr n = numel(v);
+  if (!tokenRows.isKnown() || !n.isKnown())
+    return false;
+  auto q = n.divExact(tokenRows);
+  return q && !q->isConstant(1) && !q->isConstant(0);
+}
 
+void TransformerRecognizer::tagHead() {
   // Head: linears after the last layer (and the norm before them).
-  size_t headStart = SIZE_MAX;
   for (Operation *l : linears) {
     if (tags.count(l) && tags[l].block != BlockKind::Other)
       continue;
@@ -1082,8 +1170,11 @@ void TransformerStructure::recognize(func::FuncOp func) {
         pos.of(op) > lastBlockPos)
       headStart = std::min(headStart, pos.of(op));
   }
+}
 
-  //--- Tags: everything else inherits ---------------------------------------===//
+/// Every other op inherits the tag of its newest producer, or failing that
+/// of its first user.
+void TransformerRecognizer::inheritTags() {
   for (Operation *op : allOps) {
     if (tags.count(op) || op->hasTrait<OpTrait::ConstantLike>())
       continue;
@@ -1091,7 +1182,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
     Operation *bestDef = nullptr;
     for (Value o : op->getOperands()) {
       Operation *d = o.getDefiningOp();
-      if (!d || isParameterValue(o) || !isTokenScale(o) || !tags.count(d))
+      if (!d || isParameter(o) || !isTokenScale(o) || !tags.count(d))
         continue;
       if (!bestDef || pos.of(d) > pos.of(bestDef))
         bestDef = d;
@@ -1133,8 +1224,14 @@ void TransformerStructure::recognize(func::FuncOp func) {
     if (pos.of(op) < firstBlockPos && numLayers > 0)
       it->second.block = BlockKind::Embedding;
   }
+}
 
-  //--- Attention scope on a factorized token grid ------------------------===//
+//===----------------------------------------------------------------------===//
+// Attention kinds and dims
+//===----------------------------------------------------------------------===//
+
+/// Attention over a factorized token grid: within or across frames.
+void TransformerRecognizer::labelAttentionScopes() {
   for (AttentionBlock &a : attentions) {
     if (a.source == AttentionSource::Cross || a.fused || a.qProj.empty() ||
         !a.queryLen.isKnown() || !seq.isKnown() || a.queryLen == seq)
@@ -1155,29 +1252,29 @@ void TransformerStructure::recognize(func::FuncOp func) {
       continue;
     a.scope = *stride == 1 ? AttentionScope::Spatial : AttentionScope::Temporal;
   }
+}
 
-  //--- Dims -------------------------------------------------------------===//
-  auto set = [](std::optional<int64_t> &dst, const SymExpr &e) {
-    if (!dst && e.isConstant())
-      dst = e.getInt64();
-  };
+void TransformerRecognizer::inferDims() {
   if (numLayers > 0)
     dims.nLayers = numLayers;
   for (const AttentionBlock &a : attentions) {
-    set(dims.nHeads, a.heads);
-    set(dims.nKvHeads, a.kvHeads);
-    set(dims.dHead, a.headDim);
+    setOnce(dims.nHeads, a.heads);
+    setOnce(dims.nKvHeads, a.kvHeads);
+    setOnce(dims.dHead, a.headDim);
     if (a.source == AttentionSource::Self || !dims.dModel) {
-      if (!a.qProj.empty() && !isFusedAttentionOp(a.qProj.front()))
-        set(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
+      if (!a.qProj.empty() && !isFusedAttention(a.qProj.front()))
+        setOnce(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
       else if (a.qSource)
-        set(dims.dModel, lastDim(a.qSource));
+        setOnce(dims.dModel, lastDim(a.qSource));
     }
   }
   for (const MLPBlock &m : mlps) {
-    set(dims.dModel, m.dIn);
-    set(dims.dFF, m.dFF);
+    setOnce(dims.dModel, m.dIn);
+    setOnce(dims.dFF, m.dFF);
   }
+}
+
+void TransformerRecognizer::inferVocabulary() {
   // Vocabulary: the token table, or the head's width. Several tables may
   // be looked up with graph inputs (HF exports take position_ids as an
   // input, and may list it before or after input_ids): the input's name
@@ -1204,8 +1301,7 @@ void TransformerStructure::recognize(func::FuncOp func) {
         if ((input = dyn_cast<BlockArgument>(idx)))
           break;
         Operation *def = idx.getDefiningOp();
-        idx = isa<CastOp, ReshapeOp, UnsqueezeOp, SqueezeOp, FlattenOp,
-                  IdentityOp, SliceOp, ExpandOp>(def)
+        idx = isViewLike(def) || isa<SliceOp, ExpandOp>(def)
                   ? def->getOperand(0)
                   : Value();
       }
@@ -1213,10 +1309,14 @@ void TransformerStructure::recognize(func::FuncOp func) {
       auto idxDims = dimsOf(g.getIndices());
       bool tokenIds = fromInput && idxDims && idxDims->size() >= 2;
       if (tokenIds && d) {
+        // Only the function's own inputs carry names: a subgraph's block
+        // arguments (a BeamSearch decoder's) are numbered in their own
+        // block, so their numbers index nothing on the function.
         StringRef name;
-        if (auto n = func.getArgAttrOfType<StringAttr>(input.getArgNumber(),
-                                                       "tfperf.name"))
-          name = n.getValue();
+        if (input.getOwner()->getParentOp() == func.getOperation())
+          if (auto n = func.getArgAttrOfType<StringAttr>(
+                  input.getArgNumber(), "tfperf.name"))
+            name = n.getValue();
         LookupKind kind = LookupKind::Token;
         if (name.contains_insensitive("position") ||
             name.contains_insensitive("pos_id"))
@@ -1226,11 +1326,11 @@ void TransformerStructure::recognize(func::FuncOp func) {
           kind = LookupKind::TokenType;
         inputLookups.push_back({(*d)[0], kind});
       } else if (d && !fromInput && idxDims && !idxDims->empty()) {
-        set(dims.maxPositions, (*d)[0]);
+        setOnce(dims.maxPositions, (*d)[0]);
       }
     } else if (auto e = dyn_cast<MSEmbedLayerNormOp>(op)) {
-      set(dims.vocab, (*dimsOf(e.getWordEmbedding()))[0]);
-      set(dims.maxPositions, (*dimsOf(e.getPositionEmbedding()))[0]);
+      setOnce(dims.vocab, (*dimsOf(e.getWordEmbedding()))[0]);
+      setOnce(dims.maxPositions, (*dimsOf(e.getPositionEmbedding()))[0]);
     }
   llvm::erase_if(inputLookups, [](const InputLookup &l) {
     return l.kind == LookupKind::TokenType;
@@ -1251,17 +1351,20 @@ void TransformerStructure::recognize(func::FuncOp func) {
             token = &l;
     if (!token)
       token = &inputLookups.front();
-    set(dims.vocab, token->rows);
+    setOnce(dims.vocab, token->rows);
     for (const InputLookup &l : inputLookups)
       if (&l != token)
-        set(dims.maxPositions, l.rows);
+        setOnce(dims.maxPositions, l.rows);
   }
   if (!dims.vocab && hasTokenIdsInput(func))
     for (Operation *l : linears)
       if (tags.lookup(l).block == BlockKind::Head && dims.dModel &&
           linearWidth(l).isConstant() &&
           linearWidth(l).getConstant() > *dims.dModel)
-        set(dims.vocab, linearWidth(l));
+        setOnce(dims.vocab, linearWidth(l));
+}
+
+void TransformerRecognizer::inferMaxPositions() {
   // Max positions: a position table (looked up, sliced or added), else a
   // causal-mask buffer. Token tables and linear weights are not.
   if (!dims.maxPositions) {

@@ -14,6 +14,7 @@
 #ifndef TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 #define TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 
+#include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Support/SymExpr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -95,6 +96,8 @@ struct OpTag {
   BlockKind block = BlockKind::Other;
 };
 
+class TransformerRecognizer;
+
 class TransformerStructure {
 public:
   explicit TransformerStructure(Operation *root);
@@ -121,7 +124,8 @@ public:
   }
 
 private:
-  void recognize(func::FuncOp func);
+  /// Fills the fields below, phase by phase (TransformerStructure.cpp).
+  friend class TransformerRecognizer;
 
   std::vector<AttentionBlock> attentions;
   std::vector<MLPBlock> mlps;
@@ -131,18 +135,14 @@ private:
   SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown();
 };
 
-/// True when `v` is a model parameter: an initializer or constant, possibly
-/// through views, transposes and casts, or a static graph input used as
-/// one (weights passed as inputs).
-bool isParameterValue(Value v);
+/// Old names of isParameter and isFusedAttention (OpFamilies.h), kept
+/// until TensorParallel.cpp moves to them.
+inline bool isParameterValue(Value v) { return isParameter(v); }
+inline bool isFusedAttentionOp(Operation *op) { return isFusedAttention(op); }
 
 /// For linear ops (MatMul/Gemm/Einsum/Conv with a parameter operand): the
 /// activation operand; null otherwise.
 Value getLinearInput(Operation *op);
-
-/// onnxruntime's fused attention ops (Attention, MultiHeadAttention,
-/// GroupQueryAttention).
-bool isFusedAttentionOp(Operation *op);
 
 /// Whether the function takes token ids: a rank-2 integer input.
 bool hasTokenIdsInput(func::FuncOp func);

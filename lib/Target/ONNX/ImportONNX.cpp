@@ -508,7 +508,7 @@ LogicalResult GraphImporter::convertAttributes(
       state.addAttribute("to", TypeAttr::get(t));
       continue;
     }
-    if (schema && opType == "Constant") {
+    if (schema && opType == ConstantOp::getONNXOpType()) {
       auto attr = convertAttribute(a, name);
       if (failed(attr))
         return failure();
@@ -557,7 +557,7 @@ LogicalResult GraphImporter::convertAttributes(
     Attribute v = *attr;
     // A tensor attribute whose data was skipped keeps only its type.
     if (auto typed = dyn_cast<TypeAttr>(v))
-      if (schema && opType == "ConstantOfShape")
+      if (schema && opType == ConstantOfShapeOp::getONNXOpType())
         return error(name) << "ConstantOfShape value is too large";
     state.addAttribute(attrName, v);
   }
@@ -566,7 +566,8 @@ LogicalResult GraphImporter::convertAttributes(
     state.addAttribute("axis", builder.getI64IntegerAttr(1));
   if (!subgraphNames.empty())
     state.addAttribute("subgraph_names", builder.getArrayAttr(subgraphNames));
-  if (schema && opType == "Constant" && constantType->empty())
+  if (schema && opType == ConstantOp::getONNXOpType() &&
+      constantType->empty())
     return error(name) << "Constant has no value";
   return success();
 }
@@ -589,11 +590,6 @@ LogicalResult GraphImporter::importNode(
                           "entry) and tfperf does not know";
 
   const OpSchema *schema = lookupOpSchema(normDomain, opType);
-  if (opType == "Constant" && normDomain.empty()) {
-    // Constant has no schema entry: its value becomes the op's attribute.
-    static const OpSchema kConstant = {"", "Constant", "tfperf.constant", {}, {}};
-    schema = &kConstant;
-  }
   const auto &inputs = node.input();
   const auto &outputs = node.output();
   if (schema) {
@@ -602,7 +598,7 @@ LogicalResult GraphImporter::importNode(
     bool variadicOut = !schema->outputs.empty() &&
                        schema->outputs.back().arity == Arity::Variadic;
     bool tooMany = (!variadicIn && inputs.size() > (int)schema->inputs.size()) ||
-                   (opType != "Constant" && !variadicOut &&
+                   (opType != ConstantOp::getONNXOpType() && !variadicOut &&
                     outputs.size() > (int)schema->outputs.size());
     if (tooMany) {
       emitWarning(nodeLoc(name))
@@ -629,7 +625,8 @@ LogicalResult GraphImporter::importNode(
     return v;
   };
   if (schema) {
-    if (schema->inputs.empty() && !inputs.empty() && opType == "Constant")
+    if (schema->inputs.empty() && !inputs.empty() &&
+        opType == ConstantOp::getONNXOpType())
       return error(name) << "Constant takes no inputs";
     for (size_t i = 0; i < schema->inputs.size(); ++i) {
       const IOSpec &spec = schema->inputs[i];
@@ -698,7 +695,7 @@ LogicalResult GraphImporter::importNode(
     return UnrankedTensorType::get(builder.getF32Type());
   };
   SmallVector<std::string> resultNames;
-  if (schema && opType == "Constant") {
+  if (schema && opType == ConstantOp::getONNXOpType()) {
     if (outputs.size() != 1 || outputs[0].empty())
       return error(name) << "Constant must have exactly one output";
     state.addTypes(constantType);

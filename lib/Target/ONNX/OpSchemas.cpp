@@ -1,10 +1,12 @@
 //===- OpSchemas.cpp - ONNX op types tfperf imports -----------------------===//
 
 #include "OpSchemas.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 
+using namespace mlir::tfperf;
 using namespace mlir::tfperf::onnximport;
 
 namespace {
@@ -77,81 +79,76 @@ constexpr IOSpec kBeamSearchIn[] = {
 constexpr IOSpec kBeamSearchOut[] = {
     {"sequences", R}, {"sequences_scores", O}, {"scores", O}};
 
-#define UNARY(T, M) {"", T, "tfperf." M, kX, kY}
-#define BINARY(T, M) {"", T, "tfperf." M, kAB, kC}
-#define VARIADIC(T, M) {"", T, "tfperf." M, kVariadicIn, kY}
-#define REDUCE(T, M) {"", T, "tfperf." M, kDataAxes, kY, kAxesRename}
+/// The schema of `OpT`: its ONNX name and domains from ODS, its inputs and
+/// outputs here.
+template <typename OpT>
+OpSchema schema(llvm::ArrayRef<IOSpec> inputs, llvm::ArrayRef<IOSpec> outputs,
+                llvm::ArrayRef<AttrRename> renames = {}) {
+  return {OpT::getONNXDomain(), OpT::getONNXAliasDomains(),
+          OpT::getONNXOpType(), OpT::getOperationName(),
+          inputs,               outputs,
+          renames};
+}
+template <typename OpT> OpSchema unary() { return schema<OpT>(kX, kY); }
+template <typename OpT> OpSchema binary() { return schema<OpT>(kAB, kC); }
+template <typename OpT> OpSchema variadic() {
+  return schema<OpT>(kVariadicIn, kY);
+}
+template <typename OpT> OpSchema reduce() {
+  return schema<OpT>(kDataAxes, kY, kAxesRename);
+}
 
 const OpSchema kSchemas[] = {
+    // Graph structure: a Constant's value becomes the op's attribute.
+    schema<ConstantOp>({}, {}),
     // Elementwise.
-    BINARY("Add", "add"), BINARY("Sub", "sub"), BINARY("Mul", "mul"),
-    BINARY("Div", "div"), BINARY("Pow", "pow"), BINARY("Equal", "equal"),
-    BINARY("Greater", "greater"), BINARY("Less", "less"),
-    BINARY("And", "and"), BINARY("Or", "or"),
-    VARIADIC("Min", "min"), VARIADIC("Max", "max"), VARIADIC("Sum", "sum"),
-    UNARY("Sqrt", "sqrt"), UNARY("Erf", "erf"), UNARY("Tanh", "tanh"),
-    UNARY("Sigmoid", "sigmoid"), UNARY("Relu", "relu"), UNARY("Cos", "cos"),
-    UNARY("Sin", "sin"), UNARY("Exp", "exp"), UNARY("Log", "log"),
-    UNARY("Neg", "neg"), UNARY("Abs", "abs"), UNARY("Not", "not"),
-    UNARY("Reciprocal", "reciprocal"), UNARY("Softplus", "softplus"),
-    UNARY("Identity", "identity"), UNARY("Gelu", "gelu"),
-    UNARY("Cast", "cast"), UNARY("Softmax", "softmax"),
-    UNARY("Flatten", "flatten"), UNARY("Transpose", "transpose"),
-    UNARY("Shape", "shape"), UNARY("ConstantOfShape", "constant_of_shape"),
-    {"", "Where", "tfperf.where", kWhereIn, kY},
-    {"", "Clip", "tfperf.clip", kClipIn, kY},
+    binary<AddOp>(), binary<SubOp>(), binary<MulOp>(), binary<DivOp>(),
+    binary<PowOp>(), binary<EqualOp>(), binary<GreaterOp>(), binary<LessOp>(),
+    binary<AndOp>(), binary<OrOp>(),
+    variadic<MinOp>(), variadic<MaxOp>(), variadic<SumOp>(),
+    unary<SqrtOp>(), unary<ErfOp>(), unary<TanhOp>(), unary<SigmoidOp>(),
+    unary<ReluOp>(), unary<CosOp>(), unary<SinOp>(), unary<ExpOp>(),
+    unary<LogOp>(), unary<NegOp>(), unary<AbsOp>(), unary<NotOp>(),
+    unary<ReciprocalOp>(), unary<SoftplusOp>(), unary<IdentityOp>(),
+    unary<GeluOp>(), unary<CastOp>(), unary<SoftmaxOp>(), unary<FlattenOp>(),
+    unary<TransposeOp>(), unary<ShapeOp>(), unary<ConstantOfShapeOp>(),
+    schema<WhereOp>(kWhereIn, kY),
+    schema<ClipOp>(kClipIn, kY),
     // Linear algebra and NN.
-    {"", "MatMul", "tfperf.matmul", kAB, kY},
-    {"", "Gemm", "tfperf.gemm", kGemmIn, kY},
-    {"", "Conv", "tfperf.conv", kConvIn, kY},
-    {"", "Einsum", "tfperf.einsum", kVariadicIn, kY},
-    {"", "LayerNormalization", "tfperf.layer_norm", kLayerNormIn, kLayerNormOut},
-    REDUCE("ReduceMean", "reduce_mean"), REDUCE("ReduceProd", "reduce_prod"),
-    REDUCE("ReduceSum", "reduce_sum"), REDUCE("ReduceMax", "reduce_max"),
-    // Data movement.
-    {"", "Reshape", "tfperf.reshape", kReshapeIn, kY},
-    {"", "Gather", "tfperf.gather", kGatherIn, kY},
-    {"", "Slice", "tfperf.slice", kSliceIn, kY},
-    {"", "Split", "tfperf.split", kSplitIn, kVariadicOut, kSplitRename},
-    {"", "Concat", "tfperf.concat", kVariadicIn, kY},
-    {"", "Unsqueeze", "tfperf.unsqueeze", kDataAxes, kY, kAxesRename},
-    {"", "Squeeze", "tfperf.squeeze", kDataAxes, kY, kAxesRename},
-    {"", "Expand", "tfperf.expand", kInputShape, kY},
-    {"", "Tile", "tfperf.tile", kTileIn, kY},
-    {"", "Range", "tfperf.range", kRangeIn, kY},
-    {"", "Dropout", "tfperf.dropout", kDropoutIn, kDropoutOut},
-    // com.microsoft contrib ops.
-    {"com.microsoft", "Attention", "tfperf.ms.attention", kAttentionIn,
-     kAttentionOut},
-    {"com.microsoft", "MultiHeadAttention", "tfperf.ms.multi_head_attention",
-     kMHAIn, kMHAOut},
-    {"com.microsoft", "GroupQueryAttention", "tfperf.ms.group_query_attention",
-     kGQAIn, kMHAOut},
-    {"com.microsoft", "RotaryEmbedding", "tfperf.ms.rotary_embedding",
-     kRotaryIn, kY},
-    {"com.microsoft", "SimplifiedLayerNormalization",
-     "tfperf.ms.simplified_layer_norm", kRMSNormIn, kRMSNormOut},
-    {"", "SimplifiedLayerNormalization", "tfperf.ms.simplified_layer_norm",
-     kRMSNormIn, kRMSNormOut},
-    {"com.microsoft", "SkipSimplifiedLayerNormalization",
-     "tfperf.ms.skip_simplified_layer_norm", kSkipRMSNormIn, kSkipLNOut},
-    {"com.microsoft", "FastGelu", "tfperf.ms.fast_gelu", kFastGeluIn, kY},
-    {"com.microsoft", "BiasGelu", "tfperf.ms.bias_gelu", kAB, kC},
-    {"com.microsoft", "SkipLayerNormalization", "tfperf.ms.skip_layer_norm",
-     kSkipLNIn, kSkipLNOut},
-    {"com.microsoft", "EmbedLayerNormalization", "tfperf.ms.embed_layer_norm",
-     kEmbedLNIn, kEmbedLNOut},
-    {"com.microsoft", "BeamSearch", "tfperf.ms.beam_search", kBeamSearchIn,
-     kBeamSearchOut},
+    schema<MatMulOp>(kAB, kY),
+    schema<GemmOp>(kGemmIn, kY),
+    schema<ConvOp>(kConvIn, kY),
+    schema<EinsumOp>(kVariadicIn, kY),
     // ORT registered LayerNormalization in the default domain before opset
-    // 17; the same op also appears under com.microsoft.
-    {"com.microsoft", "LayerNormalization", "tfperf.layer_norm", kLayerNormIn,
-     kLayerNormOut},
+    // 17; the same op also appears under com.microsoft (an alias in ODS).
+    schema<LayerNormOp>(kLayerNormIn, kLayerNormOut),
+    reduce<ReduceMeanOp>(), reduce<ReduceProdOp>(), reduce<ReduceSumOp>(),
+    reduce<ReduceMaxOp>(),
+    // Data movement.
+    schema<ReshapeOp>(kReshapeIn, kY),
+    schema<GatherOp>(kGatherIn, kY),
+    schema<SliceOp>(kSliceIn, kY),
+    schema<SplitOp>(kSplitIn, kVariadicOut, kSplitRename),
+    schema<ConcatOp>(kVariadicIn, kY),
+    schema<UnsqueezeOp>(kDataAxes, kY, kAxesRename),
+    schema<SqueezeOp>(kDataAxes, kY, kAxesRename),
+    schema<ExpandOp>(kInputShape, kY),
+    schema<TileOp>(kTileIn, kY),
+    schema<RangeOp>(kRangeIn, kY),
+    schema<DropoutOp>(kDropoutIn, kDropoutOut),
+    // com.microsoft contrib ops.
+    schema<MSAttentionOp>(kAttentionIn, kAttentionOut),
+    schema<MSMultiHeadAttentionOp>(kMHAIn, kMHAOut),
+    schema<MSGroupQueryAttentionOp>(kGQAIn, kMHAOut),
+    schema<MSRotaryEmbeddingOp>(kRotaryIn, kY),
+    schema<MSSimplifiedLayerNormOp>(kRMSNormIn, kRMSNormOut),
+    schema<MSSkipSimplifiedLayerNormOp>(kSkipRMSNormIn, kSkipLNOut),
+    schema<MSFastGeluOp>(kFastGeluIn, kY),
+    schema<MSBiasGeluOp>(kAB, kC),
+    schema<MSSkipLayerNormOp>(kSkipLNIn, kSkipLNOut),
+    schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
+    schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
 };
-#undef UNARY
-#undef BINARY
-#undef VARIADIC
-#undef REDUCE
 
 unsigned countVariable(llvm::ArrayRef<IOSpec> specs) {
   unsigned n = 0;
@@ -176,8 +173,11 @@ const OpSchema *mlir::tfperf::onnximport::lookupOpSchema(llvm::StringRef domain,
                                                          llvm::StringRef opType) {
   static const llvm::StringMap<const OpSchema *> table = [] {
     llvm::StringMap<const OpSchema *> t;
-    for (const OpSchema &s : kSchemas)
-      t[std::string(s.domain) + "::" + s.opType] = &s;
+    for (const OpSchema &s : kSchemas) {
+      t[(s.domain + llvm::Twine("::") + s.opType).str()] = &s;
+      for (llvm::StringRef alias : s.aliasDomains)
+        t[(alias + llvm::Twine("::") + s.opType).str()] = &s;
+    }
     return t;
   }();
   auto it = table.find((normalizeDomain(domain) + llvm::Twine("::") + opType).str());

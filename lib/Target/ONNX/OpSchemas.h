@@ -2,7 +2,7 @@
 //
 // For each ONNX op type with a dedicated tfperf op: its inputs and outputs
 // (names and whether they are required, optional or variadic) and attribute
-// renames. The importer uses it to check arity, name missing inputs in
+// renames. The op type and domain are the op's, declared in ODS. The importer uses it to check arity, name missing inputs in
 // errors, and compute operand/result segment sizes; the ODS op definitions
 // must agree with it (the corpus test imports every op type).
 //
@@ -29,9 +29,12 @@ struct AttrRename {
 };
 
 struct OpSchema {
-  const char *domain; // "" is the default (ai.onnx) domain
-  const char *opType;
-  const char *mlirName;
+  // The names come from the op's ODS definition (TFPerf_ONNXName).
+  llvm::StringRef domain; // "" is the default (ai.onnx) domain
+  /// Other domains that register the same op.
+  llvm::ArrayRef<llvm::StringLiteral> aliasDomains;
+  llvm::StringRef opType;
+  llvm::StringRef mlirName;
   llvm::ArrayRef<IOSpec> inputs;
   llvm::ArrayRef<IOSpec> outputs;
   llvm::ArrayRef<AttrRename> renames = {};

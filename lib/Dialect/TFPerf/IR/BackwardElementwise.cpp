@@ -21,7 +21,7 @@ using namespace mlir::tfperf;
 
 /// "db" for a parameter (a bias), else "dA" or "dB".
 static std::string gradName(Value v, const char *operand) {
-  return bwd::isParameterLike(v) ? "db" : std::string("d") + operand;
+  return getParameterStorage(v) ? "db" : std::string("d") + operand;
 }
 
 LogicalResult AddOp::computeBackwardCost(const ShapeQuery &q,
@@ -51,7 +51,7 @@ LogicalResult MulOp::computeBackwardCost(const ShapeQuery &q,
   Value a = getLhs(), b = getRhs(), y = getResult();
   // A parameter factor (a norm's scale) is a weight: dW, summed over rows.
   auto name = [](Value v, const char *self, const char *other) {
-    return bwd::isParameterLike(v)
+    return getParameterStorage(v)
                ? std::string("dW = sum dY ") + other
                : std::string("d") + self + " = dY " + other;
   };

@@ -63,9 +63,9 @@ static std::string productShape(ArrayRef<SymExpr> batch, const SymExpr &m,
 /// weight, `dW = dY X^T`, `dX = W^T dY` when A is, `dA = dY B^T`,
 /// `dB = A^T dY` for two activations.
 static std::pair<std::string, std::string> productNames(Value a, Value b) {
-  if (bwd::isParameterLike(b) && !bwd::isParameterLike(a))
+  if (getParameterStorage(b) && !getParameterStorage(a))
     return {"dX = dY W^T", "dW = X^T dY"};
-  if (bwd::isParameterLike(a) && !bwd::isParameterLike(b))
+  if (getParameterStorage(a) && !getParameterStorage(b))
     return {"dW = dY X^T", "dX = W^T dY"};
   return {"dA = dY B^T", "dB = A^T dY"};
 }

@@ -9,21 +9,6 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-bool bwd::isParameterLike(Value v) {
-  for (int guard = 0; guard < 16; ++guard) {
-    Operation *def = v.getDefiningOp();
-    if (!def)
-      return false;
-    if (isa<WeightOp, ConstantOp>(def))
-      return true;
-    if (!isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp,
-             SqueezeOp, FlattenOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  return false;
-}
-
 std::optional<ArrayRef<SymExpr>> bwd::dimsOf(const ShapeQuery &q, Value v,
                                              BackwardCost &c) {
   return cost::knownDims(q, v, c.unknownReason);

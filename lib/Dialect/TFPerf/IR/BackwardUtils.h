@@ -18,10 +18,6 @@
 
 namespace mlir::tfperf::bwd {
 
-/// A weight or constant, possibly through views and casts: named W (or b)
-/// in kernel names, so that a linear reads `dX = dY W^T`, `dW = X^T dY`.
-bool isParameterLike(Value v);
-
 /// Dims of `v`, or nullopt with `cost.unknownReason` set.
 std::optional<ArrayRef<SymExpr>> dimsOf(const ShapeQuery &q, Value v,
                                         BackwardCost &cost);

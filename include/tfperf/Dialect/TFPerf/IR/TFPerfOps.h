@@ -10,6 +10,8 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
+#include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfTraits.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
 

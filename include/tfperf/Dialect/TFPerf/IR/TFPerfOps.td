@@ -13,6 +13,7 @@
 
 include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.td"
+include "tfperf/Dialect/TFPerf/IR/TFPerfTraits.td"
 include "tfperf/Interfaces/ShapeInferenceOpInterface.td"
 include "tfperf/Interfaces/CostOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -43,7 +44,8 @@ class TFPerf_PureOp<string mnemonic, list<Trait> traits = []>
 
 class TFPerf_UnaryOp<string mnemonic, string onnxName, string what,
                      list<Trait> traits = []>
-    : TFPerf_PureOp<mnemonic, traits> {
+    : TFPerf_PureOp<mnemonic, !listconcat([TFPerf_ONNXName<onnxName>,
+                                           TFPerf_Elementwise], traits)> {
   let summary = "ONNX " # onnxName # ": " # what;
   let description = [{
     Elementwise; the result has the operand's shape and element type.
@@ -59,7 +61,8 @@ class TFPerf_UnaryOp<string mnemonic, string onnxName, string what,
 
 class TFPerf_BinaryOp<string mnemonic, string onnxName, string what,
                       list<Trait> traits = []>
-    : TFPerf_PureOp<mnemonic, traits> {
+    : TFPerf_PureOp<mnemonic, !listconcat([TFPerf_ONNXName<onnxName>,
+                                           TFPerf_Elementwise], traits)> {
   let summary = "ONNX " # onnxName # ": " # what;
   let description = [{
     Elementwise with multidirectional (numpy) broadcasting.
@@ -75,7 +78,8 @@ class TFPerf_BinaryOp<string mnemonic, string onnxName, string what,
 }
 
 class TFPerf_VariadicOp<string mnemonic, string onnxName, string what>
-    : TFPerf_PureOp<mnemonic> {
+    : TFPerf_PureOp<mnemonic, [TFPerf_ONNXName<onnxName>, TFPerf_Elementwise,
+                               TFPerf_ElementwiseMath]> {
   let summary = "ONNX " # onnxName # ": " # what;
   let description = [{
     Elementwise over any number of inputs with numpy broadcasting.
@@ -88,7 +92,7 @@ class TFPerf_VariadicOp<string mnemonic, string onnxName, string what>
 }
 
 class TFPerf_ReduceOp<string mnemonic, string onnxName>
-    : TFPerf_PureOp<mnemonic> {
+    : TFPerf_PureOp<mnemonic, [TFPerf_ONNXName<onnxName>, TFPerf_Reduction]> {
   let summary = "ONNX " # onnxName;
   let description = [{
     Reduces over `axes` (an input from opset 18, the `static_axes` attribute
@@ -123,7 +127,8 @@ def TFPerf_WeightOp : TFPerf_PureOp<"weight", [ConstantLike]> {
   let hasVerifier = 1;
 }
 
-def TFPerf_ConstantOp : TFPerf_PureOp<"constant", [ConstantLike]> {
+def TFPerf_ConstantOp : TFPerf_PureOp<"constant",
+    [TFPerf_ONNXName<"Constant">, ConstantLike]> {
   let summary = "ONNX Constant";
   let description = [{
     `value` holds the data for integer tensors and small float tensors; large
@@ -172,37 +177,63 @@ def TFPerf_YieldOp : Op<TFPerf_Dialect, "yield", [Pure, Terminator, ReturnLike]>
 // Elementwise math
 //===----------------------------------------------------------------------===//
 
-def TFPerf_AddOp : TFPerf_BinaryOp<"add", "Add", "elementwise sum">;
-def TFPerf_SubOp : TFPerf_BinaryOp<"sub", "Sub", "elementwise difference">;
-def TFPerf_MulOp : TFPerf_BinaryOp<"mul", "Mul", "elementwise product">;
-def TFPerf_DivOp : TFPerf_BinaryOp<"div", "Div", "elementwise quotient">;
-def TFPerf_PowOp : TFPerf_BinaryOp<"pow", "Pow", "elementwise power">;
-def TFPerf_EqualOp : TFPerf_BinaryOp<"equal", "Equal", "elementwise == (i1 result)">;
-def TFPerf_GreaterOp : TFPerf_BinaryOp<"greater", "Greater", "elementwise > (i1 result)">;
-def TFPerf_LessOp : TFPerf_BinaryOp<"less", "Less", "elementwise < (i1 result)">;
-def TFPerf_AndOp : TFPerf_BinaryOp<"and", "And", "elementwise logical and">;
-def TFPerf_OrOp : TFPerf_BinaryOp<"or", "Or", "elementwise logical or">;
+def TFPerf_AddOp : TFPerf_BinaryOp<"add", "Add", "elementwise sum",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_SubOp : TFPerf_BinaryOp<"sub", "Sub", "elementwise difference",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_MulOp : TFPerf_BinaryOp<"mul", "Mul", "elementwise product",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_DivOp : TFPerf_BinaryOp<"div", "Div", "elementwise quotient",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_PowOp : TFPerf_BinaryOp<"pow", "Pow", "elementwise power",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_EqualOp : TFPerf_BinaryOp<"equal", "Equal", "elementwise == (i1 result)",
+    [TFPerf_BooleanLogic]>;
+def TFPerf_GreaterOp : TFPerf_BinaryOp<"greater", "Greater", "elementwise > (i1 result)",
+    [TFPerf_BooleanLogic]>;
+def TFPerf_LessOp : TFPerf_BinaryOp<"less", "Less", "elementwise < (i1 result)",
+    [TFPerf_BooleanLogic]>;
+def TFPerf_AndOp : TFPerf_BinaryOp<"and", "And", "elementwise logical and",
+    [TFPerf_BooleanLogic]>;
+def TFPerf_OrOp : TFPerf_BinaryOp<"or", "Or", "elementwise logical or",
+    [TFPerf_BooleanLogic]>;
 def TFPerf_MinOp : TFPerf_VariadicOp<"min", "Min", "elementwise minimum">;
 def TFPerf_MaxOp : TFPerf_VariadicOp<"max", "Max", "elementwise maximum">;
 def TFPerf_SumOp : TFPerf_VariadicOp<"sum", "Sum", "elementwise sum of all inputs">;
 
-def TFPerf_SqrtOp : TFPerf_UnaryOp<"sqrt", "Sqrt", "square root">;
-def TFPerf_ErfOp : TFPerf_UnaryOp<"erf", "Erf", "error function">;
-def TFPerf_TanhOp : TFPerf_UnaryOp<"tanh", "Tanh", "hyperbolic tangent">;
-def TFPerf_SigmoidOp : TFPerf_UnaryOp<"sigmoid", "Sigmoid", "logistic sigmoid">;
-def TFPerf_ReluOp : TFPerf_UnaryOp<"relu", "Relu", "max(x, 0)">;
-def TFPerf_CosOp : TFPerf_UnaryOp<"cos", "Cos", "cosine">;
-def TFPerf_SinOp : TFPerf_UnaryOp<"sin", "Sin", "sine">;
-def TFPerf_ExpOp : TFPerf_UnaryOp<"exp", "Exp", "exponential">;
-def TFPerf_LogOp : TFPerf_UnaryOp<"log", "Log", "natural logarithm">;
-def TFPerf_NegOp : TFPerf_UnaryOp<"neg", "Neg", "negation">;
-def TFPerf_AbsOp : TFPerf_UnaryOp<"abs", "Abs", "absolute value">;
-def TFPerf_NotOp : TFPerf_UnaryOp<"not", "Not", "logical not">;
-def TFPerf_ReciprocalOp : TFPerf_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
-def TFPerf_SoftplusOp : TFPerf_UnaryOp<"softplus", "Softplus", "log(1 + exp(x))">;
-def TFPerf_IdentityOp : TFPerf_UnaryOp<"identity", "Identity", "the operand itself (a view)">;
+def TFPerf_SqrtOp : TFPerf_UnaryOp<"sqrt", "Sqrt", "square root",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_ErfOp : TFPerf_UnaryOp<"erf", "Erf", "error function",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_TanhOp : TFPerf_UnaryOp<"tanh", "Tanh", "hyperbolic tangent",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_SigmoidOp : TFPerf_UnaryOp<"sigmoid", "Sigmoid", "logistic sigmoid",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_ReluOp : TFPerf_UnaryOp<"relu", "Relu", "max(x, 0)",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_CosOp : TFPerf_UnaryOp<"cos", "Cos", "cosine",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_SinOp : TFPerf_UnaryOp<"sin", "Sin", "sine",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_ExpOp : TFPerf_UnaryOp<"exp", "Exp", "exponential",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_LogOp : TFPerf_UnaryOp<"log", "Log", "natural logarithm",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_NegOp : TFPerf_UnaryOp<"neg", "Neg", "negation",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_AbsOp : TFPerf_UnaryOp<"abs", "Abs", "absolute value",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_NotOp : TFPerf_UnaryOp<"not", "Not", "logical not",
+    [TFPerf_BooleanLogic]>;
+def TFPerf_ReciprocalOp : TFPerf_UnaryOp<"reciprocal", "Reciprocal", "1 / x",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_SoftplusOp : TFPerf_UnaryOp<"softplus", "Softplus", "log(1 + exp(x))",
+    [TFPerf_ElementwiseMath]>;
+def TFPerf_IdentityOp : TFPerf_UnaryOp<"identity", "Identity", "the operand itself (a view)",
+    [TFPerf_ViewLike, TFPerf_DataMovement]>;
 
-def TFPerf_GeluOp : TFPerf_PureOp<"gelu"> {
+def TFPerf_GeluOp : TFPerf_PureOp<"gelu",
+    [TFPerf_ONNXName<"Gelu">, TFPerf_Elementwise, TFPerf_ElementwiseMath]> {
   let summary = "ONNX Gelu (opset 20)";
   let arguments = (ins AnyTensor:$input,
                    DefaultValuedAttr<StrAttr, "\"none\"">:$approximate);
@@ -210,21 +241,26 @@ def TFPerf_GeluOp : TFPerf_PureOp<"gelu"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_CastOp : TFPerf_PureOp<"cast"> {
+def TFPerf_CastOp : TFPerf_PureOp<"cast",
+    [TFPerf_ONNXName<"Cast">, TFPerf_Elementwise, TFPerf_ViewLike,
+     TFPerf_DataMovement]> {
   let summary = "ONNX Cast: converts the element type to `to`";
   let arguments = (ins AnyTensor:$input, TypeAttr:$to);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_WhereOp : TFPerf_PureOp<"where"> {
+def TFPerf_WhereOp : TFPerf_PureOp<"where",
+    [TFPerf_ONNXName<"Where">, TFPerf_Elementwise, TFPerf_ElementwiseMath]> {
   let summary = "ONNX Where: select(condition, x, y) with broadcasting";
   let arguments = (ins AnyTensor:$condition, AnyTensor:$x, AnyTensor:$y);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$condition `,` $x `,` $y attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_ClipOp : TFPerf_PureOp<"clip", [AttrSizedOperandSegments]> {
+def TFPerf_ClipOp : TFPerf_PureOp<"clip",
+    [TFPerf_ONNXName<"Clip">, TFPerf_Elementwise, TFPerf_ElementwiseMath,
+     AttrSizedOperandSegments]> {
   let summary = "ONNX Clip: clamps to [min, max]";
   let arguments = (ins AnyTensor:$input, Optional<AnyTensor>:$min,
                    Optional<AnyTensor>:$max);
@@ -239,7 +275,8 @@ def TFPerf_ClipOp : TFPerf_PureOp<"clip", [AttrSizedOperandSegments]> {
 // Linear algebra and neural-network ops
 //===----------------------------------------------------------------------===//
 
-def TFPerf_MatMulOp : TFPerf_PureOp<"matmul"> {
+def TFPerf_MatMulOp : TFPerf_PureOp<"matmul",
+    [TFPerf_ONNXName<"MatMul">, TFPerf_Contraction]> {
   let summary = "ONNX MatMul: numpy-style (batched, broadcast) matrix product";
   let description = [{
     ```mlir
@@ -252,7 +289,8 @@ def TFPerf_MatMulOp : TFPerf_PureOp<"matmul"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_GemmOp : TFPerf_PureOp<"gemm"> {
+def TFPerf_GemmOp : TFPerf_PureOp<"gemm",
+    [TFPerf_ONNXName<"Gemm">, TFPerf_Contraction]> {
   let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
   let arguments = (ins AnyTensor:$a, AnyTensor:$b, Optional<AnyTensor>:$c,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
@@ -264,7 +302,8 @@ def TFPerf_GemmOp : TFPerf_PureOp<"gemm"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_ConvOp : TFPerf_PureOp<"conv"> {
+def TFPerf_ConvOp : TFPerf_PureOp<"conv",
+    [TFPerf_ONNXName<"Conv">, TFPerf_Contraction]> {
   let summary = "ONNX Conv: N-d grouped convolution";
   let arguments = (ins AnyTensor:$x, AnyTensor:$w, Optional<AnyTensor>:$b,
                    DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
@@ -278,7 +317,8 @@ def TFPerf_ConvOp : TFPerf_PureOp<"conv"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_EinsumOp : TFPerf_PureOp<"einsum"> {
+def TFPerf_EinsumOp : TFPerf_PureOp<"einsum",
+    [TFPerf_ONNXName<"Einsum">, TFPerf_Contraction]> {
   let summary = "ONNX Einsum";
   let description = [{
     Explicit (`ij,jk->ik`) or implicit equations, with `...` broadcasting.
@@ -290,7 +330,7 @@ def TFPerf_EinsumOp : TFPerf_PureOp<"einsum"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_SoftmaxOp : TFPerf_PureOp<"softmax"> {
+def TFPerf_SoftmaxOp : TFPerf_PureOp<"softmax", [TFPerf_ONNXName<"Softmax">]> {
   let summary = "ONNX Softmax";
   let description = [{
     `axis` is explicit: the importer writes ONNX's opset-dependent default
@@ -302,7 +342,9 @@ def TFPerf_SoftmaxOp : TFPerf_PureOp<"softmax"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_LayerNormOp : TFPerf_PureOp<"layer_norm"> {
+def TFPerf_LayerNormOp : TFPerf_PureOp<"layer_norm",
+    [TFPerf_ONNXName<"LayerNormalization", "", ["com.microsoft"]>,
+     TFPerf_Normalization]> {
   let summary = "ONNX LayerNormalization (also the pre-opset-17 ORT form)";
   let arguments = (ins AnyTensor:$x, AnyTensor:$scale, Optional<AnyTensor>:$bias,
                    DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis,
@@ -327,7 +369,8 @@ def TFPerf_ReduceMaxOp : TFPerf_ReduceOp<"reduce_max", "ReduceMax">;
 // Data movement and shape ops
 //===----------------------------------------------------------------------===//
 
-def TFPerf_ReshapeOp : TFPerf_PureOp<"reshape"> {
+def TFPerf_ReshapeOp : TFPerf_PureOp<"reshape",
+    [TFPerf_ONNXName<"Reshape">, TFPerf_ViewLike, TFPerf_DataMovement]> {
   let summary = "ONNX Reshape (a view: moves no data)";
   let arguments = (ins AnyTensor:$data, AnyTensor:$shape,
                    DefaultValuedAttr<TFPerf_I64Attr, "0">:$allowzero);
@@ -335,14 +378,16 @@ def TFPerf_ReshapeOp : TFPerf_PureOp<"reshape"> {
   let assemblyFormat = "$data `,` $shape attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_FlattenOp : TFPerf_PureOp<"flatten"> {
+def TFPerf_FlattenOp : TFPerf_PureOp<"flatten",
+    [TFPerf_ONNXName<"Flatten">, TFPerf_ViewLike, TFPerf_DataMovement]> {
   let summary = "ONNX Flatten to 2-D at `axis` (a view)";
   let arguments = (ins AnyTensor:$input, DefaultValuedAttr<TFPerf_I64Attr, "1">:$axis);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_TransposeOp : TFPerf_PureOp<"transpose"> {
+def TFPerf_TransposeOp : TFPerf_PureOp<"transpose",
+    [TFPerf_ONNXName<"Transpose">, TFPerf_ViewLike, TFPerf_DataMovement]> {
   let summary = "ONNX Transpose (reverses the dims when `perm` is absent)";
   let arguments = (ins AnyTensor:$data, OptionalAttr<DenseI64ArrayAttr>:$perm);
   let results = (outs AnyTensor:$transposed);
@@ -350,7 +395,8 @@ def TFPerf_TransposeOp : TFPerf_PureOp<"transpose"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_GatherOp : TFPerf_PureOp<"gather"> {
+def TFPerf_GatherOp : TFPerf_PureOp<"gather",
+    [TFPerf_ONNXName<"Gather">, TFPerf_DataMovement]> {
   let summary = "ONNX Gather: take slices of `data` along `axis` at `indices`";
   let arguments = (ins AnyTensor:$data, AnyTensor:$indices,
                    DefaultValuedAttr<TFPerf_I64Attr, "0">:$axis);
@@ -359,7 +405,8 @@ def TFPerf_GatherOp : TFPerf_PureOp<"gather"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_SliceOp : TFPerf_PureOp<"slice", [AttrSizedOperandSegments]> {
+def TFPerf_SliceOp : TFPerf_PureOp<"slice",
+    [TFPerf_ONNXName<"Slice">, TFPerf_DataMovement, AttrSizedOperandSegments]> {
   let summary = "ONNX Slice";
   let arguments = (ins AnyTensor:$data, AnyTensor:$starts, AnyTensor:$ends,
                    Optional<AnyTensor>:$axes, Optional<AnyTensor>:$steps);
@@ -370,7 +417,8 @@ def TFPerf_SliceOp : TFPerf_PureOp<"slice", [AttrSizedOperandSegments]> {
   }];
 }
 
-def TFPerf_SplitOp : TFPerf_PureOp<"split"> {
+def TFPerf_SplitOp : TFPerf_PureOp<"split",
+    [TFPerf_ONNXName<"Split">, TFPerf_DataMovement]> {
   let summary = "ONNX Split";
   let description = [{
     Sizes come from the `split` input (opset 13+), the `static_split`
@@ -385,7 +433,8 @@ def TFPerf_SplitOp : TFPerf_PureOp<"split"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_ConcatOp : TFPerf_PureOp<"concat"> {
+def TFPerf_ConcatOp : TFPerf_PureOp<"concat",
+    [TFPerf_ONNXName<"Concat">, TFPerf_DataMovement]> {
   let summary = "ONNX Concat";
   let arguments = (ins Variadic<AnyTensor>:$inputs, TFPerf_I64Attr:$axis);
   let results = (outs AnyTensor:$concat_result);
@@ -393,7 +442,8 @@ def TFPerf_ConcatOp : TFPerf_PureOp<"concat"> {
   let hasVerifier = 1;
 }
 
-def TFPerf_UnsqueezeOp : TFPerf_PureOp<"unsqueeze"> {
+def TFPerf_UnsqueezeOp : TFPerf_PureOp<"unsqueeze",
+    [TFPerf_ONNXName<"Unsqueeze">, TFPerf_ViewLike, TFPerf_DataMovement]> {
   let summary = "ONNX Unsqueeze (a view)";
   let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$axes,
                    OptionalAttr<DenseI64ArrayAttr>:$static_axes);
@@ -401,7 +451,8 @@ def TFPerf_UnsqueezeOp : TFPerf_PureOp<"unsqueeze"> {
   let assemblyFormat = "$data (`,` $axes^)? attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_SqueezeOp : TFPerf_PureOp<"squeeze"> {
+def TFPerf_SqueezeOp : TFPerf_PureOp<"squeeze",
+    [TFPerf_ONNXName<"Squeeze">, TFPerf_ViewLike, TFPerf_DataMovement]> {
   let summary = "ONNX Squeeze (a view)";
   let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$axes,
                    OptionalAttr<DenseI64ArrayAttr>:$static_axes);
@@ -409,21 +460,24 @@ def TFPerf_SqueezeOp : TFPerf_PureOp<"squeeze"> {
   let assemblyFormat = "$data (`,` $axes^)? attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_ExpandOp : TFPerf_PureOp<"expand"> {
+def TFPerf_ExpandOp : TFPerf_PureOp<"expand",
+    [TFPerf_ONNXName<"Expand">, TFPerf_DataMovement]> {
   let summary = "ONNX Expand: broadcast to `shape` (materializes the result)";
   let arguments = (ins AnyTensor:$input, AnyTensor:$shape);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_TileOp : TFPerf_PureOp<"tile"> {
+def TFPerf_TileOp : TFPerf_PureOp<"tile",
+    [TFPerf_ONNXName<"Tile">, TFPerf_DataMovement]> {
   let summary = "ONNX Tile";
   let arguments = (ins AnyTensor:$input, AnyTensor:$repeats);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input `,` $repeats attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_ShapeOp : TFPerf_PureOp<"shape"> {
+def TFPerf_ShapeOp : TFPerf_PureOp<"shape",
+    [TFPerf_ONNXName<"Shape">, TFPerf_ShapeDerived]> {
   let summary = "ONNX Shape: the operand's dims as a 1-D i64 tensor";
   let arguments = (ins AnyTensor:$data, OptionalAttr<TFPerf_I64Attr>:$start,
                    OptionalAttr<TFPerf_I64Attr>:$end);
@@ -431,21 +485,25 @@ def TFPerf_ShapeOp : TFPerf_PureOp<"shape"> {
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_ConstantOfShapeOp : TFPerf_PureOp<"constant_of_shape"> {
+def TFPerf_ConstantOfShapeOp : TFPerf_PureOp<"constant_of_shape",
+    [TFPerf_ONNXName<"ConstantOfShape">, TFPerf_ShapeDerived]> {
   let summary = "ONNX ConstantOfShape";
   let arguments = (ins AnyTensor:$input, OptionalAttr<ElementsAttr>:$value);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_RangeOp : TFPerf_PureOp<"range"> {
+def TFPerf_RangeOp : TFPerf_PureOp<"range",
+    [TFPerf_ONNXName<"Range">, TFPerf_ShapeDerived]> {
   let summary = "ONNX Range: [start, limit) by delta";
   let arguments = (ins AnyTensor:$start, AnyTensor:$limit, AnyTensor:$delta);
   let results = (outs AnyTensor:$output);
   let assemblyFormat = "$start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_DropoutOp : TFPerf_PureOp<"dropout", [AttrSizedOperandSegments]> {
+def TFPerf_DropoutOp : TFPerf_PureOp<"dropout",
+    [TFPerf_ONNXName<"Dropout">, TFPerf_Elementwise, TFPerf_DataMovement,
+     AttrSizedOperandSegments]> {
   let summary = "ONNX Dropout (identity at inference)";
   let arguments = (ins AnyTensor:$data, Optional<AnyTensor>:$ratio,
                    Optional<AnyTensor>:$training_mode);
@@ -461,7 +519,7 @@ def TFPerf_DropoutOp : TFPerf_PureOp<"dropout", [AttrSizedOperandSegments]> {
 //===----------------------------------------------------------------------===//
 
 def TFPerf_MSAttentionOp : TFPerf_PureOp<"ms.attention",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"Attention", "com.microsoft">, TFPerf_FusedAttention, AttrSizedOperandSegments]> {
   let summary = "com.microsoft Attention: fused QKV projection + attention";
   let description = [{
     `input` [B, S, D_in] times `weights` [D_in, D_q + D_k + D_v] (+ `bias`),
@@ -489,7 +547,7 @@ def TFPerf_MSAttentionOp : TFPerf_PureOp<"ms.attention",
 }
 
 def TFPerf_MSMultiHeadAttentionOp : TFPerf_PureOp<"ms.multi_head_attention",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"MultiHeadAttention", "com.microsoft">, TFPerf_FusedAttention, AttrSizedOperandSegments]> {
   let summary = "com.microsoft MultiHeadAttention on projected Q, K, V";
   let description = [{
     `query` [B, S, D]; `key`/`value` [B, L, D] (or already per-head
@@ -522,7 +580,7 @@ def TFPerf_MSMultiHeadAttentionOp : TFPerf_PureOp<"ms.multi_head_attention",
 }
 
 def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"GroupQueryAttention", "com.microsoft">, TFPerf_FusedAttention, AttrSizedOperandSegments]> {
   let summary = "com.microsoft GroupQueryAttention: causal attention with fewer KV heads";
   let description = [{
     `query` [B, S, N*H] (or packed Q, K, V [B, S, (N + 2 Nkv) * H] when
@@ -557,7 +615,8 @@ def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
   let hasVerifier = 1;
 }
 
-def TFPerf_MSRotaryEmbeddingOp : TFPerf_PureOp<"ms.rotary_embedding"> {
+def TFPerf_MSRotaryEmbeddingOp : TFPerf_PureOp<"ms.rotary_embedding",
+    [TFPerf_ONNXName<"RotaryEmbedding", "com.microsoft">, TFPerf_ElementwiseMath]> {
   let summary = "com.microsoft RotaryEmbedding: RoPE with cos/sin caches";
   let arguments = (ins AnyTensor:$input, AnyTensor:$position_ids,
                    AnyTensor:$cos_cache, AnyTensor:$sin_cache,
@@ -568,7 +627,9 @@ def TFPerf_MSRotaryEmbeddingOp : TFPerf_PureOp<"ms.rotary_embedding"> {
   let assemblyFormat = "$input `,` $position_ids `,` $cos_cache `,` $sin_cache attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_MSSimplifiedLayerNormOp : TFPerf_PureOp<"ms.simplified_layer_norm"> {
+def TFPerf_MSSimplifiedLayerNormOp : TFPerf_PureOp<"ms.simplified_layer_norm",
+    [TFPerf_ONNXName<"SimplifiedLayerNormalization", "", ["com.microsoft"]>,
+     TFPerf_Normalization]> {
   let summary = "SimplifiedLayerNormalization: RMSNorm (x / rms(x) * scale)";
   let arguments = (ins AnyTensor:$x, AnyTensor:$scale,
                    DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis,
@@ -578,7 +639,9 @@ def TFPerf_MSSimplifiedLayerNormOp : TFPerf_PureOp<"ms.simplified_layer_norm"> {
   let assemblyFormat = "$x `,` $scale attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_MSSkipSimplifiedLayerNormOp : TFPerf_PureOp<"ms.skip_simplified_layer_norm"> {
+def TFPerf_MSSkipSimplifiedLayerNormOp : TFPerf_PureOp<"ms.skip_simplified_layer_norm",
+    [TFPerf_ONNXName<"SkipSimplifiedLayerNormalization", "com.microsoft">,
+     TFPerf_Normalization]> {
   let summary = "com.microsoft SkipSimplifiedLayerNormalization: RMSNorm(input + skip (+ bias))";
   let arguments = (ins AnyTensor:$input, AnyTensor:$skip, AnyTensor:$gamma,
                    Optional<AnyTensor>:$bias, OptionalAttr<F32Attr>:$epsilon);
@@ -593,14 +656,18 @@ def TFPerf_MSSkipSimplifiedLayerNormOp : TFPerf_PureOp<"ms.skip_simplified_layer
   }];
 }
 
-def TFPerf_MSFastGeluOp : TFPerf_PureOp<"ms.fast_gelu"> {
+def TFPerf_MSFastGeluOp : TFPerf_PureOp<"ms.fast_gelu",
+    [TFPerf_ONNXName<"FastGelu", "com.microsoft">, TFPerf_Elementwise,
+     TFPerf_ElementwiseMath]> {
   let summary = "com.microsoft FastGelu: tanh-approximated GELU of x (+ bias)";
   let arguments = (ins AnyTensor:$x, Optional<AnyTensor>:$bias);
   let results = (outs AnyTensor:$y);
   let assemblyFormat = "$x (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
 }
 
-def TFPerf_MSBiasGeluOp : TFPerf_PureOp<"ms.bias_gelu"> {
+def TFPerf_MSBiasGeluOp : TFPerf_PureOp<"ms.bias_gelu",
+    [TFPerf_ONNXName<"BiasGelu", "com.microsoft">, TFPerf_Elementwise,
+     TFPerf_ElementwiseMath]> {
   let summary = "com.microsoft BiasGelu: erf GELU of (a + bias)";
   let arguments = (ins AnyTensor:$a, AnyTensor:$bias);
   let results = (outs AnyTensor:$c);
@@ -608,7 +675,7 @@ def TFPerf_MSBiasGeluOp : TFPerf_PureOp<"ms.bias_gelu"> {
 }
 
 def TFPerf_MSSkipLayerNormOp : TFPerf_PureOp<"ms.skip_layer_norm",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"SkipLayerNormalization", "com.microsoft">, TFPerf_Normalization, AttrSizedOperandSegments]> {
   let summary = "com.microsoft SkipLayerNormalization: LayerNorm(input + skip (+ bias))";
   let arguments = (ins AnyTensor:$input, AnyTensor:$skip, AnyTensor:$gamma,
                    Optional<AnyTensor>:$beta, Optional<AnyTensor>:$bias,
@@ -627,7 +694,7 @@ def TFPerf_MSSkipLayerNormOp : TFPerf_PureOp<"ms.skip_layer_norm",
 }
 
 def TFPerf_MSEmbedLayerNormOp : TFPerf_PureOp<"ms.embed_layer_norm",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"EmbedLayerNormalization", "com.microsoft">, TFPerf_Normalization, AttrSizedOperandSegments]> {
   let summary = "com.microsoft EmbedLayerNormalization: word + position (+ segment) embedding lookup, then LayerNorm";
   let arguments = (ins AnyTensor:$input_ids, Optional<AnyTensor>:$segment_ids,
                    AnyTensor:$word_embedding, AnyTensor:$position_embedding,
@@ -650,7 +717,7 @@ def TFPerf_MSEmbedLayerNormOp : TFPerf_PureOp<"ms.embed_layer_norm",
 }
 
 def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
-    [AttrSizedOperandSegments]> {
+    [TFPerf_ONNXName<"BeamSearch", "com.microsoft">, AttrSizedOperandSegments]> {
   let summary = "com.microsoft BeamSearch around decoder (and encoder) subgraphs";
   let description = [{
     The subgraphs (`decoder`, `encoder`, `init_decoder` graph attributes) are

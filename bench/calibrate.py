@@ -1,0 +1,1152 @@
+#!/usr/bin/python3
+"""Fits tfperf's calibrated time model (docs/TimeModel.md) to public GPU
+measurements and reports its error on measurements kept out of the fit.
+
+Measurements are read from ../shared/calibration (or --data); they are never
+copied into the repository. What the fit derives from them (parameters,
+provenance, residuals) goes into data/hardware.json under each device's
+"calibration" object (the C++ loader reads only the keys it knows, so the
+object is carried along untouched until the C++ time model reads it).
+
+  /usr/bin/python3 bench/calibrate.py                 # fit, print a summary
+  /usr/bin/python3 bench/calibrate.py --write         # ... and update data/hardware.json
+  /usr/bin/python3 bench/calibrate.py --validate      # ... and regenerate docs/Validation.md
+  /usr/bin/python3 bench/calibrate.py --check         # exit 1 if held-out error passes its bound
+                                                      # or hardware.json is not this fit
+  /usr/bin/python3 bench/calibrate.py --predict a100-sxm-80gb,h100-sxm
+        # golden kernel times from the stored parameters (no measurements needed)
+  --h100 DIR: DIR/h100/<org>/<model>/mlp.csv, Vidur's H100 profiles
+  (data/profiling/compute/h100/ of microsoft/vidur, kept outside the
+  repository): validation only, never fitted.
+
+numpy only (no scipy): fits are a Nelder-Mead search on the mean squared
+log-ratio of predicted to measured time, and weighted linear least squares
+for the collectives.
+"""
+
+import argparse
+import csv
+import datetime
+import glob
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_DATA = os.environ.get(
+    "TFPERF_CALIBRATION",
+    os.path.normpath(os.path.join(ROOT, "..", "shared", "calibration")))
+HW_JSON = os.path.join(ROOT, "data", "hardware.json")
+VALIDATION_MD = os.path.join(ROOT, "docs", "Validation.md")
+
+VIDUR = ("github microsoft/vidur", "7d47513363ec447a741ac5e47241580b47724fbf")
+LLMCOMPASS = ("github PrincetonUniversity/LLMCompass",
+              "2e015fd2ee750e6cad8d7152df52551e5b41ef20")
+DTYPE_BYTES = 2  # every measurement here is fp16
+
+# Vidur models: fitted on five, held out three (never seen by the fit).
+FIT_MODELS = ["meta-llama/Llama-2-7b-hf", "meta-llama/Llama-2-70b-hf",
+              "meta-llama/Meta-Llama-3-70B", "Qwen/Qwen-72B", "microsoft/phi-2"]
+HELD_OUT_MODELS = ["meta-llama/Meta-Llama-3-8B",
+                   "codellama/CodeLlama-34b-Instruct-hf", "internlm/internlm-20b"]
+
+# Bound enforced by --check (test/Bench/calibration.test): median |error| of
+# the calibrated model on the held-out Vidur A100 models, per op and per layer.
+CHECK_BOUND_OP = 0.10
+CHECK_BOUND_LAYER = 0.06
+
+# Parallel units (SMs / CUs / MXUs) per device: not in the datasheet table of
+# hardware.json, so listed here with their source.
+UNITS = {
+    "a100-sxm-40gb": (108, "NVIDIA A100 Tensor Core GPU Architecture whitepaper: 108 SMs"),
+    "a100-sxm-80gb": (108, "NVIDIA A100 Tensor Core GPU Architecture whitepaper: 108 SMs"),
+    "h100-sxm": (132, "NVIDIA H100 Tensor Core GPU Architecture whitepaper: 132 SMs (SXM5)"),
+    "h100-pcie": (114, "NVIDIA H100 whitepaper: 114 SMs (PCIe)"),
+    "h200": (132, "same GH100 die as H100 SXM5: 132 SMs"),
+    "b200": (148, "NVIDIA Blackwell: 2 dies x 74 SMs = 148 SMs (B200)"),
+    "mi300x": (304, "AMD CDNA 3 whitepaper: 304 CUs (MI300X)"),
+    "l40s": (142, "NVIDIA L40S datasheet: 142 SMs (AD102)"),
+    "rtx4090": (128, "NVIDIA Ada whitepaper: 128 SMs (RTX 4090)"),
+    "tpu-v5e": (4, "Google TPU v5e: one TensorCore with 4 MXUs (128x128)"),
+    "mi210": (104, "AMD Instinct MI210 datasheet: 104 CUs"),
+}
+# MI210 is measured by LLMCompass but not a device of hardware.json: its
+# datasheet figures, for the fit only.
+MI210_SPEC = {"fp16": 181e12, "mem_bw": 1638e9,
+              "source": "AMD Instinct MI210 datasheet: 181 TFLOP/s FP16 matrix, 1.6 TB/s HBM2e"}
+
+# GEMM output tiles (rows x cols of C per thread block) the model may pick
+# from, as cuBLAS/rocBLAS heuristics do; the tile of the smallest predicted
+# time wins.
+TILES = [(256, 128), (128, 256), (128, 128), (128, 64), (64, 128), (64, 64)]
+TILE_REF = 256 * 128
+
+TIER_DESC = {
+    "nvswitch": "DGX A100, GPUs in one node through NVSwitch (Vidur a100_dgx, devices_per_node = num_workers)",
+    "infiniband": "DGX A100 nodes of 8 over InfiniBand (Vidur a100_dgx, devices_per_node < num_workers)",
+    "nvlink_pair": "two GPUs joined by an NVLink bridge (Vidur a100_pairwise_nvlink, 2 GPUs)",
+    "pcie_ring": "four GPUs of a pairwise-NVLink node: the ring crosses PCIe between the pairs (Vidur a100_pairwise_nvlink, 4 GPUs)",
+}
+
+# Flash attention: NOT fitted (no attention measurements in
+# ../shared/calibration). Placeholder of the form of docs/TimeModel.md.
+ATTENTION_PLACEHOLDER = {
+    "fitted": False,
+    "eff_max": 0.6, "head_dim_ref": 128, "seq_half": 512,
+    "source": "placeholder, not fitted: FlashAttention-2 (Dao 2023, arXiv 2307.08691) reports 50-73% of the A100 peak; "
+              "the head-dim and sequence terms have no data behind their constants. Decode attention (KV-cache read) "
+              "uses the GEMM streaming efficiency gemm_mem_eff.",
+}
+
+MEM_CLASSES = ["add", "rmsnorm", "layernorm", "act_silu_mul", "act_gelu",
+               "rope", "gather", "softmax"]
+
+
+# ---------------------------------------------------------------- the model
+
+def gemm_time(M, N, K, dev, p, batch=1):
+    """Calibrated time of C[M,N] = A[M,K] B[K,N] (fp16) on `dev`, `batch`
+    independent problems in one kernel (docs/TimeModel.md, GEMM)."""
+    P, S, B = dev["peak"], dev["units"], dev["mem_bw"]
+    bytes_ = batch * DTYPE_BYTES * (M * K + K * N + M * N)
+    t_mem = bytes_ / (p["gemm_mem_eff"] * B)
+    t_comp = math.inf
+    for tm, tn in dev.get("tiles", TILES):
+        tiles = batch * math.ceil(M / tm) * math.ceil(N / tn)
+        waves = math.ceil(tiles / S)
+        eff = p["gemm_eff_max"] * min(1.0, (tm * tn / TILE_REF)) ** p["gemm_tile_exp"]
+        t_comp = min(t_comp, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
+    return p["gemm_overhead_s"] + max(t_comp, t_mem)
+
+
+def gemm_time_vec(M, N, K, dev, p):
+    """gemm_time over numpy arrays (the fit's inner loop)."""
+    P, S, B = dev["peak"], dev["units"], dev["mem_bw"]
+    t_mem = DTYPE_BYTES * (M * K + K * N + M * N) / (p["gemm_mem_eff"] * B)
+    t_comp = np.full(M.shape, np.inf)
+    for tm, tn in dev.get("tiles", TILES):
+        waves = np.ceil(np.ceil(M / tm) * np.ceil(N / tn) / S)
+        eff = p["gemm_eff_max"] * min(1.0, (tm * tn / TILE_REF)) ** p["gemm_tile_exp"]
+        t_comp = np.minimum(t_comp, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
+    return p["gemm_overhead_s"] + np.maximum(t_comp, t_mem)
+
+
+def mem_time(cls, bytes_, dev, p, kernels=1, rows=0, row=0):
+    """Calibrated time of a memory-bound kernel of class `cls` moving `bytes_`.
+    Row-wise kernels (one thread block per row: norms, softmax, vLLM's rope
+    and SiLU-mul) pass `row`, the elements of one row: however few rows, the
+    kernel lasts at least one block's walk through its row. Grid-stride
+    elementwise kernels pass row = 0. (`rows` is not used: a wave term
+    ceil(rows / (units * blocks)) fitted no better on held-out A100 models
+    and worse on H100.)"""
+    c = p["mem"][cls]
+    bw = dev["mem_bw"] * p["mem_ceiling_frac"] * c["eff"]
+    floor = c["floor_s"]
+    if row and "row_s" in c:
+        floor += row * c["row_s"]
+    return kernels * max(floor, c["overhead_s"] + bytes_ / kernels / bw)
+
+
+def roofline_time(flops, bytes_, dev, tensor):
+    peak = dev["peak"] if tensor else dev["vector"]
+    return max(flops / peak, bytes_ / dev["mem_bw"])
+
+
+def collective_time(kind, n, size_bytes, tier):
+    """Ring all-reduce: a per-call alpha0, 2(n-1) steps of alpha, 2(n-1)/n S
+    over bus bandwidth beta;
+    send/recv: alpha + S / beta."""
+    if kind in ("all_gather", "reduce_scatter"):
+        return tier.get("alpha0_s", 0.0) + (n - 1) * tier["alpha_s"] + (n - 1) / n * size_bytes / tier["beta_Bps"]
+    if kind == "all_reduce":
+        return tier.get("alpha0_s", 0.0) + 2 * (n - 1) * tier["alpha_s"] + 2 * (n - 1) / n * size_bytes / tier["beta_Bps"]
+    return tier["alpha_s"] + size_bytes / tier["beta_Bps"]
+
+
+# ------------------------------------------------------------ measured ops
+
+def vidur_ops(row):
+    """FLOPs, bytes and kernel shape of each op of one Vidur mlp.csv row.
+    Returns a list of (op, class, kind, shape_or_bytes, flops, bytes, kernels)."""
+    H, Hkv = int(row["n_head"]), int(row["n_kv_head"])
+    h, f, tp = int(row["n_embd"]), int(row["n_expanded_embd"]), int(row["num_tensor_parallel_workers"])
+    n = int(row["num_tokens"])
+    gated = row["use_gated_mlp"] == "True"
+    dh = h // H
+    b = DTYPE_BYTES
+    ops = []
+
+    def gemm(name, M, N, K):
+        ops.append((name, "gemm", "gemm", (M, N, K), 2.0 * M * N * K,
+                    b * (M * K + K * N + M * N), 1))
+
+    def mem(name, cls, flops, bytes_, kernels=1, row=0):
+        ops.append((name, cls, "mem", (n, row), flops, bytes_, kernels))
+
+    norm = "rmsnorm" if gated else "layernorm"  # phi-2: torch LayerNorm, GELU MLP
+    mem("emb", "gather", 0.0, b * 2 * n * h)
+    mem("input_layernorm", norm, 4.0 * n * h, b * (2 * n * h + h), row=h)
+    gemm("attn_pre_proj", n, (H + 2 * Hkv) * dh // tp, h)
+    qk = n * (H + Hkv) * dh // tp
+    mem("attn_rope", "rope", 3.0 * qk, b * (2 * qk + n * dh), row=qk // n)
+    gemm("attn_post_proj", n, h, H * dh // tp)
+    if gated:
+        mem("post_attention_layernorm", "rmsnorm", 4.0 * n * h, b * (2 * n * h + h), row=h)
+        gemm("mlp_up_proj", n, 2 * f // tp, h)
+        mem("mlp_act", "act_silu_mul", 5.0 * n * f / tp, b * 3 * n * f // tp, row=f // tp)
+        mem("add", "add", 1.0 * n * h, b * 3 * n * h)
+    else:  # phi-2: parallel attention + MLP, two adds of three tensors
+        gemm("mlp_up_proj", n, f // tp, h)
+        mem("mlp_act", "act_gelu", 8.0 * n * f / tp, b * 2 * n * f // tp)
+        mem("add", "add", 2.0 * n * h, b * 6 * n * h, kernels=2)
+    gemm("mlp_down_proj", n, h, f // tp)
+    return ops
+
+
+def load_vidur(root, models, device_dir):
+    """One record per (model, num_tokens, tp, op): measured median (s) averaged
+    over duplicate rows."""
+    recs = {}
+    for model in models:
+        path = os.path.join(root, device_dir, model, "mlp.csv")
+        if not os.path.exists(path):
+            sys.exit("calibrate.py: missing %s (the measured files live in "
+                     "../shared/calibration, see its README; --data DIR)" % path)
+        for row in csv.DictReader(open(path)):
+            n, tp = int(row["num_tokens"]), int(row["num_tensor_parallel_workers"])
+            for op, cls, kind, shape, flops, bytes_, kernels in vidur_ops(row):
+                v = row.get("time_stats.%s.median" % op, "")
+                if v in ("", "nan", "NaN"):
+                    continue
+                key = (model, n, tp, op)
+                r = recs.setdefault(key, dict(model=model, n=n, tp=tp, op=op, cls=cls,
+                                              kind=kind, shape=shape, flops=flops,
+                                              bytes=bytes_, kernels=kernels, ts=[]))
+                r["ts"].append(float(v) * 1e-3)
+    out = []
+    for r in recs.values():
+        r["t"] = float(np.mean(r["ts"]))
+        del r["ts"]
+        if r["t"] > 0:
+            out.append(r)
+    return out
+
+
+def load_llmcompass(root, dev_name):
+    """LLMCompass real-hardware sweeps: matmul (M, N, K, 'x ms', ...) and
+    softmax / layernorm (M, N, G elements/s) and gelu (M, G elements/s)."""
+    recs = []
+    d = os.path.join(root, "llmcompass")
+    for op in ["matmul", "softmax", "layernorm", "gelu"]:
+        path = os.path.join(d, "%s_%s.csv" % (op, dev_name))
+        if not os.path.exists(path):
+            sys.exit("calibrate.py: missing %s (see ../shared/calibration/README.md; --data DIR)" % path)
+        for line in open(path):
+            f = [x.strip() for x in line.split(",") if x.strip()]
+            if not f:
+                continue
+            if op == "matmul":
+                M, N, K = int(f[0]), int(f[1]), int(f[2])
+                t = float(f[3].replace("ms", "")) * 1e-3
+                sweep = "M" if (N == 12288 and K == 12288) else "NK"
+                recs.append(dict(op="matmul", cls="gemm", kind="gemm", shape=(M, N, K),
+                                 flops=2.0 * M * N * K, bytes=DTYPE_BYTES * (M * K + K * N + M * N),
+                                 kernels=1, t=t, sweep=sweep, n=M, tp=1, model=dev_name))
+            else:
+                if op == "gelu":
+                    elems, sweep = int(f[0]), "M"
+                    gps = float(f[1])
+                    M, N = elems, 1
+                else:
+                    M, N, gps = int(f[0]), int(f[1]), float(f[2])
+                    elems = M * N
+                    sweep = "N" if M == 4096 and N != 4096 else ("M" if N == 4096 and M != 4096 else "both")
+                t = elems / (gps * 1e9)
+                cls = {"softmax": "softmax", "layernorm": "layernorm", "gelu": "act_gelu"}[op]
+                extra = 2 * N if op == "layernorm" else 0
+                flops = {"softmax": 5.0, "layernorm": 8.0, "gelu": 8.0}[op] * elems
+                recs.append(dict(op=op, cls=cls, kind="mem", shape=(M, N if op != "gelu" else 0), flops=flops,
+                                 bytes=DTYPE_BYTES * (2 * elems + extra), kernels=1, t=t,
+                                 sweep=sweep, n=M, tp=1, model=dev_name))
+    return recs
+
+
+def load_network(root, tier_dir):
+    recs = []
+    for kind in ["all_reduce", "send_recv"]:
+        path = os.path.join(root, "vidur", "network", tier_dir, kind + ".csv")
+        if not os.path.exists(path):
+            sys.exit("calibrate.py: missing %s (see ../shared/calibration/README.md)" % path)
+        for row in csv.DictReader(open(path)):
+            n, dpn = int(row["num_workers"]), int(row["devices_per_node"])
+            recs.append(dict(kind=kind, n=n, dpn=dpn, size=DTYPE_BYTES * int(row["size"]),
+                             t=float(row["time_stats.%s.median" % kind]) * 1e-3))
+    return recs
+
+
+# ---------------------------------------------------------------- fitting
+
+def nelder_mead(f, x0, step=0.3, iters=3000, tol=1e-10):
+    """Minimizes f from x0 (numpy only)."""
+    n = len(x0)
+    pts = [np.array(x0, float)]
+    for i in range(n):
+        x = np.array(x0, float)
+        x[i] += step
+        pts.append(x)
+    vals = [f(x) for x in pts]
+    for _ in range(iters):
+        order = np.argsort(vals)
+        pts = [pts[i] for i in order]
+        vals = [vals[i] for i in order]
+        if abs(vals[-1] - vals[0]) < tol:
+            break
+        c = np.mean(pts[:-1], axis=0)
+        xr = c + (c - pts[-1])
+        fr = f(xr)
+        if fr < vals[0]:
+            xe = c + 2 * (c - pts[-1])
+            fe = f(xe)
+            pts[-1], vals[-1] = (xe, fe) if fe < fr else (xr, fr)
+        elif fr < vals[-2]:
+            pts[-1], vals[-1] = xr, fr
+        else:
+            xc = c + 0.5 * (pts[-1] - c)
+            fc = f(xc)
+            if fc < vals[-1]:
+                pts[-1], vals[-1] = xc, fc
+            else:
+                for i in range(1, n + 1):
+                    pts[i] = pts[0] + 0.5 * (pts[i] - pts[0])
+                    vals[i] = f(pts[i])
+    i = int(np.argmin(vals))
+    return pts[i], vals[i]
+
+
+def log_loss(pred, meas):
+    r = np.log(np.asarray(pred) / np.asarray(meas))
+    return float(np.mean(r * r))
+
+
+def predict(r, dev, p):
+    if r["kind"] == "gemm":
+        return gemm_time(*r["shape"], dev, p)
+    return mem_time(r["cls"], r["bytes"], dev, p, r["kernels"], *r["shape"])
+
+
+def fit_device(recs, dev, host_overhead=False):
+    """Fits every parameter the records inform. Memory classes first (the
+    ceiling is fixed by the plain elementwise add where present), then GEMM."""
+    p = {"mem_ceiling_frac": 0.9, "mem": {},
+         "gemm_eff_max": 0.8, "gemm_k0": 64.0, "gemm_tile_exp": 0.3,
+         "gemm_mem_eff": 0.8, "gemm_overhead_s": 4e-6}
+    classes = sorted({r["cls"] for r in recs if r["kind"] == "mem"})
+    by_cls = {c: [r for r in recs if r["cls"] == c] for c in classes}
+
+    # Each class: floor, overhead and efficiency (Nelder-Mead in log space).
+    # The plain elementwise add defines the ceiling (its efficiency is 1).
+    def fit_class(c, ceiling):
+        rs = by_cls[c]
+        b = np.array([r["bytes"] for r in rs])
+        k = np.array([r["kernels"] for r in rs])
+        row = np.array([float(r["shape"][1]) for r in rs])
+        t = np.array([r["t"] for r in rs])
+        rowwise = bool(np.any(row > 0))
+
+        def unpack(x):
+            return [math.exp(v) for v in x] + ([] if rowwise else [0.0])
+
+        def loss(x):
+            floor, ovh, eff, row_s = unpack(x)
+            bw = dev["mem_bw"] * ceiling * eff
+            return log_loss(k * np.maximum(floor + row * row_s, ovh + b / k / bw), t)
+        x0 = [math.log(float(np.min(t / k))), math.log(2e-6), math.log(0.5)] + ([math.log(1e-10)] if rowwise else [])
+        x, _ = nelder_mead(loss, x0, step=0.5)
+        x, _ = nelder_mead(loss, x, step=0.2)
+        floor, ovh, eff, row_s = unpack(x)
+        out = {"floor_s": floor, "overhead_s": ovh, "eff": eff}
+        if rowwise:
+            out["row_s"] = row_s
+        return out
+
+    ceiling = 1.0
+    if "add" in by_cls:
+        p["mem"]["add"] = fit_class("add", 1.0)
+        ceiling = p["mem"]["add"]["eff"]
+        p["mem"]["add"]["eff"] = 1.0
+    for c in classes:
+        if c != "add":
+            p["mem"][c] = fit_class(c, ceiling)
+    if "add" not in by_cls:
+        # No plain streaming kernel measured: the ceiling is the best class's
+        # effective bandwidth, the others are relative to it.
+        top = max(v["eff"] for v in p["mem"].values())
+        ceiling *= top
+        for v in p["mem"].values():
+            v["eff"] /= top
+    p["mem_ceiling_frac"] = ceiling
+
+    gs = [r for r in recs if r["kind"] == "gemm"]
+    if gs:
+        t = np.array([r["t"] for r in gs])
+        M, N, K = (np.array([r["shape"][i] for r in gs], float) for i in range(3))
+        names = ["gemm_eff_max", "gemm_k0", "gemm_tile_exp", "gemm_mem_eff", "gemm_overhead_s"]
+
+        def unpack(x):
+            q = dict(p)
+            q["gemm_eff_max"] = 1 / (1 + math.exp(-x[0]))
+            q["gemm_k0"] = math.exp(x[1])
+            q["gemm_tile_exp"] = 1 / (1 + math.exp(-x[2]))
+            q["gemm_mem_eff"] = 1 / (1 + math.exp(-x[3]))
+            q["gemm_overhead_s"] = math.exp(x[4])
+            return q
+
+        def loss(x):
+            q = unpack(x)
+            return log_loss(gemm_time_vec(M, N, K, dev, q), t)
+        x0 = [1.0, math.log(64), -1.0, 1.0, math.log(4e-6)]
+        x, _ = nelder_mead(loss, x0, step=0.5, iters=1500)
+        x, _ = nelder_mead(loss, x, step=0.2, iters=1500)
+        q = unpack(x)
+        for k in names:
+            p[k] = q[k]
+    return p
+
+
+def fit_network(recs, hold_out):
+    """alpha0, alpha, beta of one tier by weighted linear least squares on
+    t = alpha0 + 2(n-1) alpha + 2(n-1)/n S / beta (all-reduce) or
+    t = alpha + S / beta (send/recv), weights 1/t (relative error). alpha0
+    (the per-call cost) is only separable from alpha with several GPU counts."""
+    fit = [r for r in recs if not hold_out(r)]
+    out = {}
+    for kind in ["all_reduce", "send_recv"]:
+        rs = [r for r in fit if r["kind"] == kind]
+        if not rs:
+            continue
+        several = kind == "all_reduce" and len({r["n"] for r in rs}) > 1
+        if kind == "all_reduce":
+            A = np.array([([1.0] if several else []) + [2 * (r["n"] - 1), 2 * (r["n"] - 1) / r["n"] * r["size"]]
+                          for r in rs])
+        else:
+            A = np.array([[1.0, r["size"]] for r in rs])
+        t = np.array([r["t"] for r in rs])
+        w = 1 / t
+        x, *_ = np.linalg.lstsq(A * w[:, None], t * w, rcond=None)
+        x = list(x) if several or kind == "send_recv" else [0.0] + list(x)
+        if kind == "send_recv":
+            out[kind] = {"alpha_s": max(float(x[0]), 1e-7), "beta_Bps": 1 / max(float(x[1]), 1e-15)}
+        else:
+            out[kind] = {"alpha0_s": max(float(x[0]), 0.0), "alpha_s": max(float(x[1]), 1e-8),
+                         "beta_Bps": 1 / max(float(x[2]), 1e-15)}
+    return out
+
+
+# --------------------------------------------------------------- reporting
+
+def errors(recs, dev, p):
+    for r in recs:
+        r["pred"] = predict(r, dev, p)
+        r["roof"] = roofline_time(r["flops"], r["bytes"], dev, r["kind"] == "gemm")
+    return recs
+
+
+def rel(a, b):
+    return abs(a - b) / b
+
+
+def stats(pairs):
+    e = [rel(a, b) for a, b in pairs]
+    if not e:
+        return None
+    return (float(np.median(e)), float(np.mean(e)), len(e))
+
+
+def layer_sums(recs):
+    """Sum of one layer's measured ops (everything but the embedding) per
+    (model, tokens, tp): measured, predicted and roofline."""
+    acc = {}
+    for r in recs:
+        if r["op"] == "emb":
+            continue
+        k = (r["model"], r["n"], r["tp"])
+        a = acc.setdefault(k, [0.0, 0.0, 0.0])
+        a[0] += r["t"]
+        a[1] += r["pred"]
+        a[2] += r["roof"]
+    return acc
+
+
+def device_spec(hw, name):
+    for d in hw["devices"]:
+        if d["name"] == name:
+            return {"name": name, "peak": d["tensor"]["fp16"] if "fp16" in d["tensor"] else d["tensor"]["bf16"],
+                    "vector": d["vector_fp32"], "mem_bw": d["mem_bw"], "units": UNITS[name][0]}
+    raise KeyError(name)
+
+
+def summarize(name, recs, with_layers=True):
+    """Rows of the validation table: per op class and per layer."""
+    rows = []
+    for cls in sorted({r["op"] for r in recs}):
+        rs = [r for r in recs if r["op"] == cls]
+        rows.append((cls, stats([(r["pred"], r["t"]) for r in rs]),
+                     stats([(r["roof"], r["t"]) for r in rs])))
+    rows.append(("all ops", stats([(r["pred"], r["t"]) for r in recs]),
+                 stats([(r["roof"], r["t"]) for r in recs])))
+    if with_layers:
+        L = layer_sums(recs)
+        if L:
+            rows.append(("layer (sum of ops)", stats([(v[1], v[0]) for v in L.values()]),
+                         stats([(v[2], v[0]) for v in L.values()])))
+    return rows
+
+
+def rounded(p):
+    def r(x):
+        if isinstance(x, dict):
+            return {k: r(v) for k, v in x.items()}
+        if isinstance(x, float):
+            return float("%.4g" % x)
+        return x
+    return r(p)
+
+
+class Result:
+    pass
+
+
+def run(data, h100_dir=None):
+    hw = json.load(open(HW_JSON))
+    R = Result()
+    R.a100 = device_spec(hw, "a100-sxm-80gb")
+    vfit = load_vidur(os.path.join(data, "vidur", "compute"), FIT_MODELS, "a100")
+    vheld = load_vidur(os.path.join(data, "vidur", "compute"), HELD_OUT_MODELS, "a100")
+    R.p_a100 = fit_device(vfit, R.a100)
+    R.vfit, R.vheld = errors(vfit, R.a100, R.p_a100), errors(vheld, R.a100, R.p_a100)
+
+    # LLMCompass, per device: fit on one sweep, validate on the other.
+    R.llmc = {}
+    mi210 = {"name": "mi210", "peak": MI210_SPEC["fp16"], "vector": 22.6e12,
+             "mem_bw": MI210_SPEC["mem_bw"], "units": UNITS["mi210"][0]}
+    for dname, dev in [("A100", R.a100), ("MI210", mi210)]:
+        recs = load_llmcompass(data, dname)
+        # every other point of each sweep: the fit sees both sweeps' ranges,
+        # the held-out points lie between fitted ones
+        fit, held = [], []
+        for i, r in enumerate(recs):
+            (fit if i % 2 == 0 else held).append(r)
+        p = fit_device(fit, dev, host_overhead=True)
+        R.llmc[dname] = (dev, p, errors(fit, dev, p), errors(held, dev, p))
+
+    # Collectives per tier: hold out one group size per tier.
+    R.net = {}
+    every_third = lambda r: (r["size"] // 2048) % 3 == 0
+    tiers = [("nvswitch", "a100_dgx", lambda r: r["dpn"] == r["n"], lambda r: r["n"] == 4),
+             ("infiniband", "a100_dgx", lambda r: r["dpn"] < r["n"], lambda r: r["n"] == 8),
+             ("nvlink_pair", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"] == 2, every_third),
+             ("pcie_ring", "a100_pairwise_nvlink", lambda r: r["dpn"] == r["n"] == 4, every_third)]
+    for tname, tdir, sel, hold in tiers:
+        recs = [r for r in load_network(data, tdir) if sel(r)]
+        # send/recv has a single pair size per tier: hold out every third size.
+        held = lambda r, hold=hold: (hold(r) if r["kind"] == "all_reduce" else every_third(r))
+        params = fit_network(recs, held)
+        for r in recs:
+            r["held"] = held(r)
+            r["pred"] = collective_time(r["kind"], r["n"], r["size"], params[r["kind"]]) if r["kind"] in params else None
+        params["max_ranks"] = max(r["n"] for r in recs)
+        R.net[tname] = (tdir, params, recs)
+
+    # H100 (validation only): parameters derived by the uncalibrated rule.
+    R.h100 = None
+    if h100_dir:
+        h = device_spec(hw, "h100-sxm")
+        ph = derive(R.p_a100, R.a100, h)
+        models = sorted({os.path.relpath(os.path.dirname(p), os.path.join(h100_dir, "h100"))
+                         for p in glob.glob(os.path.join(h100_dir, "h100", "*", "*", "mlp.csv"))})
+        if not models:
+            sys.exit("calibrate.py: no h100/<org>/<model>/mlp.csv under %s (--h100 DIR)" % h100_dir)
+        recs = load_vidur(h100_dir, models, "h100")
+        R.h100 = (h, ph, models, errors(recs, h, ph))
+    R.hw = hw
+    return R
+
+
+def derive(p, src, dst):
+    """The rule for devices without measurements: efficiencies, overheads and
+    floors of the calibrated source device; peaks, bandwidth and unit count of
+    the target's datasheet."""
+    q = json.loads(json.dumps(p))
+    return q
+
+
+# ------------------------------------------- Megatron training iteration
+
+# Korthikanti et al. 2022 ("Reducing Activation Recomputation in Large
+# Transformer Models", arXiv 2205.05198), Table 5: measured iteration times
+# (s) on Selene (DGX A100 80GB), as listed by Calculon
+# (github calculon-ai/calculon, calculon/megatron/validation.py, kProfile;
+# configurations from its examples/<model>.json and validation/*.json).
+KORTHIKANTI_TABLE5 = [
+    # model, hidden, heads, layers, seq, tp, pp, global batch, microbatch, full, seq+selective
+    ("22B", 6144, 64, 48, 2048, 8, 1, 4, 4, 1.42, 1.10),
+    ("175B", 12288, 96, 96, 2048, 8, 8, 64, 1, 18.13, 13.75),
+    ("530B", 20480, 128, 105, 2048, 8, 35, 280, 1, 49.05, 37.83),
+    ("1T", 25600, 160, 128, 2048, 8, 64, 512, 1, 94.42, 71.49),
+]
+MEGATRON_VOCAB = 51200  # GPT-2 BPE padded (Megatron's GPT default)
+
+
+def megatron_iteration(h, a, L, s, t, b, mode, dev, p, ar, roofline=False):
+    """A Python sketch of one Megatron-LM GPT training iteration on one
+    pipeline stage holding every layer (PP = 1), TP degree t, microbatch =
+    global batch b, fp16 with fp32 Adam; mode "full" (full recompute,
+    all-reduces) or "seqsel" (sequence parallelism + selective recompute of
+    the attention core). Assumptions (not measured): backward GEMMs and
+    elementwise kernels run at the forward fit's efficiencies; attention is
+    Megatron-2022's unfused QK^T / fused softmax / dropout / PV (no flash
+    attention); a class missing from the fit is priced as `add`."""
+    n = b * s                     # tokens of the microbatch
+    B = b * a // t                # attention batch (heads per rank x batch)
+    d = h // a
+    V = MEGATRON_VOCAB
+    sp = mode == "seqsel"
+    nl = n // t if sp else n      # tokens a rank's norms/dropouts see
+    bt = DTYPE_BYTES
+
+    def g(M, N, K, batch=1):
+        if roofline:
+            return roofline_time(2.0 * batch * M * N * K, batch * bt * (M * K + K * N + M * N), dev, True)
+        return gemm_time(M, N, K, dev, p, batch)
+
+    def m(cls, bytes_, row=0):
+        if roofline:
+            return roofline_time(0.0, bytes_, dev, False)
+        c = cls if cls in p["mem"] else "add"
+        return mem_time(c, bytes_, dev, p, 1, 0, row)
+
+    def coll(kind, size):
+        return collective_time({"ar": "all_reduce", "ag": "all_gather", "rs": "reduce_scatter"}[kind], t, size, ar)
+
+    def lin(M, N, K):            # forward and the two backward GEMMs
+        return g(M, N, K), g(M, K, N) + g(K, N, M)
+
+    fwd, bwd = 0.0, 0.0
+    # attention core: QK^T, scale-mask-softmax, dropout, PV
+    core_f = (g(s, s, d, B) + m("softmax", 2 * bt * B * s * s, s)
+              + m("add", (2 * bt + 1) * B * s * s) + g(s, d, s, B))
+    core_b = (2 * g(s, s, d, B) + m("add", (2 * bt + 1) * B * s * s)
+              + m("softmax", 3 * bt * B * s * s, s) + 2 * g(s, d, s, B))
+    for M, N, K in [(n, 3 * h // t, h), (n, h, h // t), (n, 4 * h // t, h), (n, h, 4 * h // t)]:
+        f, bw = lin(M, N, K)
+        fwd += f
+        bwd += bw
+    norms_f = 2 * m("layernorm", 2 * bt * nl * h, h)
+    norms_b = 2 * m("layernorm", 3 * bt * nl * h, h)
+    adds_f = 2 * m("add", (3 * bt + 1) * nl * h)          # bias + dropout + residual
+    adds_b = 2 * m("add", (2 * bt + 1) * nl * h)
+    gelu_f = m("act_gelu", 2 * bt * n * 4 * h // t)
+    gelu_b = m("act_gelu", 3 * bt * n * 4 * h // t)
+    fwd += core_f + norms_f + adds_f + gelu_f
+    bwd += core_b + norms_b + adds_b + gelu_b
+    act = n * h * bt
+    if sp:   # 2 all-gathers + 2 reduce-scatters forward; backward the same + the all-gathers redone
+        comm_f = 2 * coll("ag", act) + 2 * coll("rs", act)
+        comm_b = 4 * coll("ag", act) + 2 * coll("rs", act)
+        recompute = core_f
+    else:
+        comm_f = 2 * coll("ar", act)
+        comm_b = 2 * coll("ar", act)
+        recompute = fwd + comm_f
+    layer = fwd + comm_f + bwd + comm_b + recompute
+    # embedding, LM head (vocab-parallel) with cross-entropy, final norm
+    head_f, head_b = lin(n, V // t, h)
+    ce = m("softmax", 2 * bt * n * V // t, V // t)
+    extra = head_f + head_b + 2 * ce + m("gather", 2 * bt * n * h) + m("add", 3 * bt * n * h) \
+        + coll("ar", act) * 2 + 2 * m("layernorm", 3 * bt * nl * h, h)
+    # Adam (fp32 master, moments, grads; fp16 weights) + gradient-norm read
+    params = (12 * h * h * L + V * h) / t
+    opt = m("add", 34 * params)
+    return L * layer + extra + opt
+
+
+def megatron_rows(R):
+    """Predicted vs measured for the Table 5 configurations with PP = 1
+    (the others need the pipeline schedule: issue 15 item 3)."""
+    ar = R.net["nvswitch"][1]["all_reduce"]
+    ar_roof = {"alpha0_s": 0.0, "alpha_s": 5e-6, "beta_Bps": 300e9}  # hardware.json's link today
+    rows = []
+    for name, h, a, L, s, t, pp, gb, mb, full, seqsel in KORTHIKANTI_TABLE5:
+        for mode, meas in [("full", full), ("seqsel", seqsel)]:
+            if pp != 1:
+                rows.append((name, mode, t, pp, gb, meas, None, None))
+                continue
+            cal = megatron_iteration(h, a, L, s, t, gb, mode, R.a100, R.p_a100, ar)
+            roof = megatron_iteration(h, a, L, s, t, gb, mode, R.a100, R.p_a100, ar_roof, roofline=True)
+            rows.append((name, mode, t, pp, gb, meas, cal, roof))
+    return rows
+
+
+# -------------------------------------------------------------- outputs
+
+def calibration_object(R, today):
+    p = rounded(R.p_a100)
+    held = summarize("", R.vheld)
+    fit = summarize("", R.vfit)
+    res = {
+        "calibrated": True,
+        "model": "docs/TimeModel.md",
+        "units": UNITS["a100-sxm-80gb"][0], "units_source": UNITS["a100-sxm-80gb"][1],
+        "tiles": [list(t) for t in TILES],
+        "params": p,
+        "attention": ATTENTION_PLACEHOLDER,
+        "collectives": {t: dict({"tier": TIER_DESC[t]}, **{k: (rounded(v) if isinstance(v, dict) else v) for k, v in par.items()})
+                        for t, (d, par, _) in R.net.items()},
+        "provenance": {
+            "source": "%s @ %s: data/profiling/compute/a100/<model>/mlp.csv, data/profiling/network/{a100_dgx,a100_pairwise_nvlink}/" % VIDUR,
+            "read_from": "../shared/calibration/vidur (not copied into the repository)",
+            "fitted_on": FIT_MODELS, "held_out": HELD_OUT_MODELS,
+            "collectives_held_out": "all-reduce: 4 GPUs (nvswitch), 8 GPUs over 2 nodes (infiniband), every third size (nvlink_pair, pcie_ring); send/recv: every third size",
+            "fit": "bench/calibrate.py --write (Nelder-Mead on mean squared log(pred/meas); numpy)",
+            "date": today,
+            "median_abs_error": {"fit_ops": round(fit[-2][1][0], 4), "held_out_ops": round(held[-2][1][0], 4),
+                                 "fit_layers": round(fit[-1][1][0], 4), "held_out_layers": round(held[-1][1][0], 4)},
+            "not_fitted": "attention (Vidur's attention profiles are not in ../shared/calibration): flash-attention efficiency is a placeholder",
+        },
+    }
+    dev, pl, lf, lh = R.llmc["A100"]
+    res["cross_check_llmcompass"] = {
+        "note": "LLMCompass's A100 sweeps (torch, timed on the host, launch included): a separate setup, fitted on its own; its GEMMs reach a higher peak fraction than Vidur's",
+        "source": "%s @ %s: ae/figure5/*/real_hardware/*_A100.csv" % LLMCOMPASS,
+        "params": rounded(pl),
+        "median_abs_error_held_out": round(summarize("", lh, False)[-1][1][0], 4),
+    }
+    return res
+
+
+def uncalibrated_object(R, name):
+    dst = device_spec(R.hw, name)
+    link = next(d.get("link") for d in R.hw["devices"] if d["name"] == name)
+    src_link = 300e9
+    obj = {
+        "calibrated": False, "uncalibrated": True,
+        "model": "docs/TimeModel.md",
+        "units": UNITS[name][0], "units_source": UNITS[name][1],
+        "tiles": [[128, 128]] if name.startswith("tpu") else [list(t) for t in TILES],
+        "params": rounded(derive(R.p_a100, R.a100, dst)),
+        "attention": ATTENTION_PLACEHOLDER,
+        "rule": "no measurements: efficiencies (GEMM peak fraction, K0, tile exponent, streaming and memory-class "
+                "efficiencies, memory ceiling fraction), per-kernel overheads and floors of the calibrated "
+                "a100-sxm-80gb (Vidur) carried over; peak, memory bandwidth and unit count from this device's "
+                "datasheet. Checked only for h100-sxm against Vidur's H100 rows (docs/Validation.md).",
+    }
+    if name.startswith("tpu"):
+        obj["rule"] += " TPU: one 128x128 tile per MXU (4 MXUs), i.e. M and N padded to 128."
+    if link:
+        nv = R.net["nvswitch"][1]["all_reduce"]
+        obj["collectives"] = {"scale_up": {
+            "tier": "the device's scale-up link (%s)" % link.get("name", "link"), "max_ranks": 8,
+            "all_reduce": {"alpha0_s": float("%.4g" % nv["alpha0_s"]), "alpha_s": float("%.4g" % nv["alpha_s"]),
+                           "beta_Bps": float("%.4g" % (nv["beta_Bps"] * link["bw"] / src_link))},
+            "rule": "alpha0 and alpha of the calibrated DGX A100 NVSwitch tier; beta scaled by this link's datasheet "
+                    "bandwidth over A100's 300 GB/s per direction"}}
+    return obj
+
+
+def write_hardware(R, today):
+    text = open(HW_JSON).read()
+    dec = json.JSONDecoder()
+    for d in R.hw["devices"]:
+        name = d["name"]
+        obj = calibration_object(R, today) if name == "a100-sxm-80gb" else uncalibrated_object(R, name)
+        if name == "a100-sxm-40gb":
+            obj["rule"] = ("same A100 SXM4 silicon as the calibrated a100-sxm-80gb: its fitted parameters, "
+                           "with this device's datasheet bandwidth (HBM2, 1,555 GB/s)")
+        start = text.index('"name": "%s"' % name)
+        # the device object's end: decode it from its opening brace
+        open_brace = text.rindex("{", 0, start)
+        _, end = dec.raw_decode(text, open_brace)
+        block = text[open_brace:end]
+        if '"calibration":' in block:
+            i = block.index('"calibration":')
+            j = i + len('"calibration":')
+            while block[j] == " ":
+                j += 1
+            _, k = dec.raw_decode(block, j)
+            # drop ',\n      ' before the key too
+            pre = block[:i].rstrip()
+            assert pre.endswith(",")
+            block = pre[:-1] + block[k:]
+        body = compact_json(obj, 6)
+        close = block.rstrip()
+        assert close.endswith("}")
+        inner = close[:-1].rstrip()
+        block = inner + ',\n      "calibration": ' + body + "\n    }"
+        text = text[:open_brace] + block + text[end:]
+    # MI210 (measured by LLMCompass, not a device of the database): a
+    # top-level key the loader does not read.
+    dev, p, fit, held = R.llmc["MI210"]
+    ref = {"mi210": {
+        "calibrated": True, "setup": "torch, timed on the host (launch and synchronisation in every point)",
+        "peak_fp16": MI210_SPEC["fp16"], "mem_bw": MI210_SPEC["mem_bw"], "spec_source": MI210_SPEC["source"],
+        "units": UNITS["mi210"][0], "units_source": UNITS["mi210"][1],
+        "tiles": [list(t) for t in TILES], "params": rounded(p),
+        "provenance": {"source": "%s @ %s: ae/figure5/*/real_hardware/*_MI210.csv" % LLMCOMPASS,
+                       "read_from": "../shared/calibration/llmcompass (not copied into the repository)",
+                       "fitted_on": "every other point of each sweep", "held_out": "the points between them",
+                       "date": today,
+                       "median_abs_error_held_out": round(summarize("", held, False)[-1][1][0], 4)}}}
+    key = '"calibration_reference_devices":'
+    body = compact_json(ref, 2)
+    if key in text:
+        i = text.index(key)
+        j = i + len(key)
+        while text[j] == " ":
+            j += 1
+        _, k = dec.raw_decode(text, j)
+        text = text[:i] + key + " " + body + text[k:]
+    else:
+        i = text.index('"devices":')
+        text = text[:i] + key + " " + body + ",\n  " + text[i:]
+    json.loads(text)
+    with open(HW_JSON, "w") as f:
+        f.write(text)
+
+
+def compact_json(x, indent):
+    """JSON with objects of scalars and lists written on one line."""
+    def leaf(v):
+        if isinstance(v, dict):
+            return all(not isinstance(w, (dict, list)) for w in v.values())
+        if isinstance(v, list):
+            return all(not isinstance(w, dict) and (not isinstance(w, list) or leaf(w)) for w in v)
+        return True
+    pad = " " * indent
+    if leaf(x) or not isinstance(x, (dict, list)):
+        return json.dumps(x, separators=(", ", ": "))
+    if isinstance(x, list):
+        return "[\n" + ",\n".join(pad + "  " + compact_json(v, indent + 2) for v in x) + "\n" + pad + "]"
+    return "{\n" + ",\n".join(pad + "  " + json.dumps(k) + ": " + compact_json(v, indent + 2)
+                               for k, v in x.items()) + "\n" + pad + "}"
+
+
+def fmt_stats(s):
+    if s is None:
+        return "– | – | 0"
+    return "%.1f%% | %.1f%% | %d" % (100 * s[0], 100 * s[1], s[2])
+
+
+def table(rows):
+    L = ["| op class | calibrated median \\|err\\| | calibrated mean \\|err\\| | n | roofline (100% datasheet) median \\|err\\| | roofline mean \\|err\\| | n |",
+         "|---|---|---|---|---|---|---|"]
+    for name, c, r in rows:
+        L.append("| %s | %s | %s |" % (name, fmt_stats(c), fmt_stats(r)))
+    return L
+
+
+def validation_md(R, today):
+    L = []
+    L.append("<!-- Generated by `/usr/bin/python3 bench/calibrate.py --validate --h100 DIR`; do not edit by hand. -->")
+    L.append("# Validation of the calibrated time model")
+    L.append("")
+    L.append("Predicted time (the model of [TimeModel.md](TimeModel.md), evaluated in Python by "
+             "`bench/calibrate.py` with the parameters it fitted) against published GPU measurements, "
+             "next to the pure roofline at 100%% of the datasheet peak (what tfperf prints today). "
+             "|err| = |predicted − measured| / measured; median and mean over the rows of each set. "
+             "Generated %s." % today)
+    L.append("")
+    L.append("Regenerate: `/usr/bin/python3 bench/calibrate.py --validate --h100 DIR`, where `DIR/h100/<org>/<model>/mlp.csv` "
+             "are Vidur's H100 profiles (`data/profiling/compute/h100/` of microsoft/vidur at %s, e.g. "
+             "`git show %s:data/profiling/compute/h100/<org>/<model>/mlp.csv` for each model), kept outside the "
+             "repository; without `--h100` the H100 section says it was skipped." % (VIDUR[1][:10], VIDUR[1][:10]))
+    L.append("")
+    L.append("**What is fitted on what.** A100 (`a100-sxm-80gb`): every GEMM and memory-kernel parameter is "
+             "fitted on the Vidur A100 `mlp.csv` rows of %s only; %s are held out. LLMCompass sweeps are fitted "
+             "per device on every other point and checked on the rest. Collectives: fitted per link tier, with a GPU count or every third size held out (see their section). "
+             "H100 rows are never fitted: they check the *uncalibrated* rule (A100 efficiencies carried over, H100 datasheet "
+             "peaks, bandwidth and SM count)." % (", ".join("`%s`" % m.split("/")[1] for m in FIT_MODELS),
+                                                   ", ".join("`%s`" % m.split("/")[1] for m in HELD_OUT_MODELS)))
+    L.append("")
+    L.append("**Gaps.** No attention-kernel measurements (Vidur's attention profiles are not in "
+             "`../shared/calibration`): the *layer* rows below are the sum of a layer's non-attention ops "
+             "(norms, QKV/O/up/down GEMMs, rope, activation, add), not a whole layer. Training iterations "
+             "(Korthikanti et al. 2022, Table 5) are checked only through a Python sketch of the training step, "
+             "and only for the configurations without pipeline parallelism (see the last section).")
+    L.append("")
+
+    L.append("## A100 (Vidur, kernel-timed), fitted models")
+    L.append("")
+    L += table(summarize("", R.vfit))
+    L.append("")
+    L.append("## A100 (Vidur), held-out models — not used in the fit")
+    L.append("")
+    L += table(summarize("", R.vheld))
+    L.append("")
+    L.append("Per held-out model (all ops / layer sums):")
+    L.append("")
+    L.append("| model | ops median \\|err\\| | ops mean | layers median \\|err\\| | layers mean | roofline ops median | roofline layers median |")
+    L.append("|---|---|---|---|---|---|---|")
+    for m in HELD_OUT_MODELS:
+        rs = [r for r in R.vheld if r["model"] == m]
+        s = summarize("", rs)
+        L.append("| %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |" % (
+            m, 100 * s[-2][1][0], 100 * s[-2][1][1], 100 * s[-1][1][0], 100 * s[-1][1][1],
+            100 * s[-2][2][0], 100 * s[-1][2][0]))
+    L.append("")
+    L.append("Error by token count (held-out, all ops, calibrated median |err|):")
+    L.append("")
+    L.append("| tokens | ≤ 16 | 17–128 | 129–1024 | 1025–4096 | > 4096 |")
+    L.append("|---|---|---|---|---|---|")
+    bins = [(1, 16), (17, 128), (129, 1024), (1025, 4096), (4097, 1 << 30)]
+    cells = []
+    for lo, hi in bins:
+        s = stats([(r["pred"], r["t"]) for r in R.vheld if lo <= r["n"] <= hi])
+        cells.append("%.1f%% (%d)" % (100 * s[0], s[2]) if s else "–")
+    L.append("| median | " + " | ".join(cells) + " |")
+    L.append("")
+
+    L.append("Known deviations (held-out residuals): GEMMs of 128–512 tokens swing ±10–25% from one token count "
+             "to the next, where the model's tile choice and cuBLAS's differ (its heuristics, split-K); GEMMs whose "
+             "weights fit in A100's 40 MB L2 (e.g. Llama-3-8B QKV at TP 4, 12.6 MB) are measured up to 40% faster "
+             "than HBM streaming allows, most likely because Vidur's profiler repeats one op on the same weights, "
+             "which a real forward pass (every layer's weights once) does not: the model keeps HBM streaming there. Norms at "
+             "129–1024 tokens are the worst memory class (the row-wise kernels' step from one to several waves of "
+             "blocks is not modelled: a wave term fitted no better on held-out models).")
+    L.append("")
+    if R.h100:
+        h, ph, models, recs = R.h100
+        L.append("## H100 SXM (Vidur), validation only — uncalibrated rule")
+        L.append("")
+        L.append("Models: %s. Parameters: the A100 fit carried over (the rule every uncalibrated device uses), "
+                 "H100 datasheet peak %.0f TFLOP/s, %.0f GB/s, 132 SMs." % (", ".join("`%s`" % m.split("/")[1] for m in models),
+                                                                          h["peak"] / 1e12, h["mem_bw"] / 1e9))
+        L.append("")
+        L += table(summarize("", recs))
+        L.append("")
+        L.append("The rule carries the A100's efficiencies over unchanged, so what H100 does differently shows here: "
+                 "its elementwise adds run close to the datasheet bandwidth (the pure roofline fits them better than the "
+                 "rule; our reading, not verified: a repeated op's data partly stays in the 50 MB L2), its row-wise kernels (rope, SiLU·mul, norms) have other "
+                 "per-row latencies. Per layer the errors partly cancel (5% median).")
+        L.append("")
+    else:
+        L.append("## H100 SXM (Vidur), validation only")
+        L.append("")
+        L.append("Skipped in this run (no `--h100 DIR`).")
+        L.append("")
+
+    for dname in ["A100", "MI210"]:
+        dev, p, fit, held = R.llmc[dname]
+        L.append("## LLMCompass %s (torch, host-timed)" % dname)
+        L.append("")
+        L.append("Fitted on every other point of each sweep (GEMM over M at N = K = 12288 and over N = K at M = 8192; "
+                 "softmax/layernorm over M and over N; GELU over size), checked on the points between them: an "
+                 "interpolation test, weaker than the held-out models above. Host timing puts "
+                 "launch and synchronisation into every point, so the overheads fitted here are not kernel overheads.")
+        L.append("")
+        L.append("Fitted: GEMM peak fraction %.3f, K0 %.0f, tile exponent %.2f, GEMM memory efficiency %.2f, "
+                 "overhead %.1f µs; memory ceiling %.2f of %.0f GB/s; per class: %s." % (
+                     p["gemm_eff_max"], p["gemm_k0"], p["gemm_tile_exp"], p["gemm_mem_eff"], p["gemm_overhead_s"] * 1e6,
+                     p["mem_ceiling_frac"], dev["mem_bw"] / 1e9,
+                     ", ".join("%s eff %.2f overhead %.1f µs" % (c, v["eff"], v["overhead_s"] * 1e6)
+                               for c, v in sorted(p["mem"].items()))))
+        L.append("")
+        L.append("Fitted sweep:")
+        L.append("")
+        L += table(summarize("", fit, False))
+        L.append("")
+        L.append("Held-out sweep:")
+        L.append("")
+        L += table(summarize("", held, False))
+        L.append("")
+
+    L.append("## Collectives (Vidur A100 network profiles)")
+    L.append("")
+    L.append("Ring all-reduce `α0 + 2(n−1)·α + 2(n−1)/n · S/β`, send/recv `α + S/β`, S in bytes (fp16 elements × 2). "
+             "Held out: all-reduce over 4 GPUs (nvswitch), 8 GPUs on 2 nodes (infiniband), every third size "
+             "(nvlink_pair, pcie_ring, every send/recv). α0 is fitted only where several GPU counts are fitted.")
+    L.append("")
+    L.append("| tier | collective | α0 (µs) | α (µs) | β bus (GB/s) | fitted median \\|err\\| | held-out median \\|err\\| | held-out mean | n held out |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
+    for tname, (tdir, par, recs) in R.net.items():
+        for kind in ["all_reduce", "send_recv"]:
+            if kind not in par:
+                continue
+            rs = [r for r in recs if r["kind"] == kind]
+            f = stats([(r["pred"], r["t"]) for r in rs if not r["held"]])
+            h = stats([(r["pred"], r["t"]) for r in rs if r["held"]])
+            L.append("| %s | %s | %.1f | %.1f | %.1f | %.1f%% | %s | %s | %d |" % (
+                tname, kind, par[kind].get("alpha0_s", 0.0) * 1e6, par[kind]["alpha_s"] * 1e6, par[kind]["beta_Bps"] / 1e9, 100 * f[0],
+                "%.1f%%" % (100 * h[0]) if h else "–", "%.1f%%" % (100 * h[1]) if h else "–", h[2] if h else 0))
+    L.append("")
+    L.append("## Training iterations (Korthikanti et al. 2022, Table 5)")
+    L.append("")
+    L.append("Measured iteration times on Selene (DGX A100 80GB) from Korthikanti et al., \"Reducing Activation "
+             "Recomputation in Large Transformer Models\" (arXiv 2205.05198), Table 5, as listed by Calculon "
+             "(github calculon-ai/calculon, `calculon/megatron/validation.py`; configurations from its "
+             "`examples/` and `validation/` JSON). Never fitted. *full*: full recomputation; *seqsel*: sequence "
+             "parallelism + selective recomputation.")
+    L.append("")
+    L.append("Predictions are a **Python sketch** of the training step (`megatron_iteration` in "
+             "`bench/calibrate.py`), not tfperf's: GPT layers with Megatron-2022's unfused attention (QKᵀ, fused "
+             "softmax, dropout, PV), backward GEMMs as two GEMMs of the forward's size at the forward fit's "
+             "efficiencies (an assumption: no backward kernels were measured), elementwise backward kernels by "
+             "their bytes, TP collectives on the calibrated NVSwitch tier, Adam at 34 bytes per parameter. "
+             "The roofline column prices the same kernels at 100% of the datasheet and the collectives at "
+             "hardware.json's link (300 GB/s, 5 µs per step). Configurations with PP > 1 need the pipeline "
+             "schedule (issue 15 item 3) and are not predicted.")
+    L.append("")
+    L.append("| model | mode | TP | PP | batch | measured (s) | calibrated sketch (s) | error | roofline (s) | error |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    for name, mode, t, pp, gb, meas, cal, roof in megatron_rows(R):
+        if cal is None:
+            L.append("| %s | %s | %d | %d | %d | %.2f | – (PP > 1) | | | |" % (name, mode, t, pp, gb, meas))
+        else:
+            L.append("| %s | %s | %d | %d | %d | %.2f | %.3f | %+.1f%% | %.3f | %+.1f%% |" % (
+                name, mode, t, pp, gb, meas, cal, 100 * (cal / meas - 1), roof, 100 * (roof / meas - 1)))
+    L.append("")
+    return "\n".join(L)
+
+
+def print_summary(R):
+    def line(name, rows):
+        o, l = rows[-2], rows[-1]
+        print("%-40s ops median %5.1f%% mean %5.1f%% (n=%d) | layers median %5.1f%% mean %5.1f%% | roofline ops median %5.1f%%"
+              % (name, 100 * o[1][0], 100 * o[1][1], o[1][2], 100 * l[1][0], 100 * l[1][1], 100 * o[2][0]))
+    line("A100 Vidur fitted models", summarize("", R.vfit))
+    line("A100 Vidur held-out models", summarize("", R.vheld))
+    for name, c, r in summarize("", R.vheld)[:-2]:
+        print("   held-out %-26s median %5.1f%% mean %5.1f%%  roofline %5.1f%%" % (name, 100 * c[0], 100 * c[1], 100 * r[0]))
+    if R.h100:
+        line("H100 Vidur (uncalibrated rule)", summarize("", R.h100[3]))
+    for d, (dev, p, fit, held) in R.llmc.items():
+        s1, s2 = summarize("", fit, False)[-1], summarize("", held, False)[-1]
+        print("LLMCompass %-6s fit median %5.1f%%  held-out median %5.1f%% mean %5.1f%%" % (d, 100 * s1[1][0], 100 * s2[1][0], 100 * s2[1][1]))
+    for name, mode, t, pp, gb, meas, cal, roof in megatron_rows(R):
+        if cal is not None:
+            print("Megatron %-4s %-6s measured %.2f s, calibrated sketch %.3f s (%+.1f%%), roofline %.3f s (%+.1f%%)"
+                  % (name, mode, meas, cal, 100 * (cal / meas - 1), roof, 100 * (roof / meas - 1)))
+    print("A100 params:", json.dumps(rounded(R.p_a100)))
+
+
+# Kernels whose calibrated times test/Bench/time-model.test pins: the golden
+# values the C++ time model must reproduce from data/hardware.json.
+PREDICT_KERNELS = [
+    ("gemm", (1, 12288, 4096)),        # Llama-2-7B QKV, decode
+    ("gemm", (128, 12288, 4096)),
+    ("gemm", (2048, 12288, 4096)),     # prefill
+    ("gemm", (4096, 4096, 11008)),     # down projection
+    ("gemm", (8192, 64, 64)),          # tiny: overhead and quantization
+    ("rmsnorm", (4096, 4096)),         # rows, row length
+    ("rmsnorm", (1, 8192)),
+    ("act_silu_mul", (2048, 11008)),
+    ("add", (4096, 4096)),
+    ("rope", (2048, 8192)),
+    ("gather", (2048, 4096)),
+]
+PREDICT_COLLECTIVES = [("all_reduce", 8, 2 * 4096 * 4096), ("all_reduce", 4, 2 * 4096 * 4096), ("all_reduce", 2, 2 * 8192), ("send_recv", 2, 2 * 2048 * 8192)]
+
+
+def predict_from_json(names):
+    """Calibrated and roofline times of PREDICT_KERNELS from the parameters
+    stored in data/hardware.json (no measurements needed)."""
+    hw = json.load(open(HW_JSON))
+    out = []
+    below = []
+    for name in names:
+        d = next((x for x in hw["devices"] if x["name"] == name), None)
+        if d is None or "calibration" not in d:
+            sys.exit("calibrate.py: no calibration for device '%s' in data/hardware.json" % name)
+        cal = d["calibration"]
+        dev = device_spec(hw, name)
+        dev["units"], dev["tiles"] = cal["units"], [tuple(t) for t in cal["tiles"]]
+        p = cal["params"]
+        label = "calibrated" if cal.get("calibrated") else "uncalibrated"
+        for kind, shape in PREDICT_KERNELS:
+            if kind == "gemm":
+                M, N, K = shape
+                t = gemm_time(M, N, K, dev, p)
+                r = roofline_time(2.0 * M * N * K, DTYPE_BYTES * (M * K + K * N + M * N), dev, True)
+                what = "gemm M=%d N=%d K=%d" % shape
+            else:
+                rows, row = shape
+                moved = {"rmsnorm": 2, "act_silu_mul": 3, "add": 3, "rope": 2, "gather": 2}[kind]
+                bytes_ = DTYPE_BYTES * moved * rows * row
+                t = mem_time(kind, bytes_, dev, p, 1, rows, 0 if kind in ("add", "gather") else row)
+                r = roofline_time(0.0, bytes_, dev, False)
+                what = "%s rows=%d row=%d bytes=%d" % (kind, rows, row, bytes_)
+            out.append("%s %s: %s %.3f us, roofline %.3f us" % (name, what, label, t * 1e6, r * 1e6))
+            if t < r:
+                below.append("%s %s" % (name, what))
+        for tier, par in cal.get("collectives", {}).items():
+            for kind, n, size in PREDICT_COLLECTIVES:
+                if kind in par and n <= par.get("max_ranks", n):
+                    t = collective_time(kind, n, size, par[kind])
+                    out.append("%s %s %s n=%d bytes=%d: %.3f us" % (name, tier, kind, n, size, t * 1e6))
+    out.append("calibrated below the roofline: %s" % (", ".join(below) if below else "none"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DEFAULT_DATA, help="the calibration data (default ../shared/calibration)")
+    ap.add_argument("--h100", help="Vidur's data/profiling/compute directory holding h100/<model>/mlp.csv (validation only)")
+    ap.add_argument("--write", action="store_true", help="write the fitted parameters into data/hardware.json")
+    ap.add_argument("--validate", action="store_true", help="regenerate docs/Validation.md")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 when the held-out median |error| exceeds %.0f%%%% per op or %.0f%%%% per layer"
+                         % (100 * CHECK_BOUND_OP, 100 * CHECK_BOUND_LAYER))
+    ap.add_argument("--predict", metavar="DEVICES",
+                    help="print the calibrated times of a fixed set of kernels from the parameters in "
+                         "data/hardware.json (comma-separated devices; needs no measurements)")
+    args = ap.parse_args()
+    if args.predict:
+        print("\n".join(predict_from_json(args.predict.split(","))))
+        return 0
+    if not os.path.isdir(args.data):
+        sys.exit("calibrate.py: no calibration data at %s (the public measurements live in "
+                 "../shared/calibration next to the repository; pass --data DIR or set TFPERF_CALIBRATION)" % args.data)
+    R = run(args.data, args.h100)
+    today = datetime.date.today().isoformat()
+    print_summary(R)
+    if args.write:
+        write_hardware(R, today)
+        print("wrote", os.path.relpath(HW_JSON, ROOT))
+    if args.validate:
+        with open(VALIDATION_MD, "w") as f:
+            f.write(validation_md(R, today))
+        print("wrote", os.path.relpath(VALIDATION_MD, ROOT))
+    if args.check:
+        held = summarize("", R.vheld)
+        op_med, layer_med = held[-2][1][0], held[-1][1][0]
+        ok = op_med <= CHECK_BOUND_OP and layer_med <= CHECK_BOUND_LAYER
+        # data/hardware.json must hold what this fit gives (within 1%: the
+        # last digits of a Nelder-Mead search may move with numpy)
+        stored = next(d for d in json.load(open(HW_JSON))["devices"]
+                      if d["name"] == "a100-sxm-80gb").get("calibration", {}).get("params")
+        stale = []
+
+        def compare(a, b, where):
+            if isinstance(b, dict):
+                for k in b:
+                    compare((a or {}).get(k) if isinstance(a, dict) else None, b[k], where + "." + k)
+            elif not isinstance(a, (int, float)) or abs(a - b) > 0.01 * abs(b) + 1e-12:
+                stale.append("%s: stored %s, fitted %.4g" % (where, a, b))
+        compare(stored, R.p_a100, "params")
+        # tiny overheads (< 10 ns) are noise of the search, not parameters
+        stale = [s for s in stale if not ("overhead_s" in s and abs(float(s.split("fitted ")[1])) < 1e-8)]
+        if stale:
+            print("check: data/hardware.json's a100-sxm-80gb calibration is not this fit's "
+                  "(run bench/calibrate.py --write):\n  " + "\n  ".join(stale))
+            ok = False
+        print("check: held-out median |error| per op %.1f%% (bound %.0f%%), per layer %.1f%% (bound %.0f%%): %s"
+              % (100 * op_med, 100 * CHECK_BOUND_OP, 100 * layer_med, 100 * CHECK_BOUND_LAYER, "ok" if ok else "FAIL"))
+        return 0 if ok else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
