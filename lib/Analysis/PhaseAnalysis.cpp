@@ -271,11 +271,9 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
   return r;
 }
 
-/// Ops a decode step does not re-run: they read graph inputs other than
-/// the token stream (an encoder's output, an image) and nothing of the
-/// stream, so their results are computed once per sequence and kept (the
-/// cross-attention K/V cache, an encoder inside the graph).
-llvm::DenseSet<Operation *> oncePerSequence(func::FuncOp func,
+} // namespace
+
+llvm::DenseSet<Operation *> mlir::tfperf::oncePerSequence(func::FuncOp func,
                                             const ShapeQuery &tokens,
                                             const SymExpr &seq) {
   llvm::DenseSet<Operation *> once;
@@ -311,10 +309,9 @@ llvm::DenseSet<Operation *> oncePerSequence(func::FuncOp func,
   return once;
 }
 
-/// KV dims of the values the attention-scores ops touch: the key length is
-/// the last dim of scores, masks and K^T, the second to last of V.
-llvm::DenseMap<Value, int> kvDimsOf(func::FuncOp func,
-                                    const TransformerStructure &structure) {
+llvm::DenseMap<Value, int>
+mlir::tfperf::kvDimsOf(func::FuncOp func,
+                       const TransformerStructure &structure) {
   llvm::DenseMap<Value, int> kv;
   func.walk([&](Operation *op) {
     if (!structure.isScoresOp(op))
@@ -336,7 +333,26 @@ llvm::DenseMap<Value, int> kvDimsOf(func::FuncOp func,
   }
   return kv;
 }
-} // namespace
+
+llvm::DenseSet<Operation *>
+mlir::tfperf::cacheAppendOps(const TransformerStructure &structure) {
+  llvm::DenseSet<Operation *> path;
+  for (const AttentionBlock &a : structure.getAttentions())
+    for (Value p : a.pastInputs) {
+      SmallVector<Value> stack = {p};
+      while (!stack.empty()) {
+        Value v = stack.pop_back_val();
+        for (Operation *u : v.getUsers()) {
+          if (structure.isScoresOp(u) || isFusedAttention(u) ||
+              !path.insert(u).second)
+            continue;
+          for (Value r : u->getResults())
+            stack.push_back(r);
+        }
+      }
+    }
+  return path;
+}
 
 std::optional<double>
 mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
@@ -620,7 +636,6 @@ private:
                                         std::optional<int64_t> s,
                                         std::optional<int64_t> p) const;
   /// Ops between a past-KV input and the attention scores.
-  llvm::DenseSet<Operation *> findCachePath() const;
   std::optional<PhaseResult> decodeAt(int64_t batch, bool reported = false);
 
   func::FuncOp func;
@@ -703,26 +718,6 @@ void PhaseAnalyzer::analyzePrefill() {
   fig.prefill = std::move(r);
 }
 
-/// The cache concat, and reshapes/transposes of the concatenated cache.
-llvm::DenseSet<Operation *> PhaseAnalyzer::findCachePath() const {
-  llvm::DenseSet<Operation *> path;
-  for (const AttentionBlock &a : structure.getAttentions())
-    for (Value p : a.pastInputs) {
-      SmallVector<Value> stack = {p};
-      while (!stack.empty()) {
-        Value v = stack.pop_back_val();
-        for (Operation *u : v.getUsers()) {
-          if (structure.isScoresOp(u) || isFusedAttention(u) ||
-              !path.insert(u).second)
-            continue;
-          for (Value r : u->getResults())
-            stack.push_back(r);
-        }
-      }
-    }
-  return path;
-}
-
 std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
                                                    bool reported) {
   const PhaseOptions *visit = reported ? &opts : nullptr;
@@ -783,7 +778,7 @@ void PhaseAnalyzer::analyzeNoCacheStep() {
 void PhaseAnalyzer::analyzeDecode() {
   if (opts.phase == "prefill" || !structure.isTransformer())
     return;
-  cachePath = findCachePath();
+  cachePath = cacheAppendOps(structure);
   cached = oncePerSequence(func, tokens, tokens.seq);
   fig.decode = decodeAt(B, /*reported=*/true);
   if (!fig.decode) {

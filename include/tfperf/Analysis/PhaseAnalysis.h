@@ -172,6 +172,24 @@ struct PhaseOptions {
 std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
                                            const DtypePolicy &policy);
 
+/// Ops a decode step does not re-run: they read graph inputs other than
+/// the token stream (an encoder's output, an image) and nothing of the
+/// stream, so their results are computed once per sequence and kept (the
+/// cross-attention K/V cache, an encoder inside the graph).
+llvm::DenseSet<Operation *> oncePerSequence(func::FuncOp func,
+                                            const ShapeQuery &tokens,
+                                            const SymExpr &seq);
+
+/// KV dims of the values the attention-scores ops touch: the key length is
+/// the last dim of scores, masks and K^T, the second to last of V.
+llvm::DenseMap<Value, int> kvDimsOf(func::FuncOp func,
+                                    const TransformerStructure &structure);
+
+/// Ops between a past-KV input and the attention scores (the cache concat,
+/// reshapes and transposes of the concatenated cache): in a decode step
+/// they append the new tokens only.
+llvm::DenseSet<Operation *> cacheAppendOps(const TransformerStructure &structure);
+
 /// What analyzeTransformer derives from the graph alone, kept between its
 /// calls for the devices of one report: the token shapes (a shape-inference
 /// replay for static graphs) and the per-token attention/MLP figures.

@@ -1,0 +1,73 @@
+//===- ServingAnalysis.h - serving simulation of the graph ------*- C++ -*-===//
+//
+// What `--serve` reports: for every device and TP degree, the step cost of
+// the graph (ServingCost.h) and the KV blocks that fit next to the weights;
+// then the continuous-batching simulation of the workload at every point of
+// the study, the throughput/latency frontier and the best configuration
+// under the service level (lib/Serving). One analysis over the graph's
+// phase costs, not a second cost model; times are the roofline's until the
+// calibrated kernel model lands, and the section says so.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_SERVINGANALYSIS_H
+#define TFPERF_ANALYSIS_SERVINGANALYSIS_H
+
+#include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/ServingCost.h"
+#include "tfperf/Serving/ServingStudy.h"
+
+#include <memory>
+#include <optional>
+
+namespace mlir::tfperf {
+
+/// One engine replica's hardware, and why it is left out if it is.
+struct ServingTargetInfo {
+  std::string device;
+  int64_t tp = 1;
+  /// Empty when the target serves; else why not (an infeasible degree, no
+  /// memory left for the KV cache).
+  std::string skipped;
+  double weightBytesPerDevice = 0, kvBytesPerTokenPerDevice = 0;
+  int64_t kvBlocks = 0;
+  /// Tokens of KV cache per replica.
+  double kvTokens = 0;
+  unsigned stepTerms = 0, unknownOps = 0;
+  std::vector<std::string> approximations;
+  /// Roofline time of a prefill of the workload's prompt and of one decode
+  /// step at batch 1 (for orientation).
+  double prefillTime = 0, decodeStepTime = 0;
+  std::shared_ptr<ServingStepCost> cost;
+};
+
+struct ServingSection {
+  serving::ServingSpec spec;
+  std::optional<serving::ServiceLevel> serviceLevel;
+  std::string workload;
+  /// "roofline" until the calibrated model exists.
+  std::string timeModel = "roofline";
+  std::vector<ServingTargetInfo> targets;
+  /// Indices into `targets` of those that serve, as the study's targets.
+  std::vector<size_t> studyTargets;
+  serving::StudyResult study;
+  /// Wall time of the simulations, seconds (reported, not part of any
+  /// figure).
+  double simulationSeconds = 0;
+  /// Requests and steps simulated in all.
+  int64_t simulatedRequests = 0, simulatedSteps = 0;
+};
+
+/// Runs the serving study of the first function of `module` on `devices`
+/// (or the spec's `hw`, resolved with `hwFile`). Fails on a trace that
+/// cannot be read, a graph the step cost cannot re-run, or when no device
+/// and degree can hold the weights and any KV cache.
+std::optional<ServingSection>
+analyzeServing(ModuleOp module, const TransformerStructure &structure,
+               const DtypePolicy &policy, llvm::ArrayRef<DeviceSpec> devices,
+               llvm::StringRef hwFile, const serving::ServingSpec &spec,
+               const serving::ServiceLevel *serviceLevel, std::string &error);
+
+} // namespace mlir::tfperf
+
+#endif

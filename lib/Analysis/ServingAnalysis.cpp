@@ -1,0 +1,127 @@
+//===- ServingAnalysis.cpp - serving simulation of the graph -------------===//
+
+#include "tfperf/Analysis/ServingAnalysis.h"
+#include "tfperf/Analysis/TensorParallel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+std::optional<ServingSection> mlir::tfperf::analyzeServing(
+    ModuleOp module, const TransformerStructure &structure,
+    const DtypePolicy &policy, llvm::ArrayRef<DeviceSpec> reportDevices,
+    llvm::StringRef hwFile, const serving::ServingSpec &spec,
+    const serving::ServiceLevel *serviceLevel, std::string &error) {
+  ServingSection section;
+  section.spec = spec;
+  if (serviceLevel)
+    section.serviceLevel = *serviceLevel;
+  std::optional<serving::Workload> trace;
+  if (!spec.trace.empty()) {
+    trace = serving::readTrace(spec.trace, error);
+    if (!trace) {
+      error = "--serve: " + error;
+      return std::nullopt;
+    }
+    section.workload = trace->description;
+  } else {
+    section.workload = spec.workloadAt(spec.concurrency.empty() ? 0 : spec.concurrency.front(),
+                                       spec.rate.empty() ? 0 : spec.rate.front(),
+                                       nullptr)
+                           .description;
+  }
+  std::vector<DeviceSpec> devices(reportDevices.begin(), reportDevices.end());
+  if (!spec.devices.empty()) {
+    std::string names;
+    for (const std::string &d : spec.devices)
+      names += (names.empty() ? "" : ",") + d;
+    auto resolved = resolveDevices(names, hwFile, error);
+    if (!resolved) {
+      error = "--serve: hw: " + error;
+      return std::nullopt;
+    }
+    devices = *resolved;
+  }
+  func::FuncOp func = firstFunction(module);
+  std::unique_ptr<TensorParallelPlan> plan;
+  if (llvm::any_of(spec.tp, [](int64_t t) { return t > 1; }) && func)
+    plan = std::make_unique<TensorParallelPlan>(func, structure);
+  std::vector<serving::ServingTarget> targets;
+  for (const DeviceSpec &device : devices)
+    for (int64_t tp : spec.tp) {
+      ServingTargetInfo info;
+      info.device = device.name;
+      info.tp = tp;
+      auto cost = buildServingStepCost(module, structure, policy, device, error,
+                                       plan.get(), tp);
+      if (!cost) {
+        error = "--serve: " + error;
+        return std::nullopt;
+      }
+      info.weightBytesPerDevice = cost->weightBytes;
+      info.kvBytesPerTokenPerDevice = cost->kvBytesPerToken;
+      info.stepTerms = cost->model.getTerms().size();
+      info.unknownOps = cost->unknownOps;
+      info.approximations = cost->approximations;
+      double free = spec.memoryUtilization * device.memCapacity - cost->weightBytes;
+      if (!cost->infeasible.empty()) {
+        info.skipped = cost->infeasible;
+      } else if (!(cost->kvBytesPerToken > 0)) {
+        info.skipped = "no KV cache recognised (an encoder?)";
+      } else if (free <= 0) {
+        char buf[160];
+        snprintf(buf, sizeof(buf),
+                 "the weights (%.2f GiB per device) leave no memory for the "
+                 "KV cache",
+                 cost->weightBytes / (1024.0 * 1024 * 1024));
+        info.skipped = buf;
+      } else {
+        double blocks = std::floor(free / (cost->kvBytesPerToken *
+                                           double(spec.blockTokens)));
+        info.kvBlocks = int64_t(std::min(blocks, 1e15));
+        info.kvTokens = double(info.kvBlocks) * double(spec.blockTokens);
+        if (info.kvBlocks < 1)
+          info.skipped = "the memory left holds no KV block";
+      }
+      serving::StepMix prefill, decode;
+      int64_t isl = spec.isl ? spec.isl : 1024;
+      prefill.add({isl, isl, true});
+      decode.add({1, isl + 1, false});
+      info.prefillTime = cost->model.time(prefill);
+      info.decodeStepTime = cost->model.time(decode);
+      info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
+      if (info.skipped.empty()) {
+        section.studyTargets.push_back(section.targets.size());
+        targets.push_back({device.name, tp, &info.cost->model, info.kvBlocks,
+                           info.kvBytesPerTokenPerDevice, device.linkBandwidth,
+                           device.linkLatency});
+      }
+      section.targets.push_back(std::move(info));
+    }
+  if (targets.empty()) {
+    error = "--serve: no device and TP degree can serve this model";
+    for (const ServingTargetInfo &t : section.targets)
+      error += "; " + t.device + " tp " + std::to_string(t.tp) + ": " + t.skipped;
+    return std::nullopt;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto study = serving::runStudy(spec, targets, trace ? &*trace : nullptr,
+                                 serviceLevel, error);
+  section.simulationSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (!study) {
+    error = "--serve: " + error;
+    return std::nullopt;
+  }
+  for (const serving::StudyPoint &p : study->points) {
+    section.simulatedRequests += p.result.requests;
+    section.simulatedSteps += p.result.steps;
+  }
+  section.study = std::move(*study);
+  return section;
+}

@@ -1,0 +1,271 @@
+//===- ServingCost.cpp - a serving step's cost, from the graph -----------===//
+
+#include "tfperf/Analysis/ServingCost.h"
+#include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <cstring>
+#include <map>
+#include <tuple>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+using serving::LinearInMix;
+using serving::StepCostTerm;
+
+namespace {
+/// The step symbols.
+constexpr llvm::StringLiteral kSeqs = "step_seqs", kTokens = "step_tokens",
+                              kKV = "step_kv";
+
+/// Maps a polynomial in the step symbols onto the mix. Terms outside the
+/// basis are approximated (`approx` gets the first such monomial).
+struct MixMapper {
+  /// The graph has no batch symbol: it is one sequence.
+  bool implicitBatch = false;
+  /// Ops computed once per sequence: their terms count per started one.
+  bool perStart = false;
+
+  bool map(const SymExpr &e, LinearInMix &out, std::string &approx,
+           std::string &error) const {
+    if (!e.isKnown()) {
+      error = "a cost is unknown or overflows";
+      return false;
+    }
+    out.constant += int128ToDouble(e.getConstantTerm());
+    for (const SymExpr::Term &t : e.getTerms()) {
+      unsigned b = 0, s = 0, kv = 0;
+      for (const SymExpr::Factor &f : t.mono) {
+        if (f.name() == kSeqs)
+          b = f.pow;
+        else if (f.name() == kTokens)
+          s = f.pow;
+        else if (f.name() == kKV)
+          kv = f.pow;
+        else {
+          error = "the cost depends on '" + f.name().str() +
+                  "', which is not a batch, sequence or KV dim: bind it with "
+                  "--bind-dims";
+          return false;
+        }
+      }
+      double c = int128ToDouble(t.coeff);
+      if (b == 0 && (s > 0 || kv > 0) && !implicitBatch && !perStart) {
+        // A per-token term without the batch: the graph broadcasts it over
+        // the batch (position ids, a mask); it is still per sequence.
+        b = 1;
+      }
+      if (b > 1 && approx.empty())
+        approx = "batch^" + std::to_string(b);
+      if (perStart) {
+        out.perStartedSequence += c;
+        continue;
+      }
+      if (b == 0 && s == 0 && kv == 0)
+        out.constant += c;
+      else if (s == 0 && kv == 0)
+        out.perSequence += c;
+      else if (s == 1 && kv == 0)
+        out.perToken += c;
+      else if (s == 1 && kv == 1)
+        out.perQueryKey += c;
+      else if (s == 0 && kv == 1)
+        out.perContextToken += c;
+      else {
+        // s^2 (a causal mask over the chunk) is at most s*kv, and equal to
+        // it for a prompt's first chunk; higher powers are kept as s*kv too.
+        if (approx.empty())
+          approx = "tokens^" + std::to_string(s) + " x kv^" + std::to_string(kv);
+        out.perQueryKey += c;
+      }
+    }
+    return true;
+  }
+};
+} // namespace
+
+std::optional<ServingStepCost>
+mlir::tfperf::buildServingStepCost(ModuleOp module,
+                                   const TransformerStructure &structure,
+                                   const DtypePolicy &policy,
+                                   const DeviceSpec &device,
+                                   std::string &error,
+                                   const TensorParallelPlan *plan,
+                                   int64_t tp) {
+  func::FuncOp func = firstFunction(module);
+  if (!func || !structure.isTransformer()) {
+    error = "serving needs a transformer with attention (none recognised)";
+    return std::nullopt;
+  }
+  TokenShapes tokens(func, structure);
+  if (!tokens.seq.getSingleSymbol()) {
+    error = "the graph's sequence length is fixed and could not be "
+            "re-derived: a serving step cannot re-run it at other token "
+            "counts";
+    return std::nullopt;
+  }
+  bool implicitBatch = !tokens.batch.getSingleSymbol();
+  if (implicitBatch && tokens.batch0 > 1) {
+    error = "the graph's batch is fixed at " + std::to_string(tokens.batch0) +
+            ": export it with a dynamic batch or batch 1";
+    return std::nullopt;
+  }
+  bool pastSym = bool(tokens.past.getSingleSymbol());
+  bool hasPast = llvm::any_of(structure.getAttentions(), [](const AttentionBlock &a) {
+    return !a.pastInputs.empty();
+  });
+  if (hasPast && !pastSym) {
+    error = "the graph's past-KV length is fixed: export it with a dynamic "
+            "past length";
+    return std::nullopt;
+  }
+
+  SymExpr b = SymExpr::symbol(kSeqs), s = SymExpr::symbol(kTokens),
+          kv = SymExpr::symbol(kKV);
+  auto subst = [&](std::optional<SymExpr> past) {
+    llvm::StringMap<SymExpr> m;
+    if (!implicitBatch)
+      m[*tokens.batch.getSingleSymbol()] = b;
+    m[*tokens.seq.getSingleSymbol()] = s;
+    if (past && pastSym)
+      m[*tokens.past.getSingleSymbol()] = *past;
+    return m;
+  };
+  // As the decode phase runs: with past-KV inputs the past is kv - s and
+  // the cache path appends only; otherwise the scores ops' key dims are kv.
+  SubstitutedShapes step(tokens, subst(kv - s));
+  SubstitutedShapes append(tokens, subst(SymExpr(0)));
+  llvm::DenseSet<Operation *> cachePath = cacheAppendOps(structure);
+  llvm::StringMap<SymExpr> kvSubst;
+  kvSubst[*tokens.seq.getSingleSymbol()] = kv;
+  SubstitutedShapes scores(tokens, subst(std::nullopt), kvDimsOf(func, structure),
+                           kvSubst);
+  auto select = [&](Operation *op) -> const ShapeQuery & {
+    if (pastSym)
+      return cachePath.count(op) ? append : step;
+    return structure.isScoresOp(op) ? scores : step;
+  };
+  llvm::DenseSet<Operation *> once =
+      pastSym ? llvm::DenseSet<Operation *>()
+              : oncePerSequence(func, tokens, tokens.seq);
+  CostAnalysis costs(func, select);
+
+  ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
+  // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
+  std::vector<StepCostTerm> terms;
+  std::map<std::vector<double>, size_t> index;
+  auto addTerm = [&](StepCostTerm t) {
+    std::vector<double> key;
+    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
+      for (double c : {m->constant, m->perSequence, m->perToken, m->perQueryKey,
+                       m->perContextToken, m->perStartedSequence})
+        key.push_back(c);
+    key.push_back(t.tensorPeak);
+    key.push_back(t.bandwidth);
+    key.push_back(t.overhead);
+    auto [it, inserted] = index.try_emplace(key, terms.size());
+    if (inserted)
+      terms.push_back(std::move(t));
+    else
+      terms[it->second].count += 1;
+  };
+  for (const OpCostRecord &rec : costs.getRecords()) {
+    if (rec.op->hasTrait<OpTrait::ConstantLike>() || isa<WeightOp>(rec.op))
+      continue;
+    if (!rec.known) {
+      ++out.unknownOps;
+      continue;
+    }
+    StepCostTerm t;
+    MixMapper mapper{implicitBatch, once.contains(rec.op)};
+    std::string approx, why;
+    auto fail = [&] {
+      error = "op '" + rec.name + "': " + why;
+      return std::nullopt;
+    };
+    static const OpSplit replicated;
+    const OpSplit *split = plan ? plan->lookup(rec.op) : nullptr;
+    if (!split)
+      split = &replicated;
+    double div = double(tpDivisor(split->units, tp));
+    if (!mapper.map(rec.cost.flops, t.flops, approx, why) ||
+        !mapper.map(rec.cost.gemmFlops, t.gemmFlops, approx, why))
+      return fail();
+    t.flops.scale(1 / div);
+    t.gemmFlops.scale(1 / div);
+    // Each access at its element size, divided over the devices that
+    // share its units.
+    auto bytesOf = [&](const TensorAccess &a, LinearInMix &out) {
+      SymExpr bits = a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
+      return mapper.map(bits, out, approx, why);
+    };
+    for (const TensorAccess &a : rec.cost.reads) {
+      LinearInMix b;
+      if (!bytesOf(a, b))
+        return fail();
+      b.scale(1 / (8.0 * double(tpDivisor(split->readUnits(rec.op, a.value), tp))));
+      t.bytes.add(b);
+    }
+    for (const TensorAccess &a : rec.cost.writes) {
+      LinearInMix b;
+      if (!bytesOf(a, b))
+        return fail();
+      b.scale(1 / (8.0 * double(tpDivisor(split->writeUnits(rec.op, a.value), tp))));
+      t.bytes.add(b);
+    }
+    if (!approx.empty() && out.approximations.size() < 16)
+      out.approximations.push_back(rec.name + " (" + rec.opType + "): " + approx);
+    // Collectives after the op move its result: ring times over the link.
+    for (auto [res, kind] : tp > 1 ? split->collectives
+                                   : decltype(split->collectives)()) {
+      StepCostTerm c;
+      c.name = kind == Collective::AllReduce ? "all-reduce" : "all-gather";
+      for (const TensorAccess &a : rec.cost.writes)
+        if (a.value == rec.op->getResult(res) && !bytesOf(a, c.bytes))
+          return fail();
+      bool reduce = kind == Collective::AllReduce;
+      c.bytes.scale((reduce ? ringAllReduceBytesSent(1, tp)
+                            : ringAllGatherBytesSent(1, tp)) / 8.0);
+      c.bandwidth = device.linkBandwidth;
+      c.overhead = (reduce ? 2.0 : 1.0) * double(tp - 1) * device.linkLatency;
+      addTerm(std::move(c));
+    }
+    t.vectorPeak = device.vectorPeak;
+    t.bandwidth = device.memBandwidth;
+    if (rec.cost.gemmFlops.isKnown() && !rec.cost.gemmFlops.isConstant(0)) {
+      std::string dt = policy.peakDtype(rec.op);
+      auto peak = device.gemmPeak(dt);
+      if (!peak) {
+        error = "device '" + device.name + "' has no " + dt +
+                " matmul peak (choose another --compute-dtype)";
+        return std::nullopt;
+      }
+      t.tensorPeak = *peak;
+    }
+    t.name = rec.opType;
+    addTerm(std::move(t));
+  }
+  out.model = serving::StepCostModel(std::move(terms));
+  // Per device: weights by their split, the KV cache by KV heads (copies
+  // of a KV head when the degree exceeds them).
+  func.walk([&](WeightOp w) {
+    double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
+    out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
+                       policy.bitsOf(w.getResult()) / 8 / units;
+  });
+  double kvReplicas = 1;
+  if (plan && tp > 1) {
+    TPFeasibility f = plan->check(tp);
+    if (!f.feasible)
+      out.infeasible = f.reason;
+    kvReplicas = double(f.kvReplicas);
+  }
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (auto bytes = kvCacheBytesPerToken(a, policy))
+      out.kvBytesPerToken += *bytes;
+  out.kvBytesPerToken *= kvReplicas / double(tp);
+  out.tp = tp;
+  return out;
+}
