@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "TFPERF"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".pbtxt", ".onnxtxt"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "check_corpus.py", "check_costs.py", "check_transformer.py", "check_kernels.py"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "check_corpus.py", "check_costs.py", "check_transformer.py", "check_serving.py", "check_kernels.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tfperf_obj_root, "test")
 
@@ -74,6 +74,19 @@ elif os.environ.get("CI") == "true":
     lit_config.error(
         "CI=true but the calibration data is missing at %s "
         "(set TFPERF_CALIBRATION)" % calibration)
+
+# Published serving traces (arrival, input and output tokens per request)
+# that drive the serving simulator. Like the corpus: fail under CI=true.
+traces = os.environ.get(
+    "TFPERF_SERVING_TRACES",
+    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "serving-traces")))
+config.substitutions.append(("%serving_traces", traces))
+if os.path.isfile(os.path.join(traces, "sharegpt_300req_1.csv")):
+    config.available_features.add("serving-traces")
+elif os.environ.get("CI") == "true":
+    lit_config.error(
+        "CI=true but the serving traces are missing at %s "
+        "(set TFPERF_SERVING_TRACES)" % traces)
 
 # Headless Chromium renders the HTML report. Under CI=true the browser test
 # runs (and fails) even when chromium is missing.

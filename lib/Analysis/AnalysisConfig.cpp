@@ -31,6 +31,8 @@ ConfigPart mlir::tfperf::changedParts(ConfigAttr before, ConfigAttr after) {
     changed |= ConfigPart::TensorParallel;
   if (before.getTraining() != after.getTraining())
     changed |= ConfigPart::Training;
+  if (before.getServing() != after.getServing())
+    changed |= ConfigPart::Serving;
   return changed;
 }
 

@@ -29,10 +29,23 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
     }
     section.workload = trace->description;
   } else {
-    section.workload = spec.workloadAt(spec.concurrency.empty() ? 0 : spec.concurrency.front(),
-                                       spec.rate.empty() ? 0 : spec.rate.front(),
-                                       nullptr)
-                           .description;
+    auto list = [](auto values) {
+      std::string s;
+      for (auto v : values) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%g", double(v));
+        s += (s.empty() ? "" : ", ") + std::string(buf);
+      }
+      return s;
+    };
+    section.workload = "isl " + std::to_string(spec.isl) + ", osl " +
+                       std::to_string(spec.osl) +
+                       (spec.rate.empty()
+                            ? ", closed loop at concurrency " + list(spec.concurrency)
+                            : ", Poisson arrivals at " + list(spec.rate) +
+                                  " requests/s (seed " + std::to_string(spec.seed) + ")");
+    if (spec.requests)
+      section.workload += ", " + std::to_string(spec.requests) + " requests a point";
   }
   std::vector<DeviceSpec> devices(reportDevices.begin(), reportDevices.end());
   if (!spec.devices.empty()) {
@@ -124,4 +137,42 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
   }
   section.study = std::move(*study);
   return section;
+}
+
+ServingStudyAnalysis::ServingStudyAnalysis(Operation *root,
+                                           AnalysisManager &am) {
+  auto module = dyn_cast<ModuleOp>(root);
+  if (!module)
+    return;
+  ConfigAttr config = getConfig(module);
+  ServingConfigAttr part = config.getServing();
+  if (!part)
+    return;
+  auto spec = serving::parseServingSpec(part.getSpec(), error);
+  if (!spec) {
+    error = "--serve: " + error;
+    return;
+  }
+  std::optional<serving::ServiceLevel> slo;
+  if (!part.getSlo().empty()) {
+    slo = serving::parseServiceLevel(part.getSlo(), error);
+    if (!slo) {
+      error = "--slo: " + error;
+      return;
+    }
+  }
+  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
+  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
+  if (!dtypes.getPolicy()) {
+    error = dtypes.getError();
+    return;
+  }
+  if (!devices.isValid()) {
+    error = devices.getError();
+    return;
+  }
+  const TransformerStructure &structure = am.getAnalysis<TransformerStructure>();
+  section = analyzeServing(module, structure, *dtypes.getPolicy(),
+                           devices.getDevices(), config.getHwFile(), *spec,
+                           slo ? &*slo : nullptr, error);
 }

@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -142,6 +143,22 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   }
   if (!options.sweepOut.empty() && options.sweep.empty())
     return fail("--sweep-out needs --sweep");
+  // The serving study's and service level's syntax now; the graph and the
+  // devices are checked by tfperf-serve.
+  if (!options.serve.empty() && !serving::parseServingSpec(options.serve, error))
+    return fail("--serve: " + error);
+  if (!options.slo.empty() && !serving::parseServiceLevel(options.slo, error))
+    return fail("--slo: " + error);
+  if (!options.slo.empty() && options.serve.empty())
+    return fail("--slo needs --serve");
+  for (const std::string &f : options.serveOut) {
+    llvm::StringRef ext = llvm::sys::path::extension(f);
+    if (ext != ".csv" && ext != ".json")
+      return fail("--serve-out=" + f +
+                  ": the format comes from the extension (.csv or .json)");
+  }
+  if (!options.serveOut.empty() && options.serve.empty())
+    return fail("--serve-out needs --serve");
   for (int64_t t : options.tp)
     if (t < 1)
       return fail("--tp: degrees must be at least 1, got " + Twine(t));
@@ -191,6 +208,13 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
     symbolic.sweepOut.assign(options.sweepOut.begin(), options.sweepOut.end());
     pm.addPass(createTFPerfSymbolic(symbolic));
   }
+  if (!options.serve.empty()) {
+    TFPerfServeOptions serve;
+    serve.serve = options.serve;
+    serve.slo = options.slo;
+    serve.serveOut.assign(options.serveOut.begin(), options.serveOut.end());
+    pm.addPass(createTFPerfServe(serve));
+  }
   if (options.mode == AnalysisMode::Train) {
     TFPerfAnalyzeTrainingOptions training;
     training.inputRequiresGrad = options.inputRequiresGrad;
@@ -210,7 +234,8 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
   };
   // The text summary goes to stdout unless only files were asked for, or
   // a report already goes there.
-  bool onlyFiles = !options.reports.empty() || !options.sweepOut.empty();
+  bool onlyFiles = !options.reports.empty() || !options.sweepOut.empty() ||
+                   !options.serveOut.empty();
   if ((options.summary || !onlyFiles) &&
       !llvm::is_contained(options.reports, "-"))
     report(ReportFormat::Text, "-");

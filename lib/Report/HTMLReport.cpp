@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ServingReport.h"
 #include "Charts.h"
 #include "Quoting.h"
 #include "SummaryTables.h"
@@ -425,6 +426,16 @@ static std::vector<Section> sections(const Report &r,
                         sweepSection(r, s, os);
                       }});
   }
+  if (r.serving)
+    list.push_back({"serving", "Serving", [&](llvm::raw_ostream &os) {
+                      writeServingCharts(*r.serving, os);
+                      titledTables(
+                          s,
+                          [](llvm::StringRef id) {
+                            return id.starts_with("serving");
+                          },
+                          os);
+                    }});
   // New sections go here.
   bool notes = false;
   for (const SummaryTable &t : s.tables)

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ServingReport.h"
 #include "SymbolicReport.h"
 #include "Quoting.h"
 #include "tfperf/Report/Report.h"
@@ -128,6 +129,8 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       printTensorParallelJSON(r, j);
     if (r.training)
       printTrainingJSON(r, j);
+    if (r.serving)
+      printServingJSON(*r.serving, j);
     j.attributeArray("devices", [&] {
       for (const ReportDevice &d : r.devices)
         j.object([&] {

@@ -151,6 +151,14 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     t.perDevice = training.getPerDevice();
     r.training = t;
   }
+  if (r.config.getServing()) {
+    const ServingStudyAnalysis &study = am.getAnalysis<ServingStudyAnalysis>();
+    r.serving = study.getSection();
+    if (!r.serving) {
+      error = study.getError();
+      return std::nullopt;
+    }
+  }
   return r;
 }
 

@@ -14,6 +14,7 @@
 #include "SummaryTables.h"
 
 #include "tfperf/Analysis/ServingAnalysis.h"
+#include "tfperf/Report/ServingRows.h"
 
 namespace mlir::tfperf {
 
@@ -21,10 +22,6 @@ void appendServingTables(const ServingSection &s,
                          std::vector<SummaryTable> &tables);
 /// The `serving` object of the JSON report.
 void printServingJSON(const ServingSection &s, llvm::json::OStream &j);
-/// One row per study point: `.csv` or `.json` (an array of objects) by
-/// `format`.
-void writeServingRows(const ServingSection &s, llvm::StringRef format,
-                      llvm::raw_ostream &os);
 /// The charts of the HTML report's serving section.
 void writeServingCharts(const ServingSection &s, llvm::raw_ostream &os);
 

@@ -1,5 +1,6 @@
 //===- SummaryTables.cpp - the summary shared by text and Markdown --------===//
 
+#include "ServingReport.h"
 #include "SummaryTables.h"
 #include "Quoting.h"
 #include "SymbolicReport.h"
@@ -299,6 +300,8 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   appendTransformerTables(r, s.tables);
   appendSymbolicTables(r, opts, s.tables);
   appendTrainingTables(r, s.tables);
+  if (r.serving)
+    appendServingTables(*r.serving, s.tables);
   s.tables.push_back(opTypeTable(r));
   s.tables.push_back(topOpsTable(r, opts));
   if (r.transformer)

@@ -130,6 +130,17 @@ static cl::opt<std::string> clSweep(
              "hw=a100-sxm-40gb,h100-sxm"),
     cl::init(""), cl::cat(clAnalysis));
 
+static cl::opt<std::string> clServe(
+    "serve",
+    cl::desc("Simulate serving with continuous batching: key=value,... e.g. "
+             "isl=1024,osl=128,concurrency=1..64,tp=1,2 (docs/Serving.md)"),
+    cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clSLO(
+    "slo",
+    cl::desc("Service level for --serve's best configuration, e.g. "
+             "ttft_p90<2s,tpot_p90<50ms"),
+    cl::init(""), cl::cat(clAnalysis));
+
 static cl::list<std::string> clReport(
     "report",
     cl::desc("Write a report to FILE (format from the extension: .txt .json "
@@ -150,11 +161,17 @@ static cl::list<std::string> clSweepOut(
     "sweep-out",
     cl::desc("Write the sweep table to FILE (.csv or .json); may be repeated"),
     cl::cat(clReports));
+static cl::list<std::string> clServeOut(
+    "serve-out",
+    cl::desc("Write the serving study, a row per point, to FILE (.csv or "
+             ".json); may be repeated"),
+    cl::cat(clReports));
 
 bool mlir::tfperf::analysisFlagsGiven() {
   // Any mode but the default asks for it (a bad one then fails validation).
   return clAnalyzeRoofline || !clReport.empty() || clSymbolic ||
          !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() ||
+         !clServe.empty() || !clSLO.empty() || !clServeOut.empty() ||
          clMode != "infer" || clInputRequiresGrad.getNumOccurrences() ||
          clOptimizerBytesPerParam.getNumOccurrences();
 }
@@ -226,6 +243,11 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
   if (!clSweepOut.empty())
     options.sweepOut =
         std::vector<std::string>(clSweepOut.begin(), clSweepOut.end());
+  options.serve = clServe;
+  options.slo = clSLO;
+  if (!clServeOut.empty())
+    options.serveOut =
+        std::vector<std::string>(clServeOut.begin(), clServeOut.end());
   return validateAnalyzeOptions(options,
                                 [&](const Twine &msg) { (void)fail(msg); });
 }

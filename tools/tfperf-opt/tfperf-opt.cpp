@@ -115,6 +115,8 @@ int main(int argc, char **argv) {
   outputs.append(analyzeOptions->reports.begin(), analyzeOptions->reports.end());
   outputs.append(analyzeOptions->sweepOut.begin(),
                  analyzeOptions->sweepOut.end());
+  outputs.append(analyzeOptions->serveOut.begin(),
+                 analyzeOptions->serveOut.end());
   auto file = openModelInput(inputFilename, outputs);
   if (!file)
     return 1;

@@ -60,6 +60,7 @@ int main(int argc, char **argv) {
   SmallVector<StringRef> outputs(options.reports.begin(),
                                  options.reports.end());
   outputs.append(options.sweepOut.begin(), options.sweepOut.end());
+  outputs.append(options.serveOut.begin(), options.serveOut.end());
   if (!clOutput.empty())
     outputs.push_back(clOutput);
   auto file = openModelInput(clInput, outputs);

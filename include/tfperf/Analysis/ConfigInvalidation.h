@@ -36,8 +36,10 @@ enum class ConfigPart : unsigned {
   TensorParallel = 1u << 4,
   /// training (tfperf-analyze-training).
   Training = 1u << 5,
-  All = (1u << 6) - 1,
-  LLVM_MARK_AS_BITMASK_ENUM(/*LargestValue=*/Training)
+  /// serving (tfperf-serve).
+  Serving = 1u << 6,
+  All = (1u << 7) - 1,
+  LLVM_MARK_AS_BITMASK_ENUM(/*LargestValue=*/Serving)
 };
 LLVM_ENABLE_BITMASK_ENUMS_IN_NAMESPACE();
 

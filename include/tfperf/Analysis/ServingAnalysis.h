@@ -13,6 +13,7 @@
 #ifndef TFPERF_ANALYSIS_SERVINGANALYSIS_H
 #define TFPERF_ANALYSIS_SERVINGANALYSIS_H
 
+#include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/ServingCost.h"
 #include "tfperf/Serving/ServingStudy.h"
@@ -67,6 +68,31 @@ analyzeServing(ModuleOp module, const TransformerStructure &structure,
                const DtypePolicy &policy, llvm::ArrayRef<DeviceSpec> devices,
                llvm::StringRef hwFile, const serving::ServingSpec &spec,
                const serving::ServiceLevel *serviceLevel, std::string &error);
+
+/// The serving study the configuration asks for (`serving`, written by
+/// tfperf-serve), on its devices and dtypes, as an MLIR analysis.
+class ServingStudyAnalysis {
+public:
+  ServingStudyAnalysis(Operation *root, AnalysisManager &am);
+
+  /// Null when the configuration asks for no study or it failed.
+  const ServingSection *getSection() const {
+    return section ? &*section : nullptr;
+  }
+  /// Why the study failed (a bad spec, service level, trace or device).
+  const std::string &getError() const { return error; }
+
+  static constexpr ConfigPart kReads =
+      ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Serving;
+  bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
+    return !isAnalysisKept<ServingStudyAnalysis, TransformerStructure,
+                           DtypeConfig, DeviceSet>(pa, kReads);
+  }
+
+private:
+  std::optional<ServingSection> section;
+  std::string error;
+};
 
 } // namespace mlir::tfperf
 

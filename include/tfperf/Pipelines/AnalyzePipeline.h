@@ -145,6 +145,16 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::ListOption<std::string> sweepOut{
       *this, "sweep-out",
       llvm::cl::desc("Sweep table files (.csv or .json)")};
+  PassOptions::Option<std::string> serve{
+      *this, "serve",
+      llvm::cl::desc("Simulate serving: key=value,... e.g. "
+                     "{isl=1024,osl=128,concurrency=1..64} (docs/Serving.md)")};
+  PassOptions::Option<std::string> slo{
+      *this, "slo",
+      llvm::cl::desc("Service level of --serve: e.g. {ttft_p90<2s,tpot_p90<50ms}")};
+  PassOptions::ListOption<std::string> serveOut{
+      *this, "serve-out",
+      llvm::cl::desc("Serving study files, a row per point (.csv or .json)")};
 
   /// The format of report file `file` (Text for `-`), or nullopt when the
   /// extension tells none.

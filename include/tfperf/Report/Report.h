@@ -16,6 +16,7 @@
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/PhaseFiguresAnalysis.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
+#include "tfperf/Analysis/ServingAnalysis.h"
 #include "tfperf/Analysis/SymbolicAnalysis.h"
 #include "tfperf/Analysis/TrainingFiguresAnalysis.h"
 
@@ -115,6 +116,8 @@ struct Report {
   std::shared_ptr<SymbolicSection> symbolic;
   std::optional<TensorParallelSection> tensorParallel;
   std::optional<TrainingSection> training;
+  /// With tfperf-serve: the study (owned by its cached analysis).
+  const ServingSection *serving = nullptr;
 };
 
 /// The report of a module as an MLIR analysis, so that several
@@ -132,7 +135,8 @@ struct ReportAnalysis {
                            DeviceSet, RooflineAnalysis, TransformerStructure,
                            PhaseFiguresAnalysis, SymbolicCostsAnalysis,
                            SweepAnalysis, TrainingAnalysis,
-                           TrainingFiguresAnalysis>(pa, ConfigPart::All);
+                           TrainingFiguresAnalysis, ServingStudyAnalysis>(
+        pa, ConfigPart::All);
   }
 };
 

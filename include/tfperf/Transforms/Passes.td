@@ -339,4 +339,34 @@ def TFPerfFuseKernels : Pass<"tfperf-fuse-kernels", "ModuleOp"> {
   ];
 }
 
+def TFPerfServe : Pass<"tfperf-serve", "ModuleOp"> {
+  let summary = "Simulate serving: continuous batching, TTFT/TPOT, the frontier";
+  let description = [{
+    Simulates a continuous-batching serving engine (token budget, chunked
+    prefill, paged KV blocks with admission and preemption, speculative
+    decoding, prefix caching, data-parallel replicas, prefill/decode
+    disaggregation) over the graph's own step costs, at every point of the
+    study `serve` names (`isl=1024,osl=128,concurrency=1..64,tp=1,2`,
+    docs/Serving.md), on the devices `tfperf-roofline` recorded: TTFT,
+    TPOT, ITL and end-to-end latency percentiles, tokens/s per GPU and per
+    user, KV occupancy, the per-device frontier, and the best configuration
+    under `slo` (`ttft_p90<2s,tpot_p90<50ms`). Records itself in
+    `tfperf.config` so that `tfperf-emit-report` adds a serving section to
+    every report; `serve-out` writes one row per study point (`.csv` or
+    `.json`). Needs `tfperf-analyze-transformer` before it. Fails, naming
+    the problem, on a bad study or service level, an unreadable trace, a
+    graph whose token dims cannot be re-run, or when no device can hold the
+    weights and a KV cache.
+  }];
+  let options = [
+    Option<"serve", "serve", "std::string", /*default=*/"",
+           "The study: key=value,... (docs/Serving.md)">,
+    Option<"slo", "slo", "std::string", /*default=*/"",
+           "Service level: e.g. ttft_p90<2s,tpot_p90<50ms">,
+    ListOption<"serveOut", "serve-out", "std::string",
+               "Files for the study's rows (.csv or .json)">,
+  ];
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
+}
+
 #endif // TFPERF_TRANSFORMS_PASSES_TD

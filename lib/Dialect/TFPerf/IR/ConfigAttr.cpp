@@ -129,7 +129,8 @@ LogicalResult ConfigAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, ArrayRef<StringAttr> hw,
     StringRef hwFile, StringRef computeDtype, StringRef weightDtype,
     PhasesConfigAttr transformer, SymbolicConfigAttr symbolic,
-    TensorParallelConfigAttr tensorParallel, TrainingConfigAttr training) {
+    TensorParallelConfigAttr tensorParallel, TrainingConfigAttr training,
+    ServingConfigAttr serving) {
   for (StringAttr name : hw)
     if (!name || name.getValue().trim().empty() ||
         name.getValue().contains(','))
@@ -138,6 +139,9 @@ LogicalResult ConfigAttr::verify(
   // The tensor-parallel degrees are costed on the transformer's phases.
   if (tensorParallel && !transformer)
     return emitError() << "#tfperf.config: tensor_parallel needs transformer";
+  // Serving steps are costed on the transformer's token shapes.
+  if (serving && !transformer)
+    return emitError() << "#tfperf.config: serving needs transformer";
   return success();
 }
 
@@ -146,7 +150,7 @@ LogicalResult ConfigAttr::verify(
 //===----------------------------------------------------------------------===//
 
 ConfigAttr ConfigAttr::getDefault(MLIRContext *ctx) {
-  return ConfigAttr::get(ctx, {}, "", "", "", {}, {}, {}, {});
+  return ConfigAttr::get(ctx, {}, "", "", "", {}, {}, {}, {}, {});
 }
 
 ConfigAttr ConfigAttr::withDevices(ArrayRef<StringAttr> hw, StringRef hwFile,
@@ -154,29 +158,35 @@ ConfigAttr ConfigAttr::withDevices(ArrayRef<StringAttr> hw, StringRef hwFile,
                                    StringRef weightDtype) const {
   return ConfigAttr::get(getContext(), hw, hwFile, computeDtype, weightDtype,
                          getTransformer(), getSymbolic(), getTensorParallel(),
-                         getTraining());
+                         getTraining(), getServing());
 }
 
 ConfigAttr ConfigAttr::withTransformer(PhasesConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), part, getSymbolic(),
-                         getTensorParallel(), getTraining());
+                         getTensorParallel(), getTraining(), getServing());
 }
 
 ConfigAttr ConfigAttr::withSymbolic(SymbolicConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), part,
-                         getTensorParallel(), getTraining());
+                         getTensorParallel(), getTraining(), getServing());
 }
 
 ConfigAttr ConfigAttr::withTensorParallel(TensorParallelConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), getSymbolic(), part,
-                         getTraining());
+                         getTraining(), getServing());
 }
 
 ConfigAttr ConfigAttr::withTraining(TrainingConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), getSymbolic(),
-                         getTensorParallel(), part);
+                         getTensorParallel(), part, getServing());
+}
+
+ConfigAttr ConfigAttr::withServing(ServingConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), getTransformer(), getSymbolic(),
+                         getTensorParallel(), getTraining(), part);
 }

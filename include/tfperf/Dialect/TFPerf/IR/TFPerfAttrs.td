@@ -151,6 +151,24 @@ def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
   let genVerifyDecl = 1;
 }
 
+def TFPerf_ServingConfigAttr : TFPerf_Attr<"ServingConfig", "serving"> {
+  let summary = "The serving study (tfperf-serve)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-serve` writes: the study
+    (`--serve` syntax: workload, engine, parallelism; docs/Serving.md) and
+    the service level (`--slo` syntax; empty, the default, for none). Both
+    are checked when the serving analysis reads them.
+
+    ```mlir
+    serving = <spec = "isl=1024,osl=128,concurrency=1..64", slo = "tpot_p90<50ms">
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"the study">:$spec,
+    StringRefParameter<"the service level", "\"\"">:$slo);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
   let summary = "What the analysis passes were asked to do";
   let description = [{
@@ -178,7 +196,8 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
       graph's); they are checked when an analysis reads them;
     - `transformer`: `#tfperf.phases`; `symbolic`: `#tfperf.symbolic`;
       `tensor_parallel`: `#tfperf.tensor_parallel`; `training`:
-      `#tfperf.training`.
+      `#tfperf.training`; `serving`: `#tfperf.serving` (it needs
+      `transformer`).
   }];
   let parameters = (ins
     TFPerf_StringListParameter<"device names">:$hw,
@@ -188,7 +207,8 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
     OptionalParameter<"::mlir::tfperf::PhasesConfigAttr">:$transformer,
     OptionalParameter<"::mlir::tfperf::SymbolicConfigAttr">:$symbolic,
     OptionalParameter<"::mlir::tfperf::TensorParallelConfigAttr">:$tensor_parallel,
-    OptionalParameter<"::mlir::tfperf::TrainingConfigAttr">:$training);
+    OptionalParameter<"::mlir::tfperf::TrainingConfigAttr">:$training,
+    OptionalParameter<"::mlir::tfperf::ServingConfigAttr">:$serving);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -204,6 +224,7 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
     ConfigAttr withSymbolic(SymbolicConfigAttr part) const;
     ConfigAttr withTensorParallel(TensorParallelConfigAttr part) const;
     ConfigAttr withTraining(TrainingConfigAttr part) const;
+    ConfigAttr withServing(ServingConfigAttr part) const;
   }];
 }
 
