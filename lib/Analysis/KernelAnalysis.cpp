@@ -592,9 +592,9 @@ Kernel Fuser::makeKernel(unsigned g) {
   case GroupKind::Anchor:
   case GroupKind::Pointwise: {
     k.mainOp = grp.ops.front();
-    if (llvm::any_of(grp.ops, isFusedAttentionOp)) {
+    if (llvm::any_of(grp.ops, isFusedAttention)) {
       k.cls = KernelClass::Attention;
-      k.mainOp = *llvm::find_if(grp.ops, isFusedAttentionOp);
+      k.mainOp = *llvm::find_if(grp.ops, isFusedAttention);
     } else {
       k.cls = memoryClass(grp.ops, k.mainOp);
     }
@@ -716,7 +716,7 @@ Kernel Fuser::makeKernel(unsigned g) {
       auto bt = dyn_cast<ShapedType>(b.getType());
       bool broadcastWeight =
           bt && bt.hasRank() &&
-          (bt.getRank() <= 2 || isParameterValue(b) ||
+          (bt.getRank() <= 2 || isParameter(b) ||
            llvm::all_of(bt.getShape().drop_back(2),
                         [](int64_t d) { return d == 1; }));
       if (broadcastWeight) {

@@ -130,7 +130,7 @@ TensorParallelAccumulator::TensorParallelAccumulator(
         sum.examples.push_back(n);
     }
     if (sp->kind == SplitKind::Heads && sum.examples.size() < 2 &&
-        (isFusedAttentionOp(op) || isa<SoftmaxOp>(op)))
+        (isFusedAttention(op) || isa<SoftmaxOp>(op)))
       sum.examples.push_back(getNodeName(op));
   }
 }

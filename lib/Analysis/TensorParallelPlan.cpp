@@ -37,7 +37,7 @@ bool mlir::tfperf::isParameterView(Operation *op) {
   return op->getNumResults() == 1 && !op->hasTrait<OpTrait::ConstantLike>() &&
          isa<TransposeOp, ReshapeOp, IdentityOp, CastOp, UnsqueezeOp, SqueezeOp,
              FlattenOp>(op) &&
-         isParameterValue(op->getResult(0));
+         isParameter(op->getResult(0));
 }
 
 namespace {
@@ -157,7 +157,7 @@ void SplitPropagation::buildColumnSet() {
   for (const AttentionBlock &a : s.getAttentions()) {
     int64_t H = konst(a.heads), Hkv = konst(a.kvHeads), dh = konst(a.headDim);
     auto add = [&](Operation *p) {
-      if (isFusedAttentionOp(p) || columnGroup.count(p) || !getLinearInput(p))
+      if (isFusedAttention(p) || columnGroup.count(p) || !getLinearInput(p))
         return;
       bool q = llvm::is_contained(a.qProj, p);
       bool k = llvm::is_contained(a.kProj, p);
@@ -204,7 +204,7 @@ void SplitPropagation::buildColumnSet() {
     if (auto g = dyn_cast<GatherOp>(op)) {
       auto d = getSymbolicDims(g.getData().getType());
       auto idx = dyn_cast<ShapedType>(g.getIndices().getType());
-      if (isParameterValue(g.getData()) && d && d->size() == 2 &&
+      if (isParameter(g.getData()) && d && d->size() == 2 &&
           (*d)[0].isConstant(*vocab) && g.getAxis() == 0 && idx &&
           isa<IntegerType>(idx.getElementType()))
         vocabGroup[op] = addGroup(UnitKind::Vocab, *vocab, op);
@@ -371,7 +371,7 @@ void SplitPropagation::visit(Operation *op) {
   for (int64_t u : sp.resultUnits)
     sp.units = std::max(sp.units, u);
   if (sp.kind == SplitKind::Replicated && sp.units > 1)
-    sp.kind = isFusedAttentionOp(op) ? SplitKind::Heads : getShardedKind(op);
+    sp.kind = isFusedAttention(op) ? SplitKind::Heads : getShardedKind(op);
   plan.splits[op] = std::move(sp);
 }
 
@@ -402,7 +402,7 @@ void SplitPropagation::finishParameters() {
     if (it == plan.splits.end())
       continue;
     for (auto [i, v] : llvm::enumerate(op->getOperands()))
-      if (isParameterValue(v))
+      if (isParameter(v))
         record(v, it->second.operandUnits[i]);
   }
   for (Operation *op : plan.ops) {

@@ -137,11 +137,6 @@ private:
   SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown();
 };
 
-/// Old names of isParameter and isFusedAttention (OpFamilies.h), kept
-/// until TensorParallel.cpp moves to them.
-inline bool isParameterValue(Value v) { return isParameter(v); }
-inline bool isFusedAttentionOp(Operation *op) { return isFusedAttention(op); }
-
 /// For linear ops (MatMul/Gemm/Einsum/Conv with a parameter operand): the
 /// activation operand; null otherwise.
 Value getLinearInput(Operation *op);
