@@ -10,6 +10,7 @@
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/CostAttributes.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -24,12 +25,9 @@ using namespace mlir::tfperf;
 
 namespace {
 struct AnalyzeTrainingPass
-    : public tfperf::impl::TFPerfAnalyzeTrainingBase<AnalyzeTrainingPass> {
-  using Base::Base;
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+    : public WithExternalModels<
+          tfperf::impl::TFPerfAnalyzeTrainingBase<AnalyzeTrainingPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;

@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/CostAttributes.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -18,15 +19,9 @@ using namespace mlir::tfperf;
 
 namespace {
 struct AnnotateCostPass
-    : public tfperf::impl::TFPerfAnnotateCostBase<AnnotateCostPass> {
-  using Base::Base;
-  /// Upstream ops' cost models attach when their dialects load; asking for
-  /// them here, before the pipeline runs, makes the pass work in any tool
-  /// (mlir-opt with only the pass plugin loaded included).
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+    : public WithExternalModels<
+          tfperf::impl::TFPerfAnnotateCostBase<AnnotateCostPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     std::string error;
     auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);

@@ -2,6 +2,7 @@
 
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -17,15 +18,9 @@ using namespace mlir::tfperf;
 
 namespace {
 struct EmitReportPass
-    : public tfperf::impl::TFPerfEmitReportBase<EmitReportPass> {
-  using Base::Base;
-  /// Upstream ops' cost models attach when their dialects load; asking for
-  /// them here, before the pipeline runs, makes the pass work in any tool
-  /// (mlir-opt with only the pass plugin loaded included).
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+    : public WithExternalModels<
+          tfperf::impl::TFPerfEmitReportBase<EmitReportPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (!llvm::is_contained(supportedReportFormats(), format)) {

@@ -11,6 +11,7 @@
 #include "tfperf/Analysis/TimeModel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -38,12 +39,9 @@ Attribute bytesAttr(Builder &b, std::optional<double> bytes) {
 }
 
 struct FuseKernelsPass
-    : public tfperf::impl::TFPerfFuseKernelsBase<FuseKernelsPass> {
-  using Base::Base;
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+    : public WithExternalModels<
+          tfperf::impl::TFPerfFuseKernelsBase<FuseKernelsPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::optional<TimeModel> model;

@@ -3,6 +3,7 @@
 #include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -16,15 +17,10 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
-struct RooflinePass : public tfperf::impl::TFPerfRooflineBase<RooflinePass> {
-  using Base::Base;
-  /// Upstream ops' cost models attach when their dialects load; asking for
-  /// them here, before the pipeline runs, makes the pass work in any tool
-  /// (mlir-opt with only the pass plugin loaded included).
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+struct RooflinePass
+    : public WithExternalModels<
+          tfperf::impl::TFPerfRooflineBase<RooflinePass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // The device names as given (the configuration resolves them once, for

@@ -41,7 +41,8 @@ struct ServePass : public tfperf::impl::TFPerfServeBase<ServePass> {
     if (!config.getTransformer())
       return fail("tfperf-serve needs tfperf-analyze-transformer before it");
     setConfig(module,
-              config.withServing(ServingConfigAttr::get(&getContext(), serve, slo)),
+              config.withServing(
+                  ServingConfigAttr::get(&getContext(), serve, slo)),
               getAnalysisManager());
     // Simulate here (the report reuses it), so that a failure stops the
     // pipeline before any report is written.

@@ -10,6 +10,7 @@
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TensorParallelAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -24,14 +25,9 @@ using namespace mlir::tfperf;
 
 namespace {
 struct SuggestTPPass
-    : public tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass> {
-  using Base::Base;
-  /// Upstream ops' split rules (linalg) attach when their dialects load;
-  /// asking for them here makes the pass split lowered IR in any tool.
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+    : public WithExternalModels<
+          tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<int64_t> degrees;

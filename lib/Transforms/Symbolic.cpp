@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/SymbolicAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/SweepTable.h"
+#include "tfperf/Transforms/ExternalModelsPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -18,12 +19,10 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
-struct SymbolicPass : public tfperf::impl::TFPerfSymbolicBase<SymbolicPass> {
-  using Base::Base;
-  void getDependentDialects(DialectRegistry &registry) const override {
-    Base::getDependentDialects(registry);
-    registerAllExternalModels(registry);
-  }
+struct SymbolicPass
+    : public WithExternalModels<
+          tfperf::impl::TFPerfSymbolicBase<SymbolicPass>> {
+  using WithExternalModels::WithExternalModels;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto fail = [&](const std::string &msg) {
