@@ -60,3 +60,18 @@ DeviceSet::DeviceSet(Operation *root) {
     valid = true;
   }
 }
+
+std::optional<PricingConfig>
+mlir::tfperf::getPricingConfig(AnalysisManager &am, std::string &error) {
+  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
+  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
+  if (!dtypes.getPolicy()) {
+    error = dtypes.getError();
+    return std::nullopt;
+  }
+  if (!devices.isValid()) {
+    error = devices.getError();
+    return std::nullopt;
+  }
+  return PricingConfig{*dtypes.getPolicy(), devices.getDevices()};
+}

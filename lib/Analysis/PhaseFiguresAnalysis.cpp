@@ -7,16 +7,9 @@ using namespace mlir::tfperf;
 
 PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
                                            AnalysisManager &am) {
-  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
-  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
-  if (!dtypes.getPolicy()) {
-    error = dtypes.getError();
+  auto pricing = getPricingConfig(am, error);
+  if (!pricing)
     return;
-  }
-  if (!devices.isValid()) {
-    error = devices.getError();
-    return;
-  }
   auto module = dyn_cast<ModuleOp>(root);
   if (!module)
     module = root->getParentOfType<ModuleOp>();
@@ -30,7 +23,7 @@ PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
     opts.kvLen = phases.getKvLen();
     opts.devices = phases.getDevices();
   }
-  const DtypePolicy &policy = *dtypes.getPolicy();
+  const DtypePolicy &policy = pricing->policy;
   const TransformerStructure &structure = am.getAnalysis<TransformerStructure>();
   func::FuncOp func = firstFunction(module);
   TensorParallelConfigAttr tpConfig = config.getTensorParallel();
@@ -40,7 +33,7 @@ PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
     tensorParallel.emplace();
   }
   PhaseAnalysisCache cache;
-  for (const DeviceSpec &device : devices.getDevices()) {
+  for (const DeviceSpec &device : pricing->devices) {
     std::optional<TensorParallelAccumulator> acc;
     if (plan) {
       acc.emplace(func, structure, *plan, tpConfig.getDegrees(), policy,

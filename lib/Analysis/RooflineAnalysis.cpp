@@ -7,19 +7,12 @@ using namespace mlir::tfperf;
 
 RooflineAnalysis::RooflineAnalysis(Operation *root, AnalysisManager &am)
     : costs(am.getAnalysis<CostAnalysis>()) {
-  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
-  const DeviceSet &deviceSet = am.getAnalysis<DeviceSet>();
-  if (!dtypes.getPolicy()) {
-    error = dtypes.getError();
+  auto pricing = getPricingConfig(am, error);
+  if (!pricing)
     return;
-  }
-  if (!deviceSet.isValid()) {
-    error = deviceSet.getError();
-    return;
-  }
-  devices = deviceSet.getDevices();
+  devices = pricing->devices;
   figures.reserve(costs.getRecords().size() * devices.size());
   for (const OpCostRecord &rec : costs.getRecords())
     for (const DeviceSpec &device : devices)
-      figures.push_back(evaluateOp(rec, *dtypes.getPolicy(), device));
+      figures.push_back(evaluateOp(rec, pricing->policy, device));
 }

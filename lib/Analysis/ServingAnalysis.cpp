@@ -161,18 +161,11 @@ ServingStudyAnalysis::ServingStudyAnalysis(Operation *root,
       return;
     }
   }
-  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
-  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
-  if (!dtypes.getPolicy()) {
-    error = dtypes.getError();
+  auto pricing = getPricingConfig(am, error);
+  if (!pricing)
     return;
-  }
-  if (!devices.isValid()) {
-    error = devices.getError();
-    return;
-  }
   const TransformerStructure &structure = am.getAnalysis<TransformerStructure>();
-  section = analyzeServing(module, structure, *dtypes.getPolicy(),
-                           devices.getDevices(), config.getHwFile(), *spec,
+  section = analyzeServing(module, structure, pricing->policy,
+                           pricing->devices, config.getHwFile(), *spec,
                            slo ? &*slo : nullptr, error);
 }

@@ -9,20 +9,13 @@ TrainingFiguresAnalysis::TrainingFiguresAnalysis(Operation *root,
                                                  AnalysisManager &am)
     : training(am.getAnalysis<TrainingAnalysis>()),
       structure(am.getAnalysis<TransformerStructure>()) {
-  const DtypeConfig &dtypes = am.getAnalysis<DtypeConfig>();
-  const DeviceSet &devices = am.getAnalysis<DeviceSet>();
-  if (!dtypes.getPolicy()) {
-    error = dtypes.getError();
+  auto pricing = getPricingConfig(am, error);
+  if (!pricing)
     return;
-  }
-  if (!devices.isValid()) {
-    error = devices.getError();
-    return;
-  }
   const CostAnalysis &forward = am.getAnalysis<CostAnalysis>();
-  for (const DeviceSpec &device : devices.getDevices()) {
+  for (const DeviceSpec &device : pricing->devices) {
     auto fig = evaluateTraining(training, forward, &structure,
-                                *dtypes.getPolicy(), device, error);
+                                pricing->policy, device, error);
     if (!fig)
       return;
     perDevice.push_back(std::move(*fig));

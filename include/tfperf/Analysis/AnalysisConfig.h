@@ -78,6 +78,18 @@ private:
   std::string error;
 };
 
+/// The dtype policy and the devices of the configuration, for the analyses
+/// that price ops on devices.
+struct PricingConfig {
+  const DtypePolicy &policy;
+  ArrayRef<DeviceSpec> devices;
+};
+
+/// Both, from the cached DtypeConfig and DeviceSet; nullopt with `error` set
+/// to the first problem (a bad dtype, an unknown device, a bad hw-file).
+std::optional<PricingConfig> getPricingConfig(AnalysisManager &am,
+                                              std::string &error);
+
 } // namespace mlir::tfperf
 
 #endif
