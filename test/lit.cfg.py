@@ -34,59 +34,30 @@ config.substitutions.append(("%tfperf_bin", config.tfperf_tools_dir))
 inputs = os.path.join(config.tfperf_src_root, "test", "Inputs")
 config.substitutions.append(("%inputs", inputs))
 
-# The 2026 corpus of third-party test models (onnxruntime, onnx node
-# tests), under the same rule as the corpus below. Registered first: lit
-# substitutes in order, and %corpus would eat the start of %corpus2026.
-corpus2026 = os.environ.get(
-    "TFPERF_CORPUS2026",
-    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared",
-                                  "corpus2026")))
-config.substitutions.append(("%corpus2026", corpus2026))
-if os.path.isdir(os.path.join(corpus2026, "models")):
-    config.available_features.add("corpus2026")
-elif os.environ.get("CI") == "true":
-    lit_config.error(
-        "CI=true but the 2026 corpus is missing at %s "
-        "(set TFPERF_CORPUS2026)" % corpus2026)
+# Data shared beside the repository (../shared): each folder gets a
+# substitution and, when present, a feature. Tests that need one fail (never
+# skip) when CI=true and it is missing; elsewhere they are unsupported.
+def shared_data(folder, env, marker, feature, what):
+    path = os.environ.get(env, os.path.normpath(
+        os.path.join(config.tfperf_src_root, "..", "shared", folder)))
+    config.substitutions.append(("%" + feature.replace("-", "_"), path))
+    if os.path.exists(os.path.join(path, marker)):
+        config.available_features.add(feature)
+    elif os.environ.get("CI") == "true":
+        lit_config.error("CI=true but %s is missing at %s (set %s)"
+                         % (what, path, env))
 
-# The shared corpus of real exports. Tests that need it fail (never skip)
-# when CI=true and it is missing; elsewhere they are unsupported.
-corpus = os.environ.get(
-    "TFPERF_CORPUS",
-    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "corpus")))
-config.substitutions.append(("%corpus", corpus))
-if os.path.isdir(os.path.join(corpus, "models")):
-    config.available_features.add("corpus")
-elif os.environ.get("CI") == "true":
-    lit_config.error(
-        "CI=true but the shared corpus is missing at %s "
-        "(set TFPERF_CORPUS)" % corpus)
 
-# Public GPU measurements the time model is calibrated on (bench/calibrate.py).
-# Like the corpus: tests fail (never skip) when CI=true and it is missing.
-calibration = os.environ.get(
-    "TFPERF_CALIBRATION",
-    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "calibration")))
-config.substitutions.append(("%calibration", calibration))
-if os.path.isdir(os.path.join(calibration, "vidur")):
-    config.available_features.add("calibration")
-elif os.environ.get("CI") == "true":
-    lit_config.error(
-        "CI=true but the calibration data is missing at %s "
-        "(set TFPERF_CALIBRATION)" % calibration)
-
-# Published serving traces (arrival, input and output tokens per request)
-# that drive the serving simulator. Like the corpus: fail under CI=true.
-traces = os.environ.get(
-    "TFPERF_SERVING_TRACES",
-    os.path.normpath(os.path.join(config.tfperf_src_root, "..", "shared", "serving-traces")))
-config.substitutions.append(("%serving_traces", traces))
-if os.path.isfile(os.path.join(traces, "sharegpt_300req_1.csv")):
-    config.available_features.add("serving-traces")
-elif os.environ.get("CI") == "true":
-    lit_config.error(
-        "CI=true but the serving traces are missing at %s "
-        "(set TFPERF_SERVING_TRACES)" % traces)
+# Registered before %corpus: lit substitutes in order, and %corpus would eat
+# the start of %corpus2026.
+shared_data("corpus2026", "TFPERF_CORPUS2026", "models", "corpus2026",
+            "the 2026 corpus of third-party test models")
+shared_data("corpus", "TFPERF_CORPUS", "models", "corpus",
+            "the shared corpus of real exports")
+shared_data("calibration", "TFPERF_CALIBRATION", "vidur", "calibration",
+            "the GPU measurements the time model is calibrated on")
+shared_data("serving-traces", "TFPERF_SERVING_TRACES", "sharegpt_300req_1.csv",
+            "serving-traces", "the published serving traces")
 
 # Headless Chromium renders the HTML report. Under CI=true the browser test
 # runs (and fails) even when chromium is missing.
