@@ -44,7 +44,7 @@ def shared_data(folder, env, marker, feature, what):
     if os.path.exists(os.path.join(path, marker)):
         config.available_features.add(feature)
     elif os.environ.get("CI") == "true":
-        lit_config.error("CI=true but %s is missing at %s (set %s)"
+        lit_config.error("CI=true but %s cannot be found at %s (set %s)"
                          % (what, path, env))
 
 
