@@ -100,12 +100,16 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
         if (info.kvBlocks < 1)
           info.skipped = "the memory left holds no KV block";
       }
-      serving::StepMix prefill, decode;
-      int64_t isl = spec.isl ? spec.isl : 1024;
-      prefill.add({isl, isl, true});
-      decode.add({1, isl + 1, false});
-      info.prefillTime = cost->model.time(prefill);
-      info.decodeStepTime = cost->model.time(decode);
+      if (info.skipped.empty()) {
+        // A target that cannot serve gets no times: they would be priced
+        // without what stops it (a link, memory).
+        serving::StepMix prefill, decode;
+        int64_t isl = spec.isl ? spec.isl : 1024;
+        prefill.add({isl, isl, true});
+        decode.add({1, isl + 1, false});
+        info.prefillTime = cost->model.time(prefill);
+        info.decodeStepTime = cost->model.time(decode);
+      }
       info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
       if (info.skipped.empty()) {
         section.studyTargets.push_back(section.targets.size());

@@ -257,7 +257,7 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
   });
   double kvReplicas = 1;
   if (plan && tp > 1) {
-    TPFeasibility f = plan->check(tp);
+    TPFeasibility f = checkDegree(*plan, tp, device);
     if (!f.feasible)
       out.infeasible = f.reason;
     kvReplicas = double(f.kvReplicas);

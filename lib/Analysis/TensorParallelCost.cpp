@@ -65,6 +65,17 @@ int placeOf(const TransformerStructure &s, Operation *user) {
 }
 } // namespace
 
+TPFeasibility mlir::tfperf::checkDegree(const TensorParallelPlan &plan,
+                                        int64_t t, const DeviceSpec &device) {
+  TPFeasibility f = plan.check(t);
+  if (f.feasible && t > 1 && device.linkBandwidth <= 0) {
+    f.feasible = false;
+    f.reason = "device '" + device.name +
+               "' has no interconnect in the hardware database";
+  }
+  return f;
+}
+
 TensorParallelAccumulator::TensorParallelAccumulator(
     func::FuncOp func, const TransformerStructure &s,
     const TensorParallelPlan &plan, ArrayRef<int64_t> degrees,
@@ -292,12 +303,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     int64_t t = degrees[k];
     TPDegree d;
     d.tp = t;
-    d.feasibility = plan.check(t);
-    if (d.feasibility.feasible && t > 1 && device.linkBandwidth <= 0) {
-      d.feasibility.feasible = false;
-      d.feasibility.reason = "device '" + device.name +
-                             "' has no interconnect in the hardware database";
-    }
+    d.feasibility = checkDegree(plan, t, device);
     for (auto &[bytes, units] : weights)
       d.weightBytesPerDevice += bytes / double(tpDivisor(units, t));
     for (auto &[layer, kv, bytes] : kvBlocks) {

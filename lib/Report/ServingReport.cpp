@@ -69,7 +69,8 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                       formatBytes(x.weightBytesPerDevice),
                       formatBytes(x.kvBytesPerTokenPerDevice),
                       x.skipped.empty() ? formatRate(x.kvTokens, "") : "-",
-                      formatTime(x.prefillTime), formatTime(x.decodeStepTime),
+                      x.skipped.empty() ? formatTime(x.prefillTime) : "-",
+                      x.skipped.empty() ? formatTime(x.decodeStepTime) : "-",
                       x.skipped.empty() ? "serves" : x.skipped});
   t.notes.push_back("workload: " + s.workload);
   t.notes.push_back(engineLine(s.spec));

@@ -18,6 +18,7 @@
 #include "tfperf/Analysis/ServingCost.h"
 #include "tfperf/Serving/ServingStudy.h"
 
+#include <cmath>
 #include <memory>
 #include <optional>
 
@@ -37,8 +38,8 @@ struct ServingTargetInfo {
   unsigned stepTerms = 0, unknownOps = 0;
   std::vector<std::string> approximations;
   /// Roofline time of a prefill of the workload's prompt and of one decode
-  /// step at batch 1 (for orientation).
-  double prefillTime = 0, decodeStepTime = 0;
+  /// step at batch 1 (for orientation); NaN for a target that is skipped.
+  double prefillTime = NAN, decodeStepTime = NAN;
   std::shared_ptr<ServingStepCost> cost;
 };
 

@@ -27,6 +27,11 @@ namespace mlir::tfperf {
 /// min(units, t), at least 1.
 int64_t tpDivisor(int64_t units, int64_t t);
 
+/// Whether degree `t` works for the graph on `device`: the plan's check,
+/// and a link between the devices when t > 1 (collectives need one).
+TPFeasibility checkDegree(const TensorParallelPlan &plan, int64_t t,
+                          const DeviceSpec &device);
+
 /// Ring collectives over t devices of a link with `bw` bytes/s per
 /// direction and `latency` seconds per ring step: an all-reduce is a
 /// reduce-scatter then an all-gather, 2 (t - 1) steps each moving
