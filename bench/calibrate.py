@@ -1090,6 +1090,49 @@ def predict_from_json(names):
     return out
 
 
+GOLDEN_DEVICES = ["a100-sxm-80gb", "h100-sxm", "tpu-v5e", "mi300x", "b200"]
+GOLDEN_COLLECTIVES = PREDICT_COLLECTIVES + [("all_gather", 8, 2 * 4096 * 4096)]
+GOLDENS_JSON = os.path.join(ROOT, "unittests", "Analysis", "Inputs", "time-model-goldens.json")
+
+
+def goldens_from_json():
+    """The values unittests/Analysis/TimeModelTest.cpp checks the C++ time
+    model against: PREDICT_KERNELS and GOLDEN_COLLECTIVES on GOLDEN_DEVICES,
+    at full precision, from the parameters stored in data/hardware.json."""
+    hw = json.load(open(HW_JSON))
+    kernels, collectives = [], []
+    for name in GOLDEN_DEVICES:
+        d = next(x for x in hw["devices"] if x["name"] == name)
+        cal = d["calibration"]
+        dev = device_spec(hw, name)
+        dev["units"], dev["tiles"] = cal["units"], [tuple(t) for t in cal["tiles"]]
+        p = cal["params"]
+        for kind, shape in PREDICT_KERNELS:
+            if kind == "gemm":
+                M, N, K = shape
+                t = gemm_time(M, N, K, dev, p)
+                r = roofline_time(2.0 * M * N * K, DTYPE_BYTES * (M * K + K * N + M * N), dev, True)
+                a, b, c = M, N, K
+            else:
+                rows, row = shape
+                moved = {"rmsnorm": 2, "act_silu_mul": 3, "add": 3, "rope": 2, "gather": 2}[kind]
+                bytes_ = DTYPE_BYTES * moved * rows * row
+                grid_row = 0 if kind in ("add", "gather") else row
+                t = mem_time(kind, bytes_, dev, p, 1, rows, grid_row)
+                r = roofline_time(0.0, bytes_, dev, False)
+                a, b, c = rows, grid_row, bytes_
+            kernels.append({"device": name, "class": kind, "a": a, "b": b, "c": c,
+                            "seconds": t, "roofline": r})
+        for tier, par in sorted(cal.get("collectives", {}).items()):
+            for kind, n, size in GOLDEN_COLLECTIVES:
+                # all-gather runs on the all-reduce figures of its tier
+                figures = par.get("all_reduce" if kind == "all_gather" else kind)
+                if figures and n <= par.get("max_ranks", n):
+                    collectives.append({"device": name, "tier": tier, "kind": kind, "ranks": n,
+                                        "bytes": size, "seconds": collective_time(kind, n, size, figures)})
+    return {"kernels": kernels, "collectives": collectives}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DEFAULT_DATA, help="the calibration data (default ../shared/calibration)")
@@ -1102,7 +1145,17 @@ def main():
     ap.add_argument("--predict", metavar="DEVICES",
                     help="print the calibrated times of a fixed set of kernels from the parameters in "
                          "data/hardware.json (comma-separated devices; needs no measurements)")
+    ap.add_argument("--goldens", action="store_true",
+                    help="regenerate %s from data/hardware.json (needs no measurements)"
+                         % os.path.relpath(GOLDENS_JSON, ROOT))
     args = ap.parse_args()
+    if args.goldens:
+        os.makedirs(os.path.dirname(GOLDENS_JSON), exist_ok=True)
+        with open(GOLDENS_JSON, "w") as f:
+            json.dump(goldens_from_json(), f, indent=1)
+            f.write("\n")
+        print("wrote", os.path.relpath(GOLDENS_JSON, ROOT))
+        return 0
     if args.predict:
         print("\n".join(predict_from_json(args.predict.split(","))))
         return 0

@@ -101,18 +101,6 @@ std::string DtypePolicy::peakDtype(Operation *op) const {
   return "fp32";
 }
 
-llvm::StringRef mlir::tfperf::boundName(Bound b) {
-  switch (b) {
-  case Bound::Memory:
-    return "memory";
-  case Bound::Compute:
-    return "compute";
-  case Bound::Unknown:
-    return "unknown";
-  }
-  return "unknown";
-}
-
 SymExpr mlir::tfperf::accessBits(ArrayRef<TensorAccess> reads,
                                  ArrayRef<TensorAccess> writes,
                                  const DtypePolicy &policy) {

@@ -35,7 +35,7 @@ std::string SymbolicSplit::key() const {
   for (const ShardedBits &b : bits)
     k += "|" + std::to_string(b.units) + ":" + b.bits.str();
   for (const CollectiveBits &c : collectives)
-    k += "|" + collectiveName(c.kind).str() + ":" + c.bits.str();
+    k += "|" + stringifyCollective(c.kind).str() + ":" + c.bits.str();
   return k;
 }
 
@@ -114,7 +114,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
     if (!free && !rec.op->hasTrait<OpTrait::ConstantLike>()) {
       std::string key = op.flops.str() + "|" + op.gemmFlops.str() + "|" +
                         op.bits.str() + "|" + op.peakDtype + "|" +
-                        blockKindName(op.block).str();
+                        stringifyBlockKind(op.block).str();
       if (plan)
         key += "|" + op.split.key();
       auto [it, inserted] = groupIndex.try_emplace(key, groups.size());

@@ -25,47 +25,6 @@ constexpr double kSourceLinkBps = 300e9;
 constexpr const char *kCalibratedSource = "a100-sxm-80gb";
 } // namespace
 
-llvm::StringRef mlir::tfperf::kernelClassName(KernelClass c) {
-  switch (c) {
-  case KernelClass::Gemm:
-    return "gemm";
-  case KernelClass::Attention:
-    return "attention";
-  case KernelClass::Add:
-    return "add";
-  case KernelClass::RMSNorm:
-    return "rmsnorm";
-  case KernelClass::LayerNorm:
-    return "layernorm";
-  case KernelClass::Softmax:
-    return "softmax";
-  case KernelClass::ActSiluMul:
-    return "act_silu_mul";
-  case KernelClass::ActGelu:
-    return "act_gelu";
-  case KernelClass::Rope:
-    return "rope";
-  case KernelClass::Gather:
-    return "gather";
-  }
-  return "add";
-}
-
-std::optional<KernelClass> mlir::tfperf::parseKernelClass(llvm::StringRef s) {
-  return llvm::StringSwitch<std::optional<KernelClass>>(s)
-      .Case("gemm", KernelClass::Gemm)
-      .Case("attention", KernelClass::Attention)
-      .Case("add", KernelClass::Add)
-      .Case("rmsnorm", KernelClass::RMSNorm)
-      .Case("layernorm", KernelClass::LayerNorm)
-      .Case("softmax", KernelClass::Softmax)
-      .Case("act_silu_mul", KernelClass::ActSiluMul)
-      .Case("act_gelu", KernelClass::ActGelu)
-      .Case("rope", KernelClass::Rope)
-      .Case("gather", KernelClass::Gather)
-      .Default(std::nullopt);
-}
-
 bool mlir::tfperf::isMemoryClass(KernelClass c) {
   return c != KernelClass::Gemm && c != KernelClass::Attention;
 }
@@ -150,7 +109,7 @@ double TimeModel::gemmTime(int64_t m, int64_t n, int64_t k, int64_t batch,
 
 double TimeModel::memTime(KernelClass cls, double bytes, int64_t kernels,
                           int64_t row, bool *classFallback) const {
-  auto it = cal.mem.find(kernelClassName(cls));
+  auto it = cal.mem.find(stringifyKernelClass(cls));
   bool fallback = it == cal.mem.end();
   if (fallback)
     it = cal.mem.find("add");

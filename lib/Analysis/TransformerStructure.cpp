@@ -32,26 +32,6 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-llvm::StringRef mlir::tfperf::blockKindName(BlockKind k) {
-  switch (k) {
-  case BlockKind::Embedding:
-    return "embedding";
-  case BlockKind::Attention:
-    return "attention";
-  case BlockKind::AttentionScores:
-    return "attention_scores";
-  case BlockKind::MLP:
-    return "mlp";
-  case BlockKind::Norm:
-    return "norm";
-  case BlockKind::Head:
-    return "head";
-  case BlockKind::Other:
-    return "other";
-  }
-  return "other";
-}
-
 llvm::StringRef mlir::tfperf::attentionKindName(AttentionSource s,
                                                 AttentionScope scope) {
   if (s == AttentionSource::Cross)

@@ -7,35 +7,7 @@ using namespace mlir::tfperf;
 
 #include "tfperf/Interfaces/ParallelSplitOpInterface.cpp.inc"
 
-llvm::StringRef mlir::tfperf::splitKindName(SplitKind k) {
-  switch (k) {
-  case SplitKind::Replicated:
-    return "replicated";
-  case SplitKind::Column:
-    return "column";
-  case SplitKind::Row:
-    return "row";
-  case SplitKind::Heads:
-    return "heads";
-  case SplitKind::Vocab:
-    return "vocab";
-  case SplitKind::Sharded:
-    return "sharded";
-  }
-  return "replicated";
-}
-
-llvm::StringRef mlir::tfperf::collectiveName(Collective c) {
-  switch (c) {
-  case Collective::AllReduce:
-    return "all_reduce";
-  case Collective::AllGather:
-    return "all_gather";
-  case Collective::None:
-    return "";
-  }
-  return "";
-}
+#include "tfperf/Interfaces/ParallelSplitEnums.cpp.inc"
 
 int64_t OpSplit::readUnits(Operation *op, Value v) const {
   for (auto [i, operand] : llvm::enumerate(op->getOperands()))

@@ -15,61 +15,14 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-llvm::StringRef mlir::tfperf::reportFormatName(ReportFormat format) {
-  switch (format) {
-  case ReportFormat::FromExtension:
-    return "auto";
-  case ReportFormat::Text:
-    return "text";
-  case ReportFormat::JSON:
-    return "json";
-  case ReportFormat::CSV:
-    return "csv";
-  case ReportFormat::Markdown:
-    return "md";
-  case ReportFormat::HTML:
-    return "html";
-  }
-  llvm_unreachable("unknown report format");
-}
+#include "tfperf/Pipelines/PipelineEnums.cpp.inc"
 
 std::optional<ReportFormat>
 mlir::tfperf::parseReportFormat(llvm::StringRef name) {
-  for (ReportFormat f : {ReportFormat::Text, ReportFormat::JSON,
-                         ReportFormat::CSV, ReportFormat::Markdown,
-                         ReportFormat::HTML})
-    if (name == reportFormatName(f))
-      return f;
-  return std::nullopt;
-}
-
-std::optional<AnalysisPhase>
-mlir::tfperf::parseAnalysisPhase(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<AnalysisPhase>>(name)
-      .Case("prefill", AnalysisPhase::Prefill)
-      .Case("decode", AnalysisPhase::Decode)
-      .Case("both", AnalysisPhase::Both)
-      .Default(std::nullopt);
-}
-
-std::optional<AnalysisMode>
-mlir::tfperf::parseAnalysisMode(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<AnalysisMode>>(name)
-      .Case("infer", AnalysisMode::Infer)
-      .Case("train", AnalysisMode::Train)
-      .Default(std::nullopt);
-}
-
-static llvm::StringRef phaseName(AnalysisPhase phase) {
-  switch (phase) {
-  case AnalysisPhase::Prefill:
-    return "prefill";
-  case AnalysisPhase::Decode:
-    return "decode";
-  case AnalysisPhase::Both:
-    return "both";
-  }
-  llvm_unreachable("unknown phase");
+  std::optional<ReportFormat> format = symbolizeReportFormat(name);
+  if (format == ReportFormat::FromExtension)
+    return std::nullopt;
+  return format;
 }
 
 std::optional<ReportFormat>
@@ -114,8 +67,8 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
                   ": cannot tell the format from the extension (use .txt, "
                   ".json, .csv, .md, .html or --report-format)");
     if (!llvm::is_contained(supportedReportFormats(),
-                            reportFormatName(*format)))
-      return fail("--report=" + f + ": format '" + reportFormatName(*format) +
+                            stringifyReportFormat(*format)))
+      return fail("--report=" + f + ": format '" + stringifyReportFormat(*format) +
                   "' is not supported (supported: " + known + ")");
   }
   if (options.batch < 0 || options.seq < 0 || options.kvLen < 0)
@@ -189,7 +142,7 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
   pm.addPass(createTFPerfRoofline(roofline));
 
   TFPerfAnalyzeTransformerOptions transformer;
-  transformer.phase = phaseName(options.phase).str();
+  transformer.phase = stringifyAnalysisPhase(options.phase).str();
   transformer.batch = options.batch;
   transformer.seq = options.seq;
   transformer.kvLen = options.kvLen;
@@ -226,7 +179,7 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
 
   auto report = [&](ReportFormat format, const std::string &file) {
     TFPerfEmitReportOptions emit;
-    emit.format = reportFormatName(format).str();
+    emit.format = stringifyReportFormat(format).str();
     emit.outputFile = file;
     emit.top = options.top;
     emit.showShapeOps = options.showShapeOps;

@@ -52,7 +52,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
   };
 
   auto bound = [](const OpFigures &f) {
-    return (f.problem.empty() ? boundName(f.bound) : "unknown").str();
+    return (f.problem.empty() ? stringifyBound(f.bound) : "unknown").str();
   };
   for (size_t index = 0; index < r.ops.size(); ++index) {
     const ReportOpRow &op = r.ops[index];
@@ -61,7 +61,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     if (tagged) {
       OpTag tag = r.transformer->structure->getTag(rec.op);
       fields.push_back(tag.layer >= 0 ? std::to_string(tag.layer) : "");
-      fields.push_back(blockKindName(tag.block).str());
+      fields.push_back(stringifyBlockKind(tag.block).str());
     }
     if (op.figures.empty()) {
       // No device: the costs alone.

@@ -257,7 +257,7 @@ static void transformerSection(const Report &r, const Summary &s,
     for (unsigned k = 0; k < kNumBlockKinds; ++k)
       os << "<span class=\"swatch\" style=\"background:"
          << blockKindColor(static_cast<BlockKind>(k)) << "\"></span>"
-         << blockKindName(static_cast<BlockKind>(k));
+         << stringifyBlockKind(static_cast<BlockKind>(k));
     os << "</p>\n";
   }
   titledTables(
@@ -346,7 +346,7 @@ static void opTable(const Report &r, const TextReportOptions &opts,
     for (const OpFigures &fd : row.figures) {
       bool known = fd.problem.empty();
       cell(known ? fd.time : NAN, known ? formatTime(fd.time) : "?");
-      llvm::StringRef bound = known ? boundName(fd.bound) : "unknown";
+      llvm::StringRef bound = known ? stringifyBound(fd.bound) : "unknown";
       os << "<td><span class=\"bound " << bound << "\"";
       if (!known)
         os << " title=\"" << htmlEscape(fd.problem) << "\"";

@@ -84,7 +84,7 @@ void figures(llvm::json::OStream &j, const OpFigures &f,
              bool withReason = false) {
   bool ok = f.problem.empty();
   number(j, "intensity", ok ? f.intensity : NAN);
-  j.attribute("bound", ok ? boundName(f.bound) : "unknown");
+  j.attribute("bound", ok ? stringifyBound(f.bound) : "unknown");
   number(j, "time_s", ok ? f.time : NAN);
   if (withReason && !ok)
     j.attribute("unknown_reason", f.problem);
@@ -163,7 +163,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
               j.attribute("layer", (int64_t)tag.layer);
             else
               j.attribute("layer", nullptr);
-            j.attribute("block", blockKindName(tag.block));
+            j.attribute("block", stringifyBlockKind(tag.block));
           }
           if (r.tensorParallel) {
             const OpSplit *sp = r.tensorParallel->plan->lookup(rec.op);
@@ -171,13 +171,13 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
               j.attribute("tp", nullptr);
             } else {
               j.attributeObject("tp", [&] {
-                j.attribute("split", splitKindName(sp->kind));
+                j.attribute("split", stringifySplitKind(sp->kind));
                 j.attribute("units", sp->units);
                 if (sp->collectives.empty())
                   j.attribute("collective", nullptr);
                 else
                   j.attribute("collective",
-                              collectiveName(sp->collectives.front().second));
+                              stringifyCollective(sp->collectives.front().second));
               });
             }
           }

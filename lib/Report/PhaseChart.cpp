@@ -55,7 +55,7 @@ void mlir::tfperf::writePhaseBlocksSVG(const Report &r, size_t device,
       double w = width * share;
       char pct[32];
       snprintf(pct, sizeof(pct), "%.1f%%", 100 * share);
-      llvm::StringRef name = blockKindName(static_cast<BlockKind>(k));
+      llvm::StringRef name = stringifyBlockKind(static_cast<BlockKind>(k));
       os << "<rect class=\"segment\" data-block=\"" << name << "\" x=\""
          << svgCoord(x) << "\" y=\"" << svgCoord(y) << "\" width=\""
          << svgCoord(w) << "\" height=\"" << svgCoord(barH)

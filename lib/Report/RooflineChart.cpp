@@ -225,7 +225,7 @@ static std::string markTitle(const Report &r, const RooflineMark &m,
        intensity + " FLOP/B" + (m.ops.size() > 1 ? " (each)" : "");
   double time = m.time[device];
   t += "\n" + formatRate(m.flops / time, "FLOP/s") + " on " + d.spec.name +
-       ", " + boundName(m.bound[device]).str() + "-bound";
+       ", " + stringifyBound(m.bound[device]).str() + "-bound";
   double total = time * m.ops.size();
   t += "\ntime " + formatTime(time);
   if (m.ops.size() > 1)
@@ -434,7 +434,7 @@ void mlir::tfperf::writeRooflineSVG(const Report &r, const RooflinePlot &plot,
       continue;
     double total = time * m.ops.size();
     double radius = markRadius(plot, total);
-    os << "<circle class=\"mark " << boundName(m.bound[device]) << "\" cx=\""
+    os << "<circle class=\"mark " << stringifyBound(m.bound[device]) << "\" cx=\""
        << svgCoord(f.x(m.intensity)) << "\" cy=\""
        << svgCoord(f.y(m.flops / time)) << "\" r=\"" << svgCoord(radius)
        << "\" data-op=\"" << htmlEscape(m.opType) << "\" data-count=\""

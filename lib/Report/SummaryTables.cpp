@@ -58,7 +58,7 @@ std::string mlir::tfperf::layerBlockLabel(const Report &r,
     return "";
   OpTag tag = r.transformer->structure->getTag(row.record->op);
   return (tag.layer >= 0 ? std::to_string(tag.layer) + " " : "") +
-         blockKindName(tag.block).str();
+         stringifyBlockKind(tag.block).str();
 }
 
 static bool isFree(const ReportTotals &t) {
@@ -208,7 +208,7 @@ static SummaryTable topOpsTable(const Report &r,
                                       formatFlops(f.flops),
                                       formatBytes(f.bytes),
                                       fixed(f.intensity),
-                                      boundName(f.bound).str()};
+                                      stringifyBound(f.bound).str()};
     if (r.transformer)
       cells.insert(cells.begin() + 2, layerBlockLabel(r, row));
     for (const OpFigures &fd : row.figures)

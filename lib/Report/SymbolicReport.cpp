@@ -188,7 +188,7 @@ blockRows(const LayerFormulas &l) {
   add("attention", l.attention());
   for (BlockKind k : {BlockKind::MLP, BlockKind::Norm, BlockKind::Embedding,
                       BlockKind::Head, BlockKind::Other})
-    add(blockKindName(k).str(), l.byBlock[(unsigned)k]);
+    add(stringifyBlockKind(k).str(), l.byBlock[(unsigned)k]);
   return rows;
 }
 
@@ -372,7 +372,7 @@ SummaryTable opFormulasTable(const SymbolicSection &s,
     const SymbolicOpCost &op = c.getOps()[g.firstOp];
     std::string name = truncateName(op.record->name, 40);
     t.rows.push_back({op.record->opType, name,
-                      blockKindName(g.block).str(), std::to_string(g.count),
+                      stringifyBlockKind(g.block).str(), std::to_string(g.count),
                       formatFormula(g.flops, pretty()),
                       formatBytesFormula(g.bits, pretty())});
   }
@@ -607,7 +607,7 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
           j.attributeObject("blocks", [&] {
             for (unsigned k = 0; k < kNumBlockKinds; ++k)
               if (l.byBlock[k].ops)
-                j.attributeObject(blockKindName((BlockKind)k), [&] {
+                j.attributeObject(stringifyBlockKind((BlockKind)k), [&] {
                   totalsJSON(j, l.byBlock[k]);
                 });
           });

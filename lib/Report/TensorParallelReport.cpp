@@ -192,7 +192,7 @@ SummaryTable degreeTable(const TensorParallelFigures &f) {
       for (unsigned k = 0; k < kNumBlockKinds; ++k)
         if (p.replicatedByBlock[k] > 0)
           parts += (parts.empty() ? "" : ", ") +
-                   blockKindName((BlockKind)k).str() + " " +
+                   stringifyBlockKind((BlockKind)k).str() + " " +
                    formatFlops(p.replicatedByBlock[k]);
       if (p.replicatedFlops > 0)
         check += " (replicated ops: " + formatFlops(p.replicatedFlops) +
@@ -237,12 +237,12 @@ SummaryTable splitTable(const TensorParallelFigures &f) {
     for (const std::string &e : s.examples)
       ex += (ex.empty() ? "" : ", ") + e;
     tab.rows.push_back(
-        {splitKindName((SplitKind)k).str(), std::to_string(s.ops),
+        {stringifySplitKind((SplitKind)k).str(), std::to_string(s.ops),
          s.weightBytes > 0 ? formatBytes(s.weightBytes) : "-",
          formatFlops(s.prefillFlops) +
              (total > 0 ? " (" + num(100 * s.prefillFlops / total) + "%)" : ""),
          ex});
-    tab.notes.push_back(splitKindName((SplitKind)k).str() + ": " + what[k]);
+    tab.notes.push_back(stringifySplitKind((SplitKind)k).str() + ": " + what[k]);
   }
   for (const std::string &g : f.gatherReasons)
     tab.notes.push_back("all-gather before " + g);
@@ -426,7 +426,7 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
       number("duplicated_flops", p.duplicatedFlops);
       j.attributeObject("replicated_flops_by_block", [&] {
         for (unsigned k = 0; k < kNumBlockKinds; ++k)
-          number(blockKindName((BlockKind)k), p.replicatedByBlock[k]);
+          number(stringifyBlockKind((BlockKind)k), p.replicatedByBlock[k]);
       });
       j.attribute("unknown_ops", (int64_t)p.unknownOps);
     });
@@ -522,7 +522,7 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
   j.attributeObject("splits", [&] {
     for (unsigned k = 0; k < kNumSplitKinds; ++k) {
       const SplitSummary &s = f.splits[k];
-      j.attributeObject(splitKindName((SplitKind)k), [&] {
+      j.attributeObject(stringifySplitKind((SplitKind)k), [&] {
         j.attribute("ops", (int64_t)s.ops);
         number("weight_bytes", s.weightBytes);
         number("prefill_flops", s.prefillFlops);

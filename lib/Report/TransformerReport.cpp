@@ -118,7 +118,7 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
       [](const PhaseResult &p) { return num(p.intensity()) + " FLOP/B"; });
   add("time", [](const PhaseResult &p) { return formatTime(p.totals.time); });
   add("bound", [](const PhaseResult &p) {
-    return boundName(p.bound()).str() +
+    return stringifyBound(p.bound()).str() +
            (p.totals.unknownOps ? " (" + std::to_string(p.totals.unknownOps) +
                                       " ops unknown)"
                                 : "");
@@ -183,14 +183,22 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
   return tab;
 }
 
+/// A table of one row per part (block, layer) and the phases' columns side
+/// by side; the caller adds the columns.
+SummaryTable partTable(llvm::StringRef id, llvm::StringRef part,
+                       const ReportDevice &dev) {
+  SummaryTable tab;
+  tab.id = id.str();
+  tab.namesAreCode = false;
+  tab.title = "Time by " + part.str() + " (" + dev.spec.name + ")";
+  tab.header = {part.str()};
+  return tab;
+}
+
 /// Time per block kind, the phases side by side.
 SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
   std::vector<const PhaseResult *> phases = f.phases();
-  SummaryTable tab;
-  tab.id = "blocks";
-  tab.namesAreCode = false;
-  tab.title = "Time by block (" + dev.spec.name + ")";
-  tab.header = {"block"};
+  SummaryTable tab = partTable("blocks", "block", dev);
   for (const PhaseResult *p : phases)
     tab.header.insert(tab.header.end(),
                       {p->name + " FLOPs", p->name + " time", "share"});
@@ -200,7 +208,7 @@ SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
       any |= p->byBlock[k].time > 0 || p->byBlock[k].flops > 0;
     if (!any)
       continue;
-    std::vector<std::string> row = {blockKindName((BlockKind)k).str()};
+    std::vector<std::string> row = {stringifyBlockKind((BlockKind)k).str()};
     for (const PhaseResult *p : phases) {
       row.push_back(formatFlops(p->byBlock[k].flops));
       row.push_back(formatTime(p->byBlock[k].time));
@@ -216,11 +224,7 @@ SummaryTable blockTable(const TransformerFigures &f, const ReportDevice &dev) {
 /// Time per layer, the phases side by side.
 SummaryTable layerTable(const TransformerFigures &f, const ReportDevice &dev) {
   std::vector<const PhaseResult *> phases = f.phases();
-  SummaryTable tab;
-  tab.id = "layers";
-  tab.namesAreCode = false;
-  tab.title = "Time by layer (" + dev.spec.name + ")";
-  tab.header = {"layer"};
+  SummaryTable tab = partTable("layers", "layer", dev);
   size_t layers = 0;
   for (const PhaseResult *p : phases) {
     tab.header.insert(tab.header.end(), {p->name + " FLOPs", p->name + " time"});
@@ -280,15 +284,7 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
   };
   const TransformerFigures &f0 = t.perDevice.front();
   j.attributeObject("transformer", [&] {
-    const ModelDims &d = f0.dims;
-    optInt("n_layers", d.nLayers);
-    optInt("d_model", d.dModel);
-    optInt("n_heads", d.nHeads);
-    optInt("n_kv_heads", d.nKvHeads);
-    optInt("d_head", d.dHead);
-    optInt("d_ff", d.dFF);
-    optInt("vocab", d.vocab);
-    optInt("max_positions", d.maxPositions);
+    f0.dims.forEach(optInt);
     j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);
@@ -331,7 +327,7 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
       number("time_s", p.totals.time);
       number("compute_time_s", p.totals.computeTime);
       number("memory_time_s", p.totals.memoryTime);
-      j.attribute("bound", boundName(p.bound()));
+      j.attribute("bound", stringifyBound(p.bound()));
       number("tokens_per_s", p.tokensPerSecond());
       j.attribute("unknown_ops", (int64_t)p.totals.unknownOps);
       if (p.name == "decode") {
@@ -360,7 +356,7 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
         });
       j.attributeObject("by_block", [&] {
         for (unsigned k = 0; k < kNumBlockKinds; ++k)
-          j.attributeObject(blockKindName((BlockKind)k), [&] {
+          j.attributeObject(stringifyBlockKind((BlockKind)k), [&] {
             number("flops", p.byBlock[k].flops);
             number("bytes", p.byBlock[k].bytes);
             number("time_s", p.byBlock[k].time);

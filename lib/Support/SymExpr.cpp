@@ -421,38 +421,41 @@ SymExpr SymExpr::makeAtom(llvm::StringRef fn, const SymExpr &a,
   return e;
 }
 
-SymExpr SymExpr::floorDiv(const SymExpr &a, const SymExpr &b) {
+/// What every division gives whatever its rounding: an unknown or overflowed
+/// operand's state, or unknown for a zero divisor.
+static std::optional<SymExpr> degenerateQuotient(const SymExpr &a,
+                                                 const SymExpr &b) {
   SymExpr r;
   if (propagateState(a, b, r))
     return r;
   if (b.isConstant(0))
-    return unknown();
+    return SymExpr::unknown();
+  return std::nullopt;
+}
+
+SymExpr SymExpr::divide(const SymExpr &a, const SymExpr &b, bool roundUp) {
+  if (auto r = degenerateQuotient(a, b))
+    return *r;
+  // ceil(a / b) = -floor(-a / b).
   if (a.isConstant() && b.isConstant())
-    return fromInt128(floorDivInt(a.constant, b.constant));
+    return fromInt128(roundUp ? -floorDivInt(-a.constant, b.constant)
+                              : floorDivInt(a.constant, b.constant));
   if (auto q = a.divExact(b))
     return *q;
-  return makeAtom("floordiv", a, b);
+  return makeAtom(roundUp ? "ceildiv" : "floordiv", a, b);
+}
+
+SymExpr SymExpr::floorDiv(const SymExpr &a, const SymExpr &b) {
+  return divide(a, b, /*roundUp=*/false);
 }
 
 SymExpr SymExpr::ceilDiv(const SymExpr &a, const SymExpr &b) {
-  SymExpr r;
-  if (propagateState(a, b, r))
-    return r;
-  if (b.isConstant(0))
-    return unknown();
-  if (a.isConstant() && b.isConstant())
-    return fromInt128(-floorDivInt(-a.constant, b.constant));
-  if (auto q = a.divExact(b))
-    return *q;
-  return makeAtom("ceildiv", a, b);
+  return divide(a, b, /*roundUp=*/true);
 }
 
 SymExpr SymExpr::mod(const SymExpr &a, const SymExpr &b) {
-  SymExpr r;
-  if (propagateState(a, b, r))
-    return r;
-  if (b.isConstant(0))
-    return unknown();
+  if (auto r = degenerateQuotient(a, b))
+    return *r;
   if (a.isConstant() && b.isConstant())
     return fromInt128(a.constant - floorDivInt(a.constant, b.constant) *
                                        b.constant);

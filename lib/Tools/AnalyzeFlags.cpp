@@ -207,13 +207,13 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
     options.reportFormat = *format;
   }
   if (!clPhase.empty()) {
-    auto phase = parseAnalysisPhase(clPhase);
+    auto phase = symbolizeAnalysisPhase(clPhase);
     if (!phase)
       return fail("--phase must be prefill, decode or both, got '" + clPhase +
                   "'");
     options.phase = *phase;
   }
-  auto mode = parseAnalysisMode(clMode);
+  auto mode = symbolizeAnalysisMode(clMode);
   if (!mode)
     return fail("--mode must be infer or train, got '" + clMode + "'");
   options.mode = *mode;

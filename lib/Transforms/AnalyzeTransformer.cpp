@@ -40,7 +40,7 @@ struct AnalyzeTransformerPass
           op->hasTrait<OpTrait::IsTerminator>() || isa<func::FuncOp>(op))
         return;
       OpTag tag = structure.getTag(op);
-      op->setAttr("tfperf.block", b.getStringAttr(blockKindName(tag.block)));
+      op->setAttr("tfperf.block", b.getStringAttr(stringifyBlockKind(tag.block)));
       if (tag.layer >= 0)
         op->setAttr("tfperf.layer", b.getI64IntegerAttr(tag.layer));
     });
@@ -52,19 +52,11 @@ struct AnalyzeTransformerPass
         core->setAttr("tfperf.causal", b.getUnitAttr());
     }
     NamedAttrList dims;
-    const ModelDims &d = structure.getDims();
-    auto put = [&](llvm::StringRef key, std::optional<int64_t> v) {
-      if (v)
-        dims.set(key, b.getI64IntegerAttr(*v));
-    };
-    put("n_layers", d.nLayers);
-    put("d_model", d.dModel);
-    put("n_heads", d.nHeads);
-    put("n_kv_heads", d.nKvHeads);
-    put("d_head", d.dHead);
-    put("d_ff", d.dFF);
-    put("vocab", d.vocab);
-    put("max_positions", d.maxPositions);
+    structure.getDims().forEach(
+        [&](llvm::StringRef key, std::optional<int64_t> v) {
+          if (v)
+            dims.set(key, b.getI64IntegerAttr(*v));
+        });
     module->setAttr("tfperf.transformer", dims.getDictionary(&getContext()));
 
     setConfig(module,

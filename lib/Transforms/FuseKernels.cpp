@@ -100,7 +100,7 @@ struct FuseKernelsPass
       }
       SmallVector<NamedAttribute> entry = {
           b.getNamedAttr("name", name),
-          b.getNamedAttr("class", b.getStringAttr(kernelClassName(k.cls))),
+          b.getNamedAttr("class", b.getStringAttr(stringifyKernelClass(k.cls))),
           b.getNamedAttr("ops", b.getArrayAttr(ops)),
           b.getNamedAttr("flops", flopsAttr(b, k.flops)),
           b.getNamedAttr("bytes", bytesAttr(b, k.bytes)),

@@ -51,7 +51,7 @@ struct RooflinePass
       SmallVector<NamedAttribute> perDevice;
       for (auto [i, f] : llvm::enumerate(roofline.getFigures(index))) {
         bool ok = f.problem.empty();
-        StringAttr bound = b.getStringAttr(ok ? boundName(f.bound) : "unknown");
+        StringAttr bound = b.getStringAttr(ok ? stringifyBound(f.bound) : "unknown");
         if (i == 0) {
           rec.op->setAttr("tfperf.bound", bound);
           if (ok) {

@@ -64,14 +64,14 @@ struct SuggestTPPass
       const OpSplit *sp = plan.lookup(op);
       if (!sp || op->hasTrait<OpTrait::IsTerminator>())
         continue;
-      op->setAttr("tfperf.tp", b.getStringAttr(splitKindName(sp->kind)));
+      op->setAttr("tfperf.tp", b.getStringAttr(stringifySplitKind(sp->kind)));
       if (sp->units > 1)
         op->setAttr("tfperf.tp_units", b.getI64IntegerAttr(sp->units));
       if (sp->weightDim >= 0)
         op->setAttr("tfperf.tp_weight_dim", b.getI64IntegerAttr(sp->weightDim));
       std::string coll;
       for (auto [res, kind] : sp->collectives)
-        coll += (coll.empty() ? "" : ",") + collectiveName(kind).str();
+        coll += (coll.empty() ? "" : ",") + stringifyCollective(kind).str();
       if (!coll.empty())
         op->setAttr("tfperf.tp_collective", b.getStringAttr(coll));
       if (!sp->gatherReason.empty())

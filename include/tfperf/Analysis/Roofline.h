@@ -10,6 +10,7 @@
 #ifndef TFPERF_ANALYSIS_ROOFLINE_H
 #define TFPERF_ANALYSIS_ROOFLINE_H
 
+#include "tfperf/Analysis/AnalysisEnums.h"
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Hardware.h"
 
@@ -40,8 +41,6 @@ private:
 /// cast of one).
 bool isWeight(Value v);
 
-enum class Bound { Memory, Compute, Unknown };
-llvm::StringRef boundName(Bound b);
 
 /// Concrete figures of one op on one device.
 struct OpFigures {

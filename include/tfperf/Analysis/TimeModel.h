@@ -14,6 +14,7 @@
 #ifndef TFPERF_ANALYSIS_TIMEMODEL_H
 #define TFPERF_ANALYSIS_TIMEMODEL_H
 
+#include "tfperf/Analysis/AnalysisEnums.h"
 #include "tfperf/Analysis/Hardware.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -23,24 +24,6 @@
 
 namespace mlir::tfperf {
 
-/// What the time model prices a kernel as (docs/TimeModel.md): a GEMM,
-/// flash attention, or one of the memory-bound classes.
-enum class KernelClass {
-  Gemm,
-  Attention,
-  Add,
-  RMSNorm,
-  LayerNorm,
-  Softmax,
-  ActSiluMul,
-  ActGelu,
-  Rope,
-  Gather,
-};
-/// The class's name in docs/TimeModel.md and hardware.json ("gemm", "add",
-/// "rmsnorm", ...).
-llvm::StringRef kernelClassName(KernelClass c);
-std::optional<KernelClass> parseKernelClass(llvm::StringRef name);
 /// Classes priced by the memory-bound formula.
 bool isMemoryClass(KernelClass c);
 

@@ -14,6 +14,7 @@
 #ifndef TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 #define TFPERF_ANALYSIS_TRANSFORMERSTRUCTURE_H
 
+#include "tfperf/Analysis/AnalysisEnums.h"
 #include "tfperf/Analysis/ConfigInvalidation.h"
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Support/SymExpr.h"
@@ -30,17 +31,7 @@
 
 namespace mlir::tfperf {
 
-enum class BlockKind {
-  Embedding,
-  Attention,       // projections, RoPE, head reshapes, residual add
-  AttentionScores, // Q K^T, scale, mask, softmax, P V
-  MLP,
-  Norm,
-  Head,
-  Other,
-};
-llvm::StringRef blockKindName(BlockKind k);
-constexpr unsigned kNumBlockKinds = 7;
+constexpr unsigned kNumBlockKinds = getMaxEnumValForBlockKind() + 1;
 
 /// Self or cross attention; and for attention over a factorized token grid,
 /// whether it attends within a frame (spatial: consecutive tokens) or across
@@ -90,6 +81,20 @@ struct MLPBlock {
 struct ModelDims {
   std::optional<int64_t> nLayers, dModel, nHeads, nKvHeads, dHead, dFF, vocab,
       maxPositions;
+
+  /// Calls fn(name, value) per dim, in report order, with the names the
+  /// reports and the `tfperf.transformer` attribute use.
+  template <typename Fn>
+  void forEach(Fn &&fn) const {
+    fn("n_layers", nLayers);
+    fn("d_model", dModel);
+    fn("n_heads", nHeads);
+    fn("n_kv_heads", nKvHeads);
+    fn("d_head", dHead);
+    fn("d_ff", dFF);
+    fn("vocab", vocab);
+    fn("max_positions", maxPositions);
+  }
 };
 
 struct OpTag {

@@ -18,22 +18,13 @@
 #include <optional>
 #include <string>
 
+#include "mlir/IR/OpImplementation.h"
+
+#include "tfperf/Interfaces/ParallelSplitEnums.h.inc"
+
 namespace mlir::tfperf {
 
-/// How an op runs under tensor parallelism.
-enum class SplitKind {
-  Replicated, // every device runs the whole op
-  Column,     // weight split by output columns; output split, no collective
-  Row,        // weight split by the contracted dim; partial sums, all-reduce
-  Heads,      // attention split by heads (scores, softmax, fused attention)
-  Vocab,      // embedding rows / lm-head columns split by vocabulary
-  Sharded,    // runs on its slice of a split activation (GELU, RoPE, views)
-};
-llvm::StringRef splitKindName(SplitKind k);
-constexpr unsigned kNumSplitKinds = 6;
-
-enum class Collective { None, AllReduce, AllGather };
-llvm::StringRef collectiveName(Collective c);
+constexpr unsigned kNumSplitKinds = getMaxEnumValForSplitKind() + 1;
 
 /// What the units of a split dim are.
 enum class UnitKind { Heads, KVHeads, FusedQKV, Hidden, Vocab, Other };

@@ -12,8 +12,11 @@
 #ifndef TFPERF_PIPELINES_ANALYZEPIPELINE_H
 #define TFPERF_PIPELINES_ANALYZEPIPELINE_H
 
+#include "mlir/IR/OpImplementation.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Support/LLVM.h"
+
+#include "tfperf/Pipelines/PipelineEnums.h.inc"
 
 namespace mlir {
 class OpPassManager;
@@ -21,20 +24,8 @@ class OpPassManager;
 
 namespace mlir::tfperf {
 
-/// The format of every `report` file; FromExtension reads it off each
-/// file's extension (`-` is text).
-enum class ReportFormat { FromExtension, Text, JSON, CSV, Markdown, HTML };
-/// Which transformer phases the analysis costs.
-enum class AnalysisPhase { Prefill, Decode, Both };
-/// Inference, or a training step (backward pass, optimizer, activations).
-enum class AnalysisMode { Infer, Train };
-
-/// The name tfperf-emit-report and supportedReportFormats() use ("md").
-llvm::StringRef reportFormatName(ReportFormat format);
-/// The names the flags and options accept.
+/// A format a report can be written in ("auto" is not one).
 std::optional<ReportFormat> parseReportFormat(llvm::StringRef name);
-std::optional<AnalysisPhase> parseAnalysisPhase(llvm::StringRef name);
-std::optional<AnalysisMode> parseAnalysisMode(llvm::StringRef name);
 
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{

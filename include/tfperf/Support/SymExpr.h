@@ -168,6 +168,8 @@ private:
   void normalize();
   static SymExpr makeAtom(llvm::StringRef fn, const SymExpr &a,
                           const SymExpr &b);
+  /// floor(a / b), or ceil(a / b) when roundUp.
+  static SymExpr divide(const SymExpr &a, const SymExpr &b, bool roundUp);
 
   Int128 constant = 0;
   llvm::SmallVector<Term, 0> terms; // non-constant terms, canonical order

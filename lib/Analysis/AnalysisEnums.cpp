@@ -1,0 +1,5 @@
+//===- AnalysisEnums.cpp - names the analyses print -----------------------===//
+
+#include "tfperf/Analysis/AnalysisEnums.h"
+
+#include "tfperf/Analysis/AnalysisEnums.cpp.inc"
