@@ -31,6 +31,7 @@ import glob
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -1137,8 +1138,14 @@ def main():
         write_hardware(R, today)
         print("wrote", os.path.relpath(HW_JSON, ROOT))
     if args.validate:
+        text = validation_md(R, today)
+        # Sections other scripts write (bench/serving_validation.py) stay.
+        old = open(VALIDATION_MD).read() if os.path.exists(VALIDATION_MD) else ""
+        kept = [m.group(0) for m in re.finditer(r"<!-- bench:begin (\S+) -->.*?<!-- bench:end \1 -->", old, re.S)]
+        if kept:
+            text = text.rstrip() + "\n\n" + "\n\n".join(kept) + "\n"
         with open(VALIDATION_MD, "w") as f:
-            f.write(validation_md(R, today))
+            f.write(text)
         print("wrote", os.path.relpath(VALIDATION_MD, ROOT))
     if args.check:
         held = summarize("", R.vheld)
