@@ -38,7 +38,11 @@ std::string engineLine(const serving::ServingSpec &spec) {
   if (spec.draftTokens > 0)
     s += ", speculative decoding with " + std::to_string(spec.draftTokens) +
          " draft tokens accepted at " + plainNumber(spec.acceptRate) +
-         " (draft step " + plainNumber(spec.draftCostRatio) + " of the target's)";
+         (spec.draftModel.empty()
+              ? " (draft step " + plainNumber(spec.draftCostRatio) +
+                    " of the target's)"
+              : " (draft model " + spec.draftModel +
+                    ": its own step cost, weights and KV cache)");
   if (spec.prefillReplicas > 0)
     s += ", disaggregated: " + std::to_string(spec.prefillReplicas) +
          " prefill and " + std::to_string(spec.decodeReplicas) +
@@ -224,6 +228,13 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
           jsonNumber(j, "decode_step_time_s", x.decodeStepTime);
           j.attribute("step_terms", (int64_t)x.stepTerms);
           j.attribute("unknown_ops", (int64_t)x.unknownOps);
+          if (x.draftCost) {
+            jsonNumber(j, "draft_weight_bytes_per_device",
+                       x.draftCost->weightBytes);
+            jsonNumber(j, "draft_kv_bytes_per_token_per_device",
+                       x.draftCost->kvBytesPerToken);
+            jsonNumber(j, "draft_decode_step_time_s", x.draftDecodeStepTime);
+          }
           if (!x.skipped.empty())
             j.attribute("skipped", x.skipped);
         });
