@@ -83,6 +83,14 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                     "chunks and decodes (the calibrated kernel model is not "
                     "used yet), ops run one after another");
   for (const ServingTargetInfo &x : s.targets) {
+    if (x.draftCost && x.skipped.empty())
+      t.notes.push_back(x.device + " tp " + std::to_string(x.tp) +
+                        ": draft model " +
+                        formatBytes(x.draftCost->weightBytes) +
+                        " of weights and " +
+                        formatBytes(x.draftCost->kvBytesPerToken) +
+                        " of KV per token per device, decode step (batch 1) " +
+                        formatTime(x.draftDecodeStepTime));
     if (x.unknownOps)
       t.notes.push_back(x.device + " tp " + std::to_string(x.tp) + ": " +
                         std::to_string(x.unknownOps) +
