@@ -135,6 +135,13 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       if (draft) {
         auto d = buildServingStepCost(*draft->module, *draft->structure, policy,
                                       device, error, draft->plan.get(), tp);
+        if (d && !d->infeasible.empty() && tp > 1) {
+          // As vLLM's draft_tensor_parallel_size=1: a draft that does not
+          // split at the target's degree runs whole on every device.
+          info.draftUnsplit = d->infeasible;
+          d = buildServingStepCost(*draft->module, *draft->structure, policy,
+                                   device, error, nullptr, 1);
+        }
         if (!d) {
           error = "--serve: draft: " + error;
           return std::nullopt;

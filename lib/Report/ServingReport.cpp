@@ -90,7 +90,11 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                         " of weights and " +
                         formatBytes(x.draftCost->kvBytesPerToken) +
                         " of KV per token per device, decode step (batch 1) " +
-                        formatTime(x.draftDecodeStepTime));
+                        formatTime(x.draftDecodeStepTime) +
+                        (x.draftUnsplit.empty()
+                             ? std::string()
+                             : " (unsplit on every device: " + x.draftUnsplit +
+                                   ")"));
     if (x.unknownOps)
       t.notes.push_back(x.device + " tp " + std::to_string(x.tp) + ": " +
                         std::to_string(x.unknownOps) +
@@ -242,6 +246,8 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
             jsonNumber(j, "draft_kv_bytes_per_token_per_device",
                        x.draftCost->kvBytesPerToken);
             jsonNumber(j, "draft_decode_step_time_s", x.draftDecodeStepTime);
+            if (!x.draftUnsplit.empty())
+              j.attribute("draft_unsplit", x.draftUnsplit);
           }
           if (!x.skipped.empty())
             j.attribute("skipped", x.skipped);

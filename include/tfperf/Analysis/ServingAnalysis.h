@@ -46,6 +46,9 @@ struct ServingTargetInfo {
   std::shared_ptr<ServingStepCost> draftCost;
   /// Its decode step at batch 1 (NaN without a draft or when skipped).
   double draftDecodeStepTime = NAN;
+  /// Why the draft does not split at this degree, when it runs whole on
+  /// every device of the group instead ("" when it splits).
+  std::string draftUnsplit;
 };
 
 struct ServingSection {
