@@ -31,6 +31,7 @@ import glob
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -72,6 +73,14 @@ UNITS = {
     "l40s": (142, "NVIDIA L40S datasheet: 142 SMs (AD102)"),
     "rtx4090": (128, "NVIDIA Ada whitepaper: 128 SMs (RTX 4090)"),
     "tpu-v5e": (4, "Google TPU v5e: one TensorCore with 4 MXUs (128x128)"),
+    "gb200": (148, "same Blackwell GPU as b200: 2 dies x 74 SMs = 148 SMs"),
+    "b300": (160, "NVIDIA technical blog 'Inside NVIDIA Blackwell Ultra' (2025): 160 SMs, 640 Tensor Cores"),
+    "mi325x": (304, "same CDNA 3 compute as MI300X: 304 CUs (unanswered.io MI325X guide; AMD CDNA 3 whitepaper)"),
+    "mi355x": (256, "AMD ISSCC 2026 (as reported): 8 XCDs x 32 active CUs = 256 CUs"),
+    "tpu-v5p": (8, "docs.cloud.google.com/tpu/docs/v5p-training: 2 TensorCores per chip, 4 MXUs each (128x128)"),
+    "tpu-v6e": (2, "docs.cloud.google.com/tpu/docs/v6e: one TensorCore with two 256x256 MXUs"),
+    "gaudi3": (8, "Hot Chips 2024 Gaudi 3 table: 8 MME units (64 TPCs for non-matmul ops)"),
+    "rtx5090": (170, "spheron.network RTX 5090 datasheet table: 170 SMs (GB202)"),
     "mi210": (104, "AMD Instinct MI210 datasheet: 104 CUs"),
 }
 # MI210 is measured by LLMCompass but not a device of hardware.json: its
@@ -83,6 +92,15 @@ MI210_SPEC = {"fp16": 181e12, "mem_bw": 1638e9,
 # from, as cuBLAS/rocBLAS heuristics do; the tile of the smallest predicted
 # time wins.
 TILES = [(256, 128), (128, 256), (128, 128), (128, 64), (64, 128), (64, 64)]
+# Devices whose matrix units take one fixed tile (M and N padded to it), and
+# the note the uncalibrated rule adds for them.
+FIXED_TILES = {
+    "tpu-v5e": ((128, 128), "TPU: one 128x128 tile per MXU (4 MXUs), i.e. M and N padded to 128."),
+    "tpu-v5p": ((128, 128), "TPU: one 128x128 tile per MXU (8 MXUs over 2 TensorCores), i.e. M and N padded to 128."),
+    "tpu-v6e": ((256, 256), "TPU: one 256x256 tile per MXU (2 MXUs), i.e. M and N padded to 256."),
+    "gaudi3": ((256, 256), "Gaudi 3: one 256x256 output tile per MME (8 MMEs; the MME geometry is our reading of Intel's "
+                           "Hot Chips 2024 slides, not re-read here), i.e. M and N padded to 256."),
+}
 TILE_REF = 256 * 128
 
 TIER_DESC = {
@@ -736,7 +754,7 @@ def uncalibrated_object(R, name):
         "calibrated": False, "uncalibrated": True,
         "model": "docs/TimeModel.md",
         "units": UNITS[name][0], "units_source": UNITS[name][1],
-        "tiles": [[128, 128]] if name.startswith("tpu") else [list(t) for t in TILES],
+        "tiles": [list(FIXED_TILES[name][0])] if name in FIXED_TILES else [list(t) for t in TILES],
         "params": rounded(derive(R.p_a100, R.a100, dst)),
         "attention": ATTENTION_PLACEHOLDER,
         "rule": "no measurements: efficiencies (GEMM peak fraction, K0, tile exponent, streaming and memory-class "
@@ -744,12 +762,16 @@ def uncalibrated_object(R, name):
                 "a100-sxm-80gb (Vidur) carried over; peak, memory bandwidth and unit count from this device's "
                 "datasheet. Checked only for h100-sxm against Vidur's H100 rows (docs/Validation.md).",
     }
-    if name.startswith("tpu"):
-        obj["rule"] += " TPU: one 128x128 tile per MXU (4 MXUs), i.e. M and N padded to 128."
+    if name in FIXED_TILES:
+        obj["rule"] += " " + FIXED_TILES[name][1]
+    # The scale-up domain: the device's "interconnect" entry where it has
+    # one (72 GPUs of an NVL72, a TPU pod), else a node of 8.
+    dev = next(d for d in R.hw["devices"] if d["name"] == name)
+    domain = dev.get("interconnect", {}).get("scale_up", {}).get("domain", 8)
     if link:
         nv = R.net["nvswitch"][1]["all_reduce"]
         obj["collectives"] = {"scale_up": {
-            "tier": "the device's scale-up link (%s)" % link.get("name", "link"), "max_ranks": 8,
+            "tier": "the device's scale-up link (%s)" % link.get("name", "link"), "max_ranks": domain,
             "all_reduce": {"alpha0_s": float("%.4g" % nv["alpha0_s"]), "alpha_s": float("%.4g" % nv["alpha_s"]),
                            "beta_Bps": float("%.4g" % (nv["beta_Bps"] * link["bw"] / src_link))},
             "rule": "alpha0 and alpha of the calibrated DGX A100 NVSwitch tier; beta scaled by this link's datasheet "
@@ -1169,8 +1191,14 @@ def main():
         write_hardware(R, today)
         print("wrote", os.path.relpath(HW_JSON, ROOT))
     if args.validate:
+        text = validation_md(R, today)
+        # Sections other scripts write (bench/serving_validation.py) stay.
+        old = open(VALIDATION_MD).read() if os.path.exists(VALIDATION_MD) else ""
+        kept = [m.group(0) for m in re.finditer(r"<!-- bench:begin (\S+) -->.*?<!-- bench:end \1 -->", old, re.S)]
+        if kept:
+            text = text.rstrip() + "\n\n" + "\n\n".join(kept) + "\n"
         with open(VALIDATION_MD, "w") as f:
-            f.write(validation_md(R, today))
+            f.write(text)
         print("wrote", os.path.relpath(VALIDATION_MD, ROOT))
     if args.check:
         held = summarize("", R.vheld)

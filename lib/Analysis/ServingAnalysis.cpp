@@ -2,14 +2,54 @@
 
 #include "tfperf/Analysis/ServingAnalysis.h"
 #include "tfperf/Analysis/TensorParallel.h"
+#include "tfperf/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 
 #include <chrono>
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::tfperf;
+
+namespace {
+/// The draft model of speculative decoding (`draft=` of --serve): its graph,
+/// read as the tool reads a model (ONNX, weights never read, or MLIR), and
+/// its structure, from which each target gets the draft's own step cost.
+struct DraftGraph {
+  OwningOpRef<ModuleOp> module;
+  std::unique_ptr<TransformerStructure> structure;
+  std::unique_ptr<TensorParallelPlan> plan;
+
+  bool load(llvm::StringRef path, MLIRContext *context, bool withPlan,
+            std::string &error) {
+    std::string message;
+    auto file = openInputFile(path, &message);
+    if (!file) {
+      error = "draft: " + message;
+      return false;
+    }
+    if (isONNXInput(path, file->getBuffer())) {
+      module = importONNX(file->getMemBufferRef(), path, context);
+    } else {
+      ParserConfig config(context);
+      module = parseSourceString<ModuleOp>(file->getBuffer(), config, path);
+    }
+    func::FuncOp func = module ? firstFunction(*module) : nullptr;
+    if (!func) {
+      error = "draft: " + path.str() +
+              ": not a model graph (the errors above say why)";
+      return false;
+    }
+    structure = std::make_unique<TransformerStructure>(*module);
+    if (withPlan)
+      plan = std::make_unique<TensorParallelPlan>(func, *structure);
+    return true;
+  }
+};
+} // namespace
 
 std::optional<ServingSection> mlir::tfperf::analyzeServing(
     ModuleOp module, const TransformerStructure &structure,
@@ -63,6 +103,15 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
   std::unique_ptr<TensorParallelPlan> plan;
   if (llvm::any_of(spec.tp, [](int64_t t) { return t > 1; }) && func)
     plan = std::make_unique<TensorParallelPlan>(func, structure);
+  std::optional<DraftGraph> draft;
+  if (!spec.draftModel.empty()) {
+    draft.emplace();
+    if (!draft->load(spec.draftModel, module.getContext(), plan != nullptr,
+                     error)) {
+      error = "--serve: " + error;
+      return std::nullopt;
+    }
+  }
   std::vector<serving::ServingTarget> targets;
   for (const DeviceSpec &device : devices)
     for (int64_t tp : spec.tp) {
@@ -80,9 +129,34 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       info.stepTerms = cost->model.getTerms().size();
       info.unknownOps = cost->unknownOps;
       info.approximations = cost->approximations;
-      double free = spec.memoryUtilization * device.memCapacity - cost->weightBytes;
+      // The draft runs on the same devices at the same degree; its weights
+      // and KV cache share their memory.
+      double draftWeights = 0, draftKV = 0;
+      if (draft) {
+        auto d = buildServingStepCost(*draft->module, *draft->structure, policy,
+                                      device, error, draft->plan.get(), tp);
+        if (d && !d->infeasible.empty() && tp > 1) {
+          // As vLLM's draft_tensor_parallel_size=1: a draft that does not
+          // split at the target's degree runs whole on every device.
+          info.draftUnsplit = d->infeasible;
+          d = buildServingStepCost(*draft->module, *draft->structure, policy,
+                                   device, error, nullptr, 1);
+        }
+        if (!d) {
+          error = "--serve: draft: " + error;
+          return std::nullopt;
+        }
+        draftWeights = d->weightBytes;
+        draftKV = d->kvBytesPerToken;
+        info.draftCost = std::make_shared<ServingStepCost>(std::move(*d));
+      }
+      double kvBytesPerToken = cost->kvBytesPerToken + draftKV;
+      double free = spec.memoryUtilization * device.memCapacity -
+                    cost->weightBytes - draftWeights;
       if (!cost->infeasible.empty()) {
         info.skipped = cost->infeasible;
+      } else if (draft && !info.draftCost->infeasible.empty()) {
+        info.skipped = "draft: " + info.draftCost->infeasible;
       } else if (!(cost->kvBytesPerToken > 0)) {
         info.skipped = "no KV cache recognised (an encoder?)";
       } else if (free <= 0) {
@@ -90,10 +164,10 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
         snprintf(buf, sizeof(buf),
                  "the weights (%.2f GiB per device) leave no memory for the "
                  "KV cache",
-                 cost->weightBytes / (1024.0 * 1024 * 1024));
+                 (cost->weightBytes + draftWeights) / (1024.0 * 1024 * 1024));
         info.skipped = buf;
       } else {
-        double blocks = std::floor(free / (cost->kvBytesPerToken *
+        double blocks = std::floor(free / (kvBytesPerToken *
                                            double(spec.blockTokens)));
         info.kvBlocks = int64_t(std::min(blocks, 1e15));
         info.kvTokens = double(info.kvBlocks) * double(spec.blockTokens);
@@ -109,13 +183,16 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
         decode.add({1, isl + 1, false});
         info.prefillTime = cost->model.time(prefill);
         info.decodeStepTime = cost->model.time(decode);
+        if (info.draftCost)
+          info.draftDecodeStepTime = info.draftCost->model.time(decode);
       }
       info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
       if (info.skipped.empty()) {
         section.studyTargets.push_back(section.targets.size());
         targets.push_back({device.name, tp, &info.cost->model, info.kvBlocks,
                            info.kvBytesPerTokenPerDevice, device.linkBandwidth,
-                           device.linkLatency});
+                           device.linkLatency,
+                           info.draftCost ? &info.draftCost->model : nullptr});
       }
       section.targets.push_back(std::move(info));
     }

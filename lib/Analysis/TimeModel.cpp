@@ -146,12 +146,13 @@ const CollectiveTier *TimeModel::selectTier(int64_t ranks) const {
         return &t;
     return nullptr;
   };
-  if (ranks <= 8) {
+  if (ranks <= 8)
     if (const CollectiveTier *t = find("nvswitch"))
       return t;
-    if (const CollectiveTier *t = find("scale_up"))
-      return t;
-  }
+  // A device's own scale-up domain reaches as far as its max_ranks: a node
+  // of 8, the 72 GPUs of an NVL72, a TPU pod.
+  if (const CollectiveTier *t = find("scale_up"))
+    return t;
   return find("infiniband");
 }
 

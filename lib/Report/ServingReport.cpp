@@ -38,7 +38,11 @@ std::string engineLine(const serving::ServingSpec &spec) {
   if (spec.draftTokens > 0)
     s += ", speculative decoding with " + std::to_string(spec.draftTokens) +
          " draft tokens accepted at " + plainNumber(spec.acceptRate) +
-         " (draft step " + plainNumber(spec.draftCostRatio) + " of the target's)";
+         (spec.draftModel.empty()
+              ? " (draft step " + plainNumber(spec.draftCostRatio) +
+                    " of the target's)"
+              : " (draft model " + spec.draftModel +
+                    ": its own step cost, weights and KV cache)");
   if (spec.prefillReplicas > 0)
     s += ", disaggregated: " + std::to_string(spec.prefillReplicas) +
          " prefill and " + std::to_string(spec.decodeReplicas) +
@@ -79,6 +83,18 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                     "chunks and decodes (the calibrated kernel model is not "
                     "used yet), ops run one after another");
   for (const ServingTargetInfo &x : s.targets) {
+    if (x.draftCost && x.skipped.empty())
+      t.notes.push_back(x.device + " tp " + std::to_string(x.tp) +
+                        ": draft model " +
+                        formatBytes(x.draftCost->weightBytes) +
+                        " of weights and " +
+                        formatBytes(x.draftCost->kvBytesPerToken) +
+                        " of KV per token per device, decode step (batch 1) " +
+                        formatTime(x.draftDecodeStepTime) +
+                        (x.draftUnsplit.empty()
+                             ? std::string()
+                             : " (unsplit on every device: " + x.draftUnsplit +
+                                   ")"));
     if (x.unknownOps)
       t.notes.push_back(x.device + " tp " + std::to_string(x.tp) + ": " +
                         std::to_string(x.unknownOps) +
@@ -224,6 +240,15 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
           jsonNumber(j, "decode_step_time_s", x.decodeStepTime);
           j.attribute("step_terms", (int64_t)x.stepTerms);
           j.attribute("unknown_ops", (int64_t)x.unknownOps);
+          if (x.draftCost) {
+            jsonNumber(j, "draft_weight_bytes_per_device",
+                       x.draftCost->weightBytes);
+            jsonNumber(j, "draft_kv_bytes_per_token_per_device",
+                       x.draftCost->kvBytesPerToken);
+            jsonNumber(j, "draft_decode_step_time_s", x.draftDecodeStepTime);
+            if (!x.draftUnsplit.empty())
+              j.attribute("draft_unsplit", x.draftUnsplit);
+          }
           if (!x.skipped.empty())
             j.attribute("skipped", x.skipped);
         });

@@ -89,6 +89,7 @@ std::optional<ServingSpec>
 mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
                                         std::string &error) {
   ServingSpec spec;
+  bool draftCostGiven = false;
   // key -> values, in order.
   llvm::SmallVector<std::pair<std::string, std::vector<std::string>>> items;
   llvm::SmallVector<llvm::StringRef> parts;
@@ -210,6 +211,11 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
     } else if (key == "draft-cost") {
       if (!fraction(0, 10, false, spec.draftCostRatio))
         return fail("expected a ratio in [0, 10]");
+      draftCostGiven = true;
+    } else if (key == "draft") {
+      if (values.size() != 1 || values[0].empty())
+        return fail("expected one file name (the draft model's graph)");
+      spec.draftModel = values[0];
     } else if (key == "replicas") {
       if (!integer(1, 100000, spec.replicas))
         return fail("expected " + range(1, 100000));
@@ -227,7 +233,7 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
       error = "unknown key '" + key +
               "' (isl, osl, concurrency, rate, trace, requests, seed, budget, "
               "max-seqs, block, mem-util, chunked, max-model-len, prefix-hit, "
-              "spec-k, spec-accept, draft-cost, tp, replicas, disagg, hw)";
+              "spec-k, spec-accept, draft-cost, draft, tp, replicas, disagg, hw)";
       return std::nullopt;
     }
   }
@@ -246,6 +252,15 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
   }
   if (spec.trace.empty() && spec.rate.empty() && spec.concurrency.empty())
     spec.concurrency = {1};
+  if (!spec.draftModel.empty() && draftCostGiven) {
+    error = "draft (the draft model's graph) and draft-cost exclude each "
+            "other: the graph gives the draft's cost";
+    return std::nullopt;
+  }
+  if (!spec.draftModel.empty() && spec.draftTokens == 0) {
+    error = "draft: give spec-k, the draft tokens proposed per step";
+    return std::nullopt;
+  }
   if (spec.draftTokens + 1 > *std::min_element(spec.tokenBudget.begin(),
                                                spec.tokenBudget.end())) {
     error = "spec-k: a verify step of spec-k + 1 tokens must fit the budget";

@@ -19,9 +19,11 @@ std::optional<StudyResult> mlir::tfperf::serving::runStudy(
     rates = {0};
   for (size_t t = 0; t < targets.size(); ++t) {
     const ServingTarget &target = targets[t];
-    // Speculative decoding without a draft graph: a draft model whose
-    // steps cost a fraction of the target's.
-    StepCostModel draft = target.cost->scaled(spec.draftCostRatio);
+    // Speculative decoding: the draft graph's own step cost, or without
+    // one a draft model whose steps cost a fraction of the target's.
+    StepCostModel draft = target.draftCost
+                              ? *target.draftCost
+                              : target.cost->scaled(spec.draftCostRatio);
     for (int64_t budget : spec.tokenBudget)
       for (int64_t conc : concurrencies)
         for (double rate : rates) {

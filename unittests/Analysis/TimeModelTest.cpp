@@ -136,6 +136,11 @@ TEST(TimeModel, TiersKeepToTheirGroupSizes) {
   ASSERT_NE(h100.selectTier(8), nullptr);
   EXPECT_EQ(h100.selectTier(8)->name, "scale_up");
   EXPECT_FALSE(h100.collectiveTime(CollectiveKind::AllReduce, 16, 1e6));
+  // An NVL72 keeps all 72 GPUs on its NVLink domain, and no more.
+  TimeModel gb200(device("gb200"));
+  ASSERT_NE(gb200.selectTier(72), nullptr);
+  EXPECT_EQ(gb200.selectTier(72)->name, "scale_up");
+  EXPECT_EQ(gb200.selectTier(73), nullptr);
 }
 
 // Every class, on every device of the database, over shapes from one token

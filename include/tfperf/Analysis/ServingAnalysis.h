@@ -41,6 +41,14 @@ struct ServingTargetInfo {
   /// step at batch 1 (for orientation); NaN for a target that is skipped.
   double prefillTime = NAN, decodeStepTime = NAN;
   std::shared_ptr<ServingStepCost> cost;
+  /// The draft model's step cost on this target (`draft=` of --serve),
+  /// whose weights and KV cache share the memory; null without one.
+  std::shared_ptr<ServingStepCost> draftCost;
+  /// Its decode step at batch 1 (NaN without a draft or when skipped).
+  double draftDecodeStepTime = NAN;
+  /// Why the draft does not split at this degree, when it runs whole on
+  /// every device of the group instead ("" when it splits).
+  std::string draftUnsplit;
 };
 
 struct ServingSection {

@@ -89,8 +89,10 @@ public:
   std::optional<double> collectiveTime(CollectiveKind kind, int64_t ranks,
                                        double bytes,
                                        llvm::StringRef tier = "") const;
-  /// The tier a group of `ranks` uses: within a node of 8 the NVSwitch or
-  /// scale-up tier, beyond it InfiniBand; null when none fits.
+  /// The tier a group of `ranks` uses: within a node of 8 the NVSwitch
+  /// tier, else the device's scale-up tier up to its max_ranks (8, or a
+  /// larger domain: NVL72, a TPU pod), beyond them InfiniBand; null when
+  /// none fits.
   const CollectiveTier *selectTier(int64_t ranks) const;
 
   KernelTime price(const KernelWork &w) const;

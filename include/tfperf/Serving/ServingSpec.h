@@ -47,6 +47,9 @@ struct ServingSpec {
   /// Draft model cost per draft token, as a fraction of the target's
   /// decode step (when no draft graph is given).
   double draftCostRatio = 0.05;
+  /// The draft model's graph (ONNX or MLIR): its own step cost replaces
+  /// draftCostRatio; empty: none.
+  std::string draftModel;
   /// Parallelism: tensor-parallel degrees, data-parallel replicas, and
   /// prefill:decode pools (0: no disaggregation).
   std::vector<int64_t> tp = {1};

@@ -25,6 +25,9 @@ struct ServingTarget {
   /// For moving a request's cache between pools: bytes per token, and the
   /// link's bandwidth (bytes/s) and latency (s).
   double kvBytesPerToken = 0, linkBandwidth = 0, linkLatency = 0;
+  /// The draft model's step cost on the same group, from its own graph;
+  /// null: the target's scaled by the spec's draft-cost.
+  const StepCostModel *draftCost = nullptr;
 };
 
 struct StudyPoint {
