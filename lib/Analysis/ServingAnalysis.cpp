@@ -168,9 +168,9 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
         info.skipped = buf;
       } else {
         double blocks = std::floor(free / (kvBytesPerToken *
-                                           double(spec.blockTokens)));
+                                           double(spec.engine.blockTokens)));
         info.kvBlocks = int64_t(std::min(blocks, 1e15));
-        info.kvTokens = double(info.kvBlocks) * double(spec.blockTokens);
+        info.kvTokens = double(info.kvBlocks) * double(spec.engine.blockTokens);
         if (info.kvBlocks < 1)
           info.skipped = "the memory left holds no KV block";
       }

@@ -27,17 +27,17 @@ std::string load(const StudyPoint &p) {
 }
 
 std::string engineLine(const serving::ServingSpec &spec) {
-  std::string s = "engine: up to " + std::to_string(spec.maxSequences) +
+  std::string s = "engine: up to " + std::to_string(spec.engine.maxSequences) +
                   " sequences a step, KV blocks of " +
-                  std::to_string(spec.blockTokens) + " tokens, " +
-                  (spec.chunkedPrefill ? "chunked prefill" : "whole prefills") +
+                  std::to_string(spec.engine.blockTokens) + " tokens, " +
+                  (spec.engine.chunkedPrefill ? "chunked prefill" : "whole prefills") +
                   ", " + plainNumber(spec.memoryUtilization * 100) +
                   "% of memory for weights and KV cache";
-  if (spec.prefixHitRate > 0)
-    s += ", prefix-cache hit rate " + plainNumber(spec.prefixHitRate);
-  if (spec.draftTokens > 0)
-    s += ", speculative decoding with " + std::to_string(spec.draftTokens) +
-         " draft tokens accepted at " + plainNumber(spec.acceptRate) +
+  if (spec.engine.prefixHitRate > 0)
+    s += ", prefix-cache hit rate " + plainNumber(spec.engine.prefixHitRate);
+  if (spec.engine.draftTokens > 0)
+    s += ", speculative decoding with " + std::to_string(spec.engine.draftTokens) +
+         " draft tokens accepted at " + plainNumber(spec.engine.acceptRate) +
          (spec.draftModel.empty()
               ? " (draft step " + plainNumber(spec.draftCostRatio) +
                     " of the target's)"
@@ -49,8 +49,8 @@ std::string engineLine(const serving::ServingSpec &spec) {
          " decode replicas";
   else if (spec.replicas > 1)
     s += ", " + std::to_string(spec.replicas) + " data-parallel replicas";
-  if (spec.maxModelLen > 0)
-    s += ", max model length " + std::to_string(spec.maxModelLen);
+  if (spec.engine.maxModelLen > 0)
+    s += ", max model length " + std::to_string(spec.engine.maxModelLen);
   return s;
 }
 

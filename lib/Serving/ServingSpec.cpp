@@ -183,10 +183,10 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
         return fail("expected a non-negative integer");
       spec.seed = uint64_t(s);
     } else if (key == "max-seqs") {
-      if (!integer(1, 1000000, spec.maxSequences))
+      if (!integer(1, 1000000, spec.engine.maxSequences))
         return fail("expected " + range(1, 1000000));
     } else if (key == "block") {
-      if (!integer(1, 65536, spec.blockTokens))
+      if (!integer(1, 65536, spec.engine.blockTokens))
         return fail("expected " + range(1, 65536));
     } else if (key == "mem-util") {
       if (!fraction(0, 1, false, spec.memoryUtilization) ||
@@ -195,18 +195,18 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
     } else if (key == "chunked") {
       if (values.size() != 1 || (values[0] != "on" && values[0] != "off"))
         return fail("expected on or off");
-      spec.chunkedPrefill = values[0] == "on";
+      spec.engine.chunkedPrefill = values[0] == "on";
     } else if (key == "max-model-len") {
-      if (!integer(1, kMaxTokens, spec.maxModelLen))
+      if (!integer(1, kMaxTokens, spec.engine.maxModelLen))
         return fail("expected " + range(1, kMaxTokens));
     } else if (key == "prefix-hit") {
-      if (!fraction(0, 1, true, spec.prefixHitRate))
+      if (!fraction(0, 1, true, spec.engine.prefixHitRate))
         return fail("expected a fraction in [0, 1)");
     } else if (key == "spec-k") {
-      if (!integer(0, 64, spec.draftTokens))
+      if (!integer(0, 64, spec.engine.draftTokens))
         return fail("expected " + range(0, 64));
     } else if (key == "spec-accept") {
-      if (!fraction(0, 1, false, spec.acceptRate))
+      if (!fraction(0, 1, false, spec.engine.acceptRate))
         return fail("expected a fraction in [0, 1]");
     } else if (key == "draft-cost") {
       if (!fraction(0, 10, false, spec.draftCostRatio))
@@ -257,11 +257,11 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
             "other: the graph gives the draft's cost";
     return std::nullopt;
   }
-  if (!spec.draftModel.empty() && spec.draftTokens == 0) {
+  if (!spec.draftModel.empty() && spec.engine.draftTokens == 0) {
     error = "draft: give spec-k, the draft tokens proposed per step";
     return std::nullopt;
   }
-  if (spec.draftTokens + 1 > *std::min_element(spec.tokenBudget.begin(),
+  if (spec.engine.draftTokens + 1 > *std::min_element(spec.tokenBudget.begin(),
                                                spec.tokenBudget.end())) {
     error = "spec-k: a verify step of spec-k + 1 tokens must fit the budget";
     return std::nullopt;

@@ -27,17 +27,10 @@ std::optional<StudyResult> mlir::tfperf::serving::runStudy(
     for (int64_t budget : spec.tokenBudget)
       for (int64_t conc : concurrencies)
         for (double rate : rates) {
-          EngineConfig engine;
+          EngineConfig engine = spec.engine;
           engine.maxBatchedTokens = budget;
-          engine.maxSequences = spec.maxSequences;
-          engine.blockTokens = spec.blockTokens;
           engine.kvBlocks = target.kvBlocks;
-          engine.chunkedPrefill = spec.chunkedPrefill;
-          engine.maxModelLen = spec.maxModelLen;
-          engine.prefixHitRate = spec.prefixHitRate;
-          engine.draftTokens = spec.draftTokens;
-          engine.acceptRate = spec.acceptRate;
-          engine.draftCost = spec.draftTokens > 0 ? &draft : nullptr;
+          engine.draftCost = engine.draftTokens > 0 ? &draft : nullptr;
           Workload w = spec.workloadAt(conc, rate, trace);
           std::optional<ServingResult> r;
           StudyPoint p;

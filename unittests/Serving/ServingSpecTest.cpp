@@ -15,7 +15,7 @@ TEST(ServingSpec, ListsRangesAndDefaults) {
   EXPECT_EQ(s->osl, 128);
   EXPECT_EQ(s->concurrency, (std::vector<int64_t>{1, 2, 4, 8, 16, 32, 64}));
   EXPECT_EQ(s->tokenBudget, (std::vector<int64_t>{2048, 8192}));
-  EXPECT_TRUE(s->chunkedPrefill);
+  EXPECT_TRUE(s->engine.chunkedPrefill);
   s = parseServingSpec("isl=8,osl=8,concurrency=4..12+4,disagg=1:3,tp=1,2",
                        error);
   ASSERT_TRUE(s) << error;

@@ -33,17 +33,12 @@ struct ServingSpec {
   /// 256).
   int64_t requests = 0;
   uint64_t seed = 1;
-  /// Engine.
+  /// Engine: its settings (the token budget and KV blocks of each study
+  /// point are set per point), the budgets to study, and the fraction of
+  /// device memory it may use for weights and KV.
+  EngineConfig engine;
   std::vector<int64_t> tokenBudget = {8192};
-  int64_t maxSequences = 256;
-  int64_t blockTokens = 16;
-  /// Fraction of device memory the engine may use for weights and KV.
   double memoryUtilization = 0.9;
-  bool chunkedPrefill = true;
-  int64_t maxModelLen = 0;
-  double prefixHitRate = 0;
-  int64_t draftTokens = 0;
-  double acceptRate = 0.7;
   /// Draft model cost per draft token, as a fraction of the target's
   /// decode step (when no draft graph is given).
   double draftCostRatio = 0.05;

@@ -47,7 +47,7 @@ struct EngineConfig {
   /// that each draft token is accepted, and the draft model's cost per
   /// draft token (a step cost model over the same mix, or none).
   int64_t draftTokens = 0;
-  double acceptRate = 0;
+  double acceptRate = 0.7;
   const StepCostModel *draftCost = nullptr;
 };
 
