@@ -61,6 +61,15 @@ constexpr IOSpec kStateOut[] = {{"output", R}, {"present_state", O}};
 constexpr IOSpec kCausalConvIn[] = {{"input", R}, {"weight", R}, {"bias", O},
                                     {"past_state", O}};
 
+// Indexing and routing.
+constexpr IOSpec kTriluIn[] = {{"input", R}, {"k", O}};
+constexpr IOSpec kTopKIn[] = {{"X", R}, {"K", R}};
+constexpr IOSpec kTopKOut[] = {{"Values", R}, {"Indices", R}};
+constexpr IOSpec kDataIndices[] = {{"data", R}, {"indices", R}};
+constexpr IOSpec kScatterIn[] = {{"data", R}, {"indices", R}, {"updates", R}};
+constexpr IOSpec kCumSumIn[] = {{"x", R}, {"axis", R}};
+constexpr IOSpec kOneHotIn[] = {{"indices", R}, {"depth", R}, {"values", R}};
+
 constexpr IOSpec kAttentionIn[] = {
     {"input", R}, {"weights", R}, {"bias", O}, {"mask_index", O},
     {"past", O}, {"relative_position_bias", O}, {"past_sequence_length", O}};
@@ -168,6 +177,15 @@ const OpSchema kSchemas[] = {
     schema<FlexAttentionOp>(kQKV, kY),
     schema<LinearAttentionOp>(kLinearAttentionIn, kStateOut),
     schema<CausalConvWithStateOp>(kCausalConvIn, kStateOut),
+    // Indexing and routing.
+    schema<TriluOp>(kTriluIn, kY), unary<NonZeroOp>(),
+    schema<TopKOp>(kTopKIn, kTopKOut),
+    schema<GatherElementsOp>(kDataIndices, kY),
+    schema<GatherNDOp>(kDataIndices, kY),
+    schema<ScatterNDOp>(kScatterIn, kY),
+    schema<ScatterElementsOp>(kScatterIn, kY),
+    schema<CumSumOp>(kCumSumIn, kY),
+    schema<OneHotOp>(kOneHotIn, kY),
     // com.microsoft contrib ops.
     schema<MSAttentionOp>(kAttentionIn, kAttentionOut),
     schema<MSMultiHeadAttentionOp>(kMHAIn, kMHAOut),

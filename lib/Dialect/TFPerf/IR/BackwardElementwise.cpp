@@ -203,6 +203,10 @@ UNARY(SoftplusOp, "dX = dY sigmoid(X)", 2, getInput())
 // dY (s + a x s (1 - s)), s = sigmoid(a x): scale, sigmoid, subtract,
 // multiply three times, add, multiply by dY.
 UNARY(SwishOp, "dX = dY swish'(X)", 8, getInput())
+// The same triangle of dY: a select per element.
+UNARY(TriluOp, "dX = trilu(dY)", 1, Value())
+// The reverse running sum of dY: 1 per element.
+UNARY(CumSumOp, "dX = reverse cumsum(dY)", 1, Value())
 #undef UNARY
 
 LogicalResult IdentityOp::computeBackwardCost(const ShapeQuery &,

@@ -189,6 +189,8 @@ UNARY(GeluOp)
 UNARY(SoftmaxOp)
 UNARY(MSFastGeluOp)
 UNARY(SwishOp)
+UNARY(TriluOp)
+UNARY(CumSumOp)
 #undef UNARY
 
 LogicalResult CastOp::inferShapes(ShapeContext &ctx) {
