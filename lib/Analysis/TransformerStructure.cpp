@@ -260,8 +260,8 @@ bool isPathOp(Operation *op) {
 }
 
 /// Walks an attention operand back through data movement and elementwise ops
-/// (head reshapes, RoPE, scaling, KV-cache concats) to the linear(s) that
-/// project it.
+/// (head reshapes, RoPE, scaling, KV-cache concats and scatters) to the
+/// linear(s) that project it.
 PathInfo walkToProjection(Value operand, SymExpr headDim,
                           const Activations &acts) {
   PathInfo info;
@@ -311,7 +311,9 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       continue;
     }
     info.ops.push_back(op);
-    bool concat = isa<ConcatOp>(op);
+    // A KV cache is extended by a Concat or written in place by a
+    // TensorScatter: what it was is the past, not a source.
+    bool concat = isa<ConcatOp, TensorScatterOp>(op);
     for (Value o : op->getOperands())
       if (acts.contains(o))
         queue.push_back({o, viaConcat || concat});
