@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "TFPERF"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".pbtxt", ".onnxtxt"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "check_corpus.py", "check_costs.py", "check_transformer.py", "check_serving.py", "check_kernels.py"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "check_corpus.py", "check_costs.py", "check_transformer.py", "check_serving.py", "check_kernels.py", "check_corpus2026.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tfperf_obj_root, "test")
 

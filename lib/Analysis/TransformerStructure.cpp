@@ -240,8 +240,8 @@ bool isPathOp(Operation *op) {
 }
 
 /// Walks an attention operand back through data movement and elementwise ops
-/// (head reshapes, RoPE, scaling, KV-cache concats) to the linear(s) that
-/// project it.
+/// (head reshapes, RoPE, scaling, KV-cache concats and scatters) to the
+/// linear(s) that project it.
 PathInfo walkToProjection(Value operand, SymExpr headDim,
                           const Activations &acts) {
   PathInfo info;
@@ -291,7 +291,9 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       continue;
     }
     info.ops.push_back(op);
-    bool concat = isa<ConcatOp>(op);
+    // A KV cache is extended by a Concat or written in place by a
+    // TensorScatter: what it was is the past, not a source.
+    bool concat = isa<ConcatOp, TensorScatterOp>(op);
     for (Value o : op->getOperands())
       if (acts.contains(o))
         queue.push_back({o, viaConcat || concat});
@@ -732,8 +734,9 @@ void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
   }
 }
 
-/// onnxruntime's Attention, MultiHeadAttention and GroupQueryAttention:
-/// heads from their attributes, projections walked back from their inputs.
+/// onnxruntime's Attention, MultiHeadAttention and GroupQueryAttention, and
+/// ONNX Attention and FlexAttention: heads from their attributes (or
+/// per-head dims), projections walked back from their inputs.
 void TransformerRecognizer::recognizeFusedAttention(Operation *op,
                                                     AttentionBlock &blk) {
   blk.fused = op;
@@ -770,6 +773,37 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
       if (pk)
         blk.pastInputs.push_back(pk);
   }
+  // ONNX Attention/FlexAttention: heads from attributes (3-D) or dim 1
+  // (4-D); a static cache written by TensorScatter is the block's past.
+  bool perHead = false;
+  if (isa<AttentionOp, FlexAttentionOp>(op)) {
+    auto at = dyn_cast<AttentionOp>(op);
+    auto qd = dimsOf(query), kd = dimsOf(op->getOperand(1));
+    perHead = qd && qd->size() == 4;
+    auto heads = [&](std::optional<ArrayRef<SymExpr>> d,
+                     std::optional<int64_t> attr) -> int64_t {
+      if (attr)
+        return *attr;
+      if (d && d->size() == 4 && (*d)[1].isConstant())
+        return (*d)[1].getInt64().value_or(0);
+      return 0;
+    };
+    n = heads(qd, at ? at.getQNumHeads() : std::nullopt);
+    kv = heads(kd, at ? at.getKvNumHeads() : std::nullopt);
+    if (perHead)
+      qWidth = SymExpr(n) * lastDim(query);
+    blk.kOperand = op->getOperand(1);
+    blk.vOperand = op->getOperand(2);
+    if (at) {
+      blk.causal = at.getIsCausal() != 0;
+      for (Value pk : {at.getPastKey(), at.getPastValue()})
+        if (pk)
+          blk.pastInputs.push_back(pk);
+    }
+    for (Value kvOp : {blk.kOperand, blk.vOperand})
+      if (auto scatter = kvOp.getDefiningOp<TensorScatterOp>())
+        blk.pastInputs.push_back(scatter.getPastCache());
+  }
   blk.heads = SymExpr(n);
   blk.kvHeads = SymExpr(kv);
   if (auto h = qWidth.divExact(SymExpr(n)))
@@ -796,7 +830,7 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
   }
   auto qd = dimsOf(query);
   if (qd && qd->size() >= 2)
-    blk.queryLen = (*qd)[1];
+    blk.queryLen = (*qd)[perHead ? 2 : 1];
   tags[op] = OpTag{-1, BlockKind::Attention};
 }
 

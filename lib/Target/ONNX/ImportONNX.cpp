@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -58,8 +59,11 @@ private:
   InFlightDiagnostic error(llvm::StringRef nodeName = {}) {
     return emitError(nodeName.empty() ? Location(fileLoc) : nodeLoc(nodeName));
   }
+  /// A node's location: its name, called from the node whose function
+  /// body it was inlined from (nested calls nest call sites).
   Location nodeLoc(llvm::StringRef name) {
-    return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+    Location own = NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+    return callers.empty() ? own : CallSiteLoc::get(own, callers.back());
   }
 
   LogicalResult checkOpsets();
@@ -78,6 +82,16 @@ private:
   LogicalResult
   importNode(const onnx::NodeProto &node, llvm::StringRef name, Scope &scope,
              const llvm::StringMap<const onnx::NodeProto *> &definingNode);
+  /// Imports the nodes of `graph` in topological order, each named
+  /// `prefix` + its display name.
+  LogicalResult importNodes(const onnx::GraphProto &graph, Scope &scope,
+                            llvm::StringRef prefix);
+  /// Imports a call of a model-local function: its body, with the call's
+  /// inputs and attributes bound, in place of the node.
+  LogicalResult
+  inlineFunction(const onnx::NodeProto &node, const onnx::FunctionProto &fn,
+                 llvm::StringRef name, Scope &scope,
+                 const llvm::StringMap<const onnx::NodeProto *> &definingNode);
   LogicalResult convertAttributes(const onnx::NodeProto &node,
                                   llvm::StringRef name, const OpSchema *schema,
                                   OperationState &state, Scope &scope,
@@ -108,6 +122,11 @@ private:
   llvm::StringMap<const onnx::ValueInfoProto *> valueInfos;
   /// Names of the node that produced each value (for messages).
   llvm::StringMap<std::string> producers;
+  /// The model-local functions by "domain::name".
+  llvm::StringMap<const onnx::FunctionProto *> functions;
+  /// Locations of the calls whose function bodies are being imported,
+  /// innermost last.
+  SmallVector<Location> callers;
 
 };
 
@@ -136,10 +155,15 @@ LogicalResult GraphImporter::checkOpsets() {
     return error() << "opset " << defaultOpset
                    << " of the default ONNX domain is older than tfperf "
                       "supports (7 and later)";
-  if (defaultOpset > 24)
+  // Opsets 25-28 mostly add ops (LinearAttention-27, ...); an op tfperf
+  // does not know is warned about per node.
+  constexpr int64_t kLatestKnownOpset = 28;
+  if (defaultOpset > kLatestKnownOpset)
     emitWarning(fileLoc) << "opset " << defaultOpset
-                         << " is newer than tfperf knows (24); importing "
-                            "with the semantics of the latest known opset";
+                         << " is newer than tfperf knows ("
+                         << kLatestKnownOpset
+                         << "); importing with the semantics of the latest "
+                            "known opset";
   return success();
 }
 
@@ -590,6 +614,11 @@ LogicalResult GraphImporter::importNode(
                           "entry) and tfperf does not know";
 
   const OpSchema *schema = lookupOpSchema(normDomain, opType);
+  if (!schema) {
+    auto fn = functions.find((normDomain + "::" + opType).str());
+    if (fn != functions.end())
+      return inlineFunction(node, *fn->second, name, scope, definingNode);
+  }
   const auto &inputs = node.input();
   const auto &outputs = node.output();
   if (schema) {
@@ -684,7 +713,9 @@ LogicalResult GraphImporter::importNode(
 
   // Results: typed from value_info where given; inference refines them.
   auto placeholder = [&](const std::string &out) -> Type {
-    auto it = valueInfos.find(out);
+    // A function body's names are its own: the graph's value_info does not
+    // describe them.
+    auto it = callers.empty() ? valueInfos.find(out) : valueInfos.end();
     if (it != valueInfos.end() && it->second->has_type() &&
         it->second->type().has_tensor_type()) {
       // A bad declaration is reported when shapes are checked against it.
@@ -762,6 +793,95 @@ LogicalResult GraphImporter::importNode(
   return success();
 }
 
+LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph,
+                                         Scope &scope, llvm::StringRef prefix) {
+  llvm::StringMap<const onnx::NodeProto *> definingNode;
+  auto order = sortNodes(graph, scope, definingNode);
+  if (failed(order))
+    return failure();
+  for (size_t i : *order) {
+    const onnx::NodeProto &node = graph.node(i);
+    std::string name = (prefix + nodeDisplayName(node, i)).str();
+    if (failed(importNode(node, name, scope, definingNode)))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Model-local functions
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::inlineFunction(
+    const onnx::NodeProto &node, const onnx::FunctionProto &fn,
+    llvm::StringRef name, Scope &scope,
+    const llvm::StringMap<const onnx::NodeProto *> &definingNode) {
+  // Deep enough for any real nesting; a function that calls itself stops.
+  constexpr size_t kMaxCallDepth = 32;
+  if (callers.size() >= kMaxCallDepth)
+    return emitError(callers.front())
+           << "calls function '" << fn.name()
+                       << "' nested more than " << kMaxCallDepth
+                       << " deep (a recursive function?)";
+  if (node.input_size() > fn.input_size() ||
+      node.output_size() > fn.output_size())
+    return error(name) << "passes " << node.input_size() << " inputs and "
+                       << node.output_size() << " outputs to function '"
+                       << fn.name() << "', which has " << fn.input_size()
+                       << " and " << fn.output_size();
+  // The body with the call's attributes in place of references to them.
+  onnx::GraphProto body;
+  for (const auto &inner : fn.node()) {
+    onnx::NodeProto *n = body.add_node();
+    *n = inner;
+    n->clear_attribute();
+    for (const auto &a : inner.attribute()) {
+      if (!a.has_ref_attr_name() || a.ref_attr_name().empty()) {
+        *n->add_attribute() = a;
+        continue;
+      }
+      for (const auto &given : node.attribute())
+        if (given.name() == a.ref_attr_name()) {
+          onnx::AttributeProto *bound = n->add_attribute();
+          *bound = given;
+          bound->set_name(a.name());
+        }
+    }
+  }
+  // A function sees only its inputs (an absent optional one stays absent).
+  Scope inner;
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty())
+      continue;
+    Value v = scope.lookup(node.input(i));
+    if (!v)
+      return error(name) << "input '" << node.input(i)
+                         << "' is not produced by any node, graph input or "
+                            "initializer";
+    inner.values[fn.input(i)] = v;
+  }
+  for (const auto &o : fn.opset_import())
+    opsets.try_emplace(o.domain() == "ai.onnx" ? "" : o.domain(), o.version());
+  callers.push_back(nodeLoc(name));
+  auto popCaller = llvm::make_scope_exit([&] { callers.pop_back(); });
+  if (failed(importNodes(body, inner, (name + "/").str())))
+    return failure();
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &out = node.output(i);
+    if (out.empty())
+      continue;
+    Value v = inner.lookup(fn.output(i));
+    if (!v)
+      return error(name) << "function '" << fn.name() << "' output '"
+                         << fn.output(i) << "' is not produced by its body";
+    if (definingNode.lookup(out) == &node) {
+      scope.values[out] = v;
+      producers[out] = name.str();
+    }
+  }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Graphs
 //===----------------------------------------------------------------------===//
@@ -792,15 +912,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
            << (tooManyIns ? " inputs" : " outputs")
            << ", more than tfperf accepts (" << kMaxNodeIO << ")";
   }
-  llvm::StringMap<const onnx::NodeProto *> definingNode;
-  auto order = sortNodes(graph, scope, definingNode);
-  if (failed(order))
+  if (failed(importNodes(graph, scope, "")))
     return failure();
-  for (size_t i : *order) {
-    const onnx::NodeProto &node = graph.node(i);
-    if (failed(importNode(node, nodeDisplayName(node, i), scope, definingNode)))
-      return failure();
-  }
   SmallVector<Value> results;
   llvm::StringSet<> outputNames;
   for (const auto &out : graph.output()) {
@@ -876,6 +989,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(const ImportOptions &options) {
     return (error() << "--bind-dims: " << bindError, nullptr);
   if (failed(checkOpsets()))
     return nullptr;
+  for (const auto &fn : model.functions())
+    functions[(llvm::Twine(fn.domain() == "ai.onnx" ? "" : fn.domain()) +
+               "::" + fn.name())
+                  .str()] = &fn;
 
   const onnx::GraphProto &graph = model.graph();
   if (graph.output_size() == 0)

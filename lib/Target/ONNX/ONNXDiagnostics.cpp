@@ -21,6 +21,10 @@ bool decompose(Location loc, std::string &file, std::string &node) {
     node = name.getName().str();
     return decompose(name.getChildLoc(), file, node);
   }
+  // An op inlined from a function: its own name already spells the path
+  // of calls ("caller/inner").
+  if (auto call = dyn_cast<CallSiteLoc>(loc))
+    return decompose(call.getCallee(), file, node);
   if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
     if (flc.getLine() != 0 || flc.getColumn() != 0)
       return false;

@@ -40,6 +40,36 @@ constexpr IOSpec kDropoutIn[] = {{"data", R}, {"ratio", O}, {"training_mode", O}
 constexpr IOSpec kDropoutOut[] = {{"output", R}, {"mask", O}};
 constexpr IOSpec kTileIn[] = {{"input", R}, {"repeats", R}};
 
+// ai.onnx opsets 23-27.
+constexpr IOSpec kCastLikeIn[] = {{"input", R}, {"target_type", R}};
+constexpr IOSpec kRMSNormOnnxIn[] = {{"X", R}, {"scale", R}};
+constexpr IOSpec kRotaryOnnxIn[] = {{"X", R}, {"cos_cache", R},
+                                    {"sin_cache", R}, {"position_ids", O}};
+constexpr IOSpec kTensorScatterIn[] = {{"past_cache", R}, {"update", R},
+                                       {"write_indices", O}};
+constexpr IOSpec kOnnxAttentionIn[] = {
+    {"Q", R}, {"K", R}, {"V", R}, {"attn_mask", O}, {"past_key", O},
+    {"past_value", O}, {"nonpad_kv_seqlen", O}};
+constexpr IOSpec kOnnxAttentionOut[] = {{"Y", R}, {"present_key", O},
+                                        {"present_value", O},
+                                        {"qk_matmul_output", O}};
+constexpr IOSpec kQKV[] = {{"Q", R}, {"K", R}, {"V", R}};
+constexpr IOSpec kLinearAttentionIn[] = {
+    {"query", R}, {"key", R}, {"value", R}, {"past_state", O}, {"decay", O},
+    {"beta", O}};
+constexpr IOSpec kStateOut[] = {{"output", R}, {"present_state", O}};
+constexpr IOSpec kCausalConvIn[] = {{"input", R}, {"weight", R}, {"bias", O},
+                                    {"past_state", O}};
+
+// Indexing and routing.
+constexpr IOSpec kTriluIn[] = {{"input", R}, {"k", O}};
+constexpr IOSpec kTopKIn[] = {{"X", R}, {"K", R}};
+constexpr IOSpec kTopKOut[] = {{"Values", R}, {"Indices", R}};
+constexpr IOSpec kDataIndices[] = {{"data", R}, {"indices", R}};
+constexpr IOSpec kScatterIn[] = {{"data", R}, {"indices", R}, {"updates", R}};
+constexpr IOSpec kCumSumIn[] = {{"x", R}, {"axis", R}};
+constexpr IOSpec kOneHotIn[] = {{"indices", R}, {"depth", R}, {"values", R}};
+
 constexpr IOSpec kAttentionIn[] = {
     {"input", R}, {"weights", R}, {"bias", O}, {"mask_index", O},
     {"past", O}, {"relative_position_bias", O}, {"past_sequence_length", O}};
@@ -136,6 +166,26 @@ const OpSchema kSchemas[] = {
     schema<TileOp>(kTileIn, kY),
     schema<RangeOp>(kRangeIn, kY),
     schema<DropoutOp>(kDropoutIn, kDropoutOut),
+    // ai.onnx opsets 18-27 and ai.onnx.preview.
+    binary<ModOp>(), binary<GreaterOrEqualOp>(), binary<LessOrEqualOp>(),
+    unary<SwishOp>(), unary<SizeOp>(),
+    schema<CastLikeOp>(kCastLikeIn, kY),
+    schema<RMSNormOp>(kRMSNormOnnxIn, kY),
+    schema<RotaryEmbeddingOp>(kRotaryOnnxIn, kY),
+    schema<TensorScatterOp>(kTensorScatterIn, kY),
+    schema<AttentionOp>(kOnnxAttentionIn, kOnnxAttentionOut),
+    schema<FlexAttentionOp>(kQKV, kY),
+    schema<LinearAttentionOp>(kLinearAttentionIn, kStateOut),
+    schema<CausalConvWithStateOp>(kCausalConvIn, kStateOut),
+    // Indexing and routing.
+    schema<TriluOp>(kTriluIn, kY), unary<NonZeroOp>(),
+    schema<TopKOp>(kTopKIn, kTopKOut),
+    schema<GatherElementsOp>(kDataIndices, kY),
+    schema<GatherNDOp>(kDataIndices, kY),
+    schema<ScatterNDOp>(kScatterIn, kY),
+    schema<ScatterElementsOp>(kScatterIn, kY),
+    schema<CumSumOp>(kCumSumIn, kY),
+    schema<OneHotOp>(kOneHotIn, kY),
     // com.microsoft contrib ops.
     schema<MSAttentionOp>(kAttentionIn, kAttentionOut),
     schema<MSMultiHeadAttentionOp>(kMHAIn, kMHAOut),
@@ -188,5 +238,6 @@ bool mlir::tfperf::onnximport::isWellKnownDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx" || domain == "com.microsoft" ||
          domain == "ai.onnx.ml" || domain == "ai.onnx.training" ||
          domain == "ai.onnx.preview.training" ||
-         domain == "com.microsoft.nchwc" || domain == "org.pytorch.aten";
+         domain == "com.microsoft.nchwc" || domain == "org.pytorch.aten" ||
+         domain == "ai.onnx.preview";
 }

@@ -17,32 +17,6 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
-/// The attention core's backward for B*N heads of S queries against T
-/// keys. `qkv` stands for the Q, K, V tensors (read, and written as
-/// gradients when `writeGrads`), `qkvElements` their elements; `out` is the
-/// op's output (O, and dO as its gradient).
-void attentionCoreGrad(BackwardCost &c, const SymExpr &bn, const SymExpr &s,
-                       const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
-                       int64_t maskAdds, Value qkv,
-                       const SymExpr &qkvElements, Value out,
-                       const SymExpr &outElements, bool writeGrads) {
-  SymExpr scores = bn * s * t;
-  BackwardOp &k = c.add("attention backward (recomputes P)");
-  // Q K^T again, dQ = dS K, dK = dS^T Q (head size hk); dV = P^T dO,
-  // dP = dO V^T (head size hv).
-  k.gemmFlops = SymExpr(2) * scores * (SymExpr(3) * hk + SymExpr(2) * hv);
-  // Per score: scale, masks, exp(s - lse) (2), dP - D, times P, scale;
-  // D = rowsum(dO O): 2 per output element.
-  k.flops = k.gemmFlops + scores * SymExpr(6 + maskAdds) +
-            SymExpr(2) * bn * s * hv;
-  k.read(qkv, qkvElements);
-  k.read(out, outElements); // O
-  k.read(out, outElements); // dO
-  k.read(out, bn * s);      // log-sum-exp
-  if (writeGrads)
-    k.write(qkv, qkvElements);
-}
-
 /// The FLOPs of the forward part called `name` (0 when absent).
 SymExpr partFlops(const OpCost &fwd, llvm::StringRef name) {
   for (const CostPart &p : fwd.parts)
@@ -51,13 +25,10 @@ SymExpr partFlops(const OpCost &fwd, llvm::StringRef name) {
   return SymExpr(0);
 }
 
-/// What a fused attention keeps: its output and one log-sum-exp per row.
-void saveOutputAndLse(BackwardCost &c, Value out, const SymExpr &outElements,
-                      const SymExpr &rows) {
-  c.save(out, outElements);
-  c.save(out, rows, "log-sum-exp per row");
-}
 } // namespace
+
+using bwd::attentionCoreGrad;
+using bwd::saveOutputAndLse;
 
 LogicalResult MSAttentionOp::computeBackwardCost(const ShapeQuery &q,
                                                  const GradientQuery &g,
@@ -158,14 +129,9 @@ static LogicalResult projectedAttentionGrad(OpT op, const ShapeQuery &q,
   if (!qd || !outN)
     return failure();
   SymExpr b = (*qd)[0], s = (*qd)[1], n(op.getNumHeads());
-  SymExpr qkvN(0);
-  for (Value v : qkv) {
-    auto e = bwd::elements(q, v, c);
-    if (!e)
-      return failure();
-    c.save(v, *e);
-    qkvN = qkvN + *e;
-  }
+  auto qkvN = bwd::saveAll(c, q, qkv);
+  if (!qkvN)
+    return failure();
   // T and the head sizes: the output is [B, S, N hv]; the scores and
   // context GEMMs are 2 BN S T hk and 2 BN S T hv.
   auto od = bwd::dimsOf(q, op.getOutput(), c);
@@ -181,7 +147,7 @@ static LogicalResult projectedAttentionGrad(OpT op, const ShapeQuery &q,
   if (!hk)
     return bwd::unknown(c, "attention dims do not divide the GEMMs");
   saveOutputAndLse(c, op.getOutput(), *outN, bns);
-  attentionCoreGrad(c, b * n, s, *t, *hk, *hv, masks, qkv.front(), qkvN,
+  attentionCoreGrad(c, b * n, s, *t, *hk, *hv, masks, qkv.front(), *qkvN,
                     op.getOutput(), *outN, false);
   BackwardOp &k = c.ops.back();
   for (Value v : qkv)
@@ -190,8 +156,8 @@ static LogicalResult projectedAttentionGrad(OpT op, const ShapeQuery &q,
   if (!rotary.isConstant(0)) {
     BackwardOp &r = c.add("rotary backward on dQ, dK");
     r.flops = rotary;
-    r.read(qkv.front(), qkvN);
-    r.write(qkv.front(), qkvN);
+    r.read(qkv.front(), *qkvN);
+    r.write(qkv.front(), *qkvN);
   }
   return success();
 }

@@ -41,6 +41,9 @@ NO_GRADIENT(ConstantOp)
 NO_GRADIENT(ShapeOp)
 NO_GRADIENT(ConstantOfShapeOp)
 NO_GRADIENT(RangeOp)
+// Indices and masks.
+NO_GRADIENT(NonZeroOp)
+NO_GRADIENT(OneHotOp)
 #undef NO_GRADIENT
 
 LogicalResult TransposeOp::computeBackwardCost(const ShapeQuery &q,

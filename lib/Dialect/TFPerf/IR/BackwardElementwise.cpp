@@ -91,6 +91,10 @@ LogicalResult PowOp::computeBackwardCost(const ShapeQuery &q,
 NO_GRADIENT(EqualOp)
 NO_GRADIENT(GreaterOp)
 NO_GRADIENT(LessOp)
+NO_GRADIENT(GreaterOrEqualOp)
+NO_GRADIENT(LessOrEqualOp)
+// Mod computes indices (head groups, circular cache slots) in exports.
+NO_GRADIENT(ModOp)
 NO_GRADIENT(AndOp)
 NO_GRADIENT(OrOp)
 NO_GRADIENT(NotOp)
@@ -196,6 +200,13 @@ UNARY(AbsOp, "dX = dY sign(X)", 2, getInput())
 UNARY(ReciprocalOp, "dX = -dY Y^2", 3, getResult())
 // dY * sigmoid(X): sigmoid, multiply.
 UNARY(SoftplusOp, "dX = dY sigmoid(X)", 2, getInput())
+// dY (s + a x s (1 - s)), s = sigmoid(a x): scale, sigmoid, subtract,
+// multiply three times, add, multiply by dY.
+UNARY(SwishOp, "dX = dY swish'(X)", 8, getInput())
+// The same triangle of dY: a select per element.
+UNARY(TriluOp, "dX = trilu(dY)", 1, Value())
+// The reverse running sum of dY: 1 per element.
+UNARY(CumSumOp, "dX = reverse cumsum(dY)", 1, Value())
 #undef UNARY
 
 LogicalResult IdentityOp::computeBackwardCost(const ShapeQuery &,

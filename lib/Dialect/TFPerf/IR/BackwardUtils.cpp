@@ -147,3 +147,44 @@ LogicalResult bwd::unknown(BackwardCost &c, std::string reason) {
   c.unknownReason = std::move(reason);
   return failure();
 }
+
+void bwd::attentionCoreGrad(BackwardCost &c, const SymExpr &bn, const SymExpr &s,
+                       const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
+                       int64_t maskAdds, Value qkv,
+                       const SymExpr &qkvElements, Value out,
+                       const SymExpr &outElements, bool writeGrads) {
+  SymExpr scores = bn * s * t;
+  BackwardOp &k = c.add("attention backward (recomputes P)");
+  // Q K^T again, dQ = dS K, dK = dS^T Q (head size hk); dV = P^T dO,
+  // dP = dO V^T (head size hv).
+  k.gemmFlops = SymExpr(2) * scores * (SymExpr(3) * hk + SymExpr(2) * hv);
+  // Per score: scale, masks, exp(s - lse) (2), dP - D, times P, scale;
+  // D = rowsum(dO O): 2 per output element.
+  k.flops = k.gemmFlops + scores * SymExpr(6 + maskAdds) +
+            SymExpr(2) * bn * s * hv;
+  k.read(qkv, qkvElements);
+  k.read(out, outElements); // O
+  k.read(out, outElements); // dO
+  k.read(out, bn * s);      // log-sum-exp
+  if (writeGrads)
+    k.write(qkv, qkvElements);
+}
+
+void bwd::saveOutputAndLse(BackwardCost &c, Value out, const SymExpr &outElements,
+                      const SymExpr &rows) {
+  c.save(out, outElements);
+  c.save(out, rows, "log-sum-exp per row");
+}
+
+std::optional<SymExpr> bwd::saveAll(BackwardCost &c, const ShapeQuery &q,
+                                    ArrayRef<Value> values) {
+  SymExpr total(0);
+  for (Value v : values) {
+    auto e = elements(q, v, c);
+    if (!e)
+      return std::nullopt;
+    c.save(v, *e);
+    total = total + *e;
+  }
+  return total;
+}

@@ -103,6 +103,26 @@ LogicalResult normGrad(const NormBackward &nb, const ShapeQuery &q,
 /// An op whose backward tfperf does not model.
 LogicalResult unknown(BackwardCost &cost, std::string reason);
 
+/// The attention core's backward for B*N heads of S queries against T
+/// keys, as a fused (FlashAttention-style) kernel. `qkv` stands for the Q,
+/// K, V tensors (read, and written as gradients when `writeGrads`),
+/// `qkvElements` their elements; `out` is the op's output (O, and dO as its
+/// gradient).
+void attentionCoreGrad(BackwardCost &c, const SymExpr &bn, const SymExpr &s,
+                       const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
+                       int64_t maskAdds, Value qkv,
+                       const SymExpr &qkvElements, Value out,
+                       const SymExpr &outElements, bool writeGrads);
+
+/// Saves each of `values` for the backward: their total element count, or
+/// nullopt with the reason set.
+std::optional<SymExpr> saveAll(BackwardCost &c, const ShapeQuery &q,
+                               ArrayRef<Value> values);
+
+/// What a fused attention keeps: its output and one log-sum-exp per row.
+void saveOutputAndLse(BackwardCost &c, Value out, const SymExpr &outElements,
+                      const SymExpr &rows);
+
 } // namespace mlir::tfperf::bwd
 
 #endif

@@ -13,31 +13,13 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
+using cost::addPart;
+using cost::attentionCore;
+using cost::rmsNormFlops;
+
 namespace {
-constexpr int64_t kSoftmaxFlops = 5;
 /// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
 constexpr int64_t kRotaryFlops = 3;
-
-void addPart(OpCost &c, const char *name, const SymExpr &flops, bool gemm) {
-  c.parts.push_back({name, flops, gemm});
-  c.flops = c.flops + flops;
-  if (gemm)
-    c.gemmFlops = c.gemmFlops + flops;
-}
-
-/// The attention core for B*N heads of S queries against T keys:
-/// scores, scale, masks, softmax, context.
-void attentionCore(OpCost &c, const SymExpr &bn, const SymExpr &s,
-                   const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
-                   int64_t maskAdds) {
-  SymExpr scores = bn * s * t;
-  addPart(c, "scores (Q K^T)", SymExpr(2) * scores * hk, true);
-  addPart(c, "scale", scores, false);
-  if (maskAdds)
-    addPart(c, "mask", scores * SymExpr(maskAdds), false);
-  addPart(c, "softmax", scores * SymExpr(kSoftmaxFlops), false);
-  addPart(c, "context (P V)", SymExpr(2) * scores * hv, true);
-}
 } // namespace
 
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
@@ -226,12 +208,6 @@ LogicalResult MSRotaryEmbeddingOp::computeCost(const ShapeQuery &q, OpCost &c) {
   c.write(getOutput(), *out);
   c.flops = *out * SymExpr(kRotaryFlops);
   return success();
-}
-
-/// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
-/// divide, + eps, rsqrt: 3 per row.
-static SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
-  return elements * SymExpr(4) + rows * SymExpr(3);
 }
 
 LogicalResult MSSimplifiedLayerNormOp::computeCost(const ShapeQuery &q,

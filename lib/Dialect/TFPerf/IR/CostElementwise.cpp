@@ -26,6 +26,9 @@ ONE_FLOP(PowOp)
 ONE_FLOP(EqualOp)
 ONE_FLOP(GreaterOp)
 ONE_FLOP(LessOp)
+ONE_FLOP(GreaterOrEqualOp)
+ONE_FLOP(LessOrEqualOp)
+ONE_FLOP(ModOp)
 ONE_FLOP(AndOp)
 ONE_FLOP(OrOp)
 ONE_FLOP(SqrtOp)
@@ -44,6 +47,11 @@ ONE_FLOP(ReciprocalOp)
 ONE_FLOP(SoftplusOp)
 ONE_FLOP(WhereOp)
 #undef ONE_FLOP
+
+/// Swish: alpha x, sigmoid, multiply.
+LogicalResult SwishOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return cost::elementwise(*this, q, c, 3);
+}
 
 LogicalResult ClipOp::computeCost(const ShapeQuery &q, OpCost &c) {
   return cost::elementwise(*this, q, c, 2);

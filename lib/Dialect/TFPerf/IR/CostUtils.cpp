@@ -70,3 +70,38 @@ LogicalResult cost::view(OpCost &c) {
   c.isView = true;
   return success();
 }
+
+void cost::addPart(OpCost &c, const char *name, const SymExpr &flops,
+                   bool gemm) {
+  c.parts.push_back({name, flops, gemm});
+  c.flops = c.flops + flops;
+  if (gemm)
+    c.gemmFlops = c.gemmFlops + flops;
+}
+
+/// Softmax: max, subtract, exp, sum, divide per score.
+static constexpr int64_t kSoftmaxFlops = 5;
+
+void cost::attentionCore(OpCost &c, const SymExpr &bn, const SymExpr &s,
+                         const SymExpr &t, const SymExpr &hk,
+                         const SymExpr &hv, int64_t maskAdds) {
+  SymExpr scores = bn * s * t;
+  addPart(c, "scores (Q K^T)", SymExpr(2) * scores * hk, true);
+  addPart(c, "scale", scores, false);
+  if (maskAdds)
+    addPart(c, "mask", scores * SymExpr(maskAdds), false);
+  addPart(c, "softmax", scores * SymExpr(kSoftmaxFlops), false);
+  addPart(c, "context (P V)", SymExpr(2) * scores * hv, true);
+}
+
+SymExpr cost::rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
+  return elements * SymExpr(4) + rows * SymExpr(3);
+}
+
+std::optional<SymExpr> cost::readWhole(const ShapeQuery &q, OpCost &c,
+                                       Value v) {
+  auto n = elements(q, v, c);
+  if (n)
+    c.read(v, *n);
+  return n;
+}

@@ -42,6 +42,24 @@ std::optional<ArrayRef<SymExpr>> knownDims(const ShapeQuery &q, Value v,
 std::optional<SymExpr> knownElements(const ShapeQuery &q, Value v,
                                      std::string &unknownReason);
 
+/// Reads all of `v`: its element count, or nullopt with the reason set.
+std::optional<SymExpr> readWhole(const ShapeQuery &q, OpCost &cost, Value v);
+
+/// Adds a named part of `flops` to `cost` (and to its GEMM FLOPs when
+/// `gemm`).
+void addPart(OpCost &cost, const char *name, const SymExpr &flops, bool gemm);
+
+/// The attention core of a fused attention for `bn` (batch x query heads)
+/// heads of `s` queries against `t` keys with head sizes `hk` (Q K^T) and
+/// `hv` (P V): scores, scale, `maskAdds` masks, softmax, context.
+void attentionCore(OpCost &cost, const SymExpr &bn, const SymExpr &s,
+                   const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
+                   int64_t maskAdds);
+
+/// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
+/// divide, + eps, rsqrt: 3 per row.
+SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows);
+
 } // namespace mlir::tfperf::cost
 
 #endif

@@ -1,7 +1,8 @@
 //===- ParallelSplitContrib.cpp - split rules of com.microsoft ops --------===//
 //
-// onnxruntime's fused attention ops are split by heads (their present KV
-// outputs by KV heads); rotary embedding carries the split of its input;
+// onnxruntime's fused attention ops (and ONNX Attention, FlexAttention) are
+// split by heads (their present KV outputs by KV heads); rotary embedding
+// carries the split of its input;
 // the fused norms conflict over the split dim; EmbedLayerNormalization is
 // split by vocabulary when the structure chose it. docs/TensorParallel.md.
 //
@@ -27,6 +28,15 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
   else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
     H = g.getNumHeads();
     Hkv = g.getKvNumHeads();
+  } else if (isa<AttentionOp, FlexAttentionOp>(op)) {
+    // ONNX's: head counts as attributes (3-D) or dim 1 (4-D).
+    auto heads = [&](Value v, std::optional<int64_t> attr) {
+      return attr ? *attr
+                  : rankOf(v) == 4 ? constDim(v, 1).value_or(0) : int64_t(0);
+    };
+    auto at = dyn_cast<AttentionOp>(op);
+    H = heads(op->getOperand(0), at ? at.getQNumHeads() : std::nullopt);
+    Hkv = heads(op->getOperand(1), at ? at.getKvNumHeads() : std::nullopt);
   }
   if (H <= 0)
     return ctx.fail("attention without a head count");
@@ -86,8 +96,7 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       ok &= replicatedOnly(m.getKeyPaddingMask());
       ok &= expect(m.getAttentionBias(), 1, H);
       ok &= expect(m.getBias(), 0, H);
-    } else {
-      auto g = cast<MSGroupQueryAttentionOp>(op);
+    } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
       key = g.getKey();
       value = g.getValue();
       pastK = g.getPastKey();
@@ -95,9 +104,20 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       for (Value v : {g.getSeqlensK(), g.getTotalSequenceLength(),
                       g.getCosCache(), g.getSinCache()})
         ok &= replicatedOnly(v);
+    } else {
+      key = op->getOperand(1);
+      value = op->getOperand(2);
+      if (auto at = dyn_cast<AttentionOp>(op)) {
+        pastK = at.getPastKey();
+        pastV = at.getPastValue();
+        ok &= replicatedOnly(at.getAttnMask()) &&
+              replicatedOnly(at.getNonpadKvSeqlen());
+      }
     }
     int64_t qUnits = key ? H : H + 2 * Hkv;
-    ok &= expect(query, lastOf(query), qUnits);
+    // Heads are dim 1 of 4-D operands, packed in the last dim otherwise.
+    auto headsDim = [&](Value v) { return rankOf(v) == 4 ? 1 : lastOf(v); };
+    ok &= expect(query, headsDim(query), qUnits);
     for (Value kv : {key, value})
       if (kv)
         ok &= expect(kv, rankOf(kv) == 4 ? 1 : lastOf(kv), Hkv);
@@ -106,12 +126,15 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       return ctx.fail("fused attention inputs split on other dims");
     ValueSplit out;
     Value o = op->getResult(0);
-    out.dim = rankOf(o) - 1;
+    out.dim = headsDim(o);
     out.F = H;
-    out.I = std::max<int64_t>(1, constDim(o, out.dim).value_or(H) / H);
+    out.I = rankOf(o) == 4
+                ? 1
+                : std::max<int64_t>(1, constDim(o, out.dim).value_or(H) / H);
     out.group = heads;
     ctx.setResult(op, sp, 0, out);
-    for (unsigned i = 1; i < op->getNumResults(); ++i) {
+    // Present keys and values (not ONNX Attention's scores output).
+    for (unsigned i = 1; i < std::min(3u, op->getNumResults()); ++i) {
       ValueSplit p;
       p.dim = 1;
       p.F = Hkv;
@@ -136,6 +159,15 @@ LogicalResult MSMultiHeadAttentionOp::propagateSplit(SplitContext &ctx,
 
 LogicalResult MSGroupQueryAttentionOp::propagateSplit(SplitContext &ctx,
                                                       OpSplit &sp) {
+  return attentionSplit(*this, ctx, sp);
+}
+
+LogicalResult AttentionOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
+  return attentionSplit(*this, ctx, sp);
+}
+
+LogicalResult FlexAttentionOp::propagateSplit(SplitContext &ctx,
+                                              OpSplit &sp) {
   return attentionSplit(*this, ctx, sp);
 }
 

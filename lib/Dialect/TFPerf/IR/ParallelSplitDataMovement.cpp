@@ -287,4 +287,15 @@ NO_SPLIT_RULE(WeightOp)
 NO_SPLIT_RULE(ConstantOp)
 NO_SPLIT_RULE(CustomOp)
 NO_SPLIT_RULE(MSBeamSearchOp)
+// Selections, gathers and scatters index along dims a split could cut; a
+// running sum's axis may be the split dim.
+NO_SPLIT_RULE(TriluOp)
+NO_SPLIT_RULE(NonZeroOp)
+NO_SPLIT_RULE(TopKOp)
+NO_SPLIT_RULE(GatherElementsOp)
+NO_SPLIT_RULE(GatherNDOp)
+NO_SPLIT_RULE(ScatterNDOp)
+NO_SPLIT_RULE(ScatterElementsOp)
+NO_SPLIT_RULE(CumSumOp)
+NO_SPLIT_RULE(OneHotOp)
 #undef NO_SPLIT_RULE

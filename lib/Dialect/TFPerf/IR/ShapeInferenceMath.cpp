@@ -51,6 +51,22 @@ static SymExpr compare(const SymExpr &a, const SymExpr &b, int kind) {
   return SymExpr::unknown();
 }
 
+/// Logical not of a decided comparison.
+static SymExpr negate(const SymExpr &b) {
+  return b.isConstant() ? SymExpr(b.getConstant() == 0 ? 1 : 0) : b;
+}
+
+/// ONNX Mod of two constants: the sign of the divisor, or of the dividend
+/// with `fmod` (C's %); Unknown otherwise.
+static SymExpr remainder(const SymExpr &a, const SymExpr &b, int64_t fmod) {
+  if (!a.isConstant() || !b.isConstant() || b.getConstant() == 0)
+    return SymExpr::unknown();
+  Int128 x = a.getConstant(), y = b.getConstant(), r = x % y;
+  if (!fmod && r != 0 && ((r < 0) != (y < 0)))
+    r += y;
+  return SymExpr::fromInt128(r);
+}
+
 static bool isIntValued(ShapeContext &ctx, Operation *op) {
   // Values are folded for integer tensors and integral float tensors alike.
   return llvm::all_of(op->getOperands(),
@@ -81,6 +97,9 @@ BINARY(PowOp, elemOf(ctx, getLhs()),
 BINARY(EqualOp, i1Type(*this), return compare(v[0], v[1], 0);)
 BINARY(GreaterOp, i1Type(*this), return compare(v[0], v[1], 1);)
 BINARY(LessOp, i1Type(*this), return compare(v[0], v[1], 2);)
+BINARY(GreaterOrEqualOp, i1Type(*this), return negate(compare(v[0], v[1], 2));)
+BINARY(LessOrEqualOp, i1Type(*this), return negate(compare(v[0], v[1], 1));)
+BINARY(ModOp, elemOf(ctx, getLhs()), return remainder(v[0], v[1], getFmod());)
 BINARY(AndOp, i1Type(*this),
        if (!v[0].isConstant() || !v[1].isConstant()) return SymExpr::unknown();
        return SymExpr(v[0].getConstant() != 0 && v[1].getConstant() != 0);)
@@ -169,6 +188,9 @@ UNARY(SoftplusOp)
 UNARY(GeluOp)
 UNARY(SoftmaxOp)
 UNARY(MSFastGeluOp)
+UNARY(SwishOp)
+UNARY(TriluOp)
+UNARY(CumSumOp)
 #undef UNARY
 
 LogicalResult CastOp::inferShapes(ShapeContext &ctx) {

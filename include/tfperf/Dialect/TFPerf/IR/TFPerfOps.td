@@ -749,4 +749,9 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
   // Printed in the generic form: a dozen optional operands read best there.
 }
 
+// The ai.onnx ops of opsets 18-27 (attention, RMSNorm, RoPE, KV caches).
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsOpset23.td"
+// Indexing and routing ops (TopK, NonZero, scatters, gathers, ...).
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsIndexing.td"
+
 #endif // TFPERF_OPS_TD
