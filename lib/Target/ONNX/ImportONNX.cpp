@@ -509,6 +509,19 @@ LogicalResult GraphImporter::convertAttributes(
       state.addAttribute("to", TypeAttr::get(t));
       continue;
     }
+    // Q/DQ's `output_dtype` (opset 21+) is a type too; 0 means unset.
+    if (schema && a.name() == "output_dtype" &&
+        (opType == QuantizeLinearOp::getONNXOpType() ||
+         opType == DequantizeLinearOp::getONNXOpType())) {
+      if (a.i() == 0)
+        continue;
+      Type t = convertElementType(ctx, a.i());
+      if (!t)
+        return error(name) << opType << " to unsupported type "
+                           << onnxTypeName(a.i());
+      state.addAttribute("output_dtype", TypeAttr::get(t));
+      continue;
+    }
     if (schema && opType == ConstantOp::getONNXOpType()) {
       auto attr = convertAttribute(a, name);
       if (failed(attr))

@@ -93,8 +93,11 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       pastK = g.getPastKey();
       pastV = g.getPastValue();
       for (Value v : {g.getSeqlensK(), g.getTotalSequenceLength(),
-                      g.getCosCache(), g.getSinCache()})
+                      g.getCosCache(), g.getSinCache(), g.getPositionIds(),
+                      g.getHeadSink(), g.getKScale(), g.getVScale(),
+                      g.getQNormWeight(), g.getKNormWeight()})
         ok &= replicatedOnly(v);
+      ok &= expect(g.getAttentionBias(), 1, H);
     }
     int64_t qUnits = key ? H : H + 2 * Hkv;
     ok &= expect(query, lastOf(query), qUnits);
@@ -112,10 +115,12 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
     out.group = heads;
     ctx.setResult(op, sp, 0, out);
     for (unsigned i = 1; i < op->getNumResults(); ++i) {
+      // Present K/V by KV heads; GQA's output_qk [B, N, S, T] by heads.
+      bool scores = i == 3;
       ValueSplit p;
       p.dim = 1;
-      p.F = Hkv;
-      p.group = kvg;
+      p.F = scores ? H : Hkv;
+      p.group = scores ? heads : kvg;
       if (rankOf(op->getResult(i)) == 4)
         ctx.setResult(op, sp, i, p);
     }
