@@ -17,6 +17,9 @@
       Removes an attribute from a node.
   onnx_mutate.py IN OUT dup-graph-output
       Lists the first graph output twice.
+  onnx_mutate.py IN OUT declare-scalar VALUE_NAME
+      Declares VALUE_NAME in value_info with an empty shape (rank 0), as
+      onnxruntime-genai's builder does for every constant.
 """
 import sys
 
@@ -74,6 +77,11 @@ def main(argv):
         node.attribute.extend(keep)
     elif op == "dup-graph-output":
         g.output.append(g.output[0])
+    elif op == "declare-scalar":
+        vi = g.value_info.add()
+        vi.name = args[0]
+        vi.type.tensor_type.elem_type = onnx.TensorProto.INT64
+        vi.type.tensor_type.shape.SetInParent()
     else:
         sys.exit("unknown mutation " + op)
     open(dst, "wb").write(m.SerializeToString())

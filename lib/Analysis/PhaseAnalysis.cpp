@@ -362,6 +362,12 @@ mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
     return std::nullopt;
   Value k = a.kOperand ? a.kOperand : a.qOperand;
   double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+  // A quantized GroupQueryAttention cache is stored at its past input's
+  // type: int8, or 4-bit values packed two per byte.
+  if (auto g = dyn_cast_or_null<MSGroupQueryAttentionOp>(a.fused))
+    if (g.getKvCacheBitWidth() && g.getPastKey())
+      bytes = *g.getKvCacheBitWidth() == 4 ? 0.5
+                                           : policy.bitsOf(g.getPastKey()) / 8.0;
   return 2.0 * int128ToDouble(a.kvHeads.getConstant()) *
          int128ToDouble(a.headDim.getConstant()) * bytes;
 }

@@ -1,6 +1,7 @@
 //===- Roofline.cpp - bytes, intensity and roofline time ------------------===//
 
 #include "tfperf/Analysis/Roofline.h"
+#include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -82,6 +83,9 @@ unsigned DtypePolicy::bitsOf(Value v) const {
   bool isFloat = isa<FloatType>(et);
   if (isFloat && !weightDtype.empty() && isWeight(v))
     return *dtypeBits(weightDtype);
+  // A fused dequantization is read at its stored (quantized) width.
+  if (Type stored = getStoredElementType(v); isFloat && stored != et)
+    return elementBits(stored);
   if (isFloat && !computeDtype.empty())
     return *dtypeBits(computeDtype);
   return elementBits(et);
@@ -90,11 +94,15 @@ unsigned DtypePolicy::bitsOf(Value v) const {
 std::string DtypePolicy::peakDtype(Operation *op) const {
   if (!computeDtype.empty())
     return computeDtype;
+  // The first float or 8-bit operand, at the type it is stored at: a GEMM
+  // of dequantized int8 (fp8) activations and weights runs at the int8
+  // (fp8) peak, a weight-only one at its activations'.
   for (Value v : op->getOperands())
-    if (auto st = dyn_cast<ShapedType>(v.getType()))
-      if (isa<FloatType>(st.getElementType()) ||
-          st.getElementType().isInteger(8))
-        return dtypeName(st.getElementType());
+    if (isa<ShapedType>(v.getType())) {
+      Type et = getStoredElementType(v);
+      if (isa<FloatType>(et) || et.isInteger(8))
+        return dtypeName(et);
+    }
   for (Type t : op->getResultTypes())
     if (auto st = dyn_cast<ShapedType>(t))
       return dtypeName(st.getElementType());

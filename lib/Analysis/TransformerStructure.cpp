@@ -139,6 +139,15 @@ Value mlir::tfperf::getLinearInput(Operation *op) {
     return pick(g.getA(), g.getB());
   if (auto c = dyn_cast<ConvOp>(op))
     return isParameter(c.getW()) ? c.getX() : Value();
+  // Quantized GEMMs: the packed weight is always B.
+  if (auto n = dyn_cast<MSMatMulNBitsOp>(op))
+    return n.getA();
+  if (auto n = dyn_cast<MSMatMulBnb4Op>(op))
+    return n.getA();
+  if (auto m = dyn_cast<MatMulIntegerOp>(op))
+    return pick(m.getA(), m.getB());
+  if (auto m = dyn_cast<QLinearMatMulOp>(op))
+    return pick(m.getA(), m.getB());
   if (auto e = dyn_cast<EinsumOp>(op))
     if (e.getInputs().size() == 2)
       return pick(e.getInputs()[0], e.getInputs()[1]);

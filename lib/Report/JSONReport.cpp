@@ -104,6 +104,15 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attribute("weights", (int64_t)r.numWeights);
       number(j, "parameters", r.weightElements);
       number(j, "weight_bytes", r.weightBytes);
+      if (r.quantizedWeights)
+        j.attributeArray("weight_storage", [&] {
+          for (const auto &row : r.weightStorage)
+            j.object([&] {
+              j.attribute("dtype", row.dtype);
+              number(j, "parameters", row.parameters);
+              number(j, "bytes", row.bytes);
+            });
+        });
       j.attributeArray("unbound_symbols", [&] {
         for (auto &s : r.unboundSymbols)
           j.value(s);

@@ -1,5 +1,6 @@
 //===- ReportBuilder.cpp - building a Report from the IR ------------------===//
 
+#include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Report/Report.h"
 
@@ -110,10 +111,20 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     }
     if (auto w = dyn_cast<WeightOp>(rec.op)) {
       auto t = cast<ShapedType>(w.getType());
+      WeightStorage st = getWeightStorage(w);
+      double bytes = double(t.getNumElements()) *
+                     policy->bitsOf(w.getResult()) / 8;
       ++r.numWeights;
-      r.weightElements += t.getNumElements();
-      r.weightBytes += double(t.getNumElements()) *
-                       policy->bitsOf(w.getResult()) / 8;
+      r.weightElements += st.parameters;
+      r.weightBytes += bytes;
+      r.quantizedWeights |= st.quantized;
+      auto row = llvm::find_if(r.weightStorage, [&](const Report::StorageRow &x) {
+        return x.dtype == st.dtype;
+      });
+      if (row == r.weightStorage.end())
+        row = r.weightStorage.insert(row, {st.dtype, 0, 0});
+      row->parameters += st.parameters;
+      row->bytes += bytes;
     }
     r.ops.push_back(std::move(row));
   }

@@ -282,6 +282,14 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   if (!r.config.getWeightDtype().empty())
     size += ", weight dtype " + r.config.getWeightDtype().str();
   s.lines.push_back(size);
+  if (r.quantizedWeights) {
+    std::string storage = "Weight storage:";
+    for (auto [i, row] : llvm::enumerate(r.weightStorage))
+      storage += std::string(i ? "," : "") + " " + row.dtype + " " +
+                 formatRate(row.parameters, "") + " parameters (" +
+                 formatBytes(row.bytes) + ")";
+    s.lines.push_back(storage);
+  }
   if (r.devices.empty())
     return s;
 

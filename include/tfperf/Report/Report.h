@@ -104,9 +104,19 @@ struct Report {
   ConfigAttr config;
   std::vector<ReportDevice> devices;
   std::vector<ReportOpRow> ops;
-  /// Initializer count, elements and bytes (at the policy's weight size).
+  /// Initializer count, parameters (a packed low-bit weight counts the
+  /// values it holds) and bytes (at the policy's weight size).
   unsigned numWeights = 0;
   double weightElements = 0, weightBytes = 0;
+  /// Parameters and bytes per stored element type, in order of first use;
+  /// `quantizedWeights` when some weight is quantized storage
+  /// (docs/Quantization.md): the reports then list them.
+  struct StorageRow {
+    std::string dtype;
+    double parameters = 0, bytes = 0;
+  };
+  std::vector<StorageRow> weightStorage;
+  bool quantizedWeights = false;
   /// Symbols left unbound (costs that depend on them are unknown).
   std::vector<std::string> unboundSymbols;
   /// The cost records the rows point to.

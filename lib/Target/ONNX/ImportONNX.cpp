@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -532,6 +533,19 @@ LogicalResult GraphImporter::convertAttributes(
       state.addAttribute("to", TypeAttr::get(t));
       continue;
     }
+    // Q/DQ's `output_dtype` (opset 21+) is a type too; 0 means unset.
+    if (schema && a.name() == "output_dtype" &&
+        (opType == QuantizeLinearOp::getONNXOpType() ||
+         opType == DequantizeLinearOp::getONNXOpType())) {
+      if (a.i() == 0)
+        continue;
+      Type t = convertElementType(ctx, a.i());
+      if (!t)
+        return error(name) << opType << " to unsupported type "
+                           << onnxTypeName(a.i());
+      state.addAttribute("output_dtype", TypeAttr::get(t));
+      continue;
+    }
     if (schema && opType == ConstantOp::getONNXOpType()) {
       auto attr = convertAttribute(a, name);
       if (failed(attr))
@@ -933,10 +947,41 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 }
 
 /// Compares inferred shapes with the static dims the model declares for its
-/// outputs and value_info entries.
+/// outputs and value_info entries. A Constant's tensor defines its value the
+/// way an initializer does (onnxruntime turns Constants into initializers,
+/// whose type wins over value_info), so a value_info that disagrees with a
+/// Constant's tensor is a warning, not an error: onnxruntime-genai's builder
+/// declares every constant with an empty shape (rank 0), 1-D ones included.
 LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
                                                  Scope &scope,
                                                  ShapeContext &shapes) {
+  // The mismatch between `vi` and what was inferred, or "".
+  auto mismatch = [&](const onnx::ValueInfoProto &vi, Value v) -> std::string {
+    const TensorInfo &info = shapes.get(v);
+    if (!info.ranked)
+      return "";
+    const auto &shape = vi.type().tensor_type().shape();
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    if (shape.dim_size() != (int)info.dims.size()) {
+      os << "declared with rank " << shape.dim_size()
+         << " but inferred with rank " << info.dims.size();
+      return msg;
+    }
+    for (int i = 0; i < shape.dim_size(); ++i) {
+      const auto &d = shape.dim(i);
+      if (!d.has_dim_value() || !info.dims[i].isConstant())
+        continue;
+      if (info.dims[i].getConstant() != d.dim_value()) {
+        os << "declared with dim " << i << " = " << d.dim_value()
+           << " but inferred as " << info.dims[i];
+        return msg;
+      }
+    }
+    return msg;
+  };
+  unsigned constantMismatches = 0;
+  std::string firstConstant;
   auto check = [&](const onnx::ValueInfoProto &vi, bool isOutput) -> LogicalResult {
     if (!vi.has_type() || !vi.type().has_tensor_type() ||
         !vi.type().tensor_type().has_shape())
@@ -944,31 +989,18 @@ LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
     Value v = scope.lookup(vi.name());
     if (!v)
       return success();
-    const TensorInfo &info = shapes.get(v);
-    if (!info.ranked)
+    std::string msg = mismatch(vi, v);
+    if (msg.empty())
       return success();
-    const auto &shape = vi.type().tensor_type().shape();
-    auto where = [&]() {
-      auto it = producers.find(vi.name());
-      return error(it == producers.end() ? llvm::StringRef() : it->second);
-    };
-    if (shape.dim_size() != (int)info.dims.size())
-      return where() << "inconsistent shapes: " << (isOutput ? "output" : "value")
-                     << " '" << vi.name() << "' is declared with rank "
-                     << shape.dim_size() << " but inferred with rank "
-                     << info.dims.size();
-    for (int i = 0; i < shape.dim_size(); ++i) {
-      const auto &d = shape.dim(i);
-      if (!d.has_dim_value() || !info.dims[i].isConstant())
-        continue;
-      if (info.dims[i].getConstant() != d.dim_value())
-        return where() << "inconsistent shapes: "
-                       << (isOutput ? "output" : "value") << " '" << vi.name()
-                       << "' is declared with dim " << i << " = "
-                       << d.dim_value() << " but inferred as "
-                       << info.dims[i];
+    if (!isOutput && v.getDefiningOp<ConstantOp>()) {
+      if (constantMismatches++ == 0)
+        firstConstant = "'" + vi.name() + "' is " + msg;
+      return success();
     }
-    return success();
+    auto it = producers.find(vi.name());
+    return error(it == producers.end() ? llvm::StringRef() : it->second)
+           << "inconsistent shapes: " << (isOutput ? "output" : "value")
+           << " '" << vi.name() << "' is " << msg;
   };
   for (const auto &vi : graph.output())
     if (failed(check(vi, true)))
@@ -976,6 +1008,12 @@ LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
   for (const auto &vi : graph.value_info())
     if (failed(check(vi, false)))
       return failure();
+  if (constantMismatches)
+    emitWarning(fileLoc) << constantMismatches
+                         << " value_info entries disagree with the Constant "
+                            "that defines their value (e.g. "
+                         << firstConstant
+                         << "); the Constant's tensor wins, as in onnxruntime";
   return success();
 }
 

@@ -83,7 +83,11 @@ constexpr IOSpec kMHAOut[] = {{"output", R}, {"present_key", O},
 constexpr IOSpec kGQAIn[] = {
     {"query", R}, {"key", O}, {"value", O}, {"past_key", O},
     {"past_value", O}, {"seqlens_k", O}, {"total_sequence_length", O},
-    {"cos_cache", O}, {"sin_cache", O}};
+    {"cos_cache", O}, {"sin_cache", O}, {"position_ids", O},
+    {"attention_bias", O}, {"head_sink", O}, {"k_scale", O}, {"v_scale", O},
+    {"q_norm_weight", O}, {"k_norm_weight", O}};
+constexpr IOSpec kGQAOut[] = {{"output", R}, {"present_key", O},
+                              {"present_value", O}, {"output_qk", O}};
 constexpr IOSpec kRotaryIn[] = {{"input", R}, {"position_ids", R},
                                 {"cos_cache", R}, {"sin_cache", R}};
 constexpr IOSpec kRMSNormIn[] = {{"X", R}, {"scale", R}};
@@ -109,16 +113,6 @@ constexpr IOSpec kBeamSearchIn[] = {
 constexpr IOSpec kBeamSearchOut[] = {
     {"sequences", R}, {"sequences_scores", O}, {"scores", O}};
 
-/// The schema of `OpT`: its ONNX name and domains from ODS, its inputs and
-/// outputs here.
-template <typename OpT>
-OpSchema schema(llvm::ArrayRef<IOSpec> inputs, llvm::ArrayRef<IOSpec> outputs,
-                llvm::ArrayRef<AttrRename> renames = {}) {
-  return {OpT::getONNXDomain(), OpT::getONNXAliasDomains(),
-          OpT::getONNXOpType(), OpT::getOperationName(),
-          inputs,               outputs,
-          renames};
-}
 template <typename OpT> OpSchema unary() { return schema<OpT>(kX, kY); }
 template <typename OpT> OpSchema binary() { return schema<OpT>(kAB, kC); }
 template <typename OpT> OpSchema variadic() {
@@ -189,7 +183,7 @@ const OpSchema kSchemas[] = {
     // com.microsoft contrib ops.
     schema<MSAttentionOp>(kAttentionIn, kAttentionOut),
     schema<MSMultiHeadAttentionOp>(kMHAIn, kMHAOut),
-    schema<MSGroupQueryAttentionOp>(kGQAIn, kMHAOut),
+    schema<MSGroupQueryAttentionOp>(kGQAIn, kGQAOut),
     schema<MSRotaryEmbeddingOp>(kRotaryIn, kY),
     schema<MSSimplifiedLayerNormOp>(kRMSNormIn, kRMSNormOut),
     schema<MSSkipSimplifiedLayerNormOp>(kSkipRMSNormIn, kSkipLNOut),
@@ -223,11 +217,15 @@ const OpSchema *mlir::tfperf::onnximport::lookupOpSchema(llvm::StringRef domain,
                                                          llvm::StringRef opType) {
   static const llvm::StringMap<const OpSchema *> table = [] {
     llvm::StringMap<const OpSchema *> t;
-    for (const OpSchema &s : kSchemas) {
+    auto add = [&](const OpSchema &s) {
       t[(s.domain + llvm::Twine("::") + s.opType).str()] = &s;
       for (llvm::StringRef alias : s.aliasDomains)
         t[(alias + llvm::Twine("::") + s.opType).str()] = &s;
-    }
+    };
+    for (const OpSchema &s : kSchemas)
+      add(s);
+    for (const OpSchema &s : getQuantizedOpSchemas())
+      add(s);
     return t;
   }();
   auto it = table.find((normalizeDomain(domain) + llvm::Twine("::") + opType).str());

@@ -46,6 +46,20 @@ struct OpSchema {
   bool hasOptionalOutputTail() const;
 };
 
+/// The schema of `OpT`: its ONNX name and domains from ODS, its inputs and
+/// outputs as given.
+template <typename OpT>
+OpSchema schema(llvm::ArrayRef<IOSpec> inputs, llvm::ArrayRef<IOSpec> outputs,
+                llvm::ArrayRef<AttrRename> renames = {}) {
+  return {OpT::getONNXDomain(), OpT::getONNXAliasDomains(),
+          OpT::getONNXOpType(), OpT::getOperationName(),
+          inputs,               outputs,
+          renames};
+}
+
+/// The quantized ops' schemas (OpSchemasQuant.cpp).
+llvm::ArrayRef<OpSchema> getQuantizedOpSchemas();
+
 /// The schema for (domain, op type); `domain` "" and "ai.onnx" are the same.
 const OpSchema *lookupOpSchema(llvm::StringRef domain, llvm::StringRef opType);
 

@@ -37,6 +37,9 @@ Type mlir::tfperf::onnximport::convertElementType(MLIRContext *ctx,
   case 21: return b.getIntegerType(4, false);
   case 22: return b.getIntegerType(4);
   case 23: return Float4E2M1FNType::get(ctx);
+  case 24: return Float8E8M0FNUType::get(ctx);
+  case 25: return b.getIntegerType(2, false);
+  case 26: return b.getIntegerType(2);
   default: return nullptr;
   }
 }
@@ -53,6 +56,9 @@ std::string mlir::tfperf::onnximport::onnxTypeName(int32_t t) {
   case 21: return "UINT4";
   case 22: return "INT4";
   case 23: return "FLOAT4E2M1";
+  case 24: return "FLOAT8E8M0";
+  case 25: return "UINT2";
+  case 26: return "INT2";
   }
   return "type #" + std::to_string(t);
 }
@@ -60,7 +66,7 @@ std::string mlir::tfperf::onnximport::onnxTypeName(int32_t t) {
 unsigned mlir::tfperf::onnximport::onnxTypeBits(int32_t t) {
   switch (t) {
   case onnx::TensorProto::UINT8: case onnx::TensorProto::INT8:
-  case onnx::TensorProto::BOOL: case 17: case 18: case 19: case 20:
+  case onnx::TensorProto::BOOL: case 17: case 18: case 19: case 20: case 24:
     return 8;
   case onnx::TensorProto::UINT16: case onnx::TensorProto::INT16:
   case onnx::TensorProto::FLOAT16: case onnx::TensorProto::BFLOAT16:
@@ -75,6 +81,8 @@ unsigned mlir::tfperf::onnximport::onnxTypeBits(int32_t t) {
     return 128;
   case 21: case 22: case 23:
     return 4;
+  case 25: case 26:
+    return 2;
   }
   return 0;
 }
@@ -166,9 +174,12 @@ mlir::tfperf::onnximport::convertTensorType(MLIRContext *ctx,
     if (tensor.data_type() == onnx::TensorProto::COMPLEX64 ||
         tensor.data_type() == onnx::TensorProto::COMPLEX128)
       want *= 2;
+    // Sub-byte types are packed into int32_data: 2 (4-bit) or 4 (2-bit) per entry.
     if (tensor.data_type() == 21 || tensor.data_type() == 22 ||
         tensor.data_type() == 23)
       want = (numel + 1) / 2;
+    if (tensor.data_type() == 25 || tensor.data_type() == 26)
+      want = (numel + 3) / 4;
     if ((Int128)count == want)
       return true;
     error = "has " + std::to_string(count) +

@@ -22,6 +22,12 @@ namespace {
 constexpr int64_t kRotaryFlops = 3;
 } // namespace
 
+/// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
+/// divide, + eps, rsqrt: 3 per row.
+static SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
+  return elements * SymExpr(4) + rows * SymExpr(3);
+}
+
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto in = cost::dimsOf(q, getInput(), c);
   auto w = cost::dimsOf(q, getWeights(), c);
@@ -183,12 +189,21 @@ LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
       return failure();
     t = (*pk)[2] + s;
   }
+  // A sliding window: each query sees its own key and the window before it.
+  if (getLocalWindowSize() >= 0)
+    t = SymExpr::min(t, SymExpr(getLocalWindowSize() + 1));
+  if (getQNormWeight())
+    addPart(c, "q/k rms norm",
+            rmsNormFlops(b * s * (n + kv) * *h, b * s * (n + kv)), false);
   if (getDoRotary())
     addPart(c, "rotary (q, k)",
             b * s * (n + kv) * *h * SymExpr(kRotaryFlops), false);
   // Every query head attends to all T keys of its group's KV head; the
-  // causal mask applies to every score.
-  attentionCore(c, b * n, s, t, *h, *h, /*maskAdds=*/1);
+  // causal mask (and an attention bias) applies to every score.
+  attentionCore(c, b * n, s, t, *h, *h,
+                /*maskAdds=*/getAttentionBias() ? 2 : 1);
+  if (auto cap = getSoftcap(); cap && cap->convertToDouble() != 0.0)
+    addPart(c, "softcap (tanh)", b * n * s * t * SymExpr(3), false);
   return success();
 }
 

@@ -64,6 +64,11 @@ bool isIntegerLike(Type t);
 /// importer typed, e.g. custom ops).
 LogicalResult keepResultTypes(Operation *op, ShapeContext &ctx);
 
+/// Sets result 0 of `op` to numpy MatMul (batched, broadcast, 1-D operands
+/// promoted) of `lhs` and `rhs`, of `resultType` (null: lhs's element
+/// type); an error on `op` when the contraction dims differ.
+LogicalResult inferMatMul(Operation *op, Value lhs, Value rhs, Type resultType,
+                          ShapeContext &ctx);
 /// Shared shape functions.
 LogicalResult inferUnarySameShape(Operation *op, ShapeContext &ctx,
                                   bool passValues);

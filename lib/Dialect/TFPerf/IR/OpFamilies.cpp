@@ -13,13 +13,21 @@ using namespace mlir::tfperf;
 /// graph.
 static constexpr int kMaxViewChain = 16;
 
+/// Float weights, or quantized ones (2 to 8-bit integers; not booleans).
+static bool isWeightElementType(Type t) {
+  if (isa<FloatType>(t))
+    return true;
+  auto i = dyn_cast<IntegerType>(t);
+  return i && i.getWidth() >= 2 && i.getWidth() <= 8;
+}
+
 ParameterKind mlir::tfperf::getParameterKind(Value v) {
   for (int guard = 0; guard < kMaxViewChain; ++guard) {
     if (auto arg = dyn_cast<BlockArgument>(v)) {
       auto t = dyn_cast<RankedTensorType>(arg.getType());
       bool weightLike = t && t.hasStaticShape() && t.getRank() >= 1 &&
                         t.getRank() <= 2 &&
-                        isa<FloatType>(t.getElementType()) &&
+                        isWeightElementType(t.getElementType()) &&
                         isa<func::FuncOp>(arg.getOwner()->getParentOp());
       return weightLike ? ParameterKind::GraphInput : ParameterKind::None;
     }

@@ -102,8 +102,11 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       pastK = g.getPastKey();
       pastV = g.getPastValue();
       for (Value v : {g.getSeqlensK(), g.getTotalSequenceLength(),
-                      g.getCosCache(), g.getSinCache()})
+                      g.getCosCache(), g.getSinCache(), g.getPositionIds(),
+                      g.getHeadSink(), g.getKScale(), g.getVScale(),
+                      g.getQNormWeight(), g.getKNormWeight()})
         ok &= replicatedOnly(v);
+      ok &= expect(g.getAttentionBias(), 1, H);
     } else {
       key = op->getOperand(1);
       value = op->getOperand(2);
@@ -133,7 +136,8 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
                 : std::max<int64_t>(1, constDim(o, out.dim).value_or(H) / H);
     out.group = heads;
     ctx.setResult(op, sp, 0, out);
-    // Present keys and values (not ONNX Attention's scores output).
+    // Present keys and values (not ONNX Attention's scores output nor
+    // GQA's output_qk).
     for (unsigned i = 1; i < std::min(3u, op->getNumResults()); ++i) {
       ValueSplit p;
       p.dim = 1;

@@ -24,33 +24,38 @@ static LogicalResult checkSame(Operation *op, const SymExpr &a,
 // MatMul, Gemm, Conv, Einsum
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatMulOp::inferShapes(ShapeContext &ctx) {
-  const TensorInfo &a = ctx.get(getA()), &b = ctx.get(getB());
+LogicalResult mlir::tfperf::infer::inferMatMul(Operation *op, Value lhs,
+                                               Value rhs, Type resultType,
+                                               ShapeContext &ctx) {
+  const TensorInfo &a = ctx.get(lhs), &b = ctx.get(rhs);
   if (!a.ranked || !b.ranked)
     return success();
   if (a.dims.empty() || b.dims.empty())
-    return emitOpError() << "operands must have rank >= 1";
+    return op->emitOpError() << "operands must have rank >= 1";
   Dims da = a.dims, db = b.dims;
   bool vecA = da.size() == 1, vecB = db.size() == 1;
   if (vecA)
     da.insert(da.begin(), SymExpr(1));
   if (vecB)
     db.push_back(SymExpr(1));
-  if (failed(checkSame(*this, da.back(), db[db.size() - 2],
-                       "contraction dims")))
+  if (failed(checkSame(op, da.back(), db[db.size() - 2], "contraction dims")))
     return failure();
   ArrayRef<SymExpr> batchA = ArrayRef<SymExpr>(da).drop_back(2);
   ArrayRef<SymExpr> batchB = ArrayRef<SymExpr>(db).drop_back(2);
   SmallVector<ArrayRef<SymExpr>> batches = {batchA, batchB};
-  auto out = broadcastShapes(*this, batches, &ctx);
+  auto out = broadcastShapes(op, batches, &ctx);
   if (failed(out))
     return failure();
   if (!vecA)
     out->push_back(da[da.size() - 2]);
   if (!vecB)
     out->push_back(db.back());
-  ctx.setResult(*this, 0, a.elementType, *out);
+  ctx.setResult(op, 0, resultType ? resultType : a.elementType, *out);
   return success();
+}
+
+LogicalResult MatMulOp::inferShapes(ShapeContext &ctx) {
+  return inferMatMul(*this, getA(), getB(), Type(), ctx);
 }
 
 LogicalResult GemmOp::inferShapes(ShapeContext &ctx) {
@@ -450,14 +455,25 @@ LogicalResult MSGroupQueryAttentionOp::inferShapes(ShapeContext &ctx) {
   ctx.setResult(*this, 0, q.elementType,
                 Dims{q.dims[0], q.dims[1], SymExpr(n) * headDim});
   SymExpr total = q.dims[1];
+  // The cache keeps its own type and head width: a quantized cache is
+  // int8, or uint8 with two 4-bit values per byte.
+  Type cacheType = q.elementType;
+  SymExpr cacheHead = headDim;
   if (getPastKey()) {
     const TensorInfo &pk = ctx.get(getPastKey());
-    total = pk.ranked && pk.dims.size() == 4 ? pk.dims[2] + q.dims[1]
-                                             : SymExpr::unknown();
+    bool ok = pk.ranked && pk.dims.size() == 4;
+    total = ok ? pk.dims[2] + q.dims[1] : SymExpr::unknown();
+    if (ok) {
+      cacheType = pk.elementType;
+      cacheHead = pk.dims[3];
+    }
   }
-  Dims present = {q.dims[0], SymExpr(kv), total, headDim};
-  for (unsigned i = 0; i < getPresents().size(); ++i)
-    ctx.setResult(*this, 1 + i, q.elementType, present);
+  Dims present = {q.dims[0], SymExpr(kv), total, cacheHead};
+  for (unsigned i = 0; i < getPresents().size() && i < 2; ++i)
+    ctx.setResult(*this, 1 + i, cacheType, present);
+  if (getOutputQk())
+    ctx.setResult(*this, 3, q.elementType,
+                  Dims{q.dims[0], SymExpr(n), q.dims[1], total});
   return success();
 }
 

@@ -50,8 +50,9 @@ inline bool isFusedAttention(Operation *op) {
 /// How clearly a value is a model parameter, weakest first.
 enum class ParameterKind {
   None,
-  /// A static, 1-D or 2-D float input of a function: a weight passed as an
-  /// input (onnxruntime test graphs do that).
+  /// A static, 1-D or 2-D float (or 2- to 8-bit integer: quantized) input
+  /// of a function: a weight passed as an input (onnxruntime test graphs
+  /// do that).
   GraphInput,
   /// An initializer or constant.
   Stored,

@@ -590,7 +590,14 @@ def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
     `query` [B, S, N*H] (or packed Q, K, V [B, S, (N + 2 Nkv) * H] when
     `key` is absent), `key`/`value` [B, S, Nkv*H], caches `past_key` /
     `past_value` [B, Nkv, P, H]; returns `present_key` / `present_value`
-    [B, Nkv, P + S, H]. Each group of N / Nkv query heads shares one KV head.
+    [B, Nkv, P + S, H] (and `output_qk`, the scores, when asked). Each group
+    of N / Nkv query heads shares one KV head. `do_rotary` applies RoPE to
+    Q and K from `cos_cache`/`sin_cache`; `local_window_size` >= 0 limits
+    each query to that many preceding keys (sliding window); `softcap`
+    caps the scores (tanh); `q_norm_weight`/`k_norm_weight` add a per-head
+    RMSNorm of Q and K. A quantized cache (`k_quant_type` PER_TENSOR or
+    PER_CHANNEL, `kv_cache_bit_width` 8 or 4) is stored as int8/uint8
+    (two 4-bit values per byte) with `k_scale`/`v_scale`.
   }];
   let arguments = (ins AnyTensor:$query, Optional<AnyTensor>:$key,
                    Optional<AnyTensor>:$value, Optional<AnyTensor>:$past_key,
@@ -599,14 +606,29 @@ def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
                    Optional<AnyTensor>:$total_sequence_length,
                    Optional<AnyTensor>:$cos_cache,
                    Optional<AnyTensor>:$sin_cache,
+                   Optional<AnyTensor>:$position_ids,
+                   Optional<AnyTensor>:$attention_bias,
+                   Optional<AnyTensor>:$head_sink,
+                   Optional<AnyTensor>:$k_scale, Optional<AnyTensor>:$v_scale,
+                   Optional<AnyTensor>:$q_norm_weight,
+                   Optional<AnyTensor>:$k_norm_weight,
                    TFPerf_I64Attr:$num_heads, TFPerf_I64Attr:$kv_num_heads,
                    DefaultValuedAttr<TFPerf_I64Attr, "0">:$do_rotary,
-                   OptionalAttr<F32Attr>:$scale);
-  // Optional outputs form a tail: [present_key, present_value].
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$rotary_interleaved,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$local_window_size,
+                   OptionalAttr<F32Attr>:$softcap,
+                   OptionalAttr<F32Attr>:$scale,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$smooth_softmax,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$qk_output,
+                   DefaultValuedAttr<StrAttr, "\"NONE\"">:$k_quant_type,
+                   DefaultValuedAttr<StrAttr, "\"NONE\"">:$v_quant_type,
+                   OptionalAttr<TFPerf_I64Attr>:$kv_cache_bit_width);
+  // Optional outputs form a tail: [present_key, present_value, output_qk].
   let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$presents);
   let extraClassDeclaration = [{
     Value getPresentKey() { return getPresents().size() > 0 ? getPresents()[0] : Value(); }
     Value getPresentValue() { return getPresents().size() > 1 ? getPresents()[1] : Value(); }
+    Value getOutputQk() { return getPresents().size() > 2 ? getPresents()[2] : Value(); }
   }];
   let assemblyFormat = [{
     $query (`key` `(` $key^ `)`)? (`value` `(` $value^ `)`)?
@@ -614,6 +636,12 @@ def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
     (`seqlens_k` `(` $seqlens_k^ `)`)?
     (`total_sequence_length` `(` $total_sequence_length^ `)`)?
     (`cos_cache` `(` $cos_cache^ `)`)? (`sin_cache` `(` $sin_cache^ `)`)?
+    (`position_ids` `(` $position_ids^ `)`)?
+    (`attention_bias` `(` $attention_bias^ `)`)?
+    (`head_sink` `(` $head_sink^ `)`)?
+    (`k_scale` `(` $k_scale^ `)`)? (`v_scale` `(` $v_scale^ `)`)?
+    (`q_norm_weight` `(` $q_norm_weight^ `)`)?
+    (`k_norm_weight` `(` $k_norm_weight^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -753,5 +781,7 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsOpset23.td"
 // Indexing and routing ops (TopK, NonZero, scatters, gathers, ...).
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsIndexing.td"
+// Quantized ops (their own file).
+include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
 
 #endif // TFPERF_OPS_TD
