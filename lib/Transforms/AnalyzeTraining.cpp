@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/ParallelTraining.h"
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/CostAttributes.h"
@@ -14,6 +15,7 @@
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace mlir::tfperf {
 #define GEN_PASS_DEF_TFPERFANALYZETRAINING
@@ -46,6 +48,30 @@ struct AnalyzeTrainingPass
               getConfig(module).withTraining(TrainingConfigAttr::get(
                   &getContext(), inputRequiresGrad, optimizerBytesPerParam)),
               getAnalysisManager());
+    // The parallel step's options go beside it (ParallelTraining.h); a
+    // change of them is a change of the training part.
+    ParallelTrainingOptions parallel;
+    parallel.recompute = llvm::StringSwitch<RecomputeMode>(recompute)
+                             .Case("selective", RecomputeMode::Selective)
+                             .Case("full", RecomputeMode::Full)
+                             .Default(RecomputeMode::None);
+    parallel.recomputeGiven = !recompute.empty();
+    parallel.sequenceParallel = sequenceParallel;
+    parallel.pipeline.stages = pp;
+    parallel.pipeline.virtualStages = ppVirtualStages;
+    parallel.pipeline.microbatches = std::max<int64_t>(1, microbatches);
+    parallel.pipeline.kind = ppSchedule == "interleaved"
+                                 ? PipelineScheduleKind::Interleaved
+                                 : PipelineScheduleKind::OneFOneB;
+    parallel.dp = dp;
+    std::string problem = checkParallelTrainingOptions(
+        parallel, recompute, ppSchedule, microbatches);
+    if (!problem.empty()) {
+      module.emitError() << problem;
+      return signalPassFailure();
+    }
+    if (setParallelTrainingOptions(module, parallel))
+      getAnalysisManager().invalidate(configChange(ConfigPart::Training));
     const TrainingAnalysis &training = getAnalysis<TrainingAnalysis>();
     auto &forward = getAnalysis<CostAnalysis>();
     Builder b(&getContext());
