@@ -16,24 +16,29 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 using namespace mlir;
 using namespace mlir::tfperf;
 
+/// The modes' names, in RecomputeMode's order.
+static constexpr llvm::StringLiteral kRecomputeNames[] = {"none", "selective",
+                                                          "full"};
+
 llvm::StringRef mlir::tfperf::recomputeModeName(RecomputeMode m) {
-  switch (m) {
-  case RecomputeMode::None:
-    return "none";
-  case RecomputeMode::Selective:
-    return "selective";
-  case RecomputeMode::Full:
-    return "full";
-  }
-  return "none";
+  return kRecomputeNames[static_cast<unsigned>(m)];
+}
+
+/// The mode named `name` (None for an unknown one: the options were
+/// checked before).
+static RecomputeMode parseRecomputeMode(llvm::StringRef name) {
+  for (unsigned i = 0; i < std::size(kRecomputeNames); ++i)
+    if (kRecomputeNames[i] == name)
+      return static_cast<RecomputeMode>(i);
+  return RecomputeMode::None;
 }
 
 ParallelTrainingOptions ParallelTrainingOptions::fromModule(Operation *root) {
@@ -62,10 +67,7 @@ ParallelTrainingOptions ParallelTrainingOptions::fromModule(Operation *root) {
   };
   if (llvm::StringRef r = text("recompute"); !r.empty()) {
     o.recomputeGiven = true;
-    o.recompute = llvm::StringSwitch<RecomputeMode>(r)
-                      .Case("selective", RecomputeMode::Selective)
-                      .Case("full", RecomputeMode::Full)
-                      .Default(RecomputeMode::None);
+    o.recompute = parseRecomputeMode(r);
   }
   o.sequenceParallel = dict.get("sequence_parallel") != nullptr;
   o.pipeline.stages = integer("pp", 1);
@@ -690,7 +692,7 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
   bool full = options.recompute == RecomputeMode::Full;
   bool selective = options.recompute == RecomputeMode::Selective;
   // Per place: the layers, then before and after them.
-  std::vector<double> placeTime(L + 2, 0);
+  std::vector<double> placeTime(L + 2, 0), placeRoof(L + 2, 0);
   auto slot = [&](int place) {
     return place >= 0 ? place : place == kBefore ? L : L + 1;
   };
@@ -721,7 +723,7 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
       (fwd ? f.forwardCommTime : f.backwardCommTime) += seconds;
       double again = fwd && full && it.place >= 0 ? seconds : 0;
       f.recomputeCommTime += again;
-      f.rooflineTime += roof * (again > 0 ? 2 : 1);
+      placeRoof[slot(it.place)] += roof * (again > 0 ? 2 : 1);
       placeTime[slot(it.place)] += seconds + again;
       if (it.place >= 0)
         f.byLayer[it.place].commTime += seconds + again;
@@ -737,7 +739,7 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
     (fwd ? f.forwardFlops : f.backwardFlops) += flops;
     f.recomputeTime += again;
     f.recomputeFlops += redo ? flops : 0;
-    f.rooflineTime += rl * (redo ? 2 : 1);
+    placeRoof[slot(it.place)] += rl * (redo ? 2 : 1);
     placeTime[slot(it.place)] += seconds + again;
     if (it.place >= 0) {
       ParallelLayerFigures &l = f.byLayer[it.place];
@@ -761,12 +763,16 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
   };
   f.layersPerDevice.assign(p, 0);
   f.deviceTimes.assign(p, 0);
+  std::vector<double> deviceRoof(p, 0);
   for (int l = 0; l < L; ++l) {
     ++f.layersPerDevice[deviceOf(l)];
     f.deviceTimes[deviceOf(l)] += placeTime[l];
+    deviceRoof[deviceOf(l)] += placeRoof[l];
   }
-  f.deviceTimes[deviceOf(kBefore)] += placeTime[L];
-  f.deviceTimes[deviceOf(kAfter)] += placeTime[L + 1];
+  for (int place : {kBefore, kAfter}) {
+    f.deviceTimes[deviceOf(place)] += placeTime[slot(place)];
+    deviceRoof[deviceOf(place)] += placeRoof[slot(place)];
+  }
 
   // Point-to-point: the residual stream of one micro-batch; with TP each
   // rank sends its 1/t and the receivers all-gather it (Megatron's
@@ -811,8 +817,9 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
           : 0;
   double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice;
   f.optimizerTime = model.memTime(KernelClass::Add, stepBytes, 1, 0);
-  f.rooflineTime = f.rooflineTime * pipe.microbatches + sendRoof + dpRoof +
-                   stepBytes / device.memBandwidth;
+  // The same schedule over the rooflines: the bound.
+  f.rooflineTime = schedulePipeline(pipe, deviceRoof, sendRoof).iteration() +
+                   dpRoof + stepBytes / device.memBandwidth;
 
   // Activations per device: each layer's kept tensors at this degree, the
   // micro-batches in flight, the whole of one layer while it is recomputed.

@@ -38,16 +38,112 @@ std::string timeOrDash(const ParallelStepFigures &f, double v) {
   return f.feasible ? formatTime(v) : std::string("-");
 }
 
+using Step = ParallelStepFigures;
+
+double slowestDevice(const Step &f) {
+  double m = 0;
+  for (double v : f.deviceTimes)
+    m = std::max(m, v);
+  return m;
+}
+
+/// The rows between the device count and the memory share, in order.
+struct StepRow {
+  const char *label;
+  std::string (*cell)(const Step &);
+};
+const StepRow kStepRows[] = {
+    {"forward / micro-batch",
+     [](const Step &f) { return formatTime(f.forwardTime); }},
+    {"backward / micro-batch",
+     [](const Step &f) { return formatTime(f.backwardTime); }},
+    {"recomputation / micro-batch",
+     [](const Step &f) {
+       return formatTime(f.recomputeTime + f.recomputeCommTime);
+     }},
+    {"TP collectives / micro-batch",
+     [](const Step &f) {
+       return formatTime(f.forwardCommTime + f.backwardCommTime);
+     }},
+    {"collectives (fwd + bwd)",
+     [](const Step &f) {
+       return std::to_string(f.forwardCollectives) + " + " +
+              std::to_string(f.backwardCollectives);
+     }},
+    {"slowest device / micro-batch",
+     [](const Step &f) { return formatTime(slowestDevice(f)); }},
+    {"pipeline sends / micro-batch",
+     [](const Step &f) {
+       return std::to_string(f.pipeline.sendsPerMicrobatch) + " x " +
+              formatTime(f.sendTime);
+     }},
+    {"pipeline bubble",
+     [](const Step &f) {
+       return formatTime(f.pipeline.bubble) + " (" +
+              fixedOrDash(f.pipeline.bubbleFraction, 3) + ")";
+     }},
+    {"DP gradient all-reduce",
+     [](const Step &f) { return formatTime(f.dpAllReduceTime); }},
+    {"optimizer (Adam)",
+     [](const Step &f) { return formatTime(f.optimizerTime); }},
+    {"iteration", [](const Step &f) { return formatTime(f.iterationTime()); }},
+    {"iteration, roofline bound",
+     [](const Step &f) { return formatTime(f.rooflineTime); }},
+    {"tokens/s (all devices)",
+     [](const Step &f) {
+       return f.tokens > 0 && f.iterationTime() > 0
+                  ? fixedOrDash(f.tokens / f.iterationTime(), 0)
+                  : std::string("-");
+     }},
+    {"activations",
+     [](const Step &f) { return formatBytes(f.activationBytes); }},
+    {"model state",
+     [](const Step &f) { return formatBytes(f.modelStateBytes); }},
+};
+
+/// A table of `d`'s degrees side by side: a column per degree.
+SummaryTable degreeColumns(std::string id, std::string title,
+                           std::string firstColumn,
+                           const ParallelTrainingFigures &d) {
+  SummaryTable t;
+  t.id = std::move(id);
+  t.title = std::move(title);
+  t.namesAreCode = false;
+  t.header = {std::move(firstColumn)};
+  for (const Step &f : d.degrees)
+    t.header.push_back("tp " + std::to_string(f.tp));
+  return t;
+}
+
+/// What the step table's figures assume, and what is missing from them.
+std::vector<std::string> stepNotes(const ParallelTrainingOptions &o,
+                                   const ParallelTrainingFigures &d) {
+  std::vector<std::string> notes = {describeOptions(o)};
+  if (!d.calibrated)
+    notes.push_back(d.device + " is uncalibrated: its time-model "
+                               "parameters are derived, not measured");
+  for (const Step &f : d.degrees) {
+    std::string tp = "tp " + std::to_string(f.tp) + ": ";
+    if (!f.feasible)
+      notes.push_back(tp + f.reason);
+    else if (f.unknownKernels)
+      notes.push_back(tp + std::to_string(f.unknownKernels) +
+                      " kernels or collectives of unknown cost left out");
+  }
+  notes.insert(notes.end(), d.notes.begin(), d.notes.end());
+  notes.push_back("a micro-batch is the graph's batch; collectives and "
+                  "sends are not overlapped with compute; "
+                  "docs/Training.md#parallel-training");
+  return notes;
+}
+
 SummaryTable stepTable(const ParallelTrainingOptions &o,
                        const ParallelTrainingFigures &d, double capacity) {
-  SummaryTable t;
-  t.id = "training-parallel";
-  t.title = "Parallel training step on " + d.device +
-            " (calibrated time model, per device)";
-  t.namesAreCode = false;
-  t.header = {"per device"};
-  for (const ParallelStepFigures &f : d.degrees)
-    t.header.push_back("tp " + std::to_string(f.tp));
+  SummaryTable t = degreeColumns(
+      "training-parallel",
+      "Parallel training step on " + d.device +
+          " (calibrated time model, per device)",
+      "per device", d);
   auto row = [&](std::string label,
                  llvm::function_ref<std::string(const ParallelStepFigures &)>
                      cell) {
@@ -59,59 +155,8 @@ SummaryTable stepTable(const ParallelTrainingOptions &o,
   row("devices (tp x pp x dp)", [&](const ParallelStepFigures &f) {
     return std::to_string(f.devices(o));
   });
-  row("forward / micro-batch", [](const ParallelStepFigures &f) {
-    return formatTime(f.forwardTime);
-  });
-  row("backward / micro-batch", [](const ParallelStepFigures &f) {
-    return formatTime(f.backwardTime);
-  });
-  row("recomputation / micro-batch", [](const ParallelStepFigures &f) {
-    return formatTime(f.recomputeTime + f.recomputeCommTime);
-  });
-  row("TP collectives / micro-batch", [](const ParallelStepFigures &f) {
-    return formatTime(f.forwardCommTime + f.backwardCommTime);
-  });
-  row("collectives (fwd + bwd)", [](const ParallelStepFigures &f) {
-    return std::to_string(f.forwardCollectives) + " + " +
-           std::to_string(f.backwardCollectives);
-  });
-  row("slowest device / micro-batch", [](const ParallelStepFigures &f) {
-    double m = 0;
-    for (double v : f.deviceTimes)
-      m = std::max(m, v);
-    return formatTime(m);
-  });
-  row("pipeline sends / micro-batch", [](const ParallelStepFigures &f) {
-    return std::to_string(f.pipeline.sendsPerMicrobatch) + " x " +
-           formatTime(f.sendTime);
-  });
-  row("pipeline bubble", [](const ParallelStepFigures &f) {
-    return formatTime(f.pipeline.bubble) + " (" +
-           fixedOrDash(f.pipeline.bubbleFraction, 3) + ")";
-  });
-  row("DP gradient all-reduce", [](const ParallelStepFigures &f) {
-    return formatTime(f.dpAllReduceTime);
-  });
-  row("optimizer (Adam)", [](const ParallelStepFigures &f) {
-    return formatTime(f.optimizerTime);
-  });
-  row("iteration", [](const ParallelStepFigures &f) {
-    return formatTime(f.iterationTime());
-  });
-  row("iteration, roofline bound", [](const ParallelStepFigures &f) {
-    return formatTime(f.rooflineTime);
-  });
-  row("tokens/s (all devices)", [](const ParallelStepFigures &f) {
-    return f.tokens > 0 && f.iterationTime() > 0
-               ? fixedOrDash(f.tokens / f.iterationTime(), 0)
-               : std::string("-");
-  });
-  row("activations", [](const ParallelStepFigures &f) {
-    return formatBytes(f.activationBytes);
-  });
-  row("model state", [](const ParallelStepFigures &f) {
-    return formatBytes(f.modelStateBytes);
-  });
+  for (const StepRow &r : kStepRows)
+    row(r.label, r.cell);
   row("memory / capacity", [&](const ParallelStepFigures &f) {
     return capacity > 0 ? fixedOrDash(100 * (f.activationBytes +
                                              f.modelStateBytes) /
@@ -120,37 +165,17 @@ SummaryTable stepTable(const ParallelTrainingOptions &o,
                               "%"
                         : std::string("-");
   });
-  t.notes.push_back(describeOptions(o));
-  if (!d.calibrated)
-    t.notes.push_back(d.device + " is uncalibrated: its time-model "
-                                 "parameters are derived, not measured");
-  for (const ParallelStepFigures &f : d.degrees) {
-    if (!f.feasible)
-      t.notes.push_back("tp " + std::to_string(f.tp) + ": " + f.reason);
-    else if (f.unknownKernels) {
-      t.notes.push_back("tp " + std::to_string(f.tp) + ": " +
-                        std::to_string(f.unknownKernels) +
-                        " kernels or collectives of unknown cost left out");
-    }
-  }
-  for (const std::string &n : d.notes)
-    t.notes.push_back(n);
-  t.notes.push_back("a micro-batch is the graph's batch; collectives and "
-                    "sends are not overlapped with compute; "
-                    "docs/Training.md#parallel-training");
+  t.notes = stepNotes(o, d);
   return t;
 }
 
 SummaryTable layerTable(const ParallelTrainingFigures &d) {
-  SummaryTable t;
-  t.id = "training-parallel-layers";
-  t.title = "Per-layer time on " + d.device +
-            ", per device and micro-batch (forward + backward + "
-            "recomputation + TP collectives)";
-  t.namesAreCode = false;
-  t.header = {"layer"};
-  for (const ParallelStepFigures &f : d.degrees)
-    t.header.push_back("tp " + std::to_string(f.tp));
+  SummaryTable t = degreeColumns(
+      "training-parallel-layers",
+      "Per-layer time on " + d.device +
+          ", per device and micro-batch (forward + backward + "
+          "recomputation + TP collectives)",
+      "layer", d);
   size_t n = 0;
   for (const ParallelStepFigures &f : d.degrees)
     n = std::max(n, f.byLayer.size());
@@ -164,6 +189,52 @@ SummaryTable layerTable(const ParallelTrainingFigures &d) {
   return t;
 }
 } // namespace
+
+/// The JSON numbers of a degree, in order.
+constexpr std::pair<const char *, double (*)(const Step &)> kStepFields[] = {
+    {"forward_flops", [](const Step &f) { return f.forwardFlops; }},
+    {"backward_flops", [](const Step &f) { return f.backwardFlops; }},
+    {"recompute_flops", [](const Step &f) { return f.recomputeFlops; }},
+    {"forward_time_s", [](const Step &f) { return f.forwardTime; }},
+    {"backward_time_s", [](const Step &f) { return f.backwardTime; }},
+    {"recompute_time_s",
+     [](const Step &f) { return f.recomputeTime + f.recomputeCommTime; }},
+    {"forward_comm_time_s", [](const Step &f) { return f.forwardCommTime; }},
+    {"backward_comm_time_s",
+     [](const Step &f) { return f.backwardCommTime; }},
+    {"forward_comm_bytes", [](const Step &f) { return f.forwardCommBytes; }},
+    {"send_bytes", [](const Step &f) { return f.sendBytes; }},
+    {"send_time_s", [](const Step &f) { return f.sendTime; }},
+    {"bubble_fraction",
+     [](const Step &f) { return f.pipeline.bubbleFraction; }},
+    {"bubble_time_s", [](const Step &f) { return f.pipeline.bubble; }},
+    {"pipeline_time_s",
+     [](const Step &f) { return f.pipeline.iteration(); }},
+    {"parameters_per_device",
+     [](const Step &f) { return f.parametersPerDevice; }},
+    {"dp_allreduce_time_s", [](const Step &f) { return f.dpAllReduceTime; }},
+    {"optimizer_time_s", [](const Step &f) { return f.optimizerTime; }},
+    {"iteration_time_s", [](const Step &f) { return f.iterationTime(); }},
+    {"roofline_time_s", [](const Step &f) { return f.rooflineTime; }},
+    {"tokens", [](const Step &f) { return f.tokens; }},
+    {"model_state_bytes", [](const Step &f) { return f.modelStateBytes; }},
+    {"activation_bytes", [](const Step &f) { return f.activationBytes; }},
+    {"activation_bytes_per_microbatch",
+     [](const Step &f) { return f.activationBytesPerMicrobatch; }},
+    {"microbatches_in_flight",
+     [](const Step &f) { return f.microbatchesInFlight; }},
+};
+
+/// The JSON fields of a layer, in order.
+constexpr std::pair<const char *, double ParallelLayerFigures::*>
+    kLayerFields[] = {
+        {"flops", &ParallelLayerFigures::flops},
+        {"forward_time_s", &ParallelLayerFigures::forwardTime},
+        {"backward_time_s", &ParallelLayerFigures::backwardTime},
+        {"recompute_time_s", &ParallelLayerFigures::recomputeTime},
+        {"comm_time_s", &ParallelLayerFigures::commTime},
+        {"activation_bytes", &ParallelLayerFigures::activationBytes},
+};
 
 void mlir::tfperf::appendParallelTrainingTables(
     const Report &r, std::vector<SummaryTable> &tables) {
@@ -215,20 +286,14 @@ void mlir::tfperf::printParallelTrainingJSON(const Report &r,
                   return;
                 }
                 j.attribute("devices", f.devices(o));
-                jsonNumber(j, "forward_flops", f.forwardFlops);
-                jsonNumber(j, "backward_flops", f.backwardFlops);
-                jsonNumber(j, "recompute_flops", f.recomputeFlops);
-                jsonNumber(j, "forward_time_s", f.forwardTime);
-                jsonNumber(j, "backward_time_s", f.backwardTime);
-                jsonNumber(j, "recompute_time_s",
-                           f.recomputeTime + f.recomputeCommTime);
-                jsonNumber(j, "forward_comm_time_s", f.forwardCommTime);
-                jsonNumber(j, "backward_comm_time_s", f.backwardCommTime);
-                jsonNumber(j, "forward_comm_bytes", f.forwardCommBytes);
+                for (auto [key, value] : kStepFields)
+                  jsonNumber(j, key, value(f));
                 j.attribute("forward_collectives",
                             (int64_t)f.forwardCollectives);
                 j.attribute("backward_collectives",
                             (int64_t)f.backwardCollectives);
+                j.attribute("sends_per_microbatch",
+                            f.pipeline.sendsPerMicrobatch);
                 j.attributeArray("layers_per_device", [&] {
                   for (int64_t n : f.layersPerDevice)
                     j.value(n);
@@ -237,36 +302,13 @@ void mlir::tfperf::printParallelTrainingJSON(const Report &r,
                   for (double v : f.deviceTimes)
                     j.value(v);
                 });
-                jsonNumber(j, "send_bytes", f.sendBytes);
-                jsonNumber(j, "send_time_s", f.sendTime);
-                j.attribute("sends_per_microbatch",
-                            f.pipeline.sendsPerMicrobatch);
-                jsonNumber(j, "bubble_fraction", f.pipeline.bubbleFraction);
-                jsonNumber(j, "bubble_time_s", f.pipeline.bubble);
-                jsonNumber(j, "pipeline_time_s", f.pipeline.iteration());
-                jsonNumber(j, "parameters_per_device", f.parametersPerDevice);
-                jsonNumber(j, "dp_allreduce_time_s", f.dpAllReduceTime);
-                jsonNumber(j, "optimizer_time_s", f.optimizerTime);
-                jsonNumber(j, "iteration_time_s", f.iterationTime());
-                jsonNumber(j, "roofline_time_s", f.rooflineTime);
-                jsonNumber(j, "tokens", f.tokens);
-                jsonNumber(j, "model_state_bytes", f.modelStateBytes);
-                jsonNumber(j, "activation_bytes", f.activationBytes);
-                jsonNumber(j, "activation_bytes_per_microbatch",
-                           f.activationBytesPerMicrobatch);
-                jsonNumber(j, "microbatches_in_flight",
-                           f.microbatchesInFlight);
                 j.attribute("fits_memory", f.fitsMemory);
                 j.attribute("unknown_kernels", (int64_t)f.unknownKernels);
                 j.attributeArray("by_layer", [&] {
                   for (const ParallelLayerFigures &l : f.byLayer)
                     j.object([&] {
-                      jsonNumber(j, "flops", l.flops);
-                      jsonNumber(j, "forward_time_s", l.forwardTime);
-                      jsonNumber(j, "backward_time_s", l.backwardTime);
-                      jsonNumber(j, "recompute_time_s", l.recomputeTime);
-                      jsonNumber(j, "comm_time_s", l.commTime);
-                      jsonNumber(j, "activation_bytes", l.activationBytes);
+                      for (auto [key, field] : kLayerFields)
+                        jsonNumber(j, key, l.*field);
                     });
                 });
               });

@@ -203,7 +203,11 @@ bool mlir::tfperf::analysisFlagsGiven() {
          !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() ||
          !clServe.empty() || !clSLO.empty() || !clServeOut.empty() ||
          clMode != "infer" || clInputRequiresGrad.getNumOccurrences() ||
-         clOptimizerBytesPerParam.getNumOccurrences();
+         clOptimizerBytesPerParam.getNumOccurrences() ||
+         clRecompute.getNumOccurrences() ||
+         clSequenceParallel.getNumOccurrences() || clPP.getNumOccurrences() ||
+         clPPSchedule.getNumOccurrences() ||
+         clPPVirtualStages.getNumOccurrences() || clDP.getNumOccurrences();
 }
 
 bool mlir::tfperf::listHardwareRequested() { return clListHw; }
