@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
@@ -114,15 +115,18 @@ validateParallelTraining(const AnalyzeOptions &options,
                           options.ppSchedule.getValue()))
     return fail("--pp-schedule must be 1f1b or interleaved, got '" +
                 options.ppSchedule + "'");
-  // Far beyond any machine: a typo rather than a plan.
-  constexpr int64_t kMaxRanks = 1 << 20;
-  if (options.pp < 1 || options.pp > 4096)
-    return fail("--pp must be between 1 and 4096, got " + Twine(options.pp));
+  // The limits of #tfperf.training (TFPerfAttrs.h).
+  constexpr int64_t kMaxRanks = kMaxTrainingRanks;
+  if (options.pp < 1 || options.pp > kMaxPipelineStages)
+    return fail("--pp must be between 1 and " + Twine(kMaxPipelineStages) +
+                ", got " + Twine(options.pp));
   if (options.dp < 1 || options.dp > kMaxRanks)
     return fail("--dp must be between 1 and " + Twine(kMaxRanks) + ", got " +
                 Twine(options.dp));
-  if (options.ppVirtualStages < 1 || options.ppVirtualStages > 1024)
-    return fail("--pp-virtual-stages must be between 1 and 1024, got " +
+  if (options.ppVirtualStages < 1 ||
+      options.ppVirtualStages > kMaxPipelineVirtualStages)
+    return fail("--pp-virtual-stages must be between 1 and " +
+                Twine(kMaxPipelineVirtualStages) + ", got " +
                 Twine(options.ppVirtualStages));
   bool interleaved = options.ppSchedule.getValue() == "interleaved";
   if (interleaved && (options.pp < 2 || options.ppVirtualStages < 2))
