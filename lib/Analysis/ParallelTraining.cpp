@@ -47,56 +47,34 @@ ParallelTrainingOptions ParallelTrainingOptions::fromModule(Operation *root) {
   if (TensorParallelConfigAttr tp = config.getTensorParallel())
     if (!tp.getDegrees().empty())
       o.tp.assign(tp.getDegrees().begin(), tp.getDegrees().end());
-  if (TrainingConfigAttr t = config.getTraining())
-    o.optimizerBytesPerParam = t.getOptimizerBytesPerParam().convertToDouble();
-  ModuleOp module = dyn_cast<ModuleOp>(root);
-  if (!module)
-    module = root->getParentOfType<ModuleOp>();
-  auto dict =
-      module ? module->getAttrOfType<DictionaryAttr>(kTrainingParallelAttrName)
-             : DictionaryAttr();
-  if (!dict)
+  TrainingConfigAttr t = config.getTraining();
+  if (!t)
     return o;
-  auto integer = [&](llvm::StringRef key, int64_t fallback) {
-    auto a = dict.getAs<IntegerAttr>(key);
-    return a ? a.getInt() : fallback;
-  };
-  auto text = [&](llvm::StringRef key) {
-    auto a = dict.getAs<StringAttr>(key);
-    return a ? a.getValue() : llvm::StringRef();
-  };
-  if (llvm::StringRef r = text("recompute"); !r.empty()) {
-    o.recomputeGiven = true;
-    o.recompute = parseRecomputeMode(r);
-  }
-  o.sequenceParallel = dict.get("sequence_parallel") != nullptr;
-  o.pipeline.stages = integer("pp", 1);
-  o.pipeline.virtualStages = integer("pp_virtual_stages", 1);
-  o.pipeline.microbatches = integer("microbatches", 1);
-  o.pipeline.kind = text("pp_schedule") == "interleaved"
-                        ? PipelineScheduleKind::Interleaved
-                        : PipelineScheduleKind::OneFOneB;
-  o.dp = integer("dp", 1);
+  o.optimizerBytesPerParam = t.getOptimizerBytesPerParam().convertToDouble();
+  o.recomputeGiven = !t.getRecompute().empty();
+  o.recompute = parseRecomputeMode(t.getRecompute());
+  o.sequenceParallel = t.getSequenceParallel();
+  o.pipeline = pipelineOf(t);
+  o.dp = t.getDp();
   return o;
+}
+
+PipelineShape ParallelTrainingOptions::pipelineOf(TrainingConfigAttr t) {
+  PipelineShape p;
+  p.stages = t.getPp();
+  p.virtualStages = t.getPpVirtualStages();
+  p.microbatches = t.getMicrobatches();
+  p.kind = t.getPpSchedule() == "interleaved"
+               ? PipelineScheduleKind::Interleaved
+               : PipelineScheduleKind::OneFOneB;
+  return p;
 }
 
 bool ParallelTrainingOptions::hasParallelOptions() const {
   return recomputeGiven || sequenceParallel || pipeline.stages > 1 || dp > 1;
 }
 
-std::string mlir::tfperf::checkParallelTrainingOptions(
-    const ParallelTrainingOptions &o, llvm::StringRef recompute,
-    llvm::StringRef schedule, int64_t microbatches) {
-  if (!llvm::is_contained({"", "none", "selective", "full"}, recompute))
-    return "recompute must be none, selective or full, got '" +
-           recompute.str() + "'";
-  if (!llvm::is_contained({"1f1b", "interleaved"}, schedule))
-    return "pp-schedule must be 1f1b or interleaved, got '" + schedule.str() +
-           "'";
-  const PipelineShape &p = o.pipeline;
-  if (p.stages < 1 || p.virtualStages < 1 || o.dp < 1 || microbatches < 0)
-    return "pp, pp-virtual-stages and dp must be at least 1, microbatches "
-           "at least 0";
+std::string mlir::tfperf::checkPipelineOptions(const PipelineShape &p) {
   if ((p.kind == PipelineScheduleKind::Interleaved) !=
       (p.virtualStages > 1 && p.stages > 1))
     return "pp-schedule=interleaved needs pp and pp-virtual-stages of 2 or "
@@ -106,36 +84,6 @@ std::string mlir::tfperf::checkParallelTrainingOptions(
     return "pp-schedule=interleaved needs microbatches to be a multiple of "
            "pp";
   return "";
-}
-
-bool mlir::tfperf::setParallelTrainingOptions(
-    ModuleOp module, const ParallelTrainingOptions &o) {
-  Builder b(module.getContext());
-  NamedAttrList attrs;
-  if (o.recomputeGiven)
-    attrs.set("recompute", b.getStringAttr(recomputeModeName(o.recompute)));
-  if (o.sequenceParallel)
-    attrs.set("sequence_parallel", b.getUnitAttr());
-  const PipelineShape &p = o.pipeline;
-  if (p.stages != 1)
-    attrs.set("pp", b.getI64IntegerAttr(p.stages));
-  if (p.kind == PipelineScheduleKind::Interleaved)
-    attrs.set("pp_schedule", b.getStringAttr("interleaved"));
-  if (p.virtualStages != 1)
-    attrs.set("pp_virtual_stages", b.getI64IntegerAttr(p.virtualStages));
-  if (p.microbatches != 1)
-    attrs.set("microbatches", b.getI64IntegerAttr(p.microbatches));
-  if (o.dp != 1)
-    attrs.set("dp", b.getI64IntegerAttr(o.dp));
-  DictionaryAttr dict =
-      attrs.empty() ? DictionaryAttr() : attrs.getDictionary(b.getContext());
-  if (module->getAttr(kTrainingParallelAttrName) == dict)
-    return false;
-  if (dict)
-    module->setAttr(kTrainingParallelAttrName, dict);
-  else
-    module->removeAttr(kTrainingParallelAttrName);
-  return true;
 }
 
 bool mlir::tfperf::wantsParallelTraining(Operation *root) {
@@ -883,6 +831,10 @@ ParallelTrainingAnalysis::ParallelTrainingAnalysis(Operation *root,
   const TransformerStructure &structure = training.getStructure();
   int layers = std::max(structure.getNumLayers(), 0);
   const PipelineShape &pipe = options.pipeline;
+  // A configuration written by hand passed only the attribute's verifier.
+  error = checkPipelineOptions(pipe);
+  if (!error.empty())
+    return;
   if (pipe.stages > 1 && layers == 0) {
     error = "--pp=" + std::to_string(pipe.stages) +
             ": the graph has no transformer layers to divide into stages";

@@ -15,7 +15,6 @@
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace mlir::tfperf {
 #define GEN_PASS_DEF_TFPERFANALYZETRAINING
@@ -43,35 +42,25 @@ struct AnalyzeTrainingPass
                          << optimizerBytesPerParam.getValue();
       return signalPassFailure();
     }
-    // The training analysis reads its options from the configuration.
-    setConfig(module,
-              getConfig(module).withTraining(TrainingConfigAttr::get(
-                  &getContext(), inputRequiresGrad, optimizerBytesPerParam)),
-              getAnalysisManager());
-    // The parallel step's options go beside it (ParallelTraining.h); a
-    // change of them is a change of the training part.
-    ParallelTrainingOptions parallel;
-    parallel.recompute = llvm::StringSwitch<RecomputeMode>(recompute)
-                             .Case("selective", RecomputeMode::Selective)
-                             .Case("full", RecomputeMode::Full)
-                             .Default(RecomputeMode::None);
-    parallel.recomputeGiven = !recompute.empty();
-    parallel.sequenceParallel = sequenceParallel;
-    parallel.pipeline.stages = pp;
-    parallel.pipeline.virtualStages = ppVirtualStages;
-    parallel.pipeline.microbatches = std::max<int64_t>(1, microbatches);
-    parallel.pipeline.kind = ppSchedule == "interleaved"
-                                 ? PipelineScheduleKind::Interleaved
-                                 : PipelineScheduleKind::OneFOneB;
-    parallel.dp = dp;
-    std::string problem = checkParallelTrainingOptions(
-        parallel, recompute, ppSchedule, microbatches);
+    // The training analyses read their options from the configuration;
+    // its verifier checks each option's range, checkPipelineOptions how
+    // the pipeline's fit together.
+    TrainingConfigAttr part = TrainingConfigAttr::getChecked(
+        [&] { return module.emitError(); }, &getContext(),
+        bool(inputRequiresGrad), llvm::APFloat(double(optimizerBytesPerParam)),
+        llvm::StringRef(recompute), bool(sequenceParallel), int64_t(pp),
+        llvm::StringRef(ppSchedule), int64_t(ppVirtualStages),
+        microbatches == 0 ? int64_t(1) : int64_t(microbatches), int64_t(dp));
+    if (!part)
+      return signalPassFailure();
+    std::string problem = checkPipelineOptions(
+        ParallelTrainingOptions::pipelineOf(part));
     if (!problem.empty()) {
       module.emitError() << problem;
       return signalPassFailure();
     }
-    if (setParallelTrainingOptions(module, parallel))
-      getAnalysisManager().invalidate(configChange(ConfigPart::Training));
+    setConfig(module, getConfig(module).withTraining(part),
+              getAnalysisManager());
     const TrainingAnalysis &training = getAnalysis<TrainingAnalysis>();
     auto &forward = getAnalysis<CostAnalysis>();
     Builder b(&getContext());

@@ -35,14 +35,6 @@ namespace mlir::tfperf {
 enum class RecomputeMode { None, Selective, Full };
 llvm::StringRef recomputeModeName(RecomputeMode m);
 
-/// The module attribute that holds the parallel step's options beside
-/// `#tfperf.config` (a dictionary, present only when an option differs
-/// from its default): recompute, sequence_parallel, pp, pp_schedule,
-/// pp_virtual_stages, microbatches, dp. tfperf-analyze-training writes it;
-/// a change of it invalidates as a change of the training part.
-constexpr llvm::StringLiteral kTrainingParallelAttrName =
-    "tfperf.training_parallel";
-
 struct ParallelTrainingOptions {
   /// Tensor-parallel degrees (the tensor_parallel part's, else {1}).
   std::vector<int64_t> tp = {1};
@@ -55,25 +47,18 @@ struct ParallelTrainingOptions {
   int64_t dp = 1;
   double optimizerBytesPerParam = 16;
 
-  /// From the module's configuration (training and tensor_parallel parts)
-  /// and its kTrainingParallelAttrName.
+  /// From the module's configuration (training and tensor_parallel parts).
   static ParallelTrainingOptions fromModule(Operation *root);
+  /// The pipeline of the configuration's training part.
+  static PipelineShape pipelineOf(TrainingConfigAttr t);
   /// A recompute mode, sequence parallelism, pp or dp above 1.
   bool hasParallelOptions() const;
 };
 
-/// Why the options cannot hold (empty when they can), in the pass options'
-/// spelling; `recompute`, `schedule` and `microbatches` as given.
-std::string checkParallelTrainingOptions(const ParallelTrainingOptions &o,
-                                         llvm::StringRef recompute,
-                                         llvm::StringRef schedule,
-                                         int64_t microbatches);
-
-/// Records `o`'s pipeline, recompute, sequence-parallel and dp options on
-/// `module` (removes the attribute when all are defaults); true when that
-/// changed the module.
-bool setParallelTrainingOptions(ModuleOp module,
-                                const ParallelTrainingOptions &o);
+/// Why the pipeline options do not fit together (empty when they do), in
+/// the pass options' spelling; the verifier of `#tfperf.training` checks
+/// each option's range.
+std::string checkPipelineOptions(const PipelineShape &p);
 
 /// Whether the module asks for the parallel step: a training part, and a
 /// tensor-parallel degree above 1 or any parallel training option.
