@@ -5,12 +5,15 @@ Weights are external data in a file that is never written.
 
   gen_transformer.py -o out.onnx --layers 2 --d 64 --heads 4 [--kv-heads 2]
       [--ffn 256] [--vocab 512] [--batch 1 --seq 16 | --symbolic]
-      [--past] [--gated] [--causal]
+      [--past] [--gated] [--causal] [--megatron]
 
 --symbolic makes batch and seq dim_params; --past adds a KV cache per
 layer (past_key_i/past_value_i [batch, kv_heads, past, d_head] inputs,
 concatenated in front of the new keys/values, present_* outputs);
 --causal adds a causal mask (a constant buffer sliced to the lengths).
+--megatron lays the layer out as Megatron-LM's GPT: one fused QKV
+projection (split into Q, K and V), biases on every linear, and the MLP's
+bias and GELU as one com.microsoft BiasGelu (Megatron's fused bias_gelu).
 """
 import argparse
 
@@ -35,6 +38,7 @@ def main():
     ap.add_argument("--past", action="store_true")
     ap.add_argument("--gated", action="store_true")
     ap.add_argument("--causal", action="store_true")
+    ap.add_argument("--megatron", action="store_true")
     a = ap.parse_args()
     d, H = a.d, a.heads
     KV = a.kv_heads or H
@@ -92,9 +96,15 @@ def main():
         ln1 = node("LayerNormalization",
                    [x, weight(p + "ln1.g", [d]), weight(p + "ln1.b", [d])],
                    axis=-1)
-        q = node("MatMul", [ln1, weight(p + "wq", [d, H * dh])])
-        k = node("MatMul", [ln1, weight(p + "wk", [d, KV * dh])])
-        v = node("MatMul", [ln1, weight(p + "wv", [d, KV * dh])])
+        if a.megatron:
+            qkv = node("Add", [node("MatMul", [ln1, weight(p + "wqkv", [d, (H + 2 * KV) * dh])]),
+                               weight(p + "bqkv", [(H + 2 * KV) * dh])])
+            q, k, v = node("Split", [qkv, const(name("split"), [H * dh, KV * dh, KV * dh])],
+                           nout=3, axis=-1)
+        else:
+            q = node("MatMul", [ln1, weight(p + "wq", [d, H * dh])])
+            k = node("MatMul", [ln1, weight(p + "wk", [d, KV * dh])])
+            v = node("MatMul", [ln1, weight(p + "wv", [d, KV * dh])])
         q = node("Transpose", [node("Reshape", [q, heads_shape["q"]])],
                  perm=[0, 2, 1, 3])
         k = node("Transpose", [node("Reshape", [k, heads_shape["kv"]])],
@@ -143,12 +153,17 @@ def main():
         o = node("MatMul", [pr, v])
         o = node("Reshape", [node("Transpose", [o], perm=[0, 2, 1, 3]), merge])
         o = node("MatMul", [o, weight(p + "wo", [d, d])])
+        if a.megatron:
+            o = node("Add", [o, weight(p + "bo", [d])])
         x = node("Add", [x, o])
         ln2 = node("LayerNormalization",
                    [x, weight(p + "ln2.g", [d]), weight(p + "ln2.b", [d])],
                    axis=-1)
         up = node("MatMul", [ln2, weight(p + "w1", [d, ffn])])
-        if a.gated:
+        if a.megatron:
+            act = node("BiasGelu", [up, weight(p + "b1", [ffn])],
+                       domain="com.microsoft")
+        elif a.gated:
             gate = node("MatMul", [ln2, weight(p + "w3", [d, ffn])])
             act = node("Mul", [node("Mul", [gate, node("Sigmoid", [gate])]), up])
         else:
@@ -158,6 +173,8 @@ def main():
             act = node("Mul", [node("Mul", [up, node("Add", [node("Erf", [
                 node("Div", [up, two])]), one])]), half])
         down = node("MatMul", [act, weight(p + "w2", [ffn, d])])
+        if a.megatron:
+            down = node("Add", [down, weight(p + "b2", [d])])
         x = node("Add", [x, down])
     lnf = node("LayerNormalization",
                [x, weight("lnf.g", [d]), weight("lnf.b", [d])], axis=-1)
@@ -167,7 +184,10 @@ def main():
     outputs.insert(0, helper.make_tensor_value_info("logits", TensorProto.FLOAT,
                                                     None))
     graph = helper.make_graph(nodes, "gen_transformer", inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    opsets = [helper.make_opsetid("", 17)]
+    if a.megatron:
+        opsets.append(helper.make_opsetid("com.microsoft", 1))
+    model = helper.make_model(graph, opset_imports=opsets)
     model.ir_version = 8
     onnx.save(model, a.output)
 

@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/Hardware.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Transforms/Passes.h"
@@ -43,6 +44,65 @@ AnalyzeOptions::formatOf(llvm::StringRef file) const {
   if (ext == ".html" || ext == ".htm")
     return ReportFormat::HTML;
   return std::nullopt;
+}
+
+/// The options of the parallel training step: given only with
+/// --mode=train, within sane bounds, and consistent with each other (the
+/// layer count, which the graph gives, is checked by the analysis).
+static LogicalResult
+validateParallelTraining(const AnalyzeOptions &options,
+                         function_ref<LogicalResult(const Twine &)> fail) {
+  bool given = options.recompute.hasValue() ||
+               options.sequenceParallel.hasValue() || options.pp.hasValue() ||
+               options.ppSchedule.hasValue() ||
+               options.ppVirtualStages.hasValue() || options.dp.hasValue();
+  if (given && options.mode != AnalysisMode::Train)
+    return fail("--recompute, --sequence-parallel, --pp, --pp-schedule, "
+                "--pp-virtual-stages and --dp need --mode=train");
+  if (options.recompute.hasValue() &&
+      !llvm::is_contained({"none", "selective", "full"},
+                          options.recompute.getValue()))
+    return fail("--recompute must be none, selective or full, got '" +
+                options.recompute + "'");
+  if (!llvm::is_contained({"1f1b", "interleaved"},
+                          options.ppSchedule.getValue()))
+    return fail("--pp-schedule must be 1f1b or interleaved, got '" +
+                options.ppSchedule + "'");
+  // The limits of #tfperf.training (TFPerfAttrs.h).
+  constexpr int64_t kMaxRanks = kMaxTrainingRanks;
+  if (options.pp < 1 || options.pp > kMaxPipelineStages)
+    return fail("--pp must be between 1 and " + Twine(kMaxPipelineStages) +
+                ", got " + Twine(options.pp));
+  if (options.dp < 1 || options.dp > kMaxRanks)
+    return fail("--dp must be between 1 and " + Twine(kMaxRanks) + ", got " +
+                Twine(options.dp));
+  if (options.ppVirtualStages < 1 ||
+      options.ppVirtualStages > kMaxPipelineVirtualStages)
+    return fail("--pp-virtual-stages must be between 1 and " +
+                Twine(kMaxPipelineVirtualStages) + ", got " +
+                Twine(options.ppVirtualStages));
+  bool interleaved = options.ppSchedule.getValue() == "interleaved";
+  if (interleaved && (options.pp < 2 || options.ppVirtualStages < 2))
+    return fail("--pp-schedule=interleaved needs --pp of 2 or more and "
+                "--pp-virtual-stages of 2 or more");
+  if (!interleaved && options.ppVirtualStages > 1)
+    return fail("--pp-virtual-stages needs --pp-schedule=interleaved");
+  if (options.mode == AnalysisMode::Train && options.ppMicrobatches > kMaxRanks)
+    return fail("--pp-microbatches must be at most " + Twine(kMaxRanks) +
+                ", got " + Twine(options.ppMicrobatches));
+  if (interleaved &&
+      std::max<int64_t>(1, options.ppMicrobatches) % options.pp != 0)
+    return fail("--pp-schedule=interleaved needs --pp-microbatches to be a "
+                "multiple of --pp (" +
+                Twine(options.ppMicrobatches) + " micro-batches, " +
+                Twine(options.pp) + " stages)");
+  int64_t maxTP = 1;
+  for (int64_t t : options.tp)
+    maxTP = std::max(maxTP, t);
+  if (maxTP > (1 << 16) ||
+      double(maxTP) * double(options.pp) * double(options.dp) > 1e9)
+    return fail("--tp x --pp x --dp is more than 10^9 devices");
+  return success();
 }
 
 LogicalResult mlir::tfperf::validateAnalyzeOptions(
@@ -124,7 +184,7 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
                 "--mode=train");
   if (!(options.optimizerBytesPerParam > 0))
     return fail("--optimizer-bytes-per-param must be positive");
-  return success();
+  return validateParallelTraining(options, fail);
 }
 
 void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
@@ -174,6 +234,13 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
     training.optimizerBytesPerParam = options.optimizerBytesPerParam;
     training.computeDtype = options.computeDtype;
     training.weightDtype = options.weightDtype;
+    training.recompute = options.recompute;
+    training.sequenceParallel = options.sequenceParallel;
+    training.pp = options.pp;
+    training.ppSchedule = options.ppSchedule;
+    training.ppVirtualStages = options.ppVirtualStages;
+    training.microbatches = options.ppMicrobatches;
+    training.dp = options.dp;
     pm.addPass(createTFPerfAnalyzeTraining(training));
   }
 

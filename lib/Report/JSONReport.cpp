@@ -136,8 +136,10 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       printTransformerJSON(r, j);
     if (r.tensorParallel)
       printTensorParallelJSON(r, j);
-    if (r.training)
+    if (r.training) {
       printTrainingJSON(r, j);
+      printParallelTrainingJSON(r, j);
+    }
     if (r.serving)
       printServingJSON(*r.serving, j);
     j.attributeArray("devices", [&] {

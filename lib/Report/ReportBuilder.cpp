@@ -160,6 +160,15 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
     t.analysis = &training.getTraining();
     t.structure = &training.getStructure();
     t.perDevice = training.getPerDevice();
+    if (wantsParallelTraining(module)) {
+      const ParallelTrainingAnalysis &parallel =
+          am.getAnalysis<ParallelTrainingAnalysis>();
+      if (!parallel.succeeded()) {
+        error = parallel.getError();
+        return std::nullopt;
+      }
+      t.parallel = &parallel;
+    }
     r.training = t;
   }
   if (r.config.getServing()) {

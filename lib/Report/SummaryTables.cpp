@@ -308,6 +308,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   appendTransformerTables(r, s.tables);
   appendSymbolicTables(r, opts, s.tables);
   appendTrainingTables(r, s.tables);
+  appendParallelTrainingTables(r, s.tables);
   if (r.serving)
     appendServingTables(*r.serving, s.tables);
   s.tables.push_back(opTypeTable(r));

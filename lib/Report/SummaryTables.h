@@ -85,6 +85,10 @@ void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
 void appendTensorParallelTables(const Report &r,
                                 std::vector<SummaryTable> &tables);
 
+/// The parallel training step per device and its per-layer times, when
+/// asked for (lib/Report/ParallelTrainingReport.cpp).
+void appendParallelTrainingTables(const Report &r,
+                                  std::vector<SummaryTable> &tables);
 /// The training tables when that analysis ran: totals and memory, the step
 /// per device, activations per layer and by block against Korthikanti et
 /// al.

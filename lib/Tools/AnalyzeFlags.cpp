@@ -117,6 +117,36 @@ static cl::opt<double> clOptimizerBytesPerParam(
              "state per trainable parameter (default 16: mixed-precision "
              "Adam)"),
     cl::init(16), cl::cat(clAnalysis));
+static cl::opt<std::string> clRecompute(
+    "recompute",
+    cl::desc("With --mode=train: activation recomputation of the parallel "
+             "training step: none, selective (the attention core, Korthikanti "
+             "et al.) or full (every layer)"),
+    cl::cat(clAnalysis));
+static cl::opt<bool> clSequenceParallel(
+    "sequence-parallel",
+    cl::desc("With --mode=train: sequence parallelism (norms and dropouts "
+             "split by tokens; reduce-scatter and all-gather instead of "
+             "all-reduce)"),
+    cl::init(false), cl::cat(clAnalysis));
+static cl::opt<int64_t> clPP(
+    "pp", cl::desc("With --mode=train: pipeline stages of the training step"),
+    cl::init(1), cl::cat(clAnalysis));
+static cl::opt<std::string> clPPSchedule(
+    "pp-schedule",
+    cl::desc("With --mode=train: pipeline schedule, 1f1b (default) or "
+             "interleaved"),
+    cl::init("1f1b"), cl::cat(clAnalysis));
+static cl::opt<int64_t> clPPVirtualStages(
+    "pp-virtual-stages",
+    cl::desc("With --mode=train: model chunks per pipeline device (the "
+             "interleaved schedule)"),
+    cl::init(1), cl::cat(clAnalysis));
+static cl::opt<int64_t> clDP(
+    "dp",
+    cl::desc("With --mode=train: data-parallel replicas (gradient "
+             "all-reduce)"),
+    cl::init(1), cl::cat(clAnalysis));
 static cl::opt<bool> clSymbolic(
     "symbolic",
     cl::desc("Costs as formulas in the graph's symbolic dims (dim_params): "
@@ -173,7 +203,11 @@ bool mlir::tfperf::analysisFlagsGiven() {
          !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() ||
          !clServe.empty() || !clSLO.empty() || !clServeOut.empty() ||
          clMode != "infer" || clInputRequiresGrad.getNumOccurrences() ||
-         clOptimizerBytesPerParam.getNumOccurrences();
+         clOptimizerBytesPerParam.getNumOccurrences() ||
+         clRecompute.getNumOccurrences() ||
+         clSequenceParallel.getNumOccurrences() || clPP.getNumOccurrences() ||
+         clPPSchedule.getNumOccurrences() ||
+         clPPVirtualStages.getNumOccurrences() || clDP.getNumOccurrences();
 }
 
 bool mlir::tfperf::listHardwareRequested() { return clListHw; }
@@ -236,6 +270,20 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
     options.inputRequiresGrad = clInputRequiresGrad.getValue();
   if (clOptimizerBytesPerParam.getNumOccurrences())
     options.optimizerBytesPerParam = clOptimizerBytesPerParam.getValue();
+  // The parallel training options too: validation names the ones given
+  // without --mode=train.
+  if (clRecompute.getNumOccurrences())
+    options.recompute = clRecompute.getValue();
+  if (clSequenceParallel.getNumOccurrences())
+    options.sequenceParallel = clSequenceParallel.getValue();
+  if (clPP.getNumOccurrences())
+    options.pp = clPP.getValue();
+  if (clPPSchedule.getNumOccurrences())
+    options.ppSchedule = clPPSchedule.getValue();
+  if (clPPVirtualStages.getNumOccurrences())
+    options.ppVirtualStages = clPPVirtualStages.getValue();
+  if (clDP.getNumOccurrences())
+    options.dp = clDP.getValue();
   options.top = clTop.getValue();
   options.showShapeOps = clShowShapeOps.getValue();
   options.symbolic = clSymbolic.getValue();

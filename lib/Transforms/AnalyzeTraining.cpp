@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/ParallelTraining.h"
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/CostAttributes.h"
@@ -41,10 +42,24 @@ struct AnalyzeTrainingPass
                          << optimizerBytesPerParam.getValue();
       return signalPassFailure();
     }
-    // The training analysis reads its options from the configuration.
-    setConfig(module,
-              getConfig(module).withTraining(TrainingConfigAttr::get(
-                  &getContext(), inputRequiresGrad, optimizerBytesPerParam)),
+    // The training analyses read their options from the configuration;
+    // its verifier checks each option's range, checkPipelineOptions how
+    // the pipeline's fit together.
+    TrainingConfigAttr part = TrainingConfigAttr::getChecked(
+        [&] { return module.emitError(); }, &getContext(),
+        bool(inputRequiresGrad), llvm::APFloat(double(optimizerBytesPerParam)),
+        llvm::StringRef(recompute), bool(sequenceParallel), int64_t(pp),
+        llvm::StringRef(ppSchedule), int64_t(ppVirtualStages),
+        microbatches == 0 ? int64_t(1) : int64_t(microbatches), int64_t(dp));
+    if (!part)
+      return signalPassFailure();
+    std::string problem = checkPipelineOptions(
+        ParallelTrainingOptions::pipelineOf(part));
+    if (!problem.empty()) {
+      module.emitError() << problem;
+      return signalPassFailure();
+    }
+    setConfig(module, getConfig(module).withTraining(part),
               getAnalysisManager());
     const TrainingAnalysis &training = getAnalysis<TrainingAnalysis>();
     auto &forward = getAnalysis<CostAnalysis>();

@@ -117,6 +117,33 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
       llvm::cl::desc("With mode=train: bytes of weights, gradients and "
                      "optimizer state per trainable parameter"),
       llvm::cl::init(16)};
+  PassOptions::Option<std::string> recompute{
+      *this, "recompute",
+      llvm::cl::desc("With mode=train: activation recomputation of the "
+                     "parallel step: none, selective or full")};
+  PassOptions::Option<bool> sequenceParallel{
+      *this, "sequence-parallel",
+      llvm::cl::desc("With mode=train: sequence parallelism (norms and "
+                     "dropouts split by tokens, reduce-scatter/all-gather)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<int64_t> pp{
+      *this, "pp",
+      llvm::cl::desc("With mode=train: pipeline stages of the training step"),
+      llvm::cl::init(1)};
+  PassOptions::Option<std::string> ppSchedule{
+      *this, "pp-schedule",
+      llvm::cl::desc("With mode=train: pipeline schedule, 1f1b or "
+                     "interleaved"),
+      llvm::cl::init("1f1b")};
+  PassOptions::Option<int64_t> ppVirtualStages{
+      *this, "pp-virtual-stages",
+      llvm::cl::desc("With mode=train: model chunks per pipeline device "
+                     "(interleaved schedule)"),
+      llvm::cl::init(1)};
+  PassOptions::Option<int64_t> dp{
+      *this, "dp",
+      llvm::cl::desc("With mode=train: data-parallel replicas"),
+      llvm::cl::init(1)};
   PassOptions::Option<unsigned> top{
       *this, "top", llvm::cl::desc("Rows in the text report's top-ops table"),
       llvm::cl::init(15)};

@@ -18,6 +18,7 @@
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/Analysis/ServingAnalysis.h"
 #include "tfperf/Analysis/SymbolicAnalysis.h"
+#include "tfperf/Analysis/ParallelTraining.h"
 #include "tfperf/Analysis/TrainingFiguresAnalysis.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -97,6 +98,9 @@ struct TrainingSection {
   const TransformerStructure *structure = nullptr;
   /// One entry per device, in the configuration's order.
   ArrayRef<TrainingFigures> perDevice;
+  /// The step over tensor, pipeline and data parallelism, when asked for
+  /// (wantsParallelTraining).
+  const ParallelTrainingAnalysis *parallel = nullptr;
 };
 
 struct Report {
@@ -145,7 +149,8 @@ struct ReportAnalysis {
                            DeviceSet, RooflineAnalysis, TransformerStructure,
                            PhaseFiguresAnalysis, SymbolicCostsAnalysis,
                            SweepAnalysis, TrainingAnalysis,
-                           TrainingFiguresAnalysis, ServingStudyAnalysis>(
+                           TrainingFiguresAnalysis, ParallelTrainingAnalysis,
+                           ServingStudyAnalysis>(
         pa, ConfigPart::All);
   }
 };
@@ -201,6 +206,8 @@ void printSymbolicJSON(const Report &r, llvm::json::OStream &j);
 void printTrainingJSON(const Report &r, llvm::json::OStream &j);
 void printOpBackwardJSON(const Report &r, Operation *op,
                          llvm::json::OStream &j);
+/// The training_parallel section (lib/Report/ParallelTrainingReport.cpp).
+void printParallelTrainingJSON(const Report &r, llvm::json::OStream &j);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);

@@ -273,7 +273,15 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
          : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
     ```
 
-    Fails when `optimizer-bytes-per-param` is not positive.
+    With `recompute`, `sequence-parallel`, `pp` or `dp` above 1 (or a
+    tensor-parallel degree above 1 from `tfperf-suggest-tp`), the report
+    also gets the parallel training step per device: TP collectives in
+    forward and backward, recomputation, the pipeline schedule and bubble,
+    the data-parallel gradient all-reduce, and activation memory per device
+    (docs/Training.md#parallel-training).
+
+    Fails when `optimizer-bytes-per-param` is not positive, or the parallel
+    options are out of range.
   }];
   let options = [
     Option<"inputRequiresGrad", "input-requires-grad", "bool",
@@ -286,6 +294,18 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
            "Element type for float activations and weights">,
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
+    Option<"recompute", "recompute", "std::string", /*default=*/"",
+           "Activation recomputation of the parallel step: none, selective, full">,
+    Option<"sequenceParallel", "sequence-parallel", "bool", /*default=*/"false",
+           "Sequence parallelism in the parallel step">,
+    Option<"pp", "pp", "int64_t", /*default=*/"1", "Pipeline stages">,
+    Option<"ppSchedule", "pp-schedule", "std::string", /*default=*/"\"1f1b\"",
+           "Pipeline schedule: 1f1b or interleaved">,
+    Option<"ppVirtualStages", "pp-virtual-stages", "int64_t", /*default=*/"1",
+           "Model chunks per pipeline device (interleaved schedule)">,
+    Option<"microbatches", "microbatches", "int64_t", /*default=*/"0",
+           "Micro-batches per iteration, each the graph's batch (0: one)">,
+    Option<"dp", "dp", "int64_t", /*default=*/"1", "Data-parallel replicas">,
   ];
   // Reads and writes `#tfperf.config`.
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];

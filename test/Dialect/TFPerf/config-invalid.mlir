@@ -83,3 +83,55 @@ module attributes {tfperf.config = #tfperf.config<training = <input_requires_gra
 // expected-error @+1 {{duplicate or unknown struct parameter name: devices}}
 module attributes {tfperf.config = #tfperf.config<devices = 2>} {
 }
+
+// -----
+
+// The parallel training options: names and ranges (how the pipeline options
+// fit together is the pass's check: test/Tools/train-parallel.test).
+// expected-error @+2 {{#tfperf.training: recompute must be none, selective or full, got 'some'}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <recompute = "some">>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: pp_schedule must be 1f1b or interleaved, got 'gpipe'}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <pp_schedule = "gpipe">>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: pp must be in [1, 4096], got 0}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <pp = 0>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: pp_virtual_stages must be in [1, 1024], got 1025}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <pp_virtual_stages = 1025>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: microbatches must be in [1, 1048576], got 0}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <microbatches = 0>>} {
+}
+
+// -----
+
+// expected-error @+2 {{#tfperf.training: dp must be in [1, 1048576], got 1048577}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <dp = 1048577>>} {
+}
+
+// -----
+
+// expected-error @+3 {{expected true or false}}
+// expected-error @+2 {{failed to parse TFPerf_TrainingConfigAttr parameter 'sequence_parallel'}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <sequence_parallel = 1>>} {
+}

@@ -28,3 +28,23 @@ module attributes {tfperf.config = #tfperf.config<
 // CHECK: module attributes {tfperf.config = #tfperf.config<>}
 module attributes {tfperf.config = #tfperf.config<>} {
 }
+
+// -----
+
+// The parallel training step's options (docs/Training.md#parallel-training)
+// print after the training part's first two; at their defaults they are
+// omitted, and "" (no recomputation asked for) differs from "none".
+// CHECK: module attributes {tfperf.config = #tfperf.config<training = <recompute = "selective", sequence_parallel = true, pp = 4, pp_schedule = "interleaved", pp_virtual_stages = 2, microbatches = 8, dp = 2>>}
+module attributes {tfperf.config = #tfperf.config<training = <
+    dp = 2, microbatches = 8, pp_virtual_stages = 2, pp_schedule = "interleaved",
+    pp = 4, sequence_parallel = true, recompute = "selective",
+    optimizer_bytes_per_param = 16.0>>} {
+}
+
+// -----
+
+// CHECK: module attributes {tfperf.config = #tfperf.config<training = <recompute = "none">>}
+module attributes {tfperf.config = #tfperf.config<training = <
+    recompute = "none", sequence_parallel = false, pp = 1,
+    pp_schedule = "1f1b", pp_virtual_stages = 1, microbatches = 1, dp = 1>>} {
+}

@@ -9,6 +9,8 @@
 
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -113,15 +115,37 @@ LogicalResult TensorParallelConfigAttr::verify(
   return success();
 }
 
-LogicalResult
-TrainingConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                           bool inputRequiresGrad,
-                           llvm::APFloat optimizerBytesPerParamValue) {
+LogicalResult TrainingConfigAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, bool inputRequiresGrad,
+    llvm::APFloat optimizerBytesPerParamValue, StringRef recompute,
+    bool sequenceParallel, int64_t pp, StringRef ppSchedule,
+    int64_t ppVirtualStages, int64_t microbatches, int64_t dp) {
   double optimizerBytesPerParam = optimizerBytesPerParamValue.convertToDouble();
   if (!(optimizerBytesPerParam > 0) || !std::isfinite(optimizerBytesPerParam))
     return emitError() << "#tfperf.training: optimizer_bytes_per_param must "
                           "be positive, got "
                        << optimizerBytesPerParam;
+  if (!llvm::is_contained({"", "none", "selective", "full"}, recompute))
+    return emitError() << "#tfperf.training: recompute must be none, "
+                          "selective or full, got '"
+                       << recompute << "'";
+  if (!llvm::is_contained({"1f1b", "interleaved"}, ppSchedule))
+    return emitError() << "#tfperf.training: pp_schedule must be 1f1b or "
+                          "interleaved, got '"
+                       << ppSchedule << "'";
+  struct Range {
+    StringRef name;
+    int64_t value, max;
+  };
+  for (const Range &r : {Range{"pp", pp, kMaxPipelineStages},
+                         Range{"pp_virtual_stages", ppVirtualStages,
+                               kMaxPipelineVirtualStages},
+                         Range{"microbatches", microbatches, kMaxTrainingRanks},
+                         Range{"dp", dp, kMaxTrainingRanks}})
+    if (r.value < 1 || r.value > r.max)
+      return emitError() << "#tfperf.training: " << r.name
+                         << " must be in [1, " << r.max << "], got "
+                         << r.value;
   return success();
 }
 

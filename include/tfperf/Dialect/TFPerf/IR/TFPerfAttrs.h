@@ -25,6 +25,11 @@ FailureOr<llvm::APFloat> parseConfigDouble(AsmParser &parser);
 /// could leave the range the cost model keeps exact.
 constexpr int64_t kMaxPhaseSize = (int64_t(1) << 31) - 1;
 constexpr int64_t kMaxCapacityDevices = 1000000;
+/// Limits of the parallel training options (`#tfperf.training`): far beyond
+/// any machine, so a value past them is a typo rather than a plan.
+constexpr int64_t kMaxPipelineStages = 4096;
+constexpr int64_t kMaxPipelineVirtualStages = 1024;
+constexpr int64_t kMaxTrainingRanks = int64_t(1) << 20;
 } // namespace mlir::tfperf
 
 #define GET_ATTRDEF_CLASSES

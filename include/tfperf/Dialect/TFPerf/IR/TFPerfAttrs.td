@@ -133,18 +133,48 @@ def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
     The part of `#tfperf.config` that `tfperf-analyze-training` writes:
     whether the graph's float inputs need a gradient (default `false`) and
     the bytes of weights, gradients and optimizer state per trainable
-    parameter (positive; default 16, mixed-precision Adam).
+    parameter (positive; default 16, mixed-precision Adam), and the options
+    of the parallel training step (docs/Training.md#parallel-training).
+    Parameters equal to their defaults are omitted.
 
     ```mlir
-    training = <input_requires_grad = true, optimizer_bytes_per_param = 12.0>
+    training = <input_requires_grad = true, optimizer_bytes_per_param = 12.0,
+                recompute = "selective", sequence_parallel = true, pp = 4,
+                pp_schedule = "interleaved", pp_virtual_stages = 2,
+                microbatches = 8, dp = 2>
     ```
+
+    - `recompute`: activation recomputation, `none`, `selective` or `full`;
+      `""` (default) when none was asked for;
+    - `sequence_parallel`: sequence parallelism (default `false`);
+    - `pp`: pipeline stages, 1 (default) to 4096;
+    - `pp_schedule`: `1f1b` (default) or `interleaved`;
+    - `pp_virtual_stages`: model chunks per pipeline device, 1 (default)
+      to 1024;
+    - `microbatches`: micro-batches per iteration, each the graph's batch,
+      1 (default) to 2^20;
+    - `dp`: data-parallel replicas, 1 (default) to 2^20.
+
+    How the pipeline options fit together (an interleaved schedule needs
+    `pp` and `pp_virtual_stages` of 2 or more, and `microbatches` a
+    multiple of `pp`) is checked by the pass that writes them and the
+    analysis that reads them.
   }];
   let parameters = (ins
     TFPerf_BoolParameter<"float inputs need a gradient", "false">:$input_requires_grad,
-    TFPerf_DoubleParameter<"model-state bytes per parameter", "16">:$optimizer_bytes_per_param);
+    TFPerf_DoubleParameter<"model-state bytes per parameter", "16">:$optimizer_bytes_per_param,
+    StringRefParameter<"activation recomputation (empty: not asked for)", "\"\"">:$recompute,
+    TFPerf_BoolParameter<"sequence parallelism", "false">:$sequence_parallel,
+    DefaultValuedParameter<"int64_t", "1", "pipeline stages">:$pp,
+    StringRefParameter<"pipeline schedule", "\"1f1b\"">:$pp_schedule,
+    DefaultValuedParameter<"int64_t", "1", "model chunks per pipeline device">:$pp_virtual_stages,
+    DefaultValuedParameter<"int64_t", "1", "micro-batches per iteration">:$microbatches,
+    DefaultValuedParameter<"int64_t", "1", "data-parallel replicas">:$dp);
   let builders = [
+    // The parallel step's options at their defaults.
     AttrBuilder<(ins "bool":$inputRequiresGrad, "double":$optimizerBytesPerParam), [{
-      return $_get($_ctxt, inputRequiresGrad, ::llvm::APFloat(optimizerBytesPerParam));
+      return $_get($_ctxt, inputRequiresGrad, ::llvm::APFloat(optimizerBytesPerParam),
+                   "", false, 1, "1f1b", 1, 1, 1);
     }]>,
   ];
   let assemblyFormat = "`<` struct(params) `>`";

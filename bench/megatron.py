@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Predicts Megatron-LM training iterations with tfperf itself and writes
+them to bench/megatron-tfperf.json, which `bench/calibrate.py --validate`
+puts into the Megatron table of docs/Validation.md.
+
+  /usr/bin/python3 bench/megatron.py [--tfperf build/bin/tfperf] [--out FILE]
+
+For each configuration of Korthikanti et al. (2022), Table 5 (the GPT
+shapes, TP, PP, batch and micro-batch of KORTHIKANTI_TABLE5 in
+calibrate.py; the pipeline interleaving of Calculon's validation
+configurations, github calculon-ai/calculon, validation/seqsel/tab5/) it
+generates a graph-only GPT of that shape (utils/gen_transformer.py
+--megatron: fused QKV, biases, BiasGelu; one micro-batch of the graph's
+batch; weights as external data that is never written) and runs
+
+  tfperf gpt.onnx --mode=train --hw=a100-sxm-80gb --compute-dtype=fp16
+      --tp=8 --pp=P [--pp-schedule=interleaved --pp-virtual-stages=V]
+      --pp-microbatches=M --recompute=full|selective [--sequence-parallel]
+
+reading the iteration time from the JSON report's `training_parallel`.
+Nothing is fitted here: the rows are validation only.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from calibrate import KORTHIKANTI_TABLE5, MEGATRON_VOCAB  # noqa: E402
+
+# Model chunks per pipeline device in the measured runs (Calculon's
+# validation/seqsel/tab5/*.json "pipeline_interleaving").
+INTERLEAVING = {"22B": 1, "175B": 3, "530B": 3, "1T": 1}
+DEFAULT_OUT = os.path.join(HERE, "megatron-tfperf.json")
+
+
+def command(tfperf, graph, report, t, pp, v, m, mode):
+    cmd = [tfperf, graph, "--mode=train", "--hw=a100-sxm-80gb",
+           "--compute-dtype=fp16", "--tp=%d" % t, "--pp=%d" % pp,
+           "--pp-microbatches=%d" % m, "--report=%s" % report]
+    if v > 1:
+        cmd += ["--pp-schedule=interleaved", "--pp-virtual-stages=%d" % v]
+    if mode == "full":
+        cmd.append("--recompute=full")
+    else:
+        cmd += ["--recompute=selective", "--sequence-parallel"]
+    return cmd
+
+
+def predict(tfperf, work):
+    rows = []
+    for name, h, a, layers, s, t, pp, gb, mb, full, seqsel in KORTHIKANTI_TABLE5:
+        graph = os.path.join(work, "gpt_%s.onnx" % name)
+        subprocess.run([sys.executable, os.path.join(ROOT, "utils", "gen_transformer.py"),
+                        "-o", graph, "--layers", str(layers), "--d", str(h),
+                        "--heads", str(a), "--vocab", str(MEGATRON_VOCAB),
+                        "--batch", str(mb), "--seq", str(s), "--max-pos", str(s),
+                        "--causal", "--megatron"], check=True)
+        v = INTERLEAVING[name]
+        m = gb // mb
+        for mode, measured in (("full", full), ("seqsel", seqsel)):
+            report = os.path.join(work, "%s_%s.json" % (name, mode))
+            cmd = command(tfperf, graph, report, t, pp, v, m, mode)
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            with open(report) as f:
+                section = json.load(f)["training_parallel"]
+            step = section["devices"][0]["degrees"][0]
+            rows.append({
+                "model": name, "mode": mode, "tp": t, "pp": pp,
+                "virtual_stages": v, "microbatches": m,
+                "measured_s": measured,
+                "iteration_s": step["iteration_time_s"],
+                "roofline_s": step["roofline_time_s"],
+                "bubble_fraction": step["bubble_fraction"],
+                "command": " ".join(["tfperf", "gpt_%s.onnx" % name] +
+                                    [c for c in cmd[2:] if not c.startswith("--report")]),
+            })
+            print("%-4s %-6s measured %6.2f s  tfperf %8.3f s (%+.1f%%)" % (
+                name, mode, measured, step["iteration_time_s"],
+                100 * (step["iteration_time_s"] / measured - 1)))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tfperf", default=os.path.join(ROOT, "build", "bin", "tfperf"))
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        rows = predict(args.tfperf, work)
+    with open(args.out, "w") as f:
+        json.dump({"source": "bench/megatron.py (tfperf --mode=train on a100-sxm-80gb, "
+                             "calibrated time model)", "rows": rows}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
