@@ -25,6 +25,10 @@ FailureOr<llvm::APFloat> parseConfigDouble(AsmParser &parser);
 /// could leave the range the cost model keeps exact.
 constexpr int64_t kMaxPhaseSize = (int64_t(1) << 31) - 1;
 constexpr int64_t kMaxCapacityDevices = 1000000;
+/// The kernel view and time model of a configuration without a `timing`
+/// part (`#tfperf.timing`; docs/Kernels.md says why).
+constexpr llvm::StringLiteral kDefaultKernelView = "exported";
+constexpr llvm::StringLiteral kDefaultTimeModel = "roofline";
 } // namespace mlir::tfperf
 
 #define GET_ATTRDEF_CLASSES
