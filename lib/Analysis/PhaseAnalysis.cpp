@@ -208,11 +208,19 @@ void applyPhaseTiming(
     const TransformerStructure &structure,
     llvm::function_ref<const ShapeQuery &(Operation *)> select,
     const DtypePolicy &policy, const DeviceSpec &device, const Timing &timing,
-    std::vector<OpFigures> &figures) {
-  KernelOptions opts;
-  opts.exported = timing.view == KernelView::Exported;
-  opts.shapes = [&](Operation *op) -> const ShapeQuery & { return select(op); };
-  KernelAnalysis kernels(func, costs, structure, opts);
+    std::vector<OpFigures> &figures,
+    std::shared_ptr<const KernelAnalysis> *slot) {
+  std::shared_ptr<const KernelAnalysis> own;
+  std::shared_ptr<const KernelAnalysis> &cached = slot ? *slot : own;
+  if (!cached) {
+    KernelOptions opts;
+    opts.exported = timing.view == KernelView::Exported;
+    opts.shapes = [&](Operation *op) -> const ShapeQuery & {
+      return select(op);
+    };
+    cached = std::make_shared<KernelAnalysis>(func, costs, structure, opts);
+  }
+  const KernelAnalysis &kernels = *cached;
   llvm::DenseMap<Operation *, size_t> index;
   for (auto [i, rec] : llvm::enumerate(costs.getRecords()))
     index[rec.op] = i;
@@ -232,7 +240,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const DtypePolicy &policy, const DeviceSpec &device,
                      const PhaseOptions *visit = nullptr,
                      const llvm::DenseSet<Operation *> *cached = nullptr,
-                     const Timing *timing = nullptr) {
+                     const Timing *timing = nullptr,
+                     std::shared_ptr<const KernelAnalysis> *kernels = nullptr) {
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
@@ -252,7 +261,7 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                           : evaluateOp(rec, policy, device));
   if (timing && !timing->isPerOpRoofline())
     applyPhaseTiming(func, costs, structure, select, policy, device, *timing,
-                     figures);
+                     figures, kernels);
   for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures)) {
     if (cached && cached->contains(rec.op))
       continue;
@@ -665,8 +674,14 @@ public:
   void analyzeDecode();
   /// Per-token attention and MLP GEMMs, per-block GEMMs, the crossover.
   void analyzePerToken();
+  /// Shared with the other devices' analyzers (may be null).
+  PhaseAnalysisCache *cache = nullptr;
 
 private:
+  /// The cache's slot for the kernels of phase `name`, or null.
+  std::shared_ptr<const KernelAnalysis> *kernelsOf(llvm::StringRef name) {
+    return cache ? &cache->phaseKernels[name] : nullptr;
+  }
   llvm::StringMap<SymExpr> substitution(std::optional<int64_t> b,
                                         std::optional<int64_t> s,
                                         std::optional<int64_t> p) const;
@@ -747,7 +762,7 @@ void PhaseAnalyzer::analyzePrefill() {
   PhaseResult r = runPhase(
       "prefill", func, structure,
       [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
-      &opts, nullptr, &opts.timing);
+      &opts, nullptr, &opts.timing, kernelsOf("prefill"));
   r.batch = B;
   r.seq = S;
   r.kvLen = S;
@@ -769,7 +784,8 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
         [&](Operation *op) -> const ShapeQuery & {
           return cachePath.count(op) ? append : q;
         },
-        policy, device, visit, nullptr, timing);
+        policy, device, visit, nullptr, timing,
+        reported ? kernelsOf("decode") : nullptr);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = pastSym ? L : tokens.seq0;
@@ -791,7 +807,8 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
       [&](Operation *op) -> const ShapeQuery & {
         return structure.isScoresOp(op) ? scores : one;
       },
-      policy, device, visit, &cached, timing);
+      policy, device, visit, &cached, timing,
+      reported ? kernelsOf("decode") : nullptr);
   r.batch = batch;
   r.seq = 1;
   r.kvLen = L;
@@ -807,7 +824,7 @@ void PhaseAnalyzer::analyzeNoCacheStep() {
   PhaseResult r = runPhase(
       "decode without KV cache", func, structure,
       [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
-      nullptr, nullptr, &opts.timing);
+      nullptr, nullptr, &opts.timing, kernelsOf("no-cache"));
   r.batch = B;
   r.seq = L + 1;
   r.kvLen = 0;
@@ -882,6 +899,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       fig.dims.maxPositions && *fig.dims.maxPositions == tokens.seq0;
 
   PhaseAnalyzer phases(func, structure, opts, policy, device, tokens, fig);
+  phases.cache = cache;
   if (failed(phases.chooseSizes(error)))
     return std::nullopt;
   phases.sizeWeightsAndKVCache();

@@ -110,10 +110,8 @@ void mlir::tfperf::appendKernelTables(const Report &r,
                     "to their roofline times (docs/Kernels.md).");
   for (size_t d = 0; d < r.devices.size(); ++d)
     if (timeModelLabel(r, d) == "uncalibrated")
-      t.notes.push_back(
-          r.devices[d].spec.name +
-          ": uncalibrated (no measurements; parameters derived: " +
-          r.kernels->getModel(d).getCalibration().rule + ")");
+      t.notes.push_back(r.devices[d].spec.name + ": uncalibrated (" +
+                        r.kernels->getModel(d).getCalibration().rule + ")");
   tables.push_back(std::move(t));
 
   if (r.timing.view != KernelView::Fused)

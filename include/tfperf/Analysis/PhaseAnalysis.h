@@ -201,6 +201,9 @@ llvm::DenseSet<Operation *> cacheAppendOps(const TransformerStructure &structure
 struct PhaseAnalysisCache {
   std::unique_ptr<TokenShapes> tokens;
   std::optional<TransformerFigures> perToken;
+  /// The kernels of each reported phase at its shapes (PhaseOptions::timing),
+  /// by phase name: they do not depend on the device.
+  llvm::StringMap<std::shared_ptr<const KernelAnalysis>> phaseKernels;
 };
 
 /// Analyses the first function of `module` on `device`. Sets `error` on
