@@ -33,6 +33,8 @@ ConfigPart mlir::tfperf::changedParts(ConfigAttr before, ConfigAttr after) {
     changed |= ConfigPart::Training;
   if (before.getServing() != after.getServing())
     changed |= ConfigPart::Serving;
+  if (before.getTiming() != after.getTiming())
+    changed |= ConfigPart::Timing;
   return changed;
 }
 

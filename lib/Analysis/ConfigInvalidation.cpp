@@ -19,7 +19,7 @@ TypeID unchangedPartID(unsigned bit, std::integer_sequence<unsigned, Bits...>) {
   return id;
 }
 
-constexpr unsigned kNumParts = 7;
+constexpr unsigned kNumParts = 8;
 static_assert(unsigned(ConfigPart::All) == (1u << kNumParts) - 1);
 
 TypeID unchangedPartID(unsigned bit) {

@@ -74,21 +74,6 @@ bool isEpilogueName(llvm::StringRef n) {
                             n);
 }
 
-int64_t numElements(Value v) {
-  auto t = dyn_cast<ShapedType>(v.getType());
-  if (!t || !t.hasStaticShape())
-    return -1;
-  return t.getNumElements();
-}
-
-int64_t dimFromEnd(Value v, unsigned fromEnd) {
-  auto t = dyn_cast<ShapedType>(v.getType());
-  if (!t || !t.hasRank() || t.getRank() < fromEnd)
-    return 0;
-  int64_t d = t.getDimSize(t.getRank() - fromEnd);
-  return ShapedType::isDynamic(d) ? 0 : d;
-}
-
 struct Group {
   GroupKind kind = GroupKind::Pointwise;
   llvm::SmallVector<Operation *, 4> ops;
@@ -159,6 +144,27 @@ private:
   void absorbProducers();
   void mergeSiblings();
   Kernel makeKernel(unsigned g);
+  /// The dims of `v` as op `at` sees them: the options' shapes, else the
+  /// IR's types.
+  std::optional<ArrayRef<SymExpr>> dimsAt(Value v, Operation *at) const {
+    if (options.shapes)
+      return options.shapes(at).dims(v);
+    return types.dims(v);
+  }
+  /// Elements of `v` (-1 when not constant).
+  int64_t numElements(Value v, Operation *at) const {
+    auto d = dimsAt(v, at);
+    if (!d)
+      return -1;
+    return product(*d).getInt64().value_or(-1);
+  }
+  /// Dim `fromEnd` counted from the last (1: the last); 0 when unknown.
+  int64_t dimFromEnd(Value v, unsigned fromEnd, Operation *at) const {
+    auto d = dimsAt(v, at);
+    if (!d || d->size() < fromEnd)
+      return 0;
+    return (*d)[d->size() - fromEnd].getInt64().value_or(0);
+  }
 
   func::FuncOp func;
   const CostAnalysis &costs;
@@ -166,6 +172,7 @@ private:
   KernelOptions options;
   /// The graph's own element sizes.
   DtypePolicy policy;
+  TypeShapeQuery types;
   std::vector<Group> groups;
   std::vector<unsigned> parent;
   llvm::DenseMap<Operation *, unsigned> groupOf;
@@ -460,7 +467,7 @@ void Fuser::mergeSiblings() {
       }
     if (!single)
       continue;
-    int64_t k = dimFromEnd(in, 1);
+    int64_t k = dimFromEnd(in, 1, gemm);
     auto [it, inserted] = first.try_emplace({root, k}, g);
     if (!inserted)
       merge(g, it->second);
@@ -694,7 +701,9 @@ Kernel Fuser::makeKernel(unsigned g) {
       int64_t n = 0;
       for (auto &[view, elems] : views)
         n += elems;
-      int64_t total = numElements(root);
+      Operation *reader =
+          root.getDefiningOp() ? root.getDefiningOp() : k.mainOp;
+      int64_t total = numElements(root, reader);
       if (total >= 0)
         n = std::min(n, total);
       in += static_cast<double>(n) * policy.bitsOf(root) / 8;
@@ -706,13 +715,13 @@ Kernel Fuser::makeKernel(unsigned g) {
   Operation *mainOp = k.mainOp;
   if (k.cls == KernelClass::Gemm && mainOp->getNumResults() == 1) {
     Value out = mainOp->getResult(0);
-    int64_t outElems = numElements(out);
+    int64_t outElems = numElements(out, mainOp);
     int64_t gemmFlops =
         mainRec ? mainRec->cost.gemmFlops.getInt64().value_or(0) : 0;
-    k.n = dimFromEnd(out, 1);
+    k.n = dimFromEnd(out, 1, mainOp);
     if (shortName(mainOp) == "matmul" && mainOp->getNumOperands() == 2) {
       Value a = mainOp->getOperand(0), b = mainOp->getOperand(1);
-      k.k = dimFromEnd(a, 1);
+      k.k = dimFromEnd(a, 1, mainOp);
       auto bt = dyn_cast<ShapedType>(b.getType());
       bool broadcastWeight =
           bt && bt.hasRank() &&
@@ -722,7 +731,7 @@ Kernel Fuser::makeKernel(unsigned g) {
       if (broadcastWeight) {
         k.m = (outElems > 0 && k.n > 0) ? outElems / k.n : 0;
       } else {
-        k.m = dimFromEnd(out, 2);
+        k.m = dimFromEnd(out, 2, mainOp);
         k.batch = (outElems > 0 && k.m * k.n > 0) ? outElems / (k.m * k.n) : 1;
       }
     } else if (outElems > 0 && k.n > 0) {
@@ -732,7 +741,7 @@ Kernel Fuser::makeKernel(unsigned g) {
     // Sibling GEMMs merged: one GEMM over the concatenated outputs.
     for (Operation *op : grp.ops)
       if (op != mainOp && roleOf(op) == Role::Gemm)
-        k.n += dimFromEnd(op->getResult(0), 1);
+        k.n += dimFromEnd(op->getResult(0), 1, op);
   } else if (k.cls == KernelClass::Attention) {
     double gemmFlops = 0;
     for (Operation *op : grp.ops)
@@ -747,8 +756,8 @@ Kernel Fuser::makeKernel(unsigned g) {
     if (const AttentionBlock *blk = grp.attention) {
       k.headDim = blk->headDim.getInt64().value_or(0);
       Value scores = blk->scores->getResult(0);
-      k.kvLen = dimFromEnd(scores, 1);
-      k.decode = dimFromEnd(scores, 2) == 1;
+      k.kvLen = dimFromEnd(scores, 1, blk->scores);
+      k.decode = dimFromEnd(scores, 2, blk->scores) == 1;
     } else {
       for (const AttentionBlock &blk : structure.getAttentions())
         if (blk.fused == mainOp) {
@@ -761,12 +770,12 @@ Kernel Fuser::makeKernel(unsigned g) {
     case KernelClass::RMSNorm:
     case KernelClass::LayerNorm:
     case KernelClass::Softmax:
-      k.row = dimFromEnd(mainOp->getOperand(0), 1);
+      k.row = dimFromEnd(mainOp->getOperand(0), 1, mainOp);
       break;
     case KernelClass::ActSiluMul:
     case KernelClass::Rope:
       if (mainOp->getNumResults())
-        k.row = dimFromEnd(mainOp->getResult(0), 1);
+        k.row = dimFromEnd(mainOp->getResult(0), 1, mainOp);
       break;
     default:
       break;

@@ -200,12 +200,48 @@ void accumulate(PhaseTotals &t, const OpFigures &f) {
   t.memoryTime += f.memoryTime;
 }
 
+/// The chosen kernel view and time model at a phase's shapes: the kernels
+/// formed on them, priced, their times shared by their ops; ops in no
+/// kernel take none.
+void applyPhaseTiming(
+    func::FuncOp func, const CostAnalysis &costs,
+    const TransformerStructure &structure,
+    llvm::function_ref<const ShapeQuery &(Operation *)> select,
+    const DtypePolicy &policy, const DeviceSpec &device, const Timing &timing,
+    std::vector<OpFigures> &figures,
+    std::shared_ptr<const KernelAnalysis> *slot) {
+  std::shared_ptr<const KernelAnalysis> own;
+  std::shared_ptr<const KernelAnalysis> &cached = slot ? *slot : own;
+  if (!cached) {
+    KernelOptions opts;
+    opts.exported = timing.view == KernelView::Exported;
+    opts.shapes = [&](Operation *op) -> const ShapeQuery & {
+      return select(op);
+    };
+    cached = std::make_shared<KernelAnalysis>(func, costs, structure, opts);
+  }
+  const KernelAnalysis &kernels = *cached;
+  llvm::DenseMap<Operation *, size_t> index;
+  for (auto [i, rec] : llvm::enumerate(costs.getRecords()))
+    index[rec.op] = i;
+  applyKernelTimes(kernels.getKernels(), TimeModel(device), timing.model,
+                   policy, [&](Operation *op) -> OpFigures * {
+                     auto it = index.find(op);
+                     return it == index.end() ? nullptr : &figures[it->second];
+                   });
+  for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures))
+    if (!kernels.lookup(rec.op) && f.problem.empty())
+      f.time = 0;
+}
+
 PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const TransformerStructure &structure,
                      llvm::function_ref<const ShapeQuery &(Operation *)> select,
                      const DtypePolicy &policy, const DeviceSpec &device,
                      const PhaseOptions *visit = nullptr,
-                     const llvm::DenseSet<Operation *> *cached = nullptr) {
+                     const llvm::DenseSet<Operation *> *cached = nullptr,
+                     const Timing *timing = nullptr,
+                     std::shared_ptr<const KernelAnalysis> *kernels = nullptr) {
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
@@ -217,10 +253,18 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
   for (const AttentionBlock &a : structure.getAttentions())
     if (a.scores)
       scoresOfLayer.try_emplace(a.layer, a.scores);
-  for (const OpCostRecord &rec : costs.getRecords()) {
+  std::vector<OpFigures> figures;
+  figures.reserve(costs.getRecords().size());
+  for (const OpCostRecord &rec : costs.getRecords())
+    figures.push_back(cached && cached->contains(rec.op)
+                          ? OpFigures()
+                          : evaluateOp(rec, policy, device));
+  if (timing && !timing->isPerOpRoofline())
+    applyPhaseTiming(func, costs, structure, select, policy, device, *timing,
+                     figures, kernels);
+  for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures)) {
     if (cached && cached->contains(rec.op))
       continue;
-    OpFigures f = evaluateOp(rec, policy, device);
     if (visit && visit->onOp)
       visit->onOp(name, rec, f);
     accumulate(r.totals, f);
@@ -636,8 +680,14 @@ public:
   void analyzeDecode();
   /// Per-token attention and MLP GEMMs, per-block GEMMs, the crossover.
   void analyzePerToken();
+  /// Shared with the other devices' analyzers (may be null).
+  PhaseAnalysisCache *cache = nullptr;
 
 private:
+  /// The cache's slot for the kernels of phase `name`, or null.
+  std::shared_ptr<const KernelAnalysis> *kernelsOf(llvm::StringRef name) {
+    return cache ? &cache->phaseKernels[name] : nullptr;
+  }
   llvm::StringMap<SymExpr> substitution(std::optional<int64_t> b,
                                         std::optional<int64_t> s,
                                         std::optional<int64_t> p) const;
@@ -715,9 +765,10 @@ void PhaseAnalyzer::analyzePrefill() {
   if (opts.phase == "decode" || !prefillPossible)
     return;
   SubstitutedShapes q(tokens, substitution(B, S, 0));
-  PhaseResult r = runPhase("prefill", func, structure,
-                           [&](Operation *) -> const ShapeQuery & { return q; },
-                           policy, device, &opts);
+  PhaseResult r = runPhase(
+      "prefill", func, structure,
+      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
+      &opts, nullptr, &opts.timing, kernelsOf("prefill"));
   r.batch = B;
   r.seq = S;
   r.kvLen = S;
@@ -727,6 +778,8 @@ void PhaseAnalyzer::analyzePrefill() {
 std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
                                                    bool reported) {
   const PhaseOptions *visit = reported ? &opts : nullptr;
+  // The critical-batch fit reads the roofline times only.
+  const Timing *timing = reported ? &opts.timing : nullptr;
   if (pastSym || (hasPast && !tokens.seq.isKnown())) {
     // The cache is appended in place and read once by the scores ops:
     // the ops on its path run at the new token only (past = 0).
@@ -737,7 +790,8 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
         [&](Operation *op) -> const ShapeQuery & {
           return cachePath.count(op) ? append : q;
         },
-        policy, device, visit);
+        policy, device, visit, nullptr, timing,
+        reported ? kernelsOf("decode") : nullptr);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = pastSym ? L : tokens.seq0;
@@ -759,7 +813,8 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
       [&](Operation *op) -> const ShapeQuery & {
         return structure.isScoresOp(op) ? scores : one;
       },
-      policy, device, visit, &cached);
+      policy, device, visit, &cached, timing,
+      reported ? kernelsOf("decode") : nullptr);
   r.batch = batch;
   r.seq = 1;
   r.kvLen = L;
@@ -774,7 +829,8 @@ void PhaseAnalyzer::analyzeNoCacheStep() {
   SubstitutedShapes q(tokens, substitution(B, L + 1, std::nullopt));
   PhaseResult r = runPhase(
       "decode without KV cache", func, structure,
-      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device);
+      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
+      nullptr, nullptr, &opts.timing, kernelsOf("no-cache"));
   r.batch = B;
   r.seq = L + 1;
   r.kvLen = 0;
@@ -849,6 +905,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
       fig.dims.maxPositions && *fig.dims.maxPositions == tokens.seq0;
 
   PhaseAnalyzer phases(func, structure, opts, policy, device, tokens, fig);
+  phases.cache = cache;
   if (failed(phases.chooseSizes(error)))
     return std::nullopt;
   phases.sizeWeightsAndKVCache();

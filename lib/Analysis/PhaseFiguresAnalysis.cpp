@@ -23,6 +23,7 @@ PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
     opts.kvLen = phases.getKvLen();
     opts.devices = phases.getDevices();
   }
+  opts.timing = getTiming(config);
   const DtypePolicy &policy = pricing->policy;
   const TransformerStructure &structure = am.getAnalysis<TransformerStructure>();
   func::FuncOp func = firstFunction(module);

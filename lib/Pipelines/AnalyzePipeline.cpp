@@ -2,11 +2,13 @@
 
 #include "tfperf/Pipelines/AnalyzePipeline.h"
 #include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Report/Report.h"
+#include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -117,6 +119,12 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
     return fail(error);
   if (!resolveDevices(options.hw, options.hwFile, error))
     return fail((options.hwFile.empty() ? "--hw: " : "") + error);
+  if (!parseKernelView(options.kernels))
+    return fail("--kernels must be exported or fused, got '" + options.kernels +
+                "'");
+  if (!parseTimeModel(options.timeModel))
+    return fail("--time-model must be roofline or calibrated, got '" +
+                options.timeModel + "'");
   std::string known;
   for (llvm::StringRef f : supportedReportFormats())
     known += (known.empty() ? "" : ", ") + f.str();
@@ -199,6 +207,8 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
   roofline.hwFile = options.hwFile;
   roofline.computeDtype = options.computeDtype;
   roofline.weightDtype = options.weightDtype;
+  roofline.kernels = options.kernels;
+  roofline.timeModel = options.timeModel;
   pm.addPass(createTFPerfRoofline(roofline));
 
   TFPerfAnalyzeTransformerOptions transformer;

@@ -34,6 +34,15 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       header.push_back("time_s@" + d.spec.name);
       header.push_back("bound@" + d.spec.name);
     }
+  // With a kernel view or time model: each op's fused kernel (its rows
+  // grouped by `kernel` are the kernels table) and how its times were made.
+  bool kernels = r.kernels != nullptr;
+  if (kernels) {
+    header.insert(header.end(), {"kernel", "kernel_class", "time_model"});
+    if (perDevice)
+      for (const ReportDevice &d : r.devices)
+        header.push_back("time_model@" + d.spec.name);
+  }
   // With --symbolic: each op's formulas (empty for ops of unknown cost).
   bool symbolic = r.symbolic != nullptr;
   if (symbolic)
@@ -87,6 +96,15 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
         fields.push_back(fd.problem.empty() ? plainNumber(fd.time) : "");
         fields.push_back(bound(fd));
       }
+    if (kernels) {
+      const Kernel *k = r.kernels->getView(KernelView::Fused).lookup(rec.op);
+      fields.push_back(k ? k->name : "");
+      fields.push_back(k ? kernelClassName(k->cls).str() : "");
+      fields.push_back(timeModelLabel(r, 0));
+      if (perDevice)
+        for (size_t d = 0; d < r.devices.size(); ++d)
+          fields.push_back(timeModelLabel(r, d));
+    }
     formulas(index, fields);
     row(fields);
   }

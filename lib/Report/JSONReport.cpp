@@ -153,6 +153,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     // Sections of later analyses (transformer, phases, tensor_parallel,
     // training, symbolic) go here as top-level objects, before the long op
     // list; docs/report-schema.md documents each.
+    printKernelsJSON(r, j);
     printSymbolicJSON(r, j);
     j.attributeArray("ops", [&] {
       for (size_t index = 0; index < r.ops.size(); ++index) {

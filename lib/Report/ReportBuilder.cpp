@@ -86,6 +86,9 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   }
 
   r.costs = &roofline.getCosts();
+  r.timing = getTiming(r.config);
+  if (!r.timing.isPerOpRoofline())
+    r.kernels = &am.getAnalysis<KernelTimesAnalysis>();
   for (const DeviceSpec &d : roofline.getDevices()) {
     ReportDevice dev;
     dev.spec = d;
@@ -99,7 +102,7 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   for (auto [i, rec] : llvm::enumerate(r.costs->getRecords())) {
     ReportOpRow row;
     row.record = &rec;
-    row.figures = roofline.getFigures(i);
+    row.figures = r.kernels ? r.kernels->getFigures(i) : roofline.getFigures(i);
     for (auto [dev, f] : llvm::zip_equal(r.devices, row.figures)) {
       dev.totals.add(f);
       dev.byOpType[rec.opType].add(f);

@@ -27,7 +27,56 @@ RooflinePlot mlir::tfperf::planRoofline(const Report &r, bool showShapeOps) {
   // Key: op type, then flops, gemm flops, bytes and the time on each device
   // (-1 for unknown, since NaN would break the ordering).
   std::map<std::pair<std::string, std::vector<double>>, size_t> index;
-  for (size_t i = 0; i < r.ops.size(); ++i) {
+  // The fused view plots its kernels: one point per kernel at its boundary
+  // bytes, named by its main op.
+  bool plotKernels = r.kernels && r.timing.view == KernelView::Fused;
+  if (plotKernels) {
+    llvm::DenseMap<Operation *, size_t> rowOf;
+    for (size_t i = 0; i < r.ops.size(); ++i)
+      rowOf[r.ops[i].record->op] = i;
+    const KernelTimesAnalysis &kt = *r.kernels;
+    ArrayRef<Kernel> kernels = kt.getView(KernelView::Fused).getKernels();
+    for (size_t i = 0; i < kernels.size(); ++i) {
+      const KernelPrice &first = kt.getPrices(KernelView::Fused, 0)[i];
+      auto flops = kernels[i].flops.getInt64();
+      if (std::isnan(first.seconds) || !flops) {
+        ++p.unknownOps;
+        continue;
+      }
+      if (!(*flops > 0 && first.bytes > 0)) {
+        ++p.dataMovementOps;
+        p.dataMovementTime += first.seconds;
+        continue;
+      }
+      std::string type = "kernel " + kernelClassName(kernels[i].cls).str();
+      std::vector<double> key = {double(*flops), first.bytes};
+      for (size_t d = 0; d < r.devices.size(); ++d)
+        key.push_back(kt.getPrices(KernelView::Fused, d)[i].seconds);
+      auto [it, inserted] = index.try_emplace({type, key}, p.marks.size());
+      if (inserted) {
+        RooflineMark m;
+        m.opType = type;
+        m.flops = double(*flops);
+        m.bytes = first.bytes;
+        m.intensity = m.flops / m.bytes;
+        for (size_t d = 0; d < r.devices.size(); ++d) {
+          const DeviceSpec &spec = r.devices[d].spec;
+          double peak = kernels[i].cls == KernelClass::Gemm ||
+                                kernels[i].cls == KernelClass::Attention
+                            ? r.devices[d].peakFlops
+                            : spec.vectorPeak;
+          m.time.push_back(kt.getPrices(KernelView::Fused, d)[i].seconds);
+          m.bound.push_back(m.intensity * spec.memBandwidth < peak
+                                ? Bound::Memory
+                                : Bound::Compute);
+        }
+        p.marks.push_back(std::move(m));
+      }
+      p.marks[it->second].ops.push_back(rowOf.lookup(kernels[i].mainOp));
+      ++p.plottedOps;
+    }
+  }
+  for (size_t i = 0; !plotKernels && i < r.ops.size(); ++i) {
     const ReportOpRow &row = r.ops[i];
     const OpFigures &f = row.figures.front();
     if (!f.problem.empty()) {

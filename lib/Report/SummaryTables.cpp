@@ -103,6 +103,13 @@ static SummaryTable devicesTable(const Report &r) {
   SummaryTable t;
   t.id = "devices";
   t.title = "Devices (roofline time: the sum over ops, run one at a time)";
+  if (r.kernels)
+    t.title =
+        "Devices (" + timeModelName(r.timing.model).str() +
+        " time: the sum over the " +
+        (r.timing.view == KernelView::Fused ? "fused kernels"
+                                            : "graph's ops, one kernel each") +
+        ")";
   t.header = {"device", "matmul peak", "vector peak", "mem BW", "ridge"};
   if (!sameWork)
     t.header.insert(t.header.end(), {"FLOPs", "bytes"});
@@ -111,7 +118,9 @@ static SummaryTable devicesTable(const Report &r) {
     t.header.push_back("speedup");
   if (anyUnknown)
     t.header.push_back("unknown ops");
-  for (const ReportDevice &d : r.devices) {
+  if (r.kernels)
+    t.header.push_back("time model");
+  for (auto [index, d] : llvm::enumerate(r.devices)) {
     bool hasPeak = d.peakFlops > 0;
     std::vector<std::string> row = {
         d.spec.name,
@@ -134,6 +143,8 @@ static SummaryTable devicesTable(const Report &r) {
                                : "-");
     if (anyUnknown)
       row.push_back(std::to_string(d.totals.unknownOps));
+    if (r.kernels)
+      row.push_back(timeModelLabel(r, index));
     t.rows.push_back(row);
   }
   if (r.devices.size() > 1)
@@ -303,6 +314,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   s.lines.push_back(work);
 
   s.tables.push_back(devicesTable(r));
+  appendKernelTables(r, s.tables);
   // Tables of later analyses go here, so text, Markdown and HTML show them
   // alike.
   appendTransformerTables(r, s.tables);

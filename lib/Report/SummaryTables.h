@@ -77,6 +77,10 @@ std::string layerBlockLabel(const Report &r, const ReportOpRow &row);
 /// block per device) when that analysis ran.
 void appendTransformerTables(const Report &r,
                              std::vector<SummaryTable> &tables);
+/// The two kernel views side by side (exported ops, fused kernels: count,
+/// FLOPs, bytes, time and roofline per device) and the top kernels, when
+/// the report has them.
+void appendKernelTables(const Report &r, std::vector<SummaryTable> &tables);
 /// Time by layer on the first device; runs of layers with the same
 /// figures share one row ("0-11").
 void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);

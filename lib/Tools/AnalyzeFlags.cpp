@@ -72,6 +72,10 @@ static cl::opt<std::string> clWeightDtype(
     cl::desc("What-if element type of weights only: int8, int4, fp8, fp4, "
              "nf4, bf16, fp16, fp32"),
     cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clKernels("kernels", cl::desc(kKernelsHelp),
+                                      cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clTimeModel("time-model", cl::desc(kTimeModelHelp),
+                                        cl::init(""), cl::cat(clAnalysis));
 static cl::opt<std::string> clPhase(
     "phase", cl::desc("Transformer phases to analyse: prefill, decode or both"),
     cl::init(""), cl::cat(clAnalysis));
@@ -203,6 +207,7 @@ bool mlir::tfperf::analysisFlagsGiven() {
          !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() ||
          !clServe.empty() || !clSLO.empty() || !clServeOut.empty() ||
          clMode != "infer" || clInputRequiresGrad.getNumOccurrences() ||
+         clKernels.getNumOccurrences() || clTimeModel.getNumOccurrences() ||
          clOptimizerBytesPerParam.getNumOccurrences() ||
          clRecompute.getNumOccurrences() ||
          clSequenceParallel.getNumOccurrences() || clPP.getNumOccurrences() ||
@@ -252,6 +257,11 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
     return fail("--mode must be infer or train, got '" + clMode + "'");
   options.mode = *mode;
 
+  // Set only when given: the options' defaults are the documented ones.
+  if (clKernels.getNumOccurrences())
+    options.kernels = clKernels;
+  if (clTimeModel.getNumOccurrences())
+    options.timeModel = clTimeModel;
   options.hw = clHw;
   options.hwFile = clHwFile;
   options.computeDtype = clComputeDtype;

@@ -1,6 +1,7 @@
 //===- Roofline.cpp - the tfperf-roofline pass ----------------------------===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/ExternalModelsPass.h"
@@ -34,9 +35,23 @@ struct RooflinePass
       if (!attr.getValue().empty() && !llvm::is_contained(names, attr))
         names.push_back(attr);
     }
+    if (!parseKernelView(kernels) || !parseTimeModel(timeModel)) {
+      module.emitError() << (parseKernelView(kernels)
+                                 ? "time-model must be roofline or "
+                                   "calibrated, got '" +
+                                       timeModel + "'"
+                                 : "kernels must be exported or fused, got '" +
+                                       kernels + "'");
+      return signalPassFailure();
+    }
+    // The defaults are recorded as no part.
+    TimingConfigAttr timing;
+    if (kernels != kDefaultKernelView || timeModel != kDefaultTimeModel)
+      timing = TimingConfigAttr::get(&getContext(), kernels, timeModel);
     setConfig(module,
-              getConfig(module).withDevices(names, hwFile, computeDtype,
-                                            weightDtype),
+              getConfig(module)
+                  .withDevices(names, hwFile, computeDtype, weightDtype)
+                  .withTiming(timing),
               getAnalysisManager());
     auto &roofline = getAnalysis<RooflineAnalysis>();
     if (!roofline.getError().empty()) {

@@ -1,6 +1,7 @@
 //===- ConfigInvalidationTest.cpp - what a configuration change keeps -----===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
@@ -90,6 +91,32 @@ TEST_F(ConfigInvalidationTest, TrainingChangeKeepsTheRoofline) {
   EXPECT_TRUE(am().getCachedAnalysis<RooflineAnalysis>());
   EXPECT_FALSE(am().getCachedAnalysis<TrainingAnalysis>());
   EXPECT_TRUE(am().getAnalysis<TrainingAnalysis>().getOptions().inputRequiresGrad);
+}
+
+TEST_F(ConfigInvalidationTest, TimingChangeKeepsTheRoofline) {
+  const RooflineAnalysis *roofline = &am().getAnalysis<RooflineAnalysis>();
+  size_t matmul = 0;
+  for (auto [i, rec] : llvm::enumerate(roofline->getCosts().getRecords()))
+    if (rec.opType == "MatMul")
+      matmul = i;
+  double rooflineTime = roofline->getFigures(matmul)[0].time;
+  ASSERT_GT(rooflineTime, 0);
+  EXPECT_TRUE(
+      am().getAnalysis<KernelTimesAnalysis>().getTiming().isPerOpRoofline());
+  setConfig(*module,
+            getConfig(*module).withTiming(
+                TimingConfigAttr::get(&ctx, "fused", "calibrated")),
+            am());
+  ASSERT_TRUE(am().getCachedAnalysis<RooflineAnalysis>());
+  EXPECT_EQ(&am().getCachedAnalysis<RooflineAnalysis>()->get(), roofline);
+  EXPECT_FALSE(am().getCachedAnalysis<KernelTimesAnalysis>());
+  const KernelTimesAnalysis &times = am().getAnalysis<KernelTimesAnalysis>();
+  EXPECT_EQ(times.getTiming().view, KernelView::Fused);
+  EXPECT_EQ(times.getTiming().model, TimeModelKind::Calibrated);
+  // The matmul's calibrated time: above its roofline (efficiencies <= 1).
+  EXPECT_GT(times.getFigures(matmul)[0].time, rooflineTime);
+  EXPECT_EQ(changedParts(getConfig(*module), ConfigAttr::getDefault(&ctx)),
+            ConfigPart::Timing);
 }
 
 TEST_F(ConfigInvalidationTest, SameConfigurationKeepsEverything) {

@@ -38,8 +38,10 @@ enum class ConfigPart : unsigned {
   Training = 1u << 5,
   /// serving (tfperf-serve).
   Serving = 1u << 6,
-  All = (1u << 7) - 1,
-  LLVM_MARK_AS_BITMASK_ENUM(/*LargestValue=*/Serving)
+  /// timing: the kernel view and time model (tfperf-roofline).
+  Timing = 1u << 7,
+  All = (1u << 8) - 1,
+  LLVM_MARK_AS_BITMASK_ENUM(/*LargestValue=*/Timing)
 };
 LLVM_ENABLE_BITMASK_ENUMS_IN_NAMESPACE();
 

@@ -14,6 +14,7 @@
 #define TFPERF_ANALYSIS_KERNELANALYSIS_H
 
 #include "tfperf/Analysis/TimeModel.h"
+#include "tfperf/Interfaces/CostOpInterface.h"
 #include "tfperf/Support/SymExpr.h"
 
 #include "mlir/IR/Operation.h"
@@ -21,6 +22,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,10 @@ struct KernelOptions {
   /// Merge GEMMs that read the same activation with the same K (Q/K/V,
   /// gate/up) into one GEMM kernel.
   bool mergeSiblings = false;
+  /// The dims each op sees (a phase's shapes: PhaseAnalysis.h); null for
+  /// the IR's types. The CostAnalysis given must have been built on the
+  /// same shapes.
+  std::function<const ShapeQuery &(Operation *)> shapes;
 };
 
 struct Kernel {

@@ -18,6 +18,7 @@
 #define TFPERF_ANALYSIS_PHASEANALYSIS_H
 
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 
@@ -157,6 +158,10 @@ struct TransformerFigures {
 struct PhaseOptions {
   std::string phase = "both"; // prefill, decode, both
   int64_t batch = 0, seq = 0, kvLen = 0, devices = 1;
+  /// The kernel view and time model of the phases' times (KernelTimes.h):
+  /// the kernels are formed at each phase's shapes and priced there. The
+  /// critical-batch fit stays on the roofline (docs/TimeModel.md).
+  Timing timing;
   /// Called for every op of the prefill and decode phases reported (not
   /// the extra decode runs of the critical-batch fit), with its cost at
   /// that phase's shapes: later analyses (tensor parallelism) re-cost the
@@ -196,6 +201,9 @@ llvm::DenseSet<Operation *> cacheAppendOps(const TransformerStructure &structure
 struct PhaseAnalysisCache {
   std::unique_ptr<TokenShapes> tokens;
   std::optional<TransformerFigures> perToken;
+  /// The kernels of each reported phase at its shapes (PhaseOptions::timing),
+  /// by phase name: they do not depend on the device.
+  llvm::StringMap<std::shared_ptr<const KernelAnalysis>> phaseKernels;
 };
 
 /// Analyses the first function of `module` on `device`. Sets `error` on

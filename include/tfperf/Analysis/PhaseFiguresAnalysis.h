@@ -38,7 +38,7 @@ public:
 
   static constexpr ConfigPart kReads =
       ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Transformer |
-      ConfigPart::TensorParallel;
+      ConfigPart::TensorParallel | ConfigPart::Timing;
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
     return !isAnalysisKept<PhaseFiguresAnalysis, DtypeConfig, DeviceSet,
                            TransformerStructure, TensorParallelPlanAnalysis>(

@@ -13,6 +13,8 @@
 #define TFPERF_PIPELINES_ANALYZEPIPELINE_H
 
 #include "mlir/IR/OpImplementation.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Support/LLVM.h"
 
@@ -26,6 +28,16 @@ namespace mlir::tfperf {
 
 /// A format a report can be written in ("auto" is not one).
 std::optional<ReportFormat> parseReportFormat(llvm::StringRef name);
+
+/// The help of `--kernels` and `--time-model` (flags and pipeline options).
+constexpr const char *kKernelsHelp =
+    "What the times are summed over: exported (every op of the graph a "
+    "kernel) or fused (the kernels an optimizing engine runs; "
+    "docs/Kernels.md)";
+constexpr const char *kTimeModelHelp =
+    "How each kernel is priced: roofline (100% of the datasheet) or "
+    "calibrated (docs/TimeModel.md; the roofline is still shown as the "
+    "bound)";
 
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{
@@ -43,6 +55,12 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
       *this, "weight-dtype",
       llvm::cl::desc("What-if element type of weights only: int8, int4, "
                      "fp8, fp4, nf4, bf16, fp16, fp32")};
+  PassOptions::Option<std::string> kernels{
+      *this, "kernels", llvm::cl::desc(kKernelsHelp),
+      llvm::cl::init(kDefaultKernelView.str())};
+  PassOptions::Option<std::string> timeModel{
+      *this, "time-model", llvm::cl::desc(kTimeModelHelp),
+      llvm::cl::init(kDefaultTimeModel.str())};
   PassOptions::ListOption<std::string> reports{
       *this, "report",
       llvm::cl::desc("Report files (format from the extension: .txt .json "

@@ -14,6 +14,7 @@
 
 #include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/PhaseFiguresAnalysis.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/Analysis/ServingAnalysis.h"
@@ -132,6 +133,11 @@ struct Report {
   std::optional<TrainingSection> training;
   /// With tfperf-serve: the study (owned by its cached analysis).
   const ServingSection *serving = nullptr;
+  /// The kernel view and time model of the times (`timing`).
+  Timing timing;
+  /// Both kernel views priced on every device, and the op figures with the
+  /// chosen times; null when the times are every op's own roofline.
+  const KernelTimesAnalysis *kernels = nullptr;
 };
 
 /// The report of a module as an MLIR analysis, so that several
@@ -145,13 +151,12 @@ struct ReportAnalysis {
   std::string error;
 
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
-    return !isAnalysisKept<ReportAnalysis, CostAnalysis, DtypeConfig,
-                           DeviceSet, RooflineAnalysis, TransformerStructure,
-                           PhaseFiguresAnalysis, SymbolicCostsAnalysis,
-                           SweepAnalysis, TrainingAnalysis,
-                           TrainingFiguresAnalysis, ParallelTrainingAnalysis,
-                           ServingStudyAnalysis>(
-        pa, ConfigPart::All);
+    return !isAnalysisKept<
+        ReportAnalysis, CostAnalysis, DtypeConfig, DeviceSet, RooflineAnalysis,
+        TransformerStructure, PhaseFiguresAnalysis, KernelTimesAnalysis,
+        SymbolicCostsAnalysis, SweepAnalysis, TrainingAnalysis,
+        TrainingFiguresAnalysis, ParallelTrainingAnalysis,
+        ServingStudyAnalysis>(pa, ConfigPart::All);
   }
 };
 
@@ -208,6 +213,14 @@ void printOpBackwardJSON(const Report &r, Operation *op,
                          llvm::json::OStream &j);
 /// The training_parallel section (lib/Report/ParallelTrainingReport.cpp).
 void printParallelTrainingJSON(const Report &r, llvm::json::OStream &j);
+
+/// The kernel views and the time model of the JSON report (`time_model`,
+/// `kernel_views`, `kernels`; lib/Report/KernelReport.cpp), when the times
+/// are not every op's own roofline.
+void printKernelsJSON(const Report &r, llvm::json::OStream &j);
+/// How device `device`'s times were made: "roofline", "calibrated" or
+/// "uncalibrated" (the calibrated model with derived parameters).
+std::string timeModelLabel(const Report &r, size_t device);
 
 /// Human units: 1.23 GFLOP, 45.6 MiB, 7.89 us.
 std::string formatFlops(double flops);

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 
 namespace mlir::tfperf {

@@ -73,7 +73,9 @@ def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
     `tfperf.intensity`, `tfperf.time` (seconds) and `tfperf.bound` for the
     first device; with several devices `tfperf.roofline` holds a dictionary
     per device. The configuration is recorded in the module's
-    `tfperf.config` so that `tfperf-emit-report` reports the same analysis.
+    `tfperf.config` so that `tfperf-emit-report` reports the same analysis;
+    `kernels` and `time-model` go into its `timing` part (the report's
+    times, docs/Kernels.md); the annotations stay the per-op roofline.
   }];
   let options = [
     Option<"hw", "hw", "std::string", /*default=*/"\"h100-sxm\"",
@@ -84,6 +86,14 @@ def TFPerfRoofline : Pass<"tfperf-roofline", "ModuleOp"> {
            "Element type for float activations and weights">,
     Option<"weightDtype", "weight-dtype", "std::string", /*default=*/"",
            "Element type for weights only">,
+    Option<"kernels", "kernels", "std::string",
+           /*default=*/"::mlir::tfperf::kDefaultKernelView.str()",
+           "What the report's times are summed over: exported (every op a "
+           "kernel) or fused (the kernels of tfperf-fuse-kernels)">,
+    Option<"timeModel", "time-model", "std::string",
+           /*default=*/"::mlir::tfperf::kDefaultTimeModel.str()",
+           "How each kernel is priced: roofline or calibrated "
+           "(docs/TimeModel.md)">,
   ];
   // Reads and writes `#tfperf.config`.
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
@@ -306,6 +316,14 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
     Option<"microbatches", "microbatches", "int64_t", /*default=*/"0",
            "Micro-batches per iteration, each the graph's batch (0: one)">,
     Option<"dp", "dp", "int64_t", /*default=*/"1", "Data-parallel replicas">,
+    Option<"kernels", "kernels", "std::string",
+           /*default=*/"::mlir::tfperf::kDefaultKernelView.str()",
+           "What the report's times are summed over: exported (every op a "
+           "kernel) or fused (the kernels of tfperf-fuse-kernels)">,
+    Option<"timeModel", "time-model", "std::string",
+           /*default=*/"::mlir::tfperf::kDefaultTimeModel.str()",
+           "How each kernel is priced: roofline or calibrated "
+           "(docs/TimeModel.md)">,
   ];
   // Reads and writes `#tfperf.config`.
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];

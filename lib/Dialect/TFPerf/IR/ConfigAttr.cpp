@@ -149,12 +149,26 @@ LogicalResult TrainingConfigAttr::verify(
   return success();
 }
 
+LogicalResult
+TimingConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         StringRef kernels, StringRef timeModel) {
+  if (kernels != "exported" && kernels != "fused")
+    return emitError() << "#tfperf.timing: kernels must be exported or "
+                          "fused, got '"
+                       << kernels << "'";
+  if (timeModel != "roofline" && timeModel != "calibrated")
+    return emitError() << "#tfperf.timing: time_model must be roofline or "
+                          "calibrated, got '"
+                       << timeModel << "'";
+  return success();
+}
+
 LogicalResult ConfigAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, ArrayRef<StringAttr> hw,
     StringRef hwFile, StringRef computeDtype, StringRef weightDtype,
     PhasesConfigAttr transformer, SymbolicConfigAttr symbolic,
     TensorParallelConfigAttr tensorParallel, TrainingConfigAttr training,
-    ServingConfigAttr serving) {
+    ServingConfigAttr serving, TimingConfigAttr timing) {
   for (StringAttr name : hw)
     if (!name || name.getValue().trim().empty() ||
         name.getValue().contains(','))
@@ -174,7 +188,7 @@ LogicalResult ConfigAttr::verify(
 //===----------------------------------------------------------------------===//
 
 ConfigAttr ConfigAttr::getDefault(MLIRContext *ctx) {
-  return ConfigAttr::get(ctx, {}, "", "", "", {}, {}, {}, {}, {});
+  return ConfigAttr::get(ctx, {}, "", "", "", {}, {}, {}, {}, {}, {});
 }
 
 ConfigAttr ConfigAttr::withDevices(ArrayRef<StringAttr> hw, StringRef hwFile,
@@ -182,35 +196,44 @@ ConfigAttr ConfigAttr::withDevices(ArrayRef<StringAttr> hw, StringRef hwFile,
                                    StringRef weightDtype) const {
   return ConfigAttr::get(getContext(), hw, hwFile, computeDtype, weightDtype,
                          getTransformer(), getSymbolic(), getTensorParallel(),
-                         getTraining(), getServing());
+                         getTraining(), getServing(), getTiming());
 }
 
 ConfigAttr ConfigAttr::withTransformer(PhasesConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), part, getSymbolic(),
-                         getTensorParallel(), getTraining(), getServing());
+                         getTensorParallel(), getTraining(), getServing(),
+                         getTiming());
 }
 
 ConfigAttr ConfigAttr::withSymbolic(SymbolicConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), part,
-                         getTensorParallel(), getTraining(), getServing());
+                         getTensorParallel(), getTraining(), getServing(),
+                         getTiming());
 }
 
 ConfigAttr ConfigAttr::withTensorParallel(TensorParallelConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
-                         getWeightDtype(), getTransformer(), getSymbolic(), part,
-                         getTraining(), getServing());
+                         getWeightDtype(), getTransformer(), getSymbolic(),
+                         part, getTraining(), getServing(), getTiming());
 }
 
 ConfigAttr ConfigAttr::withTraining(TrainingConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), getSymbolic(),
-                         getTensorParallel(), part, getServing());
+                         getTensorParallel(), part, getServing(), getTiming());
 }
 
 ConfigAttr ConfigAttr::withServing(ServingConfigAttr part) const {
   return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
                          getWeightDtype(), getTransformer(), getSymbolic(),
-                         getTensorParallel(), getTraining(), part);
+                         getTensorParallel(), getTraining(), part, getTiming());
+}
+
+ConfigAttr ConfigAttr::withTiming(TimingConfigAttr part) const {
+  return ConfigAttr::get(getContext(), getHw(), getHwFile(), getComputeDtype(),
+                         getWeightDtype(), getTransformer(), getSymbolic(),
+                         getTensorParallel(), getTraining(), getServing(),
+                         part);
 }

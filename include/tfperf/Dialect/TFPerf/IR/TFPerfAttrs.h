@@ -30,6 +30,10 @@ constexpr int64_t kMaxCapacityDevices = 1000000;
 constexpr int64_t kMaxPipelineStages = 4096;
 constexpr int64_t kMaxPipelineVirtualStages = 1024;
 constexpr int64_t kMaxTrainingRanks = int64_t(1) << 20;
+/// The kernel view and time model of a configuration without a `timing`
+/// part (`#tfperf.timing`; docs/Kernels.md says why).
+constexpr llvm::StringLiteral kDefaultKernelView = "exported";
+constexpr llvm::StringLiteral kDefaultTimeModel = "roofline";
 } // namespace mlir::tfperf
 
 #define GET_ATTRDEF_CLASSES

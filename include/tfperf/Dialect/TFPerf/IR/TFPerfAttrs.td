@@ -199,6 +199,28 @@ def TFPerf_ServingConfigAttr : TFPerf_Attr<"ServingConfig", "serving"> {
   let assemblyFormat = "`<` struct(params) `>`";
 }
 
+def TFPerf_TimingConfigAttr : TFPerf_Attr<"TimingConfig", "timing"> {
+  let summary = "What is priced and how (tfperf-roofline's kernels, time-model)";
+  let description = [{
+    The part of `#tfperf.config` that `tfperf-roofline` writes when its
+    `kernels` or `time-model` option differs from the default (absent: the
+    defaults): the view the times are summed over, `exported` (every op of
+    the graph its own kernel) or `fused` (the kernels of
+    `tfperf-fuse-kernels`, docs/Kernels.md), and the time model,
+    `roofline` (100% of the datasheet) or `calibrated`
+    (docs/TimeModel.md). Parameters equal to their defaults are omitted.
+
+    ```mlir
+    timing = <kernels = "fused", time_model = "calibrated">
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"exported or fused (default: kDefaultKernelView)", "\"exported\"">:$kernels,
+    StringRefParameter<"roofline or calibrated (default: kDefaultTimeModel)", "\"roofline\"">:$time_model);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
   let summary = "What the analysis passes were asked to do";
   let description = [{
@@ -227,7 +249,8 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
     - `transformer`: `#tfperf.phases`; `symbolic`: `#tfperf.symbolic`;
       `tensor_parallel`: `#tfperf.tensor_parallel`; `training`:
       `#tfperf.training`; `serving`: `#tfperf.serving` (it needs
-      `transformer`).
+      `transformer`); `timing`: `#tfperf.timing` (absent: the default
+      kernel view and time model).
   }];
   let parameters = (ins
     TFPerf_StringListParameter<"device names">:$hw,
@@ -238,7 +261,8 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
     OptionalParameter<"::mlir::tfperf::SymbolicConfigAttr">:$symbolic,
     OptionalParameter<"::mlir::tfperf::TensorParallelConfigAttr">:$tensor_parallel,
     OptionalParameter<"::mlir::tfperf::TrainingConfigAttr">:$training,
-    OptionalParameter<"::mlir::tfperf::ServingConfigAttr">:$serving);
+    OptionalParameter<"::mlir::tfperf::ServingConfigAttr">:$serving,
+    OptionalParameter<"::mlir::tfperf::TimingConfigAttr">:$timing);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -255,6 +279,7 @@ def TFPerf_ConfigAttr : TFPerf_Attr<"Config", "config"> {
     ConfigAttr withTensorParallel(TensorParallelConfigAttr part) const;
     ConfigAttr withTraining(TrainingConfigAttr part) const;
     ConfigAttr withServing(ServingConfigAttr part) const;
+    ConfigAttr withTiming(TimingConfigAttr part) const;
   }];
 }
 
