@@ -22,12 +22,6 @@ namespace {
 constexpr int64_t kRotaryFlops = 3;
 } // namespace
 
-/// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
-/// divide, + eps, rsqrt: 3 per row.
-static SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
-  return elements * SymExpr(4) + rows * SymExpr(3);
-}
-
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto in = cost::dimsOf(q, getInput(), c);
   auto w = cost::dimsOf(q, getWeights(), c);
