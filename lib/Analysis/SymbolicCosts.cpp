@@ -118,17 +118,8 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
       if (plan)
         key += "|" + op.split.key();
       auto [it, inserted] = groupIndex.try_emplace(key, groups.size());
-      if (inserted) {
-        SymbolicGroup g;
-        g.flops = op.flops;
-        g.gemmFlops = op.gemmFlops;
-        g.bits = op.bits;
-        g.peakDtype = op.peakDtype;
-        g.block = op.block;
-        g.split = op.split;
-        g.firstOp = ops.size();
-        groups.push_back(std::move(g));
-      }
+      if (inserted)
+        groups.emplace_back(op, ops.size());
       ++groups[it->second].count;
       op.group = it->second;
     }

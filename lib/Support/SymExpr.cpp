@@ -493,32 +493,29 @@ static std::optional<SymExpr> absorbMinMax(llvm::StringRef fn,
   return std::nullopt;
 }
 
-SymExpr SymExpr::min(const SymExpr &a, const SymExpr &b) {
+/// min(a, b), or max(a, b) when `isMax`.
+SymExpr SymExpr::extremum(const SymExpr &a, const SymExpr &b, bool isMax) {
+  llvm::StringRef fn = isMax ? "max" : "min";
   SymExpr r;
   if (propagateState(a, b, r))
     return r;
   if (a == b)
     return a;
   if (a.isConstant() && b.isConstant())
-    return a.constant < b.constant ? a : b;
-  if (auto s = absorbMinMax("min", a, b))
+    return (a.constant < b.constant) != isMax ? a : b;
+  if (auto s = absorbMinMax(fn, a, b))
     return *s;
+  // Operands in a canonical order, so that min(a, b) == min(b, a).
   std::string sa = a.str(), sb = b.str();
-  return sa < sb ? makeAtom("min", a, b) : makeAtom("min", b, a);
+  return sa < sb ? makeAtom(fn, a, b) : makeAtom(fn, b, a);
+}
+
+SymExpr SymExpr::min(const SymExpr &a, const SymExpr &b) {
+  return extremum(a, b, /*isMax=*/false);
 }
 
 SymExpr SymExpr::max(const SymExpr &a, const SymExpr &b) {
-  SymExpr r;
-  if (propagateState(a, b, r))
-    return r;
-  if (a == b)
-    return a;
-  if (a.isConstant() && b.isConstant())
-    return a.constant > b.constant ? a : b;
-  if (auto s = absorbMinMax("max", a, b))
-    return *s;
-  std::string sa = a.str(), sb = b.str();
-  return sa < sb ? makeAtom("max", a, b) : makeAtom("max", b, a);
+  return extremum(a, b, /*isMax=*/true);
 }
 
 static SymExpr applyAtom(llvm::StringRef fn, const SymExpr &a,

@@ -11,7 +11,7 @@
 #include "tfperf/Analysis/TrainingAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Transforms/CostAttributes.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -26,21 +26,19 @@ using namespace mlir::tfperf;
 
 namespace {
 struct AnalyzeTrainingPass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfAnalyzeTrainingBase<AnalyzeTrainingPass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+    : TFPerfPass<AnalyzeTrainingPass, impl::TFPerfAnalyzeTrainingBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
     std::string error;
     auto policy = DtypePolicy::parse(computeDtype, weightDtype, error);
     if (!policy) {
       module.emitError() << error;
-      return signalPassFailure();
+      return failure();
     }
     if (!(optimizerBytesPerParam > 0)) {
       module.emitError() << "optimizer-bytes-per-param must be positive, got "
                          << optimizerBytesPerParam.getValue();
-      return signalPassFailure();
+      return failure();
     }
     // The training analyses read their options from the configuration;
     // its verifier checks each option's range, checkPipelineOptions how
@@ -52,12 +50,12 @@ struct AnalyzeTrainingPass
         llvm::StringRef(ppSchedule), int64_t(ppVirtualStages),
         microbatches == 0 ? int64_t(1) : int64_t(microbatches), int64_t(dp));
     if (!part)
-      return signalPassFailure();
+      return failure();
     std::string problem = checkPipelineOptions(
         ParallelTrainingOptions::pipelineOf(part));
     if (!problem.empty()) {
       module.emitError() << problem;
-      return signalPassFailure();
+      return failure();
     }
     setConfig(module, getConfig(module).withTraining(part),
               getAnalysisManager());
@@ -123,6 +121,7 @@ struct AnalyzeTrainingPass
     // The configuration's change invalidated what it had to; the op
     // annotations are read by no analysis.
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

@@ -2,7 +2,7 @@
 
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/Report.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -18,24 +18,22 @@ using namespace mlir::tfperf;
 
 namespace {
 struct EmitReportPass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfEmitReportBase<EmitReportPass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+    : TFPerfPass<EmitReportPass, impl::TFPerfEmitReportBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
     if (!llvm::is_contained(supportedReportFormats(), format)) {
       std::string known;
       for (llvm::StringRef f : supportedReportFormats())
         known += (known.empty() ? "" : ", ") + f.str();
       module.emitError() << "unknown report format '" << format << "' (use "
                          << known << ")";
-      return signalPassFailure();
+      return failure();
     }
     const ReportAnalysis &analysis = getAnalysis<ReportAnalysis>();
     const std::optional<Report> &report = analysis.report;
     if (!report) {
       module.emitError() << analysis.error;
-      return signalPassFailure();
+      return failure();
     }
     // Render completely before touching the output, so a failure never
     // leaves a partial report in place of a good one.
@@ -56,9 +54,10 @@ struct EmitReportPass
                    })) {
       module.emitError() << "cannot write report '" << outputFile
                          << "': " << llvm::toString(std::move(e));
-      return signalPassFailure();
+      return failure();
     }
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

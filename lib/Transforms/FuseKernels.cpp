@@ -11,7 +11,7 @@
 #include "tfperf/Analysis/TimeModel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -39,11 +39,9 @@ Attribute bytesAttr(Builder &b, std::optional<double> bytes) {
 }
 
 struct FuseKernelsPass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfFuseKernelsBase<FuseKernelsPass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+    : TFPerfPass<FuseKernelsPass, impl::TFPerfFuseKernelsBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
     std::optional<TimeModel> model;
     if (!hw.empty() || !hwFile.empty()) {
       std::string error;
@@ -52,7 +50,7 @@ struct FuseKernelsPass
         error = "hw= takes one device, got " + std::to_string(devices->size());
       if (!devices || devices->size() != 1) {
         module.emitError() << error;
-        return signalPassFailure();
+        return failure();
       }
       model.emplace(devices->front());
     }
@@ -60,7 +58,7 @@ struct FuseKernelsPass
     if (view != "fused" && view != "exported") {
       module.emitError() << "view must be fused or exported, got '" << view
                          << "'";
-      return signalPassFailure();
+      return failure();
     }
     KernelOptions options;
     options.exported = view == "exported";
@@ -148,6 +146,7 @@ struct FuseKernelsPass
       module->setAttr("tfperf.time_model", b.getDictionaryAttr(tm));
     }
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

@@ -4,7 +4,7 @@
 #include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -19,11 +19,9 @@ using namespace mlir::tfperf;
 
 namespace {
 struct RooflinePass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfRooflineBase<RooflinePass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+    : TFPerfPass<RooflinePass, impl::TFPerfRooflineBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
     // The device names as given (the configuration resolves them once, for
     // every analysis), without blanks and repeats.
     Builder b(&getContext());
@@ -42,7 +40,7 @@ struct RooflinePass
                                        timeModel + "'"
                                  : "kernels must be exported or fused, got '" +
                                        kernels + "'");
-      return signalPassFailure();
+      return failure();
     }
     // The defaults are recorded as no part.
     TimingConfigAttr timing;
@@ -56,7 +54,7 @@ struct RooflinePass
     auto &roofline = getAnalysis<RooflineAnalysis>();
     if (!roofline.getError().empty()) {
       module.emitError() << roofline.getError();
-      return signalPassFailure();
+      return failure();
     }
     ArrayRef<DeviceSpec> devices = roofline.getDevices();
     for (auto [index, rec] : llvm::enumerate(roofline.getCosts().getRecords())) {
@@ -88,6 +86,7 @@ struct RooflinePass
     // The configuration's change invalidated what it had to; the op
     // annotations are read by no analysis.
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

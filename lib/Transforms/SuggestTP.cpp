@@ -10,7 +10,7 @@
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TensorParallelAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -25,17 +25,15 @@ using namespace mlir::tfperf;
 
 namespace {
 struct SuggestTPPass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfSuggestTPBase<SuggestTPPass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
+    : TFPerfPass<SuggestTPPass, impl::TFPerfSuggestTPBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
     SmallVector<int64_t> degrees;
     for (int64_t t : tp) {
       if (t < 1) {
         module.emitError() << "tensor-parallel degrees must be at least 1, got "
                            << t;
-        return signalPassFailure();
+        return failure();
       }
       if (!llvm::is_contained(degrees, t))
         degrees.push_back(t);
@@ -44,17 +42,19 @@ struct SuggestTPPass
     if (microbatches < 0) {
       module.emitError() << "pp-microbatches must be >= 0, got "
                          << static_cast<int64_t>(microbatches);
-      return signalPassFailure();
+      return failure();
     }
     func::FuncOp func = firstFunction(module);
-    if (!func)
-      return markAllAnalysesPreserved();
+    if (!func) {
+      markAllAnalysesPreserved();
+      return success();
+    }
     for (BlockArgument arg : func.getArguments()) {
       std::string why;
       if (!annotatedSplitUnits(func, arg, &why) && !why.empty()) {
         func.emitError() << "'" << kTPSplitAttrName << "' of argument "
                          << arg.getArgNumber() << " " << why;
-        return signalPassFailure();
+        return failure();
       }
     }
     const TensorParallelPlan &plan =
@@ -92,8 +92,10 @@ struct SuggestTPPass
     if (!list.empty())
       module->setAttr("tfperf.tensor_parallel", b.getArrayAttr(list));
 
-    if (degrees.empty())
-      return markAllAnalysesPreserved();
+    if (degrees.empty()) {
+      markAllAnalysesPreserved();
+      return success();
+    }
     ConfigAttr config = getConfig(module);
     // The degrees are costed on the transformer's phases.
     if (!config.getTransformer())
@@ -102,6 +104,7 @@ struct SuggestTPPass
         TensorParallelConfigAttr::get(&getContext(), degrees, microbatches));
     setConfig(module, config, getAnalysisManager());
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

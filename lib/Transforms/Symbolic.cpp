@@ -4,7 +4,7 @@
 #include "tfperf/Analysis/SymbolicAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Report/SweepTable.h"
-#include "tfperf/Transforms/ExternalModelsPass.h"
+#include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -20,14 +20,11 @@ using namespace mlir::tfperf;
 
 namespace {
 struct SymbolicPass
-    : public WithExternalModels<
-          tfperf::impl::TFPerfSymbolicBase<SymbolicPass>> {
-  using WithExternalModels::WithExternalModels;
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    auto fail = [&](const std::string &msg) {
-      module.emitError() << msg;
-      signalPassFailure();
+    : TFPerfPass<SymbolicPass, impl::TFPerfSymbolicBase> {
+  using TFPerfPass::TFPerfPass;
+  LogicalResult runOnModule(ModuleOp module) override {
+    auto fail = [&](const std::string &msg) -> LogicalResult {
+      return module.emitError() << msg;
     };
     for (const std::string &file : sweepOut) {
       llvm::StringRef ext = llvm::sys::path::extension(file);
@@ -62,6 +59,7 @@ struct SymbolicPass
     }
     // The configuration's change invalidated what it had to.
     markAllAnalysesPreserved();
+    return success();
   }
 };
 } // namespace

@@ -78,6 +78,12 @@ struct SymbolicGroup {
   unsigned count = 0;
   /// Index of the first op in SymbolicCosts::getOps().
   unsigned firstOp = 0;
+
+  /// The group whose first member is `op`, at index `firstOp`.
+  SymbolicGroup(const SymbolicOpCost &op, unsigned firstOp)
+      : flops(op.flops), gemmFlops(op.gemmFlops), bits(op.bits),
+        peakDtype(op.peakDtype), block(op.block), split(op.split),
+        firstOp(firstOp) {}
 };
 
 /// A sum of op formulas.

@@ -170,6 +170,8 @@ private:
                           const SymExpr &b);
   /// floor(a / b), or ceil(a / b) when roundUp.
   static SymExpr divide(const SymExpr &a, const SymExpr &b, bool roundUp);
+  /// min(a, b), or max(a, b) when isMax.
+  static SymExpr extremum(const SymExpr &a, const SymExpr &b, bool isMax);
 
   Int128 constant = 0;
   llvm::SmallVector<Term, 0> terms; // non-constant terms, canonical order
