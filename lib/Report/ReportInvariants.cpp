@@ -37,7 +37,9 @@ namespace {
 std::string show(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
     return std::to_string(static_cast<int64_t>(v));
-  return llvm::formatv("{0:g}", v).str();
+  char shown[32];
+  snprintf(shown, sizeof(shown), "%g", v);
+  return shown;
 }
 
 /// Collects the first violation.
