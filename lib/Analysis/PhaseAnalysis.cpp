@@ -169,6 +169,13 @@ std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
       out.push_back(x.substitute(lookupIn(kvSubst)).substitute(lookupIn(subst)));
     else
       out.push_back(x.substitute(lookupIn(subst)));
+    // A dim such as `seq - 3` has no size at seq = 1 (a decode step): the
+    // value does not exist there, so its ops' costs are unknown rather
+    // than negative.
+    if (out.back().isConstant() && out.back().getConstant() < 0) {
+      cache[v] = nullptr;
+      return std::nullopt;
+    }
   }
   storage.push_back(std::move(out));
   cache[v] = &storage.back();
