@@ -1,4 +1,5 @@
-//===- FuzzPipeline.h - every analysis and report, for the fuzzers -*- C++ -*-===//
+//===- FuzzPipeline.h - every analysis and report, for the fuzzers -*- C++
+//-*-===//
 //
 // The whole-pipeline fuzz targets import or parse a module and hand it here:
 // every analysis tfperf has (roofline, transformer phases, tensor

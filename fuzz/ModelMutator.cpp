@@ -23,18 +23,19 @@ template <typename T, size_t N> const T &pickFrom(Rng &rng, const T (&a)[N]) {
 /// Sizes that reach edge cases: 0, 1, off-by-one around powers of two, the
 /// importer's limits, and what breaks arithmetic (negative).
 int64_t interestingInt(Rng &rng) {
-  static const int64_t values[] = {0,    1,     2,    3,          4,
-                                   7,    8,     16,   63,         64,
-                                   65,   127,   768,  1024,       4096,
-                                   -1,   -2,    -64,  1 << 20,    1LL << 31,
-                                   (1LL << 31) - 1, 1LL << 40, 1LL << 62};
+  static const int64_t values[] = {
+      0,         1,        2,  3,   4,       7,         8,
+      16,        63,       64, 65,  127,     768,       1024,
+      4096,      -1,       -2, -64, 1 << 20, 1LL << 31, (1LL << 31) - 1,
+      1LL << 40, 1LL << 62};
   return pickFrom(rng, values);
 }
 
 std::string interestingSymbol(Rng &rng) {
-  static const char *names[] = {"batch", "seq", "past_seq_len",
-                                "seq + past_seq_len", "2*seq", "seq - 3",
-                                "total", "floordiv(seq, 2)", "", "n"};
+  static const char *names[] = {
+      "batch", "seq",     "past_seq_len", "seq + past_seq_len",
+      "2*seq", "seq - 3", "total",        "floordiv(seq, 2)",
+      "",      "n"};
   return pickFrom(rng, names);
 }
 
@@ -59,8 +60,8 @@ using Nodes = google::protobuf::RepeatedPtrField<onnx::NodeProto>;
 
 void mutateDim(onnx::GraphProto &g, Rng &rng) {
   std::vector<onnx::TypeProto_Tensor *> tensors;
-  for (auto *list : {g.mutable_input(), g.mutable_output(),
-                     g.mutable_value_info()})
+  for (auto *list :
+       {g.mutable_input(), g.mutable_output(), g.mutable_value_info()})
     for (onnx::ValueInfoProto &v : *list)
       if (v.type().has_tensor_type())
         tensors.push_back(v.mutable_type()->mutable_tensor_type());
@@ -104,15 +105,19 @@ void mutateAttribute(onnx::AttributeProto &a, Rng &rng) {
       a.add_ints(interestingInt(rng));
     return;
   case 2: {
-    static const float floats[] = {0.f, -1.f, 1e-30f, 1e30f, 0.5f,
+    static const float floats[] = {0.f,
+                                   -1.f,
+                                   1e-30f,
+                                   1e30f,
+                                   0.5f,
                                    std::numeric_limits<float>::infinity(),
                                    std::numeric_limits<float>::quiet_NaN()};
     a.set_f(pickFrom(rng, floats));
     return;
   }
   case 3: {
-    static const char *strings[] = {"", "NOTSET", "SAME_UPPER", "bij,bjk->bik",
-                                    "i,i->", "tanh", "none"};
+    static const char *strings[] = {
+        "", "NOTSET", "SAME_UPPER", "bij,bjk->bik", "i,i->", "tanh", "none"};
     a.set_s(pickFrom(rng, strings));
     return;
   }
@@ -120,8 +125,9 @@ void mutateAttribute(onnx::AttributeProto &a, Rng &rng) {
     a.set_type(onnx::AttributeProto_AttributeType(pick(rng, 15)));
     return;
   default: {
-    static const char *names[] = {"axis", "perm", "transA", "transB", "axes",
-                                  "keepdims", "num_heads", "to", "epsilon"};
+    static const char *names[] = {"axis",      "perm", "transA",
+                                  "transB",    "axes", "keepdims",
+                                  "num_heads", "to",   "epsilon"};
     a.set_name(pickFrom(rng, names));
     return;
   }
@@ -132,14 +138,33 @@ void mutateNode(Nodes &nodes, std::vector<std::string> &values, Rng &rng) {
   if (nodes.empty())
     return;
   onnx::NodeProto &n = nodes[int(pick(rng, nodes.size()))];
-  static const char *opTypes[] = {
-      "MatMul",  "Gemm",     "Add",       "Mul",       "Softmax",
-      "Reshape", "Transpose", "LayerNormalization", "Gather", "Slice",
-      "Concat",  "Split",    "Attention", "Einsum",    "Conv",
-      "Relu",    "Where",    "Expand",    "Identity",  "ReduceMean",
-      "Cast",    "If",       "Loop",      "BeamSearch", "SkipLayerNormalization"};
-  static const char *domains[] = {"", "com.microsoft", "ai.onnx.ml",
-                                  "ai.onnx", "bogus.domain"};
+  static const char *opTypes[] = {"MatMul",
+                                  "Gemm",
+                                  "Add",
+                                  "Mul",
+                                  "Softmax",
+                                  "Reshape",
+                                  "Transpose",
+                                  "LayerNormalization",
+                                  "Gather",
+                                  "Slice",
+                                  "Concat",
+                                  "Split",
+                                  "Attention",
+                                  "Einsum",
+                                  "Conv",
+                                  "Relu",
+                                  "Where",
+                                  "Expand",
+                                  "Identity",
+                                  "ReduceMean",
+                                  "Cast",
+                                  "If",
+                                  "Loop",
+                                  "BeamSearch",
+                                  "SkipLayerNormalization"};
+  static const char *domains[] = {"", "com.microsoft", "ai.onnx.ml", "ai.onnx",
+                                  "bogus.domain"};
   switch (pick(rng, 7)) {
   case 0:
     n.set_op_type(pickFrom(rng, opTypes));
@@ -167,7 +192,7 @@ void mutateNode(Nodes &nodes, std::vector<std::string> &values, Rng &rng) {
     return;
   default:
     if (n.attribute_size())
-      mutateAttribute(n.mutable_attribute(int(pick(rng, n.attribute_size()))),
+      mutateAttribute(*n.mutable_attribute(int(pick(rng, n.attribute_size()))),
                       rng);
     else
       mutateAttribute(*n.add_attribute(), rng);
@@ -178,7 +203,8 @@ void mutateNode(Nodes &nodes, std::vector<std::string> &values, Rng &rng) {
 void mutateInitializer(onnx::GraphProto &g, Rng &rng) {
   if (!g.initializer_size())
     return;
-  onnx::TensorProto &t = *g.mutable_initializer(int(pick(rng, g.initializer_size())));
+  onnx::TensorProto &t =
+      *g.mutable_initializer(int(pick(rng, g.initializer_size())));
   switch (pick(rng, 3)) {
   case 0:
     if (t.dims_size())

@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // Binary protobuf (what the mutator writes); the folder does not
     // exist, so external data never depends on the fuzzing machine.
     llvm::StringRef name = "/nonexistent-tfperf-fuzz/model.onnx";
-    module = tfperf::importONNX(llvm::MemoryBufferRef(bytes, name), name,
-                                &context);
+    module =
+        tfperf::importONNX(llvm::MemoryBufferRef(bytes, name), name, &context);
   }
   if (!module)
     return 0;
