@@ -169,13 +169,11 @@ std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
       out.push_back(x.substitute(lookupIn(kvSubst)).substitute(lookupIn(subst)));
     else
       out.push_back(x.substitute(lookupIn(subst)));
-    // A dim such as `seq - 3` has no size at seq = 1 (a decode step): the
-    // value does not exist there, so its ops' costs are unknown rather
-    // than negative.
-    if (out.back().isConstant() && out.back().getConstant() < 0) {
-      cache[v] = nullptr;
-      return std::nullopt;
-    }
+    // A dim such as `seq - 3` (a slice past the first tokens) at seq = 1,
+    // a decode step's: the slice is empty, as ONNX's Slice clamps it, never
+    // a negative size (it made negative bytes in the decode roll-up).
+    if (out.back().isConstant() && out.back().getConstant() < 0)
+      out.back() = SymExpr(0);
   }
   storage.push_back(std::move(out));
   cache[v] = &storage.back();
