@@ -228,6 +228,15 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
     OpFigures f = evaluateOp(rec, policy, device);
     if (visit && visit->onOp)
       visit->onOp(name, rec, f);
+    if (f.problem.empty() && r.invalidOp.empty())
+      for (auto [figure, v] : {std::pair{"flops", f.flops},
+                               std::pair{"bytes", f.bytes},
+                               std::pair{"time_s", f.time}})
+        if (!(v >= 0) || std::isinf(v)) {
+          r.invalidOp = "op '" + rec.name + "': figure '" + figure +
+                        "' is " + std::to_string(v);
+          break;
+        }
     accumulate(r.totals, f);
     OpTag tag = structure.getTag(rec.op);
     if (rec.op->hasTrait<OpTrait::ConstantLike>())

@@ -106,8 +106,11 @@ public:
 
   void fail(const llvm::Twine &where, llvm::StringRef figure,
             const std::string &what) {
-    if (!failed())
-      violation = (where + ": figure '" + figure + "' " + what).str();
+    if (failed())
+      return;
+    violation = where.str();
+    if (!figure.empty())
+      violation += ": figure '" + figure.str() + "' " + what;
   }
 
 private:
@@ -186,6 +189,9 @@ void checkPhaseTotals(const llvm::Twine &where, const PhaseTotals &t,
 void checkPhase(const std::string &device, const PhaseResult &p,
                 InvariantChecker &c) {
   std::string where = p.name + " on " + device;
+  // Each op at the phase's sizes (the phase keeps only the first bad one).
+  if (!p.invalidOp.empty())
+    c.fail(where + ": " + p.invalidOp, "", "");
   checkPhaseTotals(where, p.totals, c);
   checkPhaseTotals(where + " (attention scores fused)", p.fusedScores, c);
   Sum blocks, layers;

@@ -111,6 +111,12 @@ TEST(ReportInvariants, PhaseBlocksMustSumToThePhase) {
   expectViolation(r, "decode on h100-sxm (by block): figure 'flops' is 100 but "
                      "its parts sum to 90");
 
+  // An op at the decode step's sizes with a negative figure is named.
+  fig.decode->invalidOp = "op 'Slice_9': figure 'bytes' is -8";
+  expectViolation(r, "internal error: decode on h100-sxm: op 'Slice_9': "
+                     "figure 'bytes' is -8");
+  fig.decode->invalidOp.clear();
+
   // A negative block (the derived decode's attention scores) is named first.
   fig.decode->byBlock[2].bytes = -8;
   expectViolation(r,
