@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Builds a libFuzzer target (clang-22, ASan + UBSan, asserts on) and runs it.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET]   # TARGET: import (default) or mlir
+#   scripts/fuzz.sh [SECONDS] [TARGET]
+#
+#   TARGET      import (default): bytes into the importer;
+#               mlir: MLIR text into shape inference;
+#               pipeline: ONNX models, mutated structurally, through every
+#                 analysis and report format with the report invariants on;
+#               mlir-pipeline: MLIR text (linalg, tosa) through the same
 #
 #   SECONDS     how long to fuzz (default 300)
 #   BUILD_DIR   build directory (default build-fuzz)
@@ -30,8 +36,8 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN=${1:-300}
 TARGET=${2:-import}
 case "$TARGET" in
-  import|mlir) ;;
-  *) echo "fuzz.sh: unknown target '$TARGET' (import or mlir)" >&2; exit 2 ;;
+  import|mlir|pipeline|mlir-pipeline) ;;
+  *) echo "fuzz.sh: unknown target '$TARGET' (import, mlir, pipeline or mlir-pipeline)" >&2; exit 2 ;;
 esac
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 MAX_LEN=${MAX_LEN:-65536}
@@ -52,7 +58,9 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=$PY
 fi
-cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target "tfperf-$TARGET-fuzzer" tfperf-opt
+BUILD_TARGETS=("tfperf-$TARGET-fuzzer")
+case "$TARGET" in mlir|mlir-pipeline) BUILD_TARGETS+=(tfperf-opt) ;; esac
+cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target "${BUILD_TARGETS[@]}"
 
 WORK="$BUILD_DIR/fuzz"
 SEEDS="$WORK/seeds-$TARGET"
@@ -64,7 +72,11 @@ $PY fuzz/make_seeds.py "$WORK/seeds-import" --corpus "$CORPUS/models" \
   --max-len "$MAX_LEN"
 # Past bugs are seeds too.
 cp test/Target/ONNX/Inputs/fuzz-regressions/* "$WORK/seeds-import/" 2>/dev/null || true
-if [ "$TARGET" = mlir ]; then
+if [ "$TARGET" = pipeline ]; then
+  # Binary models only: the structure-aware mutator parses those.
+  mkdir -p "$SEEDS"
+  cp "$WORK"/seeds-import/*.onnx "$SEEDS/"
+elif [ "$TARGET" = mlir ] || [ "$TARGET" = mlir-pipeline ]; then
   # Every test .mlir (split at `// -----`) and every import seed as MLIR.
   mkdir -p "$SEEDS"
   $PY - "$SEEDS" <<'EOF'
@@ -84,7 +96,7 @@ fi
 FLAGS=(-max_len="$MAX_LEN" -rss_limit_mb="$RSS_MB" -timeout="$TIMEOUT_S"
        -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1
        -artifact_prefix="$ARTIFACTS/")
-[ "$TARGET" = import ] && FLAGS+=(-dict=fuzz/onnx.dict)
+case "$TARGET" in import|pipeline) FLAGS+=(-dict=fuzz/onnx.dict) ;; esac
 [ "${FORK:-0}" = 1 ] && FLAGS+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

@@ -21,6 +21,24 @@ std::optional<double> DeviceSpec::gemmPeak(llvm::StringRef dtype) const {
 }
 
 namespace {
+/// Rates (FLOP/s, B/s) and capacities (B) between 1 and 10^24, latencies at
+/// most an hour: beyond that no device exists, and times computed from such
+/// figures leave the range of a double (10^-300 FLOP/s makes every op take
+/// infinitely long).
+bool isPlausible(llvm::StringRef key, double v, const std::string &where,
+                 std::string &error) {
+  bool latency = key == "latency_s";
+  double lo = latency ? 0 : 1, hi = latency ? 3600 : 1e24;
+  if (v >= lo && v <= hi)
+    return true;
+  char shown[32];
+  snprintf(shown, sizeof(shown), "%g", v);
+  error = where + ": '" + key.str() + "' is " + shown +
+          (latency ? ", more than an hour"
+                   : ", outside what any device has (1 to 1e24)");
+  return false;
+}
+
 /// Reads a positive number; sets `error` naming the field otherwise.
 bool readPositive(const llvm::json::Object &o, llvm::StringRef key,
                   const std::string &where, double &out, std::string &error,
@@ -34,6 +52,8 @@ bool readPositive(const llvm::json::Object &o, llvm::StringRef key,
     error = where + ": '" + key.str() + "' must be a positive number";
     return false;
   }
+  if (!isPlausible(key, *v, where, error))
+    return false;
   out = *v;
   return true;
 }
@@ -247,6 +267,8 @@ HardwareDatabase::parse(llvm::StringRef json, std::string &error) {
                 "' must be a positive number";
         return std::nullopt;
       }
+      if (!isPlausible(k, *x, where + " tensor peak", error))
+        return std::nullopt;
       spec.tensorPeak[k.str()] = *x;
     }
     if (!readPositive(*d, "vector_fp32", where, spec.vectorPeak, error) ||

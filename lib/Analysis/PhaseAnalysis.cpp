@@ -169,6 +169,11 @@ std::optional<ArrayRef<SymExpr>> SubstitutedShapes::dims(Value v) const {
       out.push_back(x.substitute(lookupIn(kvSubst)).substitute(lookupIn(subst)));
     else
       out.push_back(x.substitute(lookupIn(subst)));
+    // A dim such as `seq - 3` (a slice past the first tokens) at seq = 1,
+    // a decode step's: the slice is empty, as ONNX's Slice clamps it, never
+    // a negative size (it made negative bytes in the decode roll-up).
+    if (out.back().isConstant() && out.back().getConstant() < 0)
+      out.back() = SymExpr(0);
   }
   storage.push_back(std::move(out));
   cache[v] = &storage.back();
@@ -267,6 +272,15 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
       continue;
     if (visit && visit->onOp)
       visit->onOp(name, rec, f);
+    if (f.problem.empty() && r.invalidOp.empty())
+      for (auto [figure, v] : {std::pair{"flops", f.flops},
+                               std::pair{"bytes", f.bytes},
+                               std::pair{"time_s", f.time}})
+        if (!(v >= 0) || std::isinf(v)) {
+          r.invalidOp = "op '" + rec.name + "': figure '" + figure +
+                        "' is " + std::to_string(v);
+          break;
+        }
     accumulate(r.totals, f);
     OpTag tag = structure.getTag(rec.op);
     if (rec.op->hasTrait<OpTrait::ConstantLike>())

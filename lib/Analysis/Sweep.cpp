@@ -481,6 +481,13 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
       for (const CompiledGroup &g : groups) {
         double flops = out[g.flops], gemm = out[g.gemm],
                bytes = out[g.bits] / 8;
+        // A formula below zero here (`seq - 3` at seq = 1): the op's shape
+        // does not exist at this point, so its cost is unknown, never
+        // negative.
+        if (flops < 0 || gemm < 0 || bytes < 0) {
+          row.unknownOps += g.count;
+          continue;
+        }
         if (tp > 1) {
           for (auto [kind, idx] : g.collectives) {
             double payload = out[idx] / 8;

@@ -3,6 +3,7 @@
 #include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Report/Report.h"
+#include "tfperf/Report/ReportInvariants.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -19,6 +20,10 @@ ReportAnalysis::ReportAnalysis(Operation *op, AnalysisManager &am) {
     return;
   }
   report = buildReport(module, am, error);
+  // Every format is written from this report: a figure that breaks an
+  // invariant stops all of them.
+  if (report && failed(checkReportInvariants(*report, error)))
+    report.reset();
 }
 
 void ReportTotals::add(const OpFigures &f) {

@@ -92,6 +92,9 @@ struct PhaseResult {
   /// the figures are then hypothetical and `note` says why.
   bool applicable = true;
   std::string note;
+  /// The first op whose figures at the phase's sizes are negative or not
+  /// finite (`op 'name': figure 'bytes' is -8`), for the report invariants.
+  std::string invalidOp;
   double intensity() const {
     return totals.bytes > 0 ? totals.flops / totals.bytes : 0;
   }

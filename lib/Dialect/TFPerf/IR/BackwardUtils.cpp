@@ -33,7 +33,12 @@ LogicalResult bwd::elementwiseGrad(BackwardCost &c, const ShapeQuery &q,
   BackwardOp &k = c.add(std::move(name));
   // The products per element of dY, then the adds that fold the broadcast
   // dims back (numel(dY) - numel(dX)), then any per-dX work (a scale).
-  k.flops = *out * SymExpr(flopsPerElement) + (*out - *in) + extraFlops;
+  // A dY with no elements (a 0 dim broadcast against a 1) folds nothing:
+  // dX is zeros, never a negative count of adds.
+  SymExpr folds = *out - *in;
+  if (folds.isConstant() && folds.getConstant() < 0)
+    folds = SymExpr(0);
+  k.flops = *out * SymExpr(flopsPerElement) + folds + extraFlops;
   k.read(result, *out);
   for (Value r : reads) {
     auto n = elements(q, r, c);
