@@ -99,7 +99,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     if (kernels) {
       const Kernel *k = r.kernels->getView(KernelView::Fused).lookup(rec.op);
       fields.push_back(k ? k->name : "");
-      fields.push_back(k ? kernelClassName(k->cls).str() : "");
+      fields.push_back(k ? stringifyKernelClass(k->cls).str() : "");
       fields.push_back(timeModelLabel(r, 0));
       if (perDevice)
         for (size_t d = 0; d < r.devices.size(); ++d)

@@ -143,7 +143,7 @@ void mlir::tfperf::appendKernelTables(const Report &r,
   for (size_t n = 0; n < shown; ++n) {
     const Kernel &k = kernels[order[n]];
     std::vector<std::string> row = {
-        truncateName(k.name), kernelClassName(k.cls).str(),
+        truncateName(k.name), stringifyKernelClass(k.cls).str(),
         std::to_string(k.ops.size()), formatFlops(kernelFlops(k)),
         formatBytes(first[order[n]].bytes)};
     for (size_t d = 0; d < r.devices.size(); ++d)
@@ -196,7 +196,7 @@ void mlir::tfperf::printKernelsJSON(const Report &r, llvm::json::OStream &j) {
         const Kernel &k = kernels[i];
         const KernelPrice &first = kt.getPrices(KernelView::Fused, 0)[i];
         j.attribute("name", k.name);
-        j.attribute("class", kernelClassName(k.cls));
+        j.attribute("class", stringifyKernelClass(k.cls));
         j.attributeArray("ops", [&] {
           for (Operation *op : k.ops)
             if (const OpCostRecord *rec = r.costs->lookup(op))

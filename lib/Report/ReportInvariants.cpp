@@ -197,7 +197,7 @@ void checkPhase(const std::string &device, const PhaseResult &p,
   Sum blocks, layers;
   for (auto [kind, b] : llvm::enumerate(p.byBlock)) {
     checkPhaseTotals(
-        where + " block " + blockKindName(static_cast<BlockKind>(kind)), b, c);
+        where + " block " + stringifyBlockKind(static_cast<BlockKind>(kind)), b, c);
     blocks.add(b);
   }
   for (auto [layer, l] : llvm::enumerate(p.byLayer)) {

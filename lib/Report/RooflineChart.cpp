@@ -48,7 +48,7 @@ RooflinePlot mlir::tfperf::planRoofline(const Report &r, bool showShapeOps) {
         p.dataMovementTime += first.seconds;
         continue;
       }
-      std::string type = "kernel " + kernelClassName(kernels[i].cls).str();
+      std::string type = "kernel " + stringifyKernelClass(kernels[i].cls).str();
       std::vector<double> key = {double(*flops), first.bytes};
       for (size_t d = 0; d < r.devices.size(); ++d)
         key.push_back(kt.getPrices(KernelView::Fused, d)[i].seconds);
