@@ -26,7 +26,7 @@ using namespace mlir::tfperf;
 
 namespace {
 struct AnalyzeTrainingPass
-    : TFPerfPass<AnalyzeTrainingPass, impl::TFPerfAnalyzeTrainingBase> {
+    : TFPerfPass<AnalyzeTrainingPass, tfperf::impl::TFPerfAnalyzeTrainingBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     std::string error;

@@ -18,7 +18,7 @@ using namespace mlir::tfperf;
 
 namespace {
 struct EmitReportPass
-    : TFPerfPass<EmitReportPass, impl::TFPerfEmitReportBase> {
+    : TFPerfPass<EmitReportPass, tfperf::impl::TFPerfEmitReportBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     if (!llvm::is_contained(supportedReportFormats(), format)) {

@@ -39,7 +39,7 @@ Attribute bytesAttr(Builder &b, std::optional<double> bytes) {
 }
 
 struct FuseKernelsPass
-    : TFPerfPass<FuseKernelsPass, impl::TFPerfFuseKernelsBase> {
+    : TFPerfPass<FuseKernelsPass, tfperf::impl::TFPerfFuseKernelsBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     std::optional<TimeModel> model;

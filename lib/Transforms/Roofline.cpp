@@ -19,7 +19,7 @@ using namespace mlir::tfperf;
 
 namespace {
 struct RooflinePass
-    : TFPerfPass<RooflinePass, impl::TFPerfRooflineBase> {
+    : TFPerfPass<RooflinePass, tfperf::impl::TFPerfRooflineBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     // The device names as given (the configuration resolves them once, for

@@ -25,7 +25,7 @@ using namespace mlir::tfperf;
 
 namespace {
 struct SuggestTPPass
-    : TFPerfPass<SuggestTPPass, impl::TFPerfSuggestTPBase> {
+    : TFPerfPass<SuggestTPPass, tfperf::impl::TFPerfSuggestTPBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     SmallVector<int64_t> degrees;

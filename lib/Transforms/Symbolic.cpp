@@ -20,7 +20,7 @@ using namespace mlir::tfperf;
 
 namespace {
 struct SymbolicPass
-    : TFPerfPass<SymbolicPass, impl::TFPerfSymbolicBase> {
+    : TFPerfPass<SymbolicPass, tfperf::impl::TFPerfSymbolicBase> {
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     auto fail = [&](const std::string &msg) -> LogicalResult {

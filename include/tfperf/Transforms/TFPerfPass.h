@@ -1,4 +1,4 @@
-//===- TFPerfPass.h - the shape of a tfperf analysis pass --------*- C++ -*-===//
+//===- TFPerfPass.h - the shape of a tfperf analysis pass -------*- C++ -*-===//
 //
 // A tfperf analysis pass runs on the module, reports a bad option or input
 // with emitError and fails once: runOnModule returns the LogicalResult and
