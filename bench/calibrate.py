@@ -1117,6 +1117,48 @@ PREDICT_KERNELS = [
 PREDICT_COLLECTIVES = [("all_reduce", 8, 2 * 4096 * 4096), ("all_reduce", 4, 2 * 4096 * 4096), ("all_reduce", 2, 2 * 8192), ("send_recv", 2, 2 * 2048 * 8192)]
 
 
+def stored_model(hw, name):
+    """The device spec and calibration object of `name` as stored in
+    data/hardware.json, ready for gemm_time / mem_time."""
+    d = next((x for x in hw["devices"] if x["name"] == name), None)
+    if d is None or "calibration" not in d:
+        sys.exit("calibrate.py: no calibration for device '%s' in data/hardware.json" % name)
+    cal = d["calibration"]
+    dev = device_spec(hw, name)
+    dev["units"], dev["tiles"] = cal["units"], [tuple(t) for t in cal["tiles"]]
+    return dev, cal
+
+
+def predicted_kernels(dev, p):
+    """PREDICT_KERNELS priced on `dev`: (kind, shape, a, b, c, calibrated s,
+    roofline s) with a, b, c = M, N, K for a GEMM, else rows, row (0 for the
+    grid-stride classes), bytes, as the C++ KernelWork takes them."""
+    for kind, shape in PREDICT_KERNELS:
+        if kind == "gemm":
+            M, N, K = shape
+            t = gemm_time(M, N, K, dev, p)
+            r = roofline_time(2.0 * M * N * K, DTYPE_BYTES * (M * K + K * N + M * N), dev, True)
+            yield kind, shape, M, N, K, t, r
+        else:
+            rows, row = shape
+            moved = {"rmsnorm": 2, "act_silu_mul": 3, "add": 3, "rope": 2, "gather": 2}[kind]
+            bytes_ = DTYPE_BYTES * moved * rows * row
+            grid_row = 0 if kind in ("add", "gather") else row
+            t = mem_time(kind, bytes_, dev, p, 1, rows, grid_row)
+            r = roofline_time(0.0, bytes_, dev, False)
+            yield kind, shape, rows, grid_row, bytes_, t, r
+
+
+def predicted_collectives(cal, collectives):
+    """(tier, kind, ranks, bytes, seconds) of `collectives` on every tier that
+    has their figures (all-gather runs on its tier's all-reduce figures)."""
+    for tier, par in cal.get("collectives", {}).items():
+        for kind, n, size in collectives:
+            figures = par.get("all_reduce" if kind == "all_gather" else kind)
+            if figures and n <= par.get("max_ranks", n):
+                yield tier, kind, n, size, collective_time(kind, n, size, figures)
+
+
 def predict_from_json(names):
     """Calibrated and roofline times of PREDICT_KERNELS from the parameters
     stored in data/hardware.json (no measurements needed)."""
@@ -1124,35 +1166,16 @@ def predict_from_json(names):
     out = []
     below = []
     for name in names:
-        d = next((x for x in hw["devices"] if x["name"] == name), None)
-        if d is None or "calibration" not in d:
-            sys.exit("calibrate.py: no calibration for device '%s' in data/hardware.json" % name)
-        cal = d["calibration"]
-        dev = device_spec(hw, name)
-        dev["units"], dev["tiles"] = cal["units"], [tuple(t) for t in cal["tiles"]]
-        p = cal["params"]
+        dev, cal = stored_model(hw, name)
         label = "calibrated" if cal.get("calibrated") else "uncalibrated"
-        for kind, shape in PREDICT_KERNELS:
-            if kind == "gemm":
-                M, N, K = shape
-                t = gemm_time(M, N, K, dev, p)
-                r = roofline_time(2.0 * M * N * K, DTYPE_BYTES * (M * K + K * N + M * N), dev, True)
-                what = "gemm M=%d N=%d K=%d" % shape
-            else:
-                rows, row = shape
-                moved = {"rmsnorm": 2, "act_silu_mul": 3, "add": 3, "rope": 2, "gather": 2}[kind]
-                bytes_ = DTYPE_BYTES * moved * rows * row
-                t = mem_time(kind, bytes_, dev, p, 1, rows, 0 if kind in ("add", "gather") else row)
-                r = roofline_time(0.0, bytes_, dev, False)
-                what = "%s rows=%d row=%d bytes=%d" % (kind, rows, row, bytes_)
+        for kind, shape, a, b, c, t, r in predicted_kernels(dev, cal["params"]):
+            what = ("gemm M=%d N=%d K=%d" % shape if kind == "gemm"
+                    else "%s rows=%d row=%d bytes=%d" % ((kind,) + shape + (c,)))
             out.append("%s %s: %s %.3f us, roofline %.3f us" % (name, what, label, t * 1e6, r * 1e6))
             if t < r:
                 below.append("%s %s" % (name, what))
-        for tier, par in cal.get("collectives", {}).items():
-            for kind, n, size in PREDICT_COLLECTIVES:
-                if kind in par and n <= par.get("max_ranks", n):
-                    t = collective_time(kind, n, size, par[kind])
-                    out.append("%s %s %s n=%d bytes=%d: %.3f us" % (name, tier, kind, n, size, t * 1e6))
+        for tier, kind, n, size, t in predicted_collectives(cal, PREDICT_COLLECTIVES):
+            out.append("%s %s %s n=%d bytes=%d: %.3f us" % (name, tier, kind, n, size, t * 1e6))
     out.append("calibrated below the roofline: %s" % (", ".join(below) if below else "none"))
     return out
 
@@ -1169,34 +1192,13 @@ def goldens_from_json():
     hw = json.load(open(HW_JSON))
     kernels, collectives = [], []
     for name in GOLDEN_DEVICES:
-        d = next(x for x in hw["devices"] if x["name"] == name)
-        cal = d["calibration"]
-        dev = device_spec(hw, name)
-        dev["units"], dev["tiles"] = cal["units"], [tuple(t) for t in cal["tiles"]]
-        p = cal["params"]
-        for kind, shape in PREDICT_KERNELS:
-            if kind == "gemm":
-                M, N, K = shape
-                t = gemm_time(M, N, K, dev, p)
-                r = roofline_time(2.0 * M * N * K, DTYPE_BYTES * (M * K + K * N + M * N), dev, True)
-                a, b, c = M, N, K
-            else:
-                rows, row = shape
-                moved = {"rmsnorm": 2, "act_silu_mul": 3, "add": 3, "rope": 2, "gather": 2}[kind]
-                bytes_ = DTYPE_BYTES * moved * rows * row
-                grid_row = 0 if kind in ("add", "gather") else row
-                t = mem_time(kind, bytes_, dev, p, 1, rows, grid_row)
-                r = roofline_time(0.0, bytes_, dev, False)
-                a, b, c = rows, grid_row, bytes_
+        dev, cal = stored_model(hw, name)
+        for kind, _, a, b, c, t, r in predicted_kernels(dev, cal["params"]):
             kernels.append({"device": name, "class": kind, "a": a, "b": b, "c": c,
                             "seconds": t, "roofline": r})
-        for tier, par in sorted(cal.get("collectives", {}).items()):
-            for kind, n, size in GOLDEN_COLLECTIVES:
-                # all-gather runs on the all-reduce figures of its tier
-                figures = par.get("all_reduce" if kind == "all_gather" else kind)
-                if figures and n <= par.get("max_ranks", n):
-                    collectives.append({"device": name, "tier": tier, "kind": kind, "ranks": n,
-                                        "bytes": size, "seconds": collective_time(kind, n, size, figures)})
+        for tier, kind, n, size, t in predicted_collectives(cal, GOLDEN_COLLECTIVES):
+            collectives.append({"device": name, "tier": tier, "kind": kind, "ranks": n,
+                                "bytes": size, "seconds": t})
     return {"kernels": kernels, "collectives": collectives}
 
 

@@ -201,20 +201,21 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       SymExpr bits = a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
       return mapper.map(bits, out, approx, why);
     };
-    for (const TensorAccess &a : rec.cost.reads) {
+    // An access's bytes on one device: its bits over the split's units.
+    auto addBytes = [&](const TensorAccess &a, int64_t units) {
       LinearInMix b;
       if (!bytesOf(a, b))
-        return fail();
-      b.scale(1 / (8.0 * double(tpDivisor(split->readUnits(rec.op, a.value), tp))));
+        return false;
+      b.scale(1 / (8.0 * double(tpDivisor(units, tp))));
       t.bytes.add(b);
-    }
-    for (const TensorAccess &a : rec.cost.writes) {
-      LinearInMix b;
-      if (!bytesOf(a, b))
+      return true;
+    };
+    for (const TensorAccess &a : rec.cost.reads)
+      if (!addBytes(a, split->readUnits(rec.op, a.value)))
         return fail();
-      b.scale(1 / (8.0 * double(tpDivisor(split->writeUnits(rec.op, a.value), tp))));
-      t.bytes.add(b);
-    }
+    for (const TensorAccess &a : rec.cost.writes)
+      if (!addBytes(a, split->writeUnits(rec.op, a.value)))
+        return fail();
     if (!approx.empty() && out.approximations.size() < 16)
       out.approximations.push_back(rec.name + " (" + rec.opType + "): " + approx);
     // Collectives after the op move its result: ring times over the link.
