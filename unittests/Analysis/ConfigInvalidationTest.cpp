@@ -9,7 +9,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -18,18 +19,15 @@ using namespace mlir::tfperf;
 
 namespace {
 
-class ConfigInvalidationTest : public ::testing::Test {
+class ConfigInvalidationTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect, func::FuncDialect>();
-    module = parseSourceString<ModuleOp>(R"mlir(
+    ASSERT_TRUE(parse(R"mlir(
       func.func @f(%x: tensor<4x64xf32>) -> tensor<4x32xf32> {
         %w = tfperf.weight "w" : tensor<64x32xf32>
         %y = tfperf.matmul %x, %w : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
         return %y : tensor<4x32xf32>
-      })mlir",
-                                         &ctx);
-    ASSERT_TRUE(module);
+      })mlir"));
     manager = std::make_unique<ModuleAnalysisManager>(*module, nullptr);
   }
   AnalysisManager am() { return *manager; }
@@ -37,8 +35,6 @@ protected:
     return c.withDevices({StringAttr::get(&ctx, name)}, "", "", "");
   }
 
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
   std::unique_ptr<ModuleAnalysisManager> manager;
 };
 

@@ -6,8 +6,9 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/AnalysisManager.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -26,12 +27,10 @@ func.func @f(%x: tensor<8x64xf32>) -> tensor<8x256xf32> {
   return %y : tensor<8x256xf32>
 })mlir";
 
-class KernelAnalysisTest : public ::testing::Test {
+class KernelAnalysisTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect, func::FuncDialect>();
-    module = parseSourceString<ModuleOp>(kGemmBiasGelu, &ctx);
-    ASSERT_TRUE(module);
+    ASSERT_TRUE(parse(kGemmBiasGelu));
   }
   Operation *opNamed(llvm::StringRef node) {
     Operation *found = nullptr;
@@ -41,8 +40,6 @@ protected:
     });
     return found;
   }
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
 };
 
 TEST_F(KernelAnalysisTest, GroupsAndPricesAnEpilogue) {

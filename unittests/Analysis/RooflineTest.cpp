@@ -8,7 +8,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -61,19 +62,16 @@ TEST(HardwareDatabase, RejectsBadFiles) {
   EXPECT_NE(error.find("defined twice"), std::string::npos) << error;
 }
 
-class RooflineTest : public ::testing::Test {
+class RooflineTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect>();
-    module = parseSourceString<ModuleOp>(R"mlir(
+    ASSERT_TRUE(parse(R"mlir(
       func.func @f(%x: tensor<1x4096xf16>, %big: tensor<4096x4096xf16>) {
         %w = tfperf.weight "w" : tensor<4096x4096xf16>
         %y = tfperf.matmul %x, %w : (tensor<1x4096xf16>, tensor<4096x4096xf16>) -> tensor<1x4096xf16>
         %z = tfperf.matmul %big, %w : (tensor<4096x4096xf16>, tensor<4096x4096xf16>) -> tensor<4096x4096xf16>
         return
-      })mlir",
-                                         &ctx);
-    ASSERT_TRUE(module);
+      })mlir"));
     costs = std::make_unique<CostAnalysis>(*module);
   }
   const OpCostRecord &matmul(int i) {
@@ -84,8 +82,6 @@ protected:
     llvm_unreachable("no such matmul");
   }
 
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
   std::unique_ptr<CostAnalysis> costs;
 };
 

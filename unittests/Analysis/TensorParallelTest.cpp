@@ -8,7 +8,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -56,11 +57,10 @@ TEST(RingCollectives, GPT2DecodeAllReduceOnNVLink4) {
 /// A pre-norm MLP block with a residual: the up projection is column
 /// parallel, the down projection row parallel with an all-reduce, the GELU
 /// sharded, the norm and the residual add replicated.
-class PlanTest : public ::testing::Test {
+class PlanTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect, func::FuncDialect>();
-    module = parseSourceString<ModuleOp>(R"mlir(
+    ASSERT_TRUE(parse(R"mlir(
       func.func @f(%x: tensor<1x16x64xf32>) -> tensor<1x16x64xf32> {
         %g = tfperf.weight "g" : tensor<64xf32>
         %w1 = tfperf.weight "w1" : tensor<64x256xf32>
@@ -73,9 +73,7 @@ protected:
         %y = tfperf.matmul %a, %w2 : (tensor<1x16x256xf32>, tensor<256x64xf32>) -> tensor<1x16x64xf32>
         %r = tfperf.add %x, %y : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
         return %r : tensor<1x16x64xf32>
-      })mlir",
-                                         &ctx);
-    ASSERT_TRUE(module);
+      })mlir"));
     func = *module->getOps<func::FuncOp>().begin();
     structure = std::make_unique<TransformerStructure>(func);
     plan = std::make_unique<TensorParallelPlan>(func, *structure);
@@ -87,8 +85,6 @@ protected:
   Operation *op(unsigned i) const { return ops[i]; }
   const OpSplit &split(unsigned i) const { return *plan->lookup(ops[i]); }
 
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
   func::FuncOp func;
   std::unique_ptr<TransformerStructure> structure;
   std::unique_ptr<TensorParallelPlan> plan;

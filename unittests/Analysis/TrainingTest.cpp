@@ -8,7 +8,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -19,11 +20,10 @@ namespace {
 
 /// x -> linear -> relu -> linear, and a mask weight that only feeds a
 /// comparison.
-class TrainingTest : public ::testing::Test {
+class TrainingTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect, func::FuncDialect>();
-    module = parseSourceString<ModuleOp>(R"mlir(
+    ASSERT_TRUE(parse(R"mlir(
       func.func @f(%x: tensor<2x64xf32>) -> (tensor<2x32xf32>, tensor<64xi1>) {
         %w1 = tfperf.weight "w1" : tensor<64x128xf32>
         %w2 = tfperf.weight "w2" : tensor<128x32xf32>
@@ -34,9 +34,7 @@ protected:
         %z = tfperf.constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
         %c = tfperf.greater %m, %z : (tensor<64xf32>, tensor<f32>) -> tensor<64xi1>
         return %y, %c : tensor<2x32xf32>, tensor<64xi1>
-      })mlir",
-                                         &ctx);
-    ASSERT_TRUE(module);
+      })mlir"));
     costs = std::make_unique<CostAnalysis>(*module);
   }
   Value weight(llvm::StringRef name) {
@@ -53,8 +51,6 @@ protected:
     return f;
   }
 
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
   std::unique_ptr<CostAnalysis> costs;
 };
 

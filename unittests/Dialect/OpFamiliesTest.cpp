@@ -9,7 +9,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
+
+#include "ParsedModuleTest.h"
 
 #include "gtest/gtest.h"
 
@@ -20,11 +21,10 @@ namespace {
 
 /// Weights and constants seen through views, a weight passed as an input,
 /// and an activation.
-class OpFamiliesTest : public ::testing::Test {
+class OpFamiliesTest : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    ctx.loadDialect<TFPerfDialect, func::FuncDialect>();
-    module = parseSourceString<ModuleOp>(R"mlir(
+    ASSERT_TRUE(parse(R"mlir(
       func.func @f(%x: tensor<2x3x4xf32>, %win: tensor<12x8xf32>) -> tensor<2x8xf32> {
         %w = tfperf.weight "w" : tensor<3x4x8xf32>
         %wflat = tfperf.flatten %w {axis = 2 : i64} : (tensor<3x4x8xf32>) -> tensor<12x8xf32>
@@ -36,9 +36,7 @@ protected:
         %s = tfperf.add %y, %z : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
         %r = tfperf.add %s, %c : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
         return %r : tensor<2x8xf32>
-      })mlir",
-                                         &ctx);
-    ASSERT_TRUE(module);
+      })mlir"));
   }
   /// The result of the `n`-th op named `name` (walk order).
   Value result(llvm::StringRef name, unsigned n = 0) {
@@ -55,8 +53,6 @@ protected:
     return f.getArgument(i);
   }
 
-  MLIRContext ctx;
-  OwningOpRef<ModuleOp> module;
 };
 
 TEST_F(OpFamiliesTest, FamiliesComeFromTheOps) {
