@@ -12,10 +12,31 @@
 
 #include "tfperf/Report/Report.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 namespace mlir::tfperf {
+
+/// The pixel box of one chart: its size, the margins that hold the axes and
+/// their labels, and the plot area between them, on which a fraction of an
+/// axis maps to a pixel (clamped to the area).
+struct ChartFrame {
+  double width, height;
+  double left, right, top, bottom;
+  double plotWidth() const { return width - left - right; }
+  double plotHeight() const { return height - top - bottom; }
+  /// The pixel at fraction `t` of the x axis (0: left) and of the y axis
+  /// (0: bottom).
+  double xAt(double t) const {
+    return left + std::clamp(t, 0.0, 1.0) * plotWidth();
+  }
+  double yAt(double t) const {
+    return top + (1 - std::clamp(t, 0.0, 1.0)) * plotHeight();
+  }
+  double bottomY() const { return top + plotHeight(); }
+  double rightX() const { return left + plotWidth(); }
+};
 
 /// One mark of the roofline chart: the ops of one type whose FLOPs, GEMM
 /// FLOPs, bytes and times are identical on every device, typically the same

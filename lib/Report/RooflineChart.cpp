@@ -182,25 +182,16 @@ static std::string rateLabel(int e) {
 
 namespace {
 /// Pixel geometry of one chart.
-struct Frame {
-  double width = 600, height = 430;
-  double left = 74, right = 18, top = 40, bottom = 52;
+struct Frame : ChartFrame {
   double lx0, lx1, ly0, ly1;
   explicit Frame(const RooflinePlot &p)
-      : lx0(std::log10(p.xMin)), lx1(std::log10(p.xMax)),
+      : ChartFrame{/*width=*/600, /*height=*/430, /*left=*/74, /*right=*/18,
+                   /*top=*/40, /*bottom=*/52},
+        lx0(std::log10(p.xMin)), lx1(std::log10(p.xMax)),
         ly0(std::log10(p.yMin)), ly1(std::log10(p.yMax)) {}
-  double plotWidth() const { return width - left - right; }
-  double plotHeight() const { return height - top - bottom; }
-  double x(double v) const {
-    double t = (std::log10(v) - lx0) / (lx1 - lx0);
-    return left + std::clamp(t, 0.0, 1.0) * plotWidth();
-  }
-  double y(double v) const {
-    double t = (std::log10(v) - ly0) / (ly1 - ly0);
-    return top + (1 - std::clamp(t, 0.0, 1.0)) * plotHeight();
-  }
-  double bottomY() const { return top + plotHeight(); }
-  double rightX() const { return left + plotWidth(); }
+  /// Both axes are log10.
+  double x(double v) const { return xAt((std::log10(v) - lx0) / (lx1 - lx0)); }
+  double y(double v) const { return yAt((std::log10(v) - ly0) / (ly1 - ly0)); }
 };
 } // namespace
 

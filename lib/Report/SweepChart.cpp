@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Charts.h"
 #include "Quoting.h"
 #include "SymbolicReport.h"
 
@@ -22,23 +23,17 @@ static const char *const kSeriesColors[] = {"#0072B2", "#D55E00", "#009E73",
                                             "#CC79A7", "#E69F00", "#56B4E9"};
 
 namespace {
-struct SweepFrame {
-  double width = 600, height = 400;
-  double left = 78, right = 20, top = 58, bottom = 48;
+struct SweepFrame : ChartFrame {
+  SweepFrame()
+      : ChartFrame{/*width=*/600, /*height=*/400, /*left=*/78, /*right=*/20,
+                   /*top=*/58, /*bottom=*/48} {}
   bool logX = false;
   double x0 = 0, x1 = 1, ly0 = 0, ly1 = 1;
-  double plotWidth() const { return width - left - right; }
-  double plotHeight() const { return height - top - bottom; }
+  /// x linear or log2, y log10.
   double x(double v) const {
-    double t = logX ? (std::log2(v) - x0) / (x1 - x0) : (v - x0) / (x1 - x0);
-    return left + std::clamp(t, 0.0, 1.0) * plotWidth();
+    return xAt(logX ? (std::log2(v) - x0) / (x1 - x0) : (v - x0) / (x1 - x0));
   }
-  double y(double v) const {
-    double t = (std::log10(v) - ly0) / (ly1 - ly0);
-    return top + (1 - std::clamp(t, 0.0, 1.0)) * plotHeight();
-  }
-  double bottomY() const { return top + plotHeight(); }
-  double rightX() const { return left + plotWidth(); }
+  double y(double v) const { return yAt((std::log10(v) - ly0) / (ly1 - ly0)); }
 };
 
 /// Decades of seconds: 10 ns, 100 µs, 1 s, 1e3 s.
