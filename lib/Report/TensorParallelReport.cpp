@@ -9,6 +9,8 @@
 #include "SummaryTables.h"
 #include "Quoting.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -42,26 +44,36 @@ const TPDegree *degree(const TensorParallelFigures &f, int64_t t) {
   return nullptr;
 }
 
+/// The degrees of `f` side by side, a row each, labels in the name
+/// columns: the row starts with the degree; a rejected degree's says so,
+/// and `fill` adds the figures of the others.
+SummaryTable perDegreeTable(
+    std::string id, std::string title, std::vector<std::string> header,
+    size_t firstNumeric, const TensorParallelFigures &f,
+    llvm::function_ref<void(const TPDegree &, std::vector<std::string> &)>
+        fill) {
+  SummaryTable tab;
+  tab.id = std::move(id);
+  tab.namesAreCode = false;
+  tab.title = std::move(title);
+  tab.header = std::move(header);
+  tab.firstNumeric = firstNumeric;
+  for (const TPDegree &d : f.degrees) {
+    std::vector<std::string> row = {std::to_string(d.tp)};
+    if (d.feasibility.feasible) {
+      fill(d, row);
+    } else {
+      row.push_back("rejected");
+      row.resize(tab.header.size(), "");
+    }
+    tab.rows.push_back(std::move(row));
+  }
+  return tab;
+}
 
 /// The degrees side by side on one device: memory and collectives.
 SummaryTable memoryTable(const TensorParallelFigures &f) {
-  SummaryTable tab;
-  tab.id = "tensor-parallel";
-  tab.namesAreCode = false;
-  tab.title = "Tensor parallel: memory and collectives per device (" +
-              f.device + "; " + linkLine(f) + ")";
-  tab.header = {"tp",          "status",          "weights",
-                "KV/token",    "KV cache",        "KV capacity",
-                "all-reduces", "prefill comm",    "decode comm"};
-  tab.firstNumeric = 2;
-  for (const TPDegree &d : f.degrees) {
-    std::vector<std::string> row = {std::to_string(d.tp)};
-    if (!d.feasibility.feasible) {
-      row.push_back("rejected");
-      row.resize(tab.header.size(), "");
-      tab.rows.push_back(row);
-      continue;
-    }
+  auto fill = [&](const TPDegree &d, std::vector<std::string> &row) {
     std::string status = d.fitsMemory ? "ok" : "does not fit";
     if (d.feasibility.kvReplicas > 1)
       status += ", KV x" + std::to_string(d.feasibility.kvReplicas);
@@ -85,8 +97,14 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
     };
     row.push_back(comm(d.prefill));
     row.push_back(comm(d.decode));
-    tab.rows.push_back(std::move(row));
-  }
+  };
+  SummaryTable tab = perDegreeTable(
+      "tensor-parallel",
+      "Tensor parallel: memory and collectives per device (" + f.device + "; " +
+          linkLine(f) + ")",
+      {"tp", "status", "weights", "KV/token", "KV cache", "KV capacity",
+       "all-reduces", "prefill comm", "decode comm"},
+      /*firstNumeric=*/2, f, fill);
   // Why degrees are rejected, and what they cost in KV memory.
   for (const TPDegree &d : f.degrees) {
     if (!d.feasibility.feasible)
@@ -106,23 +124,8 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
 /// The degrees side by side on one device: work and time per device, the
 /// recommendation and how the figures are made.
 SummaryTable degreeTable(const TensorParallelFigures &f) {
-  SummaryTable tab;
-  tab.id = "tensor-parallel-time";
-  tab.namesAreCode = false;
-  tab.title = "Tensor parallel: work and time per device (" + f.device + ")";
-  tab.header = {"tp",           "prefill FLOPs", "prefill bytes",
-                "prefill time", "decode FLOPs",  "decode bytes",
-                "decode time",  "decode speedup"};
-  tab.firstNumeric = 1;
   const TPDegree *base = degree(f, 1);
-  for (const TPDegree &d : f.degrees) {
-    std::vector<std::string> row = {std::to_string(d.tp)};
-    if (!d.feasibility.feasible) {
-      row.push_back("rejected");
-      row.resize(tab.header.size(), "");
-      tab.rows.push_back(row);
-      continue;
-    }
+  auto fill = [&](const TPDegree &d, std::vector<std::string> &row) {
     for (const auto *p : {&d.prefill, &d.decode}) {
       if (!*p) {
         row.insert(row.end(), {"-", "-", "-"});
@@ -139,8 +142,13 @@ SummaryTable degreeTable(const TensorParallelFigures &f) {
       row.push_back(num(base->decode->time() / d.decode->time(), 2) + "x");
     else
       row.push_back("-");
-    tab.rows.push_back(std::move(row));
-  }
+  };
+  SummaryTable tab = perDegreeTable(
+      "tensor-parallel-time",
+      "Tensor parallel: work and time per device (" + f.device + ")",
+      {"tp", "prefill FLOPs", "prefill bytes", "prefill time", "decode FLOPs",
+       "decode bytes", "decode time", "decode speedup"},
+      /*firstNumeric=*/1, f, fill);
   if (f.rankedBy == "prefill" &&
       llvm::any_of(f.degrees, [](const TPDegree &d) { return d.decode; }))
     tab.notes.push_back("decode figures are hypothetical: the model does not "
