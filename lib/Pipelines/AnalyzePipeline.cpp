@@ -6,7 +6,6 @@
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
-#include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Serving/ServingSpec.h"
 #include "tfperf/Transforms/Passes.h"
@@ -125,9 +124,6 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   if (!parseTimeModel(options.timeModel))
     return fail("--time-model must be roofline or calibrated, got '" +
                 options.timeModel + "'");
-  std::string known;
-  for (llvm::StringRef f : supportedReportFormats())
-    known += (known.empty() ? "" : ", ") + f.str();
   for (const std::string &f : options.reports) {
     auto format = options.formatOf(f);
     if (!format)
@@ -136,8 +132,10 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
                   ".json, .csv, .md, .html or --report-format)");
     if (!llvm::is_contained(supportedReportFormats(),
                             stringifyReportFormat(*format)))
-      return fail("--report=" + f + ": format '" + stringifyReportFormat(*format) +
-                  "' is not supported (supported: " + known + ")");
+      return fail(
+          "--report=" + f + ": format '" + stringifyReportFormat(*format) +
+          "' is not supported (supported: " + supportedReportFormatList() +
+          ")");
   }
   if (options.batch < 0 || options.seq < 0 || options.kvLen < 0)
     return fail("--batch, --seq and --kv-len must be positive");
@@ -156,12 +154,9 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   // tfperf-symbolic.
   if (!options.sweep.empty() && !parseSweepSpec(options.sweep, error))
     return fail("--sweep: " + error);
-  for (const std::string &f : options.sweepOut) {
-    llvm::StringRef ext = llvm::sys::path::extension(f);
-    if (ext != ".csv" && ext != ".json")
-      return fail("--sweep-out=" + f +
-                  ": the format comes from the extension (.csv or .json)");
-  }
+  if (std::string e = tableFileError("--sweep-out", options.sweepOut);
+      !e.empty())
+    return fail(e);
   if (!options.sweepOut.empty() && options.sweep.empty())
     return fail("--sweep-out needs --sweep");
   // The serving study's and service level's syntax now; the graph and the
@@ -172,12 +167,9 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
     return fail("--slo: " + error);
   if (!options.slo.empty() && options.serve.empty())
     return fail("--slo needs --serve");
-  for (const std::string &f : options.serveOut) {
-    llvm::StringRef ext = llvm::sys::path::extension(f);
-    if (ext != ".csv" && ext != ".json")
-      return fail("--serve-out=" + f +
-                  ": the format comes from the extension (.csv or .json)");
-  }
+  if (std::string e = tableFileError("--serve-out", options.serveOut);
+      !e.empty())
+    return fail(e);
   if (!options.serveOut.empty() && options.serve.empty())
     return fail("--serve-out needs --serve");
   for (int64_t t : options.tp)

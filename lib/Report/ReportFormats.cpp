@@ -2,6 +2,8 @@
 
 #include "tfperf/Report/Report.h"
 
+#include "llvm/Support/Path.h"
+
 using namespace mlir;
 using namespace mlir::tfperf;
 
@@ -9,6 +11,25 @@ llvm::ArrayRef<llvm::StringRef> mlir::tfperf::supportedReportFormats() {
   static const llvm::StringRef formats[] = {"text", "json", "csv", "md",
                                             "html"};
   return formats;
+}
+
+std::string mlir::tfperf::supportedReportFormatList() {
+  std::string list;
+  for (llvm::StringRef f : supportedReportFormats())
+    list += (list.empty() ? "" : ", ") + f.str();
+  return list;
+}
+
+std::string mlir::tfperf::tableFileError(llvm::StringRef option,
+                                         llvm::ArrayRef<std::string> files) {
+  for (const std::string &file : files) {
+    llvm::StringRef ext = llvm::sys::path::extension(file);
+    if (ext != ".csv" && ext != ".json")
+      return (option + "=" + file +
+              ": the format comes from the extension (.csv or .json)")
+          .str();
+  }
+  return "";
 }
 
 bool mlir::tfperf::printReport(const Report &r, llvm::StringRef format,

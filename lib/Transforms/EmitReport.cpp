@@ -22,11 +22,8 @@ struct EmitReportPass
   using TFPerfPass::TFPerfPass;
   LogicalResult runOnModule(ModuleOp module) override {
     if (!llvm::is_contained(supportedReportFormats(), format)) {
-      std::string known;
-      for (llvm::StringRef f : supportedReportFormats())
-        known += (known.empty() ? "" : ", ") + f.str();
       module.emitError() << "unknown report format '" << format << "' (use "
-                         << known << ")";
+                         << supportedReportFormatList() << ")";
       return failure();
     }
     const ReportAnalysis &analysis = getAnalysis<ReportAnalysis>();

@@ -2,6 +2,7 @@
 
 #include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/ServingAnalysis.h"
+#include "tfperf/Report/Report.h"
 #include "tfperf/Report/ServingRows.h"
 #include "tfperf/Transforms/Passes.h"
 
@@ -31,12 +32,8 @@ struct ServePass : public tfperf::impl::TFPerfServeBase<ServePass> {
       return fail("serve: " + error);
     if (!slo.empty() && !serving::parseServiceLevel(slo, error))
       return fail("slo: " + error);
-    for (const std::string &file : serveOut) {
-      llvm::StringRef ext = llvm::sys::path::extension(file);
-      if (ext != ".csv" && ext != ".json")
-        return fail("serve-out=" + file +
-                    ": the format comes from the extension (.csv or .json)");
-    }
+    if (std::string e = tableFileError("serve-out", serveOut); !e.empty())
+      return fail(e);
     ConfigAttr config = getConfig(module);
     if (!config.getTransformer())
       return fail("tfperf-serve needs tfperf-analyze-transformer before it");

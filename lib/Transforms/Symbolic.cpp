@@ -3,6 +3,7 @@
 #include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/SymbolicAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
+#include "tfperf/Report/Report.h"
 #include "tfperf/Report/SweepTable.h"
 #include "tfperf/Transforms/TFPerfPass.h"
 #include "tfperf/Transforms/Passes.h"
@@ -26,12 +27,8 @@ struct SymbolicPass
     auto fail = [&](const std::string &msg) -> LogicalResult {
       return module.emitError() << msg;
     };
-    for (const std::string &file : sweepOut) {
-      llvm::StringRef ext = llvm::sys::path::extension(file);
-      if (ext != ".csv" && ext != ".json")
-        return fail("sweep-out=" + file +
-                    ": the format comes from the extension (.csv or .json)");
-    }
+    if (std::string e = tableFileError("sweep-out", sweepOut); !e.empty())
+      return fail(e);
     if (!sweepOut.empty() && sweep.empty())
       return fail("sweep-out needs a sweep");
     setConfig(module,

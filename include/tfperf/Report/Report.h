@@ -175,6 +175,15 @@ struct TextReportOptions {
 /// The report formats this build can write: text, json, csv, md, html.
 llvm::ArrayRef<llvm::StringRef> supportedReportFormats();
 
+/// The same, as a list for a message: "text, json, csv, md, html".
+std::string supportedReportFormatList();
+
+/// The table files of a sweep or serving study (option `option`, e.g.
+/// `--sweep-out`) take their format from the extension, .csv or .json:
+/// the message for the first file with another, or "" when all have one.
+std::string tableFileError(llvm::StringRef option,
+                           llvm::ArrayRef<std::string> files);
+
 /// Writes `r` in `format` (one of supportedReportFormats()); false for an
 /// unknown format.
 bool printReport(const Report &r, llvm::StringRef format,
