@@ -24,25 +24,30 @@ static std::string gradName(Value v, const char *operand) {
   return getParameterStorage(v) ? "db" : std::string("d") + operand;
 }
 
-LogicalResult AddOp::computeBackwardCost(const ShapeQuery &q,
-                                         const GradientQuery &g,
-                                         BackwardCost &c) {
-  // dA = dB = dY, summed over broadcast dims (a bias's gradient).
-  Value a = getLhs(), b = getRhs(), y = getResult();
+/// `Y = A + B` or `A - B`: dA = dY summed over broadcast dims (a bias's
+/// gradient), and dB as `bGrad` says, `bFlops` per element (1 to negate).
+static LogicalResult sumBackwardCost(Value a, Value b, Value y,
+                                     const char *bGrad, int64_t bFlops,
+                                     const ShapeQuery &q,
+                                     const GradientQuery &g, BackwardCost &c) {
   if (failed(bwd::operandGrad(c, q, g, gradName(a, "A") + " = sum dY", y, a,
                               0)))
     return failure();
-  return bwd::operandGrad(c, q, g, gradName(b, "B") + " = sum dY", y, b, 0);
+  return bwd::operandGrad(c, q, g, gradName(b, "B") + bGrad, y, b, bFlops);
+}
+
+LogicalResult AddOp::computeBackwardCost(const ShapeQuery &q,
+                                         const GradientQuery &g,
+                                         BackwardCost &c) {
+  return sumBackwardCost(getLhs(), getRhs(), getResult(), " = sum dY",
+                         /*bFlops=*/0, q, g, c);
 }
 
 LogicalResult SubOp::computeBackwardCost(const ShapeQuery &q,
                                          const GradientQuery &g,
                                          BackwardCost &c) {
-  Value a = getLhs(), b = getRhs(), y = getResult();
-  if (failed(bwd::operandGrad(c, q, g, gradName(a, "A") + " = sum dY", y, a,
-                              0)))
-    return failure();
-  return bwd::operandGrad(c, q, g, gradName(b, "B") + " = -dY", y, b, 1);
+  return sumBackwardCost(getLhs(), getRhs(), getResult(), " = -dY",
+                         /*bFlops=*/1, q, g, c);
 }
 
 LogicalResult MulOp::computeBackwardCost(const ShapeQuery &q,
