@@ -20,26 +20,21 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-namespace {
-template <typename OpTy, int64_t Flops>
-struct ElementwiseModel
-    : public CostOpInterface::ExternalModel<ElementwiseModel<OpTy, Flops>,
-                                            OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    // A scalar condition of a select on tensors is not traffic.
-    SmallVector<Value, 3> inputs;
-    for (Value v : op->getOperands())
-      if (isa<ShapedType>(v.getType()))
-        inputs.push_back(v);
-    return ext::elementwise(op, inputs, q, c, Flops);
-  }
-};
-} // namespace
+/// `Flops` per output element. A scalar condition of a select on tensors is
+/// not traffic.
+template <int64_t Flops>
+static LogicalResult elementwiseCost(Operation *op, const ShapeQuery &q,
+                                     OpCost &c) {
+  SmallVector<Value, 3> inputs;
+  for (Value v : op->getOperands())
+    if (isa<ShapedType>(v.getType()))
+      inputs.push_back(v);
+  return ext::elementwise(op, inputs, q, c, Flops);
+}
 
 template <int64_t Flops, typename... OpTys>
 static void attach(MLIRContext *ctx) {
-  (OpTys::template attachInterface<ElementwiseModel<OpTys, Flops>>(*ctx), ...);
+  ext::attachCostFn<elementwiseCost<Flops>, OpTys...>(ctx);
 }
 
 void mlir::tfperf::registerArithCostModels(DialectRegistry &registry) {

@@ -324,52 +324,31 @@ static LogicalResult structuredOpCost(linalg::LinalgOp op, const ShapeQuery &q,
   return success();
 }
 
-namespace {
-template <typename OpTy>
-struct StructuredOpCostModel
-    : public CostOpInterface::ExternalModel<StructuredOpCostModel<OpTy>,
-                                            OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return structuredOpCost(cast<linalg::LinalgOp>(op), q, c);
-  }
-};
+static LogicalResult structuredCost(Operation *op, const ShapeQuery &q,
+                                    OpCost &c) {
+  return structuredOpCost(cast<linalg::LinalgOp>(op), q, c);
+}
 
-struct SoftmaxCostModel
-    : public CostOpInterface::ExternalModel<SoftmaxCostModel,
-                                            linalg::SoftmaxOp> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    auto softmax = cast<linalg::SoftmaxOp>(op);
-    auto n = ext::elements(q, softmax.getOutput(), c);
-    if (!n || failed(ext::readAll(q, softmax.getInput(), c)))
-      return failure();
-    // The init is a destination only: softmax never reads it.
-    c.write(writtenValue(softmax, &softmax.getOutputMutable()), *n);
-    c.flops = SymExpr(kSoftmaxFlops) * *n;
-    return success();
-  }
-};
+static LogicalResult softmaxCost(linalg::SoftmaxOp softmax, const ShapeQuery &q,
+                                 OpCost &c) {
+  auto n = ext::elements(q, softmax.getOutput(), c);
+  if (!n || failed(ext::readAll(q, softmax.getInput(), c)))
+    return failure();
+  // The init is a destination only: softmax never reads it.
+  c.write(writtenValue(softmax, &softmax.getOutputMutable()), *n);
+  c.flops = SymExpr(kSoftmaxFlops) * *n;
+  return success();
+}
 
 /// linalg.pack / linalg.unpack: a relayout, read once and written once.
 template <typename OpTy>
-struct RelayoutCostModel
-    : public CostOpInterface::ExternalModel<RelayoutCostModel<OpTy>, OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    auto relayout = cast<OpTy>(op);
-    auto n = ext::elements(q, relayout.getDest(), c);
-    if (!n || failed(ext::readAll(q, relayout.getSource(), c)))
-      return failure();
-    c.write(writtenValue(relayout, &relayout.getDestMutable()), *n);
-    return success();
-  }
-};
-} // namespace
-
-template <typename... OpTys>
-static void attachStructuredModels(MLIRContext *ctx) {
-  (OpTys::template attachInterface<StructuredOpCostModel<OpTys>>(*ctx), ...);
+static LogicalResult relayoutCost(OpTy relayout, const ShapeQuery &q,
+                                  OpCost &c) {
+  auto n = ext::elements(q, relayout.getDest(), c);
+  if (!n || failed(ext::readAll(q, relayout.getSource(), c)))
+    return failure();
+  c.write(writtenValue(relayout, &relayout.getDestMutable()), *n);
+  return success();
 }
 
 void mlir::tfperf::registerLinalgCostModels(DialectRegistry &registry) {
@@ -377,13 +356,12 @@ void mlir::tfperf::registerLinalgCostModels(DialectRegistry &registry) {
     // Every structured op MLIR 22 defines: generic, map, reduce, transpose,
     // broadcast, elementwise, matmul, contract, the batch forms and all the
     // OpDSL named ops (convolutions, pooling, fill, copy, unary/binary).
-    attachStructuredModels<
+    ext::attachCostFn<structuredCost,
 #define GET_OP_LIST
 #include "mlir/Dialect/Linalg/IR/LinalgStructuredOps.cpp.inc"
-        >(ctx);
-    linalg::SoftmaxOp::attachInterface<SoftmaxCostModel>(*ctx);
-    linalg::PackOp::attachInterface<RelayoutCostModel<linalg::PackOp>>(*ctx);
-    linalg::UnPackOp::attachInterface<RelayoutCostModel<linalg::UnPackOp>>(
-        *ctx);
+                      >(ctx);
+    ext::attachCostFn<softmaxCost, linalg::SoftmaxOp>(ctx);
+    ext::attachCostFn<relayoutCost<linalg::PackOp>, linalg::PackOp>(ctx);
+    ext::attachCostFn<relayoutCost<linalg::UnPackOp>, linalg::UnPackOp>(ctx);
   });
 }

@@ -45,20 +45,24 @@ std::optional<SymExpr> ext::elements(const ShapeQuery &q, Value v, OpCost &c) {
   return product(*d);
 }
 
-LogicalResult ext::readAll(const ShapeQuery &q, Value v, OpCost &c) {
-  auto n = elements(q, v, c);
+LogicalResult ext::moveElementsOf(const ShapeQuery &q, Value counted,
+                                  Value from, Value to, OpCost &c) {
+  auto n = elements(q, counted, c);
   if (!n)
     return failure();
-  c.read(v, *n);
+  if (from)
+    c.read(from, *n);
+  if (to)
+    c.write(to, *n);
   return success();
 }
 
+LogicalResult ext::readAll(const ShapeQuery &q, Value v, OpCost &c) {
+  return moveElementsOf(q, v, /*from=*/v, /*to=*/{}, c);
+}
+
 LogicalResult ext::writeAll(const ShapeQuery &q, Value v, OpCost &c) {
-  auto n = elements(q, v, c);
-  if (!n)
-    return failure();
-  c.write(v, *n);
-  return success();
+  return moveElementsOf(q, v, /*from=*/{}, /*to=*/v, c);
 }
 
 LogicalResult ext::elementwise(Operation *op, ValueRange inputs,

@@ -12,6 +12,7 @@
 
 #include "tfperf/Interfaces/CostOpInterface.h"
 
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Operation.h"
 
 namespace mlir::tfperf::ext {
@@ -51,6 +52,45 @@ inline LogicalResult view(OpCost &c) {
 /// per output, tfperf's ReduceSum/ReduceMax convention).
 LogicalResult reduction(Operation *op, Value in, Value out,
                         const ShapeQuery &q, OpCost &c);
+
+/// Moves as many elements as `counted` has: reads them from `from` and
+/// writes them to `to` (a slice read out of a larger tensor, or written
+/// into one in place); a null `from` or `to` is not accessed.
+LogicalResult moveElementsOf(const ShapeQuery &q, Value counted, Value from,
+                             Value to, OpCost &c);
+
+/// The cost functions the models below take, of the op as its concrete
+/// type `OpTy` or as an `Operation *`.
+inline LogicalResult viewCost(Operation *, const ShapeQuery &, OpCost &c) {
+  return view(c);
+}
+/// Pure data movement of the first operand (a transpose, tile or cast).
+inline LogicalResult copyFirstOperandCost(Operation *op, const ShapeQuery &q,
+                                          OpCost &c) {
+  return dataMovement(op, {op->getOperand(0)}, q, c);
+}
+/// Reductions along one axis, the first operand into the first result.
+inline LogicalResult reduceFirstOperandCost(Operation *op, const ShapeQuery &q,
+                                            OpCost &c) {
+  return reduction(op, op->getOperand(0), op->getResult(0), q, c);
+}
+
+/// The CostOpInterface model of `OpTy` that the function `Fn` computes:
+/// each dialect's file writes its cost functions, the model is said once.
+template <typename OpTy, auto Fn>
+struct FnModel
+    : public CostOpInterface::ExternalModel<FnModel<OpTy, Fn>, OpTy> {
+  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
+                            OpCost &c) const {
+    return Fn(cast<OpTy>(op), q, c);
+  }
+};
+
+/// Attaches the model of `Fn` to each of `OpTys`.
+template <auto Fn, typename... OpTys>
+void attachCostFn(MLIRContext *ctx) {
+  (OpTys::template attachInterface<FnModel<OpTys, Fn>>(*ctx), ...);
+}
 
 } // namespace mlir::tfperf::ext
 

@@ -103,120 +103,41 @@ static LogicalResult poolCost(PoolOp op, const ShapeQuery &q, OpCost &c,
 // Models
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// An op costed by a function of its concrete type.
-template <typename OpTy, LogicalResult (*Fn)(OpTy, const ShapeQuery &,
-                                             OpCost &)>
-struct FnModel : public CostOpInterface::ExternalModel<FnModel<OpTy, Fn>, OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return Fn(cast<OpTy>(op), q, c);
-  }
-};
-
 /// `Flops` per output element; reads every tensor operand except the
 /// scalar parameters named above.
-template <typename OpTy, int64_t Flops>
-struct ElementwiseModel
-    : public CostOpInterface::ExternalModel<ElementwiseModel<OpTy, Flops>,
-                                            OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    SmallVector<Value, 3> inputs;
-    if (auto mul = dyn_cast<MulOp>(op))
-      inputs = {mul.getInput1(), mul.getInput2()}; // not the shift
-    else if (auto neg = dyn_cast<NegateOp>(op))
-      inputs = {neg.getInput1()}; // not the zero points
-    else
-      inputs.assign(op->operand_begin(), op->operand_end());
-    return ext::elementwise(op, inputs, q, c, Flops);
-  }
-};
+template <int64_t Flops>
+static LogicalResult elementwiseCost(Operation *op, const ShapeQuery &q,
+                                     OpCost &c) {
+  SmallVector<Value, 3> inputs;
+  if (auto mul = dyn_cast<MulOp>(op))
+    inputs = {mul.getInput1(), mul.getInput2()}; // not the shift
+  else if (auto neg = dyn_cast<NegateOp>(op))
+    inputs = {neg.getInput1()}; // not the zero points
+  else
+    inputs.assign(op->operand_begin(), op->operand_end());
+  return ext::elementwise(op, inputs, q, c, Flops);
+}
 
-/// Reductions along one axis: numel(in) - numel(out).
-template <typename OpTy>
-struct ReduceModel
-    : public CostOpInterface::ExternalModel<ReduceModel<OpTy>, OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return ext::reduction(op, op->getOperand(0), op->getResult(0), q, c);
-  }
-};
-
-/// Pure data movement of the first operand (transpose, tile, cast).
-template <typename OpTy>
-struct CopyModel : public CostOpInterface::ExternalModel<CopyModel<OpTy>, OpTy> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return ext::dataMovement(op, {op->getOperand(0)}, q, c);
-  }
-};
-
-struct ReshapeModel
-    : public CostOpInterface::ExternalModel<ReshapeModel, ReshapeOp> {
-  LogicalResult computeCost(Operation *, const ShapeQuery &, OpCost &c) const {
-    return ext::view(c);
-  }
-};
-
-struct ConcatModel
-    : public CostOpInterface::ExternalModel<ConcatModel, ConcatOp> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return ext::dataMovement(op, cast<ConcatOp>(op).getInput1(), q, c);
-  }
-};
+static LogicalResult concatCost(ConcatOp op, const ShapeQuery &q, OpCost &c) {
+  return ext::dataMovement(op, op.getInput1(), q, c);
+}
 
 /// As ONNX Slice: only the returned elements of the input are read.
-struct SliceModel : public CostOpInterface::ExternalModel<SliceModel, SliceOp> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    auto slice = cast<SliceOp>(op);
-    auto n = ext::elements(q, slice.getOutput(), c);
-    if (!n)
-      return failure();
-    c.read(slice.getInput1(), *n);
-    c.write(slice.getOutput(), *n);
-    return success();
-  }
-};
+static LogicalResult sliceCost(SliceOp op, const ShapeQuery &q, OpCost &c) {
+  return ext::moveElementsOf(q, op.getOutput(), op.getInput1(), op.getOutput(),
+                             c);
+}
 
 /// As ONNX Gather: the indices and only the gathered rows.
-struct GatherModel
-    : public CostOpInterface::ExternalModel<GatherModel, GatherOp> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    auto gather = cast<GatherOp>(op);
-    auto n = ext::elements(q, gather.getOutput(), c);
-    if (!n || failed(ext::readAll(q, gather.getIndices(), c)))
-      return failure();
-    c.read(gather.getValues(), *n);
-    c.write(gather.getOutput(), *n);
-    return success();
-  }
-};
-
-struct PadModel : public CostOpInterface::ExternalModel<PadModel, PadOp> {
-  LogicalResult computeCost(Operation *op, const ShapeQuery &q,
-                            OpCost &c) const {
-    return ext::dataMovement(op, {cast<PadOp>(op).getInput1()}, q, c);
-  }
-};
-} // namespace
-
-template <typename... OpTys>
-static void attachElementwise1(MLIRContext *ctx) {
-  (OpTys::template attachInterface<ElementwiseModel<OpTys, 1>>(*ctx), ...);
+static LogicalResult gatherCost(GatherOp op, const ShapeQuery &q, OpCost &c) {
+  if (failed(ext::readAll(q, op.getIndices(), c)))
+    return failure();
+  return ext::moveElementsOf(q, op.getOutput(), op.getValues(), op.getOutput(),
+                             c);
 }
 
-template <typename... OpTys>
-static void attachReduce(MLIRContext *ctx) {
-  (OpTys::template attachInterface<ReduceModel<OpTys>>(*ctx), ...);
-}
-
-template <typename... OpTys>
-static void attachCopy(MLIRContext *ctx) {
-  (OpTys::template attachInterface<CopyModel<OpTys>>(*ctx), ...);
+static LogicalResult padCost(PadOp op, const ShapeQuery &q, OpCost &c) {
+  return ext::dataMovement(op, {op.getInput1()}, q, c);
 }
 
 static LogicalResult conv2dCost(Conv2DOp op, const ShapeQuery &q, OpCost &c) {
@@ -236,39 +157,41 @@ static LogicalResult maxPoolCost(MaxPool2dOp op, const ShapeQuery &q,
 
 void mlir::tfperf::registerTosaCostModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, TosaDialect *) {
-    MatMulOp::attachInterface<FnModel<MatMulOp, matmulCost>>(*ctx);
-    Conv2DOp::attachInterface<FnModel<Conv2DOp, conv2dCost>>(*ctx);
-    Conv3DOp::attachInterface<FnModel<Conv3DOp, conv3dCost>>(*ctx);
-    DepthwiseConv2DOp::attachInterface<
-        FnModel<DepthwiseConv2DOp, depthwiseConvCost>>(*ctx);
-    TransposeConv2DOp::attachInterface<
-        FnModel<TransposeConv2DOp, transposeConvCost>>(*ctx);
-    AvgPool2dOp::attachInterface<FnModel<AvgPool2dOp, avgPoolCost>>(*ctx);
-    MaxPool2dOp::attachInterface<FnModel<MaxPool2dOp, maxPoolCost>>(*ctx);
+    ext::attachCostFn<matmulCost, MatMulOp>(ctx);
+    ext::attachCostFn<conv2dCost, Conv2DOp>(ctx);
+    ext::attachCostFn<conv3dCost, Conv3DOp>(ctx);
+    ext::attachCostFn<depthwiseConvCost, DepthwiseConv2DOp>(ctx);
+    ext::attachCostFn<transposeConvCost, TransposeConv2DOp>(ctx);
+    ext::attachCostFn<avgPoolCost, AvgPool2dOp>(ctx);
+    ext::attachCostFn<maxPoolCost, MaxPool2dOp>(ctx);
 
-    attachElementwise1<
-        // Binary.
-        AddOp, SubOp, MulOp, IntDivOp, PowOp, MaximumOp, MinimumOp,
-        ArithmeticRightShiftOp, LogicalLeftShiftOp, LogicalRightShiftOp,
-        BitwiseAndOp, BitwiseOrOp, BitwiseXorOp, LogicalAndOp, LogicalOrOp,
-        LogicalXorOp, EqualOp, GreaterOp, GreaterEqualOp,
-        // Unary, transcendental ones included.
-        AbsOp, BitwiseNotOp, CeilOp, ClzOp, CosOp, ExpOp, FloorOp, LogOp,
-        LogicalNotOp, NegateOp, ReciprocalOp, RsqrtOp, SinOp, ErfOp, TanhOp,
-        SigmoidOp,
-        // Ternary, as ONNX Where.
-        SelectOp>(ctx);
+    ext::attachCostFn<elementwiseCost<1>,
+                      // Binary.
+                      AddOp, SubOp, MulOp, IntDivOp, PowOp, MaximumOp,
+                      MinimumOp, ArithmeticRightShiftOp, LogicalLeftShiftOp,
+                      LogicalRightShiftOp, BitwiseAndOp, BitwiseOrOp,
+                      BitwiseXorOp, LogicalAndOp, LogicalOrOp, LogicalXorOp,
+                      EqualOp, GreaterOp, GreaterEqualOp,
+                      // Unary, transcendental ones included.
+                      AbsOp, BitwiseNotOp, CeilOp, ClzOp, CosOp, ExpOp, FloorOp,
+                      LogOp, LogicalNotOp, NegateOp, ReciprocalOp, RsqrtOp,
+                      SinOp, ErfOp, TanhOp, SigmoidOp,
+                      // Ternary, as ONNX Where.
+                      SelectOp>(ctx);
     // Clamp is a max then a min, as ONNX Clip.
-    ClampOp::attachInterface<ElementwiseModel<ClampOp, 2>>(*ctx);
+    ext::attachCostFn<elementwiseCost<2>, ClampOp>(ctx);
 
-    attachReduce<ReduceAllOp, ReduceAnyOp, ReduceMaxOp, ReduceMinOp,
-                 ReduceProductOp, ReduceSumOp, ArgMaxOp>(ctx);
+    // Reductions along one axis: numel(in) - numel(out).
+    ext::attachCostFn<ext::reduceFirstOperandCost, ReduceAllOp, ReduceAnyOp,
+                      ReduceMaxOp, ReduceMinOp, ReduceProductOp, ReduceSumOp,
+                      ArgMaxOp>(ctx);
 
-    ReshapeOp::attachInterface<ReshapeModel>(*ctx);
-    attachCopy<TransposeOp, TileOp, CastOp>(ctx);
-    ConcatOp::attachInterface<ConcatModel>(*ctx);
-    SliceOp::attachInterface<SliceModel>(*ctx);
-    GatherOp::attachInterface<GatherModel>(*ctx);
-    PadOp::attachInterface<PadModel>(*ctx);
+    ext::attachCostFn<ext::viewCost, ReshapeOp>(ctx);
+    ext::attachCostFn<ext::copyFirstOperandCost, TransposeOp, TileOp, CastOp>(
+        ctx);
+    ext::attachCostFn<concatCost, ConcatOp>(ctx);
+    ext::attachCostFn<sliceCost, SliceOp>(ctx);
+    ext::attachCostFn<gatherCost, GatherOp>(ctx);
+    ext::attachCostFn<padCost, PadOp>(ctx);
   });
 }
