@@ -2,11 +2,13 @@
 
 #include "tfperf/Analysis/ServingAnalysis.h"
 #include "tfperf/Analysis/TensorParallel.h"
-#include "tfperf/Target/ONNX/ImportONNX.h"
+#include "tfperf/Dialect/TFPerf/IR/ModelReader.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <chrono>
 #include <cmath>
@@ -16,8 +18,9 @@ using namespace mlir::tfperf;
 
 namespace {
 /// The draft model of speculative decoding (`draft=` of --serve): its graph,
-/// read as the tool reads a model (ONNX, weights never read, or MLIR), and
-/// its structure, from which each target gets the draft's own step cost.
+/// read as the tool reads a model (ONNX through the tool's ModelReader,
+/// weights never read, or MLIR), and its structure, from which each target
+/// gets the draft's own step cost.
 struct DraftGraph {
   OwningOpRef<ModuleOp> module;
   std::unique_ptr<TransformerStructure> structure;
@@ -31,8 +34,10 @@ struct DraftGraph {
       error = "draft: " + message;
       return false;
     }
-    if (isONNXInput(path, file->getBuffer())) {
-      module = importONNX(file->getMemBufferRef(), path, context);
+    auto *tfperf = context->getOrLoadDialect<TFPerfDialect>();
+    auto *reader = tfperf->getRegisteredInterface<ModelReaderInterface>();
+    if (reader && reader->reads(path, file->getBuffer())) {
+      module = reader->read(file->getMemBufferRef(), path, context);
     } else {
       ParserConfig config(context);
       module = parseSourceString<ModuleOp>(file->getBuffer(), config, path);

@@ -22,6 +22,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
 #include "tfperf/Pipelines/AnalyzePipeline.h"
+#include "tfperf/Target/ONNX/ImportONNX.h"
 #include "tfperf/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -47,7 +48,9 @@ extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT
     mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "TFPerfDialect", LLVM_VERSION_STRING,
           [](DialectRegistry *registry) {
-            registry->insert<tfperf::TFPerfDialect>();
+            // The tfperf dialect with the importer's ModelReaderInterface,
+            // so that --serve reads an ONNX draft model as tfperf-opt does.
+            tfperf::registerImportDialects(*registry);
             tfperf::registerAllExternalModels(*registry);
           }};
 }

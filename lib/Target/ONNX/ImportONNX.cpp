@@ -14,6 +14,7 @@
 #include "OpSchemas.h"
 #include "TensorConversion.h"
 #include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/IR/ModelReader.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -1118,8 +1119,28 @@ OwningOpRef<ModuleOp> mlir::tfperf::importONNX(llvm::MemoryBufferRef buffer,
   return importer.run(options);
 }
 
+namespace {
+/// Lets the analyses read an ONNX model besides the input (a draft model)
+/// without linking the importer (ModelReader.h).
+struct ONNXModelReader : public ModelReaderInterface {
+  using ModelReaderInterface::ModelReaderInterface;
+  bool reads(llvm::StringRef fileName,
+             llvm::StringRef contents) const override {
+    return isONNXInput(fileName, contents);
+  }
+  OwningOpRef<ModuleOp> read(llvm::MemoryBufferRef buffer,
+                             llvm::StringRef fileName,
+                             MLIRContext *context) const override {
+    return importONNX(buffer, fileName, context);
+  }
+};
+} // namespace
+
 void mlir::tfperf::registerImportDialects(DialectRegistry &registry) {
   registry.insert<TFPerfDialect, func::FuncDialect>();
+  registry.addExtension(+[](MLIRContext *, TFPerfDialect *dialect) {
+    dialect->addInterfaces<ONNXModelReader>();
+  });
 }
 
 bool mlir::tfperf::isONNXInput(llvm::StringRef fileName,
