@@ -18,8 +18,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
+#include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Interfaces/CostOpInterface.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
@@ -499,6 +502,7 @@ public:
     findAttentionBlocks();
     findStreamShape();
     findMLPBlocks();
+    findExpertBlocks();
     assignLayers();
     tagBlockOps();
     tagNorms();
@@ -533,6 +537,8 @@ private:
   // MLPs: token-wise linears connected through activations.
   void findMLPBlocks();
   bool activationThrough(Operation *op) const;
+  // Fused Mixture-of-Experts ops, one MLP block each.
+  void findExpertBlocks();
   // Layers and tags.
   void assignLayers();
   void tagBlockOps();
@@ -990,6 +996,40 @@ void TransformerRecognizer::findMLPBlocks() {
   }
 }
 
+/// onnxruntime's fused MoE ops: one MLP block each, with the router GEMM
+/// whose probabilities it reads.
+void TransformerRecognizer::findExpertBlocks() {
+  TypeShapeQuery shapes;
+  auto dimsOfValue = [&](Value v) { return shapes.dims(v); };
+  auto routerPath = [](Operation *op) {
+    return isViewLike(op) || isa<SoftmaxOp, SigmoidOp>(op);
+  };
+  for (Operation *op : allOps) {
+    if (!isFusedMoE(op))
+      continue;
+    std::string why;
+    std::optional<ExpertGeometry> g = getExpertGeometry(op, dimsOfValue, why);
+    if (!g || !g->experts.getInt64())
+      continue;
+    MLPBlock m;
+    m.experts = op;
+    m.up = {op};
+    m.down = op;
+    if (Operation *router = findBackward(op->getOperand(1), isLinear, routerPath))
+      m.linears.push_back(router);
+    m.linears.push_back(op);
+    m.nExperts = *g->experts.getInt64();
+    m.topK = g->topK;
+    m.dIn = g->hidden;
+    m.dFF = g->inter;
+    for (Value v : getPerExpertOperands(op))
+      if (auto w = v.getDefiningOp<WeightOp>())
+        m.expertParameters += getWeightStorage(w).parameters;
+    m.position = pos.of(m.linears.front());
+    mlps.push_back(std::move(m));
+  }
+}
+
 /// One layer per MLP, with the attention blocks before it.
 void TransformerRecognizer::assignLayers() {
   llvm::sort(mlps, [](const MLPBlock &a, const MLPBlock &b) {
@@ -1129,7 +1169,8 @@ void TransformerRecognizer::tagNorms() {
   }
   for (const MLPBlock &m : mlps)
     for (Operation *u : m.up)
-      tagNormRegion(getLinearInput(u), m.layer);
+      tagNormRegion(m.experts ? m.experts->getOperand(0) : getLinearInput(u),
+                    m.layer);
   for (Operation *op : allOps)
     if (isNormalization(op) && !tags.count(op)) {
       // Explicit norms not feeding a block: by position (final norm after
@@ -1295,8 +1336,23 @@ void TransformerRecognizer::inferDims() {
   }
   for (const MLPBlock &m : mlps) {
     setOnce(dims.dModel, m.dIn);
-    setOnce(dims.dFF, m.dFF);
+    if (!m.experts) {
+      setOnce(dims.dFF, m.dFF);
+      continue;
+    }
+    setOnce(dims.nExperts, SymExpr(m.nExperts));
+    setOnce(dims.topK, SymExpr(m.topK));
+    setOnce(dims.dExpertFF, m.dFF);
   }
+}
+
+double TransformerStructure::getInactiveExpertParameters() const {
+  double inactive = 0;
+  for (const MLPBlock &m : mlps)
+    if (m.nExperts > 0)
+      inactive += m.expertParameters *
+                  (1.0 - double(std::min(m.topK, m.nExperts)) / m.nExperts);
+  return inactive;
 }
 
 void TransformerRecognizer::inferVocabulary() {
@@ -1408,7 +1464,7 @@ void TransformerRecognizer::inferMaxPositions() {
       for (Operation *u : w->getUsers()) {
         tokenTable |= isa<GatherOp>(u) && tags.lookup(u).block == BlockKind::Embedding &&
                       dims.vocab && a.isConstant(*dims.vocab);
-        linearWeight |= isLinear(u) || isa<TransposeOp>(u);
+        linearWeight |= isLinear(u) || isa<TransposeOp>(u) || isFusedMoE(u);
         inScores |= tags.lookup(u).block == BlockKind::AttentionScores ||
                     isa<IdentityOp, SliceOp>(u);
       }

@@ -23,6 +23,12 @@ std::string dim(std::optional<int64_t> v) {
 
 std::string num(double v, int digits = 1) { return fixedOrDash(v, digits); }
 
+/// The model's parameters less the routed experts a token does not use.
+double activeParameters(const Report &r) {
+  return r.weightElements -
+         r.transformer->structure->getInactiveExpertParameters();
+}
+
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {
   const TransformerSection &t = *r.transformer;
@@ -50,6 +56,13 @@ SummaryTable structureTable(const Report &r) {
             std::string(f0.maxPositionsLowerBound ? ">= " : "") +
             std::to_string(*d.maxPositions);
   tab.notes.push_back(line);
+  if (d.nExperts)
+    tab.notes.push_back(
+        "experts: " + std::to_string(*d.nExperts) + " routed, top-" +
+        dim(d.topK) + " per token, d_ff " + dim(d.dExpertFF) +
+        " per expert; parameters " + formatRate(r.weightElements, "") +
+        " total, " + formatRate(activeParameters(r), "") +
+        " active per token");
   if (!f0.attentionKinds.empty()) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
@@ -285,6 +298,10 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
   const TransformerFigures &f0 = t.perDevice.front();
   j.attributeObject("transformer", [&] {
     f0.dims.forEach(optInt);
+    // Mixture-of-Experts fields: only for graphs with experts.
+    f0.dims.forEachExpertDim(optInt);
+    if (f0.dims.nExperts)
+      number("active_parameters", activeParameters(r));
     j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);

@@ -52,11 +52,12 @@ struct AnalyzeTransformerPass
         core->setAttr("tfperf.causal", b.getUnitAttr());
     }
     NamedAttrList dims;
-    structure.getDims().forEach(
-        [&](llvm::StringRef key, std::optional<int64_t> v) {
-          if (v)
-            dims.set(key, b.getI64IntegerAttr(*v));
-        });
+    auto setDim = [&](llvm::StringRef key, std::optional<int64_t> v) {
+      if (v)
+        dims.set(key, b.getI64IntegerAttr(*v));
+    };
+    structure.getDims().forEach(setDim);
+    structure.getDims().forEachExpertDim(setDim);
     module->setAttr("tfperf.transformer", dims.getDictionary(&getContext()));
 
     setConfig(module,

@@ -75,12 +75,24 @@ struct MLPBlock {
   SymExpr dIn, dFF;
   int layer = -1;
   size_t position = 0;
+  /// A fused Mixture-of-Experts op (MoE, QMoE) holding the block's
+  /// experts: it is the block's `up` and `down`, and `linears` add the
+  /// router GEMM that feeds it. dFF is then one expert's.
+  Operation *experts = nullptr;
+  /// Routed experts and experts per token (0 for a dense MLP).
+  int64_t nExperts = 0, topK = 0;
+  /// Parameters of all experts' weights (packed values counted as values).
+  double expertParameters = 0;
 };
 
 /// The inferred model dims; fields the graph does not show stay empty.
 struct ModelDims {
   std::optional<int64_t> nLayers, dModel, nHeads, nKvHeads, dHead, dFF, vocab,
       maxPositions;
+  /// Mixture-of-Experts dims (routed experts, experts per token, one
+  /// expert's d_ff): outside forEach, reported only where a graph has
+  /// experts.
+  std::optional<int64_t> nExperts, topK, dExpertFF;
 
   /// Calls fn(name, value) per dim, in report order, with the names the
   /// reports and the `tfperf.transformer` attribute use.
@@ -94,6 +106,15 @@ struct ModelDims {
     fn("d_ff", dFF);
     fn("vocab", vocab);
     fn("max_positions", maxPositions);
+  }
+  /// The same for the Mixture-of-Experts dims, when the graph has experts.
+  template <typename Fn>
+  void forEachExpertDim(Fn &&fn) const {
+    if (!nExperts)
+      return;
+    fn("n_experts", nExperts);
+    fn("top_k", topK);
+    fn("d_expert_ff", dExpertFF);
   }
 };
 
@@ -114,6 +135,10 @@ public:
   const ModelDims &getDims() const { return dims; }
   /// The tag of `op` (Other outside the function's ops).
   OpTag getTag(Operation *op) const { return tags.lookup(op); }
+  /// Parameters of routed experts a token does not use: per MoE block,
+  /// its experts' parameters x (1 - k / E). The model's parameters less
+  /// these are its active parameters per token.
+  double getInactiveExpertParameters() const;
   /// True when at least one attention block was found.
   bool isTransformer() const { return !attentions.empty(); }
   /// The token stream's batch and sequence dims at the graph's shapes

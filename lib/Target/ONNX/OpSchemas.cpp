@@ -105,6 +105,11 @@ constexpr IOSpec kEmbedLNIn[] = {
     {"beta", R}, {"mask", O}, {"position_ids", O}};
 constexpr IOSpec kEmbedLNOut[] = {{"output", R}, {"mask_index", O},
                                   {"embedding_sum", O}};
+constexpr IOSpec kMoEIn[] = {
+    {"input", R},               {"router_probs", R},
+    {"fc1_experts_weights", R}, {"fc1_experts_bias", O},
+    {"fc2_experts_weights", R}, {"fc2_experts_bias", O},
+    {"fc3_experts_weights", O}, {"fc3_experts_bias", O}};
 constexpr IOSpec kBeamSearchIn[] = {
     {"input_ids", R}, {"max_length", R}, {"min_length", O}, {"num_beams", R},
     {"num_return_sequences", R}, {"length_penalty", O},
@@ -192,6 +197,7 @@ const OpSchema kSchemas[] = {
     schema<MSSkipLayerNormOp>(kSkipLNIn, kSkipLNOut),
     schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
     schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
+    schema<MSMoEOp>(kMoEIn, kY),
 };
 
 unsigned countVariable(llvm::ArrayRef<IOSpec> specs) {

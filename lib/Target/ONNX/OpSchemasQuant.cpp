@@ -33,6 +33,18 @@ constexpr IOSpec kMatMulNBitsIn[] = {{"A", R},           {"B", R},
 constexpr IOSpec kMatMulBnb4In[] = {{"A", R}, {"B", R}, {"absmax", R}};
 constexpr IOSpec kGatherBlockQuantizedIn[] = {
     {"data", R}, {"indices", R}, {"scales", R}, {"zero_points", O}};
+constexpr IOSpec kQMoEIn[] = {
+    {"input", R},            {"router_probs", R},
+    {"fc1_experts_weights", R}, {"fc1_scales", O},
+    {"fc1_experts_bias", O}, {"fc2_experts_weights", R},
+    {"fc2_scales", O},       {"fc2_experts_bias", O},
+    {"fc3_experts_weights", O}, {"fc3_scales", O},
+    {"fc3_experts_bias", O}, {"fc1_zero_points", O},
+    {"fc2_zero_points", O},  {"fc3_zero_points", O},
+    {"router_weights", O},   {"fc1_global_scale", O},
+    {"fc2_global_scale", O}, {"fc1_act_scale", O},
+    {"fc2_act_scale", O},    {"fc1_act_block_scale", O},
+    {"fc2_act_block_scale", O}};
 
 const OpSchema kQuantizedSchemas[] = {
     schema<QuantizeLinearOp>(kQuantizeIn, kY),
@@ -43,6 +55,7 @@ const OpSchema kQuantizedSchemas[] = {
     schema<MSMatMulNBitsOp>(kMatMulNBitsIn, kY),
     schema<MSMatMulBnb4Op>(kMatMulBnb4In, kY),
     schema<MSGatherBlockQuantizedOp>(kGatherBlockQuantizedIn, kY),
+    schema<MSQMoEOp>(kQMoEIn, kY),
 };
 } // namespace
 

@@ -1,6 +1,7 @@
 //===- QuantizedStorage.cpp - at which width a value is stored ------------===//
 
 #include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
@@ -82,6 +83,13 @@ static std::optional<int64_t> storageBits(Operation *user, unsigned i) {
       .Case([&](MSGatherBlockQuantizedOp g) {
         return i == 0 ? Bits(g.getBits()) : Bits();
       })
+      .Case([&](MSQMoEOp m) {
+        Value v = m->getOperand(i);
+        bool weight = v == m.getFc1ExpertsWeights() ||
+                      v == m.getFc2ExpertsWeights() ||
+                      v == m.getFc3ExpertsWeights();
+        return weight ? Bits(8 / getExpertWeightPacking(m)) : Bits();
+      })
       .Case([&](DequantizeLinearOp) { return i == 0 ? Bits(0) : Bits(); })
       .Default([](Operation *) { return Bits(); });
 }
@@ -120,10 +128,12 @@ WeightStorage mlir::tfperf::getWeightStorage(WeightOp weight) {
   } else if (auto b = dyn_cast<MSMatMulBnb4Op>(reader)) {
     s.parameters = double(b.getK()) * double(b.getN());
     s.dtype = b.getQuantType() == 1 ? "nf4" : "fp4";
-  } else if (isa<MSGatherBlockQuantizedOp>(reader) &&
+  } else if (isa<MSGatherBlockQuantizedOp, MSQMoEOp>(reader) &&
              t.getElementType().isInteger(8) && bits > 0 && bits < 8) {
     s.parameters *= double(8 / bits);
-    s.dtype = "int" + std::to_string(bits);
+    auto q = dyn_cast<MSQMoEOp>(reader);
+    s.dtype = q && q.getQuantType() != "int" ? q.getQuantType().str()
+                                             : "int" + std::to_string(bits);
   }
   return s;
 }

@@ -783,5 +783,7 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfOpsOpset23.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsIndexing.td"
 // Quantized ops (their own file).
 include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
+// onnxruntime's fused Mixture-of-Experts ops (MoE, QMoE).
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsMoE.td"
 
 #endif // TFPERF_OPS_TD
