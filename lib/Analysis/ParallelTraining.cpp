@@ -54,6 +54,7 @@ ParallelTrainingOptions ParallelTrainingOptions::fromModule(Operation *root) {
   o.recomputeGiven = !t.getRecompute().empty();
   o.recompute = parseRecomputeMode(t.getRecompute());
   o.sequenceParallel = t.getSequenceParallel();
+  o.dropout = t.getDropout();
   o.pipeline = pipelineOf(t);
   o.dp = t.getDp();
   return o;
@@ -71,7 +72,8 @@ PipelineShape ParallelTrainingOptions::pipelineOf(TrainingConfigAttr t) {
 }
 
 bool ParallelTrainingOptions::hasParallelOptions() const {
-  return recomputeGiven || sequenceParallel || pipeline.stages > 1 || dp > 1;
+  return recomputeGiven || sequenceParallel || dropout || pipeline.stages > 1 ||
+         dp > 1;
 }
 
 std::string mlir::tfperf::checkPipelineOptions(const PipelineShape &p) {
@@ -98,6 +100,10 @@ bool mlir::tfperf::wantsParallelTraining(Operation *root) {
 }
 
 namespace {
+
+/// Passes over the fp32 main gradients in the optimizer step besides
+/// Adam's own (zero, unscale read + write, norm) and their element size.
+constexpr double kMainGradientPasses = 4, kMainGradientBytes = 4;
 
 /// How a tensor-parallel degree divides a work item.
 enum class SplitAxis { None, N, K, Batch, Bytes };
@@ -180,9 +186,9 @@ public:
   WorkListBuilder(const TrainingAnalysis &training,
                   const TransformerStructure &structure,
                   const TensorParallelPlan &plan, const KernelAnalysis &kernels,
-                  const DtypePolicy &policy)
+                  const DtypePolicy &policy, bool dropout)
       : training(training), structure(structure), plan(plan),
-        kernels(kernels), policy(policy) {}
+        kernels(kernels), policy(policy), dropout(dropout) {}
 
   WorkList build(ArrayRef<TrainingLayerFigures> layerFigures);
 
@@ -221,13 +227,18 @@ private:
   void addAttentionCore(const AttentionBlock &a, WorkList &out);
   void addBackward(const Kernel &k, WorkList &out);
   void addCollectives(WorkList &out);
+  void addResidualDropouts(WorkList &out);
 
   const TrainingAnalysis &training;
   const TransformerStructure &structure;
   const TensorParallelPlan &plan;
   const KernelAnalysis &kernels;
   const DtypePolicy &policy;
+  bool dropout;
 };
+
+/// Bytes of a dropout mask element (PyTorch's bool mask).
+constexpr double kDropoutMaskBytes = 1;
 
 void WorkListBuilder::addGemm(Pass pass, Operation *op, int64_t m, int64_t n,
                               int64_t k, int64_t batch, bool core,
@@ -285,6 +296,10 @@ void WorkListBuilder::addMemory(Pass pass, Operation *op, KernelClass cls,
 /// scale-mask-softmax kernel that reads the scores and writes the
 /// probabilities; backward: two GEMMs each and a softmax backward that
 /// reads the probabilities and their gradient and writes the scores'.
+/// With dropout, a dropout kernel on the probabilities between the softmax
+/// and P V (reads them, writes them and a mask; its backward reads the
+/// gradient and the mask and writes the gradient), recomputed with the
+/// core, which also keeps its mask and output.
 void WorkListBuilder::addAttentionCore(const AttentionBlock &a,
                                        WorkList &out) {
   Value scores = a.scores->getResult(0), context = a.context->getResult(0);
@@ -298,20 +313,32 @@ void WorkListBuilder::addAttentionCore(const AttentionBlock &a,
   }
   int64_t batch = elems / (sq * skv);
   double probBytes = double(elems) * policy.bitsOf(scores) / 8.0;
+  double dropoutBytes = 2 * probBytes + double(elems) * kDropoutMaskBytes;
+  size_t first = out.items.size();
   addGemm(Pass::Forward, a.scores, sq, skv, dh, batch, true, out);
   addMemory(Pass::Forward, a.scores, KernelClass::Softmax, 4.0 * elems,
             2 * probBytes, skv, true, out);
+  if (dropout)
+    addMemory(Pass::Forward, a.scores, KernelClass::Add, double(elems),
+              dropoutBytes, 0, true, out);
   addGemm(Pass::Forward, a.context, sq, dv, skv, batch, true, out);
-  // Backward: dP = dO V^T, dV = P^T dO; the softmax; dQ = dS K, dK = dS^T Q.
+  // Backward: dP = dO V^T, dV = P^T dO; the dropout's and the softmax's;
+  // dQ = dS K, dK = dS^T Q.
   addGemm(Pass::Backward, a.context, sq, skv, dv, batch, false, out);
   addGemm(Pass::Backward, a.context, skv, dv, sq, batch, false, out);
+  if (dropout)
+    addMemory(Pass::Backward, a.scores, KernelClass::Add, double(elems),
+              dropoutBytes, 0, false, out);
   addMemory(Pass::Backward, a.scores, KernelClass::Softmax, 4.0 * elems,
             3 * probBytes, skv, false, out);
   addGemm(Pass::Backward, a.scores, sq, dh, skv, batch, false, out);
   addGemm(Pass::Backward, a.scores, skv, dh, sq, batch, false, out);
   // Heads divide every item of the core.
   const OpSplit *sp = splitOf(a.scores);
-  for (size_t i = out.items.size() - 7; i < out.items.size(); ++i) {
+  if (dropout)
+    out.kept.push_back({placeOf(a.scores), dropoutBytes - probBytes,
+                        sp ? sp->units : 1, false, true});
+  for (size_t i = first; i < out.items.size(); ++i) {
     out.items[i].units = sp ? sp->units : 1;
     out.items[i].axis =
         out.items[i].units > 1
@@ -361,6 +388,45 @@ void WorkListBuilder::addBackward(const Kernel &k, WorkList &out) {
       addMemory(Pass::Backward, op, memClass, double(*flops), *bits / 8.0,
                 row, false, out);
     }
+  }
+}
+
+/// Megatron-LM's dropout on each residual branch (the attention output
+/// projection's and the MLP's last linear's result), fused with the bias
+/// and the residual add: forward, only its mask is extra traffic; backward,
+/// a kernel that reads the gradient and the mask and writes the gradient.
+/// Replicated in the layer (split by tokens under sequence parallelism);
+/// the mask is kept.
+void WorkListBuilder::addResidualDropouts(WorkList &out) {
+  llvm::SmallVector<Operation *> branches;
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (!a.outProj.empty())
+      branches.push_back(a.outProj.back());
+  for (const MLPBlock &m : structure.getMLPs())
+    if (m.down)
+      branches.push_back(m.down);
+  for (Operation *op : branches) {
+    Value v = op->getResult(0);
+    int64_t elems = numElements(v);
+    if (elems <= 0 || placeOf(op) < 0) {
+      ++out.unknownKernels;
+      continue;
+    }
+    double mask = double(elems) * kDropoutMaskBytes;
+    double grad = double(elems) * policy.bitsOf(v) / 8.0;
+    for (auto [pass, bytes] : {std::pair(Pass::Forward, mask),
+                               std::pair(Pass::Backward, 2 * grad + mask)}) {
+      WorkItem it;
+      it.pass = pass;
+      it.place = placeOf(op);
+      it.work.cls = KernelClass::Add;
+      it.work.flops = double(elems);
+      it.work.bytes = bytes;
+      it.work.dtype = policy.peakDtype(op);
+      it.tokenSplittable = true;
+      out.items.push_back(it);
+    }
+    out.kept.push_back({placeOf(op), mask, 1, true, false});
   }
 }
 
@@ -456,6 +522,8 @@ WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
     }
     addBackward(k, out);
   }
+  if (dropout)
+    addResidualDropouts(out);
   addCollectives(out);
 
   // Activations: each kept tensor, divided as the op that keeps it reads
@@ -763,7 +831,14 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
                        f.gradientBytesPerDevice, t * options.dp > 8, dpRoof,
                        notes)
           : 0;
-  double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice;
+  // Adam reads the whole model state and writes all of it but the
+  // gradients; around it Megatron-LM's mixed-precision step passes over
+  // the fp32 main gradients four more times: zeroing them before the first
+  // micro-batch, unscaling them while checking for inf/NaN (a read and a
+  // write: loss scaling) and their global norm for clipping.
+  double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice +
+                     kMainGradientPasses * kMainGradientBytes *
+                         f.parametersPerDevice;
   f.optimizerTime = model.memTime(KernelClass::Add, stepBytes, 1, 0);
   // The same schedule over the rooflines: the bound.
   f.rooflineTime = schedulePipeline(pipe, deviceRoof, sendRoof).iteration() +
@@ -851,7 +926,7 @@ ParallelTrainingAnalysis::ParallelTrainingAnalysis(Operation *root,
   }
   KernelAnalysis kernels(root, am.getAnalysis<CostAnalysis>(), structure);
   WorkListBuilder builder(training.getTraining(), structure, *plan, kernels,
-                          pricing->policy);
+                          pricing->policy, options.dropout);
   ArrayRef<TrainingFigures> figures = training.getPerDevice();
   WorkList list = builder.build(
       figures.empty() ? ArrayRef<TrainingLayerFigures>()
