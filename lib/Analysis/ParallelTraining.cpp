@@ -228,6 +228,7 @@ private:
   void addBackward(const Kernel &k, WorkList &out);
   void addCollectives(WorkList &out);
   void addResidualDropouts(WorkList &out);
+  void addCrossEntropy(Operation *head, WorkList &out);
 
   const TrainingAnalysis &training;
   const TransformerStructure &structure;
@@ -430,12 +431,48 @@ void WorkListBuilder::addResidualDropouts(WorkList &out) {
   }
 }
 
+/// Megatron-LM's vocabulary-parallel cross-entropy over the logits of the
+/// language-model head, in fp32 (its default): forward, a cast of 16-bit
+/// logits to fp32, then the max, the shift, the exp, the sum and the
+/// normalisation (4 + 8 + 8 + 4 + 8 bytes per logit); backward, the softmax
+/// times the incoming gradient (8 bytes) and the cast back. Split like the
+/// head, by vocabulary; the few numbers per token it all-reduces are not
+/// counted.
+void WorkListBuilder::addCrossEntropy(Operation *head, WorkList &out) {
+  Value logits = head->getResult(0);
+  int64_t elems = numElements(logits);
+  if (elems <= 0) {
+    ++out.unknownKernels;
+    return;
+  }
+  constexpr double kFp32 = 4;
+  double bytes = policy.bitsOf(logits) / 8.0;
+  bool cast = bytes < kFp32;
+  double castBytes = cast ? bytes + kFp32 : 0;
+  for (auto [pass, perLogit, kernels] :
+       {std::tuple(Pass::Forward, 32 + castBytes, 5 + int64_t(cast)),
+        std::tuple(Pass::Backward, 8 + castBytes, 1 + int64_t(cast))}) {
+    WorkItem it;
+    it.pass = pass;
+    it.place = placeOf(head);
+    it.work.cls = KernelClass::Add;
+    it.work.flops = double(elems) * double(kernels);
+    it.work.bytes = double(elems) * perLogit;
+    it.work.kernels = kernels;
+    it.work.dtype = policy.peakDtype(head);
+    it.units = unitsOf(head);
+    it.axis = it.units > 1 ? SplitAxis::Bytes : SplitAxis::None;
+    out.items.push_back(it);
+  }
+}
+
 /// The TP collectives of one micro-batch: after each row-parallel linear
 /// and the vocabulary-parallel embedding (all-reduce, or reduce-scatter
 /// then all-gather with sequence parallelism), mirrored in the backward
 /// pass at the column-parallel inputs (Megatron's conjugate f and g). The
-/// logits are not gathered: the vocabulary-parallel cross-entropy reduces
-/// a few numbers per token instead (not counted).
+/// logits are not gathered: the vocabulary-parallel cross-entropy
+/// (addCrossEntropy) all-reduces a few numbers per token instead (not
+/// counted).
 void WorkListBuilder::addCollectives(WorkList &out) {
   for (Operation *op : plan.getOps()) {
     const OpSplit *sp = plan.lookup(op);
@@ -514,6 +551,11 @@ WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
         continue;
       }
       addGemm(Pass::Forward, k.mainOp, k.m, k.n, k.k, k.batch, false, out);
+      const OpSplit *sp = splitOf(k.mainOp);
+      if (structure.getTag(k.mainOp).block == BlockKind::Head && sp &&
+          sp->group >= 0 &&
+          plan.getGroups()[sp->group].kind == UnitKind::Vocab)
+        addCrossEntropy(k.mainOp, out);
     } else {
       double flops = double(k.flops.getInt64().value_or(0));
       addMemory(Pass::Forward, k.mainOp, k.cls, flops,
