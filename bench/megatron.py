@@ -11,11 +11,14 @@ calibrate.py; the pipeline interleaving of Calculon's validation
 configurations, github calculon-ai/calculon, validation/seqsel/tab5/) it
 generates a graph-only GPT of that shape (utils/gen_transformer.py
 --megatron: fused QKV, biases, BiasGelu; one micro-batch of the graph's
-batch; weights as external data that is never written) and runs
+batch; weights as external data that is never written) and runs, with
+Megatron-LM's dropouts (the paper's GPT models train with them; the
+exported graph leaves them out),
 
   tfperf gpt.onnx --mode=train --hw=a100-sxm-80gb --compute-dtype=fp16
       --tp=8 --pp=P [--pp-schedule=interleaved --pp-virtual-stages=V]
-      --pp-microbatches=M --recompute=full|selective [--sequence-parallel]
+      --pp-microbatches=M --dropout --recompute=full|selective
+      [--sequence-parallel]
 
 reading the iteration time from the JSON report's `training_parallel`.
 Nothing is fitted here: the rows are validation only.
@@ -41,7 +44,7 @@ DEFAULT_OUT = os.path.join(HERE, "megatron-tfperf.json")
 def command(tfperf, graph, report, t, pp, v, m, mode):
     cmd = [tfperf, graph, "--mode=train", "--hw=a100-sxm-80gb",
            "--compute-dtype=fp16", "--tp=%d" % t, "--pp=%d" % pp,
-           "--pp-microbatches=%d" % m, "--report=%s" % report]
+           "--pp-microbatches=%d" % m, "--dropout", "--report=%s" % report]
     if v > 1:
         cmd += ["--pp-schedule=interleaved", "--pp-virtual-stages=%d" % v]
     if mode == "full":

@@ -54,6 +54,7 @@ ParallelTrainingOptions ParallelTrainingOptions::fromModule(Operation *root) {
   o.recomputeGiven = !t.getRecompute().empty();
   o.recompute = parseRecomputeMode(t.getRecompute());
   o.sequenceParallel = t.getSequenceParallel();
+  o.dropout = t.getDropout();
   o.pipeline = pipelineOf(t);
   o.dp = t.getDp();
   return o;
@@ -71,7 +72,8 @@ PipelineShape ParallelTrainingOptions::pipelineOf(TrainingConfigAttr t) {
 }
 
 bool ParallelTrainingOptions::hasParallelOptions() const {
-  return recomputeGiven || sequenceParallel || pipeline.stages > 1 || dp > 1;
+  return recomputeGiven || sequenceParallel || dropout || pipeline.stages > 1 ||
+         dp > 1;
 }
 
 std::string mlir::tfperf::checkPipelineOptions(const PipelineShape &p) {
@@ -98,6 +100,10 @@ bool mlir::tfperf::wantsParallelTraining(Operation *root) {
 }
 
 namespace {
+
+/// Passes over the fp32 main gradients in the optimizer step besides
+/// Adam's own (zero, unscale read + write, norm) and their element size.
+constexpr double kMainGradientPasses = 4, kMainGradientBytes = 4;
 
 /// How a tensor-parallel degree divides a work item.
 enum class SplitAxis { None, N, K, Batch, Bytes };
@@ -180,9 +186,9 @@ public:
   WorkListBuilder(const TrainingAnalysis &training,
                   const TransformerStructure &structure,
                   const TensorParallelPlan &plan, const KernelAnalysis &kernels,
-                  const DtypePolicy &policy)
+                  const DtypePolicy &policy, bool dropout)
       : training(training), structure(structure), plan(plan),
-        kernels(kernels), policy(policy) {}
+        kernels(kernels), policy(policy), dropout(dropout) {}
 
   WorkList build(ArrayRef<TrainingLayerFigures> layerFigures);
 
@@ -221,13 +227,19 @@ private:
   void addAttentionCore(const AttentionBlock &a, WorkList &out);
   void addBackward(const Kernel &k, WorkList &out);
   void addCollectives(WorkList &out);
+  void addResidualDropouts(WorkList &out);
+  void addCrossEntropy(Operation *head, WorkList &out);
 
   const TrainingAnalysis &training;
   const TransformerStructure &structure;
   const TensorParallelPlan &plan;
   const KernelAnalysis &kernels;
   const DtypePolicy &policy;
+  bool dropout;
 };
+
+/// Bytes of a dropout mask element (PyTorch's bool mask).
+constexpr double kDropoutMaskBytes = 1;
 
 void WorkListBuilder::addGemm(Pass pass, Operation *op, int64_t m, int64_t n,
                               int64_t k, int64_t batch, bool core,
@@ -285,6 +297,10 @@ void WorkListBuilder::addMemory(Pass pass, Operation *op, KernelClass cls,
 /// scale-mask-softmax kernel that reads the scores and writes the
 /// probabilities; backward: two GEMMs each and a softmax backward that
 /// reads the probabilities and their gradient and writes the scores'.
+/// With dropout, a dropout kernel on the probabilities between the softmax
+/// and P V (reads them, writes them and a mask; its backward reads the
+/// gradient and the mask and writes the gradient), recomputed with the
+/// core, which also keeps its mask and output.
 void WorkListBuilder::addAttentionCore(const AttentionBlock &a,
                                        WorkList &out) {
   Value scores = a.scores->getResult(0), context = a.context->getResult(0);
@@ -298,20 +314,32 @@ void WorkListBuilder::addAttentionCore(const AttentionBlock &a,
   }
   int64_t batch = elems / (sq * skv);
   double probBytes = double(elems) * policy.bitsOf(scores) / 8.0;
+  double dropoutBytes = 2 * probBytes + double(elems) * kDropoutMaskBytes;
+  size_t first = out.items.size();
   addGemm(Pass::Forward, a.scores, sq, skv, dh, batch, true, out);
   addMemory(Pass::Forward, a.scores, KernelClass::Softmax, 4.0 * elems,
             2 * probBytes, skv, true, out);
+  if (dropout)
+    addMemory(Pass::Forward, a.scores, KernelClass::Add, double(elems),
+              dropoutBytes, 0, true, out);
   addGemm(Pass::Forward, a.context, sq, dv, skv, batch, true, out);
-  // Backward: dP = dO V^T, dV = P^T dO; the softmax; dQ = dS K, dK = dS^T Q.
+  // Backward: dP = dO V^T, dV = P^T dO; the dropout's and the softmax's;
+  // dQ = dS K, dK = dS^T Q.
   addGemm(Pass::Backward, a.context, sq, skv, dv, batch, false, out);
   addGemm(Pass::Backward, a.context, skv, dv, sq, batch, false, out);
+  if (dropout)
+    addMemory(Pass::Backward, a.scores, KernelClass::Add, double(elems),
+              dropoutBytes, 0, false, out);
   addMemory(Pass::Backward, a.scores, KernelClass::Softmax, 4.0 * elems,
             3 * probBytes, skv, false, out);
   addGemm(Pass::Backward, a.scores, sq, dh, skv, batch, false, out);
   addGemm(Pass::Backward, a.scores, skv, dh, sq, batch, false, out);
   // Heads divide every item of the core.
   const OpSplit *sp = splitOf(a.scores);
-  for (size_t i = out.items.size() - 7; i < out.items.size(); ++i) {
+  if (dropout)
+    out.kept.push_back({placeOf(a.scores), dropoutBytes - probBytes,
+                        sp ? sp->units : 1, false, true});
+  for (size_t i = first; i < out.items.size(); ++i) {
     out.items[i].units = sp ? sp->units : 1;
     out.items[i].axis =
         out.items[i].units > 1
@@ -364,12 +392,87 @@ void WorkListBuilder::addBackward(const Kernel &k, WorkList &out) {
   }
 }
 
+/// Megatron-LM's dropout on each residual branch (the attention output
+/// projection's and the MLP's last linear's result), fused with the bias
+/// and the residual add: forward, only its mask is extra traffic; backward,
+/// a kernel that reads the gradient and the mask and writes the gradient.
+/// Replicated in the layer (split by tokens under sequence parallelism);
+/// the mask is kept.
+void WorkListBuilder::addResidualDropouts(WorkList &out) {
+  llvm::SmallVector<Operation *> branches;
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (!a.outProj.empty())
+      branches.push_back(a.outProj.back());
+  for (const MLPBlock &m : structure.getMLPs())
+    if (m.down)
+      branches.push_back(m.down);
+  for (Operation *op : branches) {
+    Value v = op->getResult(0);
+    int64_t elems = numElements(v);
+    if (elems <= 0 || placeOf(op) < 0) {
+      ++out.unknownKernels;
+      continue;
+    }
+    double mask = double(elems) * kDropoutMaskBytes;
+    double grad = double(elems) * policy.bitsOf(v) / 8.0;
+    for (auto [pass, bytes] : {std::pair(Pass::Forward, mask),
+                               std::pair(Pass::Backward, 2 * grad + mask)}) {
+      WorkItem it;
+      it.pass = pass;
+      it.place = placeOf(op);
+      it.work.cls = KernelClass::Add;
+      it.work.flops = double(elems);
+      it.work.bytes = bytes;
+      it.work.dtype = policy.peakDtype(op);
+      it.tokenSplittable = true;
+      out.items.push_back(it);
+    }
+    out.kept.push_back({placeOf(op), mask, 1, true, false});
+  }
+}
+
+/// Megatron-LM's vocabulary-parallel cross-entropy over the logits of the
+/// language-model head, in fp32 (its default): forward, a cast of 16-bit
+/// logits to fp32, then the max, the shift, the exp, the sum and the
+/// normalisation (4 + 8 + 8 + 4 + 8 bytes per logit); backward, the softmax
+/// times the incoming gradient (8 bytes) and the cast back. Split like the
+/// head, by vocabulary; the few numbers per token it all-reduces are not
+/// counted.
+void WorkListBuilder::addCrossEntropy(Operation *head, WorkList &out) {
+  Value logits = head->getResult(0);
+  int64_t elems = numElements(logits);
+  if (elems <= 0) {
+    ++out.unknownKernels;
+    return;
+  }
+  constexpr double kFp32 = 4;
+  double bytes = policy.bitsOf(logits) / 8.0;
+  bool cast = bytes < kFp32;
+  double castBytes = cast ? bytes + kFp32 : 0;
+  for (auto [pass, perLogit, kernels] :
+       {std::tuple(Pass::Forward, 32 + castBytes, 5 + int64_t(cast)),
+        std::tuple(Pass::Backward, 8 + castBytes, 1 + int64_t(cast))}) {
+    WorkItem it;
+    it.pass = pass;
+    it.place = placeOf(head);
+    it.work.cls = KernelClass::Add;
+    it.work.flops = double(elems) * double(kernels);
+    it.work.bytes = double(elems) * perLogit;
+    it.work.kernels = kernels;
+    it.work.dtype = policy.peakDtype(head);
+    it.units = unitsOf(head);
+    it.axis = it.units > 1 ? SplitAxis::Bytes : SplitAxis::None;
+    out.items.push_back(it);
+  }
+}
+
 /// The TP collectives of one micro-batch: after each row-parallel linear
 /// and the vocabulary-parallel embedding (all-reduce, or reduce-scatter
 /// then all-gather with sequence parallelism), mirrored in the backward
 /// pass at the column-parallel inputs (Megatron's conjugate f and g). The
-/// logits are not gathered: the vocabulary-parallel cross-entropy reduces
-/// a few numbers per token instead (not counted).
+/// logits are not gathered: the vocabulary-parallel cross-entropy
+/// (addCrossEntropy) all-reduces a few numbers per token instead (not
+/// counted).
 void WorkListBuilder::addCollectives(WorkList &out) {
   for (Operation *op : plan.getOps()) {
     const OpSplit *sp = plan.lookup(op);
@@ -448,6 +551,11 @@ WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
         continue;
       }
       addGemm(Pass::Forward, k.mainOp, k.m, k.n, k.k, k.batch, false, out);
+      const OpSplit *sp = splitOf(k.mainOp);
+      if (structure.getTag(k.mainOp).block == BlockKind::Head && sp &&
+          sp->group >= 0 &&
+          plan.getGroups()[sp->group].kind == UnitKind::Vocab)
+        addCrossEntropy(k.mainOp, out);
     } else {
       double flops = double(k.flops.getInt64().value_or(0));
       addMemory(Pass::Forward, k.mainOp, k.cls, flops,
@@ -456,6 +564,8 @@ WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
     }
     addBackward(k, out);
   }
+  if (dropout)
+    addResidualDropouts(out);
   addCollectives(out);
 
   // Activations: each kept tensor, divided as the op that keeps it reads
@@ -763,7 +873,14 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
                        f.gradientBytesPerDevice, t * options.dp > 8, dpRoof,
                        notes)
           : 0;
-  double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice;
+  // Adam reads the whole model state and writes all of it but the
+  // gradients; around it Megatron-LM's mixed-precision step passes over
+  // the fp32 main gradients four more times: zeroing them before the first
+  // micro-batch, unscaling them while checking for inf/NaN (a read and a
+  // write: loss scaling) and their global norm for clipping.
+  double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice +
+                     kMainGradientPasses * kMainGradientBytes *
+                         f.parametersPerDevice;
   f.optimizerTime = model.memTime(KernelClass::Add, stepBytes, 1, 0);
   // The same schedule over the rooflines: the bound.
   f.rooflineTime = schedulePipeline(pipe, deviceRoof, sendRoof).iteration() +
@@ -851,7 +968,7 @@ ParallelTrainingAnalysis::ParallelTrainingAnalysis(Operation *root,
   }
   KernelAnalysis kernels(root, am.getAnalysis<CostAnalysis>(), structure);
   WorkListBuilder builder(training.getTraining(), structure, *plan, kernels,
-                          pricing->policy);
+                          pricing->policy, options.dropout);
   ArrayRef<TrainingFigures> figures = training.getPerDevice();
   WorkList list = builder.build(
       figures.empty() ? ArrayRef<TrainingLayerFigures>()

@@ -54,12 +54,14 @@ static LogicalResult
 validateParallelTraining(const AnalyzeOptions &options,
                          function_ref<LogicalResult(const Twine &)> fail) {
   bool given = options.recompute.hasValue() ||
-               options.sequenceParallel.hasValue() || options.pp.hasValue() ||
+               options.sequenceParallel.hasValue() ||
+               options.dropout.hasValue() || options.pp.hasValue() ||
                options.ppSchedule.hasValue() ||
                options.ppVirtualStages.hasValue() || options.dp.hasValue();
   if (given && options.mode != AnalysisMode::Train)
-    return fail("--recompute, --sequence-parallel, --pp, --pp-schedule, "
-                "--pp-virtual-stages and --dp need --mode=train");
+    return fail("--recompute, --sequence-parallel, --dropout, --pp, "
+                "--pp-schedule, --pp-virtual-stages and --dp need "
+                "--mode=train");
   if (options.recompute.hasValue() &&
       !llvm::is_contained({"none", "selective", "full"},
                           options.recompute.getValue()))
@@ -238,6 +240,7 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
     training.weightDtype = options.weightDtype;
     training.recompute = options.recompute;
     training.sequenceParallel = options.sequenceParallel;
+    training.dropout = options.dropout;
     training.pp = options.pp;
     training.ppSchedule = options.ppSchedule;
     training.ppVirtualStages = options.ppVirtualStages;

@@ -20,6 +20,7 @@ std::string describeOptions(const ParallelTrainingOptions &o) {
   const PipelineShape &p = o.pipeline;
   std::string s = "recompute " + recomputeModeName(o.recompute).str() +
                   (o.sequenceParallel ? ", sequence parallel" : "") +
+                  (o.dropout ? ", dropout" : "") +
                   "; pp " + std::to_string(p.stages);
   if (p.stages > 1)
     s += std::string(" (") +
@@ -260,6 +261,7 @@ void mlir::tfperf::printParallelTrainingJSON(const Report &r,
   j.attributeObject("training_parallel", [&] {
     j.attribute("recompute", recomputeModeName(o.recompute));
     j.attribute("sequence_parallel", o.sequenceParallel);
+    j.attribute("dropout", o.dropout);
     j.attribute("pp", o.pipeline.stages);
     j.attribute("pp_schedule", o.pipeline.kind == PipelineScheduleKind::Interleaved
                                    ? "interleaved"

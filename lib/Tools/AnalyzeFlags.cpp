@@ -133,6 +133,11 @@ static cl::opt<bool> clSequenceParallel(
              "split by tokens; reduce-scatter and all-gather instead of "
              "all-reduce)"),
     cl::init(false), cl::cat(clAnalysis));
+static cl::opt<bool> clDropout(
+    "dropout",
+    cl::desc("With --mode=train: Megatron-LM's dropouts, which exported graphs "
+             "leave out (attention probabilities, residual branches)"),
+    cl::init(false), cl::cat(clAnalysis));
 static cl::opt<int64_t> clPP(
     "pp", cl::desc("With --mode=train: pipeline stages of the training step"),
     cl::init(1), cl::cat(clAnalysis));
@@ -210,7 +215,8 @@ bool mlir::tfperf::analysisFlagsGiven() {
          clKernels.getNumOccurrences() || clTimeModel.getNumOccurrences() ||
          clOptimizerBytesPerParam.getNumOccurrences() ||
          clRecompute.getNumOccurrences() ||
-         clSequenceParallel.getNumOccurrences() || clPP.getNumOccurrences() ||
+         clSequenceParallel.getNumOccurrences() ||
+         clDropout.getNumOccurrences() || clPP.getNumOccurrences() ||
          clPPSchedule.getNumOccurrences() ||
          clPPVirtualStages.getNumOccurrences() || clDP.getNumOccurrences();
 }
@@ -286,6 +292,8 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
     options.recompute = clRecompute.getValue();
   if (clSequenceParallel.getNumOccurrences())
     options.sequenceParallel = clSequenceParallel.getValue();
+  if (clDropout.getNumOccurrences())
+    options.dropout = clDropout.getValue();
   if (clPP.getNumOccurrences())
     options.pp = clPP.getValue();
   if (clPPSchedule.getNumOccurrences())

@@ -46,7 +46,8 @@ struct AnalyzeTrainingPass
     TrainingConfigAttr part = TrainingConfigAttr::getChecked(
         [&] { return module.emitError(); }, &getContext(),
         bool(inputRequiresGrad), llvm::APFloat(double(optimizerBytesPerParam)),
-        llvm::StringRef(recompute), bool(sequenceParallel), int64_t(pp),
+        llvm::StringRef(recompute), bool(sequenceParallel), bool(dropout),
+        int64_t(pp),
         llvm::StringRef(ppSchedule), int64_t(ppVirtualStages),
         microbatches == 0 ? int64_t(1) : int64_t(microbatches), int64_t(dp));
     if (!part)

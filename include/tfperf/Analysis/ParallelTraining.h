@@ -42,6 +42,9 @@ struct ParallelTrainingOptions {
   /// Whether a recompute mode was asked for (even "none").
   bool recomputeGiven = false;
   bool sequenceParallel = false;
+  /// Megatron-LM's dropouts (the graph has none): attention probabilities
+  /// and both residual branches of every layer.
+  bool dropout = false;
   /// Stages, micro-batches per iteration, chunks per device, schedule.
   PipelineShape pipeline;
   int64_t dp = 1;
@@ -51,7 +54,7 @@ struct ParallelTrainingOptions {
   static ParallelTrainingOptions fromModule(Operation *root);
   /// The pipeline of the configuration's training part.
   static PipelineShape pipelineOf(TrainingConfigAttr t);
-  /// A recompute mode, sequence parallelism, pp or dp above 1.
+  /// A recompute mode, sequence parallelism, dropout, pp or dp above 1.
   bool hasParallelOptions() const;
 };
 

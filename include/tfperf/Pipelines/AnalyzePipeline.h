@@ -144,6 +144,11 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
       llvm::cl::desc("With mode=train: sequence parallelism (norms and "
                      "dropouts split by tokens, reduce-scatter/all-gather)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> dropout{
+      *this, "dropout",
+      llvm::cl::desc("With mode=train: Megatron-LM's dropouts in the parallel "
+                     "step (attention probabilities, residual branches)"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> pp{
       *this, "pp",
       llvm::cl::desc("With mode=train: pipeline stages of the training step"),

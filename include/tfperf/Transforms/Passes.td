@@ -283,7 +283,7 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
          : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
     ```
 
-    With `recompute`, `sequence-parallel`, `pp` or `dp` above 1 (or a
+    With `recompute`, `sequence-parallel`, `dropout`, `pp` or `dp` above 1 (or a
     tensor-parallel degree above 1 from `tfperf-suggest-tp`), the report
     also gets the parallel training step per device: TP collectives in
     forward and backward, recomputation, the pipeline schedule and bubble,
@@ -308,6 +308,9 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
            "Activation recomputation of the parallel step: none, selective, full">,
     Option<"sequenceParallel", "sequence-parallel", "bool", /*default=*/"false",
            "Sequence parallelism in the parallel step">,
+    Option<"dropout", "dropout", "bool", /*default=*/"false",
+           "Megatron-LM's dropouts in the parallel step (attention "
+           "probabilities, residual branches)">,
     Option<"pp", "pp", "int64_t", /*default=*/"1", "Pipeline stages">,
     Option<"ppSchedule", "pp-schedule", "std::string", /*default=*/"\"1f1b\"",
            "Pipeline schedule: 1f1b or interleaved">,

@@ -118,7 +118,7 @@ LogicalResult TensorParallelConfigAttr::verify(
 LogicalResult TrainingConfigAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, bool inputRequiresGrad,
     llvm::APFloat optimizerBytesPerParamValue, StringRef recompute,
-    bool sequenceParallel, int64_t pp, StringRef ppSchedule,
+    bool sequenceParallel, bool dropout, int64_t pp, StringRef ppSchedule,
     int64_t ppVirtualStages, int64_t microbatches, int64_t dp) {
   double optimizerBytesPerParam = optimizerBytesPerParamValue.convertToDouble();
   if (!(optimizerBytesPerParam > 0) || !std::isfinite(optimizerBytesPerParam))

@@ -147,6 +147,9 @@ def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
     - `recompute`: activation recomputation, `none`, `selective` or `full`;
       `""` (default) when none was asked for;
     - `sequence_parallel`: sequence parallelism (default `false`);
+    - `dropout`: Megatron-LM's dropouts, which exported graphs leave out:
+      on the attention probabilities and on both residual branches
+      (default `false`);
     - `pp`: pipeline stages, 1 (default) to 4096;
     - `pp_schedule`: `1f1b` (default) or `interleaved`;
     - `pp_virtual_stages`: model chunks per pipeline device, 1 (default)
@@ -165,6 +168,7 @@ def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
     TFPerf_DoubleParameter<"model-state bytes per parameter", "16">:$optimizer_bytes_per_param,
     StringRefParameter<"activation recomputation (empty: not asked for)", "\"\"">:$recompute,
     TFPerf_BoolParameter<"sequence parallelism", "false">:$sequence_parallel,
+    TFPerf_BoolParameter<"Megatron-LM's dropouts", "false">:$dropout,
     DefaultValuedParameter<"int64_t", "1", "pipeline stages">:$pp,
     StringRefParameter<"pipeline schedule", "\"1f1b\"">:$pp_schedule,
     DefaultValuedParameter<"int64_t", "1", "model chunks per pipeline device">:$pp_virtual_stages,
@@ -174,7 +178,7 @@ def TFPerf_TrainingConfigAttr : TFPerf_Attr<"TrainingConfig", "training"> {
     // The parallel step's options at their defaults.
     AttrBuilder<(ins "bool":$inputRequiresGrad, "double":$optimizerBytesPerParam), [{
       return $_get($_ctxt, inputRequiresGrad, ::llvm::APFloat(optimizerBytesPerParam),
-                   "", false, 1, "1f1b", 1, 1, 1);
+                   "", false, false, 1, "1f1b", 1, 1, 1);
     }]>,
   ];
   let assemblyFormat = "`<` struct(params) `>`";
