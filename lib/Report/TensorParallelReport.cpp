@@ -675,9 +675,14 @@ void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,
   if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
     return;
   const auto &all = r.tensorParallel->perDevice;
+  // The degrees some device can run (they differ only by a missing link).
+  auto feasible = [&](size_t device, size_t k) {
+    return all[device].degrees[k].feasibility.feasible;
+  };
   j.attributeArray(key, [&] {
     for (auto [k, d] : llvm::enumerate(all.front().degrees)) {
-      if (!d.feasibility.feasible)
+      if (llvm::none_of(llvm::seq(all.size()),
+                        [&](size_t i) { return feasible(i, k); }))
         continue;
       j.object([&] {
         j.attribute("tp", d.tp);
@@ -698,7 +703,7 @@ void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,
             j.attributeObject(name, [&] {
               for (size_t i = 0; i < all.size(); ++i) {
                 std::optional<double> v;
-                if (all[i].degrees[k].feasibility.feasible)
+                if (feasible(i, k))
                   if (auto o = sumOn(i))
                     v = comm ? o->commTime : o->time;
                 jsonNumber(j, all[i].device, v);
