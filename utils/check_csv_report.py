@@ -3,8 +3,9 @@
 
 Reads the CSV with Python's csv module (so quoting must be right): the
 header must be exactly the documented columns (plus time_s@DEVICE and
-bound@DEVICE per device when there are several, and the formula columns
-with --symbolic), and there must be one row
+bound@DEVICE per device when there are several, each op's per-device time
+and collective time per phase and feasible degree with --tp, and the formula
+columns with --symbolic), and there must be one row
 per op of the JSON report, in order, with the same name, op type and
 figures (empty fields where the JSON has null).
 
@@ -39,6 +40,13 @@ def main(argv):
     if len(devices) > 1:
         for d in devices:
             want += ["time_s@" + d, "bound@" + d]
+    tp_columns = []
+    for name in ("prefill", "decode"):
+        for d in report.get("tensor_parallel", {}).get("degrees", []):
+            if d["feasible"] and d.get(name) is not None:
+                tp_columns.append((d["tp"], name))
+                want += ["%s_time_s@tp%d" % (name, d["tp"]),
+                         "%s_comm_time_s@tp%d" % (name, d["tp"])]
     symbolic = "symbolic" in report
     if symbolic:
         want += ["flops_formula", "gemm_flops_formula", "bytes_formula"]
@@ -74,6 +82,13 @@ def main(argv):
                 if cell[key + "_formula"] != f.get(key, ""):
                     errors.append("%s: %s_formula is %r, JSON says %r"
                                   % (where, key, cell[key + "_formula"], f.get(key)))
+        per_device = {e["tp"]: e for e in (op.get("tp") or {}).get("per_device", [])}
+        for t, name in tp_columns:
+            f = (per_device.get(t) or {}).get(name)
+            for key, col in (("time_s", "_time_s@tp%d"), ("collective_time_s", "_comm_time_s@tp%d")):
+                value = f[key][devices[0]] if f else None
+                if not same_number(cell[name + col % t], value):
+                    errors.append("%s: %s is %r, JSON says %r" % (where, name + col % t, cell[name + col % t], value))
         for d in devices if len(devices) > 1 else []:
             fig = op["by_device"][d]
             if not same_number(cell["time_s@" + d], fig["time_s"]):

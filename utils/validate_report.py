@@ -175,6 +175,41 @@ def transformer_checks(r):
     return errors
 
 
+def tensor_parallel_op_sums(r, where, t, device, rel):
+    """ops[].tp.per_device on `device` sums to each phase of each degree."""
+    errors = []
+    degrees = {d["tp"]: d for d in t["degrees"] if d["feasible"]}
+    sums = {}
+    for op in r["ops"]:
+        for e in (op.get("tp") or {}).get("per_device", []):
+            if e["tp"] not in degrees:
+                continue  # rejected on this device (no link): its times are null
+            for name in ("prefill", "decode"):
+                f = e[name]
+                if f is None:
+                    continue
+                s = sums.setdefault((e["tp"], name), [0, 0, 0, 0])
+                s[0] += f["flops"] or 0
+                s[1] += f["time_s"][device] or 0
+                s[2] += f["collective_bytes"]
+                s[3] += f["collective_time_s"][device] or 0
+    for n, d in degrees.items():
+        for name in ("prefill", "decode"):
+            p = d.get(name)
+            if p is None:
+                continue
+            s = sums.get((n, name), [0, 0, 0, 0])
+            at = "%s tp=%d %s: ops[].tp.per_device" % (where, n, name)
+            if not rel(s[1], p["op_time_s"]):
+                errors.append("%s time_s sum to %r, not op_time_s %r" % (at, s[1], p["op_time_s"]))
+            if not rel(s[2], p["comm_bytes"]) or not rel(s[3], p["comm_time_s"]):
+                errors.append("%s collectives sum to %r B, %r s, not %r B, %r s"
+                              % (at, s[2], s[3], p["comm_bytes"], p["comm_time_s"]))
+            if p["unknown_ops"] == 0 and not rel(s[0], p["flops_per_device"]):
+                errors.append("%s flops sum to %r, not %r" % (at, s[0], p["flops_per_device"]))
+    return errors
+
+
 def tensor_parallel_checks(r):
     """The sum check and the bookkeeping of each tensor_parallel section."""
     errors = []
@@ -197,6 +232,8 @@ def tensor_parallel_checks(r):
             errors.append("tensor_parallel differs from tensor_parallel_by_device of the first device")
     rel = lambda a, b: math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
     for where, t, phases in sections:
+        device = where.split(".", 1)[1] if "." in where else r["config"]["hw"][0]
+        errors += tensor_parallel_op_sums(r, where, t, device, rel)
         ok = {}
         for d in t["degrees"]:
             n = d["tp"]

@@ -45,6 +45,29 @@ double mlir::tfperf::ringAllGatherTime(double bytes, int64_t t, double bw,
   return ringAllGatherBytesSent(bytes, t) / bw + double(t - 1) * latency;
 }
 
+std::optional<TPOpDegree> TPOpTable::sum(ArrayRef<Operation *> members,
+                                         size_t k) const {
+  std::optional<TPOpDegree> total;
+  for (Operation *op : members) {
+    const TPOpFigures *f = lookup(op);
+    if (!f)
+      continue;
+    const TPOpDegree &o = f->degrees[k];
+    if (!total) {
+      total = o;
+      continue;
+    }
+    total->flops += o.flops;
+    total->bytes += o.bytes;
+    total->time += o.time;
+    if (!total->collective)
+      total->collective = o.collective;
+    total->commBytes += o.commBytes;
+    total->commTime += o.commTime;
+  }
+  return total;
+}
+
 //===----------------------------------------------------------------------===//
 // TensorParallelAccumulator
 //===----------------------------------------------------------------------===//
@@ -195,25 +218,35 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
                 policy.bitsOf(a.value) / 8.0;
     collectives.push_back({kind, bytes});
   }
+  TPOpFigures opFigs;
+  opFigs.op = rec.op;
+  opFigs.degrees.resize(degrees.size());
   for (size_t k = 0; k < degrees.size(); ++k) {
     int64_t t = degrees[k];
     TPPhaseFigures &p = figs[k];
+    TPOpDegree &o = opFigs.degrees[k];
     for (auto [kind, bytes] : collectives) {
       if (t <= 1)
         continue;
+      double time = kind == Collective::AllReduce
+                        ? ringAllReduceTime(bytes, t, device.linkBandwidth,
+                                            device.linkLatency)
+                        : ringAllGatherTime(bytes, t, device.linkBandwidth,
+                                            device.linkLatency);
+      if (!o.collective)
+        o.collective = kind;
+      o.commBytes += bytes;
+      o.commTime += time;
       p.commBytes += bytes;
+      p.commTime += time;
       if (kind == Collective::AllReduce) {
         ++p.allReduces;
         p.commBytesSent += ringAllReduceBytesSent(bytes, t);
-        p.commTime += ringAllReduceTime(bytes, t, device.linkBandwidth,
-                                        device.linkLatency);
         if (tag.layer >= 0 && tag.layer < (int)p.allReducesByLayer.size())
           ++p.allReducesByLayer[tag.layer];
       } else {
         ++p.allGathers;
         p.commBytesSent += ringAllGatherBytesSent(bytes, t);
-        p.commTime += ringAllGatherTime(bytes, t, device.linkBandwidth,
-                                        device.linkLatency);
       }
     }
     if (!known) {
@@ -224,19 +257,21 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
     double bytes = 0;
     for (const Access &a : accesses)
       bytes += a.bytes / double(tpDivisor(a.units, t));
+    o.flops = f.flops / double(div);
+    o.bytes = bytes;
+    o.time = std::max(f.computeTime / double(div), bytes / device.memBandwidth);
     p.unshardedFlops += f.flops;
-    p.flops += f.flops / double(div);
+    p.flops += o.flops;
     p.gemmFlops += f.gemmFlops / double(div);
     p.bytes += bytes;
-    double compute = f.computeTime / double(div);
-    double memory = bytes / device.memBandwidth;
-    p.opTime += std::max(compute, memory);
+    p.opTime += o.time;
     if (t > 1 && div == 1) {
       p.replicatedFlops += f.flops;
       p.replicatedByBlock[(unsigned)tag.block] += f.flops;
     }
     p.duplicatedFlops += f.flops * (double(t) / double(div) - 1.0);
   }
+  (isPrefill ? prefillOps : decodeOps).add(std::move(opFigs));
 }
 
 TensorParallelFigures
@@ -249,6 +284,10 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
   out.linkLatency = device.linkLatency;
   out.memCapacity = device.memCapacity;
   out.splits = splits;
+  if (sawPrefill && fig.prefill)
+    out.prefillOps = prefillOps;
+  if (sawDecode && fig.decode)
+    out.decodeOps = decodeOps;
   for (Operation *op : plan.getOps()) {
     const OpSplit *sp = plan.lookup(op);
     if (!sp)

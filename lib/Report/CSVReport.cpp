@@ -2,7 +2,8 @@
 //
 // One row per op, in IR order, with every per-op figure of the JSON report;
 // with the transformer analysis, its layer and block; with several devices,
-// a time and bound column per device. Fields are
+// a time and bound column per device; with --tp, each op's per-device time
+// and collective time at every feasible degree, per phase. Fields are
 // quoted as RFC 4180 says (node names hold commas, slashes and quotes);
 // rows end in "\n"; unknown numbers are empty fields.
 //
@@ -43,6 +44,28 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       for (const ReportDevice &d : r.devices)
         header.push_back("time_model@" + d.spec.name);
   }
+  // With --tp: each op's time and the collective's after it on one device
+  // of the first, per phase and feasible degree (ops[].tp.per_device).
+  const TensorParallelFigures *tp =
+      r.tensorParallel && !r.tensorParallel->perDevice.empty()
+          ? &r.tensorParallel->perDevice.front()
+          : nullptr;
+  std::vector<std::pair<const TPOpTable *, size_t>> tpColumns;
+  if (tp)
+    for (bool decode : {false, true}) {
+      const TPOpTable &ops = decode ? tp->decodeOps : tp->prefillOps;
+      if (ops.getOps().empty())
+        continue;
+      for (auto [k, d] : llvm::enumerate(tp->degrees)) {
+        if (!d.feasibility.feasible)
+          continue;
+        tpColumns.push_back({&ops, k});
+        std::string phase = decode ? "decode" : "prefill";
+        std::string at = "@tp" + std::to_string(d.tp);
+        header.push_back(phase + "_time_s" + at);
+        header.push_back(phase + "_comm_time_s" + at);
+      }
+    }
   // With --symbolic: each op's formulas (empty for ops of unknown cost).
   bool symbolic = r.symbolic != nullptr;
   if (symbolic)
@@ -104,6 +127,11 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       if (perDevice)
         for (size_t d = 0; d < r.devices.size(); ++d)
           fields.push_back(timeModelLabel(r, d));
+    }
+    for (auto [ops, k] : tpColumns) {
+      const TPOpFigures *o = ops->lookup(rec.op);
+      fields.push_back(o ? plainNumber(o->degrees[k].time) : "");
+      fields.push_back(o ? plainNumber(o->degrees[k].commTime) : "");
     }
     formulas(index, fields);
     row(fields);

@@ -414,6 +414,7 @@ static std::vector<Section> sections(const Report &r,
                             return id == "tensor-parallel" ||
                                    id == "tensor-parallel-time" ||
                                    id == "tp-splits" ||
+                                   id == "tensor-parallel-ops" ||
                                    id == "pipeline-parallel";
                           },
                           os);

@@ -190,6 +190,7 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
                 else
                   j.attribute("collective",
                               stringifyCollective(sp->collectives.front().second));
+                printTensorParallelOpsJSON(r, rec.op, "per_device", j);
               });
             }
           }

@@ -212,6 +212,7 @@ void mlir::tfperf::printKernelsJSON(const Report &r, llvm::json::OStream &j) {
         });
         if (first.classFallback)
           j.attribute("priced_as", "add");
+        printTensorParallelOpsJSON(r, k.ops, "tp", j);
       });
   });
 }

@@ -226,11 +226,41 @@ void checkTransformer(const Report &r, InvariantChecker &c) {
   }
 }
 
+/// The ops' per-device figures at degree `k` sum to the phase's: op time,
+/// collective bytes and time, FLOPs and bytes (with no op unknown).
+void checkTensorParallelOps(const std::string &phase, const TPOpTable &ops,
+                            size_t k, const TPPhaseFigures &p,
+                            InvariantChecker &c) {
+  double flops = 0, bytes = 0, time = 0, commBytes = 0, commTime = 0;
+  for (const TPOpFigures &op : ops.getOps()) {
+    const TPOpDegree &o = op.degrees[k];
+    commBytes += o.commBytes;
+    commTime += o.commTime;
+    if (std::isnan(o.time))
+      continue;
+    std::string where = phase + " op '" + getNodeName(op.op) + "'";
+    c.each(where, {{"flops", o.flops}, {"bytes", o.bytes}, {"time_s", o.time}},
+           /*mustBeKnown=*/true);
+    c.known(where, "collective_time_s", o.commTime);
+    flops += o.flops;
+    bytes += o.bytes;
+    time += o.time;
+  }
+  std::string sum = phase + " (its ops per device)";
+  c.sumsTo(sum, "op_time_s", time, p.opTime);
+  c.sumsTo(sum, "comm_bytes", commBytes, p.commBytes);
+  c.sumsTo(sum, "comm_time_s", commTime, p.commTime);
+  if (p.unknownOps == 0) {
+    c.sumsTo(sum, "flops_per_device", flops, p.flops);
+    c.sumsTo(sum, "bytes_per_device", bytes, p.bytes);
+  }
+}
+
 void checkTensorParallel(const Report &r, InvariantChecker &c) {
   if (!r.tensorParallel)
     return;
   for (const TensorParallelFigures &fig : r.tensorParallel->perDevice)
-    for (const TPDegree &d : fig.degrees) {
+    for (auto [k, d] : llvm::enumerate(fig.degrees)) {
       std::string where =
           "tensor parallel tp=" + std::to_string(d.tp) + " on " + fig.device;
       // A rejected degree's collectives may take forever (no link).
@@ -261,6 +291,10 @@ void checkTensorParallel(const Report &r, InvariantChecker &c) {
           c.sumsTo(phase + " (flops_per_device x tp)", "flops",
                    f.flops * double(d.tp),
                    f.unshardedFlops + f.duplicatedFlops);
+        if (feasible)
+          checkTensorParallelOps(phase, p == &d.prefill ? fig.prefillOps
+                                                        : fig.decodeOps,
+                                 k, f, c);
       }
     }
 }

@@ -327,7 +327,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   s.tables.push_back(topOpsTable(r, opts));
   if (r.transformer)
     appendLayerTable(r, s.tables);
-  appendTensorParallelTables(r, s.tables);
+  appendTensorParallelTables(r, s.tables, opts.top);
   appendTrainingOpTable(r, s.tables);
   if (SummaryTable u = unknownOps(r); !u.title.empty())
     s.tables.push_back(std::move(u));

@@ -23,6 +23,7 @@ namespace mlir::tfperf {
 struct SummaryTable {
   /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
   /// layers, tensor-parallel, tensor-parallel-time, tp-splits,
+  /// tensor-parallel-ops,
   /// pipeline-parallel, training, training-step, training-layers,
   /// training-blocks, training-ops, unknown, unbound.
   std::string id;
@@ -84,10 +85,12 @@ void appendKernelTables(const Report &r, std::vector<SummaryTable> &tables);
 /// Time by layer on the first device; runs of layers with the same
 /// figures share one row ("0-11").
 void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
-/// The tensor-parallel tables (degrees per device, the splits, pipeline
-/// parallelism per device) when tfperf-suggest-tp ran with degrees.
+/// The tensor-parallel tables (degrees per device, the splits, the `top`
+/// ops of one layer at every degree, pipeline parallelism per device) when
+/// tfperf-suggest-tp ran with degrees.
 void appendTensorParallelTables(const Report &r,
-                                std::vector<SummaryTable> &tables);
+                                std::vector<SummaryTable> &tables,
+                                unsigned top);
 
 /// The parallel training step per device and its per-layer times, when
 /// asked for (lib/Report/ParallelTrainingReport.cpp).

@@ -391,8 +391,94 @@ std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f)
   return why;
 }
 
+/// The `top` ops of the first layer (of the whole graph without layers)
+/// by time on one device, at every feasible degree: each op's per-device
+/// time and the collective after it, as the degree table sums them.
+static SummaryTable opTable(const Report &r, const TensorParallelFigures &f,
+                            unsigned top) {
+  SummaryTable tab;
+  tab.id = "tensor-parallel-ops";
+  bool prefill = !f.prefillOps.getOps().empty();
+  const TPOpTable &ops = prefill ? f.prefillOps : f.decodeOps;
+  std::vector<size_t> degrees;
+  for (auto [k, d] : llvm::enumerate(f.degrees))
+    if (d.feasibility.feasible)
+      degrees.push_back(k);
+  if (ops.getOps().empty() || degrees.empty() || top == 0)
+    return tab;
+  // The layer: the first that has ops in the phase.
+  const TransformerStructure *structure =
+      r.transformer ? r.transformer->structure : nullptr;
+  auto layerOf = [&](Operation *op) {
+    return structure ? structure->getTag(op).layer : -1;
+  };
+  int layer = -1;
+  for (const TPOpFigures &o : ops.getOps())
+    if (int l = layerOf(o.op); l >= 0 && (layer < 0 || l < layer))
+      layer = l;
+  std::vector<const TPOpFigures *> members;
+  for (const TPOpFigures &o : ops.getOps())
+    if (layerOf(o.op) == layer)
+      members.push_back(&o);
+  // By time at the smallest feasible degree (IR order on ties).
+  size_t k0 = degrees.front();
+  auto timeOf = [&](const TPOpFigures *o) {
+    const TPOpDegree &d = o->degrees[k0];
+    return std::isnan(d.time) ? d.commTime : d.time + d.commTime;
+  };
+  std::vector<const TPOpFigures *> order = members;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](auto *a, auto *b) { return timeOf(a) > timeOf(b); });
+  order.resize(std::min<size_t>(top, order.size()));
+
+  std::string where = layer >= 0 ? "layer " + std::to_string(layer)
+                                 : std::string("all ops");
+  tab.title = "Tensor parallel: per-op time per device (" + f.device + ", " +
+              where + ", " + (prefill ? "prefill" : "decode") + ", top " +
+              std::to_string(order.size()) + ")";
+  tab.header = {"node", "op", "split"};
+  tab.firstNumeric = 3;
+  for (size_t k : degrees)
+    tab.header.push_back("t = " + std::to_string(f.degrees[k].tp));
+  auto cell = [](const std::optional<TPOpDegree> &o) -> std::string {
+    if (!o)
+      return "-";
+    std::string c = std::isnan(o->time) ? "?" : formatTime(o->time);
+    if (o->commTime > 0)
+      c += " + " + formatTime(o->commTime) + " " +
+           (o->collective == Collective::AllGather ? "all-gather"
+                                                   : "all-reduce");
+    return c;
+  };
+  for (const TPOpFigures *o : order) {
+    const OpCostRecord *rec = r.costs ? r.costs->lookup(o->op) : nullptr;
+    const OpSplit *sp = r.tensorParallel->plan->lookup(o->op);
+    std::vector<std::string> row = {
+        getNodeName(o->op), rec ? rec->opType : std::string("?"),
+        stringifySplitKind(sp ? sp->kind : SplitKind::Replicated).str()};
+    for (size_t k : degrees)
+      row.push_back(cell(o->degrees[k]));
+    tab.rows.push_back(std::move(row));
+  }
+  SmallVector<Operation *> all;
+  for (const TPOpFigures *o : members)
+    all.push_back(o->op);
+  std::vector<std::string> total = {
+      where + " (" + std::to_string(members.size()) + " ops)", "", ""};
+  for (size_t k : degrees)
+    total.push_back(cell(ops.sum(all, k)));
+  tab.rows.push_back(std::move(total));
+  tab.notes.push_back(
+      "each op's roofline time on one device at its shard, then the "
+      "collective after it; the ops of every layer and outside them sum to "
+      "the " + std::string(prefill ? "prefill" : "decode") +
+      " time of the table above (JSON: ops[].tp.per_device, every op, "
+      "phase and device)");
+  return tab;
+}
+
 void mlir::tfperf::appendTensorParallelTables(
-    const Report &r, std::vector<SummaryTable> &tables) {
+    const Report &r, std::vector<SummaryTable> &tables, unsigned top) {
   if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
     return;
   const auto &all = r.tensorParallel->perDevice;
@@ -401,6 +487,8 @@ void mlir::tfperf::appendTensorParallelTables(
     tables.push_back(degreeTable(all[i]));
   }
   tables.push_back(splitTable(all.front()));
+  if (SummaryTable ops = opTable(r, all.front(), top); !ops.title.empty())
+    tables.push_back(std::move(ops));
   for (const TensorParallelFigures &f : all)
     tables.push_back(pipelineTable(f));
 }
@@ -586,4 +674,63 @@ void mlir::tfperf::printTensorParallelJSON(const Report &r,
       for (size_t i = 0; i < all.size(); ++i)
         j.attributeObject(all[i].device, [&] { tpJSON(all[i], j); });
     });
+}
+
+void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,
+                                              ArrayRef<Operation *> members,
+                                              llvm::StringRef key,
+                                              llvm::json::OStream &j) {
+  if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
+    return;
+  const auto &all = r.tensorParallel->perDevice;
+  // The degrees some device can run (they differ only by a missing link).
+  auto feasible = [&](size_t device, size_t k) {
+    return all[device].degrees[k].feasibility.feasible;
+  };
+  j.attributeArray(key, [&] {
+    for (auto [k, d] : llvm::enumerate(all.front().degrees)) {
+      if (llvm::none_of(llvm::seq(all.size()),
+                        [&](size_t i) { return feasible(i, k); }))
+        continue;
+      j.object([&] {
+        j.attribute("tp", d.tp);
+        for (bool decode : {false, true}) {
+          auto sumOn = [&](size_t device) {
+            const TensorParallelFigures &f = all[device];
+            return (decode ? f.decodeOps : f.prefillOps).sum(members, k);
+          };
+          std::optional<TPOpDegree> first = sumOn(0);
+          llvm::StringRef phase = decode ? "decode" : "prefill";
+          if (!first) {
+            j.attribute(phase, nullptr);
+            continue;
+          }
+          // Times on every device; null where the device rejects the
+          // degree (no link).
+          auto perDevice = [&](llvm::StringRef name, bool comm) {
+            j.attributeObject(name, [&] {
+              for (size_t i = 0; i < all.size(); ++i) {
+                std::optional<double> v;
+                if (feasible(i, k))
+                  if (auto o = sumOn(i))
+                    v = comm ? o->commTime : o->time;
+                jsonNumber(j, all[i].device, v);
+              }
+            });
+          };
+          j.attributeObject(phase, [&] {
+            jsonNumber(j, "flops", first->flops);
+            jsonNumber(j, "bytes", first->bytes);
+            perDevice("time_s", false);
+            if (first->collective)
+              j.attribute("collective", stringifyCollective(*first->collective));
+            else
+              j.attribute("collective", nullptr);
+            jsonNumber(j, "collective_bytes", first->commBytes);
+            perDevice("collective_time_s", true);
+          });
+        }
+      });
+    }
+  });
 }

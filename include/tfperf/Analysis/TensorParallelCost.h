@@ -14,6 +14,8 @@
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/TensorParallelPlan.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <array>
 #include <cmath>
 #include <optional>
@@ -65,6 +67,50 @@ struct TPPhaseFigures {
   double unshardedFlops = 0;
   unsigned unknownOps = 0;
   double time() const { return opTime + commTime; }
+};
+
+/// One op of one phase at one degree, per device: the terms a
+/// TPPhaseFigures sums (its opTime is the sum of the ops' `time`, its
+/// commTime of their `commTime`).
+struct TPOpDegree {
+  /// NaN when the op's cost is unknown (counted in unknownOps).
+  double flops = NAN, bytes = NAN, time = NAN;
+  /// The collective after the op at this degree (none at t = 1; the
+  /// first when the op has several), with the payload and time of all.
+  std::optional<Collective> collective;
+  double commBytes = 0, commTime = 0;
+};
+
+/// An op's per-device figures in one phase, one entry per degree in the
+/// order of TensorParallelFigures::degrees.
+struct TPOpFigures {
+  Operation *op = nullptr;
+  std::vector<TPOpDegree> degrees;
+};
+
+/// The ops of one phase in the order they were costed, and an index.
+class TPOpTable {
+public:
+  void add(TPOpFigures f) {
+    index[f.op] = ops.size();
+    ops.push_back(std::move(f));
+  }
+  ArrayRef<TPOpFigures> getOps() const { return ops; }
+  /// Null for an op the phase does not run (constants, ops of a decode
+  /// step that run once per sequence).
+  const TPOpFigures *lookup(Operation *op) const {
+    auto it = index.find(op);
+    return it == index.end() ? nullptr : &ops[it->second];
+  }
+  /// The figures of `members` together at degree `k` (one op, or a
+  /// kernel's members): FLOPs, bytes, times and collectives summed, NaN
+  /// when one is unknown, the first collective named; nullopt when the
+  /// phase runs none of them.
+  std::optional<TPOpDegree> sum(ArrayRef<Operation *> members, size_t k) const;
+
+private:
+  std::vector<TPOpFigures> ops;
+  llvm::DenseMap<Operation *, size_t> index;
 };
 
 struct TPDegree {
@@ -127,6 +173,9 @@ struct TensorParallelFigures {
   std::vector<std::string> gatherReasons;
   int64_t microbatches = 1;
   std::vector<PPDegree> pipeline;
+  /// Each op's share of the prefill and decode figures of every degree
+  /// (empty for a phase that was not costed).
+  TPOpTable prefillOps, decodeOps;
 };
 
 /// Collects the per-op costs of the phases (PhaseOptions::onOp) and turns
@@ -150,6 +199,7 @@ private:
   const DtypePolicy &policy;
   const DeviceSpec &device;
   std::vector<TPPhaseFigures> prefill, decode;
+  TPOpTable prefillOps, decodeOps;
   bool sawPrefill = false, sawDecode = false;
   /// Weight bytes by unit count, and by pipeline place (layer, or -1 for
   /// before the layers, -2 after).

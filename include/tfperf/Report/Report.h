@@ -204,6 +204,13 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
 /// The tensor_parallel section of the JSON report.
 void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
+/// Under `key`, the per-device figures of `members` together (an op of
+/// `ops`, or a kernel's members) at each degree some device can run: per
+/// phase its
+/// FLOPs, bytes, time on every device and the collective after it, as the
+/// tensor-parallel section costs them.
+void printTensorParallelOpsJSON(const Report &r, ArrayRef<Operation *> members,
+                                llvm::StringRef key, llvm::json::OStream &j);
 /// Why the recommended degree (or none) was chosen, in words.
 std::string describeRecommendation(const TensorParallelFigures &f);
 
