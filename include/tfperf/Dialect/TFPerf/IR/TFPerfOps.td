@@ -783,5 +783,6 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfOpsOpset23.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsIndexing.td"
 // Quantized ops (their own file).
 include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsGenAIAttention.td"
 
 #endif // TFPERF_OPS_TD
