@@ -232,6 +232,8 @@ const OpSchema *mlir::tfperf::onnximport::lookupOpSchema(llvm::StringRef domain,
       add(s);
     for (const OpSchema &s : getQuantizedOpSchemas())
       add(s);
+    for (const OpSchema &s : getGenAIAttentionOpSchemas())
+      add(s);
     return t;
   }();
   auto it = table.find((normalizeDomain(domain) + llvm::Twine("::") + opType).str());

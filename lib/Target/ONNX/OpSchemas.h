@@ -59,6 +59,8 @@ OpSchema schema(llvm::ArrayRef<IOSpec> inputs, llvm::ArrayRef<IOSpec> outputs,
 
 /// The quantized ops' schemas (OpSchemasQuant.cpp).
 llvm::ArrayRef<OpSchema> getQuantizedOpSchemas();
+/// PagedAttention, SparseAttention (OpSchemasGenAIAttention.cpp).
+llvm::ArrayRef<OpSchema> getGenAIAttentionOpSchemas();
 
 /// The schema for (domain, op type); `domain` "" and "ai.onnx" are the same.
 const OpSchema *lookupOpSchema(llvm::StringRef domain, llvm::StringRef opType);

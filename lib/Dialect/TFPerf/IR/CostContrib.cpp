@@ -15,12 +15,8 @@ using namespace mlir::tfperf;
 
 using cost::addPart;
 using cost::attentionCore;
+using cost::kRotaryFlops;
 using cost::rmsNormFlops;
-
-namespace {
-/// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
-constexpr int64_t kRotaryFlops = 3;
-} // namespace
 
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto in = cost::dimsOf(q, getInput(), c);

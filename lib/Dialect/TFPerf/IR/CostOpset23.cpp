@@ -18,11 +18,10 @@ using namespace mlir;
 using namespace mlir::tfperf;
 using cost::addPart;
 
+using cost::kRotaryFlops;
+using cost::kSoftcapFlops;
+
 namespace {
-/// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
-constexpr int64_t kRotaryFlops = 3;
-/// Soft-capping: divide, tanh, multiply per score.
-constexpr int64_t kSoftcapFlops = 3;
 /// SiLU/Swish fused into a convolution: sigmoid, multiply.
 constexpr int64_t kSiluFlops = 2;
 

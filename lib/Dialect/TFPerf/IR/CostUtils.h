@@ -16,6 +16,11 @@
 
 namespace mlir::tfperf::cost {
 
+/// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
+constexpr int64_t kRotaryFlops = 3;
+/// Soft-capping: divide, tanh, multiply per score.
+constexpr int64_t kSoftcapFlops = 3;
+
 /// Element count of `v`; on an unknown shape sets `cost.unknownReason` and
 /// returns nullopt.
 std::optional<SymExpr> elements(const ShapeQuery &q, Value v, OpCost &cost);

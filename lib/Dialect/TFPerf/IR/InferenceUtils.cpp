@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -223,4 +224,14 @@ LogicalResult infer::inferBroadcastElementwise(
     vals = foldElementwise(ctx, op->getOperands(), *out, fold);
   ctx.setResult(op, 0, resultElementType, *out, std::move(vals));
   return success();
+}
+
+SymExpr infer::dataDependentDim(Operation *op, StringRef what) {
+  std::string name = what.str();
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc())) {
+    name += "_";
+    for (char ch : loc.getName().getValue())
+      name += llvm::isAlnum(ch) ? ch : '_';
+  }
+  return SymExpr::symbol(name);
 }

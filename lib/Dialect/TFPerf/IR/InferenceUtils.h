@@ -57,6 +57,10 @@ foldElementwise(ShapeContext &ctx, ValueRange operands, ArrayRef<SymExpr> outDim
 /// Converts a DenseElementsAttr of integers or integral floats to values.
 std::optional<Values> valuesFromAttr(Attribute attr);
 
+/// A data-dependent size of `op`: the symbol `<what>_<node name>` (the
+/// name's other characters replaced by '_'), or `<what>` for an unnamed op.
+SymExpr dataDependentDim(Operation *op, StringRef what);
+
 /// True for integer (incl. i1) and index element types.
 bool isIntegerLike(Type t);
 

@@ -10,23 +10,10 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
 using namespace mlir::tfperf::infer;
-
-/// A data-dependent size of `op`: the symbol `<what>_<node name>` (the
-/// name's other characters replaced by '_'), or `<what>` for an unnamed op.
-static SymExpr dataDependentDim(Operation *op, StringRef what) {
-  std::string name = what.str();
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc())) {
-    name += "_";
-    for (char ch : loc.getName().getValue())
-      name += llvm::isAlnum(ch) ? ch : '_';
-  }
-  return SymExpr::symbol(name);
-}
 
 /// The single value of a scalar or 1-element operand, else the fallback.
 static SymExpr scalarValue(ShapeContext &ctx, Value v, SymExpr fallback) {

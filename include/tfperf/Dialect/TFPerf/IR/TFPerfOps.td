@@ -785,5 +785,6 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfOpsIndexing.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
 // onnxruntime's fused Mixture-of-Experts ops (MoE, QMoE).
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsMoE.td"
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsGenAIAttention.td"
 
 #endif // TFPERF_OPS_TD
