@@ -582,10 +582,20 @@ KernelClass memoryClass(ArrayRef<Operation *> ops, Operation *&main) {
 }
 
 /// The sign of `a - b` for all values of the dims (which are not
-/// negative): 1, 0 or -1 when every coefficient has it (or is 0), nullopt
-/// when that depends on the dims or either side is unknown.
-static std::optional<int> signOfDifference(const SymExpr &a, const SymExpr &b) {
+/// negative, and each `atLeast` pair's first not below its second): 1, 0
+/// or -1 when every coefficient has it (or is 0), nullopt when that
+/// depends on the dims or either side is unknown.
+static std::optional<int>
+signOfDifference(const SymExpr &a, const SymExpr &b,
+                 ArrayRef<std::pair<std::string, std::string>> atLeast) {
   SymExpr d = a - b;
+  // x >= y: x = y + (x - y), a dim of its own that is not negative.
+  for (const auto &[x, y] : atLeast)
+    d = d.substitute([&](llvm::StringRef name) -> std::optional<SymExpr> {
+      if (name == x)
+        return SymExpr::symbol(y) + SymExpr::symbol(x + "-" + y);
+      return std::nullopt;
+    });
   if (!d.isKnown())
     return std::nullopt;
   bool pos = d.getConstantTerm() > 0, neg = d.getConstantTerm() < 0;
@@ -661,7 +671,8 @@ Kernel Fuser::makeKernel(unsigned g) {
       auto [slot, fresh] = inputs[root].try_emplace(a.value, a.elements);
       if (fresh)
         continue;
-      std::optional<int> sign = signOfDifference(slot->second, a.elements);
+      std::optional<int> sign = signOfDifference(slot->second, a.elements,
+                                                 options.atLeast);
       if (!sign)
         slot->second = SymExpr::max(slot->second, a.elements);
       else if (*sign < 0)
@@ -705,7 +716,7 @@ Kernel Fuser::makeKernel(unsigned g) {
     // A size that cannot be compared with the views' (a symbolic one) caps
     // nothing.
     if (auto d = dimsAt(root, reader))
-      if (signOfDifference(n, product(*d)).value_or(0) > 0)
+      if (signOfDifference(n, product(*d), options.atLeast).value_or(0) > 0)
         n = product(*d);
     boundary += n * SymExpr((int64_t)policy.bitsOf(root));
   }

@@ -352,10 +352,26 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
     kept.graphBytes.scale(1 / 8.0);
     kept.term = std::move(t);
   }
+  // Per device: the KV cache by KV heads (copies of a KV head when the
+  // degree exceeds them).
+  double kvReplicas = 1;
+  if (plan && tp > 1) {
+    TPFeasibility f = checkDegree(*plan, tp, device);
+    if (!f.feasible)
+      out.infeasible = f.reason;
+    kvReplicas = double(f.kvReplicas);
+  }
+  double kvPerDevice = kvReplicas / double(tp);
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (auto bytes = kvCacheBytesPerToken(a, policy))
+      out.kvBytesPerToken += *bytes;
+  out.kvBytesPerToken *= kvPerDevice;
   if (kernelView) {
     KernelOptions opts;
     opts.exported = timing.view == KernelView::Exported;
     opts.shapes = select;
+    // A step's KV length counts its new tokens.
+    opts.atLeast = {{kKV.str(), kTokens.str()}};
     KernelAnalysis kernels(func, costs, structure, opts);
     for (const Kernel &k : kernels.getKernels()) {
       std::vector<const OpStepTerm *> members;
@@ -386,6 +402,16 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
         approx = "its boundary bytes are not a formula of the step (" + why +
                  "): its ops' own bytes";
       }
+      // Without past-KV inputs the graph computes K and V of the step's
+      // tokens only; the flash kernel of an engine also reads the cached
+      // ones, each sequence's context before its new tokens.
+      if (!pastSym && k.cls == KernelClass::Attention)
+        for (const AttentionBlock &a : structure.getAttentions())
+          if (a.scores && llvm::is_contained(k.ops, a.scores))
+            if (auto bytes = kvCacheBytesPerToken(a, policy)) {
+              t.bytes.perContextToken += *bytes * kvPerDevice;
+              t.bytes.perToken -= *bytes * kvPerDevice;
+            }
       if (!approx.empty() && out.approximations.size() < 16)
         out.approximations.push_back("kernel " + k.name + " (" + t.name +
                                      "): " + approx);
@@ -416,24 +442,12 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
     }
   }
   out.model = serving::StepCostModel(std::move(terms));
-  // Per device: weights by their split, the KV cache by KV heads (copies
-  // of a KV head when the degree exceeds them).
+  // Per device: weights by their split.
   func.walk([&](WeightOp w) {
     double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
     out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
                        policy.bitsOf(w.getResult()) / 8 / units;
   });
-  double kvReplicas = 1;
-  if (plan && tp > 1) {
-    TPFeasibility f = checkDegree(*plan, tp, device);
-    if (!f.feasible)
-      out.infeasible = f.reason;
-    kvReplicas = double(f.kvReplicas);
-  }
-  for (const AttentionBlock &a : structure.getAttentions())
-    if (auto bytes = kvCacheBytesPerToken(a, policy))
-      out.kvBytesPerToken += *bytes;
-  out.kvBytesPerToken *= kvReplicas / double(tp);
   out.tp = tp;
   return out;
 }

@@ -44,6 +44,9 @@ struct KernelOptions {
   /// the IR's types. The CostAnalysis given must have been built on the
   /// same shapes.
   std::function<const ShapeQuery &(Operation *)> shapes;
+  /// Symbols of `shapes` known not to be below another (a step's KV length
+  /// and its tokens): comparisons of symbolic sizes use it.
+  std::vector<std::pair<std::string, std::string>> atLeast;
 };
 
 struct Kernel {
