@@ -581,6 +581,33 @@ KernelClass memoryClass(ArrayRef<Operation *> ops, Operation *&main) {
   return KernelClass::Add;
 }
 
+/// The sign of `a - b` for all values of the dims (which are not
+/// negative, and each `atLeast` pair's first not below its second): 1, 0
+/// or -1 when every coefficient has it (or is 0), nullopt when that
+/// depends on the dims or either side is unknown.
+static std::optional<int>
+signOfDifference(const SymExpr &a, const SymExpr &b,
+                 ArrayRef<std::pair<std::string, std::string>> atLeast) {
+  SymExpr d = a - b;
+  // x >= y: x = y + (x - y), a dim of its own that is not negative.
+  for (const auto &[x, y] : atLeast)
+    d = d.substitute([&](llvm::StringRef name) -> std::optional<SymExpr> {
+      if (name == x)
+        return SymExpr::symbol(y) + SymExpr::symbol(x + "-" + y);
+      return std::nullopt;
+    });
+  if (!d.isKnown())
+    return std::nullopt;
+  bool pos = d.getConstantTerm() > 0, neg = d.getConstantTerm() < 0;
+  for (const SymExpr::Term &t : d.getTerms()) {
+    pos |= t.coeff > 0;
+    neg |= t.coeff < 0;
+  }
+  if (pos && neg)
+    return std::nullopt;
+  return pos ? 1 : neg ? -1 : 0;
+}
+
 Kernel Fuser::makeKernel(unsigned g) {
   Group &grp = groups[g];
   Kernel k;
@@ -611,33 +638,27 @@ Kernel Fuser::makeKernel(unsigned g) {
   const OpCostRecord *mainRec = costs.lookup(k.mainOp);
   k.name = mainRec ? mainRec->name : getNodeName(k.mainOp);
 
-  // FLOPs and the exported view's bytes: sums over the members.
-  double exported = 0;
-  bool exportedKnown = true;
+  // FLOPs and the exported view's bits: sums over the members.
+  SymExpr exported = 0;
   for (Operation *op : grp.ops) {
     const OpCostRecord *rec = costs.lookup(op);
     if (!rec || !rec->known) {
       k.known = false;
-      exportedKnown = false;
+      exported = SymExpr::unknown();
       continue;
     }
     k.flops = k.flops + rec->cost.flops;
-    auto bits = accessBits(rec->cost, policy).getInt64();
-    if (bits)
-      exported += static_cast<double>(*bits) / 8;
-    else
-      exportedKnown = false;
+    exported += accessBits(rec->cost, policy);
   }
-  if (exportedKnown)
-    k.exportedBytes = exported;
+  k.exportedBits = exported;
 
-  // Boundary bytes: each outside value once, each escaping result once. A
+  // Boundary bits: each outside value once, each escaping result once. A
   // value read through several views (Q, K and V split off one projection,
   // the two halves of RoPE) counts the elements of each distinct view, at
-  // most its size: an expanded K/V (GQA repeat_kv) is read once.
-  bool bytesKnown = k.known;
-  llvm::MapVector<Value, llvm::MapVector<Value, int64_t>> inputs;
-  double outputs = 0;
+  // most its size: an expanded K/V (GQA repeat_kv) is read once. Formulas
+  // in the shapes' dims (numbers at concrete shapes).
+  SymExpr boundary = k.known ? SymExpr(0) : SymExpr::unknown();
+  llvm::MapVector<Value, llvm::MapVector<Value, SymExpr>> inputs;
   for (Operation *op : grp.ops) {
     const OpCostRecord *rec = costs.lookup(op);
     if (!rec || !rec->known)
@@ -647,13 +668,15 @@ Kernel Fuser::makeKernel(unsigned g) {
       if (Operation *def = root.getDefiningOp())
         if (members.count(def))
           continue;
-      auto elems = a.elements.getInt64();
-      if (!elems) {
-        bytesKnown = false;
+      auto [slot, fresh] = inputs[root].try_emplace(a.value, a.elements);
+      if (fresh)
         continue;
-      }
-      int64_t &slot = inputs[root][a.value];
-      slot = std::max(slot, *elems);
+      std::optional<int> sign = signOfDifference(slot->second, a.elements,
+                                                 options.atLeast);
+      if (!sign)
+        slot->second = SymExpr::max(slot->second, a.elements);
+      else if (*sign < 0)
+        slot->second = a.elements;
     }
     for (const TensorAccess &a : rec->cost.writes) {
       llvm::SmallSetVector<unsigned, 4> consumers;
@@ -681,35 +704,28 @@ Kernel Fuser::makeKernel(unsigned g) {
           }
         }
       }
-      if (!escapes)
-        continue;
-      auto elems = a.elements.getInt64();
-      if (!elems) {
-        bytesKnown = false;
-        continue;
-      }
-      outputs += static_cast<double>(*elems) * policy.bitsOf(a.value) / 8;
+      if (escapes)
+        boundary += a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
     }
   }
-  if (options.exported) {
-    // One op, as exported: its own reads and writes.
-    if (exportedKnown && k.known)
-      k.bytes = exported;
-  } else if (bytesKnown) {
-    double in = 0;
-    for (auto &[root, views] : inputs) {
-      int64_t n = 0;
-      for (auto &[view, elems] : views)
-        n += elems;
-      Operation *reader =
-          root.getDefiningOp() ? root.getDefiningOp() : k.mainOp;
-      int64_t total = numElements(root, reader);
-      if (total >= 0)
-        n = std::min(n, total);
-      in += static_cast<double>(n) * policy.bitsOf(root) / 8;
-    }
-    k.bytes = in + outputs;
+  for (auto &[root, views] : inputs) {
+    SymExpr n = 0;
+    for (auto &[view, elems] : views)
+      n += elems;
+    Operation *reader = root.getDefiningOp() ? root.getDefiningOp() : k.mainOp;
+    // A size that cannot be compared with the views' (a symbolic one) caps
+    // nothing.
+    if (auto d = dimsAt(root, reader))
+      if (signOfDifference(n, product(*d), options.atLeast).value_or(0) > 0)
+        n = product(*d);
+    boundary += n * SymExpr((int64_t)policy.bitsOf(root));
   }
+  // The exported view: one op, as exported, with its own reads and writes.
+  k.boundaryBits = options.exported ? exported : boundary;
+  if (auto bits = exported.getInt64())
+    k.exportedBytes = static_cast<double>(*bits) / 8;
+  if (auto bits = k.boundaryBits.getInt64(); bits && k.known)
+    k.bytes = static_cast<double>(*bits) / 8;
 
   // Shapes the time model needs.
   Operation *mainOp = k.mainOp;
@@ -752,7 +768,8 @@ Kernel Fuser::makeKernel(unsigned g) {
     for (const AttentionBlock &blk : structure.getAttentions())
       if (blk.fused && blk.fused == mainOp)
         owner = &blk;
-    k.attentionFlops = gemmFlops * (owner && owner->causal ? 0.5 : 1.0);
+    k.causal = owner && owner->causal;
+    k.attentionFlops = gemmFlops * (k.causal ? 0.5 : 1.0);
     if (const AttentionBlock *blk = grp.attention) {
       k.headDim = blk->headDim.getInt64().value_or(0);
       Value scores = blk->scores->getResult(0);

@@ -2,6 +2,7 @@
 
 #include "tfperf/Analysis/KernelTimes.h"
 
+#include "tfperf/Analysis/TensorParallelCost.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 
 #include <cmath>
@@ -83,6 +84,60 @@ std::vector<KernelPrice> mlir::tfperf::applyKernelTimes(
                                    : p.seconds / members.size();
   }
   return prices;
+}
+
+void mlir::tfperf::splitGemmDims(KernelWork &work, const OpSplit &split,
+                                 int64_t tp) {
+  int64_t div = tpDivisor(split.units, tp);
+  if (split.kind == SplitKind::Row)
+    work.k = (work.k + div - 1) / div;
+  else if (split.kind == SplitKind::Column || split.kind == SplitKind::Vocab)
+    work.n = (work.n + div - 1) / div;
+}
+
+std::optional<KernelWork>
+mlir::tfperf::kernelWorkAt(const Kernel &k, const CostAnalysis &costs,
+                           const DtypePolicy &policy,
+                           const TensorParallelPlan *plan, int64_t tp) {
+  if (!k.known || !k.bytes || !k.exportedBytes)
+    return std::nullopt;
+  static const OpSplit replicated;
+  auto splitOf = [&](Operation *op) -> const OpSplit & {
+    const OpSplit *s = plan && tp > 1 ? plan->lookup(op) : nullptr;
+    return s ? *s : replicated;
+  };
+  double flops = 0, bits = 0;
+  for (Operation *op : k.ops) {
+    const OpCostRecord *rec = costs.lookup(op);
+    if (!rec || !rec->known)
+      return std::nullopt;
+    const OpSplit &split = splitOf(op);
+    auto f = rec->cost.flops.getInt64();
+    if (!f)
+      return std::nullopt;
+    flops += double(*f) / double(tpDivisor(split.units, tp));
+    for (auto [accesses, read] :
+         {std::pair{ArrayRef<TensorAccess>(rec->cost.reads), true},
+          std::pair{ArrayRef<TensorAccess>(rec->cost.writes), false}})
+      for (const TensorAccess &a : accesses) {
+        auto elems = a.elements.getInt64();
+        if (!elems)
+          return std::nullopt;
+        int64_t units = read ? split.readUnits(op, a.value)
+                             : split.writeUnits(op, a.value);
+        bits += double(*elems) * policy.bitsOf(a.value) /
+                double(tpDivisor(units, tp));
+      }
+  }
+  KernelWork work = k.getWork(policy.peakDtype(k.mainOp));
+  double whole = *k.exportedBytes;
+  work.bytes = *k.bytes * (whole > 0 ? bits / 8 / whole : 1);
+  if (k.cls == KernelClass::Attention)
+    work.flops /= double(tpDivisor(splitOf(k.mainOp).units, tp));
+  else
+    work.flops = flops;
+  splitGemmDims(work, splitOf(k.mainOp), tp);
+  return work;
 }
 
 KernelTimesAnalysis::KernelTimesAnalysis(Operation *root, AnalysisManager &am)

@@ -117,6 +117,10 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       return std::nullopt;
     }
   }
+  Timing timing = getTiming(getConfig(module));
+  section.timeModel = timeModelName(timing.model).str();
+  section.kernelView = kernelViewName(timing.view).str();
+  section.perOpRoofline = timing.isPerOpRoofline();
   std::vector<serving::ServingTarget> targets;
   for (const DeviceSpec &device : devices)
     for (int64_t tp : spec.tp) {
@@ -124,7 +128,7 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       info.device = device.name;
       info.tp = tp;
       auto cost = buildServingStepCost(module, structure, policy, device, error,
-                                       plan.get(), tp);
+                                       plan.get(), tp, timing);
       if (!cost) {
         error = "--serve: " + error;
         return std::nullopt;
@@ -139,13 +143,14 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       double draftWeights = 0, draftKV = 0;
       if (draft) {
         auto d = buildServingStepCost(*draft->module, *draft->structure, policy,
-                                      device, error, draft->plan.get(), tp);
+                                      device, error, draft->plan.get(), tp,
+                                      timing);
         if (d && !d->infeasible.empty() && tp > 1) {
           // As vLLM's draft_tensor_parallel_size=1: a draft that does not
           // split at the target's degree runs whole on every device.
           info.draftUnsplit = d->infeasible;
           d = buildServingStepCost(*draft->module, *draft->structure, policy,
-                                   device, error, nullptr, 1);
+                                   device, error, nullptr, 1, timing);
         }
         if (!d) {
           error = "--serve: draft: " + error;

@@ -1,11 +1,13 @@
 //===- ServingCost.cpp - a serving step's cost, from the graph -----------===//
 
 #include "tfperf/Analysis/ServingCost.h"
+#include "tfperf/Analysis/KernelAnalysis.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -13,6 +15,7 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 using serving::LinearInMix;
+using serving::StepMix;
 using serving::StepCostTerm;
 
 namespace {
@@ -84,6 +87,77 @@ struct MixMapper {
     return true;
   }
 };
+
+/// One op's step term, kept for the kernel it belongs to.
+struct OpStepTerm {
+  /// Per device, at the policy's element sizes.
+  StepCostTerm term;
+  /// Its bytes whole and at the graph's own element sizes (the kernel
+  /// view's).
+  LinearInMix graphBytes;
+  const OpSplit *split = nullptr;
+};
+
+/// The kernel's time at a step in the chosen model, with what does not
+/// depend on the step computed once: the GEMM's per-device N and K and
+/// tensor peak, a memory class's parameters, the attention's head dim.
+/// A GEMM whose bytes and M depend on the token count only keeps its
+/// times by token count (an engine step is at most the token budget).
+struct StepKernelPricer {
+  std::shared_ptr<const TimeModel> model;
+  TimeModelKind kind = TimeModelKind::Calibrated;
+  KernelWork work;
+  MemClassParams mem;
+  double peak = 0;
+  bool causal = false;
+  std::shared_ptr<std::vector<double>> byTokens;
+
+  /// The kernel as the time model sees it at `mix`.
+  KernelWork at(const StepMix &mix, double flops, double gemm,
+                double bytes) const {
+    KernelWork w = work;
+    w.flops = flops;
+    w.bytes = bytes;
+    if (w.cls == KernelClass::Gemm) {
+      double m = gemm / (2.0 * double(w.n) * double(w.k));
+      w.m = std::max<int64_t>(1, std::llround(m));
+    } else if (w.cls == KernelClass::Attention) {
+      // One flash kernel over the step's sequences: decode when every
+      // sequence brings one token, at their mean KV length; a causal
+      // mask halves the FLOPs of prompt chunks.
+      w.decode = mix.tokens <= mix.sequences;
+      w.kvLen = std::llround(mix.contextTokens / std::max(mix.sequences, 1.0));
+      w.flops = gemm * (causal && !w.decode ? 0.5 : 1.0);
+    }
+    return w;
+  }
+
+  double operator()(const StepMix &mix, double flops, double gemm,
+                    double bytes) const {
+    KernelWork w = at(mix, flops, gemm, bytes);
+    if (kind == TimeModelKind::Roofline)
+      return model->rooflineTime(w);
+    switch (w.cls) {
+    case KernelClass::Gemm: {
+      size_t slot = byTokens ? size_t(mix.tokens) : 0;
+      if (byTokens && slot < kMaxTokensKept) {
+        if (slot >= byTokens->size())
+          byTokens->resize(slot + 1, NAN);
+        double &t = (*byTokens)[slot];
+        if (std::isnan(t))
+          t = model->gemmTime(w.m, w.n, w.k, w.batch, w.bytes, peak);
+        return t;
+      }
+      return model->gemmTime(w.m, w.n, w.k, w.batch, w.bytes, peak);
+    }
+    case KernelClass::Attention:
+      return model->attentionTime(w);
+    default:
+      return model->memTime(mem, w.bytes, w.kernels, w.row);
+    }
+  }
+  static constexpr size_t kMaxTokensKept = 1 << 17;
+};
 } // namespace
 
 std::optional<ServingStepCost>
@@ -93,7 +167,7 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
                                    const DeviceSpec &device,
                                    std::string &error,
                                    const TensorParallelPlan *plan,
-                                   int64_t tp) {
+                                   int64_t tp, Timing timing) {
   func::FuncOp func = firstFunction(module);
   if (!func || !structure.isTransformer()) {
     error = "serving needs a transformer with attention (none recognised)";
@@ -156,8 +230,8 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
   // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
   std::vector<StepCostTerm> terms;
   std::map<std::vector<double>, size_t> index;
-  auto addTerm = [&](StepCostTerm t) {
-    std::vector<double> key;
+  auto addTerm = [&](StepCostTerm t, llvm::ArrayRef<double> identity = {}) {
+    std::vector<double> key(identity.begin(), identity.end());
     for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
       for (double c : {m->constant, m->perSequence, m->perToken, m->perQueryKey,
                        m->perContextToken, m->perStartedSequence})
@@ -171,6 +245,11 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
     else
       terms[it->second].count += 1;
   };
+  // The kernel view: each op's terms are kept for its kernel, priced as one.
+  bool kernelView = !timing.isPerOpRoofline();
+  bool calibrated = timing.model == TimeModelKind::Calibrated;
+  auto model = std::make_shared<const TimeModel>(device);
+  llvm::DenseMap<Operation *, OpStepTerm> opTerms;
   for (const OpCostRecord &rec : costs.getRecords()) {
     if (rec.op->hasTrait<OpTrait::ConstantLike>() || isa<WeightOp>(rec.op))
       continue;
@@ -231,7 +310,22 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
                             : ringAllGatherBytesSent(1, tp)) / 8.0);
       c.bandwidth = device.linkBandwidth;
       c.overhead = (reduce ? 2.0 : 1.0) * double(tp - 1) * device.linkLatency;
-      addTerm(std::move(c));
+      // The calibrated model's α-β time of the payload on the group's tier
+      // (the ring roofline where the device has no figures for it).
+      CollectiveKind ck =
+          reduce ? CollectiveKind::AllReduce : CollectiveKind::AllGather;
+      if (calibrated && model->collectiveTime(ck, tp, 0)) {
+        double sent = reduce ? ringAllReduceBytesSent(1, tp)
+                             : ringAllGatherBytesSent(1, tp);
+        c.kernelTime = [model, ck, tp, sent](const serving::StepMix &, double,
+                                             double, double bytes) {
+          return *model->collectiveTime(ck, tp, bytes / sent);
+        };
+      }
+      if (c.kernelTime)
+        addTerm(std::move(c), {double(ck) + 1});
+      else
+        addTerm(std::move(c));
     }
     t.vectorPeak = device.vectorPeak;
     t.bandwidth = device.memBandwidth;
@@ -246,16 +340,20 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       t.tensorPeak = *peak;
     }
     t.name = rec.opType;
-    addTerm(std::move(t));
+    if (!kernelView) {
+      addTerm(std::move(t));
+      continue;
+    }
+    OpStepTerm &kept = opTerms[rec.op];
+    kept.split = split;
+    SymExpr graphBits = accessBits(rec.cost, DtypePolicy());
+    if (!mapper.map(graphBits, kept.graphBytes, approx, why))
+      return fail();
+    kept.graphBytes.scale(1 / 8.0);
+    kept.term = std::move(t);
   }
-  out.model = serving::StepCostModel(std::move(terms));
-  // Per device: weights by their split, the KV cache by KV heads (copies
-  // of a KV head when the degree exceeds them).
-  func.walk([&](WeightOp w) {
-    double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
-    out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
-                       policy.bitsOf(w.getResult()) / 8 / units;
-  });
+  // Per device: the KV cache by KV heads (copies of a KV head when the
+  // degree exceeds them).
   double kvReplicas = 1;
   if (plan && tp > 1) {
     TPFeasibility f = checkDegree(*plan, tp, device);
@@ -263,10 +361,93 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       out.infeasible = f.reason;
     kvReplicas = double(f.kvReplicas);
   }
+  double kvPerDevice = kvReplicas / double(tp);
   for (const AttentionBlock &a : structure.getAttentions())
     if (auto bytes = kvCacheBytesPerToken(a, policy))
       out.kvBytesPerToken += *bytes;
-  out.kvBytesPerToken *= kvReplicas / double(tp);
+  out.kvBytesPerToken *= kvPerDevice;
+  if (kernelView) {
+    KernelOptions opts;
+    opts.exported = timing.view == KernelView::Exported;
+    opts.shapes = select;
+    // A step's KV length counts its new tokens.
+    opts.atLeast = {{kKV.str(), kTokens.str()}};
+    KernelAnalysis kernels(func, costs, structure, opts);
+    for (const Kernel &k : kernels.getKernels()) {
+      std::vector<const OpStepTerm *> members;
+      for (Operation *op : k.ops)
+        if (auto it = opTerms.find(op); it != opTerms.end())
+          members.push_back(&it->second);
+      // A member of unknown cost is counted in unknownOps already.
+      if (members.size() != k.ops.size() || members.empty())
+        continue;
+      StepCostTerm t;
+      t.name = stringifyKernelClass(k.cls).str();
+      LinearInMix memberBytes, memberGraphBytes;
+      for (const OpStepTerm *m : members) {
+        t.flops.add(m->term.flops);
+        t.gemmFlops.add(m->term.gemmFlops);
+        memberBytes.add(m->term.bytes);
+        memberGraphBytes.add(m->graphBytes);
+      }
+      MixMapper mapper{implicitBatch, once.contains(k.mainOp)};
+      std::string approx, why;
+      if (mapper.map(k.boundaryBits, t.bytes, approx, why)) {
+        // At the policy's element sizes and split over the group as its
+        // ops' bytes are.
+        t.bytes.scale(1 / 8.0);
+        t.bytes.scaleEach(memberBytes, memberGraphBytes);
+      } else {
+        t.bytes = memberBytes;
+        approx = "its boundary bytes are not a formula of the step (" + why +
+                 "): its ops' own bytes";
+      }
+      // Without past-KV inputs the graph computes K and V of the step's
+      // tokens only; the flash kernel of an engine also reads the cached
+      // ones, each sequence's context before its new tokens.
+      if (!pastSym && k.cls == KernelClass::Attention)
+        for (const AttentionBlock &a : structure.getAttentions())
+          if (a.scores && llvm::is_contained(k.ops, a.scores))
+            if (auto bytes = kvCacheBytesPerToken(a, policy)) {
+              t.bytes.perContextToken += *bytes * kvPerDevice;
+              t.bytes.perToken -= *bytes * kvPerDevice;
+            }
+      if (!approx.empty() && out.approximations.size() < 16)
+        out.approximations.push_back("kernel " + k.name + " (" + t.name +
+                                     "): " + approx);
+      StepKernelPricer pricer;
+      pricer.model = model;
+      pricer.kind = timing.model;
+      pricer.work = k.getWork(policy.peakDtype(k.mainOp));
+      pricer.peak = model->tensorPeak(pricer.work.dtype);
+      pricer.causal = k.causal;
+      pricer.mem = model->memParams(k.cls);
+      splitGemmDims(pricer.work, *opTerms[k.mainOp].split, tp);
+      pricer.work.batch = 1;
+      if (k.cls == KernelClass::Gemm &&
+          (pricer.work.n <= 0 || pricer.work.k <= 0)) {
+        // No GEMM shape to quantize: its ops' rooflines.
+        for (const OpStepTerm *m : members)
+          addTerm(m->term);
+        continue;
+      }
+      if (k.cls == KernelClass::Gemm && t.gemmFlops.tokensOnly() &&
+          t.bytes.tokensOnly())
+        pricer.byTokens = std::make_shared<std::vector<double>>();
+      t.kernelTime = pricer;
+      addTerm(std::move(t),
+              {double(k.cls) + 10, double(pricer.work.n),
+               double(pricer.work.k), double(pricer.work.row),
+               double(pricer.work.headDim), double(k.causal), pricer.peak});
+    }
+  }
+  out.model = serving::StepCostModel(std::move(terms));
+  // Per device: weights by their split.
+  func.walk([&](WeightOp w) {
+    double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
+    out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
+                       policy.bitsOf(w.getResult()) / 8 / units;
+  });
   out.tp = tp;
   return out;
 }

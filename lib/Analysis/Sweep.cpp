@@ -9,7 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Support/CompiledFormulas.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -370,9 +373,61 @@ struct CompiledGroup {
 };
 } // namespace
 
+namespace {
+/// The graph at one point's dims: re-costed there and grouped into the
+/// view's kernels.
+struct KernelsAtPoint {
+  TypeShapeQuery types;
+  std::unique_ptr<SubstitutedShapes> shapes;
+  std::unique_ptr<CostAnalysis> costs;
+  std::unique_ptr<KernelAnalysis> kernels;
+
+  KernelsAtPoint(const SweepKernelPricing &p, ArrayRef<std::string> symbols,
+                 ArrayRef<double> values) {
+    llvm::StringMap<SymExpr> subst;
+    for (auto [name, v] : llvm::zip_equal(symbols, values))
+      subst[name] = SymExpr(int64_t(v));
+    shapes = std::make_unique<SubstitutedShapes>(types, std::move(subst));
+    func::FuncOp func = firstFunction(p.root);
+    costs = std::make_unique<CostAnalysis>(func, *shapes);
+    KernelOptions opts;
+    opts.exported = p.timing.view == KernelView::Exported;
+    opts.shapes = [this](Operation *) -> const ShapeQuery & { return *shapes; };
+    kernels = std::make_unique<KernelAnalysis>(func, *costs, *p.structure,
+                                               opts);
+  }
+
+  /// Sets `row`'s times to the kernels' on `model`'s device at degree tp
+  /// (the formulas' roofline kept as the bound).
+  void price(const SweepKernelPricing &p, const TimeModel &model,
+             const TensorParallelPlan *plan, int64_t tp, SweepRow &row) const {
+    row.rooflineTime = row.time;
+    row.time = row.memoryBoundTime = row.attentionTime = row.mlpTime = 0;
+    for (const Kernel &k : kernels->getKernels()) {
+      auto work = kernelWorkAt(k, *costs, *p.policy, plan, tp);
+      if (!work)
+        continue;
+      KernelTime t = model.price(*work);
+      double seconds = p.timing.model == TimeModelKind::Calibrated
+                           ? t.seconds
+                           : t.roofline;
+      row.time += seconds;
+      if (!(work->bytes / model.getDevice().memBandwidth < t.roofline))
+        row.memoryBoundTime += seconds;
+      BlockKind block = p.structure->getTag(k.mainOp).block;
+      if (block == BlockKind::Attention || block == BlockKind::AttentionScores)
+        row.attentionTime += seconds;
+      if (block == BlockKind::MLP)
+        row.mlpTime += seconds;
+    }
+  }
+};
+} // namespace
+
 SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
                                    const SweepSpec &spec,
-                                   ArrayRef<DeviceSpec> defaultDevices) {
+                                   ArrayRef<DeviceSpec> defaultDevices,
+                                   const SweepKernelPricing *pricing) {
   auto start = std::chrono::steady_clock::now();
   SweepResult r;
   r.spec = spec;
@@ -388,6 +443,15 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   }
   if (r.devices.empty())
     r.devices.assign(defaultDevices.begin(), defaultDevices.end());
+  std::vector<TimeModel> models;
+  if (pricing) {
+    r.kernelPriced = true;
+    r.timing = pricing->timing;
+    for (const DeviceSpec &d : r.devices)
+      models.emplace_back(d);
+  }
+  std::unique_ptr<KernelsAtPoint> atPoint;
+  std::vector<double> atValues;
 
   // Compile every group's formulas over the symbols.
   ArrayRef<std::string> symbols = costs.getSymbols();
@@ -470,6 +534,11 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     }
     formulas.evaluate(values, out);
     int64_t tp = tpAxis >= 0 ? point[tpAxis] : 1;
+    // The kernels change with the dims only (not with tp or the device).
+    if (pricing && (!atPoint || atValues != values)) {
+      atPoint = std::make_unique<KernelsAtPoint>(*pricing, symbols, values);
+      atValues = values;
+    }
     for (unsigned d = 0; d < r.devices.size(); ++d) {
       const DeviceSpec &dev = r.devices[d];
       SweepRow row;
@@ -530,7 +599,12 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         if (g.mlp)
           row.mlpTime += g.count * time;
       }
+      if (atPoint)
+        atPoint->price(*pricing, models[d], costs.getTensorParallelPlan(), tp,
+                       row);
       row.time += row.commTime;
+      if (atPoint)
+        row.rooflineTime += row.commTime;
       r.rows.push_back(std::move(row));
     }
     for (size_t i = n; i-- > 0;) {

@@ -56,5 +56,14 @@ SweepAnalysis::SweepAnalysis(Operation *root, AnalysisManager &am) {
     error = "--sweep: " + resolveError;
     return;
   }
-  result = runSweep(*symbolic.getCosts(), spec, devices.getDevices());
+  // Priced as the report's times are: the kernel view and time model of
+  // the configuration, unless every op is its own roofline.
+  SweepKernelPricing pricing;
+  pricing.timing = getTiming(getConfig(root));
+  pricing.root = root;
+  pricing.structure = &am.getAnalysis<TransformerStructure>();
+  pricing.policy = am.getAnalysis<DtypeConfig>().getPolicy();
+  bool priced = !pricing.timing.isPerOpRoofline() && pricing.policy;
+  result = runSweep(*symbolic.getCosts(), spec, devices.getDevices(),
+                    priced ? &pricing : nullptr);
 }

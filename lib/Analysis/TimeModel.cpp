@@ -107,21 +107,30 @@ double TimeModel::gemmTime(int64_t m, int64_t n, int64_t k, int64_t batch,
   return cal.gemmOverheadS + std::max(tComp, tMem);
 }
 
-double TimeModel::memTime(KernelClass cls, double bytes, int64_t kernels,
-                          int64_t row, bool *classFallback) const {
+MemClassParams TimeModel::memParams(KernelClass cls,
+                                    bool *classFallback) const {
   auto it = cal.mem.find(stringifyKernelClass(cls));
   bool fallback = it == cal.mem.end();
   if (fallback)
     it = cal.mem.find("add");
   if (classFallback)
     *classFallback = fallback;
-  MemClassParams c = it != cal.mem.end() ? it->second : MemClassParams();
+  return it != cal.mem.end() ? it->second : MemClassParams();
+}
+
+double TimeModel::memTime(const MemClassParams &c, double bytes,
+                          int64_t kernels, int64_t row) const {
   double bw = device.memBandwidth * cal.memCeilingFrac * c.eff;
   double floor = c.floorS;
   if (row && c.rowS > 0)
     floor += static_cast<double>(row) * c.rowS;
   double k = static_cast<double>(std::max<int64_t>(kernels, 1));
   return k * std::max(floor, c.overheadS + bytes / k / bw);
+}
+
+double TimeModel::memTime(KernelClass cls, double bytes, int64_t kernels,
+                          int64_t row, bool *classFallback) const {
+  return memTime(memParams(cls, classFallback), bytes, kernels, row);
 }
 
 double TimeModel::attentionTime(const KernelWork &w) const {

@@ -78,10 +78,17 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                       x.skipped.empty() ? "serves" : x.skipped});
   t.notes.push_back("workload: " + s.workload);
   t.notes.push_back(engineLine(s.spec));
-  t.notes.push_back("step times: the " + s.timeModel +
-                    " of the graph's ops at each step's mix of prefill "
-                    "chunks and decodes (the calibrated kernel model is not "
-                    "used yet), ops run one after another");
+  if (s.perOpRoofline)
+    t.notes.push_back("step times: the " + s.timeModel +
+                      " of the graph's ops at each step's mix of prefill "
+                      "chunks and decodes (the calibrated kernel model is not "
+                      "used yet), ops run one after another");
+  else
+    t.notes.push_back("step times: the " + s.timeModel +
+                      " time model of the " + s.kernelView +
+                      " kernels (--time-model, --kernels) at each step's mix "
+                      "of prefill chunks and decodes, kernels run one after "
+                      "another");
   for (const ServingTargetInfo &x : s.targets) {
     if (x.draftCost && x.skipped.empty())
       t.notes.push_back(x.device + " tp " + std::to_string(x.tp) +
@@ -223,6 +230,8 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
                                     llvm::json::OStream &j) {
   j.attributeObject("serving", [&] {
     j.attribute("time_model", s.timeModel);
+    if (!s.perOpRoofline)
+      j.attribute("kernels", s.kernelView);
     j.attribute("workload", s.workload);
     j.attribute("engine", engineLine(s.spec));
     if (s.serviceLevel)

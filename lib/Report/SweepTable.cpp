@@ -40,6 +40,8 @@ mlir::tfperf::sweepRowFigures(const SweepResult &r, const SweepRow &row) {
       {"tokens_per_s", r.tokensPerSecond(row)},
       {"unknown_ops", double(row.unknownOps)},
   };
+  if (r.kernelPriced)
+    figures.push_back({"roofline_time_s", row.rooflineTime});
   if (r.hasTensorParallel) {
     figures.push_back({"comm_bytes", row.commBytes});
     figures.push_back({"comm_time_s", row.commTime});

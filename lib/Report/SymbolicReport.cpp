@@ -454,6 +454,13 @@ SummaryTable sweepTable(const SymbolicSection &s) {
       }
       t.rows.push_back(std::move(cells));
     }
+  if (w.kernelPriced)
+    t.notes.push_back(
+        "time: the " + timeModelName(w.timing.model).str() +
+        " time model of the " + kernelViewName(w.timing.view).str() +
+        " kernels at each point's dims (the graph re-costed there; "
+        "--time-model, --kernels); FLOPs and bytes are the formulas' exact "
+        "counts, roofline_time_s of --sweep-out their per-op roofline bound");
   if (w.hasTensorParallel)
     t.notes.push_back("with tp: FLOPs, bytes and time per device; time "
                       "includes the collectives (ring all-reduce/all-gather "
@@ -642,6 +649,10 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
     const SweepResult &w = *s.sweep;
     j.attributeObject("sweep", [&] {
       j.attribute("spec", w.spec.text);
+      if (w.kernelPriced) {
+        j.attribute("time_model", timeModelName(w.timing.model));
+        j.attribute("kernels", kernelViewName(w.timing.view));
+      }
       j.attributeArray("axes", [&] {
         for (const SweepAxis &a : w.spec.axes)
           j.object([&] {

@@ -8,6 +8,8 @@ using namespace mlir::tfperf::serving;
 
 double StepCostTerm::time(const StepMix &mix) const {
   double gemm = gemmFlops.at(mix);
+  if (kernelTime)
+    return count * kernelTime(mix, flops.at(mix), gemm, bytes.at(mix));
   double compute = 0;
   if (tensorPeak > 0)
     compute += gemm / tensorPeak;

@@ -44,6 +44,9 @@ struct KernelOptions {
   /// the IR's types. The CostAnalysis given must have been built on the
   /// same shapes.
   std::function<const ShapeQuery &(Operation *)> shapes;
+  /// Symbols of `shapes` known not to be below another (a step's KV length
+  /// and its tokens): comparisons of symbolic sizes use it.
+  std::vector<std::pair<std::string, std::string>> atLeast;
 };
 
 struct Kernel {
@@ -61,13 +64,18 @@ struct Kernel {
   std::optional<double> bytes;
   /// Sum of the members' own bytes (the exported, one-kernel-per-op view).
   std::optional<double> exportedBytes;
+  /// The same two as formulas in the dims of the shapes the kernels were
+  /// formed on, in bits (`bytes` and `exportedBytes` where they are
+  /// numbers): what a serving step evaluates at its own token counts.
+  /// Unknown when a member's cost is.
+  SymExpr boundaryBits = SymExpr::unknown(), exportedBits = SymExpr::unknown();
   /// GEMM: C[M, N] = A[M, K] B[K, N], `batch` independent problems.
   int64_t m = 0, n = 0, k = 0, batch = 1;
   /// Row-wise classes: elements of one row.
   int64_t row = 0;
-  /// Attention: head dim, KV length, decode step.
+  /// Attention: head dim, KV length, decode step, causal mask.
   int64_t headDim = 0, kvLen = 0;
-  bool decode = false;
+  bool decode = false, causal = false;
   /// Attention: the flash kernel's F (its GEMM FLOPs, halved under a causal
   /// mask) that the time model charges.
   double attentionFlops = 0;

@@ -19,6 +19,7 @@
 #include "tfperf/Analysis/AnalysisConfig.h"
 #include "tfperf/Analysis/KernelAnalysis.h"
 #include "tfperf/Analysis/RooflineAnalysis.h"
+#include "tfperf/Analysis/TensorParallelPlan.h"
 #include "tfperf/Analysis/TimeModel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 
@@ -72,6 +73,23 @@ std::vector<KernelPrice>
 applyKernelTimes(ArrayRef<Kernel> kernels, const TimeModel &model,
                  TimeModelKind kind, const DtypePolicy &policy,
                  llvm::function_ref<OpFigures *(Operation *)> figuresOf);
+
+/// A GEMM kernel's per-device problem at degree `tp` when its main op
+/// splits as `split`: N divided for a column or vocab split, K for a row
+/// split (each rounded up).
+void splitGemmDims(KernelWork &work, const OpSplit &split, int64_t tp);
+
+/// Kernel `k`'s work on one device, from `costs` (numbers: the shapes the
+/// kernels were formed on): FLOPs and each member's accesses at `policy`'s
+/// element sizes, divided as `plan` splits them at degree `tp` (null or 1:
+/// the whole kernel), the boundary bytes scaled by those members' bytes
+/// over their bytes whole at the graph's sizes, and a GEMM's dims split.
+/// nullopt when a member's cost or the kernel's bytes is not a number.
+std::optional<KernelWork> kernelWorkAt(const Kernel &k,
+                                       const CostAnalysis &costs,
+                                       const DtypePolicy &policy,
+                                       const TensorParallelPlan *plan = nullptr,
+                                       int64_t tp = 1);
 
 /// The figures RooflineAnalysis computed with the chosen times, both kernel
 /// views priced on every device, and each device's time model. An MLIR

@@ -5,8 +5,9 @@
 // then the continuous-batching simulation of the workload at every point of
 // the study, the throughput/latency frontier and the best configuration
 // under the service level (lib/Serving). One analysis over the graph's
-// phase costs, not a second cost model; times are the roofline's until the
-// calibrated kernel model lands, and the section says so.
+// phase costs, not a second cost model; times in the configuration's kernel
+// view and time model (`--kernels`, `--time-model`), and the section says
+// which.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,8 +56,11 @@ struct ServingSection {
   serving::ServingSpec spec;
   std::optional<serving::ServiceLevel> serviceLevel;
   std::string workload;
-  /// "roofline" until the calibrated model exists.
-  std::string timeModel = "roofline";
+  /// The time model and kernel view of the step costs (`--time-model`,
+  /// `--kernels`); per-op roofline: every op of the graph its own kernel at
+  /// its roofline, as the phases print by default.
+  std::string timeModel = "roofline", kernelView = "exported";
+  bool perOpRoofline = true;
   std::vector<ServingTargetInfo> targets;
   /// Indices into `targets` of those that serve, as the study's targets.
   std::vector<size_t> studyTargets;
@@ -92,7 +96,8 @@ public:
   const std::string &getError() const { return error; }
 
   static constexpr ConfigPart kReads =
-      ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Serving;
+      ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Serving |
+      ConfigPart::Timing;
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
     return !isAnalysisKept<ServingStudyAnalysis, TransformerStructure,
                            DtypeConfig, DeviceSet>(pa, kReads);

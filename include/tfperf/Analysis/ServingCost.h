@@ -23,6 +23,7 @@
 #ifndef TFPERF_ANALYSIS_SERVINGCOST_H
 #define TFPERF_ANALYSIS_SERVINGCOST_H
 
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
@@ -56,14 +57,21 @@ struct ServingStepCost {
 /// per device of a TP group of `tp` with the split of `plan` (each op's
 /// work and accesses divided as the tensor-parallel figures divide them,
 /// and its collectives as ring all-reduce/all-gather terms over the
-/// device's link). Fails (with `error`) on graphs that have no token dims
-/// to re-run (a fixed sequence that could not be re-derived) or a batch
-/// fixed above one.
+/// device's link). With `timing` other than per-op roofline, the ops are
+/// grouped into `timing.view`'s kernels (formed on the step's symbolic
+/// shapes) and each kernel is one term priced by `timing.model` at the
+/// step's mix: its boundary bytes, and under the calibrated model its GEMM
+/// quantized at M = the step's tokens, its memory class's floor and
+/// ceiling, its flash attention at the step's mean KV length, and the
+/// collectives by their α-β tier. Fails (with `error`) on graphs that have
+/// no token dims to re-run (a fixed sequence that could not be re-derived)
+/// or a batch fixed above one.
 std::optional<ServingStepCost>
 buildServingStepCost(ModuleOp module, const TransformerStructure &structure,
                      const DtypePolicy &policy, const DeviceSpec &device,
                      std::string &error,
-                     const TensorParallelPlan *plan = nullptr, int64_t tp = 1);
+                     const TensorParallelPlan *plan = nullptr, int64_t tp = 1,
+                     Timing timing = Timing());
 
 } // namespace mlir::tfperf
 

@@ -16,7 +16,9 @@
 // transformer analysis found), kv_len (cached tokens including the new
 // ones: past = kv_len - seq), hw (devices; default: the report's), and tp
 // (tensor-parallel degrees: per-device figures plus the collectives' time,
-// from the SymbolicCosts' tensor-parallel plan).
+// from the SymbolicCosts' tensor-parallel plan). With `--kernels` and
+// `--time-model` other than the per-op roofline, each point's time is the
+// kernel view's at the point's dims (SweepKernelPricing).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +26,7 @@
 #define TFPERF_ANALYSIS_SWEEP_H
 
 #include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/SymbolicCosts.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -90,6 +93,10 @@ struct SweepRow {
   /// Under a tp axis (per device; `time` includes commTime): the payload
   /// of the collectives and their ring time.
   double commBytes = 0, commTime = 0;
+  /// With kernel pricing (SweepKernelPricing), `time`, the memory-bound,
+  /// attention and MLP times are the kernels'; this is the formulas'
+  /// per-op roofline (plus commTime), the bound. NaN without.
+  double rooflineTime = NAN;
 };
 
 struct SweepResult {
@@ -112,6 +119,9 @@ struct SweepResult {
   double seconds = 0;
   /// Distinct op formulas evaluated per point.
   size_t groups = 0;
+  /// Whether the times are kernel-priced, and by which view and model.
+  bool kernelPriced = false;
+  Timing timing;
   const SweepAxis &numericAxis(size_t i) const {
     return spec.axes[numericAxes[i]];
   }
@@ -126,10 +136,24 @@ struct SweepResult {
   double tokensPerSecond(const SweepRow &r) const;
 };
 
+/// What prices a sweep's points when the report's times are not every op's
+/// own roofline (`--kernels`, `--time-model`): at each point the graph is
+/// re-costed at the point's dims, grouped into the view's kernels and each
+/// kernel priced by the time model, as the report's own kernels are
+/// (KernelTimes.h). The FLOPs and bytes stay the formulas' (exact).
+struct SweepKernelPricing {
+  Operation *root = nullptr;
+  const TransformerStructure *structure = nullptr;
+  const DtypePolicy *policy = nullptr;
+  Timing timing;
+};
+
 /// Evaluates the resolved `spec`; `defaultDevices` serve when it has no hw
-/// axis.
+/// axis. With `pricing`, each point also costs a kernel view of the graph
+/// (its ops, not its formula groups).
 SweepResult runSweep(const SymbolicCosts &costs, const SweepSpec &spec,
-                     ArrayRef<DeviceSpec> defaultDevices);
+                     ArrayRef<DeviceSpec> defaultDevices,
+                     const SweepKernelPricing *pricing = nullptr);
 
 } // namespace mlir::tfperf
 

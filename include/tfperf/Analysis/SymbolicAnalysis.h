@@ -53,7 +53,8 @@ public:
   const std::string &getError() const { return error; }
 
   static constexpr ConfigPart kReads =
-      ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Symbolic;
+      ConfigPart::Devices | ConfigPart::Dtypes | ConfigPart::Symbolic |
+      ConfigPart::Timing;
   bool isInvalidated(const AnalysisManager::PreservedAnalyses &pa) {
     return !isAnalysisKept<SweepAnalysis, SymbolicCostsAnalysis, DeviceSet>(
         pa, kReads);

@@ -83,6 +83,13 @@ public:
   /// device has no entry for it and `add`'s is used).
   double memTime(KernelClass cls, double bytes, int64_t kernels, int64_t row,
                  bool *classFallback = nullptr) const;
+  /// The same in two steps, for callers that price one class many times
+  /// (a serving step): the class's parameters (`add`'s where the device
+  /// has none), then the formula.
+  MemClassParams memParams(KernelClass cls,
+                           bool *classFallback = nullptr) const;
+  double memTime(const MemClassParams &params, double bytes, int64_t kernels,
+                 int64_t row) const;
   double attentionTime(const KernelWork &w) const;
   /// nullopt when no tier of the device covers `ranks`, or the tier has no
   /// figures for `kind`. An empty `tier` picks one (selectTier).

@@ -13,7 +13,10 @@
 // plus FLOPs and activation bytes per token; the attention core: FLOPs per
 // query-key pair and K/V bytes per context token). Its time is the
 // roofline of the term, max(FLOPs / peak, bytes / bandwidth), plus a fixed
-// per-kernel overhead.
+// per-kernel overhead; or, where the graph side prices kernels with the
+// calibrated time model (docs/TimeModel.md), that model's time of one
+// kernel at the step's figures (`kernelTime`, its per-kernel constants
+// precomputed so a step still costs O(terms)).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +26,7 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +79,22 @@ struct LinearInMix {
                       &perContextToken, &perStartedSequence})
       *c *= f;
   }
+  /// Each coefficient times `num`'s over `den`'s (kept where `den`'s is
+  /// 0): a kernel's bytes at the element sizes and split of its ops'.
+  void scaleEach(const LinearInMix &num, const LinearInMix &den) {
+    auto ratio = [](double n, double d) { return d != 0 ? n / d : 1.0; };
+    constant *= ratio(num.constant, den.constant);
+    perSequence *= ratio(num.perSequence, den.perSequence);
+    perToken *= ratio(num.perToken, den.perToken);
+    perQueryKey *= ratio(num.perQueryKey, den.perQueryKey);
+    perContextToken *= ratio(num.perContextToken, den.perContextToken);
+    perStartedSequence *= ratio(num.perStartedSequence, den.perStartedSequence);
+  }
+  /// Whether it depends on the mix through the token count only.
+  bool tokensOnly() const {
+    return perSequence == 0 && perQueryKey == 0 && perContextToken == 0 &&
+           perStartedSequence == 0;
+  }
   void add(const LinearInMix &o) {
     constant += o.constant;
     perSequence += o.perSequence;
@@ -101,8 +121,14 @@ struct StepCostTerm {
   double tensorPeak = 0, vectorPeak = 0, bandwidth = 0;
   /// Seconds added per kernel launch.
   double overhead = 0;
-  /// Seconds for this term at `mix`: the roofline of one kernel, times
-  /// the count.
+  /// A time model other than the roofline: seconds of one kernel at `mix`,
+  /// given its FLOPs, matmul FLOPs and bytes there (the peaks, bandwidth
+  /// and overhead above are then unused). Null: the roofline.
+  std::function<double(const StepMix &mix, double flops, double gemmFlops,
+                       double bytes)>
+      kernelTime;
+  /// Seconds for this term at `mix`: the time of one kernel, times the
+  /// count.
   double time(const StepMix &mix) const;
 };
 
