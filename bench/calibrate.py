@@ -129,27 +129,28 @@ MEM_CLASSES = ["add", "rmsnorm", "layernorm", "act_silu_mul", "act_gelu",
 def gemm_time(M, N, K, dev, p, batch=1):
     """Calibrated time of C[M,N] = A[M,K] B[K,N] (fp16) on `dev`, `batch`
     independent problems in one kernel (docs/TimeModel.md, GEMM)."""
-    P, S, B = dev["peak"], dev["units"], dev["mem_bw"]
-    bytes_ = batch * DTYPE_BYTES * (M * K + K * N + M * N)
-    t_mem = bytes_ / (p["gemm_mem_eff"] * B)
-    t_comp = math.inf
-    for tm, tn in dev.get("tiles", TILES):
-        tiles = batch * math.ceil(M / tm) * math.ceil(N / tn)
-        waves = math.ceil(tiles / S)
-        eff = p["gemm_eff_max"] * min(1.0, (tm * tn / TILE_REF)) ** p["gemm_tile_exp"]
-        t_comp = min(t_comp, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
-    return p["gemm_overhead_s"] + max(t_comp, t_mem)
+    return float(gemm_time_vec(np.asarray(M, float), np.asarray(N, float),
+                               np.asarray(K, float), dev, p, batch))
 
 
-def gemm_time_vec(M, N, K, dev, p):
-    """gemm_time over numpy arrays (the fit's inner loop)."""
+def gemm_time_vec(M, N, K, dev, p, batch=1):
+    """gemm_time over numpy arrays (the fit's inner loop).
+
+    Tiled GEMMs are tile- and wave-quantized. A GEMM with fewer rows than
+    the smallest tile (a decode step's M = batch tokens) is not: libraries
+    run a GEMV or split-K kernel for it, which spreads N and K over every
+    unit, so it does its real FLOPs (M not padded to a tile) at the device's
+    GEMM efficiency, and is in practice bound by streaming the weights."""
     P, S, B = dev["peak"], dev["units"], dev["mem_bw"]
-    t_mem = DTYPE_BYTES * (M * K + K * N + M * N) / (p["gemm_mem_eff"] * B)
-    t_comp = np.full(M.shape, np.inf)
-    for tm, tn in dev.get("tiles", TILES):
-        waves = np.ceil(np.ceil(M / tm) * np.ceil(N / tn) / S)
+    tiles_ = dev.get("tiles", TILES)
+    t_mem = batch * DTYPE_BYTES * (M * K + K * N + M * N) / (p["gemm_mem_eff"] * B)
+    t_tiled = np.full(M.shape, np.inf)
+    for tm, tn in tiles_:
+        waves = np.ceil(batch * np.ceil(M / tm) * np.ceil(N / tn) / S)
         eff = p["gemm_eff_max"] * min(1.0, (tm * tn / TILE_REF)) ** p["gemm_tile_exp"]
-        t_comp = np.minimum(t_comp, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
+        t_tiled = np.minimum(t_tiled, waves * 2.0 * tm * tn * (K + p["gemm_k0"]) / (eff * P / S))
+    t_gemv = batch * 2.0 * M * N * K / (p["gemm_eff_max"] * P)
+    t_comp = np.where(M < min(tm for tm, _ in tiles_), t_gemv, t_tiled)
     return p["gemm_overhead_s"] + np.maximum(t_comp, t_mem)
 
 
@@ -1112,6 +1113,7 @@ def print_summary(R):
 # values the C++ time model must reproduce from data/hardware.json.
 PREDICT_KERNELS = [
     ("gemm", (1, 12288, 4096)),        # Llama-2-7B QKV, decode
+    ("gemm", (1, 1024, 8192)),         # decode at TP 8: 16 tiles on 108 SMs, a GEMV
     ("gemm", (128, 12288, 4096)),
     ("gemm", (2048, 12288, 4096)),     # prefill
     ("gemm", (4096, 4096, 11008)),     # down projection

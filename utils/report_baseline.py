@@ -10,6 +10,11 @@ Usage:
   report_baseline.py CORPUS_DIR BIN_DIR --update   # rewrite the baseline
   ... --keep DIR                                   # keep the outputs (for diff)
   ... --only NAME[,NAME]                           # a few models only
+  ... --extra-args "FLAGS"                          # FLAGS added to every run
+                                                    # (e.g. the former defaults
+                                                    # "--kernels=exported
+                                                    # --time-model=roofline");
+                                                    # not with --update
 
 Exit status 1 lists every output whose bytes differ (or that failed to be
 written); the stored hashes are of the outputs at the commit that last ran
@@ -19,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -51,13 +57,13 @@ def digest(path):
         return hashlib.sha256(TIMING.sub(b"evaluated in <t>", f.read())).hexdigest()
 
 
-def run_model(opt, name, path, bindings, out):
-    """Runs both invocations for one model into `out`; returns
-    {output name: sha256 or 'FAILED: ...'}."""
+def run_model(opt, name, path, bindings, out, extra=()):
+    """Runs both invocations for one model into `out`, each with the flags
+    `extra` added; returns {output name: sha256 or 'FAILED: ...'}."""
     results = {}
     for run, flags in RUNS.items():
         stem = os.path.join(out, "%s.%s" % (name, run))
-        cmd = [opt, path, "--hw=" + DEVICES] + flags + bind_args(bindings)
+        cmd = [opt, path, "--hw=" + DEVICES] + flags + list(extra) + bind_args(bindings)
         cmd += ["--report=%s.%s" % (stem, f) for f in FORMATS]
         r = None
         if run == "infer":
@@ -89,6 +95,9 @@ def main():
     update = "--update" in args
     keep = args[args.index("--keep") + 1] if "--keep" in args else None
     only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
+    extra = shlex.split(args[args.index("--extra-args") + 1]) if "--extra-args" in args else []
+    if update and extra:
+        sys.exit("report_baseline: --update records the default runs; drop --extra-args")
     opt = os.path.join(bindir, "tfperf-opt")
     out = keep or tempfile.mkdtemp(prefix="tfperf-baseline-")
     os.makedirs(out, exist_ok=True)
@@ -96,7 +105,7 @@ def main():
     for name, path, _ref, bindings in valid_models(corpus):
         if only and name not in only:
             continue
-        got.update(run_model(opt, name, path, bindings, out))
+        got.update(run_model(opt, name, path, bindings, out, extra))
         print("ran  " + name, flush=True)
     if not got:
         sys.exit("report_baseline: no models in " + corpus)

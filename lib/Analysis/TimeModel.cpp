@@ -91,7 +91,9 @@ double TimeModel::gemmTime(int64_t m, int64_t n, int64_t k, int64_t batch,
   double units = static_cast<double>(cal.units);
   double tMem = bytes / (cal.gemmMemEff * device.memBandwidth);
   double tComp = std::numeric_limits<double>::infinity();
+  double fewestTileRows = std::numeric_limits<double>::infinity();
   for (auto [tm, tn] : cal.tiles) {
+    fewestTileRows = std::min(fewestTileRows, static_cast<double>(tm));
     double tiles = static_cast<double>(batch) *
                    std::ceil(static_cast<double>(m) / tm) *
                    std::ceil(static_cast<double>(n) / tn);
@@ -104,6 +106,13 @@ double TimeModel::gemmTime(int64_t m, int64_t n, int64_t k, int64_t batch,
                (eff * peak / units);
     tComp = std::min(tComp, t);
   }
+  // Fewer rows than any tile (a decode step): libraries run a GEMV or
+  // split-K kernel that spreads N and K over every unit, so M is not padded
+  // to a tile and the real FLOPs run at the device's GEMM efficiency.
+  if (static_cast<double>(m) < fewestTileRows)
+    tComp = static_cast<double>(batch) * 2.0 * static_cast<double>(m) *
+            static_cast<double>(n) * static_cast<double>(k) /
+            (cal.gemmEffMax * peak);
   return cal.gemmOverheadS + std::max(tComp, tMem);
 }
 

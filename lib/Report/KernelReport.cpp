@@ -11,6 +11,8 @@
 #include "Quoting.h"
 #include "SummaryTables.h"
 
+#include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -56,6 +58,19 @@ ViewTotals viewTotals(const Report &r, KernelView v) {
 
 std::string viewLabel(KernelView v) {
   return v == KernelView::Exported ? "exported ops" : "fused kernels";
+}
+
+/// Whether the report's view and model are the defaults, and the flags that
+/// chose them otherwise.
+std::string timingChoice(const Report &r) {
+  llvm::StringRef view = kernelViewName(r.timing.view);
+  llvm::StringRef model = timeModelName(r.timing.model);
+  if (view == kDefaultKernelView && model == kDefaultTimeModel)
+    return "the default";
+  return ("--kernels=" + view + " --time-model=" + model +
+          "; the default is --kernels=" + kDefaultKernelView +
+          " --time-model=" + kDefaultTimeModel)
+      .str();
 }
 
 /// Per device: each time in `prices` under "name" keys.
@@ -105,8 +120,8 @@ void mlir::tfperf::appendKernelTables(const Report &r,
                         " of unknown cost, not summed");
   }
   t.notes.push_back("The other tables' times: the " + model + " time of the " +
-                    viewLabel(r.timing.view) +
-                    ", each kernel's time shared by its ops in proportion "
+                    viewLabel(r.timing.view) + " (" + timingChoice(r) +
+                    "), each kernel's time shared by its ops in proportion "
                     "to their roofline times (docs/Kernels.md).");
   for (size_t d = 0; d < r.devices.size(); ++d)
     if (timeModelLabel(r, d) == "uncalibrated")

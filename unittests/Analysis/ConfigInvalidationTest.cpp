@@ -90,6 +90,11 @@ TEST_F(ConfigInvalidationTest, TrainingChangeKeepsTheRoofline) {
 }
 
 TEST_F(ConfigInvalidationTest, TimingChangeKeepsTheRoofline) {
+  // From the per-op roofline (not the default) to the fused calibrated view.
+  setConfig(*module,
+            getConfig(*module).withTiming(
+                TimingConfigAttr::get(&ctx, "exported", "roofline")),
+            am());
   const RooflineAnalysis *roofline = &am().getAnalysis<RooflineAnalysis>();
   size_t matmul = 0;
   for (auto [i, rec] : llvm::enumerate(roofline->getCosts().getRecords()))

@@ -214,6 +214,34 @@ TEST(TimeModel, AttentionFollowsTheDocumentedForm) {
                            a.bytes / (c.gemmMemEff * d.memBandwidth)));
 }
 
+// A decode GEMM (fewer rows than A100's smallest 64-row tile) runs as a
+// GEMV: its real FLOPs at the GEMM efficiency, so in fp32 (GPT-2's c_fc at
+// one token) it streams its weights instead of paying a padded 64-row tile
+// per SM at the fp32 peak. At 64 rows the tiles price it again.
+TEST(TimeModel, FewerRowsThanAnyTileIsAGemv) {
+  const DeviceSpec &d = device("a100-sxm-80gb");
+  TimeModel model(d);
+  const DeviceCalibration &c = model.getCalibration();
+  double fp32 = *d.gemmPeak("fp32");
+  auto bytes = [](int64_t m) { return 4.0 * (m * 768 + 768 * 3072 + m * 3072); };
+  double gemv = model.gemmTime(1, 3072, 768, 1, bytes(1), fp32);
+  EXPECT_TRUE(closeRel(gemv, c.gemmOverheadS +
+                                 bytes(1) / (c.gemmMemEff * d.memBandwidth)));
+  double rows63 = model.gemmTime(63, 3072, 768, 1, bytes(63), fp32);
+  EXPECT_TRUE(closeRel(
+      rows63, c.gemmOverheadS +
+                  std::max(2.0 * 63 * 3072 * 768 / (c.gemmEffMax * fp32),
+                           bytes(63) / (c.gemmMemEff * d.memBandwidth))));
+  // 48 tiles of 64 x 64 on 108 SMs: one wave, K + K0 steps each.
+  double eff = c.gemmEffMax *
+               std::pow(64.0 * 64 / (256.0 * 128), c.gemmTileExp);
+  double tiled = c.gemmOverheadS + 2.0 * 64 * 64 * (768 + c.gemmK0) /
+                                       (eff * fp32 / c.units);
+  EXPECT_TRUE(closeRel(model.gemmTime(64, 3072, 768, 1, bytes(64), fp32),
+                       tiled));
+  EXPECT_GT(tiled, rows63);
+}
+
 TEST(TimeModel, MissingClassIsPricedAsAdd) {
   TimeModel model(device("a100-sxm-80gb"));
   bool fallback = false;

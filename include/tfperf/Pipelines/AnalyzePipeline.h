@@ -31,13 +31,13 @@ std::optional<ReportFormat> parseReportFormat(llvm::StringRef name);
 
 /// The help of `--kernels` and `--time-model` (flags and pipeline options).
 constexpr const char *kKernelsHelp =
-    "What the times are summed over: exported (every op of the graph a "
-    "kernel) or fused (the kernels an optimizing engine runs; "
-    "docs/Kernels.md)";
+    "What the times are summed over: fused (the default: the kernels an "
+    "optimizing engine runs; docs/Kernels.md) or exported (every op of the "
+    "graph a kernel)";
 constexpr const char *kTimeModelHelp =
-    "How each kernel is priced: roofline (100% of the datasheet) or "
-    "calibrated (docs/TimeModel.md; the roofline is still shown as the "
-    "bound)";
+    "How each kernel is priced: calibrated (the default; docs/TimeModel.md; "
+    "the roofline is still shown as the bound) or roofline (100% of the "
+    "datasheet)";
 
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{

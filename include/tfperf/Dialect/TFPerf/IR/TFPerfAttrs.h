@@ -32,8 +32,8 @@ constexpr int64_t kMaxPipelineVirtualStages = 1024;
 constexpr int64_t kMaxTrainingRanks = int64_t(1) << 20;
 /// The kernel view and time model of a configuration without a `timing`
 /// part (`#tfperf.timing`; docs/Kernels.md says why).
-constexpr llvm::StringLiteral kDefaultKernelView = "exported";
-constexpr llvm::StringLiteral kDefaultTimeModel = "roofline";
+constexpr llvm::StringLiteral kDefaultKernelView = "fused";
+constexpr llvm::StringLiteral kDefaultTimeModel = "calibrated";
 } // namespace mlir::tfperf
 
 #define GET_ATTRDEF_CLASSES

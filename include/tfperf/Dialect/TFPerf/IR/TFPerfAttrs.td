@@ -219,8 +219,8 @@ def TFPerf_TimingConfigAttr : TFPerf_Attr<"TimingConfig", "timing"> {
     ```
   }];
   let parameters = (ins
-    StringRefParameter<"exported or fused (default: kDefaultKernelView)", "\"exported\"">:$kernels,
-    StringRefParameter<"roofline or calibrated (default: kDefaultTimeModel)", "\"roofline\"">:$time_model);
+    StringRefParameter<"exported or fused (default: kDefaultKernelView)", "\"fused\"">:$kernels,
+    StringRefParameter<"roofline or calibrated (default: kDefaultTimeModel)", "\"calibrated\"">:$time_model);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
