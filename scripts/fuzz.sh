@@ -18,6 +18,7 @@
 #   TIMEOUT_S   one input running longer than this is a hang (default 10)
 #   FORK=1      keep going after a finding (-fork=1 -ignore_crashes=1): for
 #               long unattended runs; findings are saved all the same
+#   BUILD_ONLY=1  build the target and stop (nothing run, no ledger line)
 #   LIGHT=1     pipeline and mlir-pipeline only: build just the harness
 #               (clang-22, ASan + UBSan + libFuzzer) into $BUILD_DIR/light/
 #               and link it against the Release libraries of $RELEASE_DIR
@@ -108,6 +109,7 @@ else
   case "$TARGET" in mlir|mlir-pipeline) BUILD_TARGETS+=(tfperf-opt) ;; esac
   cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target "${BUILD_TARGETS[@]}"
 fi
+[ "${BUILD_ONLY:-0}" = 1 ] && { echo "fuzz.sh: built $FUZZER"; exit 0; }
 
 WORK="$BUILD_DIR/fuzz"
 SEEDS="$WORK/seeds-$TARGET"
