@@ -55,8 +55,11 @@ void configure(AnalyzeOptions &o, unsigned variant) {
     o.mode = AnalysisMode::Train;
     o.symbolic = true;
     break;
-  case 1: // Phases at other sizes, a sweep.
+  case 1: // Phases at other sizes, a sweep, fused kernels priced by the
+          // calibrated time model.
     o.hw = "h100-sxm";
+    o.kernels = "fused";
+    o.timeModel = "calibrated";
     o.phase = AnalysisPhase::Both;
     o.batch = 3;
     o.kvLen = 100;
@@ -66,8 +69,10 @@ void configure(AnalyzeOptions &o, unsigned variant) {
     o.hw = "h100-sxm";
     o.serve = "isl=16,osl=4,concurrency=1,2";
     break;
-  default: // Degrees on a sweep, bf16.
+  default: // Degrees on a sweep, bf16, fused kernels at the roofline.
     o.hw = "b200";
+    o.kernels = "fused";
+    o.timeModel = "roofline";
     o.computeDtype = "bf16";
     for (int64_t t : {1, 8})
       o.tp.push_back(t);

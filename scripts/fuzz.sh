@@ -18,13 +18,24 @@
 #   TIMEOUT_S   one input running longer than this is a hang (default 10)
 #   FORK=1      keep going after a finding (-fork=1 -ignore_crashes=1): for
 #               long unattended runs; findings are saved all the same
+#   BUILD_ONLY=1  build the target and stop (nothing run, no ledger line)
+#   LIGHT=1     pipeline and mlir-pipeline only: build just the harness
+#               (clang-22, ASan + UBSan + libFuzzer) into $BUILD_DIR/light/
+#               and link it against the Release libraries of $RELEASE_DIR
+#               (default build/, built first). Minutes instead of hours on
+#               a small machine, but the libraries are neither instrumented
+#               for coverage nor for out-of-bounds accesses: crashes, hangs,
+#               aborts, allocator errors and report-invariant failures are
+#               found, coverage guides only through the harness
 #
 # What stays in $BUILD_DIR/fuzz/ (out of git):
 #   corpus-TARGET/     the grown corpus, reused by the next run
 #   artifacts-TARGET/  crash-*, timeout-*, oom-* inputs to reproduce with
-#                      $BUILD_DIR/bin/tfperf-TARGET-fuzzer FILE
+#                      $BUILD_DIR/bin/tfperf-TARGET-fuzzer FILE (LIGHT=1:
+#                      $BUILD_DIR/light/bin/...)
 #   ledger.tsv         one line per run: date, target, seconds, executions,
-#                      so runs over several sessions add up
+#                      build (instrumented or harness-only), so runs over
+#                      several sessions add up
 # Seeds (fuzz/make_seeds.py) are rebuilt each run from test/ fixtures, the
 # examples and the shared corpus (../shared/corpus or $TFPERF_CORPUS).
 set -euo pipefail
@@ -46,7 +57,7 @@ TIMEOUT_S=${TIMEOUT_S:-10}
 PY=/usr/bin/python3
 CORPUS=${TFPERF_CORPUS:-../shared/corpus}
 
-if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+if [ "${LIGHT:-0}" != 1 ] && [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only" \
@@ -58,9 +69,47 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=$PY
 fi
-BUILD_TARGETS=("tfperf-$TARGET-fuzzer")
-case "$TARGET" in mlir|mlir-pipeline) BUILD_TARGETS+=(tfperf-opt) ;; esac
-cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target "${BUILD_TARGETS[@]}"
+FUZZER="$BUILD_DIR/bin/tfperf-$TARGET-fuzzer"
+TFPERF_OPT="$BUILD_DIR/bin/tfperf-opt"
+BUILD_KIND=instrumented
+if [ "${LIGHT:-0}" = 1 ]; then
+  case "$TARGET" in pipeline|mlir-pipeline) ;;
+    *) echo "fuzz.sh: LIGHT=1 is for pipeline and mlir-pipeline" >&2; exit 2 ;;
+  esac
+  RELEASE_DIR=${RELEASE_DIR:-build}
+  BUILD_KIND=harness-only
+  cmake --build "$RELEASE_DIR" -j "${JOBS:-2}" --target tfperf tfperf-opt
+  FUZZER="$BUILD_DIR/light/bin/tfperf-$TARGET-fuzzer"
+  TFPERF_OPT="$RELEASE_DIR/bin/tfperf-opt"
+  case "$TARGET" in
+    pipeline) MAIN_SRC=fuzz/PipelineFuzzer.cpp ;;
+    *) MAIN_SRC=fuzz/MLIRPipelineFuzzer.cpp ;;
+  esac
+  # The libraries bin/tfperf-opt links (libMLIR.so, as fuzz/CMakeLists.txt
+  # links the fuzzers), in its link order, from build.ninja.
+  LIBS=()
+  for lib in $(sed -n '/^build bin\/tfperf-opt:/,/^$/s/^  LINK_LIBRARIES = //p' \
+                 "$RELEASE_DIR/build.ninja"); do
+    case "$lib" in /*|-*) LIBS+=("$lib") ;; *) LIBS+=("$RELEASE_DIR/$lib") ;; esac
+  done
+  if [ -z "$(find "$FUZZER" -newer "$RELEASE_DIR/bin/tfperf" 2>/dev/null)" ] ||
+     [ -n "$(find fuzz -newer "$FUZZER" 2>/dev/null)" ]; then
+    mkdir -p "$(dirname "$FUZZER")"
+    clang++-22 -std=gnu++17 -O2 -gline-tables-only -fno-exceptions -DNDEBUG \
+      -D_GLIBCXX_USE_CXX11_ABI=1 -D__STDC_CONSTANT_MACROS \
+      -D__STDC_FORMAT_MACROS -D__STDC_LIMIT_MACROS \
+      -fsanitize=fuzzer,address,undefined -fuse-ld=lld \
+      -Iinclude -I"$RELEASE_DIR/include" -isystem /usr/lib/llvm-22/include \
+      -isystem "$RELEASE_DIR/onnxproto" \
+      fuzz/FuzzPipeline.cpp fuzz/ModelMutator.cpp "$MAIN_SRC" \
+      "${LIBS[@]}" -o "$FUZZER"
+  fi
+else
+  BUILD_TARGETS=("tfperf-$TARGET-fuzzer")
+  case "$TARGET" in mlir|mlir-pipeline) BUILD_TARGETS+=(tfperf-opt) ;; esac
+  cmake --build "$BUILD_DIR" -j "${JOBS:-2}" --target "${BUILD_TARGETS[@]}"
+fi
+[ "${BUILD_ONLY:-0}" = 1 ] && { echo "fuzz.sh: built $FUZZER"; exit 0; }
 
 WORK="$BUILD_DIR/fuzz"
 SEEDS="$WORK/seeds-$TARGET"
@@ -88,7 +137,7 @@ for f in glob.glob("test/**/*.mlir", recursive=True):
         open("%s/test-%d.mlir" % (sys.argv[1], n), "w").write(part)
 EOF
   for f in "$WORK"/seeds-import/*.onnx; do
-    "$BUILD_DIR/bin/tfperf-opt" "$f" -o "$SEEDS/$(basename "$f" .onnx).mlir" \
+    "$TFPERF_OPT" "$f" -o "$SEEDS/$(basename "$f" .onnx).mlir" \
       2>/dev/null || true
   done
 fi
@@ -105,7 +154,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}
 LOG="$WORK/last-$TARGET.log"
 STARTED=$(date +%s)
 set +e
-"$BUILD_DIR/bin/tfperf-$TARGET-fuzzer" "${FLAGS[@]}" "$GROWN" "$SEEDS" 2>&1 |
+"$FUZZER" "${FLAGS[@]}" "$GROWN" "$SEEDS" 2>&1 |
   tee "$LOG" | grep -E --line-buffered '^(#[0-9]+: |INFO: (fuzzed|exiting)|==[0-9]+==ERROR|SUMMARY|stat::|artifact_prefix)|Test unit written|(pulse|DONE|RELOAD) '
 rc=${PIPESTATUS[0]}
 set -e
@@ -121,7 +170,8 @@ EXECS=$(last_number '^#[0-9]+: ')
 EXECS=${EXECS:-0}
 RAN=$(last_number '^#[0-9]+: .* time: [0-9]+s')
 [ -n "$RAN" ] || RAN=$(( $(date +%s) - STARTED ))
-printf '%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" "$EXECS" >> "$WORK/ledger.tsv"
+printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" "$EXECS" \
+  "$BUILD_KIND" >> "$WORK/ledger.tsv"
 TOTAL=$(awk -F'\t' -v t="$TARGET" '$2 == t { s += $4 } END { print s + 0 }' "$WORK/ledger.tsv")
 echo "fuzz.sh: $TARGET: $EXECS executions in ${RAN}s ($((EXECS / (RAN > 0 ? RAN : 1))) exec/s); $TOTAL in all runs (ledger $WORK/ledger.tsv)"
 ls "$ARTIFACTS" | head -20

@@ -472,11 +472,12 @@ bool mlir::tfperf::hasTokenIdsInput(func::FuncOp func) {
 }
 
 func::FuncOp mlir::tfperf::firstFunction(Operation *root) {
+  // A declaration has no body, so no arguments to read and no ops to cost.
   if (auto f = dyn_cast<func::FuncOp>(root))
-    return f;
+    return f.isExternal() ? func::FuncOp() : f;
   func::FuncOp func;
   root->walk([&](func::FuncOp f) {
-    if (!func)
+    if (!func && !f.isExternal())
       func = f;
   });
   return func;
