@@ -222,6 +222,27 @@ LogicalResult ConcatOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ai.onnx attention
+//===----------------------------------------------------------------------===//
+
+// Head counts divide the packed hidden dim; a count below 1 would turn into a
+// negative head size and KV cache downstream.
+static LogicalResult verifyHeadCounts(Operation *op, std::optional<int64_t> q,
+                                      std::optional<int64_t> kv) {
+  if ((q && *q <= 0) || (kv && *kv <= 0))
+    return op->emitOpError() << "q_num_heads and kv_num_heads must be positive";
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  return verifyHeadCounts(*this, getQNumHeads(), getKvNumHeads());
+}
+
+LogicalResult LinearAttentionOp::verify() {
+  return verifyHeadCounts(*this, getQNumHeads(), getKvNumHeads());
+}
+
+//===----------------------------------------------------------------------===//
 // Contrib
 //===----------------------------------------------------------------------===//
 

@@ -152,6 +152,7 @@ def TFPerf_AttentionOp : TFPerf_PureOp<"attention",
     Value getPresentValue() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
     Value getQkMatmulOutput() { return getExtras().size() > 2 ? getExtras()[2] : Value(); }
   }];
+  let hasVerifier = 1;
   let assemblyFormat = [{
     $Q `,` $K `,` $V (`mask` `(` $attn_mask^ `)`)?
     (`past_key` `(` $past_key^ `)`)? (`past_value` `(` $past_value^ `)`)?
@@ -197,6 +198,7 @@ def TFPerf_LinearAttentionOp : TFPerf_PureOp<"linear_attention",
                    OptionalAttr<F32Attr>:$scale);
   // Optional output tail: [present_state].
   let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
+  let hasVerifier = 1;
   let extraClassDeclaration = [{
     Value getPresentState() { return getExtras().empty() ? Value() : getExtras()[0]; }
   }];
