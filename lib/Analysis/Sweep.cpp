@@ -443,6 +443,17 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   }
   if (r.devices.empty())
     r.devices.assign(defaultDevices.begin(), defaultDevices.end());
+  // numPoints counts a hardware axis too.
+  uint64_t rows = spec.numPoints();
+  if (pricing && rows > kMaxKernelPricedRows) {
+    r.unpricedReason =
+        std::to_string(rows) + " points exceed the " +
+        std::to_string(kMaxKernelPricedRows) +
+        " a kernel-priced sweep evaluates (each re-costs the graph), so the "
+        "times are the formulas' per-op roofline; narrow the sweep for " +
+        timeModelName(pricing->timing.model).str() + " times";
+    pricing = nullptr;
+  }
   std::vector<TimeModel> models;
   if (pricing) {
     r.kernelPriced = true;

@@ -461,6 +461,8 @@ SummaryTable sweepTable(const SymbolicSection &s) {
         " kernels at each point's dims (the graph re-costed there; "
         "--time-model, --kernels); FLOPs and bytes are the formulas' exact "
         "counts, roofline_time_s of --sweep-out their per-op roofline bound");
+  if (!w.unpricedReason.empty())
+    t.notes.push_back("time: " + w.unpricedReason);
   if (w.hasTensorParallel)
     t.notes.push_back("with tp: FLOPs, bytes and time per device; time "
                       "includes the collectives (ring all-reduce/all-gather "
@@ -652,6 +654,10 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
       if (w.kernelPriced) {
         j.attribute("time_model", timeModelName(w.timing.model));
         j.attribute("kernels", kernelViewName(w.timing.view));
+      }
+      if (!w.unpricedReason.empty()) {
+        j.attribute("time_model", timeModelName(TimeModelKind::Roofline));
+        j.attribute("kernels", kernelViewName(KernelView::Exported));
       }
       j.attributeArray("axes", [&] {
         for (const SweepAxis &a : w.spec.axes)

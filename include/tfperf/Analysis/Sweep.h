@@ -38,6 +38,11 @@ namespace mlir::tfperf {
 
 /// Most points a sweep may have (devices included).
 constexpr uint64_t kMaxSweepPoints = 10'000'000;
+/// Points (a hardware axis counted) a kernel-priced sweep evaluates at most: each
+/// re-costs the graph and forms its kernels (about a millisecond), where a
+/// formula-only row takes microseconds. Larger sweeps fall back to the
+/// formulas' roofline and say so.
+constexpr uint64_t kMaxKernelPricedRows = 20'000;
 
 struct SweepAxis {
   enum class Kind { Symbol, KvLen, Hardware, TensorParallel };
@@ -122,6 +127,9 @@ struct SweepResult {
   /// Whether the times are kernel-priced, and by which view and model.
   bool kernelPriced = false;
   Timing timing;
+  /// Why a sweep that asked for kernel pricing is on the roofline instead
+  /// (too many rows); empty otherwise.
+  std::string unpricedReason;
   const SweepAxis &numericAxis(size_t i) const {
     return spec.axes[numericAxes[i]];
   }
