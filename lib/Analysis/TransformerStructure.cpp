@@ -1005,6 +1005,9 @@ void TransformerRecognizer::findExpertBlocks() {
   auto routerPath = [](Operation *op) {
     return isViewLike(op) || isa<SoftmaxOp, SigmoidOp>(op);
   };
+  // Two MoE ops may share expert weights (a graph calling one layer twice);
+  // the model's parameters count each weight once, so the experts do too.
+  llvm::DenseSet<Operation *> countedWeights;
   for (Operation *op : allOps) {
     if (!isFusedMoE(op))
       continue;
@@ -1024,7 +1027,8 @@ void TransformerRecognizer::findExpertBlocks() {
     m.dIn = g->hidden;
     m.dFF = g->inter;
     for (Value v : getPerExpertOperands(op))
-      if (auto w = v.getDefiningOp<WeightOp>())
+      if (auto w = v.getDefiningOp<WeightOp>();
+          w && countedWeights.insert(w).second)
         m.expertParameters += getWeightStorage(w).parameters;
     m.position = pos.of(m.linears.front());
     mlps.push_back(std::move(m));
