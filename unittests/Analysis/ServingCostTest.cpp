@@ -154,7 +154,8 @@ TEST_F(ServingCostTest, CalibratedKernelStepsEqualTheTimeModelAtThePhases) {
     SCOPED_TRACE("batch " + std::to_string(batch) + " seq " +
                  std::to_string(seq) + " kv " + std::to_string(kv));
     // Twice: the second reads the GEMM times kept by token count.
-    const DeviceCalibration &cal = TimeModel(device).getCalibration();
+    TimeModel model(device); // outlives the calibration it hands out
+    const DeviceCalibration &cal = model.getCalibration();
     double cacheRead = double(batch) * double(kv - 1) * step->kvBytesPerToken /
                        (cal.gemmMemEff * device.memBandwidth);
     for (int pass = 0; pass < 2; ++pass) {
