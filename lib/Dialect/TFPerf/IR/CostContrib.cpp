@@ -64,6 +64,18 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
   auto qd = cost::dimsOf(q, getQuery(), c);
   if (!qd || failed(cost::readWriteAll(*this, q, c)))
     return failure();
+  // Ranks the schema allows; any other (a malformed graph) is unknown, never
+  // an index past the dims.
+  auto rankIs = [&](size_t rank, size_t a, size_t b) {
+    if (rank == a || rank == b)
+      return true;
+    c.unknownReason = "a MultiHeadAttention input of rank " +
+                      std::to_string(rank) + " (expected " +
+                      std::to_string(a) + " or " + std::to_string(b) + ")";
+    return false;
+  };
+  if (!rankIs(qd->size(), 3, 5))
+    return failure();
   SymExpr n(getNumHeads());
   SymExpr b = (*qd)[0], s = (*qd)[1];
   SymExpr dq = qd->size() == 3 ? (*qd)[2] : n * (*qd)[4];
@@ -73,7 +85,7 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
   bool keyPerHead = false;
   if (getKey()) {
     auto kd = cost::dimsOf(q, getKey(), c);
-    if (!kd)
+    if (!kd || !rankIs(kd->size(), 3, 4))
       return failure();
     if (kd->size() == 4) {
       keyPerHead = true;
@@ -86,7 +98,7 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
   }
   if (getValue()) {
     auto vd = cost::dimsOf(q, getValue(), c);
-    if (!vd)
+    if (!vd || !rankIs(vd->size(), 3, 4))
       return failure();
     dv = vd->size() == 4 ? n * (*vd)[3] : (*vd)[2];
   }
