@@ -444,11 +444,11 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
   if (r.devices.empty())
     r.devices.assign(defaultDevices.begin(), defaultDevices.end());
   // numPoints counts a hardware axis too.
-  uint64_t rows = spec.numPoints();
-  if (pricing && rows > kMaxKernelPricedRows) {
+  uint64_t pointCount = spec.numPoints();
+  if (pricing && pointCount > kMaxKernelPricedPoints) {
     r.unpricedReason =
-        std::to_string(rows) + " points exceed the " +
-        std::to_string(kMaxKernelPricedRows) +
+        std::to_string(pointCount) + " points exceed the " +
+        std::to_string(kMaxKernelPricedPoints) +
         " a kernel-priced sweep evaluates (each re-costs the graph), so the "
         "times are the formulas' per-op roofline; narrow the sweep for " +
         timeModelName(pricing->timing.model).str() + " times";

@@ -42,7 +42,7 @@ constexpr uint64_t kMaxSweepPoints = 10'000'000;
 /// re-costs the graph and forms its kernels (about a millisecond), where a
 /// formula-only row takes microseconds. Larger sweeps fall back to the
 /// formulas' roofline and say so.
-constexpr uint64_t kMaxKernelPricedRows = 20'000;
+constexpr uint64_t kMaxKernelPricedPoints = 20'000;
 
 struct SweepAxis {
   enum class Kind { Symbol, KvLen, Hardware, TensorParallel };
