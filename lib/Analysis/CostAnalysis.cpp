@@ -116,6 +116,13 @@ void CostAnalysis::compute(
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();
     }
+    if (rec.known && (namesAbsentValue(rec.cost.reads) ||
+                      namesAbsentValue(rec.cost.writes))) {
+      rec.known = false;
+      rec.cost.unknownReason = "internal error: the cost model of " +
+                               op->getName().getStringRef().str() +
+                               " names an operand the op lacks";
+    }
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {
       rec.known = false;

@@ -221,11 +221,19 @@ void TrainingAnalysis::compute(Operation *root, const ShapeQuery &q) {
         rec.cost.unknownReason =
             "no backward model for " + op.getName().getStringRef().str();
       }
-      for (const BackwardOp *k : rec.kernels())
+      for (const BackwardOp *k : rec.kernels()) {
         if (rec.known && (k->flops.isOverflow() || k->gemmFlops.isOverflow())) {
           rec.known = false;
           rec.cost.unknownReason = "backward FLOPs overflow 128 bits";
         }
+        if (rec.known &&
+            (namesAbsentValue(k->reads) || namesAbsentValue(k->writes))) {
+          rec.known = false;
+          rec.cost.unknownReason = "internal error: the backward model of " +
+                                   op.getName().getStringRef().str() +
+                                   " names an operand the op lacks";
+        }
+      }
       if (!rec.known && rec.cost.unknownReason.empty())
         rec.cost.unknownReason = "backward unknown";
     }

@@ -23,6 +23,12 @@ struct TensorAccess {
   SymExpr elements;
 };
 
+/// Whether an access names an absent optional operand (a null Value): a cost
+/// model bug that has no dtype to price, caught before anything prices it.
+inline bool namesAbsentValue(llvm::ArrayRef<TensorAccess> accesses) {
+  return llvm::any_of(accesses, [](const TensorAccess &a) { return !a.value; });
+}
+
 /// A named part of a fused op's cost (e.g. the QK^T GEMM inside Attention).
 struct CostPart {
   std::string name;

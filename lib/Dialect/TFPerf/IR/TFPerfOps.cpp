@@ -263,6 +263,15 @@ LogicalResult MSMultiHeadAttentionOp::verify() {
   return success();
 }
 
+// onnxruntime takes the segment table only with the segment ids: one without
+// the other has no lookup to cost (and no kernel accepts it).
+LogicalResult MSEmbedLayerNormOp::verify() {
+  if (!getSegmentIds() != !getSegmentEmbedding())
+    return emitOpError() << "segment_ids and segment_embedding must be given "
+                            "together";
+  return success();
+}
+
 LogicalResult MSGroupQueryAttentionOp::verify() {
   if (getNumHeads() <= 0 || getKvNumHeads() <= 0)
     return emitOpError() << "num_heads and kv_num_heads must be positive";

@@ -740,6 +740,7 @@ def TFPerf_MSEmbedLayerNormOp : TFPerf_PureOp<"ms.embed_layer_norm",
     Value getMaskIndex() { return getExtras().size() > 0 ? getExtras()[0] : Value(); }
     Value getEmbeddingSum() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
   }];
+  let hasVerifier = 1;
   let assemblyFormat = [{
     $input_ids (`segment_ids` `(` $segment_ids^ `)`)? `,` $word_embedding `,`
     $position_embedding (`segment_embedding` `(` $segment_embedding^ `)`)? `,`
