@@ -138,7 +138,13 @@ static LogicalResult reduceCost(OpT op, const ShapeQuery &q, OpCost &c,
     return failure();
   SymExpr in = q.numElements(op.getData());
   SymExpr out = q.numElements(op.getResult());
-  c.flops = in - out + (divide ? out : SymExpr(0));
+  SymExpr folds = in - out;
+  // Over a symbolic extent that may bind to 0 (a past length in prefill), an
+  // empty reduction folds nothing: in - out would count -out.
+  auto extent = in.divExact(out);
+  if (extent && !extent->isConstant())
+    folds = out * SymExpr::max(*extent - SymExpr(1), SymExpr(0));
+  c.flops = folds + (divide ? out : SymExpr(0));
   return success();
 }
 

@@ -279,6 +279,11 @@ LogicalResult MSGroupQueryAttentionOp::verify() {
     return emitOpError() << "num_heads " << getNumHeads()
                          << " is not a multiple of kv_num_heads "
                          << getKvNumHeads();
+  // The phase analysis reads the past length from dim 2 of the caches.
+  for (Value cache : {getPastKey(), getPastValue()})
+    if (cache && rankOf(cache) >= 0 && rankOf(cache) != 4)
+      return emitOpError() << "past_key and past_value must be [batch, "
+                              "kv_num_heads, past_sequence_length, head_size]";
   return success();
 }
 
