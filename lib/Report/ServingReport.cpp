@@ -51,6 +51,10 @@ std::string engineLine(const serving::ServingSpec &spec) {
     s += ", " + std::to_string(spec.replicas) + " data-parallel replicas";
   if (spec.engine.maxModelLen > 0)
     s += ", max model length " + std::to_string(spec.engine.maxModelLen);
+  if (spec.engine.stepOverhead > 0 || spec.engine.sequenceOverhead > 0)
+    s += ", engine overhead " + formatTime(spec.engine.stepOverhead) +
+         " per step + " + formatTime(spec.engine.sequenceOverhead) +
+         " per scheduled sequence";
   return s;
 }
 
