@@ -31,8 +31,11 @@ std::string engineLine(const serving::ServingSpec &spec) {
                   " sequences a step, KV blocks of " +
                   std::to_string(spec.engine.blockTokens) + " tokens, " +
                   (spec.engine.chunkedPrefill ? "chunked prefill" : "whole prefills") +
-                  ", " + plainNumber(spec.memoryUtilization * 100) +
-                  "% of memory for weights and KV cache";
+                  ", " +
+                  (spec.kvBlocks > 0
+                       ? std::to_string(spec.kvBlocks) + " KV blocks as stated"
+                       : plainNumber(spec.memoryUtilization * 100) +
+                             "% of memory for weights and KV cache");
   if (spec.engine.prefixHitRate > 0)
     s += ", prefix-cache hit rate " + plainNumber(spec.engine.prefixHitRate);
   if (spec.engine.draftTokens > 0)

@@ -207,6 +207,9 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
       if (!fraction(0, 1, false, spec.memoryUtilization) ||
           spec.memoryUtilization == 0)
         return fail("expected a fraction in (0, 1]");
+    } else if (key == "kv-blocks") {
+      if (!integer(1, int64_t(1) << 40, spec.kvBlocks))
+        return fail("expected " + range(1, int64_t(1) << 40));
     } else if (key == "chunked") {
       if (values.size() != 1 || (values[0] != "on" && values[0] != "off"))
         return fail("expected on or off");
@@ -256,7 +259,7 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
     } else {
       error = "unknown key '" + key +
               "' (isl, osl, concurrency, rate, trace, requests, seed, budget, "
-              "max-seqs, block, mem-util, chunked, max-model-len, prefix-hit, "
+              "max-seqs, block, mem-util, kv-blocks, chunked, max-model-len, prefix-hit, "
               "spec-k, spec-accept, draft-cost, draft, tp, replicas, disagg, "
               "step-overhead, seq-overhead, hw)";
       return std::nullopt;
