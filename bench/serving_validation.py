@@ -244,6 +244,8 @@ def vllm_predict(opt, run_, graph, work, overhead):
     spec = "trace=%s,budget=%d,max-seqs=%d,block=%d,mem-util=%g,tp=%d" % (
         os.path.join(TRACES, run_["trace"]), run_["budget"], run_["max_seqs"], run_["block"],
         run_["mem_util"], run_["tp"])
+    if run_["recorded_blocks"]:  # the cache vLLM logged, not the memory model's
+        spec += ",kv-blocks=%d" % run_["recorded_blocks"]
     s = run_tool(opt, graph, args, spec + overhead_keys(overhead), work)
     p = s["points"][0]
     pred = {m: [1e3 * p[m + "_s"][k] for _, k in STATS] for m in ("ttft", "tpot", "e2e")}
@@ -408,7 +410,8 @@ def vllm_section(result):
          "(queueing included), TPOT is (last token - first token) / (output tokens - 1), E2E is last token - "
          "arrival, all in ms: the vLLM column of summary.txt." % VLLM_SOURCE, "",
          "Predicted: `tfperf-opt G --compute-dtype=bf16 --weight-dtype=bf16 --serve=trace=FILE,budget=2048,"
-         "max-seqs=S,block=16,mem-util=0.9,tp=T` on graphs of the model's shape built as above: "
+         "max-seqs=S,block=16,mem-util=0.9,tp=T` (with `kv-blocks=` vLLM's logged KV blocks where meta.json "
+         "records them) on graphs of the model's shape built as above: "
          "Llama-3.1-8B as above; Qwen3-32B: 64 layers, d_model 5,120, 64 heads of 128 (8 KV), d_ff "
          "25,600, vocab 151,936 (`make_scaled_graph.py --head-dim 128`; Qwen3's per-head q/k RMSNorms "
          "are not in the graph). Time model as above. Devices: `rtx4090` built in; the RTX PRO 6000 "
@@ -416,12 +419,12 @@ def vllm_section(result):
          "sources, 1,597 GB/s, 96 GB; its TP 2 all-reduces as ring collectives over PCIe 5, no calibrated "
          "tier). Both are priced by the calibrated model's uncalibrated rule (A100-fitted efficiencies on "
          "their own datasheets, docs/TimeModel.md).", ""]
-    L.append("| run (vLLM) | max seqs | KV blocks predicted / recorded | preemptions | mean batch | median \|error\| |")
+    L.append("| run (vLLM) | max seqs | KV blocks | preemptions | mean batch | median \\|error\\| |")
     L.append("|---|---|---|---|---|---|")
     for v in runs:
-        L.append("| %s (%s) | %d | %s / %s | %d | %.0f | %.1f%% |" % (
+        L.append("| %s (%s) | %d | %s (%s) | %d | %.0f | %.1f%% |" % (
             v["example"], v["vllm"], v["max_seqs"], format(v["kv_blocks"], ","),
-            format(v["recorded_blocks"], ",") if v["recorded_blocks"] else "not recorded",
+            "as vLLM logged it, `kv-blocks`" if v["recorded_blocks"] else "memory model; vLLM's not recorded",
             v["preempt"], v["batch"], pct_stats([abs(e) for e in vllm_errors(v)])[0]))
     L += ["", "| run | statistic | measured (ms) | predicted (ms) | error | with the fitted overhead | error |",
           "|---|---|---|---|---|---|---|"]
