@@ -23,7 +23,12 @@ How dims are rewritten (the part that must be exact):
   give H*HD, KV*HD and F, and the Reshape targets after wq/wk give H, KV, HD.
   - Initializer dims are mapped by value ({D, H*HD, KV*HD, F, V, S} -> new);
     the script stops if two roles share a source value but need different
-    targets (ambiguous), or if a dim is none of them.
+    targets (ambiguous), or if a dim is none of them. The one exception:
+    with --head-dim, d_model and the query width H*HD may differ in the
+    target though equal in the source (stories260K: 64 = 8 x 8); the
+    attention projections' weights (the second input of
+    `/layers.<i>/wq|wk|wv|wo/MatMul`) are then mapped by position
+    (wq [D, H*HD], wk and wv [D, KV*HD], wo [H*HD, D]), the others by value.
   - Integer constants that are shape targets of [batch, seq, ...] tensors
     (they start with [1, S]) are matched against the llama2.c layouts
     [1,S,H|KV,HD], [1,S,H|KV,-1,2], [1,S,KV,n_rep,HD] and [1,S,-1]; each
@@ -197,7 +202,7 @@ class DimMapper:
     def __init__(self, src, dst):
         self.src, self.dst = src.roles, dst.roles
         self.src_cfg, self.dst_cfg = src, dst
-        if dst.D % dst.H or dst.H % dst.KV or dst.HD % 2:
+        if (dst.D % dst.H and dst.QD == dst.D) or dst.H % dst.KV or dst.HD % 2:
             raise ScaleError("target dims inconsistent: %s" % dst)
         if src.H == src.KV and dst.H != dst.KV:
             raise ScaleError(
@@ -205,14 +210,29 @@ class DimMapper:
                 "repeat_kv structure to scale into GQA; use a GQA source such "
                 "as llama2c_stories260K_b1_s256_inline.onnx")
         self.weight_map = {1: 1}
+        # A query width that differs from d_model only in the target is
+        # placed by position in the projections (weight_dims' proj).
+        self.by_position = self.src["QD"] == self.src["D"] and \
+            self.dst["QD"] != self.dst["D"]
         for role in ("D", "QD", "KVD", "F", "V", "S"):
+            if role == "QD" and self.by_position:
+                continue
             s, d = self.src[role], self.dst[role]
             if self.weight_map.get(s, d) != d:
                 raise ScaleError("initializer dim %d is ambiguous (role %s)" %
                                  (s, role))
             self.weight_map[s] = d
 
-    def weight_dims(self, name, dims):
+    PROJECTION_ROLES = {"wq": ("D", "QD"), "wk": ("D", "KVD"),
+                        "wv": ("D", "KVD"), "wo": ("QD", "D")}
+
+    def weight_dims(self, name, dims, proj=None):
+        if self.by_position and proj in self.PROJECTION_ROLES:
+            roles = self.PROJECTION_ROLES[proj]
+            if dims != [self.src[r] for r in roles]:
+                raise ScaleError("projection weight '%s' of %s has dims %s, "
+                                 "expected %s" % (name, proj, dims, list(roles)))
+            return [self.dst[r] for r in roles]
         out = []
         for d in dims:
             if d not in self.weight_map:
@@ -465,8 +485,15 @@ def build(src_model, layers, mapper, data_name):
 
     # Rescale.
     if mapper is not None:
+        # The attention projection each weight feeds (by position, when the
+        # query width leaves d_model).
+        proj_of = {}
+        for n in og.node:
+            m = re.search(r"/(wq|wk|wv|wo)/MatMul$", n.name)
+            if n.op_type == "MatMul" and m and len(n.input) == 2:
+                proj_of[n.input[1]] = m.group(1)
         for t_ in og.initializer:
-            new = mapper.weight_dims(t_.name, list(t_.dims))
+            new = mapper.weight_dims(t_.name, list(t_.dims), proj_of.get(t_.name))
             del t_.dims[:]
             t_.dims.extend(new)
         for n in og.node:
@@ -549,6 +576,9 @@ def main():
     ap.add_argument("--preset", choices=sorted(PRESETS))
     for k in ("dim", "heads", "kv-heads", "ffn", "vocab", "seq"):
         ap.add_argument("--" + k, type=int)
+    ap.add_argument("--head-dim", type=int,
+                    help="attention head width (default: dim / heads); "
+                         "heads x head-dim may differ from dim (Qwen3)")
     ap.add_argument("--no-check", action="store_true",
                     help="skip onnx.checker and onnx shape inference")
     ap.add_argument("--verify-with", metavar="TFPERF_OPT",
@@ -571,7 +601,8 @@ def main():
                         ffn=src_cfg.F, vocab=src_cfg.V, seq=src_cfg.S)
             full.update(want)
             dst_cfg = Config(full["seq"], full["dim"], full["heads"],
-                             full["kv_heads"], full["dim"] // full["heads"],
+                             full["kv_heads"],
+                             args.head_dim or full["dim"] // full["heads"],
                              full["ffn"], full["vocab"])
             mapper = DimMapper(src_cfg, dst_cfg)
         else:

@@ -179,7 +179,10 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
       } else {
         double blocks = std::floor(free / (kvBytesPerToken *
                                            double(spec.engine.blockTokens)));
-        info.kvBlocks = int64_t(std::min(blocks, 1e15));
+        // A block count the user states (an engine's recorded one) replaces
+        // the memory model's.
+        info.kvBlocks = spec.kvBlocks > 0 ? spec.kvBlocks
+                                          : int64_t(std::min(blocks, 1e15));
         info.kvTokens = double(info.kvBlocks) * double(spec.engine.blockTokens);
         if (info.kvBlocks < 1)
           info.skipped = "the memory left holds no KV block";

@@ -31,8 +31,11 @@ std::string engineLine(const serving::ServingSpec &spec) {
                   " sequences a step, KV blocks of " +
                   std::to_string(spec.engine.blockTokens) + " tokens, " +
                   (spec.engine.chunkedPrefill ? "chunked prefill" : "whole prefills") +
-                  ", " + plainNumber(spec.memoryUtilization * 100) +
-                  "% of memory for weights and KV cache";
+                  ", " +
+                  (spec.kvBlocks > 0
+                       ? std::to_string(spec.kvBlocks) + " KV blocks as stated"
+                       : plainNumber(spec.memoryUtilization * 100) +
+                             "% of memory for weights and KV cache");
   if (spec.engine.prefixHitRate > 0)
     s += ", prefix-cache hit rate " + plainNumber(spec.engine.prefixHitRate);
   if (spec.engine.draftTokens > 0)
@@ -51,6 +54,10 @@ std::string engineLine(const serving::ServingSpec &spec) {
     s += ", " + std::to_string(spec.replicas) + " data-parallel replicas";
   if (spec.engine.maxModelLen > 0)
     s += ", max model length " + std::to_string(spec.engine.maxModelLen);
+  if (spec.engine.stepOverhead > 0 || spec.engine.sequenceOverhead > 0)
+    s += ", engine overhead " + formatTime(spec.engine.stepOverhead) +
+         " per step + " + formatTime(spec.engine.sequenceOverhead) +
+         " per scheduled sequence";
   return s;
 }
 

@@ -63,6 +63,21 @@ bool expand(llvm::StringRef item, std::vector<double> &out, std::string &why) {
   return true;
 }
 
+/// Strips the unit (s, ms, us) off a duration and gives its scale to
+/// seconds; false when there is none.
+bool consumeTimeUnit(llvm::StringRef &text, double &scale) {
+  text = text.trim();
+  if (text.consume_back("ms"))
+    scale = 1e-3;
+  else if (text.consume_back("us"))
+    scale = 1e-6;
+  else if (text.consume_back("s"))
+    scale = 1;
+  else
+    return false;
+  return true;
+}
+
 bool toInts(const std::vector<double> &v, int64_t lo, int64_t hi,
             std::vector<int64_t> &out) {
   out.clear();
@@ -192,6 +207,9 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
       if (!fraction(0, 1, false, spec.memoryUtilization) ||
           spec.memoryUtilization == 0)
         return fail("expected a fraction in (0, 1]");
+    } else if (key == "kv-blocks") {
+      if (!integer(1, int64_t(1) << 40, spec.kvBlocks))
+        return fail("expected " + range(1, int64_t(1) << 40));
     } else if (key == "chunked") {
       if (values.size() != 1 || (values[0] != "on" && values[0] != "off"))
         return fail("expected on or off");
@@ -227,13 +245,23 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
           spec.decodeReplicas < 1 || spec.prefillReplicas > 100000 ||
           spec.decodeReplicas > 100000)
         return fail("expected P:D, the prefill and decode replicas (e.g. 1:2)");
+    } else if (key == "step-overhead" || key == "seq-overhead") {
+      llvm::StringRef v = values.size() == 1 ? llvm::StringRef(values[0]) : "";
+      double scale = 1, seconds = 0;
+      if (!consumeTimeUnit(v, scale) || !parseNumber(v, seconds) ||
+          seconds < 0 || seconds * scale > 60)
+        return fail("expected a duration from 0 to 60 s with its unit (s, "
+                    "ms, us), e.g. 1.5ms");
+      (key == "step-overhead" ? spec.engine.stepOverhead
+                              : spec.engine.sequenceOverhead) = seconds * scale;
     } else if (key == "hw") {
       spec.devices = values;
     } else {
       error = "unknown key '" + key +
               "' (isl, osl, concurrency, rate, trace, requests, seed, budget, "
-              "max-seqs, block, mem-util, chunked, max-model-len, prefix-hit, "
-              "spec-k, spec-accept, draft-cost, draft, tp, replicas, disagg, hw)";
+              "max-seqs, block, mem-util, kv-blocks, chunked, max-model-len, prefix-hit, "
+              "spec-k, spec-accept, draft-cost, draft, tp, replicas, disagg, "
+              "step-overhead, seq-overhead, hw)";
       return std::nullopt;
     }
   }
@@ -333,13 +361,8 @@ mlir::tfperf::serving::parseServiceLevel(llvm::StringRef text,
               "mean, p50, p90, p99 or max (ttft_p90)";
       return std::nullopt;
     }
-    rhs = rhs.trim();
     double scale = 1;
-    if (rhs.consume_back("ms"))
-      scale = 1e-3;
-    else if (rhs.consume_back("us"))
-      scale = 1e-6;
-    else if (!rhs.consume_back("s")) {
+    if (!consumeTimeUnit(rhs, scale)) {
       error = "'" + item.str() + "': give the bound with a unit (s, ms, us)";
       return std::nullopt;
     }

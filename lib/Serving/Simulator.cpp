@@ -366,7 +366,8 @@ std::optional<EngineRun> Engine::run(std::string &error) {
     StepMix mix;
     for (const Scheduled &w : step)
       mix.add({w.tokens, w.seq->kvTokens + w.tokens, !w.seq->started});
-    double dt = cost.time(mix);
+    double dt = cost.time(mix) + config.stepOverhead +
+                config.sequenceOverhead * mix.sequences;
     if (speculative > 0 && config.draftCost) {
       // The draft model proposes k tokens, one at a time, for every
       // decoding sequence.

@@ -22,7 +22,7 @@ double StepCostTerm::time(const StepMix &mix) const {
 double StepCostModel::time(const StepMix &mix) const {
   if (mix.sequences == 0)
     return 0;
-  double t = stepOverhead;
+  double t = 0;
   for (const StepCostTerm &term : terms)
     t += term.time(mix);
   return t;
@@ -46,5 +46,5 @@ StepCostModel StepCostModel::scaled(double factor) const {
   std::vector<StepCostTerm> copy = terms;
   for (StepCostTerm &t : copy)
     t.count *= factor;
-  return StepCostModel(std::move(copy), stepOverhead * factor);
+  return StepCostModel(std::move(copy));
 }

@@ -26,6 +26,17 @@ TEST(ServingSpec, ListsRangesAndDefaults) {
   s = parseServingSpec("trace=t.csv", error);
   ASSERT_TRUE(s) << error;
   EXPECT_EQ(s->trace, "t.csv");
+  EXPECT_EQ(s->engine.stepOverhead, 0);
+  EXPECT_EQ(s->engine.sequenceOverhead, 0);
+  s = parseServingSpec("trace=t.csv,step-overhead=1.5ms,seq-overhead=20us",
+                       error);
+  ASSERT_TRUE(s) << error;
+  EXPECT_DOUBLE_EQ(s->engine.stepOverhead, 1.5e-3);
+  EXPECT_DOUBLE_EQ(s->engine.sequenceOverhead, 20e-6);
+  EXPECT_EQ(s->kvBlocks, 0);
+  s = parseServingSpec("isl=8,osl=8,kv-blocks=2588", error);
+  ASSERT_TRUE(s) << error;
+  EXPECT_EQ(s->kvBlocks, 2588);
 }
 
 TEST(ServingSpec, ErrorsSayWhatIsExpected) {
@@ -45,6 +56,13 @@ TEST(ServingSpec, ErrorsSayWhatIsExpected) {
   EXPECT_NE(error.find("P:D"), std::string::npos);
   EXPECT_FALSE(parseServingSpec("isl=4,osl=4,prefix-hit=1", error));
   EXPECT_FALSE(parseServingSpec("isl=4,osl=4,concurrency=8..2", error));
+  EXPECT_FALSE(parseServingSpec("isl=4,osl=4,kv-blocks=0", error));
+  EXPECT_EQ(error, "kv-blocks: expected an integer from 1 to 1099511627776");
+  for (const char *bad : {"isl=4,osl=4,step-overhead=2", "isl=4,osl=4,step-overhead=-1ms",
+                          "isl=4,osl=4,seq-overhead=2min", "isl=4,osl=4,seq-overhead=61s"}) {
+    EXPECT_FALSE(parseServingSpec(bad, error)) << bad;
+    EXPECT_NE(error.find("expected a duration from 0 to 60 s"), std::string::npos) << bad;
+  }
 }
 
 TEST(ServiceLevel, ParsesAndJudges) {

@@ -88,6 +88,52 @@ TEST(Simulator, ClosedLoopKeepsTheConcurrency) {
   EXPECT_EQ(r.outputTokens, 80);
 }
 
+TEST(Simulator, EngineOverheadIsPaidPerStepAndPerSequence) {
+  // One request: ten steps of one sequence, each 1 ms of kernels plus the
+  // engine's 2 ms per step and 0.5 ms per sequence.
+  EngineConfig e = roomyEngine();
+  e.stepOverhead = 2e-3;
+  e.sequenceOverhead = 0.5e-3;
+  auto one = run(fixedConcurrency(100, 10, 1, 1), e, linearCost(1e-3));
+  EXPECT_EQ(one.steps, 10);
+  EXPECT_NEAR(one.ttft.mean, 3.5e-3, 1e-12);
+  EXPECT_NEAR(one.e2e.mean, 35e-3, 1e-12);
+  // A closed loop schedules the same steps whatever they cost, so the
+  // overhead lengthens the run by exactly steps x 2 ms + sequence-steps x
+  // 0.5 ms.
+  Workload w = fixedConcurrency(64, 16, 4, 12);
+  auto base = run(w, roomyEngine(), linearCost(1e-3, 1e-6));
+  auto slow = run(w, e, linearCost(1e-3, 1e-6));
+  EXPECT_EQ(slow.steps, base.steps);
+  double sequenceSteps = base.meanBatch * double(base.steps);
+  EXPECT_NEAR(slow.duration,
+              base.duration + double(base.steps) * 2e-3 + sequenceSteps * 0.5e-3,
+              1e-9);
+  EXPECT_LT(slow.outputTokensPerSecond, base.outputTokensPerSecond);
+}
+
+TEST(Simulator, InvariantsCatchABrokenRun) {
+  // checkInvariants is what every study point must pass: each violation is
+  // reported, naming what broke.
+  Workload w = fixedConcurrency(32, 8, 2, 4);
+  ServingResult good = run(w, roomyEngine(), linearCost(1e-3));
+  auto broken = [&](auto tamper) {
+    ServingResult r = good;
+    tamper(r);
+    return checkInvariants(w, r);
+  };
+  EXPECT_NE(broken([](ServingResult &r) { --r.completed; }).find("4 requests, but 3 completed"),
+            std::string::npos);
+  EXPECT_NE(broken([](ServingResult &r) { ++r.outputTokens; }).find("32 output tokens asked for, 33 generated"),
+            std::string::npos);
+  EXPECT_NE(broken([](ServingResult &r) { r.peakKvBlocks = r.kvBlocks + 1; }).find("exceeded the cache"),
+            std::string::npos);
+  EXPECT_NE(broken([](ServingResult &r) { r.tpot.p99 = -1; }).find("negative"),
+            std::string::npos);
+  EXPECT_NE(broken([](ServingResult &r) { r.ttft.max = r.e2e.max * 2; }).find("time to first token"),
+            std::string::npos);
+}
+
 TEST(Simulator, KVCacheLimitPreemptsAndRecomputes) {
   EngineConfig e = roomyEngine();
   e.blockTokens = 4;

@@ -39,6 +39,10 @@ struct ServingSpec {
   EngineConfig engine;
   std::vector<int64_t> tokenBudget = {8192};
   double memoryUtilization = 0.9;
+  /// KV blocks per replica as stated (vLLM's num_gpu_blocks_override, or
+  /// the count an engine logged); 0: from the memory left after the
+  /// weights.
+  int64_t kvBlocks = 0;
   /// Draft model cost per draft token, as a fraction of the target's
   /// decode step (when no draft graph is given).
   double draftCostRatio = 0.05;

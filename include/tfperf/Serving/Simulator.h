@@ -8,7 +8,8 @@
 // in blocks; a request is admitted only when the blocks for its next chunk
 // are free, and when a running request cannot grow, the most recently
 // admitted one is preempted (its blocks freed, to be recomputed later).
-// The step's time comes from a StepCostModel; the clock advances by it.
+// The step's time comes from a StepCostModel, plus the engine's own
+// overhead per step and per scheduled sequence; the clock advances by it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +50,11 @@ struct EngineConfig {
   int64_t draftTokens = 0;
   double acceptRate = 0.7;
   const StepCostModel *draftCost = nullptr;
+  /// Engine time per step outside the model's kernels (scheduling, input
+  /// preparation, sampling, output processing): a fixed part per step and a
+  /// part per scheduled sequence, seconds. Added to every step that runs.
+  double stepOverhead = 0;
+  double sequenceOverhead = 0;
 };
 
 /// A value seen `count` times.

@@ -135,9 +135,8 @@ struct StepCostTerm {
 /// The cost model of one engine step on one device (or one TP group).
 class StepCostModel {
 public:
-  explicit StepCostModel(std::vector<StepCostTerm> terms,
-                         double stepOverhead = 0)
-      : terms(std::move(terms)), stepOverhead(stepOverhead) {}
+  explicit StepCostModel(std::vector<StepCostTerm> terms)
+      : terms(std::move(terms)) {}
 
   /// Seconds for one step over `mix`.
   double time(const StepMix &mix) const;
@@ -152,8 +151,6 @@ public:
 
 private:
   std::vector<StepCostTerm> terms;
-  /// Seconds per step outside the kernels (scheduling, sampling).
-  double stepOverhead;
 };
 
 } // namespace mlir::tfperf::serving
