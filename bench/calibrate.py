@@ -734,7 +734,7 @@ def calibration_object(R, today):
             "date": today,
             "median_abs_error": {"fit_ops": round(fit[-2][1][0], 4), "held_out_ops": round(held[-2][1][0], 4),
                                  "fit_layers": round(fit[-1][1][0], 4), "held_out_layers": round(held[-1][1][0], 4)},
-            "not_fitted": "attention (Vidur's attention profiles are not in ../shared/calibration): flash-attention efficiency is a placeholder",
+            "not_fitted": "attention (Vidur's attention profiles are not in ../shared/calibration): flash-attention efficiency is a placeholder; dtypes other than fp16 (every measurement is fp16): a GEMM in fp8, bf16, tf32 or fp32 runs at the same fitted fractions (gemm_eff_max, gemm_mem_eff) of that dtype's datasheet peak and bandwidth, derived, not measured",
         },
     }
     dev, pl, lf, lh = R.llmc["A100"]

@@ -93,6 +93,9 @@ void mlir::tfperf::splitGemmDims(KernelWork &work, const OpSplit &split,
     work.k = (work.k + div - 1) / div;
   else if (split.kind == SplitKind::Column || split.kind == SplitKind::Vocab)
     work.n = (work.n + div - 1) / div;
+  else if (split.kind == SplitKind::Heads)
+    // An unfused attention's QK^T or PV: each device runs its heads' problems.
+    work.batch = (work.batch + div - 1) / div;
 }
 
 std::optional<KernelWork>

@@ -207,8 +207,8 @@ void accumulate(PhaseTotals &t, const OpFigures &f) {
 
 /// The chosen kernel view and time model at a phase's shapes: the kernels
 /// formed on them, priced, their times shared by their ops; ops in no
-/// kernel take none.
-void applyPhaseTiming(
+/// kernel take none. Returns the kernels.
+std::shared_ptr<const KernelAnalysis> applyPhaseTiming(
     func::FuncOp func, const CostAnalysis &costs,
     const TransformerStructure &structure,
     llvm::function_ref<const ShapeQuery &(Operation *)> select,
@@ -237,6 +237,7 @@ void applyPhaseTiming(
   for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures))
     if (!kernels.lookup(rec.op) && f.problem.empty())
       f.time = 0;
+  return cached;
 }
 
 PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
@@ -264,9 +265,10 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
     figures.push_back(cached && cached->contains(rec.op)
                           ? OpFigures()
                           : evaluateOp(rec, policy, device));
+  std::shared_ptr<const KernelAnalysis> phaseKernels;
   if (timing && !timing->isPerOpRoofline())
-    applyPhaseTiming(func, costs, structure, select, policy, device, *timing,
-                     figures, kernels);
+    phaseKernels = applyPhaseTiming(func, costs, structure, select, policy,
+                                    device, *timing, figures, kernels);
   for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures)) {
     if (cached && cached->contains(rec.op))
       continue;
@@ -295,6 +297,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
         regionCompute[s] += f.computeTime;
     }
   }
+  if (visit && visit->onKernels && phaseKernels)
+    visit->onKernels(name, costs, *phaseKernels);
   // Fused: per block, Q, K, V read and the context written once.
   auto bytesOf = [&](Operation *at, Value v) -> double {
     auto d = v ? select(at).dims(v) : std::nullopt;

@@ -38,13 +38,18 @@ PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
     std::optional<TensorParallelAccumulator> acc;
     if (plan) {
       acc.emplace(func, structure, *plan, tpConfig.getDegrees(), policy,
-                  device);
+                  device, opts.timing);
       opts.onOp = [&](llvm::StringRef phase, const OpCostRecord &rec,
                       const OpFigures &f) { acc->visit(phase, rec, f); };
+      opts.onKernels = [&](llvm::StringRef phase, const CostAnalysis &costs,
+                           const KernelAnalysis &kernels) {
+        acc->visitKernels(phase, costs, kernels);
+      };
     }
     auto fig = analyzeTransformer(module, structure, opts, policy, device,
                                   error, &cache);
     opts.onOp = nullptr;
+    opts.onKernels = nullptr;
     if (!fig)
       return;
     if (acc)

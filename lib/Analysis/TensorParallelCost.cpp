@@ -1,13 +1,15 @@
 //===- TensorParallelCost.cpp - per-degree cost of a split plan -----------===//
 //
 // TensorParallelAccumulator re-costs the ops of PhaseAnalysis per device at
-// each degree the way the TensorParallelPlan splits them, adds the ring
-// collectives over the device's link, and compares with pipeline
-// parallelism. docs/TensorParallel.md gives every formula.
+// each degree the way the TensorParallelPlan splits them, prices each
+// kernel's shard with the report's time model, adds the collectives (the
+// calibrated link tiers, or the ring over the device's link), and compares
+// with pipeline parallelism. docs/TensorParallel.md gives every formula.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TensorParallelCost.h"
+#include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -60,10 +62,12 @@ std::optional<TPOpDegree> TPOpTable::sum(ArrayRef<Operation *> members,
     total->flops += o.flops;
     total->bytes += o.bytes;
     total->time += o.time;
+    total->roofline += o.roofline;
     if (!total->collective)
       total->collective = o.collective;
     total->commBytes += o.commBytes;
     total->commTime += o.commTime;
+    total->commRoofline += o.commRoofline;
   }
   return total;
 }
@@ -102,9 +106,9 @@ TPFeasibility mlir::tfperf::checkDegree(const TensorParallelPlan &plan,
 TensorParallelAccumulator::TensorParallelAccumulator(
     func::FuncOp func, const TransformerStructure &s,
     const TensorParallelPlan &plan, ArrayRef<int64_t> degrees,
-    const DtypePolicy &policy, const DeviceSpec &device)
+    const DtypePolicy &policy, const DeviceSpec &device, Timing timing)
     : structure(s), plan(plan), degrees(degrees.begin(), degrees.end()),
-      policy(policy), device(device) {
+      policy(policy), device(device), timing(timing), model(device) {
   int layers = std::max(s.getNumLayers(), 0);
   prefill.resize(this->degrees.size());
   decode.resize(this->degrees.size());
@@ -228,17 +232,28 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
     for (auto [kind, bytes] : collectives) {
       if (t <= 1)
         continue;
-      double time = kind == Collective::AllReduce
-                        ? ringAllReduceTime(bytes, t, device.linkBandwidth,
-                                            device.linkLatency)
-                        : ringAllGatherTime(bytes, t, device.linkBandwidth,
-                                            device.linkLatency);
+      bool reduce = kind == Collective::AllReduce;
+      double ring = reduce ? ringAllReduceTime(bytes, t, device.linkBandwidth,
+                                               device.linkLatency)
+                           : ringAllGatherTime(bytes, t, device.linkBandwidth,
+                                               device.linkLatency);
+      double time = ring;
+      // The calibrated model's α-β tier where one covers t ranks.
+      if (timing.model == TimeModelKind::Calibrated)
+        if (auto c = model.collectiveTime(reduce ? CollectiveKind::AllReduce
+                                                 : CollectiveKind::AllGather,
+                                          t, bytes)) {
+          time = *c;
+          calibratedCollectives = true;
+        }
       if (!o.collective)
         o.collective = kind;
       o.commBytes += bytes;
       o.commTime += time;
+      o.commRoofline += ring;
       p.commBytes += bytes;
       p.commTime += time;
+      p.commRoofline += ring;
       if (kind == Collective::AllReduce) {
         ++p.allReduces;
         p.commBytesSent += ringAllReduceBytesSent(bytes, t);
@@ -259,12 +274,16 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
       bytes += a.bytes / double(tpDivisor(a.units, t));
     o.flops = f.flops / double(div);
     o.bytes = bytes;
-    o.time = std::max(f.computeTime / double(div), bytes / device.memBandwidth);
+    o.roofline =
+        std::max(f.computeTime / double(div), bytes / device.memBandwidth);
+    // The kernels' prices replace it (visitKernels) under another timing.
+    o.time = o.roofline;
     p.unshardedFlops += f.flops;
     p.flops += o.flops;
     p.gemmFlops += f.gemmFlops / double(div);
     p.bytes += bytes;
     p.opTime += o.time;
+    p.opRoofline += o.roofline;
     if (t > 1 && div == 1) {
       p.replicatedFlops += f.flops;
       p.replicatedByBlock[(unsigned)tag.block] += f.flops;
@@ -274,11 +293,63 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
   (isPrefill ? prefillOps : decodeOps).add(std::move(opFigs));
 }
 
+void TensorParallelAccumulator::visitKernels(llvm::StringRef phase,
+                                             const CostAnalysis &costs,
+                                             const KernelAnalysis &kernels) {
+  if (timing.isPerOpRoofline())
+    return;
+  bool isPrefill = phase == "prefill";
+  auto &figs = isPrefill ? prefill : decode;
+  TPOpTable &table = isPrefill ? prefillOps : decodeOps;
+  // Ops in no kernel (views, shape computations) run none.
+  for (const TPOpFigures &o : table.getOps())
+    if (!kernels.lookup(o.op))
+      for (TPOpDegree &d : table.lookup(o.op)->degrees)
+        if (!std::isnan(d.time))
+          d.time = 0;
+  for (const Kernel &kernel : kernels.getKernels()) {
+    SmallVector<TPOpFigures *, 4> members;
+    for (Operation *op : kernel.ops)
+      if (TPOpFigures *o = table.lookup(op))
+        members.push_back(o);
+    if (members.empty())
+      continue;
+    for (size_t k = 0; k < degrees.size(); ++k) {
+      auto work = kernelWorkAt(kernel, costs, policy, &plan, degrees[k]);
+      if (!work || llvm::any_of(members, [&](TPOpFigures *o) {
+            return std::isnan(o->degrees[k].roofline);
+          }))
+        continue; // the members keep their roofline times
+      KernelTime price = model.price(*work);
+      double seconds = timing.model == TimeModelKind::Calibrated
+                           ? price.seconds
+                           : price.roofline;
+      double roofline = 0;
+      for (TPOpFigures *o : members)
+        roofline += o->degrees[k].roofline;
+      for (TPOpFigures *o : members) {
+        TPOpDegree &d = o->degrees[k];
+        d.time = roofline > 0 ? seconds * d.roofline / roofline
+                              : seconds / double(members.size());
+      }
+    }
+  }
+  for (size_t k = 0; k < degrees.size(); ++k) {
+    double time = 0;
+    for (const TPOpFigures &o : table.getOps())
+      if (!std::isnan(o.degrees[k].time))
+        time += o.degrees[k].time;
+    figs[k].opTime = time;
+  }
+}
+
 TensorParallelFigures
 TensorParallelAccumulator::finish(const TransformerFigures &fig,
                                   int64_t microbatches) const {
   TensorParallelFigures out;
   out.device = device.name;
+  out.timing = timing;
+  out.calibratedCollectives = calibratedCollectives;
   out.linkName = device.linkName;
   out.linkBandwidth = device.linkBandwidth;
   out.linkLatency = device.linkLatency;

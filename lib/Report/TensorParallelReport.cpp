@@ -179,8 +179,13 @@ SummaryTable degreeTable(const TensorParallelFigures &f) {
     if (f.otherAllGathers)
       line += ", " + std::to_string(f.otherAllGathers) +
               " other all-gathers (see the splits)";
-    line += "; each all-reduce is batch x tokens x d_model x dtype; ring "
-            "time 2(t-1)/t x size / link bandwidth + 2(t-1) x latency";
+    line += "; each all-reduce is batch x tokens x d_model x dtype; ";
+    line += f.calibratedCollectives
+                ? "time a0 + 2(t-1) x a + 2(t-1)/t x size / bus bandwidth on "
+                  "the device's calibrated link tier (docs/TimeModel.md#"
+                  "collectives; bound: the ring on the link)"
+                : "ring time 2(t-1)/t x size / link bandwidth + 2(t-1) x "
+                  "latency";
     tab.notes.push_back(line);
     // The FLOPs check at the largest feasible degree.
     const TPDegree *top = nullptr;
@@ -212,11 +217,35 @@ SummaryTable degreeTable(const TensorParallelFigures &f) {
       tab.notes.push_back(check);
     }
   }
+  const char *memory = "memory: weights + KV cache at the analysed batch "
+                       "and length, activations not counted";
+  if (f.timing.isPerOpRoofline()) {
+    tab.notes.push_back(
+        "time per device: its ops' roofline times (weights and split "
+        "activations divided, replicated ones whole) plus the collectives, "
+        "not overlapped; " + std::string(memory));
+    return tab;
+  }
+  std::string bounds;
+  for (const TPDegree &d : f.degrees) {
+    if (!d.feasibility.feasible)
+      continue;
+    bounds += (bounds.empty() ? "t = " : "; t = ") + std::to_string(d.tp);
+    for (const auto *p : {&d.prefill, &d.decode})
+      if (*p)
+        bounds += std::string(p == &d.prefill ? " prefill " : " decode ") +
+                  formatTime((*p)->rooflineTime());
+  }
   tab.notes.push_back(
-      "time per device: its ops' roofline times (weights and split "
-      "activations divided, replicated ones whole) plus the collectives, "
-      "not overlapped; memory: weights + KV cache at the analysed batch and "
-      "length, activations not counted");
+      "time per device: the " + kernelViewName(f.timing.view).str() +
+      " kernels priced by the " + timeModelName(f.timing.model).str() +
+      " time model on their shard (FLOPs and bytes per device, a GEMM's N "
+      "or K divided by the degree, replicated ops whole), each kernel's time "
+      "shared by its ops, plus the collectives, not overlapped; " + memory);
+  if (!bounds.empty())
+    tab.notes.push_back("roofline per device (ops at 100% of the datasheet, "
+                        "collectives by the ring on the link; the bound): " +
+                        bounds);
   return tab;
 }
 
@@ -468,8 +497,14 @@ static SummaryTable opTable(const Report &r, const TensorParallelFigures &f,
   for (size_t k : degrees)
     total.push_back(cell(ops.sum(all, k)));
   tab.rows.push_back(std::move(total));
+  std::string priced =
+      f.timing.isPerOpRoofline()
+          ? std::string("each op's roofline time on one device at its shard")
+          : "each op's share of its " + kernelViewName(f.timing.view).str() +
+                " kernel's " + timeModelName(f.timing.model).str() +
+                " time on one device at its shard";
   tab.notes.push_back(
-      "each op's roofline time on one device at its shard, then the "
+      priced + ", then the "
       "collective after it; the ops of every layer and outside them sum to "
       "the " + std::string(prefill ? "prefill" : "decode") +
       " time of the table above (JSON: ops[].tp.per_device, every op, "
@@ -507,10 +542,13 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
       number("gemm_flops_per_device", p.gemmFlops);
       number("bytes_per_device", p.bytes);
       number("op_time_s", p.opTime);
+      number("op_roofline_s", p.opRoofline);
       number("comm_bytes", p.commBytes);
       number("comm_bytes_sent_per_device", p.commBytesSent);
       number("comm_time_s", p.commTime);
+      number("comm_roofline_s", p.commRoofline);
       number("time_s", p.time());
+      number("roofline_s", p.rooflineTime());
       j.attribute("allreduces", (int64_t)p.allReduces);
       j.attribute("allgathers", (int64_t)p.allGathers);
       j.attributeArray("allreduces_by_layer", [&] {
@@ -528,6 +566,10 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
     });
   };
   j.attribute("device", f.device);
+  j.attribute("time_model", timeModelName(f.timing.model));
+  j.attribute("kernels", kernelViewName(f.timing.view));
+  j.attribute("collectives_model",
+              f.calibratedCollectives ? "alpha_beta" : "ring");
   j.attributeObject("link", [&] {
     j.attribute("name", f.linkName);
     number("bw", f.linkBandwidth);
@@ -707,13 +749,14 @@ void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,
           }
           // Times on every device; null where the device rejects the
           // degree (no link).
-          auto perDevice = [&](llvm::StringRef name, bool comm) {
+          auto perDevice = [&](llvm::StringRef name,
+                               double TPOpDegree::*figure) {
             j.attributeObject(name, [&] {
               for (size_t i = 0; i < all.size(); ++i) {
                 std::optional<double> v;
                 if (feasible(i, k))
                   if (auto o = sumOn(i))
-                    v = comm ? o->commTime : o->time;
+                    v = (*o).*figure;
                 jsonNumber(j, all[i].device, v);
               }
             });
@@ -721,13 +764,14 @@ void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,
           j.attributeObject(phase, [&] {
             jsonNumber(j, "flops", first->flops);
             jsonNumber(j, "bytes", first->bytes);
-            perDevice("time_s", false);
+            perDevice("time_s", &TPOpDegree::time);
+            perDevice("roofline_s", &TPOpDegree::roofline);
             if (first->collective)
               j.attribute("collective", stringifyCollective(*first->collective));
             else
               j.attribute("collective", nullptr);
             jsonNumber(j, "collective_bytes", first->commBytes);
-            perDevice("collective_time_s", true);
+            perDevice("collective_time_s", &TPOpDegree::commTime);
           });
         }
       });

@@ -1,7 +1,9 @@
 //===- TensorParallelTest.cpp - ring collectives and the split plan -------===//
 
 #include "tfperf/Analysis/Hardware.h"
+#include "tfperf/Analysis/KernelAnalysis.h"
 #include "tfperf/Analysis/TensorParallel.h"
+#include "tfperf/Analysis/TimeModel.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
@@ -83,6 +85,15 @@ protected:
     });
   }
   Operation *op(unsigned i) const { return ops[i]; }
+  /// The accumulated figures of a prefill of the graph's 1 x 16 tokens.
+  static TensorParallelFigures finishPrefill(TensorParallelAccumulator &acc) {
+    TransformerFigures fig;
+    fig.prefill = PhaseResult();
+    fig.prefill->name = "prefill";
+    fig.prefill->batch = 1;
+    fig.prefill->seq = 16;
+    return acc.finish(fig, 0);
+  }
   const OpSplit &split(unsigned i) const { return *plan->lookup(ops[i]); }
 
   func::FuncOp func;
@@ -145,12 +156,7 @@ TEST_F(PlanTest, PerDeviceFlopsTimesDevicesIsUnshardedPlusDuplicated) {
     if (sp && sp->units == 1)
       replicated += f.flops;
   }
-  TransformerFigures fig;
-  fig.prefill = PhaseResult();
-  fig.prefill->name = "prefill";
-  fig.prefill->batch = 1;
-  fig.prefill->seq = 16;
-  TensorParallelFigures out = acc.finish(fig, 0);
+  TensorParallelFigures out = finishPrefill(acc);
   ASSERT_EQ(out.degrees.size(), 2u);
   const TPPhaseFigures &one = *out.degrees[0].prefill;
   const TPPhaseFigures &four = *out.degrees[1].prefill;
@@ -173,6 +179,83 @@ TEST_F(PlanTest, PerDeviceFlopsTimesDevicesIsUnshardedPlusDuplicated) {
   EXPECT_DOUBLE_EQ(out.degrees[0].weightBytesPerDevice, whole);
   EXPECT_DOUBLE_EQ(out.degrees[1].weightBytesPerDevice,
                    whole - split + split / 4);
+}
+
+TEST_F(PlanTest, CalibratedShardsArePricedByTheTimeModel) {
+  // The exported view priced by the calibrated model on an A100: each op's
+  // shard at t = 4 is its own kernel on the shard's shape, the all-reduce
+  // on the NVSwitch tier's alpha-beta model, the roofline kept as the bound.
+  const DeviceSpec *a100 = HardwareDatabase::builtin().lookup("a100-sxm-80gb");
+  ASSERT_NE(a100, nullptr);
+  std::string error;
+  auto policy = DtypePolicy::parse("", "", error);
+  ASSERT_TRUE(policy);
+  Timing timing{KernelView::Exported, TimeModelKind::Calibrated};
+  TensorParallelAccumulator acc(func, *structure, *plan, {1, 4}, *policy,
+                                *a100, timing);
+  CostAnalysis costs(func);
+  for (const OpCostRecord &rec : costs.getRecords())
+    acc.visit("prefill", rec, evaluateOp(rec, *policy, *a100));
+  KernelOptions exported;
+  exported.exported = true;
+  KernelAnalysis kernels(func, costs, *structure, exported);
+  acc.visitKernels("prefill", costs, kernels);
+  TensorParallelFigures out = finishPrefill(acc);
+  ASSERT_EQ(out.degrees.size(), 2u);
+  EXPECT_TRUE(out.calibratedCollectives);
+  TimeModel model(*a100);
+  auto opAt = [&](unsigned i, size_t k) {
+    return out.prefillOps.lookup(op(i))->degrees[k];
+  };
+  // The up projection: x [16, 64] (read whole) times w1 [64, 256 / 4] =
+  // [16, 64], fp32. 16 rows is fewer than the smallest tile: the GEMV path,
+  // bound by streaming 4 KiB + 16 KiB + 4 KiB at gemm_mem_eff x 2039 GB/s.
+  KernelWork up;
+  up.cls = KernelClass::Gemm;
+  up.m = 16;
+  up.n = 64;
+  up.k = 64;
+  up.flops = 2.0 * 16 * 64 * 64;
+  up.bytes = (16 * 64 + 64 * 64 + 16 * 64) * 4.0;
+  up.dtype = "fp32";
+  TPOpDegree up4 = opAt(5, 1);
+  EXPECT_DOUBLE_EQ(up4.bytes, up.bytes);
+  EXPECT_DOUBLE_EQ(up4.time, model.price(up).seconds);
+  const DeviceCalibration &p = model.getCalibration();
+  EXPECT_NEAR(up4.time,
+              p.gemmOverheadS + up.bytes / (p.gemmMemEff * 2039e9),
+              1e-12);
+  EXPECT_GT(up4.time, up4.roofline);
+  // At t = 1 the same kernel is the whole weight: N = 256.
+  up.n = 256;
+  up.flops *= 4;
+  up.bytes = (16 * 64 + 64 * 256 + 16 * 256) * 4.0;
+  EXPECT_DOUBLE_EQ(opAt(5, 0).time, model.price(up).seconds);
+  // The down projection's all-reduce of [16, 64] fp32 over 4 ranks:
+  // alpha0 + 2 (t - 1) alpha + 2 (t - 1) / t x S / beta on NVSwitch.
+  const CollectiveTier *tier = model.selectTier(4);
+  ASSERT_NE(tier, nullptr);
+  EXPECT_EQ(tier->name, "nvswitch");
+  const CollectiveParams &ar = *tier->allReduce;
+  double S = 16 * 64 * 4.0;
+  TPOpDegree down4 = opAt(8, 1);
+  EXPECT_NEAR(down4.commTime,
+              ar.alpha0S + 6 * ar.alphaS + 1.5 * S / ar.betaBps, 1e-15);
+  EXPECT_DOUBLE_EQ(down4.commRoofline,
+                   ringAllReduceTime(S, 4, a100->linkBandwidth,
+                                     a100->linkLatency));
+  // The phase sums its ops; every kernel is at or above its roofline.
+  const TPPhaseFigures &four = *out.degrees[1].prefill;
+  double time = 0, roofline = 0;
+  for (const TPOpFigures &o : out.prefillOps.getOps()) {
+    time += o.degrees[1].time;
+    roofline += o.degrees[1].roofline;
+  }
+  EXPECT_DOUBLE_EQ(four.opTime, time);
+  EXPECT_DOUBLE_EQ(four.opRoofline, roofline);
+  EXPECT_GT(four.opTime, four.opRoofline);
+  EXPECT_DOUBLE_EQ(four.commTime, down4.commTime);
+  EXPECT_GT(four.commTime, four.commRoofline);
 }
 
 } // namespace

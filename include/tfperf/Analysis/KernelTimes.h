@@ -76,7 +76,8 @@ applyKernelTimes(ArrayRef<Kernel> kernels, const TimeModel &model,
 
 /// A GEMM kernel's per-device problem at degree `tp` when its main op
 /// splits as `split`: N divided for a column or vocab split, K for a row
-/// split (each rounded up).
+/// split, the batch of independent problems for a split by heads (each
+/// rounded up).
 void splitGemmDims(KernelWork &work, const OpSplit &split, int64_t tp);
 
 /// Kernel `k`'s work on one device, from `costs` (numbers: the shapes the

@@ -172,6 +172,12 @@ struct PhaseOptions {
   std::function<void(llvm::StringRef phase, const OpCostRecord &,
                      const OpFigures &)>
       onOp;
+  /// Called after onOp's calls of a phase when the timing is not the per-op
+  /// roofline, with the costs at the phase's shapes and the kernels formed
+  /// on them: tensor parallelism prices their shards with the same model.
+  std::function<void(llvm::StringRef phase, const CostAnalysis &,
+                     const KernelAnalysis &)>
+      onKernels;
 };
 
 /// KV-cache bytes per token of one attention block: 2 x KV heads x d_head x

@@ -2,9 +2,11 @@
 //
 // TensorParallelAccumulator re-costs the prefill and decode ops of
 // PhaseAnalysis per device at each degree, as the TensorParallelPlan splits
-// them, adds the collectives (ring all-reduce and all-gather over the
-// device's link), and compares with pipeline parallelism.
-// docs/TensorParallel.md gives every formula.
+// them, prices each kernel's shard with the report's time model (the
+// calibrated model by default, the roofline kept beside it as the bound),
+// adds the collectives (the α-β link tiers, or the ring over the device's
+// link), and compares with pipeline parallelism. docs/TensorParallel.md
+// gives every formula.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/TensorParallelPlan.h"
+#include "tfperf/Analysis/TimeModel.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -49,11 +52,13 @@ double ringAllGatherBytesSent(double bytes, int64_t t);
 /// One phase at one degree, per device.
 struct TPPhaseFigures {
   double flops = 0, gemmFlops = 0, bytes = 0;
-  /// Sum of the ops' roofline times (run one at a time).
-  double opTime = 0;
+  /// Sum of the ops' times in the report's time model (run one at a time),
+  /// and of their roofline times (the bound).
+  double opTime = 0, opRoofline = 0;
   /// Collectives: payload (the tensors reduced or gathered), what one
-  /// device sends, and their time (not overlapped with compute).
-  double commBytes = 0, commBytesSent = 0, commTime = 0;
+  /// device sends, their time (not overlapped with compute) and their ring
+  /// time on the datasheet link (the bound).
+  double commBytes = 0, commBytesSent = 0, commTime = 0, commRoofline = 0;
   unsigned allReduces = 0, allGathers = 0;
   /// All-reduces inside each layer.
   std::vector<unsigned> allReducesByLayer;
@@ -67,18 +72,21 @@ struct TPPhaseFigures {
   double unshardedFlops = 0;
   unsigned unknownOps = 0;
   double time() const { return opTime + commTime; }
+  double rooflineTime() const { return opRoofline + commRoofline; }
 };
 
 /// One op of one phase at one degree, per device: the terms a
 /// TPPhaseFigures sums (its opTime is the sum of the ops' `time`, its
 /// commTime of their `commTime`).
 struct TPOpDegree {
-  /// NaN when the op's cost is unknown (counted in unknownOps).
-  double flops = NAN, bytes = NAN, time = NAN;
+  /// NaN when the op's cost is unknown (counted in unknownOps). `time` is
+  /// the op's share of its kernel's time on one device in the report's
+  /// time model, `roofline` its own roofline at its shard (the bound).
+  double flops = NAN, bytes = NAN, time = NAN, roofline = NAN;
   /// The collective after the op at this degree (none at t = 1; the
   /// first when the op has several), with the payload and time of all.
   std::optional<Collective> collective;
-  double commBytes = 0, commTime = 0;
+  double commBytes = 0, commTime = 0, commRoofline = 0;
 };
 
 /// An op's per-device figures in one phase, one entry per degree in the
@@ -99,6 +107,10 @@ public:
   /// Null for an op the phase does not run (constants, ops of a decode
   /// step that run once per sequence).
   const TPOpFigures *lookup(Operation *op) const {
+    auto it = index.find(op);
+    return it == index.end() ? nullptr : &ops[it->second];
+  }
+  TPOpFigures *lookup(Operation *op) {
     auto it = index.find(op);
     return it == index.end() ? nullptr : &ops[it->second];
   }
@@ -156,6 +168,10 @@ struct SplitSummary {
 
 struct TensorParallelFigures {
   std::string device, linkName;
+  /// What priced the ops' shards and the collectives.
+  Timing timing;
+  /// The collectives ran on a calibrated link tier (the α-β model).
+  bool calibratedCollectives = false;
   double linkBandwidth = 0, linkLatency = 0, memCapacity = 0;
   std::vector<TPDegree> degrees;
   /// Among the feasible degrees that fit in memory: the fastest step (the
@@ -179,15 +195,24 @@ struct TensorParallelFigures {
 };
 
 /// Collects the per-op costs of the phases (PhaseOptions::onOp) and turns
-/// them into per-degree figures.
+/// them into per-degree figures. Under a timing other than the per-op
+/// roofline, the kernels of each phase (PhaseOptions::onKernels) are priced
+/// at every degree on their shard by the same time model as the unsharded
+/// report, and the collectives of a calibrated model use its link tiers.
 class TensorParallelAccumulator {
 public:
   TensorParallelAccumulator(func::FuncOp func, const TransformerStructure &s,
                             const TensorParallelPlan &plan,
                             ArrayRef<int64_t> degrees, const DtypePolicy &policy,
-                            const DeviceSpec &device);
+                            const DeviceSpec &device, Timing timing = {});
   void visit(llvm::StringRef phase, const OpCostRecord &rec,
              const OpFigures &f);
+  /// After the ops of `phase`: prices its kernels (formed on the phase's
+  /// `costs`) at each degree and shares each kernel's time among its
+  /// member ops in proportion to their roofline times at that degree;
+  /// ops in no kernel take none.
+  void visitKernels(llvm::StringRef phase, const CostAnalysis &costs,
+                    const KernelAnalysis &kernels);
   /// `microbatches` = 0: one per sequence of the batch.
   TensorParallelFigures finish(const TransformerFigures &fig,
                                int64_t microbatches) const;
@@ -198,6 +223,9 @@ private:
   std::vector<int64_t> degrees;
   const DtypePolicy &policy;
   const DeviceSpec &device;
+  Timing timing;
+  TimeModel model;
+  bool calibratedCollectives = false;
   std::vector<TPPhaseFigures> prefill, decode;
   TPOpTable prefillOps, decodeOps;
   bool sawPrefill = false, sawDecode = false;
