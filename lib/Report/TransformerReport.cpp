@@ -8,8 +8,10 @@
 
 #include "SummaryTables.h"
 #include "Quoting.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -69,6 +71,16 @@ SummaryTable structureTable(const Report &r) {
         " active per token");
   for (const std::string &b : f0.expertBlocks)
     tab.notes.push_back("  MoE " + b);
+  if (d.nExperts && d.topK && f0.decode) {
+    // Tokens pick experts independently: the expected distinct experts.
+    double touched = expectedTouchedExperts(double(*d.nExperts), double(*d.topK),
+                                            double(f0.decode->batch));
+    tab.notes.push_back(
+        "  decode at batch " + std::to_string(f0.decode->batch) +
+        " touches " + llvm::formatv("{0:F2}", touched).str() + " of " +
+        std::to_string(*d.nExperts) +
+        " routed experts per layer on average (E (1 - (1 - k/E)^B))");
+  }
   if (!f0.attentionKinds.empty()) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
