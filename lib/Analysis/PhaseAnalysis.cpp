@@ -1,6 +1,7 @@
 //===- PhaseAnalysis.cpp - prefill, decode and the KV cache ---------------===//
 
 #include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
@@ -483,6 +484,25 @@ private:
     double g = atGraphSizes(rec->cost.gemmFlops);
     return rows > 0 && !std::isnan(g) ? g / rows : 0;
   }
+  /// An MLP block's GEMM FLOPs per token. A plain MoE's routed experts run
+  /// on a share of the tokens each: its linears' FLOPs over the rows of its
+  /// router (every token).
+  double mlpPerToken(const MLPBlock &m) const {
+    double sum = 0;
+    if (!m.nExperts || m.experts) {
+      for (Operation *l : m.linears)
+        sum += perRow(l);
+      return sum;
+    }
+    auto d = tokens.dims(m.up.front()->getResult(0));
+    double rows = d && !d->empty() ? atGraphSizes(product(d->drop_back())) : 0;
+    if (!(rows > 0))
+      return 0;
+    for (Operation *l : m.linears)
+      if (double g = gemmOf(l); !std::isnan(g))
+        sum += g / rows;
+    return sum;
+  }
   /// A fused attention op's GEMM parts: its projections or its scores.
   double gemmOfParts(const OpCostRecord &rec, bool projection) const {
     double sum = 0;
@@ -575,8 +595,7 @@ LayerGemms PerTokenGemms::firstLayer() const {
   }
   for (const MLPBlock &m : structure.getMLPs())
     if (m.layer == layer)
-      for (Operation *l : m.linears)
-        mlp += perRow(l);
+      mlp += mlpPerToken(m);
   return {proj, perKey, fixedAttn, mlp, anyCross, anyFactorized};
 }
 
@@ -655,7 +674,8 @@ static void setCrossover(LayerGemms g, TransformerFigures &fig) {
 // analyzeTransformer, phase by phase
 //===----------------------------------------------------------------------===//
 
-/// The attention kinds seen, and whether any is causal or input-masked.
+/// The attention kinds seen, whether any is causal or input-masked, and
+/// the Mixture-of-Experts blocks.
 static void labelAttentionKinds(const TransformerStructure &structure,
                                 TransformerFigures &fig) {
   for (const AttentionBlock &a : structure.getAttentions()) {
@@ -665,6 +685,9 @@ static void labelAttentionKinds(const TransformerStructure &structure,
     fig.causal |= a.causal;
     fig.inputMask |= a.inputMask;
   }
+  for (const MLPBlock &m : structure.getMLPs())
+    if (m.nExperts)
+      fig.expertBlocks.push_back(describeExpertBlock(m));
 }
 
 namespace {

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
 #include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
@@ -500,6 +501,8 @@ public:
         acts(allOps, func) {}
 
   void run() {
+    plainExperts = findPlainExpertBlocks(func);
+    routedLinears = collectRoutedLinears(plainExperts);
     findAttentionBlocks();
     findStreamShape();
     findMLPBlocks();
@@ -573,6 +576,10 @@ private:
   llvm::DenseSet<Operation *> projections;
   /// Every linear, in walk order.
   SmallVector<Operation *> linears;
+  /// Plain Mixture-of-Experts blocks, and their gates and routed linears
+  /// (not on the token stream).
+  std::vector<PlainExpertBlock> plainExperts;
+  llvm::DenseSet<Operation *> routedLinears;
   /// The rows of the most common linear: the token stream's.
   SymExpr tokenRows = SymExpr::unknown();
   /// Position of the last op of any block (an MLP's down projection, an
@@ -902,7 +909,7 @@ void TransformerRecognizer::findStreamShape() {
   std::map<std::string, std::pair<unsigned, SymExpr>> rowCounts;
   for (Operation *l : linears) {
     SymExpr r = linearRows(l);
-    if (!r.isKnown())
+    if (!r.isKnown() || routedLinears.contains(l))
       continue;
     auto &e = rowCounts[r.str()];
     ++e.first;
@@ -941,8 +948,8 @@ bool TransformerRecognizer::activationThrough(Operation *op) const {
 void TransformerRecognizer::findMLPBlocks() {
   SmallVector<Operation *> candidates;
   for (Operation *l : linears)
-    if (!projections.count(l) && linearRows(l) == tokenRows &&
-        tokenRows.isKnown())
+    if (!projections.count(l) && !routedLinears.contains(l) &&
+        linearRows(l) == tokenRows && tokenRows.isKnown())
       candidates.push_back(l);
   llvm::DenseSet<Operation *> candidateSet(candidates.begin(), candidates.end());
   llvm::EquivalenceClasses<Operation *> groups;
@@ -998,7 +1005,8 @@ void TransformerRecognizer::findMLPBlocks() {
 }
 
 /// onnxruntime's fused MoE ops: one MLP block each, with the router GEMM
-/// whose probabilities it reads.
+/// whose probabilities it reads; and plain MoE blocks (PlainExperts.h) with
+/// their shared experts.
 void TransformerRecognizer::findExpertBlocks() {
   TypeShapeQuery shapes;
   auto dimsOfValue = [&](Value v) { return shapes.dims(v); };
@@ -1030,6 +1038,12 @@ void TransformerRecognizer::findExpertBlocks() {
       if (auto w = v.getDefiningOp<WeightOp>();
           w && countedWeights.insert(w).second)
         m.expertParameters += getWeightStorage(w).parameters;
+    m.position = pos.of(m.linears.front());
+    mlps.push_back(std::move(m));
+  }
+  for (const PlainExpertBlock &b : plainExperts) {
+    MLPBlock m = makeExpertMLPBlock(b);
+    absorbSharedExperts(m, mlps);
     m.position = pos.of(m.linears.front());
     mlps.push_back(std::move(m));
   }
@@ -1341,12 +1355,13 @@ void TransformerRecognizer::inferDims() {
   }
   for (const MLPBlock &m : mlps) {
     setOnce(dims.dModel, m.dIn);
-    if (!m.experts) {
+    if (!m.nExperts) {
       setOnce(dims.dFF, m.dFF);
       continue;
     }
     setOnce(dims.nExperts, SymExpr(m.nExperts));
     setOnce(dims.topK, SymExpr(m.topK));
+    setOnce(dims.nSharedExperts, SymExpr(m.nSharedExperts));
     setOnce(dims.dExpertFF, m.dFF);
   }
 }

@@ -123,6 +123,9 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   if (!parseKernelView(options.kernels))
     return fail("--kernels must be exported or fused, got '" + options.kernels +
                 "'");
+  if (options.moeRouting != "balanced" && options.moeRouting != "none")
+    return fail("--moe-routing must be balanced or none, got '" +
+                options.moeRouting + "'");
   if (!parseTimeModel(options.timeModel))
     return fail("--time-model must be roofline or calibrated, got '" +
                 options.timeModel + "'");
@@ -191,6 +194,8 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
 
 void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
                                            const AnalyzeOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createTFPerfRouteExperts(
+      TFPerfRouteExpertsOptions{options.moeRouting}));
   pm.addPass(createTFPerfAnnotateCost(TFPerfAnnotateCostOptions{
       options.computeDtype, options.weightDtype}));
   TFPerfRooflineOptions roofline;

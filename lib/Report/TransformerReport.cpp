@@ -8,8 +8,10 @@
 
 #include "SummaryTables.h"
 #include "Quoting.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -59,10 +61,26 @@ SummaryTable structureTable(const Report &r) {
   if (d.nExperts)
     tab.notes.push_back(
         "experts: " + std::to_string(*d.nExperts) + " routed, top-" +
-        dim(d.topK) + " per token, d_ff " + dim(d.dExpertFF) +
+        dim(d.topK) + " per token" +
+        (d.nSharedExperts.value_or(0) > 0
+             ? ", " + dim(d.nSharedExperts) + " shared"
+             : std::string()) +
+        ", d_ff " + dim(d.dExpertFF) +
         " per expert; parameters " + formatRate(r.weightElements, "") +
         " total, " + formatRate(activeParameters(r), "") +
         " active per token");
+  for (const std::string &b : f0.expertBlocks)
+    tab.notes.push_back("  MoE " + b);
+  if (d.nExperts && d.topK && f0.decode) {
+    // Tokens pick experts independently: the expected distinct experts.
+    double touched = expectedTouchedExperts(double(*d.nExperts), double(*d.topK),
+                                            double(f0.decode->batch));
+    tab.notes.push_back(
+        "  decode at batch " + std::to_string(f0.decode->batch) +
+        " touches " + llvm::formatv("{0:F2}", touched).str() + " of " +
+        std::to_string(*d.nExperts) +
+        " routed experts per layer on average (E (1 - (1 - k/E)^B))");
+  }
   if (!f0.attentionKinds.empty()) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
@@ -300,8 +318,13 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
     f0.dims.forEach(optInt);
     // Mixture-of-Experts fields: only for graphs with experts.
     f0.dims.forEachExpertDim(optInt);
-    if (f0.dims.nExperts)
+    if (f0.dims.nExperts) {
       number("active_parameters", activeParameters(r));
+      j.attributeArray("expert_blocks", [&] {
+        for (const std::string &b : f0.expertBlocks)
+          j.value(b);
+      });
+    }
     j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);

@@ -76,6 +76,9 @@ static cl::opt<std::string> clKernels("kernels", cl::desc(kKernelsHelp),
                                       cl::init(""), cl::cat(clAnalysis));
 static cl::opt<std::string> clTimeModel("time-model", cl::desc(kTimeModelHelp),
                                         cl::init(""), cl::cat(clAnalysis));
+static cl::opt<std::string> clMoERouting("moe-routing",
+                                        cl::desc(kMoERoutingHelp),
+                                        cl::init(""), cl::cat(clAnalysis));
 static cl::opt<std::string> clPhase(
     "phase", cl::desc("Transformer phases to analyse: prefill, decode or both"),
     cl::init(""), cl::cat(clAnalysis));
@@ -268,6 +271,8 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
     options.kernels = clKernels;
   if (clTimeModel.getNumOccurrences())
     options.timeModel = clTimeModel;
+  if (clMoERouting.getNumOccurrences())
+    options.moeRouting = clMoERouting;
   options.hw = clHw;
   options.hwFile = clHwFile;
   options.computeDtype = clComputeDtype;

@@ -149,6 +149,8 @@ struct TransformerFigures {
   std::optional<double> kvCapacityTokens;
   double weightBytes = 0, kvCacheBytes = 0;
   SmallVector<std::string, 4> attentionKinds;
+  /// Per Mixture-of-Experts block, a line naming its router and experts.
+  std::vector<std::string> expertBlocks;
   bool causal = false;
   /// The position table or mask buffer is exactly as long as the graph's
   /// sequence: exporters cut it there, so the model may allow more.

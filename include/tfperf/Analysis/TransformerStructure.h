@@ -83,6 +83,11 @@ struct MLPBlock {
   int64_t nExperts = 0, topK = 0;
   /// Parameters of all experts' weights (packed values counted as values).
   double expertParameters = 0;
+  /// A plain MoE's shared experts (PlainExperts.h): the dense MLP on all
+  /// tokens that joined the block, its width in experts and its d_ff.
+  llvm::SmallVector<Operation *, 3> sharedLinears;
+  int64_t nSharedExperts = 0;
+  SymExpr dSharedFF;
 };
 
 /// The inferred model dims; fields the graph does not show stay empty.
@@ -92,7 +97,7 @@ struct ModelDims {
   /// Mixture-of-Experts dims (routed experts, experts per token, one
   /// expert's d_ff): outside forEach, reported only where a graph has
   /// experts.
-  std::optional<int64_t> nExperts, topK, dExpertFF;
+  std::optional<int64_t> nExperts, topK, dExpertFF, nSharedExperts;
 
   /// Calls fn(name, value) per dim, in report order, with the names the
   /// reports and the `tfperf.transformer` attribute use.
@@ -114,6 +119,7 @@ struct ModelDims {
       return;
     fn("n_experts", nExperts);
     fn("top_k", topK);
+    fn("n_shared_experts", nSharedExperts);
     fn("d_expert_ff", dExpertFF);
   }
 };

@@ -39,6 +39,12 @@ constexpr const char *kTimeModelHelp =
     "the roofline is still shown as the bound) or roofline (100% of the "
     "datasheet)";
 
+/// The help of `--moe-routing` (flag and pipeline option).
+inline constexpr const char *kMoERoutingHelp =
+    "Routing model of plain Mixture-of-Experts graphs' routed token counts: "
+    "balanced (the default: tokens x top_k / experts each) or none (they stay "
+    "symbols)";
+
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{
       *this, "hw",
@@ -61,6 +67,9 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> timeModel{
       *this, "time-model", llvm::cl::desc(kTimeModelHelp),
       llvm::cl::init(kDefaultTimeModel.str())};
+  PassOptions::Option<std::string> moeRouting{
+      *this, "moe-routing", llvm::cl::desc(kMoERoutingHelp),
+      llvm::cl::init("balanced")};
   PassOptions::ListOption<std::string> reports{
       *this, "report",
       llvm::cl::desc("Report files (format from the extension: .txt .json "

@@ -33,6 +33,34 @@ def TFPerfInferShapes : Pass<"tfperf-infer-shapes", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }
 
+def TFPerfRouteExperts : Pass<"tfperf-route-experts", "func::FuncOp"> {
+  let summary = "Size the routed experts of a plain Mixture-of-Experts graph";
+  let description = [{
+    In a Mixture-of-Experts export of plain ops (router GEMM -> softmax or
+    sigmoid -> TopK, per expert a NonZero over the picked indices that
+    gathers its tokens), each expert's token count is data-dependent: the
+    symbol `nnz_<node>`. With `routing=balanced` (the default), every
+    selection gets its balanced share of the T k (token, expert) pairs of its
+    mask: expert i of E gets floor((T k + i) / E), T k / E on average and
+    exactly T k in total (the selection is marked with
+    `tfperf.routed_experts` and `tfperf.routed_expert`), and the shapes are
+    re-inferred, so the counts follow the token dims (a decode step's too).
+    `routing=none` keeps the symbols. Graphs without such routers are left
+    alone.
+
+    ```mlir
+    %sel = tfperf.non_zero %mask : (tensor<2x32xi1>) -> tensor<2x?xi64, #tfperf.dims<["nnz_n0"]>>
+    // becomes, for expert 3 of 8:
+    %sel = tfperf.non_zero %mask {tfperf.routed_expert = 3 : i64, tfperf.routed_experts = 8 : i64} : (tensor<2x32xi1>) -> tensor<2x8xi64>
+    ```
+  }];
+  let options = [
+    Option<"routing", "routing", "std::string", /*default=*/"\"balanced\"",
+           "Routing model of the routed token counts: balanced or none">,
+  ];
+  let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
+}
+
 def TFPerfAnnotateCost : Pass<"tfperf-annotate-cost"> {
   let summary = "Annotate every op with its FLOPs and bytes";
   let description = [{

@@ -2,11 +2,13 @@
 //
 // Gathers take the indices' shape, scatters the data's. A count that only
 // the data decides (NonZero's, a TopK k that is not a constant) becomes a
-// symbol named after the node, never an unknown dim.
+// symbol named after the node, never an unknown dim; a routed expert's
+// selection sized by a routing model (ExpertRouting.h) is its share instead.
 //
 //===----------------------------------------------------------------------===//
 
 #include "InferenceUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -27,13 +29,24 @@ static Type i64Type(Operation *op) {
   return IntegerType::get(op->getContext(), 64);
 }
 
+/// A routed expert's token count: the routing model's share of the (token,
+/// expert) pairs in its selection mask when tfperf-route-experts sized it,
+/// else a symbol.
+static SymExpr selectedCount(NonZeroOp op, const TensorInfo &mask) {
+  auto experts = op->getAttrOfType<IntegerAttr>(kRoutedExpertsAttr);
+  auto index = op->getAttrOfType<IntegerAttr>(kRoutedExpertAttr);
+  if (experts && index && experts.getInt() > 0 && index.getInt() >= 0)
+    return balancedRoutedTokens(product(mask.dims), experts.getInt(),
+                                index.getInt());
+  return dataDependentDim(op, "nnz");
+}
+
 LogicalResult NonZeroOp::inferShapes(ShapeContext &ctx) {
   const TensorInfo &in = ctx.get(getInput());
   if (!in.ranked)
     return success();
   ctx.setResult(*this, 0, i64Type(*this),
-                Dims{SymExpr((int64_t)in.dims.size()),
-                     dataDependentDim(*this, "nnz")});
+                Dims{SymExpr((int64_t)in.dims.size()), selectedCount(*this, in)});
   return success();
 }
 

@@ -1,0 +1,71 @@
+//===- ExpertRouting.h - routers of plain Mixture-of-Experts graphs -*- C++ -*-===//
+//
+// A Mixture-of-Experts written in plain ops (what torch.onnx.export makes of
+// Mixtral's or DeepSeek's MoE block): a gate GEMM whose scores (through
+// softmax or sigmoid) a TopK ranks, and per routed expert a NonZero over a
+// mask of the picked expert indices that selects the expert's tokens. How
+// many tokens each expert gets depends on the data: a symbol at import, a
+// number under a routing model (the tfperf-route-experts pass,
+// docs/CostModel.md#mixture-of-experts-in-plain-ops).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_DIALECT_TFPERF_IR_EXPERTROUTING_H
+#define TFPERF_DIALECT_TFPERF_IR_EXPERTROUTING_H
+
+#include "tfperf/Support/SymExpr.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <vector>
+
+namespace mlir::tfperf {
+
+/// The routing of one plain MoE block.
+struct ExpertRouter {
+  /// The gate GEMM (router logits) and the TopK picking the experts.
+  Operation *gate = nullptr;
+  Operation *topK = nullptr;
+  /// E (the gate's width) and k.
+  int64_t experts = 0, k = 0;
+  /// The NonZero selecting each routed expert's tokens, in walk order (the
+  /// order the export runs the experts in).
+  llvm::SmallVector<Operation *, 16> selections;
+};
+
+/// The routers of `func`: TopKs with a constant k over a gate GEMM's scores
+/// of a static width, whose indices feed NonZero selections.
+std::vector<ExpertRouter> findExpertRouters(func::FuncOp func);
+
+/// Ops of `func` by walk position, to put what a search found in graph order.
+class WalkPositions {
+public:
+  explicit WalkPositions(func::FuncOp func);
+  void sort(llvm::MutableArrayRef<Operation *> ops) const;
+
+private:
+  llvm::DenseMap<Operation *, size_t> positions;
+};
+
+/// Attributes of a selection (NonZero) that a routing model sized: the
+/// router's experts and this selection's expert index.
+constexpr llvm::StringLiteral kRoutedExpertsAttr = "tfperf.routed_experts";
+constexpr llvm::StringLiteral kRoutedExpertAttr = "tfperf.routed_expert";
+
+/// Balanced routing: expert `index` of `experts` gets floor((pairs + index)
+/// / experts) of the `pairs` (token, expert) pairs, pairs / E each on
+/// average; summed over the experts that is exactly `pairs` (Hermite's
+/// identity), so the routed GEMM FLOPs total T k whatever T is.
+SymExpr balancedRoutedTokens(const SymExpr &pairs, int64_t experts,
+                             int64_t index);
+
+/// Expected distinct experts a batch of `tokens` tokens routes to, each
+/// picking k of E uniformly: E (1 - (1 - k/E)^tokens).
+double expectedTouchedExperts(double experts, double topK, double tokens);
+
+} // namespace mlir::tfperf
+
+#endif
