@@ -5,6 +5,7 @@
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/Einsum.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/MapVector.h"
@@ -393,6 +394,17 @@ mlir::tfperf::kvDimsOf(func::FuncOp func,
     kv[a.kOperand] = -1;                   // K^T [.., dh, T]
     kv[a.vOperand] = -2;                   // V [.., T, dv]
     kv.erase(a.context->getResult(0));     // [.., S, dv]
+    // Einsum cores name the key dim by its subscript (MLA's rope scores
+    // add a second Q, K pair).
+    if (auto k = einsumKeyDim(a.scores, /*scores=*/true))
+      kv[a.kOperand] = *k;
+    if (auto v = einsumKeyDim(a.context, /*scores=*/false))
+      kv[a.vOperand] = *v;
+    if (Operation *rope = a.latent.ropeScores) {
+      kv.erase(rope->getOperand(0));
+      if (auto k = einsumKeyDim(rope, /*scores=*/true))
+        kv[rope->getOperand(1)] = *k;
+    }
   }
   return kv;
 }
@@ -420,8 +432,10 @@ mlir::tfperf::cacheAppendOps(const TransformerStructure &structure) {
 std::optional<double>
 mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
                                    const DtypePolicy &policy) {
-  if (a.source == AttentionSource::Cross || !a.kvHeads.isConstant() ||
-      !a.headDim.isConstant())
+  if (a.latent.isRecognised())
+    return latentKVBytesPerToken(a, policy, a.latent.cachesLatent);
+  if (a.source == AttentionSource::Cross || a.linear ||
+      !a.kvHeads.isConstant() || !a.headDim.isConstant())
     return std::nullopt;
   Value k = a.kOperand ? a.kOperand : a.qOperand;
   double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
@@ -435,6 +449,19 @@ mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
          int128ToDouble(a.headDim.getConstant()) * bytes;
 }
 
+std::optional<double>
+mlir::tfperf::latentKVBytesPerToken(const AttentionBlock &a,
+                                    const DtypePolicy &policy, bool latent) {
+  const LatentAttention &l = a.latent;
+  SymExpr elems = latent ? l.kvRank + l.ropeDim
+                         : a.heads * (l.kHeadDim + l.vHeadDim);
+  if (!l.isRecognised() || !elems.isConstant())
+    return std::nullopt;
+  Value k = a.kOperand ? a.kOperand : a.qOperand;
+  double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+  return int128ToDouble(elems.getConstant()) * bytes;
+}
+
 //===----------------------------------------------------------------------===//
 // Per-token GEMMs: attention against the MLP, and per block
 //===----------------------------------------------------------------------===//
@@ -446,6 +473,28 @@ struct LayerGemms {
   double proj = 0, perKey = 0, fixedAttn = 0, mlp = 0;
   bool anyCross = false, anyFactorized = false;
 };
+
+/// The dims of a linear's result that index tokens: all but the last,
+/// less those an einsum's weight names (a per-head weight, as absorbed MLA
+/// folds its up projection into each head, makes heads of its output).
+static SmallVector<SymExpr, 4> einsumTokenDims(Operation *op,
+                                               ArrayRef<SymExpr> result) {
+  SmallVector<SymExpr, 4> rows(result.drop_back());
+  auto e = dyn_cast<EinsumOp>(op);
+  std::string error;
+  auto spec = e ? parseEinsum(e.getEquation(), error) : std::nullopt;
+  if (!spec || spec->inputs.size() != 2 || spec->output.ellipsisAt >= 0 ||
+      spec->output.letters.size() != result.size())
+    return rows;
+  unsigned weight = getLinearInput(op) == e.getInputs()[0] ? 1 : 0;
+  StringRef w = spec->inputs[weight].letters;
+  rows.clear();
+  for (auto [i, c] :
+       llvm::enumerate(StringRef(spec->output.letters).drop_back()))
+    if (!w.contains(c))
+      rows.push_back(result[i]);
+  return rows;
+}
 
 /// GEMM FLOPs of the recognised blocks at the graph's own shapes.
 class PerTokenGemms {
@@ -480,7 +529,7 @@ private:
     auto d = tokens.dims(op->getResult(0));
     if (!rec || !rec->known || !d || d->empty())
       return 0;
-    double rows = atGraphSizes(product(d->drop_back()));
+    double rows = atGraphSizes(product(einsumTokenDims(op, *d)));
     double g = atGraphSizes(rec->cost.gemmFlops);
     return rows > 0 && !std::isnan(g) ? g / rows : 0;
   }
@@ -577,9 +626,12 @@ LayerGemms PerTokenGemms::firstLayer() const {
           !kd || kd->empty())
         continue;
       queries = atGraphSizes(product(qd->drop_back()));
-      keys = atGraphSizes(kd->back());
+      int keyDim = int(kd->size()) + a.keyDimIndex;
+      keys = keyDim >= 0 ? atGraphSizes((*kd)[keyDim]) : NAN;
       gemm = atGraphSizes(sc->cost.gemmFlops) +
              atGraphSizes(cx->cost.gemmFlops);
+      if (a.latent.ropeScores)
+        gemm += gemmOf(a.latent.ropeScores);
     }
     if (!a.heads.isConstant() || !(queries > 0) || !(keys > 0) ||
         std::isnan(gemm) || std::isnan(p))
@@ -609,6 +661,8 @@ std::vector<BlockGemm> PerTokenGemms::perBlock() const {
         if (counted.insert(op).second)
           g += gemmOf(op);
     g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
+    if (a.latent.ropeScores)
+      g += gemmOf(a.latent.ropeScores);
     blocks.push_back(
         {a.layer, attentionKindName(a.source, a.scope).str(), g});
   }
@@ -674,14 +728,40 @@ static void setCrossover(LayerGemms g, TransformerFigures &fig) {
 // analyzeTransformer, phase by phase
 //===----------------------------------------------------------------------===//
 
+/// MLA's cache both ways (the latent and the per-head K/V it expands to),
+/// summed over the blocks.
+static void sizeLatentAndWindowedCache(const TransformerStructure &structure,
+                                       const DtypePolicy &policy,
+                                       TransformerFigures &fig) {
+  for (const AttentionBlock &a : structure.getAttentions()) {
+    auto latent = latentKVBytesPerToken(a, policy, /*latent=*/true);
+    auto expanded = latentKVBytesPerToken(a, policy, /*latent=*/false);
+    if (latent && expanded) {
+      fig.kvLatentBytesPerToken += *latent;
+      fig.kvExpandedBytesPerToken += *expanded;
+      fig.cachesLatent |= a.latent.cachesLatent;
+    }
+  }
+}
+
 /// The attention kinds seen, whether any is causal or input-masked, and
-/// the Mixture-of-Experts blocks.
+/// the Mixture-of-Experts blocks. Beside the source and scope, the
+/// mechanism when it is not softmax over every key: `mla` (latent K/V),
+/// `sliding` (a window), `linear` (a state).
 static void labelAttentionKinds(const TransformerStructure &structure,
                                 TransformerFigures &fig) {
   for (const AttentionBlock &a : structure.getAttentions()) {
-    std::string k = attentionKindName(a.source, a.scope).str();
-    if (!llvm::is_contained(fig.attentionKinds, k))
-      fig.attentionKinds.push_back(k);
+    SmallVector<std::string, 2> kinds = {
+        attentionKindName(a.source, a.scope).str()};
+    if (a.latent.isRecognised())
+      kinds.push_back("mla");
+    if (a.window)
+      kinds.push_back("sliding");
+    if (a.linear)
+      kinds.push_back("linear");
+    for (std::string &k : kinds)
+      if (!llvm::is_contained(fig.attentionKinds, k))
+        fig.attentionKinds.push_back(k);
     fig.causal |= a.causal;
     fig.inputMask |= a.inputMask;
   }
@@ -781,7 +861,12 @@ void PhaseAnalyzer::sizeWeightsAndKVCache() {
   for (const AttentionBlock &a : structure.getAttentions())
     if (auto bytes = kvCacheBytesPerToken(a, policy))
       fig.kvCacheBytesPerToken += *bytes;
-  fig.kvCacheBytes = fig.kvCacheBytesPerToken * L * B;
+  sizeLatentAndWindowedCache(structure, policy, fig);
+  // A sliding window caps the cache at the window's keys.
+  fig.kvCacheBytes = fig.kvCacheBytesPerToken *
+                     (fig.dims.window ? std::min<int64_t>(L, *fig.dims.window)
+                                      : L) *
+                     B;
   if (fig.kvCacheBytesPerToken > 0) {
     double free = opts.devices * device.memCapacity - weightBytes;
     fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);

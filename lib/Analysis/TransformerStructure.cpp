@@ -24,12 +24,14 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
+#include "tfperf/Support/Einsum.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -153,8 +155,16 @@ Value mlir::tfperf::getLinearInput(Operation *op) {
   if (auto m = dyn_cast<QLinearMatMulOp>(op))
     return pick(m.getA(), m.getB());
   if (auto e = dyn_cast<EinsumOp>(op))
-    if (e.getInputs().size() == 2)
-      return pick(e.getInputs()[0], e.getInputs()[1]);
+    if (e.getInputs().size() == 2) {
+      Value a = e.getInputs()[0], b = e.getInputs()[1];
+      if (Value in = pick(a, b))
+        return in;
+      // A per-head slice of a weight (absorbed MLA slices its K/V
+      // up-projection into a Q and a V part) is still a weight.
+      bool sa = getParameterStorage(a, /*throughSlices=*/true),
+           sb = getParameterStorage(b, /*throughSlices=*/true);
+      return sa == sb ? Value() : sa ? b : a;
+    }
   return {};
 }
 
@@ -167,7 +177,7 @@ bool isActivationMatmul(Operation *op) {
     return !isParameter(m.getA()) && !isParameter(m.getB());
   if (auto e = dyn_cast<EinsumOp>(op))
     return e.getInputs().size() == 2 && !isParameter(e.getInputs()[0]) &&
-           !isParameter(e.getInputs()[1]);
+           !isParameter(e.getInputs()[1]) && !isLinear(op);
   return false;
 }
 
@@ -462,6 +472,103 @@ std::optional<int64_t> queryTokenStride(Value stream, Value qOperand) {
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Einsum cores and fused-op attributes (latent and windowed attention)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// An einsum attention core names its dims by subscripts: the contraction
+/// (in Q and K, not in the scores) is the head dim, the key length is in K
+/// and the scores only, the batch is the scores' first subscript when Q and
+/// K share it. Of Q's other subscripts kept in the scores, one is the query
+/// length (a symbolic or unit extent when the layout does not tell) and
+/// the rest are heads; K's share of the heads are its KV heads (none: K is
+/// shared by the heads, as absorbed MLA's latent is). False on ellipses or
+/// ranks that do not match the equation.
+bool readEinsumCoreDims(EinsumOp scores, AttentionBlock &blk) {
+  std::string error;
+  auto spec = parseEinsum(scores.getEquation(), error);
+  if (!spec || spec->inputs.size() != 2 || spec->implicitOutput)
+    return false;
+  StringRef q = spec->inputs[0].letters, k = spec->inputs[1].letters,
+            o = spec->output.letters;
+  auto qd = dimsOf(scores.getInputs()[0]), kd = dimsOf(scores.getInputs()[1]);
+  if (spec->inputs[0].ellipsisAt >= 0 || spec->inputs[1].ellipsisAt >= 0 ||
+      !qd || !kd || qd->size() != q.size() || kd->size() != k.size())
+    return false;
+  SymExpr headDim(1), heads(1), kvHeads(1);
+  int keyIdx = -1;
+  for (auto [i, c] : llvm::enumerate(k))
+    if (o.contains(c) && !q.contains(c))
+      keyIdx = keyIdx < 0 ? int(i) : -2;
+  if (keyIdx < 0)
+    return false;
+  SmallVector<size_t> rest; // Q subscripts kept in the scores, not batch
+  for (auto [i, c] : llvm::enumerate(q)) {
+    if (k.contains(c) && !o.contains(c))
+      headDim = headDim * (*qd)[i];
+    else if (o.contains(c) && !(c == o.front() && k.contains(c)))
+      rest.push_back(i);
+  }
+  // The query length is not in K; prefer a symbolic, then a unit extent.
+  std::optional<size_t> query;
+  for (int pass = 0; pass < 3 && !query; ++pass)
+    for (size_t i : rest) {
+      const SymExpr &e = (*qd)[i];
+      if (!k.contains(q[i]) &&
+          (pass == 2 || (pass == 0 ? !e.isConstant() : e.isConstant(1)))) {
+        query = i;
+        break;
+      }
+    }
+  if (!query)
+    return false;
+  for (size_t i : rest)
+    if (i != *query) {
+      heads = heads * (*qd)[i];
+      if (size_t j = k.find(q[i]); j != StringRef::npos)
+        kvHeads = kvHeads * (*kd)[j];
+    }
+  blk.heads = heads;
+  blk.kvHeads = kvHeads;
+  blk.headDim = headDim;
+  blk.queryLen = (*qd)[*query];
+  blk.keyDimIndex = keyIdx - int(k.size());
+  return true;
+}
+
+/// onnxruntime's PagedAttention: a sliding window, and the LATENT layout
+/// of absorbed MLA (one cache of one KV head whose leading v_head_size
+/// channels are the latent, the rest the rope key).
+void readPagedAttention(MSPagedAttentionOp op, AttentionBlock &blk) {
+  blk.causal = op.getIsCausal() != 0;
+  blk.headDim = lastDim(op.getKeyCache());
+  if (op.getLocalWindowSize() >= 0)
+    blk.window = op.getLocalWindowSize() + 1;
+  if (!op.isLatent() || op.getVHeadSize() <= 0 || !blk.headDim.isConstant())
+    return;
+  LatentAttention &l = blk.latent;
+  l.cachesLatent = true;
+  l.kvRank = SymExpr(op.getVHeadSize());
+  l.ropeDim = blk.headDim - l.kvRank;
+}
+} // namespace
+
+std::optional<int> mlir::tfperf::einsumKeyDim(Operation *op, bool scores) {
+  auto e = dyn_cast_or_null<EinsumOp>(op);
+  std::string error;
+  auto spec = e ? parseEinsum(e.getEquation(), error) : std::nullopt;
+  if (!spec || spec->inputs.size() != 2 || spec->inputs[1].ellipsisAt >= 0)
+    return std::nullopt;
+  StringRef a = spec->inputs[0].letters, b = spec->inputs[1].letters,
+            o = spec->output.letters;
+  for (auto [i, c] : llvm::enumerate(b))
+    if (scores ? o.contains(c) && !a.contains(c)
+               : a.contains(c) && !o.contains(c))
+      return int(i) - int(b.size());
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
 // Recognition
 //===----------------------------------------------------------------------===//
 
@@ -533,9 +640,17 @@ private:
   void findAttentionBlocks();
   bool recognizeUnfusedAttention(SoftmaxOp sm, AttentionBlock &blk);
   void classifyScoreMask(AttentionBlock &blk, Operation *scores,
-                         ArrayRef<Operation *> pre);
+                         ArrayRef<Operation *> pre,
+                         Operation *otherScores = nullptr);
   void recognizeFusedAttention(Operation *op, AttentionBlock &blk);
   void finishAttentionBlock(AttentionBlock &blk);
+  // Latent (MLA), windowed and linear attention (the end of this file).
+  void recognizeLatentAttention(AttentionBlock &blk);
+  Operation *latentDownProjection(Operation *up) const;
+  void addLatentProjection(AttentionBlock &blk, Operation *op,
+                           SmallVectorImpl<Operation *> &list);
+  void recognizeAbsorbedLatent(AttentionBlock &blk);
+  void recognizeLinearAttention(LinearAttentionOp op, AttentionBlock &blk);
   // The token stream: the rows most linears run over, as [batch, seq].
   void findStreamShape();
   // MLPs: token-wise linears connected through activations.
@@ -556,6 +671,7 @@ private:
   // Attention kinds and the model's dims.
   void labelAttentionScopes();
   void inferDims();
+  void inferLatentDims();
   void inferVocabulary();
   void inferMaxPositions();
 
@@ -612,10 +728,14 @@ void TransformerRecognizer::findAttentionBlocks() {
         continue;
     } else if (isFusedAttention(op)) {
       recognizeFusedAttention(op, blk);
+    } else if (auto la = dyn_cast<LinearAttentionOp>(op)) {
+      recognizeLinearAttention(la, blk);
     } else {
       continue;
     }
     finishAttentionBlock(blk);
+    if (!blk.fused)
+      recognizeLatentAttention(blk);
     attentions.push_back(std::move(blk));
   }
 }
@@ -638,8 +758,10 @@ bool TransformerRecognizer::recognizeUnfusedAttention(SoftmaxOp sm,
       },
       [](Operation *u) { return isa<CastOp, DropoutOp, IdentityOp>(u); },
       &post);
-  if (!scores || !context || !isa<MatMulOp>(scores) ||
-      !isa<MatMulOp>(context))
+  auto isCoreMatmul = [](Operation *op) {
+    return isa<MatMulOp>(op) || isa<EinsumOp>(op);
+  };
+  if (!scores || !context || !isCoreMatmul(scores) || !isCoreMatmul(context))
     return false;
   blk.scores = scores;
   blk.context = context;
@@ -680,6 +802,9 @@ bool TransformerRecognizer::recognizeUnfusedAttention(SoftmaxOp sm,
     }
   if (!blk.kvHeads.isKnown() && kd && kd->size() >= 4)
     blk.kvHeads = (*kd)[kd->size() - 3];
+  if (auto e = dyn_cast<EinsumOp>(scores))
+    if (!readEinsumCoreDims(e, blk))
+      return false;
   if (!blk.heads.isKnown())
     blk.heads = blk.kvHeads;
   if (!blk.kvHeads.isKnown())
@@ -698,17 +823,28 @@ bool TransformerRecognizer::recognizeUnfusedAttention(SoftmaxOp sm,
   tags[scores] = OpTag{-1, BlockKind::AttentionScores};
   tags[sm] = OpTag{-1, BlockKind::AttentionScores};
   tags[context] = OpTag{-1, BlockKind::AttentionScores};
-  classifyScoreMask(blk, scores, pre);
+  // Two score GEMMs added (MLA's latent and rope parts): the second is
+  // the rope scores.
+  for (Operation *p : pre)
+    if (isa<AddOp>(p) && p->getOperand(0).getDefiningOp() == scores)
+      if (Operation *o = p->getOperand(1).getDefiningOp();
+          o && isActivationMatmul(o))
+        blk.latent.ropeScores = o;
+  classifyScoreMask(blk, scores, pre, blk.latent.ropeScores);
   return true;
 }
 
 /// Causal or input-masked: what the score path combines with the scores.
 void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
                                               Operation *scores,
-                                              ArrayRef<Operation *> pre) {
+                                              ArrayRef<Operation *> pre,
+                                              Operation *otherScores) {
   // A causal mask comes from parameters/constants, not from an input:
-  // look at what the score path combines with the scores.
+  // look at what the score path combines with the scores (a second score
+  // GEMM added to them, as MLA's rope scores, is scores too).
   llvm::DenseSet<Value> fromScores = {scores->getResult(0)};
+  if (otherScores)
+    fromScores.insert(otherScores->getResult(0));
   for (Operation *p : llvm::reverse(pre))
     if (llvm::any_of(p->getOperands(),
                      [&](Value o) { return fromScores.count(o); }))
@@ -795,6 +931,13 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
     for (Value pk : {g.getPastKey(), g.getPastValue()})
       if (pk)
         blk.pastInputs.push_back(pk);
+    if (g.getLocalWindowSize() >= 0)
+      blk.window = g.getLocalWindowSize() + 1;
+  } else if (auto p = dyn_cast<MSPagedAttentionOp>(op)) {
+    readPagedAttention(p, blk);
+    n = p.getNumHeads();
+    kv = p.getKvNumHeads();
+    qWidth = SymExpr(n) * blk.headDim;
   }
   // ONNX Attention/FlexAttention: heads from attributes (3-D) or dim 1
   // (4-D); a static cache written by TensorScatter is the block's past.
@@ -1312,6 +1455,191 @@ void TransformerRecognizer::inheritTags() {
 }
 
 //===----------------------------------------------------------------------===//
+// Latent (MLA) and linear attention
+//===----------------------------------------------------------------------===//
+
+/// The latent down projection behind an up projection `up` that widens a
+/// latent: the single linear `up`'s input is computed from (through a
+/// norm, a split), a GEMM narrower than what it reads, which is wider than
+/// the latent. Null for projections
+/// of the residual stream: walking back from those reaches several linears
+/// (the residual adds) or a graph input.
+Operation *TransformerRecognizer::latentDownProjection(Operation *up) const {
+  Value in = getLinearInput(up);
+  auto narrower = [](const SymExpr &a, const SymExpr &b) {
+    return a.isConstant() && b.isConstant() && a.getConstant() < b.getConstant();
+  };
+  if (!in || !narrower(lastDim(in), linearWidth(up)))
+    return nullptr;
+  Operation *down = nullptr;
+  SmallVector<Value> stack = {in};
+  llvm::DenseSet<Value> seen;
+  while (!stack.empty()) {
+    Value v = stack.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    Operation *def = v.getDefiningOp();
+    if (!def || seen.size() > 32)
+      return nullptr;
+    if (isLinear(def)) {
+      if (down && down != def)
+        return nullptr;
+      down = def;
+      continue;
+    }
+    for (Value o : def->getOperands())
+      if (acts.contains(o))
+        stack.push_back(o);
+  }
+  // A GEMM narrower than what it reads, and the latent narrower than the
+  // stream the down projection reads (a low rank, not a patch embedding).
+  if (!down || isa<ConvOp>(down) ||
+      !narrower(linearWidth(down), lastDim(getLinearInput(down))) ||
+      !narrower(lastDim(in), lastDim(getLinearInput(down))))
+    return nullptr;
+  return down;
+}
+
+void TransformerRecognizer::addLatentProjection(
+    AttentionBlock &blk, Operation *op, SmallVectorImpl<Operation *> &list) {
+  if (!llvm::is_contained(list, op))
+    list.push_back(op);
+  projections.insert(op);
+  tags[op] = OpTag{-1, BlockKind::Attention};
+  blk.position = std::min(blk.position, pos.of(op));
+}
+
+/// Multi-head latent attention. Naive: the K/V up projection reads a
+/// latent made by a down projection (which also emits the rope key), and
+/// the graph caches per-head K and V. Absorbed: K and V are the latent
+/// itself (one operand, no heads), a second score GEMM adds the rope
+/// query x rope key, the K up projection is folded into Q and the V up
+/// projection follows the context.
+void TransformerRecognizer::recognizeLatentAttention(AttentionBlock &blk) {
+  LatentAttention &l = blk.latent;
+  if (blk.kvHeads.isConstant(1) && blk.kOperand && blk.kOperand == blk.vOperand) {
+    recognizeAbsorbedLatent(blk);
+  } else {
+    l.ropeScores = nullptr;
+    for (Operation *up : SmallVector<Operation *, 2>(blk.kProj))
+      if (Operation *down = latentDownProjection(up)) {
+        l.kvRank = lastDim(getLinearInput(up));
+        SymExpr rope = linearWidth(down) - l.kvRank;
+        l.ropeDim = rope.isConstant() && rope.getConstant() > 0 ? rope : SymExpr(0);
+        addLatentProjection(blk, down, blk.kProj);
+        addLatentProjection(blk, down, blk.vProj);
+        l.downProj.push_back(down);
+        break;
+      }
+    if (!l.isRecognised())
+      return;
+    l.kHeadDim = blk.headDim;
+    l.vHeadDim = lastDim(blk.vOperand);
+  }
+  if (!l.isRecognised()) {
+    l = LatentAttention();
+    return;
+  }
+  for (Operation *up : SmallVector<Operation *, 2>(blk.qProj))
+    if (Operation *down = latentDownProjection(up)) {
+      l.qRank = lastDim(getLinearInput(up));
+      addLatentProjection(blk, down, blk.qProj);
+      l.downProj.push_back(down);
+      break;
+    }
+  // The blocks read the stream through their down projections (first in
+  // the lists): self-attention when Q's and K/V's are the same.
+  auto downFirst = [&](SmallVectorImpl<Operation *> &list) {
+    std::stable_partition(list.begin(), list.end(), [&](Operation *p) {
+      return llvm::is_contained(l.downProj, p);
+    });
+  };
+  downFirst(blk.qProj);
+  downFirst(blk.kProj);
+  downFirst(blk.vProj);
+  if (!blk.qProj.empty() && !blk.kProj.empty()) {
+    blk.qSource = getLinearInput(blk.qProj.front());
+    blk.kvSource = getLinearInput(blk.kProj.front());
+    if (blk.qSource == blk.kvSource)
+      blk.source = AttentionSource::Self;
+  }
+}
+
+void TransformerRecognizer::recognizeAbsorbedLatent(AttentionBlock &blk) {
+  LatentAttention &l = blk.latent;
+  // The K up projection folded into Q: a linear (per-head weight slice)
+  // right before the latent scores.
+  Operation *qAbsorb = blk.qOperand.getDefiningOp();
+  if (!l.ropeScores || !qAbsorb || !isLinear(qAbsorb) || blk.outProj.empty())
+    return;
+  tags[l.ropeScores] = OpTag{-1, BlockKind::AttentionScores};
+  l.cachesLatent = true;
+  l.kvRank = lastDim(blk.kOperand);
+  l.ropeDim = lastDim(l.ropeScores->getOperand(1));
+  blk.headDim = l.kvRank + l.ropeDim;
+  l.kHeadDim = lastDim(getLinearInput(qAbsorb)) + l.ropeDim;
+  // The query before absorption comes from the Q projection (up from the
+  // query latent); the rope query and key from the same projections.
+  for (auto [operand, list] :
+       {std::pair{getLinearInput(qAbsorb), &blk.qProj},
+        std::pair{l.ropeScores->getOperand(0), &blk.qProj},
+        std::pair{l.ropeScores->getOperand(1), &blk.kProj}}) {
+    PathInfo path = walkToProjection(operand, SymExpr::unknown(), acts);
+    for (Operation *p : path.ops)
+      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+    for (Operation *p : path.projections)
+      addLatentProjection(blk, p, *list);
+  }
+  for (Operation *p : blk.kProj)
+    l.downProj.push_back(p);
+  // The V up projection reads the context; the output projection follows.
+  Operation *vUp = blk.outProj.front();
+  l.vHeadDim = linearWidth(vUp);
+  SmallVector<Operation *> outPath;
+  if (Operation *o = findForward(
+          vUp->getResult(0), [](Operation *u, Value) { return isLinear(u); },
+          [](Operation *u) {
+            return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp, FlattenOp>(u);
+          },
+          &outPath)) {
+    addLatentProjection(blk, o, blk.outProj);
+    for (Operation *p : outPath)
+      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  }
+}
+
+/// ONNX LinearAttention (opset 27): heads from its attributes, a state per
+/// head instead of scores and a KV cache.
+void TransformerRecognizer::recognizeLinearAttention(LinearAttentionOp op,
+                                                     AttentionBlock &blk) {
+  blk.fused = op;
+  blk.linear = true;
+  blk.causal = true;
+  blk.heads = SymExpr(op.getQNumHeads());
+  blk.kvHeads = SymExpr(op.getKvNumHeads());
+  if (auto h = lastDim(op.getQuery()).divExact(blk.heads))
+    blk.headDim = *h;
+  blk.qOperand = op.getQuery();
+  blk.kOperand = op.getKey();
+  blk.vOperand = op.getValue();
+  for (auto [operand, list] : {std::pair{op.getQuery(), &blk.qProj},
+                               std::pair{op.getKey(), &blk.kProj},
+                               std::pair{op.getValue(), &blk.vProj}}) {
+    PathInfo path = walkToProjection(operand, blk.headDim, acts);
+    *list = path.projections;
+    if (list == &blk.qProj && !path.sources.empty())
+      blk.qSource = path.sources.front();
+    if (list == &blk.kProj && !path.sources.empty())
+      blk.kvSource = path.sources.front();
+    for (Operation *p : path.ops)
+      tags.try_emplace(p, OpTag{-1, BlockKind::Attention});
+  }
+  if (auto qd = dimsOf(op.getQuery()); qd && qd->size() == 3)
+    blk.queryLen = (*qd)[1];
+  tags[op] = OpTag{-1, BlockKind::Attention};
+}
+
+//===----------------------------------------------------------------------===//
 // Attention kinds and dims
 //===----------------------------------------------------------------------===//
 
@@ -1353,6 +1681,7 @@ void TransformerRecognizer::inferDims() {
         setOnce(dims.dModel, lastDim(a.qSource));
     }
   }
+  inferLatentDims();
   for (const MLPBlock &m : mlps) {
     setOnce(dims.dModel, m.dIn);
     if (!m.nExperts) {
@@ -1363,6 +1692,19 @@ void TransformerRecognizer::inferDims() {
     setOnce(dims.topK, SymExpr(m.topK));
     setOnce(dims.nSharedExperts, SymExpr(m.nSharedExperts));
     setOnce(dims.dExpertFF, m.dFF);
+  }
+}
+
+/// MLA's latent dims and the sliding window (the first block's).
+void TransformerRecognizer::inferLatentDims() {
+  for (const AttentionBlock &a : attentions) {
+    if (a.window)
+      setOnce(dims.window, SymExpr(*a.window));
+    if (!a.latent.isRecognised())
+      continue;
+    setOnce(dims.kvLoraRank, a.latent.kvRank);
+    setOnce(dims.qLoraRank, a.latent.qRank);
+    setOnce(dims.ropeHeadDim, a.latent.ropeDim);
   }
 }
 

@@ -13,8 +13,29 @@
 #include "SymbolicReport.h"
 #include "tfperf/Report/Report.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::tfperf;
+
+/// Per layer, the attention mechanisms of its blocks beyond softmax over
+/// every key (`mla`, `sliding`, `linear`), space-separated; empty when the
+/// graph has none (the column is then left out).
+static std::map<int, std::string>
+attentionMechanismsByLayer(const TransformerStructure &s) {
+  std::map<int, std::string> byLayer;
+  for (const AttentionBlock &a : s.getAttentions())
+    for (auto [has, name] : {std::pair{a.latent.isRecognised(), "mla"},
+                             std::pair{a.window.has_value(), "sliding"},
+                             std::pair{a.linear, "linear"}}) {
+      if (!has)
+        continue;
+      std::string &kinds = byLayer[a.layer];
+      if (!llvm::StringRef(kinds).contains(name))
+        kinds += (kinds.empty() ? "" : " ") + std::string(name);
+    }
+  return byLayer;
+}
 
 void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
   auto row = [&](llvm::ArrayRef<std::string> fields) {
@@ -71,6 +92,22 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
   if (symbolic)
     header.insert(header.end(),
                   {"flops_formula", "gemm_flops_formula", "bytes_formula"});
+  // With latent, windowed or linear attention: each attention op's
+  // mechanism (its layer's).
+  std::map<int, std::string> mechanisms;
+  if (tagged)
+    mechanisms = attentionMechanismsByLayer(*r.transformer->structure);
+  if (!mechanisms.empty())
+    header.push_back("attention_mechanism");
+  auto mechanism = [&](Operation *op, std::vector<std::string> &fields) {
+    if (mechanisms.empty())
+      return;
+    OpTag tag = r.transformer->structure->getTag(op);
+    bool attention = tag.block == BlockKind::Attention ||
+                     tag.block == BlockKind::AttentionScores;
+    auto it = mechanisms.find(tag.layer);
+    fields.push_back(attention && it != mechanisms.end() ? it->second : "");
+  };
   row(header);
   auto formulas = [&](size_t index, std::vector<std::string> &fields) {
     if (!symbolic)
@@ -99,7 +136,10 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       // No device: the costs alone.
       fields.resize(header.size() - (symbolic ? 3 : 0));
       fields[tagged ? 10 : 8] = rec.isShapeComputation ? "true" : "false";
+      if (!mechanisms.empty())
+        fields.pop_back();
       formulas(index, fields);
+      mechanism(rec.op, fields);
       row(fields);
       continue;
     }
@@ -134,6 +174,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       fields.push_back(o ? plainNumber(o->degrees[k].commTime) : "");
     }
     formulas(index, fields);
+    mechanism(rec.op, fields);
     row(fields);
   }
 }

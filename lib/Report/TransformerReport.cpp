@@ -31,6 +31,37 @@ double activeParameters(const Report &r) {
          r.transformer->structure->getInactiveExpertParameters();
 }
 
+/// How the cache per token is made up.
+std::string kvCacheFormula(const TransformerFigures &f) {
+  if (f.kvExpandedBytesPerToken > 0)
+    return f.cachesLatent ? "(the MLA latent: layers x (kv_lora_rank + rope "
+                            "key) x dtype)"
+                          : "(MLA expanded: layers x heads x (d_qk + d_v) x "
+                            "dtype)";
+  std::string formula = "(2 x layers x KV heads x d_head x dtype)";
+  if (f.dims.window)
+    formula += ", capped at the window of " + std::to_string(*f.dims.window) +
+               " keys";
+  return formula;
+}
+
+/// Multi-head latent attention's dims and both of its cache sizes.
+void addLatentAndWindowNotes(const TransformerFigures &f, SummaryTable &tab) {
+  const ModelDims &d = f.dims;
+  if (d.kvLoraRank && f.kvExpandedBytesPerToken > 0)
+    tab.notes.push_back(
+        "MLA: kv_lora_rank " + std::to_string(*d.kvLoraRank) +
+        ", q_lora_rank " + dim(d.qLoraRank) + ", rope key " +
+        dim(d.ropeHeadDim) + "; KV cache per token: latent " +
+        formatBytes(f.kvLatentBytesPerToken) + ", per-head K/V " +
+        formatBytes(f.kvExpandedBytesPerToken) + " (the graph caches the " +
+        (f.cachesLatent ? "latent)" : "per-head K/V)"));
+  if (d.window)
+    tab.notes.push_back("sliding window: " + std::to_string(*d.window) +
+                        " keys per query; the KV cache holds at most the "
+                        "window");
+}
+
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {
   const TransformerSection &t = *r.transformer;
@@ -94,8 +125,8 @@ SummaryTable structureTable(const Report &r) {
     tab.notes.push_back("no attention (MLP blocks only)");
   }
   if (f0.kvCacheBytesPerToken > 0) {
-    line = "KV cache: " + formatBytes(f0.kvCacheBytesPerToken) +
-           " per token (2 x layers x KV heads x d_head x dtype)";
+    line = "KV cache: " + formatBytes(f0.kvCacheBytesPerToken) + " per token " +
+           kvCacheFormula(f0);
     if (f0.decode)
       line += "; " + formatBytes(f0.kvCacheBytes) + " at " +
               std::to_string(f0.decode->kvLen) +
@@ -103,6 +134,7 @@ SummaryTable structureTable(const Report &r) {
               std::to_string(f0.decode->batch);
     tab.notes.push_back(line);
   }
+  addLatentAndWindowNotes(f0, tab);
   if (f0.mlpPerToken > 0) {
     line = "per token, per layer: self-attention " +
            formatFlops(f0.attnProjPerToken) + " + " +
@@ -325,6 +357,15 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
           j.value(b);
       });
     }
+    // Latent-attention and window fields: only for graphs with them.
+    f0.dims.forEachLatentDim(optInt);
+    if (f0.kvExpandedBytesPerToken > 0) {
+      j.attribute("kv_cache_layout", f0.cachesLatent ? "latent" : "per_head");
+      number("kv_cache_latent_bytes_per_token", f0.kvLatentBytesPerToken);
+      number("kv_cache_per_head_bytes_per_token", f0.kvExpandedBytesPerToken);
+    }
+    if (f0.dims.window)
+      j.attribute("window", *f0.dims.window);
     j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);

@@ -58,6 +58,8 @@ struct AnalyzeTransformerPass
     };
     structure.getDims().forEach(setDim);
     structure.getDims().forEachExpertDim(setDim);
+    structure.getDims().forEachLatentDim(setDim);
+    setDim("window", structure.getDims().window);
     module->setAttr("tfperf.transformer", dims.getDictionary(&getContext()));
 
     setConfig(module,

@@ -116,8 +116,14 @@ struct BlockGemm {
 
 struct TransformerFigures {
   ModelDims dims;
-  /// 2 * n_layers * n_kv_heads * d_head * dtype bytes.
+  /// 2 * n_layers * n_kv_heads * d_head * dtype bytes (for MLA, what the
+  /// graph caches: the latent or the per-head K/V).
   double kvCacheBytesPerToken = 0;
+  /// MLA only: the cache per token as the latent (kv_lora_rank + rope key
+  /// per layer) and as the per-head K and V it expands to; which one the
+  /// graph caches.
+  double kvLatentBytesPerToken = 0, kvExpandedBytesPerToken = 0;
+  bool cachesLatent = false;
   /// Per-token GEMM FLOPs of a layer: attention = proj + perKey * s, MLP.
   double attnProjPerToken = 0, attnPerKeyPerToken = 0, mlpPerToken = 0;
   /// Attention whose keys do not grow with s (cross-attention to a fixed
@@ -187,6 +193,13 @@ struct PhaseOptions {
 /// encoder once) and blocks whose dims are not constant.
 std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
                                            const DtypePolicy &policy);
+
+/// Multi-head latent attention's cache per token of one block: the latent
+/// and the rope key (`latent`), or the per-head K and V it expands to;
+/// nullopt when the block is not MLA or its dims are not constant.
+std::optional<double> latentKVBytesPerToken(const AttentionBlock &a,
+                                            const DtypePolicy &policy,
+                                            bool latent);
 
 /// Ops a decode step does not re-run: they read graph inputs other than
 /// the token stream (an encoder's output, an image) and nothing of the

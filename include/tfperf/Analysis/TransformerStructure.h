@@ -27,6 +27,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlir::tfperf {
@@ -39,6 +40,27 @@ constexpr unsigned kNumBlockKinds = getMaxEnumValForBlockKind() + 1;
 enum class AttentionSource { Self, Cross };
 enum class AttentionScope { Global, Spatial, Temporal };
 llvm::StringRef attentionKindName(AttentionSource s, AttentionScope scope);
+
+/// Multi-head latent attention (DeepSeek-V2/V3, docs/TransformerAnalysis.md):
+/// K and V are up-projected from a low-rank latent (kvRank channels) shared
+/// by the heads, next to a rope key of ropeDim channels shared as well.
+/// The graph either caches that latent and folds the up-projection into Q
+/// and the output ("absorbed") or caches the up-projected per-head K and V.
+struct LatentAttention {
+  SymExpr kvRank = SymExpr::unknown(), qRank = SymExpr::unknown(),
+          ropeDim = SymExpr::unknown();
+  /// Per-head widths of the expanded K (nope + rope) and V.
+  SymExpr kHeadDim = SymExpr::unknown(), vHeadDim = SymExpr::unknown();
+  /// The graph caches the latent (and the rope key), not per-head K/V.
+  bool cachesLatent = false;
+  /// Absorbed MLA's second score GEMM: rope query x rope key, added to the
+  /// latent scores.
+  Operation *ropeScores = nullptr;
+  /// The latent down projection(s) (K/V, Q) and the latent-to-V einsum of
+  /// an absorbed graph.
+  llvm::SmallVector<Operation *, 2> downProj;
+  bool isRecognised() const { return kvRank.isKnown(); }
+};
 
 struct AttentionBlock {
   /// Unfused: the Q K^T and P V matmuls.
@@ -66,6 +88,16 @@ struct AttentionBlock {
   int layer = -1;
   /// Position of the block's first op (walk order).
   size_t position = 0;
+  /// Index of the key-length dim in the K operand (-1: the last, as in a
+  /// Q K^T MatMul's [.., dh, T]; einsum cores name it by its subscript).
+  int keyDimIndex = -1;
+  /// Multi-head latent attention (DeepSeek-V2/V3), when recognised.
+  LatentAttention latent;
+  /// Keys a query attends at most (sliding-window attention); none: all.
+  std::optional<int64_t> window;
+  /// Recurrent linear attention (ONNX LinearAttention): a state per head,
+  /// no scores and no KV cache.
+  bool linear = false;
 };
 
 struct MLPBlock {
@@ -98,6 +130,10 @@ struct ModelDims {
   /// expert's d_ff): outside forEach, reported only where a graph has
   /// experts.
   std::optional<int64_t> nExperts, topK, dExpertFF, nSharedExperts;
+  /// Multi-head latent attention dims (latent rank, query latent rank,
+  /// rope key width) and the sliding window: outside forEach, reported only
+  /// where a graph has them.
+  std::optional<int64_t> kvLoraRank, qLoraRank, ropeHeadDim, window;
 
   /// Calls fn(name, value) per dim, in report order, with the names the
   /// reports and the `tfperf.transformer` attribute use.
@@ -121,6 +157,16 @@ struct ModelDims {
     fn("top_k", topK);
     fn("n_shared_experts", nSharedExperts);
     fn("d_expert_ff", dExpertFF);
+  }
+  /// The same for the latent-attention dims, when the graph has MLA.
+  template <typename Fn>
+  void forEachLatentDim(Fn &&fn) const {
+    using Named = std::pair<const char *, std::optional<int64_t>>;
+    if (kvLoraRank)
+      for (const Named &d : {Named{"kv_lora_rank", kvLoraRank},
+                             Named{"q_lora_rank", qLoraRank},
+                             Named{"qk_rope_head_dim", ropeHeadDim}})
+        fn(d.first, d.second);
   }
 };
 
@@ -172,6 +218,11 @@ private:
   ModelDims dims;
   SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown();
 };
+
+/// The key-length dim of an einsum attention core's second operand, as a
+/// negative index: in the scores (`scores` true) the subscript K shares with
+/// the scores only, in the context the one P and V contract over.
+std::optional<int> einsumKeyDim(Operation *op, bool scores);
 
 /// For linear ops (MatMul/Gemm/Einsum/Conv with a parameter operand): the
 /// activation operand; null otherwise.
