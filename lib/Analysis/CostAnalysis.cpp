@@ -1,6 +1,7 @@
 //===- CostAnalysis.cpp - per-op costs of a module ------------------------===//
 
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/RegionWeights.h"
 #include "tfperf/Dialect/TFPerf/IR/ONNXNames.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
@@ -96,12 +97,16 @@ CostAnalysis::CostAnalysis(
 void CostAnalysis::compute(
     Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
   size_t counter = 0;
+  RegionWeights weights(select);
   root->walk<WalkOrder::PreOrder>([&](Operation *op) {
     auto iface = dyn_cast<CostOpInterface>(op);
     if (!iface && !needsCostRow(op))
       return;
     if (iface && !touchesTensorsOrBuffers(op))
       return;
+    RegionWeight weight = weights.of(op);
+    if (!weight.counted)
+      return; // an If branch that does not run
     OpCostRecord rec;
     rec.op = op;
     rec.opType = getONNXOpType(op);
@@ -123,6 +128,12 @@ void CostAnalysis::compute(
                                op->getName().getStringRef().str() +
                                " names an operand the op lacks";
     }
+    if (rec.known && !weight.times.isKnown()) {
+      rec.known = false;
+      rec.cost.unknownReason = weight.unknownReason;
+    }
+    if (rec.known)
+      scaleCost(rec.cost, weight.times);
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {
       rec.known = false;
@@ -134,6 +145,88 @@ void CostAnalysis::compute(
     index[op] = records.size();
     records.push_back(std::move(rec));
   });
+  keepLargerBranches(root);
+}
+
+namespace {
+/// What the ops of one region cost in all.
+struct RegionTotal {
+  SymExpr flops = 0, bytes = 0;
+  bool allKnown = true;
+};
+} // namespace
+
+static SymExpr accessBytes(const TensorAccess &a) {
+  auto t = dyn_cast<ShapedType>(a.value.getType());
+  if (!t || !t.getElementType().isIntOrIndexOrFloat())
+    return SymExpr::unknown();
+  return SymExpr::ceilDiv(
+      a.elements * SymExpr((int64_t)t.getElementTypeBitWidth()), SymExpr(8));
+}
+
+static RegionTotal totalOf(Region &region, ArrayRef<OpCostRecord> records) {
+  RegionTotal total;
+  for (const OpCostRecord &rec : records) {
+    if (!region.isAncestor(rec.op->getParentRegion()))
+      continue;
+    total.allKnown &= rec.known;
+    total.flops = total.flops + rec.cost.flops;
+    for (const TensorAccess &a : rec.cost.reads)
+      total.bytes = total.bytes + accessBytes(a);
+    for (const TensorAccess &a : rec.cost.writes)
+      total.bytes = total.bytes + accessBytes(a);
+  }
+  return total;
+}
+
+/// -1, 0 or 1 as a < b, a == b, a > b; nullopt when symbols decide.
+static std::optional<int> compareCounts(const SymExpr &a, const SymExpr &b) {
+  SymExpr d = a - b;
+  if (!d.isConstant())
+    return std::nullopt;
+  return d.getConstant() < 0 ? -1 : d.getConstant() > 0 ? 1 : 0;
+}
+
+void CostAnalysis::keepLargerBranches(Operation *root) {
+  // Inner Ifs first: an outer one compares branches already decided.
+  SmallVector<IfOp> open;
+  root->walk([&](IfOp op) {
+    if (!op.getConditionValue() && index.count(op))
+      open.push_back(op);
+  });
+  for (IfOp op : open) {
+    RegionTotal then = totalOf(op.getThenBranch(), records);
+    RegionTotal other = totalOf(op.getElseBranch(), records);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "condition not constant: then_branch " << then.flops << " FLOP, "
+       << then.bytes << " B; else_branch " << other.flops << " FLOP, "
+       << other.bytes << " B; ";
+    Region *dropped = nullptr;
+    if (!then.allKnown || !other.allKnown) {
+      os << "a branch has ops of unknown cost, so both are listed";
+    } else {
+      std::optional<int> cmp = compareCounts(then.flops, other.flops);
+      if (cmp && *cmp == 0)
+        cmp = compareCounts(then.bytes, other.bytes);
+      bool keepThen = !cmp || *cmp >= 0;
+      dropped = keepThen ? &op.getElseBranch() : &op.getThenBranch();
+      os << "the bound counts " << (keepThen ? "then_branch" : "else_branch")
+         << (cmp ? " (the larger)"
+                 : " (the branches compare only once symbols are bound)");
+    }
+    records[index[op]].note = os.str();
+    if (!dropped)
+      continue;
+    std::vector<OpCostRecord> kept;
+    for (OpCostRecord &rec : records)
+      if (!dropped->isAncestor(rec.op->getParentRegion()))
+        kept.push_back(std::move(rec));
+    records = std::move(kept);
+    index.clear();
+    for (auto [i, rec] : llvm::enumerate(records))
+      index[rec.op] = i;
+  }
 }
 
 const OpCostRecord *CostAnalysis::lookup(Operation *op) const {

@@ -150,6 +150,10 @@ Value mlir::tfperf::getLinearInput(Operation *op) {
     return n.getA();
   if (auto n = dyn_cast<MSMatMulBnb4Op>(op))
     return n.getA();
+  if (auto n = dyn_cast<MSMatMulBlockQuantizedFp8WeightOp>(op))
+    return n.getA();
+  if (auto n = dyn_cast<MSMatMulBlockQuantizedFp4WeightOp>(op))
+    return n.getA();
   if (auto m = dyn_cast<MatMulIntegerOp>(op))
     return pick(m.getA(), m.getB());
   if (auto m = dyn_cast<QLinearMatMulOp>(op))

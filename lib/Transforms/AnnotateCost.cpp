@@ -36,6 +36,8 @@ struct AnnotateCostPass
       if (rec.op->hasTrait<OpTrait::ConstantLike>())
         continue;
       Operation *op = rec.op;
+      if (!rec.note.empty())
+        op->emitRemark() << rec.note;
       if (!rec.known) {
         op->setAttr("tfperf.cost", b.getStringAttr("unknown"));
         op->emitRemark() << "cost unknown: " << rec.cost.unknownReason;

@@ -34,6 +34,9 @@ struct OpCostRecord {
   /// ONNX op type (`MatMul`, `com.microsoft.Attention`, custom op types),
   /// or the MLIR op name for ops of other dialects.
   std::string opType;
+  /// What the analysis decided about the op's regions (an If whose
+  /// condition did not fold: both branches' costs and which one counts).
+  std::string note;
 };
 
 class CostAnalysis {
@@ -57,6 +60,8 @@ public:
 private:
   void compute(Operation *root,
                llvm::function_ref<const ShapeQuery &(Operation *)> select);
+  /// Keeps the larger branch of each If whose condition did not fold.
+  void keepLargerBranches(Operation *root);
 
   std::vector<OpCostRecord> records;
   llvm::DenseMap<Operation *, size_t> index;

@@ -62,10 +62,11 @@ private:
     return emitError(nodeName.empty() ? Location(fileLoc) : nodeLoc(nodeName));
   }
   /// A node's location: its name, called from the node whose function
-  /// body it was inlined from (nested calls nest call sites).
+  /// body it was inlined from or whose subgraph holds it (nested calls and
+  /// subgraphs nest call sites).
   Location nodeLoc(llvm::StringRef name) {
     Location own = NameLoc::get(StringAttr::get(ctx, name), fileLoc);
-    return callers.empty() ? own : CallSiteLoc::get(own, callers.back());
+    return enclosing.empty() ? own : CallSiteLoc::get(own, enclosing.back());
   }
 
   LogicalResult checkOpsets();
@@ -129,6 +130,9 @@ private:
   /// Locations of the calls whose function bodies are being imported,
   /// innermost last.
   SmallVector<Location> callers;
+  /// Locations of the calls and subgraph owners around the nodes being
+  /// imported, innermost last.
+  SmallVector<Location> enclosing;
 
 };
 
@@ -491,6 +495,8 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &g,
   }
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(body);
+  enclosing.push_back(nodeLoc(nodeName));
+  auto popOwner = llvm::make_scope_exit([&] { enclosing.pop_back(); });
   return importGraph(g, body, scope, /*isMain=*/false);
 }
 
@@ -603,6 +609,27 @@ LogicalResult GraphImporter::convertAttributes(
   if (schema && opType == "Softmax" && !state.attributes.get("axis") &&
       defaultOpset < 13)
     state.addAttribute("axis", builder.getI64IntegerAttr(1));
+  if (schema && !schema->regions.empty()) {
+    // Graph attributes come in any order; the op's regions have one.
+    SmallVector<std::unique_ptr<Region>> ordered;
+    for (llvm::StringRef want : schema->regions) {
+      auto *it = llvm::find_if(subgraphNames, [&](Attribute a) {
+        return cast<StringAttr>(a).getValue() == want;
+      });
+      if (it == subgraphNames.end())
+        return error(name) << opType << " needs the graph attribute '" << want
+                           << "'";
+      ordered.push_back(std::move(state.regions[it - subgraphNames.begin()]));
+    }
+    if (subgraphNames.size() != schema->regions.size())
+      return error(name) << opType << " has " << subgraphNames.size()
+                         << " graph attributes, expected "
+                         << schema->regions.size();
+    state.regions = std::move(ordered);
+    subgraphNames.clear();
+    for (llvm::StringRef r : schema->regions)
+      subgraphNames.push_back(builder.getStringAttr(r));
+  }
   if (!subgraphNames.empty())
     state.addAttribute("subgraph_names", builder.getArrayAttr(subgraphNames));
   if (schema && opType == ConstantOp::getONNXOpType() &&
@@ -878,7 +905,11 @@ LogicalResult GraphImporter::inlineFunction(
   for (const auto &o : fn.opset_import())
     opsets.try_emplace(o.domain() == "ai.onnx" ? "" : o.domain(), o.version());
   callers.push_back(nodeLoc(name));
-  auto popCaller = llvm::make_scope_exit([&] { callers.pop_back(); });
+  enclosing.push_back(callers.back());
+  auto popCaller = llvm::make_scope_exit([&] {
+    callers.pop_back();
+    enclosing.pop_back();
+  });
   if (failed(importNodes(body, inner, (name + "/").str())))
     return failure();
   for (int i = 0; i < node.output_size(); ++i) {
@@ -1018,6 +1049,24 @@ LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
   return success();
 }
 
+/// What inference learnt about how often control-flow regions run: a
+/// condition that folded, a Loop's trip count. The cost analysis reads it
+/// from the ops (it has no ShapeContext).
+static void recordControlFlow(func::FuncOp func, ShapeContext &shapes) {
+  Builder b(func.getContext());
+  func.walk([&](Operation *op) {
+    if (auto ifOp = dyn_cast<IfOp>(op)) {
+      if (std::optional<bool> taken = ifOp.foldCondition(shapes))
+        ifOp.setConditionValueAttr(b.getBoolAttr(*taken));
+    } else if (auto loop = dyn_cast<LoopOp>(op)) {
+      // Inference already ran it, so it cannot fail here.
+      FailureOr<SymExpr> trips = loop.inferTripCount(shapes);
+      if (succeeded(trips))
+        loop.setTripCountAttr(b.getStringAttr(trips->str()));
+    }
+  });
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run(const ImportOptions &options) {
   const onnx::ModelProto &model = loaded.model;
   if (!model.has_graph())
@@ -1092,6 +1141,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const ImportOptions &options) {
   ShapeContext shapes;
   if (failed(inferFunction(func, *bindings, shapes, /*updateTypes=*/true)))
     return nullptr;
+  recordControlFlow(func, shapes);
   if (failed(checkDeclaredShapes(graph, scope, shapes)))
     return nullptr;
   if (failed(verify(*module)))

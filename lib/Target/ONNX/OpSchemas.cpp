@@ -118,6 +118,12 @@ constexpr IOSpec kBeamSearchIn[] = {
 constexpr IOSpec kBeamSearchOut[] = {
     {"sequences", R}, {"sequences_scores", O}, {"scores", O}};
 
+// Control flow.
+constexpr IOSpec kIfIn[] = {{"cond", R}};
+constexpr IOSpec kLoopIn[] = {{"M", O}, {"cond", O}, {"v_initial", V}};
+constexpr llvm::StringLiteral kIfRegions[] = {"then_branch", "else_branch"};
+constexpr llvm::StringLiteral kBodyRegion[] = {"body"};
+
 template <typename OpT> OpSchema unary() { return schema<OpT>(kX, kY); }
 template <typename OpT> OpSchema binary() { return schema<OpT>(kAB, kC); }
 template <typename OpT> OpSchema variadic() {
@@ -198,6 +204,10 @@ const OpSchema kSchemas[] = {
     schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
     schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
     schema<MSMoEOp>(kMoEIn, kY),
+    // Control flow: graph attributes become regions in the op's order.
+    schemaWithRegions<IfOp>(kIfIn, kVariadicOut, kIfRegions),
+    schemaWithRegions<LoopOp>(kLoopIn, kVariadicOut, kBodyRegion),
+    schemaWithRegions<ScanOp>(kVariadicIn, kVariadicOut, kBodyRegion),
 };
 
 unsigned countVariable(llvm::ArrayRef<IOSpec> specs) {

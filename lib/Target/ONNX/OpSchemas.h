@@ -38,6 +38,8 @@ struct OpSchema {
   llvm::ArrayRef<IOSpec> inputs;
   llvm::ArrayRef<IOSpec> outputs;
   llvm::ArrayRef<AttrRename> renames = {};
+  /// The graph attributes an op with fixed regions needs, in region order.
+  llvm::ArrayRef<llvm::StringLiteral> regions = {};
 
   /// More than one optional/variadic operand needs segment sizes.
   bool needsOperandSegments() const;
@@ -55,6 +57,17 @@ OpSchema schema(llvm::ArrayRef<IOSpec> inputs, llvm::ArrayRef<IOSpec> outputs,
           OpT::getONNXOpType(), OpT::getOperationName(),
           inputs,               outputs,
           renames};
+}
+
+/// The schema of a control-flow op whose regions are the graph attributes
+/// `regions`, in that order.
+template <typename OpT>
+OpSchema schemaWithRegions(llvm::ArrayRef<IOSpec> inputs,
+                           llvm::ArrayRef<IOSpec> outputs,
+                           llvm::ArrayRef<llvm::StringLiteral> regions) {
+  OpSchema s = schema<OpT>(inputs, outputs);
+  s.regions = regions;
+  return s;
 }
 
 /// The quantized ops' schemas (OpSchemasQuant.cpp).

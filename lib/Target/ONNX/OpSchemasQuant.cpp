@@ -31,6 +31,11 @@ constexpr IOSpec kMatMulNBitsIn[] = {{"A", R},           {"B", R},
                                      {"scales", R},      {"zero_points", O},
                                      {"g_idx", O},       {"bias", O}};
 constexpr IOSpec kMatMulBnb4In[] = {{"A", R}, {"B", R}, {"absmax", R}};
+constexpr IOSpec kMatMulFp8WeightIn[] = {
+    {"A", R}, {"B", R}, {"b_scale", R}, {"a_scale", O}, {"bias", O}};
+constexpr IOSpec kMatMulFp4WeightIn[] = {
+    {"A", R},           {"B", R},           {"weight_scale", R},
+    {"weight_scale_2", R}, {"input_scale", O}, {"bias", O}};
 constexpr IOSpec kGatherBlockQuantizedIn[] = {
     {"data", R}, {"indices", R}, {"scales", R}, {"zero_points", O}};
 constexpr IOSpec kQMoEIn[] = {
@@ -54,6 +59,8 @@ const OpSchema kQuantizedSchemas[] = {
     schema<QLinearMatMulOp>(kQLinearMatMulIn, kY),
     schema<MSMatMulNBitsOp>(kMatMulNBitsIn, kY),
     schema<MSMatMulBnb4Op>(kMatMulBnb4In, kY),
+    schema<MSMatMulBlockQuantizedFp8WeightOp>(kMatMulFp8WeightIn, kY),
+    schema<MSMatMulBlockQuantizedFp4WeightOp>(kMatMulFp4WeightIn, kY),
     schema<MSGatherBlockQuantizedOp>(kGatherBlockQuantizedIn, kY),
     schema<MSQMoEOp>(kQMoEIn, kY),
 };

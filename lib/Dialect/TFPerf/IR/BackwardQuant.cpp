@@ -17,7 +17,7 @@ using namespace mlir::tfperf;
 /// dA = dY B^T for a weight-only GEMM `op` (operand 0 is A, result 0 Y
 /// [..., N]): reads dY and the packed weight with its scales (the other
 /// operands) as stored.
-static LogicalResult packedGemmGrad(Operation *op, int64_t k,
+static LogicalResult packedGemmGrad(Operation *op, const SymExpr &k,
                                     const ShapeQuery &q,
                                     const GradientQuery &g, BackwardCost &c) {
   Value a = op->getOperand(0), y = op->getResult(0);
@@ -27,7 +27,7 @@ static LogicalResult packedGemmGrad(Operation *op, int64_t k,
   if (!dy || !(da = bwd::elements(q, a, c)))
     return failure();
   BackwardOp &grad = c.add("dA = dY . dequantize(B)^T");
-  grad.gemmFlops = SymExpr(2) * *dy * SymExpr(k);
+  grad.gemmFlops = SymExpr(2) * *dy * k;
   grad.flops = grad.gemmFlops;
   grad.read(y, *dy);
   bool known = llvm::all_of(op->getOperands().drop_front(), [&](Value v) {
@@ -64,11 +64,24 @@ INTEGER_RESULTS(QLinearMatMulOp)
 #define PACKED_GEMM(OP)                                                        \
   LogicalResult OP::computeBackwardCost(                                       \
       const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {          \
-    return packedGemmGrad(*this, getK(), q, g, c);                             \
+    return packedGemmGrad(*this, SymExpr(getK()), q, g, c);                    \
   }
 PACKED_GEMM(MSMatMulNBitsOp)
 PACKED_GEMM(MSMatMulBnb4Op)
 #undef PACKED_GEMM
+
+// K is A's last dim (B's shape gives it packed).
+#define BLOCK_SCALED_GEMM(OP)                                                  \
+  LogicalResult OP::computeBackwardCost(                                       \
+      const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {          \
+    auto a = bwd::dimsOf(q, getA(), c);                                        \
+    if (!a || a->empty())                                                      \
+      return failure();                                                        \
+    return packedGemmGrad(*this, a->back(), q, g, c);                          \
+  }
+BLOCK_SCALED_GEMM(MSMatMulBlockQuantizedFp8WeightOp)
+BLOCK_SCALED_GEMM(MSMatMulBlockQuantizedFp4WeightOp)
+#undef BLOCK_SCALED_GEMM
 
 LogicalResult MSGatherBlockQuantizedOp::computeBackwardCost(
     const ShapeQuery &, const GradientQuery &, BackwardCost &) {

@@ -105,6 +105,33 @@ LogicalResult MSMatMulBnb4Op::computeCost(const ShapeQuery &q, OpCost &c) {
   return success();
 }
 
+/// A weight-only GEMM on block-scaled FP8/FP4 weights B [N, K / values per
+/// byte]: every operand read as stored (B at one or half a byte per value,
+/// its block scales), each weight dequantized once, plus the bias.
+static LogicalResult blockScaledGemm(Operation *op, Value a, Value b,
+                                     Value bias, Value y, const ShapeQuery &q,
+                                     OpCost &c) {
+  auto ad = cost::dimsOf(q, a, c);
+  auto bd = cost::dimsOf(q, b, c);
+  if (!ad || !bd || ad->empty() || bd->empty() ||
+      failed(quantizedGemm(op, q, c, y, ad->back())))
+    return failure();
+  c.flops = c.flops + bd->front() * ad->back() * SymExpr(kDequantizeFlops);
+  if (bias)
+    c.flops = c.flops + q.numElements(y);
+  return success();
+}
+
+LogicalResult MSMatMulBlockQuantizedFp8WeightOp::computeCost(const ShapeQuery &q,
+                                                             OpCost &c) {
+  return blockScaledGemm(*this, getA(), getB(), getBias(), getY(), q, c);
+}
+
+LogicalResult MSMatMulBlockQuantizedFp4WeightOp::computeCost(const ShapeQuery &q,
+                                                             OpCost &c) {
+  return blockScaledGemm(*this, getA(), getB(), getBias(), getY(), q, c);
+}
+
 LogicalResult MSGatherBlockQuantizedOp::computeCost(const ShapeQuery &q,
                                                     OpCost &c) {
   auto out = cost::elements(q, getOutput(), c);

@@ -228,7 +228,11 @@ LogicalResult infer::inferBroadcastElementwise(
 
 SymExpr infer::dataDependentDim(Operation *op, StringRef what) {
   std::string name = what.str();
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc())) {
+  // Ops of subgraphs and function bodies are named inside a call site.
+  Location at = op->getLoc();
+  while (auto call = dyn_cast<CallSiteLoc>(at))
+    at = call.getCallee();
+  if (auto loc = dyn_cast<NameLoc>(at)) {
     name += "_";
     for (char ch : loc.getName().getValue())
       name += llvm::isAlnum(ch) ? ch : '_';

@@ -32,5 +32,7 @@ NO_SPLIT_RULE(MatMulIntegerOp)
 NO_SPLIT_RULE(QLinearMatMulOp)
 NO_SPLIT_RULE(MSMatMulNBitsOp)
 NO_SPLIT_RULE(MSMatMulBnb4Op)
+NO_SPLIT_RULE(MSMatMulBlockQuantizedFp8WeightOp)
+NO_SPLIT_RULE(MSMatMulBlockQuantizedFp4WeightOp)
 NO_SPLIT_RULE(MSGatherBlockQuantizedOp)
 #undef NO_SPLIT_RULE

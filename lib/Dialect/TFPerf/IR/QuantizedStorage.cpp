@@ -80,6 +80,12 @@ static std::optional<int64_t> storageBits(Operation *user, unsigned i) {
   return llvm::TypeSwitch<Operation *, Bits>(user)
       .Case([&](MSMatMulNBitsOp n) { return i == 1 ? Bits(n.getBits()) : Bits(); })
       .Case([&](MSMatMulBnb4Op) { return i == 1 ? Bits(4) : Bits(); })
+      .Case([&](MSMatMulBlockQuantizedFp8WeightOp) {
+        return i == 1 ? Bits(0) : Bits();
+      })
+      .Case([&](MSMatMulBlockQuantizedFp4WeightOp) {
+        return i == 1 ? Bits(4) : Bits();
+      })
       .Case([&](MSGatherBlockQuantizedOp g) {
         return i == 0 ? Bits(g.getBits()) : Bits();
       })
@@ -128,6 +134,9 @@ WeightStorage mlir::tfperf::getWeightStorage(WeightOp weight) {
   } else if (auto b = dyn_cast<MSMatMulBnb4Op>(reader)) {
     s.parameters = double(b.getK()) * double(b.getN());
     s.dtype = b.getQuantType() == 1 ? "nf4" : "fp4";
+  } else if (isa<MSMatMulBlockQuantizedFp4WeightOp>(reader)) {
+    s.parameters *= double(MSMatMulBlockQuantizedFp4WeightOp::kValuesPerByte);
+    s.dtype = "f4E2M1FN";
   } else if (isa<MSGatherBlockQuantizedOp, MSQMoEOp>(reader) &&
              t.getElementType().isInteger(8) && bits > 0 && bits < 8) {
     s.parameters *= double(8 / bits);

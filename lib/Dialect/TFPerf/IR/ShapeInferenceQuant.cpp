@@ -76,6 +76,36 @@ LogicalResult MSMatMulNBitsOp::inferShapes(ShapeContext &ctx) {
   return inferPackedGemm(*this, getA(), getK(), getN(), ctx);
 }
 
+/// A GEMM on block-scaled weights B [N, K / valuesPerByte]: N and K come
+/// from B's shape (static, as weights are).
+static LogicalResult inferBlockScaledGemm(Operation *op, Value a, Value b,
+                                          int64_t valuesPerByte,
+                                          int64_t blockSize,
+                                          ShapeContext &ctx) {
+  if (blockSize <= 0)
+    return op->emitOpError() << "block_size must be positive, got "
+                             << blockSize;
+  auto w = ctx.getDims(b);
+  if (!w)
+    return keepResultTypes(op, ctx);
+  if (w->size() != 2)
+    return op->emitOpError() << "B must be 2-D [N, K / " << valuesPerByte
+                             << "], got rank " << w->size();
+  if (!(*w)[0].isConstant() || !(*w)[1].isConstant())
+    return keepResultTypes(op, ctx);
+  return inferPackedGemm(op, a, int64_t((*w)[1].getConstant()) * valuesPerByte,
+                         int64_t((*w)[0].getConstant()), ctx);
+}
+
+LogicalResult MSMatMulBlockQuantizedFp8WeightOp::inferShapes(ShapeContext &ctx) {
+  return inferBlockScaledGemm(*this, getA(), getB(), 1, getBlockSize(), ctx);
+}
+
+LogicalResult MSMatMulBlockQuantizedFp4WeightOp::inferShapes(ShapeContext &ctx) {
+  return inferBlockScaledGemm(*this, getA(), getB(), kValuesPerByte,
+                              getBlockSize(), ctx);
+}
+
 LogicalResult MSMatMulBnb4Op::inferShapes(ShapeContext &ctx) {
   return inferPackedGemm(*this, getA(), getK(), getN(), ctx);
 }

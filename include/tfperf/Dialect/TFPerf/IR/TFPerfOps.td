@@ -787,5 +787,7 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
 // onnxruntime's fused Mixture-of-Experts ops (MoE, QMoE).
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsMoE.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsGenAIAttention.td"
+// ai.onnx If, Loop and Scan.
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsControlFlow.td"
 
 #endif // TFPERF_OPS_TD

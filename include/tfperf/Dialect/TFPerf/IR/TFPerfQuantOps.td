@@ -152,6 +152,55 @@ def TFPerf_MSMatMulBnb4Op : TFPerf_PureOp<"ms.matmul_bnb4",
   let assemblyFormat = "$a `,` $b `,` $absmax attr-dict `:` functional-type(operands, results)";
 }
 
+def TFPerf_MSMatMulBlockQuantizedFp8WeightOp
+    : TFPerf_PureOp<"ms.matmul_block_quantized_fp8_weight",
+    [TFPerf_ONNXName<"MatMulBlockQuantizedFp8Weight", "com.microsoft">,
+     TFPerf_Contraction, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft MatMulBlockQuantizedFp8Weight: A x dequantize(B)^T, B in FP8 E4M3 with a scale per block of K";
+  let description = [{
+    `A` [..., K] (fp16/bf16) times B^T where `B` [N, K] holds one FP8 E4M3
+    value per byte and `b_scale` [N, ceil(K / block_size)] an fp32 scale
+    per block; `a_scale` (a scalar: W8A8) and `bias` [N] optional. The
+    result is [..., N] in A's type. N and K come from B's shape.
+  }];
+  let arguments = (ins AnyTensor:$a, AnyTensor:$b, AnyTensor:$b_scale,
+                   Optional<AnyTensor>:$a_scale, Optional<AnyTensor>:$bias,
+                   DefaultValuedAttr<TFPerf_I64Attr, "128">:$block_size);
+  let results = (outs AnyTensor:$y);
+  let assemblyFormat = [{
+    $a `,` $b `,` $b_scale (`a_scale` `(` $a_scale^ `)`)?
+    (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def TFPerf_MSMatMulBlockQuantizedFp4WeightOp
+    : TFPerf_PureOp<"ms.matmul_block_quantized_fp4_weight",
+    [TFPerf_ONNXName<"MatMulBlockQuantizedFp4Weight", "com.microsoft">,
+     TFPerf_Contraction, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft MatMulBlockQuantizedFp4Weight: A x dequantize(B)^T, B in NVFP4 (E2M1, two per byte) with E4M3 block scales";
+  let description = [{
+    `A` [..., K] (fp16/bf16) times B^T where `B` [N, K / 2] (uint8) holds
+    two FP4 E2M1 values per byte, `weight_scale` [N, ceil(K /
+    block_size)] one raw E4M3 byte per block and `weight_scale_2` a global
+    fp32 scale; `input_scale` and `bias` [N] optional. The result is
+    [..., N] in A's type. N and K come from B's shape.
+  }];
+  let arguments = (ins AnyTensor:$a, AnyTensor:$b, AnyTensor:$weight_scale,
+                   AnyTensor:$weight_scale_2, Optional<AnyTensor>:$input_scale,
+                   Optional<AnyTensor>:$bias,
+                   DefaultValuedAttr<TFPerf_I64Attr, "16">:$block_size);
+  let results = (outs AnyTensor:$y);
+  let extraClassDeclaration = [{
+    /// FP4 values per stored byte of B.
+    static constexpr int64_t kValuesPerByte = 2;
+  }];
+  let assemblyFormat = [{
+    $a `,` $b `,` $weight_scale `,` $weight_scale_2
+    (`input_scale` `(` $input_scale^ `)`)? (`bias` `(` $bias^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Quantized lookups
 //===----------------------------------------------------------------------===//
