@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -144,6 +145,14 @@ private:
   void absorbProducers();
   void mergeSiblings();
   Kernel makeKernel(unsigned g);
+  /// The block an attention group computes: its scores region's, or the
+  /// fused attention op's when `mainOp` is one.
+  const AttentionBlock *attentionOf(const Group &grp, Operation *mainOp) const {
+    for (const AttentionBlock &blk : structure.getAttentions())
+      if (blk.fused && blk.fused == mainOp)
+        return &blk;
+    return grp.attention;
+  }
   /// The dims of `v` as op `at` sees them: the options' shapes, else the
   /// IR's types.
   std::optional<ArrayRef<SymExpr>> dimsAt(Value v, Operation *at) const {
@@ -720,6 +729,10 @@ Kernel Fuser::makeKernel(unsigned g) {
         n = product(*d);
     boundary += n * SymExpr((int64_t)policy.bitsOf(root));
   }
+  if (options.uncachedKVBytes && k.cls == KernelClass::Attention)
+    if (const AttentionBlock *blk = attentionOf(grp, k.mainOp))
+      boundary += SymExpr(
+          static_cast<int64_t>(std::llround(options.uncachedKVBytes(*blk) * 8)));
   // The exported view: one op, as exported, with its own reads and writes.
   k.boundaryBits = options.exported ? exported : boundary;
   if (auto bits = exported.getInt64())
@@ -764,10 +777,7 @@ Kernel Fuser::makeKernel(unsigned g) {
       if (const OpCostRecord *rec = costs.lookup(op))
         gemmFlops += static_cast<double>(
             rec->cost.gemmFlops.getInt64().value_or(0));
-    const AttentionBlock *owner = grp.attention;
-    for (const AttentionBlock &blk : structure.getAttentions())
-      if (blk.fused && blk.fused == mainOp)
-        owner = &blk;
+    const AttentionBlock *owner = attentionOf(grp, mainOp);
     k.causal = owner && owner->causal;
     k.attentionFlops = gemmFlops * (k.causal ? 0.5 : 1.0);
     if (const AttentionBlock *blk = grp.attention) {

@@ -216,7 +216,8 @@ std::shared_ptr<const KernelAnalysis> applyPhaseTiming(
     llvm::function_ref<const ShapeQuery &(Operation *)> select,
     const DtypePolicy &policy, const DeviceSpec &device, const Timing &timing,
     std::vector<OpFigures> &figures,
-    std::shared_ptr<const KernelAnalysis> *slot) {
+    std::shared_ptr<const KernelAnalysis> *slot,
+    const std::function<double(const AttentionBlock &)> &uncachedKVBytes) {
   std::shared_ptr<const KernelAnalysis> own;
   std::shared_ptr<const KernelAnalysis> &cached = slot ? *slot : own;
   if (!cached) {
@@ -225,6 +226,7 @@ std::shared_ptr<const KernelAnalysis> applyPhaseTiming(
     opts.shapes = [&](Operation *op) -> const ShapeQuery & {
       return select(op);
     };
+    opts.uncachedKVBytes = uncachedKVBytes;
     cached = std::make_shared<KernelAnalysis>(func, costs, structure, opts);
   }
   const KernelAnalysis &kernels = *cached;
@@ -249,7 +251,9 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
                      const PhaseOptions *visit = nullptr,
                      const llvm::DenseSet<Operation *> *cached = nullptr,
                      const Timing *timing = nullptr,
-                     std::shared_ptr<const KernelAnalysis> *kernels = nullptr) {
+                     std::shared_ptr<const KernelAnalysis> *kernels = nullptr,
+                     std::function<double(const AttentionBlock &)>
+                         uncachedKVBytes = nullptr) {
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
@@ -270,7 +274,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
   std::shared_ptr<const KernelAnalysis> phaseKernels;
   if (timing && !timing->isPerOpRoofline())
     phaseKernels = applyPhaseTiming(func, costs, structure, select, policy,
-                                    device, *timing, figures, kernels);
+                                    device, *timing, figures, kernels,
+                                    uncachedKVBytes);
   for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures)) {
     if (cached && cached->contains(rec.op))
       continue;
@@ -934,13 +939,19 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
     kvDims = kvDimsOf(func, structure);
   SubstitutedShapes scores(tokens, substitution(batch, 1, std::nullopt),
                            *kvDims, kvSubst);
+  // An engine's flash kernel reads the L - 1 cached tokens' K and V besides
+  // the new token's, which are all the graph computes here.
+  auto uncachedKVBytes = [&](const AttentionBlock &a) {
+    std::optional<double> perToken = kvCacheBytesPerToken(a, policy);
+    return perToken ? *perToken * double(batch) * double(L - 1) : 0.0;
+  };
   PhaseResult r = runPhase(
       "decode", func, structure,
       [&](Operation *op) -> const ShapeQuery & {
         return structure.isScoresOp(op) ? scores : one;
       },
       policy, device, visit, &cached, timing,
-      reported ? kernelsOf("decode") : nullptr);
+      reported ? kernelsOf("decode") : nullptr, uncachedKVBytes);
   r.batch = batch;
   r.seq = 1;
   r.kvLen = L;

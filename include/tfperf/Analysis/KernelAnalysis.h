@@ -31,6 +31,7 @@ namespace mlir::tfperf {
 
 class CostAnalysis;
 class TransformerStructure;
+struct AttentionBlock;
 
 struct KernelOptions {
   /// The exported view: every costed op its own kernel (views and
@@ -47,6 +48,12 @@ struct KernelOptions {
   /// Symbols of `shapes` known not to be below another (a step's KV length
   /// and its tokens): comparisons of symbolic sizes use it.
   std::vector<std::pair<std::string, std::string>> atLeast;
+  /// Bytes an attention kernel reads from a KV cache the graph does not
+  /// have: a decode derived from a graph without one runs K and V at the new
+  /// token, while an engine's flash kernel also reads the cached ones. Null
+  /// for none; the fused view only (the exported view's scores ops read
+  /// every key already).
+  std::function<double(const AttentionBlock &)> uncachedKVBytes;
 };
 
 struct Kernel {
