@@ -2,7 +2,9 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/RegionWeights.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/ONNXNames.h"
+#include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -89,6 +91,25 @@ CostAnalysis::CostAnalysis(Operation *root, const ShapeQuery &shapes) {
   compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
 }
 
+/// A routed expert's linear reads its weights only when a token of the step
+/// picks its expert: the expected share of them (docs/CostModel.md, Mixture
+/// of Experts in plain ops). Weights the share cannot size stay whole.
+static void
+readTouchedExpertWeights(OpCost &cost, Operation *op,
+                         llvm::function_ref<const ShapeQuery &(Operation *)> select) {
+  auto share = routedWeightShare(op, [&](Value v) {
+    Operation *at = v.getDefiningOp() ? v.getDefiningOp() : op;
+    return select(at).dims(v);
+  });
+  if (!share)
+    return;
+  for (TensorAccess &r : cost.reads)
+    if (isa_and_nonnull<WeightOp>(getParameterStorage(r.value,
+                                                      /*throughSlices=*/true)))
+      if (auto n = scaleByShare(r.elements, *share))
+        r.elements = *n;
+}
+
 CostAnalysis::CostAnalysis(
     Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
   compute(root, select);
@@ -132,6 +153,8 @@ void CostAnalysis::compute(
       rec.known = false;
       rec.cost.unknownReason = weight.unknownReason;
     }
+    if (rec.known)
+      readTouchedExpertWeights(rec.cost, op, select);
     if (rec.known)
       scaleCost(rec.cost, weight.times);
     if (rec.known && (rec.cost.flops.isOverflow() ||

@@ -110,7 +110,8 @@ SummaryTable structureTable(const Report &r) {
         "  decode at batch " + std::to_string(f0.decode->batch) +
         " touches " + llvm::formatv("{0:F2}", touched).str() + " of " +
         std::to_string(*d.nExperts) +
-        " routed experts per layer on average (E (1 - (1 - k/E)^B))");
+        " routed experts per layer on average (E (1 - (1 - k/E)^B)), the "
+        "experts whose weights it reads");
   }
   if (!f0.attentionKinds.empty()) {
     line = "attention:";

@@ -1,5 +1,6 @@
 //===- RouteExperts.cpp - the tfperf-route-experts pass -------------------===//
 
+#include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
@@ -36,6 +37,14 @@ struct RouteExpertsPass
         sel->setAttr(kRoutedExpertsAttr, b.getI64IntegerAttr(r.experts));
         sel->setAttr(kRoutedExpertAttr, b.getI64IntegerAttr(i));
       }
+    // Routed linears read the share of their weights a step's tokens touch.
+    for (const PlainExpertBlock &blk : findPlainExpertBlocks(getOperation()))
+      for (const auto &linears : blk.experts)
+        for (Operation *l : linears) {
+          l->setAttr(kRoutedExpertsAttr,
+                     b.getI64IntegerAttr(blk.router.experts));
+          l->setAttr(kRoutedTopKAttr, b.getI64IntegerAttr(blk.router.k));
+        }
     ShapeContext ctx;
     if (failed(inferFunction(getOperation(), DimBindings(), ctx,
                              /*updateTypes=*/true)))

@@ -1,6 +1,7 @@
 //===- ExpertGeometry.cpp - the experts of a fused MoE op -----------------===//
 
 #include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -16,8 +17,15 @@ SymExpr ExpertGeometry::routedTokens() const {
   return tokens * SymExpr(topK);
 }
 
-SymExpr ExpertGeometry::touchedExperts() const {
-  return SymExpr::min(experts, routedTokens());
+SymExpr ExpertGeometry::overTouchedExperts(const SymExpr &perExpert) const {
+  if (experts.isConstant() && tokens.isConstant()) {
+    double share =
+        touchedExpertShare(int128ToDouble(experts.getConstant()), double(topK),
+                           int128ToDouble(tokens.getConstant()));
+    if (auto n = scaleByShare(perExpert * experts, share))
+      return *n;
+  }
+  return perExpert * SymExpr::min(experts, routedTokens());
 }
 
 bool mlir::tfperf::isFusedMoE(Operation *op) {

@@ -103,10 +103,66 @@ SymExpr mlir::tfperf::balancedRoutedTokens(const SymExpr &pairs,
   return SymExpr::floorDiv(pairs + SymExpr(index % experts), SymExpr(experts));
 }
 
-double mlir::tfperf::expectedTouchedExperts(double experts, double topK,
-                                            double tokens) {
+double mlir::tfperf::touchedExpertShare(double experts, double topK,
+                                        double tokens) {
   if (experts <= 0 || tokens <= 0)
     return 0;
   double miss = 1.0 - std::min(topK, experts) / experts;
-  return experts * (1.0 - std::pow(miss, tokens));
+  return 1.0 - std::pow(miss, tokens);
+}
+
+double mlir::tfperf::expectedTouchedExperts(double experts, double topK,
+                                            double tokens) {
+  return experts * touchedExpertShare(experts, topK, tokens);
+}
+
+std::optional<SymExpr> mlir::tfperf::scaleByShare(const SymExpr &elements,
+                                                  double share) {
+  if (!elements.isConstant())
+    return std::nullopt;
+  return SymExpr((int64_t)std::llround(
+      int128ToDouble(elements.getConstant()) * share));
+}
+
+/// The selection a routed linear runs on: the nearest NonZero the routing
+/// model sized, upstream of its operands (its gathered tokens' index path is
+/// a few ops long; another expert's selection lies past a whole block).
+static NonZeroOp findRoutedSelection(Operation *linear) {
+  std::deque<Operation *> queue = {linear};
+  llvm::DenseSet<Operation *> seen = {linear};
+  constexpr size_t kMaxVisited = 64;
+  while (!queue.empty() && seen.size() < kMaxVisited) {
+    Operation *op = queue.front();
+    queue.pop_front();
+    for (Value v : op->getOperands()) {
+      Operation *def = v.getDefiningOp();
+      if (!def || !seen.insert(def).second)
+        continue;
+      if (auto sel = dyn_cast<NonZeroOp>(def);
+          sel && sel->hasAttr(kRoutedExpertsAttr))
+        return sel;
+      queue.push_back(def);
+    }
+  }
+  return nullptr;
+}
+
+std::optional<double> mlir::tfperf::routedWeightShare(Operation *linear,
+                                                      DimsLookup dims) {
+  auto experts = linear->getAttrOfType<IntegerAttr>(kRoutedExpertsAttr);
+  auto topK = linear->getAttrOfType<IntegerAttr>(kRoutedTopKAttr);
+  if (!experts || !topK || experts.getInt() < 1 || topK.getInt() < 1)
+    return std::nullopt;
+  NonZeroOp sel = findRoutedSelection(linear);
+  if (!sel)
+    return std::nullopt;
+  auto mask = dims(sel.getInput());
+  if (!mask)
+    return std::nullopt;
+  SymExpr pairs = product(*mask);
+  if (!pairs.isConstant())
+    return std::nullopt;
+  double tokens = int128ToDouble(pairs.getConstant()) / double(topK.getInt());
+  return touchedExpertShare(double(experts.getInt()), double(topK.getInt()),
+                            tokens);
 }

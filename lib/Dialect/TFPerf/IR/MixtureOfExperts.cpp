@@ -3,8 +3,9 @@
 // com.microsoft MoE and QMoE (TFPerfOpsMoE.td). The cost counts the routed
 // work, not the pool: each of the T tokens runs through its k experts
 // (2 H (up rows + I) GEMM FLOPs each), so FLOPs scale with k, never with E.
-// Each pass reads the weights of min(E, T k) experts: at decode a few
-// tokens touch a few experts, a long prefill all of them. QMoE reads its
+// Each pass reads the weights of the experts its T tokens touch, on average
+// E (1 - (1 - k/E)^T): at decode a few tokens touch a few experts, a long
+// prefill all of them. QMoE reads its
 // weights as stored (packed) and dequantizes each touched weight once.
 // docs/CostModel.md.
 //
@@ -64,7 +65,6 @@ LogicalResult moeCost(Operation *op, StringRef activation, const ShapeQuery &q,
     if (!llvm::is_contained(perExpert, v) && !cost::readWhole(q, c, v))
       return failure();
   // Per-expert tensors [E, ...]: only the touched experts' slices.
-  SymExpr touched = g->touchedExperts();
   for (Value v : perExpert) {
     auto d = cost::dimsOf(q, v, c);
     if (!d)
@@ -72,7 +72,7 @@ LogicalResult moeCost(Operation *op, StringRef activation, const ShapeQuery &q,
     SymExpr slice(1);
     for (const SymExpr &x : d->drop_front())
       slice = slice * x;
-    c.read(v, slice * touched);
+    c.read(v, g->overTouchedExperts(slice));
   }
   // Biases [E, rows]: an add per row of each routed token's projections.
   SymExpr biasRows(0);
@@ -96,8 +96,8 @@ LogicalResult moeCost(Operation *op, StringRef activation, const ShapeQuery &q,
   cost::addPart(c, "combine", SymExpr(2) * routed * g->hidden, false);
   if (isa<MSQMoEOp>(op))
     cost::addPart(c, "dequantize",
-                  touched * (g->upRows + g->inter) * g->hidden *
-                      SymExpr(kDequantizeFlops),
+                  g->overTouchedExperts((g->upRows + g->inter) * g->hidden *
+                                        SymExpr(kDequantizeFlops)),
                   false);
   return success();
 }

@@ -42,9 +42,12 @@ struct ExpertGeometry {
   SymExpr gemmFlopsPerRoutedToken() const;
   /// (token, expert) pairs the router makes: T k.
   SymExpr routedTokens() const;
-  /// Experts whose weights a pass reads: min(E, T k), every routed pair
-  /// taken to hit a new expert until all are touched (decode's upper bound).
-  SymExpr touchedExperts() const;
+  /// `perExpert` (one expert's slice, in elements or FLOPs) times the
+  /// experts a pass touches: the expected distinct experts
+  /// E (1 - (1 - k/E)^T) when E, T and the slice are numbers (rounded to a
+  /// whole count), else the formula min(E, T k), their upper bound (every
+  /// routed pair taken to hit a new expert until all are touched).
+  SymExpr overTouchedExperts(const SymExpr &perExpert) const;
   /// True when the up projection is gated (fc1 and fc3, or fused SwiGLU).
   bool isGated() const { return upRows == inter * SymExpr(2); }
 };

@@ -13,6 +13,7 @@
 #ifndef TFPERF_DIALECT_TFPERF_IR_EXPERTROUTING_H
 #define TFPERF_DIALECT_TFPERF_IR_EXPERTROUTING_H
 
+#include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
 #include "tfperf/Support/SymExpr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -55,6 +56,11 @@ private:
 constexpr llvm::StringLiteral kRoutedExpertsAttr = "tfperf.routed_experts";
 constexpr llvm::StringLiteral kRoutedExpertAttr = "tfperf.routed_expert";
 
+/// Attribute of a routed expert's linear that a routing model sized: its
+/// router's k (with kRoutedExpertsAttr, E), so that a step reads the share
+/// of its weights that the step's tokens touch.
+constexpr llvm::StringLiteral kRoutedTopKAttr = "tfperf.routed_top_k";
+
 /// Balanced routing: expert `index` of `experts` gets floor((pairs + index)
 /// / experts) of the `pairs` (token, expert) pairs, pairs / E each on
 /// average; summed over the experts that is exactly `pairs` (Hermite's
@@ -65,6 +71,23 @@ SymExpr balancedRoutedTokens(const SymExpr &pairs, int64_t experts,
 /// Expected distinct experts a batch of `tokens` tokens routes to, each
 /// picking k of E uniformly: E (1 - (1 - k/E)^tokens).
 double expectedTouchedExperts(double experts, double topK, double tokens);
+
+/// The chance that a batch of `tokens` tokens, each picking k of E
+/// uniformly, routes at least one token to a given expert:
+/// 1 - (1 - k/E)^tokens (expectedTouchedExperts / E).
+double touchedExpertShare(double experts, double topK, double tokens);
+
+/// `elements` (of all E experts' weights) times `share`, rounded to a whole
+/// count: the expected elements a step reads. Nullopt unless `elements` is
+/// a number.
+std::optional<SymExpr> scaleByShare(const SymExpr &elements, double share);
+
+/// The share of routed linear `linear`'s weights a step reads under the
+/// routing model (tfperf-route-experts marked it): touchedExpertShare at the
+/// T tokens of its selection's mask (T k elements), as `dims` sizes it.
+/// Nullopt when the linear is not marked or T is not a number (the weights
+/// are then read whole: an upper bound).
+std::optional<double> routedWeightShare(Operation *linear, DimsLookup dims);
 
 } // namespace mlir::tfperf
 
