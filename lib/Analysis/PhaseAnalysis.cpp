@@ -940,9 +940,10 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
   SubstitutedShapes scores(tokens, substitution(batch, 1, std::nullopt),
                            *kvDims, kvSubst);
   // An engine's flash kernel reads the L - 1 cached tokens' K and V besides
-  // the new token's, which are all the graph computes here.
+  // the new token's, which are all the graph computes here. At the graph's
+  // element sizes, as kernels' bytes are (the what-if dtypes scale them).
   auto uncachedKVBytes = [&](const AttentionBlock &a) {
-    std::optional<double> perToken = kvCacheBytesPerToken(a, policy);
+    std::optional<double> perToken = kvCacheBytesPerToken(a, DtypePolicy());
     return perToken ? *perToken * double(batch) * double(L - 1) : 0.0;
   };
   PhaseResult r = runPhase(
