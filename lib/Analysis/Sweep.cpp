@@ -3,8 +3,9 @@
 // An axis kind changes the figures of a group of ops at a point in one
 // place, the group loop of `runSweep`. The tp axis divides each group's
 // work and accesses by the units the tensor-parallel plan gives them
-// (SymbolicSplit) and adds its collectives' ring time over the device's
-// link, exactly as TensorParallelAccumulator does with numbers.
+// (SymbolicSplit) and adds its collectives' time, exactly as
+// TensorParallelAccumulator does with numbers: the calibrated α-β tier
+// under a calibrated, kernel-priced sweep, else the ring over the link.
 //
 //===----------------------------------------------------------------------===//
 
@@ -461,6 +462,8 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     for (const DeviceSpec &d : r.devices)
       models.emplace_back(d);
   }
+  bool calibratedCollectives =
+      pricing && pricing->timing.model == TimeModelKind::Calibrated;
   std::unique_ptr<KernelsAtPoint> atPoint;
   std::vector<double> atValues;
 
@@ -553,6 +556,7 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     for (unsigned d = 0; d < r.devices.size(); ++d) {
       const DeviceSpec &dev = r.devices[d];
       SweepRow row;
+      double commRing = 0;
       row.pointIndex = p;
       row.device = d;
       row.unknownOps = staticUnknown;
@@ -571,14 +575,25 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         if (tp > 1) {
           for (auto [kind, idx] : g.collectives) {
             double payload = out[idx] / 8;
+            bool reduce = kind == Collective::AllReduce;
+            double ring = reduce ? ringAllReduceTime(payload, tp,
+                                                     dev.linkBandwidth,
+                                                     dev.linkLatency)
+                                 : ringAllGatherTime(payload, tp,
+                                                     dev.linkBandwidth,
+                                                     dev.linkLatency);
+            // As the tensor-parallel section: the calibrated model's α-β
+            // tier where one covers tp ranks, the ring as the bound.
+            double time = ring;
+            if (calibratedCollectives)
+              if (auto c = models[d].collectiveTime(
+                      reduce ? CollectiveKind::AllReduce
+                             : CollectiveKind::AllGather,
+                      tp, payload))
+                time = *c;
             row.commBytes += g.count * payload;
-            row.commTime +=
-                g.count *
-                (kind == Collective::AllReduce
-                     ? ringAllReduceTime(payload, tp, dev.linkBandwidth,
-                                         dev.linkLatency)
-                     : ringAllGatherTime(payload, tp, dev.linkBandwidth,
-                                         dev.linkLatency));
+            row.commTime += g.count * time;
+            commRing += g.count * ring;
           }
           double div = double(tpDivisor(g.units, tp));
           flops /= div;
@@ -615,7 +630,7 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
                        row);
       row.time += row.commTime;
       if (atPoint)
-        row.rooflineTime += row.commTime;
+        row.rooflineTime += commRing;
       r.rows.push_back(std::move(row));
     }
     for (size_t i = n; i-- > 0;) {
