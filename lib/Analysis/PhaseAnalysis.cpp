@@ -434,6 +434,14 @@ mlir::tfperf::cacheAppendOps(const TransformerStructure &structure) {
   return path;
 }
 
+/// Bytes of one cached K/V element: K's type under the policy (Q's when
+/// the block has no K operand), else 2.
+static double cachedElementBytes(const AttentionBlock &a,
+                                 const DtypePolicy &policy) {
+  Value k = a.kOperand ? a.kOperand : a.qOperand;
+  return k ? policy.bitsOf(k) / 8.0 : 2.0;
+}
+
 std::optional<double>
 mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
                                    const DtypePolicy &policy) {
@@ -442,8 +450,7 @@ mlir::tfperf::kvCacheBytesPerToken(const AttentionBlock &a,
   if (a.source == AttentionSource::Cross || a.linear ||
       !a.kvHeads.isConstant() || !a.headDim.isConstant())
     return std::nullopt;
-  Value k = a.kOperand ? a.kOperand : a.qOperand;
-  double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+  double bytes = cachedElementBytes(a, policy);
   // A quantized GroupQueryAttention cache is stored at its past input's
   // type: int8, or 4-bit values packed two per byte.
   if (auto g = dyn_cast_or_null<MSGroupQueryAttentionOp>(a.fused))
@@ -462,8 +469,7 @@ mlir::tfperf::latentKVBytesPerToken(const AttentionBlock &a,
                          : a.heads * (l.kHeadDim + l.vHeadDim);
   if (!l.isRecognised() || !elems.isConstant())
     return std::nullopt;
-  Value k = a.kOperand ? a.kOperand : a.qOperand;
-  double bytes = k ? policy.bitsOf(k) / 8.0 : 2.0;
+  double bytes = cachedElementBytes(a, policy);
   return int128ToDouble(elems.getConstant()) * bytes;
 }
 

@@ -575,25 +575,13 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         if (tp > 1) {
           for (auto [kind, idx] : g.collectives) {
             double payload = out[idx] / 8;
-            bool reduce = kind == Collective::AllReduce;
-            double ring = reduce ? ringAllReduceTime(payload, tp,
-                                                     dev.linkBandwidth,
-                                                     dev.linkLatency)
-                                 : ringAllGatherTime(payload, tp,
-                                                     dev.linkBandwidth,
-                                                     dev.linkLatency);
-            // As the tensor-parallel section: the calibrated model's α-β
-            // tier where one covers tp ranks, the ring as the bound.
-            double time = ring;
-            if (calibratedCollectives)
-              if (auto c = models[d].collectiveTime(
-                      reduce ? CollectiveKind::AllReduce
-                             : CollectiveKind::AllGather,
-                      tp, payload))
-                time = *c;
+            // As the tensor-parallel section prices them.
+            CollectiveTimes c = priceCollective(
+                kind, payload, tp, dev,
+                calibratedCollectives ? &models[d] : nullptr);
             row.commBytes += g.count * payload;
-            row.commTime += g.count * time;
-            commRing += g.count * ring;
+            row.commTime += g.count * c.time;
+            commRing += g.count * c.ring;
           }
           double div = double(tpDivisor(g.units, tp));
           flops /= div;

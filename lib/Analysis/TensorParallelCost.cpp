@@ -47,6 +47,27 @@ double mlir::tfperf::ringAllGatherTime(double bytes, int64_t t, double bw,
   return ringAllGatherBytesSent(bytes, t) / bw + double(t - 1) * latency;
 }
 
+CollectiveTimes mlir::tfperf::priceCollective(Collective kind, double bytes,
+                                              int64_t t,
+                                              const DeviceSpec &device,
+                                              const TimeModel *calibrated) {
+  bool reduce = kind == Collective::AllReduce;
+  CollectiveTimes c;
+  c.ring = reduce ? ringAllReduceTime(bytes, t, device.linkBandwidth,
+                                      device.linkLatency)
+                  : ringAllGatherTime(bytes, t, device.linkBandwidth,
+                                      device.linkLatency);
+  c.time = c.ring;
+  if (calibrated)
+    if (auto tier = calibrated->collectiveTime(
+            reduce ? CollectiveKind::AllReduce : CollectiveKind::AllGather, t,
+            bytes)) {
+      c.time = *tier;
+      c.onTier = true;
+    }
+  return c;
+}
+
 std::optional<TPOpDegree> TPOpTable::sum(ArrayRef<Operation *> members,
                                          size_t k) const {
   std::optional<TPOpDegree> total;
@@ -232,28 +253,18 @@ void TensorParallelAccumulator::visit(llvm::StringRef phase,
     for (auto [kind, bytes] : collectives) {
       if (t <= 1)
         continue;
-      bool reduce = kind == Collective::AllReduce;
-      double ring = reduce ? ringAllReduceTime(bytes, t, device.linkBandwidth,
-                                               device.linkLatency)
-                           : ringAllGatherTime(bytes, t, device.linkBandwidth,
-                                               device.linkLatency);
-      double time = ring;
-      // The calibrated model's α-β tier where one covers t ranks.
-      if (timing.model == TimeModelKind::Calibrated)
-        if (auto c = model.collectiveTime(reduce ? CollectiveKind::AllReduce
-                                                 : CollectiveKind::AllGather,
-                                          t, bytes)) {
-          time = *c;
-          calibratedCollectives = true;
-        }
+      CollectiveTimes c = priceCollective(
+          kind, bytes, t, device,
+          timing.model == TimeModelKind::Calibrated ? &model : nullptr);
+      calibratedCollectives |= c.onTier;
       if (!o.collective)
         o.collective = kind;
       o.commBytes += bytes;
-      o.commTime += time;
-      o.commRoofline += ring;
+      o.commTime += c.time;
+      o.commRoofline += c.ring;
       p.commBytes += bytes;
-      p.commTime += time;
-      p.commRoofline += ring;
+      p.commTime += c.time;
+      p.commRoofline += c.ring;
       if (kind == Collective::AllReduce) {
         ++p.allReduces;
         p.commBytesSent += ringAllReduceBytesSent(bytes, t);

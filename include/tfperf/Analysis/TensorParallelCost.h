@@ -49,6 +49,17 @@ double ringAllGatherTime(double bytes, int64_t t, double bw, double latency);
 double ringAllReduceBytesSent(double bytes, int64_t t);
 double ringAllGatherBytesSent(double bytes, int64_t t);
 
+/// A collective's time on t devices: the ring over the device's link (the
+/// bound), and `time`, the calibrated model's α-β tier where `calibrated`
+/// is given and has one for t ranks (`onTier`), else the ring.
+struct CollectiveTimes {
+  double time = 0, ring = 0;
+  bool onTier = false;
+};
+CollectiveTimes priceCollective(Collective kind, double bytes, int64_t t,
+                                const DeviceSpec &device,
+                                const TimeModel *calibrated);
+
 /// One phase at one degree, per device.
 struct TPPhaseFigures {
   double flops = 0, gemmFlops = 0, bytes = 0;
