@@ -5,6 +5,7 @@
 #include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/Sweep.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Serving/ServingSpec.h"
@@ -123,7 +124,7 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   if (!parseKernelView(options.kernels))
     return fail("--kernels must be exported or fused, got '" + options.kernels +
                 "'");
-  if (options.moeRouting != "balanced" && options.moeRouting != "none")
+  if (!parseMoeRouting(options.moeRouting))
     return fail("--moe-routing must be balanced or none, got '" +
                 options.moeRouting + "'");
   if (!parseTimeModel(options.timeModel))

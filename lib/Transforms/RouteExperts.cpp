@@ -21,13 +21,14 @@ struct RouteExpertsPass
     : public tfperf::impl::TFPerfRouteExpertsBase<RouteExpertsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (routing != "balanced" && routing != "none") {
+    std::optional<MoeRouting> model = parseMoeRouting(routing);
+    if (!model) {
       getOperation().emitError()
           << "routing must be balanced or none, got '" << routing << "'";
       return signalPassFailure();
     }
     std::vector<ExpertRouter> routers;
-    if (routing == "balanced")
+    if (*model == MoeRouting::Balanced)
       routers = findExpertRouters(getOperation());
     if (routers.empty())
       return markAllAnalysesPreserved();

@@ -12,6 +12,14 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
+std::optional<MoeRouting> mlir::tfperf::parseMoeRouting(llvm::StringRef name) {
+  if (name == "balanced")
+    return MoeRouting::Balanced;
+  if (name == "none")
+    return MoeRouting::None;
+  return std::nullopt;
+}
+
 /// The gate GEMM behind a TopK's scores: back through the score function
 /// (softmax, sigmoid), a bias, casts and views.
 static Operation *findGate(Value scores) {

@@ -21,9 +21,16 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
 #include <vector>
 
 namespace mlir::tfperf {
+
+/// How a plain MoE's routed token counts are evaluated: `balanced`, T·k/E
+/// per expert; `none`, left as the `nnz_<node>` symbols.
+enum class MoeRouting { Balanced, None };
+/// The routing named `name` (`balanced`, `none`), or nullopt.
+std::optional<MoeRouting> parseMoeRouting(llvm::StringRef name);
 
 /// The routing of one plain MoE block.
 struct ExpertRouter {
