@@ -2,6 +2,7 @@
 
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/RegionWeights.h"
+#include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/ONNXNames.h"
 #include "tfperf/Dialect/TFPerf/IR/OpFamilies.h"
@@ -174,17 +175,13 @@ void CostAnalysis::compute(
 namespace {
 /// What the ops of one region cost in all.
 struct RegionTotal {
-  SymExpr flops = 0, bytes = 0;
+  SymExpr flops = 0, bits = 0;
   bool allKnown = true;
 };
 } // namespace
 
-static SymExpr accessBytes(const TensorAccess &a) {
-  auto t = dyn_cast<ShapedType>(a.value.getType());
-  if (!t || !t.getElementType().isIntOrIndexOrFloat())
-    return SymExpr::unknown();
-  return SymExpr::ceilDiv(
-      a.elements * SymExpr((int64_t)t.getElementTypeBitWidth()), SymExpr(8));
+static SymExpr bytesOf(const RegionTotal &t) {
+  return SymExpr::ceilDiv(t.bits, SymExpr(8));
 }
 
 static RegionTotal totalOf(Region &region, ArrayRef<OpCostRecord> records) {
@@ -194,10 +191,7 @@ static RegionTotal totalOf(Region &region, ArrayRef<OpCostRecord> records) {
       continue;
     total.allKnown &= rec.known;
     total.flops = total.flops + rec.cost.flops;
-    for (const TensorAccess &a : rec.cost.reads)
-      total.bytes = total.bytes + accessBytes(a);
-    for (const TensorAccess &a : rec.cost.writes)
-      total.bytes = total.bytes + accessBytes(a);
+    total.bits = total.bits + accessBits(rec.cost, DtypePolicy());
   }
   return total;
 }
@@ -223,15 +217,15 @@ void CostAnalysis::keepLargerBranches(Operation *root) {
     std::string text;
     llvm::raw_string_ostream os(text);
     os << "condition not constant: then_branch " << then.flops << " FLOP, "
-       << then.bytes << " B; else_branch " << other.flops << " FLOP, "
-       << other.bytes << " B; ";
+       << bytesOf(then) << " B; else_branch " << other.flops << " FLOP, "
+       << bytesOf(other) << " B; ";
     Region *dropped = nullptr;
     if (!then.allKnown || !other.allKnown) {
       os << "a branch has ops of unknown cost, so both are listed";
     } else {
       std::optional<int> cmp = compareCounts(then.flops, other.flops);
       if (cmp && *cmp == 0)
-        cmp = compareCounts(then.bytes, other.bytes);
+        cmp = compareCounts(then.bits, other.bits);
       bool keepThen = !cmp || *cmp >= 0;
       dropped = keepThen ? &op.getElseBranch() : &op.getThenBranch();
       os << "the bound counts " << (keepThen ? "then_branch" : "else_branch")
