@@ -2,7 +2,7 @@
 
 #include "ModelMutator.h"
 
-#include "onnx/onnx.pb.h"
+#include "onnx/onnx_pb.h"
 
 #include <array>
 #include <string>

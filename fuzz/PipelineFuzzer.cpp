@@ -14,7 +14,7 @@
 
 #include "tfperf/Target/ONNX/ImportONNX.h"
 
-#include "onnx/onnx.pb.h"
+#include "onnx/onnx_pb.h"
 
 #include "mlir/IR/MLIRContext.h"
 

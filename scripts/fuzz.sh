@@ -100,7 +100,7 @@ if [ "${LIGHT:-0}" = 1 ]; then
       -D__STDC_FORMAT_MACROS -D__STDC_LIMIT_MACROS \
       -fsanitize=fuzzer,address,undefined -fuse-ld=lld \
       -Iinclude -I"$RELEASE_DIR/include" -isystem /usr/lib/llvm-22/include \
-      -isystem "$RELEASE_DIR/onnxproto" \
+      -DONNX_ML=1 -DONNX_NAMESPACE=onnx \
       fuzz/FuzzPipeline.cpp fuzz/ModelMutator.cpp "$MAIN_SRC" \
       "${LIBS[@]}" -o "$FUZZER"
   fi

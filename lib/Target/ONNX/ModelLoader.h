@@ -12,7 +12,7 @@
 #ifndef TFPERF_LIB_TARGET_ONNX_MODELLOADER_H
 #define TFPERF_LIB_TARGET_ONNX_MODELLOADER_H
 
-#include "onnx/onnx.pb.h"
+#include "onnx/onnx_pb.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringRef.h"
