@@ -12,6 +12,7 @@
 
 #include "ModelLoader.h"
 #include "OpSchemas.h"
+#include "SchemaFunctions.h"
 #include "TensorConversion.h"
 #include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/ModelReader.h"
@@ -95,6 +96,20 @@ private:
   inlineFunction(const onnx::NodeProto &node, const onnx::FunctionProto &fn,
                  llvm::StringRef name, Scope &scope,
                  const llvm::StringMap<const onnx::NodeProto *> &definingNode);
+  /// Imports `fn`'s body for the call `node` at `callLoc`: its inputs bound
+  /// to `args` (one per node input, null where absent), references to
+  /// attributes to the call's. Returns the values of the call's outputs
+  /// (null where the node leaves one out).
+  FailureOr<SmallVector<Value>>
+  importFunctionBody(const onnx::NodeProto &node, const onnx::FunctionProto &fn,
+                     llvm::StringRef name, Location callLoc,
+                     llvm::ArrayRef<Value> args);
+  /// Replaces each `tfperf.custom` that ONNX defines by a function body
+  /// (pendingExpansions) with its body, bodies that hold such ops again,
+  /// and points `scope`'s names at the values that replace its results.
+  LogicalResult expandSchemaFunctions(func::FuncOp func,
+                                      const DimBindings &bindings,
+                                      Scope &scope);
   LogicalResult convertAttributes(const onnx::NodeProto &node,
                                   llvm::StringRef name, const OpSchema *schema,
                                   OperationState &state, Scope &scope,
@@ -133,6 +148,25 @@ private:
   /// Locations of the calls and subgraph owners around the nodes being
   /// imported, innermost last.
   SmallVector<Location> enclosing;
+  /// The default-domain opset of the function body being imported (0 in
+  /// the graph): an op in an ONNX function body is resolved at its opset.
+  int64_t bodyOpset = 0;
+  /// A default-domain op tfperf has no op for, imported as `tfperf.custom`,
+  /// that ONNX's schema registry defines by a function body. Context-
+  /// dependent bodies need the input types, so all are expanded once the
+  /// graph is imported and inferred (expandSchemaFunctions).
+  struct PendingExpansion {
+    Operation *op;
+    onnx::NodeProto node; // a copy: function bodies are temporaries
+    std::string name;
+    int64_t opset;
+    SchemaFunctionKind kind;
+    /// How many expanded bodies it sits in.
+    size_t depth;
+  };
+  SmallVector<PendingExpansion> pendingExpansions;
+  /// The depth of the body being expanded (0 outside expansions).
+  size_t expansionDepth = 0;
 
 };
 
@@ -663,6 +697,11 @@ LogicalResult GraphImporter::importNode(
   }
   const auto &inputs = node.input();
   const auto &outputs = node.output();
+  // An op tfperf has no op for may be one ONNX defines by a function body.
+  int64_t opset = bodyOpset ? bodyOpset : defaultOpset;
+  SchemaFunctionKind functionKind =
+      !schema && normDomain.empty() ? lookupSchemaFunctionKind(opType, opset)
+                                    : SchemaFunctionKind::None;
   if (schema) {
     bool variadicIn = !schema->inputs.empty() &&
                       schema->inputs.back().arity == Arity::Variadic;
@@ -677,10 +716,13 @@ LogicalResult GraphImporter::importNode(
           << "importing it as tfperf.custom (its cost is unknown)";
       schema = nullptr;
     }
-  } else {
-    emitWarning(nodeLoc(name))
-        << "unknown op " << (normDomain.empty() ? "" : normDomain + "::")
-        << opType << " imported as tfperf.custom (its cost is unknown)";
+  } else if (functionKind == SchemaFunctionKind::None) {
+    InFlightDiagnostic warning = emitWarning(nodeLoc(name));
+    warning << "unknown op " << (normDomain.empty() ? "" : normDomain + "::")
+            << opType << " imported as tfperf.custom (its cost is unknown)";
+    if (normDomain.empty())
+      warning << "; " << describeSchemaRegistry()
+              << " has no function body for it";
   }
 
   OperationState state(nodeLoc(name),
@@ -832,6 +874,9 @@ LogicalResult GraphImporter::importNode(
       scope.values[out] = res;
       producers[out] = name.str();
     }
+  if (functionKind != SchemaFunctionKind::None)
+    pendingExpansions.push_back(
+        {op, node, name.str(), opset, functionKind, expansionDepth});
   return success();
 }
 
@@ -858,19 +903,43 @@ LogicalResult GraphImporter::inlineFunction(
     const onnx::NodeProto &node, const onnx::FunctionProto &fn,
     llvm::StringRef name, Scope &scope,
     const llvm::StringMap<const onnx::NodeProto *> &definingNode) {
+  // A function sees only its inputs (an absent optional one stays absent).
+  SmallVector<Value> args;
+  for (const std::string &in : node.input()) {
+    Value v = in.empty() ? Value() : scope.lookup(in);
+    if (!in.empty() && !v)
+      return error(name) << "input '" << in
+                         << "' is not produced by any node, graph input or "
+                            "initializer";
+    args.push_back(v);
+  }
+  auto results = importFunctionBody(node, fn, name, nodeLoc(name), args);
+  if (failed(results))
+    return failure();
+  for (auto [out, v] : llvm::zip(node.output(), *results))
+    if (v && definingNode.lookup(out) == &node) {
+      scope.values[out] = v;
+      producers[out] = name.str();
+    }
+  return success();
+}
+
+FailureOr<SmallVector<Value>> GraphImporter::importFunctionBody(
+    const onnx::NodeProto &node, const onnx::FunctionProto &fn,
+    llvm::StringRef name, Location callLoc, llvm::ArrayRef<Value> args) {
   // Deep enough for any real nesting; a function that calls itself stops.
   constexpr size_t kMaxCallDepth = 32;
-  if (callers.size() >= kMaxCallDepth)
-    return emitError(callers.front())
-           << "calls function '" << fn.name()
-                       << "' nested more than " << kMaxCallDepth
-                       << " deep (a recursive function?)";
+  if (callers.size() + expansionDepth >= kMaxCallDepth)
+    return emitError(callers.empty() ? callLoc : callers.front())
+           << "calls function '" << fn.name() << "' nested more than "
+           << kMaxCallDepth << " deep (a recursive function?)";
   if (node.input_size() > fn.input_size() ||
       node.output_size() > fn.output_size())
-    return error(name) << "passes " << node.input_size() << " inputs and "
-                       << node.output_size() << " outputs to function '"
-                       << fn.name() << "', which has " << fn.input_size()
-                       << " and " << fn.output_size();
+    return emitError(callLoc)
+           << "passes " << node.input_size() << " inputs and "
+           << node.output_size() << " outputs to function '" << fn.name()
+           << "', which has " << fn.input_size() << " and "
+           << fn.output_size();
   // The body with the call's attributes in place of references to them.
   onnx::GraphProto body;
   for (const auto &inner : fn.node()) {
@@ -890,40 +959,128 @@ LogicalResult GraphImporter::inlineFunction(
         }
     }
   }
-  // A function sees only its inputs (an absent optional one stays absent).
   Scope inner;
-  for (int i = 0; i < node.input_size(); ++i) {
-    if (node.input(i).empty())
-      continue;
-    Value v = scope.lookup(node.input(i));
-    if (!v)
-      return error(name) << "input '" << node.input(i)
-                         << "' is not produced by any node, graph input or "
-                            "initializer";
-    inner.values[fn.input(i)] = v;
+  for (auto [i, v] : llvm::enumerate(args))
+    if (v)
+      inner.values[fn.input(i)] = v;
+  int64_t outerOpset = bodyOpset;
+  for (const auto &o : fn.opset_import()) {
+    llvm::StringRef domain = o.domain() == "ai.onnx" ? "" : o.domain();
+    opsets.try_emplace(domain, o.version());
+    if (domain.empty())
+      bodyOpset = o.version();
   }
-  for (const auto &o : fn.opset_import())
-    opsets.try_emplace(o.domain() == "ai.onnx" ? "" : o.domain(), o.version());
-  callers.push_back(nodeLoc(name));
-  enclosing.push_back(callers.back());
+  callers.push_back(callLoc);
+  enclosing.push_back(callLoc);
   auto popCaller = llvm::make_scope_exit([&] {
     callers.pop_back();
     enclosing.pop_back();
+    bodyOpset = outerOpset;
   });
   if (failed(importNodes(body, inner, (name + "/").str())))
     return failure();
+  SmallVector<Value> results;
   for (int i = 0; i < node.output_size(); ++i) {
-    const std::string &out = node.output(i);
-    if (out.empty())
+    if (node.output(i).empty()) {
+      results.push_back({});
       continue;
+    }
     Value v = inner.lookup(fn.output(i));
     if (!v)
       return error(name) << "function '" << fn.name() << "' output '"
                          << fn.output(i) << "' is not produced by its body";
-    if (definingNode.lookup(out) == &node) {
-      scope.values[out] = v;
-      producers[out] = name.str();
+    results.push_back(v);
+  }
+  return results;
+}
+
+//===----------------------------------------------------------------------===//
+// ONNX ops defined as functions
+//===----------------------------------------------------------------------===//
+
+/// What inference knows of a value's type, as ONNX's function builders read
+/// it (an empty TypeProto where nothing is known).
+static onnx::TypeProto typeProtoOf(Value v, ShapeContext &shapes) {
+  onnx::TypeProto type;
+  const TensorInfo &info = shapes.get(v);
+  int32_t elementType = info.elementType ? onnxElementType(info.elementType) : 0;
+  if (!elementType)
+    return type;
+  auto *tensor = type.mutable_tensor_type();
+  tensor->set_elem_type(elementType);
+  if (info.ranked) {
+    auto *shape = tensor->mutable_shape();
+    for (const SymExpr &d : info.dims) {
+      auto *dim = shape->add_dim();
+      if (d.isConstant())
+        dim->set_dim_value(d.getConstant());
     }
+  }
+  return type;
+}
+
+LogicalResult GraphImporter::expandSchemaFunctions(func::FuncOp func,
+                                                   const DimBindings &bindings,
+                                                   Scope &scope) {
+  // Each replaced result and what replaces it (null: nothing, unused).
+  llvm::DenseMap<Value, Value> replaced;
+  while (!pendingExpansions.empty()) {
+    SmallVector<PendingExpansion> batch = std::move(pendingExpansions);
+    pendingExpansions.clear();
+    // Context-dependent bodies read their input types: infer what can be,
+    // quietly (the final inference reports any error).
+    ShapeContext shapes;
+    if (llvm::any_of(batch, [](const PendingExpansion &p) {
+          return p.kind == SchemaFunctionKind::ContextDependent;
+        })) {
+      ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+      (void)inferFunction(func, bindings, shapes, /*updateTypes=*/false);
+    }
+    for (PendingExpansion &p : batch) {
+      Operation *op = p.op;
+      SmallVector<Value> args;
+      SmallVector<onnx::TypeProto> types;
+      unsigned operand = 0;
+      for (const std::string &in : p.node.input()) {
+        Value v = in.empty() ? Value() : op->getOperand(operand++);
+        args.push_back(v);
+        types.push_back(v ? typeProtoOf(v, shapes) : onnx::TypeProto());
+      }
+      onnx::FunctionProto body;
+      std::string note;
+      if (failed(buildSchemaFunction(p.node, p.opset, types, body, note))) {
+        emitWarning(op->getLoc())
+            << "unknown op " << p.node.op_type()
+            << " imported as tfperf.custom (its cost is unknown): " << note;
+        continue;
+      }
+      emitRemark(op->getLoc())
+          << p.node.op_type() << " has no tfperf cost model: expanded into "
+          << note << " (" << body.node_size() << " nodes)";
+      builder.setInsertionPoint(op);
+      expansionDepth = p.depth + 1;
+      auto results =
+          importFunctionBody(p.node, body, p.name, op->getLoc(), args);
+      expansionDepth = 0;
+      if (failed(results))
+        return failure();
+      for (auto [res, v] : llvm::zip(op->getResults(), *results)) {
+        if (!v && !res.use_empty())
+          return emitError(op->getLoc())
+                 << "the function body of " << p.node.op_type()
+                 << " does not produce an output the graph uses";
+        if (v)
+          res.replaceAllUsesWith(v);
+        replaced[res] = v;
+      }
+      op->erase();
+    }
+  }
+  for (auto &entry : scope.values) {
+    Value v = entry.second;
+    for (auto it = replaced.find(v); it != replaced.end(); it = replaced.find(v))
+      v = it->second;
+    entry.second = v;
   }
   return success();
 }
@@ -1131,7 +1288,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const ImportOptions &options) {
         func.setArgAttr(i, kValueSymbolAttr, builder.getStringAttr(vi->name()));
   }
   builder.setInsertionPointToEnd(body);
-  if (failed(importGraph(graph, body, scope, /*isMain=*/true)))
+  if (failed(importGraph(graph, body, scope, /*isMain=*/true)) ||
+      failed(expandSchemaFunctions(func, *bindings, scope)))
     return nullptr;
   func.setType(builder.getFunctionType(
       argTypes, body->getTerminator()->getOperandTypes()));

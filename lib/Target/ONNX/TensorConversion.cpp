@@ -44,6 +44,14 @@ Type mlir::tfperf::onnximport::convertElementType(MLIRContext *ctx,
   }
 }
 
+int32_t mlir::tfperf::onnximport::onnxElementType(Type type) {
+  // The inverse of convertElementType, whose numbers run from 1 to 26.
+  for (int32_t t = 1; t <= 26; ++t)
+    if (convertElementType(type.getContext(), t) == type)
+      return t;
+  return 0;
+}
+
 std::string mlir::tfperf::onnximport::onnxTypeName(int32_t t) {
   if (onnx::TensorProto::DataType_IsValid(t))
     return onnx::TensorProto::DataType_Name(

@@ -13,6 +13,8 @@ namespace mlir::tfperf::onnximport {
 
 /// The MLIR element type of an ONNX TensorProto.DataType, or null.
 Type convertElementType(MLIRContext *ctx, int32_t onnxType);
+/// The ONNX TensorProto.DataType of an MLIR element type, 0 when none.
+int32_t onnxElementType(Type type);
 /// Name of an ONNX data type for messages (e.g. "FLOAT16").
 std::string onnxTypeName(int32_t onnxType);
 /// Storage bits per element (4 for INT4), 0 when unknown.
