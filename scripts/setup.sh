@@ -13,12 +13,13 @@ SUDO=""
 
 # Everything the build, the tests and the tools need (chromium renders the
 # HTML report in a browser test; clang-22 and its runtime build the fuzzers
-# and sanitizer runs; python3-onnx turns text fixtures into models).
+# and sanitizer runs; python3-onnx turns text fixtures into models; the
+# tools link libonnx1's protobuf bindings and schema registry).
 PACKAGES=(
   cmake ninja-build ccache g++ git
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   clang-22 libclang-rt-22-dev lld-22
-  libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-dev libonnx1 libprotobuf-dev protobuf-compiler
   libgtest-dev
   python3 python3-onnx python3-numpy python3-jsonschema
   chromium fonts-dejavu-core
