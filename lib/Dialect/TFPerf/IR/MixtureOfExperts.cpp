@@ -69,6 +69,12 @@ LogicalResult moeCost(Operation *op, StringRef activation, const ShapeQuery &q,
     auto d = cost::dimsOf(q, v, c);
     if (!d)
       return failure();
+    // A per-expert tensor leads with the expert axis; a scalar has none.
+    if (d->empty()) {
+      c.unknownReason = "a per-expert operand (weights, scales, zero points "
+                        "or biases) is a scalar, not [num_experts, ...]";
+      return failure();
+    }
     SymExpr slice(1);
     for (const SymExpr &x : d->drop_front())
       slice = slice * x;
