@@ -134,8 +134,10 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (r.transformer)
       printTransformerJSON(r, j);
-    if (r.tensorParallel)
+    if (r.tensorParallel) {
       printTensorParallelJSON(r, j);
+      printExpertParallelJSON(r, j);
+    }
     if (r.training) {
       printTrainingJSON(r, j);
       printParallelTrainingJSON(r, j);
