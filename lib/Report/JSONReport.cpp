@@ -20,7 +20,7 @@ using namespace mlir::tfperf;
 
 /// Version of the report's JSON layout; bump the minor number for added
 /// fields and the major one for changed or removed ones.
-static constexpr const char *kSchemaVersion = "1.2";
+static constexpr const char *kSchemaVersion = "1.3";
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
