@@ -47,6 +47,17 @@ def main(argv):
                 tp_columns.append((d["tp"], name))
                 want += ["%s_time_s@tp%d" % (name, d["tp"]),
                          "%s_comm_time_s@tp%d" % (name, d["tp"])]
+    # --ep on a MoE graph: per layout with ep > 1, the op's time on one
+    # device of it: its time at the layout's tp, or that over ep (an op of
+    # the routed experts).
+    ep_columns = []
+    ep = report.get("ep", {})
+    if ep.get("has_experts"):
+        for name in ("prefill", "decode"):
+            for l in ep["layouts"]:
+                if l["ep"] > 1 and l["feasible"] and l.get(name) is not None:
+                    ep_columns.append((l["ep"], l["tp"], name))
+                    want.append("%s_time_s@ep%dtp%d" % (name, l["ep"], l["tp"]))
     symbolic = "symbolic" in report
     if symbolic:
         want += ["flops_formula", "gemm_flops_formula", "bytes_formula"]
@@ -89,6 +100,13 @@ def main(argv):
                 value = f[key][devices[0]] if f else None
                 if not same_number(cell[name + col % t], value):
                     errors.append("%s: %s is %r, JSON says %r" % (where, name + col % t, cell[name + col % t], value))
+        for e, t, name in ep_columns:
+            col = "%s_time_s@ep%dtp%d" % (name, e, t)
+            f = (per_device.get(t) or {}).get(name)
+            value = f["time_s"][devices[0]] if f else None
+            if not (same_number(cell[col], value) or
+                    (value is not None and same_number(cell[col], value / e))):
+                errors.append("%s: %s is %r, its tp%d time is %r" % (where, col, cell[col], t, value))
         for d in devices if len(devices) > 1 else []:
             fig = op["by_device"][d]
             if not same_number(cell["time_s@" + d], fig["time_s"]):

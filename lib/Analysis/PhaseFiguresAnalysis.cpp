@@ -52,8 +52,13 @@ PhaseFiguresAnalysis::PhaseFiguresAnalysis(Operation *root,
     opts.onKernels = nullptr;
     if (!fig)
       return;
-    if (acc)
+    if (acc) {
       tensorParallel->push_back(acc->finish(*fig, tpConfig.getMicrobatches()));
+      if (!tpConfig.getEp().empty())
+        expertParallel.push_back(costExpertParallel(
+            tensorParallel->back(), *plan, structure, tpConfig.getEp(), *fig,
+            policy, device));
+    }
     perDevice.push_back(std::move(*fig));
   }
   ok = true;

@@ -13,10 +13,11 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-/// The linears downstream of one expert's selection, up to the scatter
-/// that adds the expert's output into the block's (past it, every expert's
-/// work meets).
-static SmallVector<Operation *, 3> expertLinears(Operation *selection) {
+/// The ops downstream of one expert's selection, up to the scatter that
+/// adds the expert's output into the block's (past it, every expert's work
+/// meets), into `ops`; returns the linears among them.
+static SmallVector<Operation *, 3>
+expertLinears(Operation *selection, SmallVectorImpl<Operation *> &ops) {
   SmallVector<Operation *, 3> linears;
   llvm::DenseSet<Operation *> seen;
   std::deque<Operation *> queue = {selection};
@@ -29,6 +30,7 @@ static SmallVector<Operation *, 3> expertLinears(Operation *selection) {
           continue;
         if (getLinearInput(u))
           linears.push_back(u);
+        ops.push_back(u);
         queue.push_back(u);
       }
   }
@@ -41,7 +43,7 @@ std::vector<PlainExpertBlock> mlir::tfperf::findPlainExpertBlocks(func::FuncOp f
   for (ExpertRouter &r : findExpertRouters(func)) {
     PlainExpertBlock b;
     for (Operation *sel : r.selections) {
-      SmallVector<Operation *, 3> ls = expertLinears(sel);
+      SmallVector<Operation *, 3> ls = expertLinears(sel, b.routedOps);
       if (ls.empty())
         break;
       order.sort(ls);
@@ -114,6 +116,9 @@ MLPBlock mlir::tfperf::makeExpertMLPBlock(const PlainExpertBlock &b) {
   m.down = b.experts.back().back();
   m.nExperts = b.router.experts;
   m.topK = b.router.k;
+  m.routedOps.assign(b.routedOps.begin(), b.routedOps.end());
+  for (const auto &e : b.experts)
+    m.routedDowns.push_back(e.back());
   Value in = activationOf(b.router.gate);
   auto t = dyn_cast<ShapedType>(in.getType());
   if (t && t.hasRank() && t.getRank() > 0 && !t.isDynamicDim(t.getRank() - 1))

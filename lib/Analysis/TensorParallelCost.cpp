@@ -47,21 +47,40 @@ double mlir::tfperf::ringAllGatherTime(double bytes, int64_t t, double bw,
   return ringAllGatherBytesSent(bytes, t) / bw + double(t - 1) * latency;
 }
 
+double mlir::tfperf::allToAllBytesSent(double bytes, int64_t t) {
+  // The same volume as an all-gather's: (t - 1) / t of the buffer leaves.
+  return ringAllGatherBytesSent(bytes, t);
+}
+
+double mlir::tfperf::pairwiseAllToAllTime(double bytes, int64_t t, double bw,
+                                          double latency) {
+  // t - 1 exchanges of bytes / t: an all-gather's steps and volume.
+  return ringAllGatherTime(bytes, t, bw, latency);
+}
+
 CollectiveTimes mlir::tfperf::priceCollective(Collective kind, double bytes,
                                               int64_t t,
                                               const DeviceSpec &device,
                                               const TimeModel *calibrated) {
-  bool reduce = kind == Collective::AllReduce;
+  double bw = device.linkBandwidth, latency = device.linkLatency;
   CollectiveTimes c;
-  c.ring = reduce ? ringAllReduceTime(bytes, t, device.linkBandwidth,
-                                      device.linkLatency)
-                  : ringAllGatherTime(bytes, t, device.linkBandwidth,
-                                      device.linkLatency);
+  CollectiveKind tierKind = CollectiveKind::AllGather;
+  switch (kind) {
+  case Collective::AllReduce:
+    c.ring = ringAllReduceTime(bytes, t, bw, latency);
+    tierKind = CollectiveKind::AllReduce;
+    break;
+  case Collective::AllToAll:
+    c.ring = pairwiseAllToAllTime(bytes, t, bw, latency);
+    tierKind = CollectiveKind::AllToAll;
+    break;
+  default:
+    c.ring = ringAllGatherTime(bytes, t, bw, latency);
+    break;
+  }
   c.time = c.ring;
   if (calibrated)
-    if (auto tier = calibrated->collectiveTime(
-            reduce ? CollectiveKind::AllReduce : CollectiveKind::AllGather, t,
-            bytes)) {
+    if (auto tier = calibrated->collectiveTime(tierKind, t, bytes)) {
       c.time = *tier;
       c.onTier = true;
     }

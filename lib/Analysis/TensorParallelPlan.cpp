@@ -22,6 +22,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseSet.h"
 
 #include <set>
@@ -53,6 +54,49 @@ std::optional<int64_t> constDim(Value v, int d) {
   if (!ds || d < 0 || d >= (int)ds->size())
     return std::nullopt;
   return (*ds)[d].getInt64();
+}
+
+/// The column-parallel linears of an MLP block: a dense MLP's up (and gate)
+/// projections; under Megatron-style TP a plain MoE replicates its router
+/// (E columns, tiny) and splits each routed and shared expert like a dense
+/// MLP: all of an expert's linears but its down projection. A fused MoE op
+/// stays whole.
+SmallVector<Operation *> mlpColumnLinears(const MLPBlock &m) {
+  if (!m.nExperts)
+    return SmallVector<Operation *>(m.up.begin(), m.up.end());
+  SmallVector<Operation *> columns;
+  if (m.experts)
+    return columns;
+  for (Operation *l : ArrayRef<Operation *>(m.linears).drop_front())
+    if (!llvm::is_contained(m.routedDowns, l) && l != m.down)
+      columns.push_back(l);
+  return columns;
+}
+
+/// A plain MoE block's combine: the first op (walk order) whose data
+/// depends on every routed expert's down projection and the shared
+/// experts' (shapes read from them carry no data); null when none does.
+Operation *expertCombine(ArrayRef<Operation *> ops, ArrayRef<Operation *> downs) {
+  llvm::DenseMap<Operation *, llvm::BitVector> reach;
+  for (Operation *op : ops) {
+    if (isa<ShapeOp, SizeOp>(op))
+      continue;
+    llvm::BitVector mask(downs.size());
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp()) {
+        auto it = reach.find(def);
+        if (it != reach.end())
+          mask |= it->second;
+      }
+    const auto *down = llvm::find(downs, op);
+    if (down != downs.end())
+      mask.set(down - downs.begin());
+    else if (mask.all())
+      return op;
+    if (mask.any())
+      reach[op] = std::move(mask);
+  }
+  return nullptr;
 }
 
 } // namespace
@@ -140,6 +184,7 @@ private:
   void gatherSplitOperands(Operation *op);
   void addGather(Value v);
   void finishParameters();
+  void reduceExpertsOnce();
 };
 
 } // namespace mlir::tfperf
@@ -188,7 +233,7 @@ void SplitPropagation::buildColumnSet() {
         add(p);
   }
   for (const MLPBlock &m : s.getMLPs())
-    for (Operation *u : m.up)
+    for (Operation *u : mlpColumnLinears(m))
       if (!columnGroup.count(u) && getLinearInput(u))
         columnGroup[u] = addGroup(UnitKind::Hidden, width(u), u);
   std::optional<int64_t> vocab = s.getDims().vocab;
@@ -300,6 +345,36 @@ void SplitPropagation::run() {
     visit(op);
   });
   finishParameters();
+  reduceExpertsOnce();
+}
+
+void SplitPropagation::reduceExpertsOnce() {
+  // Each expert's row-parallel down projection leaves partial sums; the
+  // weighting and the scatters that combine the experts are linear, so one
+  // all-reduce of the combined output (shared experts' partial sums added
+  // in) replaces one per expert, as Megatron-LM's MoE layer does.
+  for (const MLPBlock &m : s.getMLPs()) {
+    if (!m.nExperts || m.experts || m.routedDowns.empty())
+      continue;
+    SmallVector<Operation *> downs(m.routedDowns.begin(), m.routedDowns.end());
+    if (!m.sharedLinears.empty() && m.down)
+      downs.push_back(m.down);
+    auto reduced = [&](Operation *op) {
+      auto it = plan.splits.find(op);
+      return it != plan.splits.end() && it->second.collectives.size() == 1 &&
+             it->second.collectives[0].second == Collective::AllReduce;
+    };
+    if (!llvm::all_of(downs, reduced))
+      continue;
+    Operation *combine = expertCombine(plan.ops, downs);
+    if (!combine || !plan.splits.count(combine) ||
+        !plan.splits[combine].collectives.empty() ||
+        combine->getNumResults() != 1)
+      continue;
+    for (Operation *d : downs)
+      plan.splits[d].collectives.clear();
+    plan.splits[combine].collectives.push_back({0, Collective::AllReduce});
+  }
 }
 
 void SplitPropagation::addGather(Value v) {

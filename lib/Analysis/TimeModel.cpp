@@ -201,6 +201,15 @@ std::optional<double> TimeModel::collectiveTime(CollectiveKind kind,
       return std::nullopt;
     return t->allReduce->alpha0S + (n - 1) * t->allReduce->alphaS +
            (n - 1) / n * bytes / t->allReduce->betaBps;
+  case CollectiveKind::AllToAll:
+    // Pairwise exchange (Thakur, Rabenseifner & Gropp, "Optimization of
+    // Collective Communication Operations in MPICH", IJHPCA 19(1), 2005):
+    // n - 1 steps, each sending bytes / n to one peer. Not measured: the
+    // all-reduce's α0, α and β.
+    if (!t->allReduce)
+      return std::nullopt;
+    return t->allReduce->alpha0S + (n - 1) * t->allReduce->alphaS +
+           (n - 1) / n * bytes / t->allReduce->betaBps;
   case CollectiveKind::SendRecv:
     if (!t->sendRecv)
       return std::nullopt;

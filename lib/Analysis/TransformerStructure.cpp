@@ -1174,6 +1174,7 @@ void TransformerRecognizer::findExpertBlocks() {
     m.experts = op;
     m.up = {op};
     m.down = op;
+    m.routedOps = {op};
     if (Operation *router = findBackward(op->getOperand(1), isLinear, routerPath))
       m.linears.push_back(router);
     m.linears.push_back(op);

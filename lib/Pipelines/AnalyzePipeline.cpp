@@ -181,6 +181,10 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   for (int64_t t : options.tp)
     if (t < 1)
       return fail("--tp: degrees must be at least 1, got " + Twine(t));
+  for (int64_t e : options.ep)
+    if (e < 1 || e > kMaxExpertDegree)
+      return fail("--ep: degrees must be in [1, " + Twine(kMaxExpertDegree) +
+                  "], got " + Twine(e));
   if (options.ppMicrobatches < 0)
     return fail("--pp-microbatches must be at least 0");
   if (options.mode != AnalysisMode::Train &&
@@ -219,9 +223,10 @@ void mlir::tfperf::populateAnalyzePipeline(OpPassManager &pm,
   transformer.devices = options.devices;
   pm.addPass(createTFPerfAnalyzeTransformer(transformer));
 
-  if (!options.tp.empty()) {
+  if (!options.tp.empty() || !options.ep.empty()) {
     TFPerfSuggestTPOptions tp;
     tp.tp.assign(options.tp.begin(), options.tp.end());
+    tp.ep.assign(options.ep.begin(), options.ep.end());
     tp.microbatches = options.ppMicrobatches;
     pm.addPass(createTFPerfSuggestTP(tp));
   }

@@ -13,6 +13,8 @@
 #include "SymbolicReport.h"
 #include "tfperf/Report/Report.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 #include <map>
 
 using namespace mlir;
@@ -87,6 +89,36 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
         header.push_back(phase + "_comm_time_s" + at);
       }
     }
+  // With --ep on a MoE graph: each op's time on one device of each layout
+  // with ep > 1, per phase: its time at the layout's tp, a routed expert's
+  // divided by ep (the all-to-alls belong to no op).
+  struct EPColumn {
+    const TPOpTable *ops;
+    size_t k;
+    int64_t ep;
+  };
+  std::vector<EPColumn> epColumns;
+  llvm::DenseSet<Operation *> routed;
+  if (tp && !r.tensorParallel->expertPerDevice.empty() &&
+      r.tensorParallel->expertPerDevice.front().hasExperts) {
+    for (const MLPBlock &m : r.transformer->structure->getMLPs())
+      routed.insert(m.routedOps.begin(), m.routedOps.end());
+    for (bool decode : {false, true}) {
+      const TPOpTable &ops = decode ? tp->decodeOps : tp->prefillOps;
+      if (ops.getOps().empty())
+        continue;
+      for (const EPLayout &l : r.tensorParallel->expertPerDevice.front().layouts) {
+        if (l.ep == 1 || !l.feasible)
+          continue;
+        for (auto [k, d] : llvm::enumerate(tp->degrees))
+          if (d.tp == l.tp)
+            epColumns.push_back({&ops, k, l.ep});
+        header.push_back((decode ? "decode" : "prefill") +
+                         std::string("_time_s@ep") + std::to_string(l.ep) +
+                         "tp" + std::to_string(l.tp));
+      }
+    }
+  }
   // With --symbolic: each op's formulas (empty for ops of unknown cost).
   bool symbolic = r.symbolic != nullptr;
   if (symbolic)
@@ -172,6 +204,11 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       const TPOpFigures *o = ops->lookup(rec.op);
       fields.push_back(o ? plainNumber(o->degrees[k].time) : "");
       fields.push_back(o ? plainNumber(o->degrees[k].commTime) : "");
+    }
+    for (const EPColumn &c : epColumns) {
+      const TPOpFigures *o = c.ops->lookup(rec.op);
+      double share = routed.count(rec.op) ? 1.0 / double(c.ep) : 1.0;
+      fields.push_back(o ? plainNumber(o->degrees[c.k].time * share) : "");
     }
     formulas(index, fields);
     mechanism(rec.op, fields);

@@ -415,7 +415,8 @@ static std::vector<Section> sections(const Report &r,
                                    id == "tensor-parallel-time" ||
                                    id == "tp-splits" ||
                                    id == "tensor-parallel-ops" ||
-                                   id == "pipeline-parallel";
+                                   id == "pipeline-parallel" ||
+                                   id == "expert-parallel";
                           },
                           os);
                     }});

@@ -20,7 +20,7 @@ using namespace mlir::tfperf;
 
 /// Version of the report's JSON layout; bump the minor number for added
 /// fields and the major one for changed or removed ones.
-static constexpr const char *kSchemaVersion = "1.2";
+static constexpr const char *kSchemaVersion = "1.3";
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
@@ -134,8 +134,10 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (r.transformer)
       printTransformerJSON(r, j);
-    if (r.tensorParallel)
+    if (r.tensorParallel) {
       printTensorParallelJSON(r, j);
+      printExpertParallelJSON(r, j);
+    }
     if (r.training) {
       printTrainingJSON(r, j);
       printParallelTrainingJSON(r, j);

@@ -8,6 +8,7 @@
 #ifndef TFPERF_LIB_REPORT_QUOTING_H
 #define TFPERF_LIB_REPORT_QUOTING_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/JSON.h"
 
@@ -28,6 +29,21 @@ std::string fixedOrDash(double v, int digits = 1);
 /// others as the double, NaN, infinities and nullopt as null (unknown).
 void jsonNumber(llvm::json::OStream &j, llvm::StringRef key,
                 std::optional<double> v);
+
+/// A per-device JSON section: the first device's figures under `key`, and
+/// with several devices each device's under its name in `key`_by_device.
+template <typename Figures, typename Write>
+void jsonFirstAndByDevice(llvm::json::OStream &j, llvm::StringRef key,
+                          llvm::ArrayRef<Figures> all, Write write) {
+  if (all.empty())
+    return;
+  j.attributeObject(key, [&] { write(all.front()); });
+  if (all.size() > 1)
+    j.attributeObject((key + "_by_device").str(), [&] {
+      for (const Figures &f : all)
+        j.attributeObject(f.device, [&] { write(f); });
+    });
+}
 
 /// An RFC 4180 field: quoted (with doubled quotes) when it holds a comma,
 /// quote, line break or edge space.

@@ -152,6 +152,7 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
       TensorParallelSection tp;
       tp.plan = am.getAnalysis<TensorParallelPlanAnalysis>().getPlan();
       tp.perDevice = phases.getTensorParallel();
+      tp.expertPerDevice = phases.getExpertParallel();
       r.tensorParallel = tp;
     }
   }

@@ -328,6 +328,7 @@ Summary mlir::tfperf::buildSummary(const Report &r,
   if (r.transformer)
     appendLayerTable(r, s.tables);
   appendTensorParallelTables(r, s.tables, opts.top);
+  appendExpertParallelTables(r, s.tables);
   appendTrainingOpTable(r, s.tables);
   if (SummaryTable u = unknownOps(r); !u.title.empty())
     s.tables.push_back(std::move(u));

@@ -23,7 +23,7 @@ namespace mlir::tfperf {
 struct SummaryTable {
   /// Which table: devices, op-types, top-ops, transformer, phases, blocks,
   /// layers, tensor-parallel, tensor-parallel-time, tp-splits,
-  /// tensor-parallel-ops,
+  /// tensor-parallel-ops, expert-parallel,
   /// pipeline-parallel, training, training-step, training-layers,
   /// training-blocks, training-ops, unknown, unbound.
   std::string id;
@@ -91,6 +91,9 @@ void appendLayerTable(const Report &r, std::vector<SummaryTable> &tables);
 void appendTensorParallelTables(const Report &r,
                                 std::vector<SummaryTable> &tables,
                                 unsigned top);
+/// The EP x TP layouts per device (--ep), after the tensor-parallel tables.
+void appendExpertParallelTables(const Report &r,
+                                std::vector<SummaryTable> &tables);
 
 /// The parallel training step per device and its per-layer times, when
 /// asked for (lib/Report/ParallelTrainingReport.cpp).

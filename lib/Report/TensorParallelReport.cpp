@@ -709,13 +709,9 @@ void mlir::tfperf::printTensorParallelJSON(const Report &r,
                                            llvm::json::OStream &j) {
   if (!r.tensorParallel || r.tensorParallel->perDevice.empty())
     return;
-  const auto &all = r.tensorParallel->perDevice;
-  j.attributeObject("tensor_parallel", [&] { tpJSON(all.front(), j); });
-  if (all.size() > 1)
-    j.attributeObject("tensor_parallel_by_device", [&] {
-      for (size_t i = 0; i < all.size(); ++i)
-        j.attributeObject(all[i].device, [&] { tpJSON(all[i], j); });
-    });
+  jsonFirstAndByDevice(
+      j, "tensor_parallel", r.tensorParallel->perDevice,
+      [&](const TensorParallelFigures &f) { tpJSON(f, j); });
 }
 
 void mlir::tfperf::printTensorParallelOpsJSON(const Report &r,

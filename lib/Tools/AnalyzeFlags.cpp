@@ -103,6 +103,14 @@ static cl::list<int64_t> clTP(
              "memory and time, a recommendation and a pipeline-parallel "
              "comparison"),
     cl::CommaSeparated, cl::cat(clAnalysis));
+static cl::list<int64_t> clEP(
+    "ep",
+    cl::desc("Expert-parallel degrees of a Mixture-of-Experts graph, "
+             "comma-separated (e.g. --ep=1,2,4,8), each costed with every "
+             "--tp degree: E/ep routed experts per device, dispatch and "
+             "combine all-to-alls, per-device memory and time and a "
+             "recommended EP x TP layout per device count"),
+    cl::CommaSeparated, cl::cat(clAnalysis));
 static cl::opt<int64_t> clPPMicrobatches(
     "pp-microbatches",
     cl::desc("Micro-batches of the pipeline-parallel comparison (default: "
@@ -212,7 +220,7 @@ static cl::list<std::string> clServeOut(
 bool mlir::tfperf::analysisFlagsGiven() {
   // Any mode but the default asks for it (a bad one then fails validation).
   return clAnalyzeRoofline || !clReport.empty() || clSymbolic ||
-         !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() ||
+         !clSweep.empty() || !clSweepOut.empty() || !clTP.empty() || !clEP.empty() ||
          !clServe.empty() || !clSLO.empty() || !clServeOut.empty() ||
          clMode != "infer" || clInputRequiresGrad.getNumOccurrences() ||
          clKernels.getNumOccurrences() || clTimeModel.getNumOccurrences() ||
@@ -285,6 +293,8 @@ LogicalResult mlir::tfperf::analyzeOptionsFromFlags(AnalyzeOptions &options,
   options.devices = clDevices.getValue();
   if (!clTP.empty())
     options.tp = std::vector<int64_t>(clTP.begin(), clTP.end());
+  if (!clEP.empty())
+    options.ep = std::vector<int64_t>(clEP.begin(), clEP.end());
   options.ppMicrobatches = clPPMicrobatches.getValue();
   // Set only when given: validation rejects them without --mode=train.
   if (clInputRequiresGrad.getNumOccurrences())

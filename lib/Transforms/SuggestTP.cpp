@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TensorParallelAnalysis.h"
 #include "tfperf/ExternalModels/ExternalModels.h"
@@ -38,6 +39,20 @@ struct SuggestTPPass
       if (!llvm::is_contained(degrees, t))
         degrees.push_back(t);
     }
+    SmallVector<int64_t> expertDegrees;
+    for (int64_t e : ep) {
+      if (e < 1 || e > kMaxExpertDegree) {
+        module.emitError() << "expert-parallel degrees must be in [1, "
+                           << kMaxExpertDegree << "], got " << e;
+        return failure();
+      }
+      if (!llvm::is_contained(expertDegrees, e))
+        expertDegrees.push_back(e);
+    }
+    llvm::sort(expertDegrees);
+    // Expert parallelism is costed with each tensor-parallel degree.
+    if (degrees.empty() && !expertDegrees.empty())
+      degrees.push_back(1);
     llvm::sort(degrees);
     if (microbatches < 0) {
       module.emitError() << "pp-microbatches must be >= 0, got "
@@ -54,6 +69,13 @@ struct SuggestTPPass
       if (!annotatedSplitUnits(func, arg, &why) && !why.empty()) {
         func.emitError() << "'" << kTPSplitAttrName << "' of argument "
                          << arg.getArgNumber() << " " << why;
+        return failure();
+      }
+    }
+    for (int64_t e : expertDegrees) {
+      std::string why = checkExpertDegree(getAnalysis<TransformerStructure>(), e);
+      if (!why.empty()) {
+        module.emitError() << "expert-parallel degree " << e << ": " << why;
         return failure();
       }
     }
@@ -101,7 +123,8 @@ struct SuggestTPPass
     if (!config.getTransformer())
       config = config.withTransformer(PhasesConfigAttr::get(&getContext()));
     config = config.withTensorParallel(
-        TensorParallelConfigAttr::get(&getContext(), degrees, microbatches));
+        TensorParallelConfigAttr::get(&getContext(), degrees, microbatches,
+                                      expertDegrees));
     setConfig(module, config, getAnalysisManager());
     markAllAnalysesPreserved();
     return success();

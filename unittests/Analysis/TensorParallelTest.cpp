@@ -56,6 +56,44 @@ TEST(RingCollectives, GPT2DecodeAllReduceOnNVLink4) {
   EXPECT_NEAR(t4 - 6 * h100->linkLatency, 1.5 * bytes / 450e9, 1e-15);
 }
 
+TEST(AllToAll, PairwiseExchangeSendsAllButOwnShare) {
+  // 4 devices each holding 4 MB, 1 MB for every device: 3 exchanges of
+  // 1 MB at 1 GB/s and 5 us each.
+  EXPECT_EQ(pairwiseAllToAllTime(4e6, 1, 1e9, 5e-6), 0);
+  EXPECT_EQ(allToAllBytesSent(4e6, 1), 0);
+  EXPECT_DOUBLE_EQ(allToAllBytesSent(4e6, 4), 3e6);
+  EXPECT_DOUBLE_EQ(pairwiseAllToAllTime(4e6, 4, 1e9, 5e-6), 3e-3 + 15e-6);
+}
+
+TEST(AllToAll, CalibratedTierIsAlphaBetaOfThePairwiseExchange) {
+  // h100-sxm's scale-up tier: a0 + (n - 1) a + (n - 1) / n x size / beta,
+  // with the tier's all-reduce a0, a and beta; the ring on the datasheet
+  // link (450 GB/s, 5 us a step) is the bound beside it.
+  const DeviceSpec *h100 = HardwareDatabase::builtin().lookup("h100-sxm");
+  ASSERT_NE(h100, nullptr);
+  TimeModel model(*h100);
+  const CollectiveTier *tier = model.selectTier(8);
+  ASSERT_NE(tier, nullptr);
+  ASSERT_TRUE(tier->allReduce.has_value());
+  const auto &ab = *tier->allReduce;
+  double bytes = 32.0 * 2 * 4096 * 2; // T = 32 tokens, k = 2, d 4096, bf16
+  CollectiveTimes c =
+      priceCollective(Collective::AllToAll, bytes, 8, *h100, &model);
+  EXPECT_TRUE(c.onTier);
+  EXPECT_DOUBLE_EQ(c.time, ab.alpha0S + 7 * ab.alphaS +
+                               7.0 / 8.0 * bytes / ab.betaBps);
+  EXPECT_DOUBLE_EQ(c.ring, 7.0 / 8.0 * bytes / 450e9 + 7 * 5e-6);
+  // Without a calibrated model, the pairwise exchange on the link.
+  CollectiveTimes ring =
+      priceCollective(Collective::AllToAll, bytes, 8, *h100, nullptr);
+  EXPECT_FALSE(ring.onTier);
+  EXPECT_DOUBLE_EQ(ring.time, c.ring);
+  // Half an all-reduce's volume term and steps on the same tier.
+  CollectiveTimes ar =
+      priceCollective(Collective::AllReduce, bytes, 8, *h100, &model);
+  EXPECT_DOUBLE_EQ(ar.time - ab.alpha0S, 2 * (c.time - ab.alpha0S));
+}
+
 /// A pre-norm MLP block with a residual: the up projection is column
 /// parallel, the down projection row parallel with an all-reduce, the GELU
 /// sharded, the norm and the residual add replicated.

@@ -2,7 +2,8 @@
 //
 // The transformer figures (PhaseAnalysis.h) of the configuration's phases
 // on each of its devices, as an MLIR analysis. With a tensor_parallel part,
-// the degrees are costed on the same phase runs (TensorParallelAccumulator
+// the degrees (and the expert-parallel layouts) are costed on the same
+// phase runs (TensorParallelAccumulator
 // re-costs each phase op as it is visited): running the phases a second
 // time for them would double the analysis's cost, so the tensor-parallel
 // figures live here too, and a change of the degrees re-runs the phases.
@@ -13,6 +14,7 @@
 #define TFPERF_ANALYSIS_PHASEFIGURESANALYSIS_H
 
 #include "tfperf/Analysis/AnalysisConfig.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/TensorParallelAnalysis.h"
 
@@ -29,6 +31,10 @@ public:
   ArrayRef<TensorParallelFigures> getTensorParallel() const {
     return tensorParallel ? ArrayRef<TensorParallelFigures>(*tensorParallel)
                           : ArrayRef<TensorParallelFigures>();
+  }
+  /// With expert-parallel degrees: one entry per device (empty otherwise).
+  ArrayRef<ExpertParallelFigures> getExpertParallel() const {
+    return expertParallel;
   }
   /// False when the configuration or the graph cannot be analysed (bad
   /// dtypes or devices, options the graph cannot honour, no function);
@@ -48,6 +54,7 @@ public:
 private:
   std::vector<TransformerFigures> perDevice;
   std::optional<std::vector<TensorParallelFigures>> tensorParallel;
+  std::vector<ExpertParallelFigures> expertParallel;
   bool ok = false;
   std::string error;
 };

@@ -22,6 +22,9 @@ struct PlainExpertBlock {
   ExpertRouter router;
   /// Per routed expert (selection), its linears in walk order.
   std::vector<llvm::SmallVector<Operation *, 3>> experts;
+  /// Every op the routed experts run on their tokens (gathers, linears,
+  /// activations, weighting), up to the scatters that combine them.
+  llvm::SmallVector<Operation *, 32> routedOps;
 };
 
 /// The plain MoE blocks of `func` whose every selection leads to linears.

@@ -48,9 +48,17 @@ double ringAllGatherTime(double bytes, int64_t t, double bw, double latency);
 /// Bytes each device sends in those collectives.
 double ringAllReduceBytesSent(double bytes, int64_t t);
 double ringAllGatherBytesSent(double bytes, int64_t t);
+/// An all-to-all in which each of t devices holds `bytes`, a 1/t share for
+/// every device, by pairwise exchange (Thakur, Rabenseifner & Gropp 2005):
+/// t - 1 steps, each sending bytes / t to one peer, so (t - 1) / t * bytes
+/// / bw + (t - 1) * latency; each device sends (t - 1) / t * bytes. Zero
+/// at t = 1.
+double pairwiseAllToAllTime(double bytes, int64_t t, double bw,
+                            double latency);
+double allToAllBytesSent(double bytes, int64_t t);
 
-/// A collective's time on t devices: the ring over the device's link (the
-/// bound), and `time`, the calibrated model's α-β tier where `calibrated`
+/// A collective's time on t devices: the ring (the pairwise exchange for an
+/// all-to-all) over the device's link (the bound), and `time`, the calibrated model's α-β tier where `calibrated`
 /// is given and has one for t ranks (`onTier`), else the ring.
 struct CollectiveTimes {
   double time = 0, ring = 0;

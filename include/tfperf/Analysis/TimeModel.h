@@ -27,7 +27,13 @@ namespace mlir::tfperf {
 /// Classes priced by the memory-bound formula.
 bool isMemoryClass(KernelClass c);
 
-enum class CollectiveKind { AllReduce, AllGather, ReduceScatter, SendRecv };
+enum class CollectiveKind {
+  AllReduce,
+  AllGather,
+  ReduceScatter,
+  SendRecv,
+  AllToAll
+};
 
 /// The figures of one kernel the model needs. Times are per device (after
 /// any TP split): pass the per-rank shapes and bytes.

@@ -120,6 +120,11 @@ struct MLPBlock {
   llvm::SmallVector<Operation *, 3> sharedLinears;
   int64_t nSharedExperts = 0;
   SymExpr dSharedFF;
+  /// A plain MoE's routed experts: each expert's last linear (its down
+  /// projection), and every op the experts run on their tokens (the fused
+  /// op of a fused MoE): the work expert parallelism divides.
+  llvm::SmallVector<Operation *, 8> routedDowns;
+  llvm::SmallVector<Operation *, 32> routedOps;
 };
 
 /// The inferred model dims; fields the graph does not show stay empty.

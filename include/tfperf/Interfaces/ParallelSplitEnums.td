@@ -36,6 +36,7 @@ def TFPerf_Collective : TFPerf_SplitEnum<"Collective",
     "the collective after a split op", [
   I32EnumAttrCase<"None", 0, "">,
   I32EnumAttrCase<"AllReduce", 1, "all_reduce">,
-  I32EnumAttrCase<"AllGather", 2, "all_gather">]>;
+  I32EnumAttrCase<"AllGather", 2, "all_gather">,
+  I32EnumAttrCase<"AllToAll", 3, "all_to_all">]>;
 
 #endif // TFPERF_PARALLEL_SPLIT_ENUMS

@@ -122,6 +122,10 @@ struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::ListOption<int64_t> tp{
       *this, "tp",
       llvm::cl::desc("Tensor-parallel degrees to cost (e.g. 1,2,4,8)")};
+  PassOptions::ListOption<int64_t> ep{
+      *this, "ep",
+      llvm::cl::desc("Expert-parallel degrees of a Mixture-of-Experts graph "
+                     "to cost with each tp degree (e.g. 1,2,4,8)")};
   PassOptions::Option<int64_t> ppMicrobatches{
       *this, "pp-microbatches",
       llvm::cl::desc("Micro-batches of the pipeline-parallel comparison "

@@ -90,6 +90,8 @@ struct TensorParallelSection {
   const TensorParallelPlan *plan = nullptr;
   /// One entry per device, in the configuration's order.
   ArrayRef<TensorParallelFigures> perDevice;
+  /// With expert-parallel degrees (--ep): one entry per device.
+  ArrayRef<ExpertParallelFigures> expertPerDevice;
 };
 
 /// The training section (tfperf-analyze-training ran, --mode=train).
@@ -204,6 +206,8 @@ void printHTMLReport(const Report &r, llvm::raw_ostream &os,
 void printTransformerJSON(const Report &r, llvm::json::OStream &j);
 /// The tensor_parallel section of the JSON report.
 void printTensorParallelJSON(const Report &r, llvm::json::OStream &j);
+/// The ep section of the JSON report (--ep): the EP x TP layouts.
+void printExpertParallelJSON(const Report &r, llvm::json::OStream &j);
 /// Under `key`, the per-device figures of `members` together (an op of
 /// `ops`, or a kernel's members) at each degree some device can run: per
 /// phase its

@@ -264,11 +264,20 @@ def TFPerfSuggestTP : Pass<"tfperf-suggest-tp", "ModuleOp"> {
                                 tfperf.tp_units = 12 : i64, tfperf.tp_weight_dim = 0 : i64} : ...
     ```
 
-    Fails on a degree below 1.
+    With `ep` on a Mixture-of-Experts graph, each expert-parallel degree is
+    costed with each tensor-parallel degree (t = 1 alone without `tp`):
+    E / ep routed experts per device, two all-to-alls (dispatch, combine)
+    per MoE layer (docs/TensorParallel.md#expert-parallelism); on a dense
+    graph `ep` is a no-op and the report says so.
+
+    Fails on a degree below 1, an expert-parallel degree above 65536, and
+    one that does not divide a MoE block's routed experts.
   }];
   let options = [
     ListOption<"tp", "tp", "int64_t",
                "Tensor-parallel degrees to cost (e.g. 1,2,4,8)">,
+    ListOption<"ep", "ep", "int64_t",
+               "Expert-parallel degrees of a Mixture-of-Experts graph to cost with each tp degree (e.g. 1,2,4,8)">,
     Option<"microbatches", "pp-microbatches", "int64_t", /*default=*/"0",
            "Micro-batches of the pipeline-parallel comparison (0: one per sequence)">,
   ];

@@ -95,19 +95,19 @@ PhasesConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult TensorParallelConfigAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> degrees,
-    int64_t microbatches) {
+    int64_t microbatches, ArrayRef<int64_t> ep) {
   if (degrees.empty())
     return emitError() << "#tfperf.tensor_parallel: no degrees";
-  for (size_t i = 0; i < degrees.size(); ++i) {
-    if (degrees[i] < 1)
-      return emitError() << "#tfperf.tensor_parallel: degrees must be at "
-                            "least 1, got "
-                         << degrees[i];
-    if (i > 0 && degrees[i] <= degrees[i - 1])
-      return emitError() << "#tfperf.tensor_parallel: degrees must be "
-                            "increasing, got "
-                         << degrees[i] << " after " << degrees[i - 1];
-  }
+  for (auto [name, list] : {std::pair{"degrees", degrees}, std::pair{"ep", ep}})
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i] < 1)
+        return emitError() << "#tfperf.tensor_parallel: " << name
+                           << " must be at least 1, got " << list[i];
+      if (i > 0 && list[i] <= list[i - 1])
+        return emitError() << "#tfperf.tensor_parallel: " << name
+                           << " must be increasing, got " << list[i]
+                           << " after " << list[i - 1];
+    }
   if (microbatches < 0)
     return emitError() << "#tfperf.tensor_parallel: microbatches must be >= "
                           "0, got "

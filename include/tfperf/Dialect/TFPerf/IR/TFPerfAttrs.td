@@ -41,6 +41,11 @@ class TFPerf_IntListParameter<string desc>
   let printer = [{ ::mlir::tfperf::printConfigList($_printer, $_self) }];
   let parser = [{ ::mlir::tfperf::parseConfigIntList($_parser) }];
 }
+class TFPerf_OptionalIntListParameter<string desc>
+    : OptionalArrayRefParameter<"int64_t", desc> {
+  let printer = [{ ::mlir::tfperf::printConfigList($_printer, $_self) }];
+  let parser = [{ ::mlir::tfperf::parseConfigIntList($_parser) }];
+}
 class TFPerf_StringListParameter<string desc>
     : OptionalArrayRefParameter<"::mlir::StringAttr", desc> {
   let printer = [{ ::mlir::tfperf::printConfigList($_printer, $_self) }];
@@ -112,17 +117,19 @@ def TFPerf_TensorParallelConfigAttr
   let summary = "The tensor-parallel degrees to cost (tfperf-suggest-tp)";
   let description = [{
     The part of `#tfperf.config` that `tfperf-suggest-tp` writes: the
-    degrees (at least one, each at least 1, sorted, no repeats) and the
+    degrees (at least one, each at least 1, sorted, no repeats), the
     micro-batches of the pipeline-parallel comparison (0, the default: one
-    per sequence).
+    per sequence) and the expert-parallel degrees costed with each of them
+    on a Mixture-of-Experts graph (none by default; sorted, no repeats).
 
     ```mlir
-    tensor_parallel = <degrees = [1, 2, 4, 8], microbatches = 4>
+    tensor_parallel = <degrees = [1, 2, 4, 8], microbatches = 4, ep = [1, 2, 4]>
     ```
   }];
   let parameters = (ins
     TFPerf_IntListParameter<"tensor-parallel degrees">:$degrees,
-    DefaultValuedParameter<"int64_t", "0", "pipeline micro-batches (0: one per sequence)">:$microbatches);
+    DefaultValuedParameter<"int64_t", "0", "pipeline micro-batches (0: one per sequence)">:$microbatches,
+    TFPerf_OptionalIntListParameter<"expert-parallel degrees">:$ep);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

@@ -1,0 +1,97 @@
+//===- ExpertParallel.h - EP x TP layouts of a Mixture of Experts -*- C++ -*-===//
+//
+// Expert parallelism next to tensor parallelism: at a layout of ep x tp
+// devices each device holds E / ep of every MoE block's routed experts (each
+// split over tp devices as Megatron-LM splits an expert's FFN), attention,
+// shared experts and the rest as under TP at degree tp, and runs the
+// routed work of its experts: at balanced routing T k / ep of a step's
+// (token, expert) pairs, in a decode step the experts it holds that the
+// batch touches, E / ep (1 - (1 - k/E)^B). Two all-to-alls per MoE layer
+// move the pairs to their experts' devices and back. The figures are the
+// TP figures at degree tp (TensorParallelCost.h) with the routed experts'
+// per-device share divided by ep and the all-to-alls added;
+// docs/TensorParallel.md#expert-parallelism gives every formula.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFPERF_ANALYSIS_EXPERTPARALLEL_H
+#define TFPERF_ANALYSIS_EXPERTPARALLEL_H
+
+#include "tfperf/Analysis/TensorParallelCost.h"
+
+namespace mlir::tfperf {
+
+/// The largest expert-parallel degree tfperf-suggest-tp accepts.
+constexpr int64_t kMaxExpertDegree = 1 << 16;
+
+/// Why `ep` cannot shard the routed experts of `s`'s MoE blocks (it must
+/// divide each block's E); empty when it can, or when `s` has no experts.
+std::string checkExpertDegree(const TransformerStructure &s, int64_t ep);
+
+/// One phase of one layout, per device.
+struct EPPhaseFigures {
+  /// Tokens of the step (batch x tokens) and the (token, expert) pairs
+  /// routed to one device's experts per MoE layer (T k / ep).
+  double tokens = 0, routedPairsPerDevice = 0;
+  double flops = 0, bytes = 0;
+  /// The ops' time (the routed experts' share divided by ep), of which
+  /// the routed experts', and the TP collectives' time.
+  double opTime = 0, routedTime = 0, tpCommTime = 0;
+  /// One all-to-all's buffer per device (T k d_model x dtype, the first MoE
+  /// layer's), what a device sends per step (all layers, dispatch and
+  /// combine), their time on the calibrated link tier and the pairwise
+  /// exchange on the link (the bound).
+  double allToAllBytes = 0, allToAllBytesSent = 0, allToAllTime = 0,
+         allToAllRoofline = 0;
+  unsigned allToAlls = 0;
+  double time() const { return opTime + tpCommTime + allToAllTime; }
+};
+
+struct EPLayout {
+  int64_t ep = 1, tp = 1;
+  int64_t devices() const { return ep * tp; }
+  bool feasible = true;
+  std::string reason;
+  /// Routed experts each device holds (E / ep), and in a decode step those
+  /// of them the batch is expected to touch.
+  double expertsPerDevice = 0;
+  std::optional<double> touchedExpertsPerDevice;
+  double weightBytesPerDevice = 0, routedWeightBytesPerDevice = 0,
+         kvCacheBytesPerDevice = 0;
+  bool fitsMemory = false;
+  std::optional<EPPhaseFigures> prefill, decode;
+};
+
+struct ExpertParallelFigures {
+  std::string device;
+  /// False for a dense graph: no layouts, the report says ep does not apply.
+  bool hasExperts = false;
+  /// The first MoE block's E and k, and the MoE layers.
+  int64_t experts = 0, topK = 0, moeLayers = 0;
+  double memCapacity = 0;
+  bool calibratedCollectives = false;
+  /// "decode" or "prefill", as the TP recommendation ranks.
+  std::string rankedBy;
+  std::vector<EPLayout> layouts;
+  /// Per device count (ep x tp), the recommended layout: among the
+  /// feasible layouts that fit in memory, the fastest step (the smaller ep
+  /// on a tie); an index into `layouts`.
+  std::vector<std::pair<int64_t, size_t>> recommended;
+  double stepTime(const EPLayout &l) const {
+    const auto &p = rankedBy == "decode" ? l.decode : l.prefill;
+    return p ? p->time() : NAN;
+  }
+};
+
+/// The layouts ep x tp for every `ep` and every degree of `tp` on its
+/// device, from the TP figures and per-op tables of the same phase runs.
+ExpertParallelFigures
+costExpertParallel(const TensorParallelFigures &tp,
+                   const TensorParallelPlan &plan,
+                   const TransformerStructure &s, ArrayRef<int64_t> ep,
+                   const TransformerFigures &fig, const DtypePolicy &policy,
+                   const DeviceSpec &device);
+
+} // namespace mlir::tfperf
+
+#endif // TFPERF_ANALYSIS_EXPERTPARALLEL_H

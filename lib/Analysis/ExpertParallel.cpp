@@ -1,0 +1,195 @@
+//===- ExpertParallel.cpp - EP x TP layouts of a Mixture of Experts -------===//
+//
+// Each layout re-uses the TP figures at its degree tp: the routed experts'
+// ops (MLPBlock::routedOps) and weights are divided by ep on top of their
+// TP split, and the dispatch and combine all-to-alls of every MoE layer
+// are priced with the calibrated link tier (pairwise exchange).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfperf/Analysis/ExpertParallel.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::tfperf;
+
+std::string mlir::tfperf::checkExpertDegree(const TransformerStructure &s,
+                                            int64_t ep) {
+  for (const MLPBlock &m : s.getMLPs())
+    if (m.nExperts > 0 && m.nExperts % ep != 0)
+      return "it does not divide the " + std::to_string(m.nExperts) +
+             " routed experts of the MoE block in layer " +
+             std::to_string(m.layer);
+  return "";
+}
+
+namespace {
+
+/// The routed experts' share of one phase at one TP degree, per device.
+struct RoutedShare {
+  double time = 0, flops = 0, bytes = 0;
+};
+
+RoutedShare routedShare(const TPOpTable &table, ArrayRef<Operation *> ops,
+                        size_t k) {
+  RoutedShare r;
+  for (Operation *op : ops)
+    if (const TPOpFigures *f = table.lookup(op)) {
+      const TPOpDegree &d = f->degrees[k];
+      if (std::isnan(d.time))
+        continue;
+      r.time += d.time;
+      r.flops += d.flops;
+      r.bytes += d.bytes;
+    }
+  return r;
+}
+
+} // namespace
+
+ExpertParallelFigures mlir::tfperf::costExpertParallel(
+    const TensorParallelFigures &tp, const TensorParallelPlan &plan,
+    const TransformerStructure &s, ArrayRef<int64_t> ep,
+    const TransformerFigures &fig, const DtypePolicy &policy,
+    const DeviceSpec &device) {
+  ExpertParallelFigures out;
+  out.device = device.name;
+  out.memCapacity = device.memCapacity;
+  out.rankedBy = tp.rankedBy;
+  SmallVector<const MLPBlock *> blocks;
+  for (const MLPBlock &m : s.getMLPs())
+    if (m.nExperts > 0 && !m.routedOps.empty())
+      blocks.push_back(&m);
+  if (blocks.empty())
+    return out;
+  out.hasExperts = true;
+  out.experts = blocks.front()->nExperts;
+  out.topK = blocks.front()->topK;
+  out.moeLayers = (int64_t)blocks.size();
+
+  // The routed experts' ops and weights (each weight once).
+  SmallVector<Operation *> routedOps;
+  llvm::DenseSet<Operation *> routedWeights;
+  SmallVector<std::pair<double, int64_t>> weights; // bytes, TP units
+  for (const MLPBlock *m : blocks)
+    for (Operation *op : m->routedOps) {
+      routedOps.push_back(op);
+      for (Value v : op->getOperands())
+        if (auto w = dyn_cast_or_null<WeightOp>(
+                getParameterStorage(v, /*throughSlices=*/true));
+            w && routedWeights.insert(w).second)
+          weights.push_back(
+              {double(cast<ShapedType>(w.getType()).getNumElements()) *
+                   policy.bitsOf(w.getResult()) / 8,
+               plan.getWeightUnits(w.getResult())});
+    }
+
+  std::optional<TimeModel> model;
+  if (tp.timing.model == TimeModelKind::Calibrated)
+    model.emplace(device);
+  // Per MoE layer: one all-to-all buffer per step of `tokens` tokens.
+  auto allToAlls = [&](EPPhaseFigures &p, int64_t e) {
+    for (const MLPBlock *m : blocks) {
+      auto d = m->dIn.getInt64();
+      if (!d)
+        continue;
+      double bytes = p.tokens * double(m->topK) * double(*d) *
+                     policy.bitsOf(m->down->getResult(0)) / 8.0;
+      if (p.allToAllBytes == 0)
+        p.allToAllBytes = bytes;
+      if (e <= 1)
+        continue;
+      CollectiveTimes c = priceCollective(Collective::AllToAll, bytes, e,
+                                          device, model ? &*model : nullptr);
+      out.calibratedCollectives |= c.onTier;
+      // Dispatch and combine move the same pairs.
+      p.allToAllTime += 2 * c.time;
+      p.allToAllRoofline += 2 * c.ring;
+      p.allToAllBytesSent += 2 * allToAllBytesSent(bytes, e);
+      p.allToAlls += 2;
+    }
+  };
+
+  for (int64_t e : ep) {
+    for (size_t k = 0; k < tp.degrees.size(); ++k) {
+      const TPDegree &d = tp.degrees[k];
+      EPLayout l;
+      l.ep = e;
+      l.tp = d.tp;
+      double keep = 1.0 / double(e), drop = 1.0 - keep;
+      std::string why = checkExpertDegree(s, e);
+      if (!d.feasibility.feasible) {
+        l.feasible = false;
+        l.reason = "t = " + std::to_string(d.tp) + ": " + d.feasibility.reason;
+      } else if (!why.empty()) {
+        l.feasible = false;
+        l.reason = "ep = " + std::to_string(e) + " " + why;
+      } else if (e > 1 && device.linkBandwidth <= 0) {
+        l.feasible = false;
+        l.reason = "device '" + device.name +
+                   "' has no interconnect in the hardware database";
+      }
+      l.expertsPerDevice = double(out.experts) * keep;
+      for (auto [bytes, units] : weights)
+        l.routedWeightBytesPerDevice +=
+            bytes / double(tpDivisor(units, d.tp)) * keep;
+      double routedAtTP = l.routedWeightBytesPerDevice / keep;
+      l.weightBytesPerDevice =
+          d.weightBytesPerDevice - routedAtTP + l.routedWeightBytesPerDevice;
+      l.kvCacheBytesPerDevice = d.kvCacheBytesPerDevice;
+      l.fitsMemory =
+          l.weightBytesPerDevice + l.kvCacheBytesPerDevice <= device.memCapacity;
+      auto phase = [&](const std::optional<TPPhaseFigures> &tpPhase,
+                       const TPOpTable &table, const PhaseResult &ph,
+                       bool decode) -> std::optional<EPPhaseFigures> {
+        if (!tpPhase)
+          return std::nullopt;
+        EPPhaseFigures p;
+        p.tokens = double(ph.batch) * double(decode ? 1 : ph.seq);
+        p.routedPairsPerDevice = p.tokens * double(out.topK) * keep;
+        RoutedShare r = routedShare(table, routedOps, k);
+        p.flops = tpPhase->flops - drop * r.flops;
+        p.bytes = tpPhase->bytes - drop * r.bytes;
+        p.opTime = tpPhase->opTime - drop * r.time;
+        p.routedTime = r.time * keep;
+        p.tpCommTime = tpPhase->commTime;
+        allToAlls(p, e);
+        return p;
+      };
+      if (fig.prefill)
+        l.prefill = phase(d.prefill, tp.prefillOps, *fig.prefill, false);
+      if (fig.decode) {
+        l.decode = phase(d.decode, tp.decodeOps, *fig.decode, true);
+        if (l.decode)
+          l.touchedExpertsPerDevice =
+              l.expertsPerDevice * touchedExpertShare(double(out.experts),
+                                                      double(out.topK),
+                                                      l.decode->tokens);
+      }
+      out.layouts.push_back(std::move(l));
+    }
+  }
+
+  // Per device count: memory first, then the fastest step.
+  std::map<int64_t, size_t> best;
+  for (auto [i, l] : llvm::enumerate(out.layouts)) {
+    if (!l.feasible || !l.fitsMemory || std::isnan(out.stepTime(l)))
+      continue;
+    auto [it, inserted] = best.try_emplace(l.devices(), i);
+    if (inserted)
+      continue;
+    const EPLayout &b = out.layouts[it->second];
+    double a = out.stepTime(l), t = out.stepTime(b);
+    if (a < t * (1 - 1e-9) || (std::fabs(a - t) <= t * 1e-9 && l.ep < b.ep))
+      it->second = i;
+  }
+  out.recommended.assign(best.begin(), best.end());
+  return out;
+}
