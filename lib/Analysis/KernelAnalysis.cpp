@@ -780,6 +780,9 @@ Kernel Fuser::makeKernel(unsigned g) {
     const AttentionBlock *owner = attentionOf(grp, mainOp);
     k.causal = owner && owner->causal;
     k.attentionFlops = gemmFlops * (k.causal ? 0.5 : 1.0);
+    // A fused windowed op counts the window's keys already.
+    if (owner && owner->window && owner->fused)
+      k.attentionFlops = gemmFlops;
     if (const AttentionBlock *blk = grp.attention) {
       k.headDim = blk->headDim.getInt64().value_or(0);
       Value scores = blk->scores->getResult(0);

@@ -966,6 +966,11 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
     blk.vOperand = op->getOperand(2);
     if (at) {
       blk.causal = at.getIsCausal() != 0;
+      // Opset 25's window: the left keys and the query's own (and, without
+      // the causal bound, the right window's).
+      if (at.getLeftWindowSize() >= 0)
+        blk.window = at.getLeftWindowSize() + 1 +
+                     (blk.causal ? 0 : std::max<int64_t>(at.getRightWindowSize(), 0));
       for (Value pk : {at.getPastKey(), at.getPastValue()})
         if (pk)
           blk.pastInputs.push_back(pk);
