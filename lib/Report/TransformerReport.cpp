@@ -117,7 +117,9 @@ SummaryTable structureTable(const Report &r) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
       line += " " + k;
-    line += f0.causal      ? " (causal)"
+    line += f0.causalDecodeStep
+                ? " (causal: a decode step, one query against the cached keys)"
+            : f0.causal    ? " (causal)"
             : f0.inputMask ? " (masked by a graph input: causal or padding, "
                              "the graph does not say)"
                            : " (bidirectional)";
@@ -371,7 +373,10 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);
     j.attribute("causal", f0.causal);
-    j.attribute("mask", f0.causal ? "causal" : f0.inputMask ? "input" : "none");
+    j.attribute("mask", f0.causalDecodeStep ? "decode_step"
+                        : f0.causal     ? "causal"
+                        : f0.inputMask  ? "input"
+                                        : "none");
     j.attributeArray("attention_kinds", [&] {
       for (auto &k : f0.attentionKinds)
         j.value(k);
