@@ -62,6 +62,39 @@ void addLatentAndWindowNotes(const TransformerFigures &f, SummaryTable &tab) {
                         "window");
 }
 
+} // namespace
+
+std::vector<std::pair<std::string, std::string>>
+mlir::tfperf::transformerStructureFields(const Report &r) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!r.transformer || r.transformer->perDevice.empty())
+    return fields;
+  const TransformerFigures &f = r.transformer->perDevice.front();
+  const ModelDims &d = f.dims;
+  auto integer = [&](const char *name, std::optional<int64_t> v) {
+    fields.emplace_back(name, v ? std::to_string(*v) : std::string());
+  };
+  if (d.nExperts) {
+    integer("n_experts", d.nExperts);
+    integer("top_k", d.topK);
+    integer("n_shared_experts", d.nSharedExperts);
+    fields.emplace_back("active_parameters",
+                        plainNumber(activeParameters(r)));
+  }
+  if (d.kvLoraRank)
+    integer("kv_lora_rank", d.kvLoraRank);
+  if (d.window)
+    integer("window", d.window);
+  if (fields.empty() && !llvm::is_contained(f.attentionKinds, "linear"))
+    return fields;
+  std::string kinds;
+  for (const std::string &k : f.attentionKinds)
+    kinds += (kinds.empty() ? "" : " ") + k;
+  fields.emplace_back("attention_kinds", kinds);
+  return fields;
+}
+
+namespace {
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {
   const TransformerSection &t = *r.transformer;
