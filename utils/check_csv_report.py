@@ -4,8 +4,10 @@
 Reads the CSV with Python's csv module (so quoting must be right): the
 header must be exactly the documented columns (plus time_s@DEVICE and
 bound@DEVICE per device when there are several, each op's per-device time
-and collective time per phase and feasible degree with --tp, and the formula
-columns with --symbolic), and there must be one row
+and collective time per phase and feasible degree with --tp, the formula
+columns with --symbolic, attention_mechanism with latent, windowed or linear
+attention, and the transformer's schema-1.2 structure fields the graph has,
+equal to the JSON's in every row), and there must be one row
 per op of the JSON report, in order, with the same name, op type and
 figures (empty fields where the JSON has null).
 
@@ -61,6 +63,19 @@ def main(argv):
     symbolic = "symbolic" in report
     if symbolic:
         want += ["flops_formula", "gemm_flops_formula", "bytes_formula"]
+    t = report.get("transformer", {})
+    kinds = t.get("attention_kinds", [])
+    if any(k in ("mla", "sliding", "linear") for k in kinds):
+        want.append("attention_mechanism")
+    structure = []
+    if t.get("n_experts") is not None:
+        structure += ["n_experts", "top_k", "n_shared_experts", "active_parameters"]
+    for key in ("kv_lora_rank", "window"):
+        if t.get(key) is not None:
+            structure.append(key)
+    if structure or "linear" in kinds:
+        structure.append("attention_kinds")
+    want += structure
     errors = []
     if rows[0] != want:
         errors.append("header %r, expected %r" % (rows[0], want))
@@ -93,6 +108,14 @@ def main(argv):
                 if cell[key + "_formula"] != f.get(key, ""):
                     errors.append("%s: %s_formula is %r, JSON says %r"
                                   % (where, key, cell[key + "_formula"], f.get(key)))
+        for key in structure:
+            if key == "attention_kinds":
+                ok, value = cell[key] == " ".join(kinds), " ".join(kinds)
+            else:
+                value = t.get(key)
+                ok = same_number(cell[key], value)
+            if not ok:
+                errors.append("%s: %s is %r, JSON says %r" % (where, key, cell[key], value))
         per_device = {e["tp"]: e for e in (op.get("tp") or {}).get("per_device", [])}
         for t, name in tp_columns:
             f = (per_device.get(t) or {}).get(name)

@@ -21,6 +21,7 @@
 #include "tfperf/Analysis/CostAnalysis.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Support/AttentionWindow.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -778,13 +779,27 @@ Kernel Fuser::makeKernel(unsigned g) {
         gemmFlops += static_cast<double>(
             rec->cost.gemmFlops.getInt64().value_or(0));
     const AttentionBlock *owner = attentionOf(grp, mainOp);
-    k.causal = owner && owner->causal;
+    // A decode step's one query sees every key: no masked half to skip.
+    k.causal = owner && owner->causal && !owner->decodeStep;
     k.attentionFlops = gemmFlops * (k.causal ? 0.5 : 1.0);
+    // A fused windowed op counts the window's keys already.
+    if (owner && owner->window && owner->fused)
+      k.attentionFlops = gemmFlops;
     if (const AttentionBlock *blk = grp.attention) {
       k.headDim = blk->headDim.getInt64().value_or(0);
       Value scores = blk->scores->getResult(0);
       k.kvLen = dimFromEnd(scores, 1, blk->scores);
-      k.decode = dimFromEnd(scores, 2, blk->scores) == 1;
+      int64_t queries = dimFromEnd(scores, 2, blk->scores);
+      k.decode = queries == 1;
+      // A band-masked graph computes every score; the flash kernel visits
+      // the window's blocks only (the queries end at the last key).
+      if (blk->window && queries > 0 && k.kvLen >= queries) {
+        SymExpr s(queries), t(k.kvLen);
+        SymExpr pairs = windowedScores(
+            s, t, t - s, AttentionWindow{*blk->window - 1, -1, true});
+        if (auto n = pairs.getInt64())
+          k.attentionFlops = gemmFlops * double(*n) / double(queries * k.kvLen);
+      }
     } else {
       for (const AttentionBlock &blk : structure.getAttentions())
         if (blk.fused == mainOp) {

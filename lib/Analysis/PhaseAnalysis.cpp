@@ -776,6 +776,11 @@ static void labelAttentionKinds(const TransformerStructure &structure,
     fig.causal |= a.causal;
     fig.inputMask |= a.inputMask;
   }
+  fig.causalDecodeStep =
+      fig.causal && llvm::all_of(structure.getAttentions(),
+                                 [](const AttentionBlock &a) {
+                                   return !a.causal || a.decodeStep;
+                                 });
   for (const MLPBlock &m : structure.getMLPs())
     if (m.nExperts)
       fig.expertBlocks.push_back(describeExpertBlock(m));
@@ -948,9 +953,11 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
   // An engine's flash kernel reads the L - 1 cached tokens' K and V besides
   // the new token's, which are all the graph computes here. At the graph's
   // element sizes, as kernels' bytes are (the what-if dtypes scale them).
+  // A sliding window's kernel reads the window's keys only.
   auto uncachedKVBytes = [&](const AttentionBlock &a) {
     std::optional<double> perToken = kvCacheBytesPerToken(a, DtypePolicy());
-    return perToken ? *perToken * double(batch) * double(L - 1) : 0.0;
+    int64_t keys = a.window ? std::min<int64_t>(L, *a.window) : L;
+    return perToken ? *perToken * double(batch) * double(keys - 1) : 0.0;
   };
   PhaseResult r = runPhase(
       "decode", func, structure,

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Analysis/BandMask.h"
 #include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
 #include "tfperf/Dialect/TFPerf/IR/QuantizedStorage.h"
@@ -707,6 +708,8 @@ private:
   size_t lastBlockPos = 0;
   /// Position where the head starts (its first linear or the final norm).
   size_t headStart = SIZE_MAX;
+  /// The graph's folded values (for masks), inferred on first use.
+  FoldedValues foldedValues{func};
 };
 } // namespace mlir::tfperf
 
@@ -740,6 +743,16 @@ void TransformerRecognizer::findAttentionBlocks() {
     finishAttentionBlock(blk);
     if (!blk.fused)
       recognizeLatentAttention(blk);
+    // One query against keys appended to a graph-input cache, unmasked
+    // (self attention once the latent projections have said so): a decode
+    // step (docs/TransformerAnalysis.md). Causal models export their step
+    // without a mask, since the last row of a causal mask is all keys; an
+    // encoder has no cache to append to.
+    if (!blk.causal && !blk.inputMask && blk.source == AttentionSource::Self &&
+        !blk.pastInputs.empty() && blk.queryLen.isConstant(1)) {
+      blk.causal = true;
+      blk.decodeStep = true;
+    }
     attentions.push_back(std::move(blk));
   }
 }
@@ -892,6 +905,11 @@ void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
       }
       if (!fromInput && (!oneRow || squareSource))
         blk.causal = true;
+      // A band below the diagonal (Mistral's sliding window, exported as
+      // a mask): the window, when the mask folds from the graph's
+      // constants. The graph still computes every score.
+      if (!fromInput && !blk.window)
+        blk.window = foldedValues.maskWindow(o);
       blk.inputMask |= fromInput;
     }
   }
@@ -966,6 +984,11 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
     blk.vOperand = op->getOperand(2);
     if (at) {
       blk.causal = at.getIsCausal() != 0;
+      // Opset 25's window: the left keys and the query's own (and, without
+      // the causal bound, the right window's).
+      if (at.getLeftWindowSize() >= 0)
+        blk.window = at.getLeftWindowSize() + 1 +
+                     (blk.causal ? 0 : std::max<int64_t>(at.getRightWindowSize(), 0));
       for (Value pk : {at.getPastKey(), at.getPastValue()})
         if (pk)
           blk.pastInputs.push_back(pk);

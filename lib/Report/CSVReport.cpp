@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Quoting.h"
+#include "SummaryTables.h"
 #include "SymbolicReport.h"
 #include "tfperf/Report/Report.h"
 
@@ -131,6 +132,15 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     mechanisms = attentionMechanismsByLayer(*r.transformer->structure);
   if (!mechanisms.empty())
     header.push_back("attention_mechanism");
+  // The model's schema-1.2 structure fields (experts, latent, window,
+  // kinds): the same in every row, columns only where the graph has them.
+  auto structure = transformerStructureFields(r);
+  for (const auto &field : structure)
+    header.push_back(field.first);
+  auto structureColumns = [&](std::vector<std::string> &fields) {
+    for (const auto &field : structure)
+      fields.push_back(field.second);
+  };
   auto mechanism = [&](Operation *op, std::vector<std::string> &fields) {
     if (mechanisms.empty())
       return;
@@ -166,12 +176,12 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     }
     if (op.figures.empty()) {
       // No device: the costs alone.
-      fields.resize(header.size() - (symbolic ? 3 : 0));
+      fields.resize(header.size() - (symbolic ? 3 : 0) -
+                    (mechanisms.empty() ? 0 : 1) - structure.size());
       fields[tagged ? 10 : 8] = rec.isShapeComputation ? "true" : "false";
-      if (!mechanisms.empty())
-        fields.pop_back();
       formulas(index, fields);
       mechanism(rec.op, fields);
+      structureColumns(fields);
       row(fields);
       continue;
     }
@@ -212,6 +222,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     }
     formulas(index, fields);
     mechanism(rec.op, fields);
+    structureColumns(fields);
     row(fields);
   }
 }

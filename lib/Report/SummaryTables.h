@@ -74,6 +74,14 @@ opTypesByTime(const ReportDevice &d);
 /// transformer analysis).
 std::string layerBlockLabel(const Report &r, const ReportOpRow &row);
 
+/// The transformer's schema-1.2 structure fields, named as in the JSON:
+/// `n_experts`, `top_k`, `n_shared_experts`, `active_parameters` with
+/// experts, `kv_lora_rank` with MLA, `window` with a sliding window, and
+/// `attention_kinds` (space-separated) with any of these or linear
+/// attention; empty for a graph without them (or without the analysis).
+std::vector<std::pair<std::string, std::string>>
+transformerStructureFields(const Report &r);
+
 /// The transformer tables (structure, then prefill vs decode and time by
 /// block per device) when that analysis ran.
 void appendTransformerTables(const Report &r,

@@ -62,6 +62,39 @@ void addLatentAndWindowNotes(const TransformerFigures &f, SummaryTable &tab) {
                         "window");
 }
 
+} // namespace
+
+std::vector<std::pair<std::string, std::string>>
+mlir::tfperf::transformerStructureFields(const Report &r) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!r.transformer || r.transformer->perDevice.empty())
+    return fields;
+  const TransformerFigures &f = r.transformer->perDevice.front();
+  const ModelDims &d = f.dims;
+  auto integer = [&](const char *name, std::optional<int64_t> v) {
+    fields.emplace_back(name, v ? std::to_string(*v) : std::string());
+  };
+  if (d.nExperts) {
+    integer("n_experts", d.nExperts);
+    integer("top_k", d.topK);
+    integer("n_shared_experts", d.nSharedExperts);
+    fields.emplace_back("active_parameters",
+                        plainNumber(activeParameters(r)));
+  }
+  if (d.kvLoraRank)
+    integer("kv_lora_rank", d.kvLoraRank);
+  if (d.window)
+    integer("window", d.window);
+  if (fields.empty() && !llvm::is_contained(f.attentionKinds, "linear"))
+    return fields;
+  std::string kinds;
+  for (const std::string &k : f.attentionKinds)
+    kinds += (kinds.empty() ? "" : " ") + k;
+  fields.emplace_back("attention_kinds", kinds);
+  return fields;
+}
+
+namespace {
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {
   const TransformerSection &t = *r.transformer;
@@ -117,7 +150,9 @@ SummaryTable structureTable(const Report &r) {
     line = "attention:";
     for (auto &k : f0.attentionKinds)
       line += " " + k;
-    line += f0.causal      ? " (causal)"
+    line += f0.causalDecodeStep
+                ? " (causal: a decode step, one query against the cached keys)"
+            : f0.causal    ? " (causal)"
             : f0.inputMask ? " (masked by a graph input: causal or padding, "
                              "the graph does not say)"
                            : " (bidirectional)";
@@ -371,7 +406,10 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
     number("attention_mlp_crossover_seq", f0.crossoverSeq);
     j.attribute("causal", f0.causal);
-    j.attribute("mask", f0.causal ? "causal" : f0.inputMask ? "input" : "none");
+    j.attribute("mask", f0.causalDecodeStep ? "decode_step"
+                        : f0.causal     ? "causal"
+                        : f0.inputMask  ? "input"
+                                        : "none");
     j.attributeArray("attention_kinds", [&] {
       for (auto &k : f0.attentionKinds)
         j.value(k);

@@ -163,6 +163,8 @@ struct TransformerFigures {
   bool maxPositionsLowerBound = false;
   /// Some attention is masked by a graph input (see AttentionBlock).
   bool inputMask = false;
+  /// Causal only as decode steps (AttentionBlock::decodeStep): no mask.
+  bool causalDecodeStep = false;
   std::string note;
 };
 

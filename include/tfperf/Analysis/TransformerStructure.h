@@ -82,6 +82,10 @@ struct AttentionBlock {
   /// Query length at the graph's shapes.
   SymExpr queryLen;
   bool causal = false;
+  /// Causal as the decode step of a causal decoder: one query, keys that
+  /// extend a cache fed from outside, no mask (the query is the newest
+  /// token, so it sees every key: the last row of a causal mask).
+  bool decodeStep = false;
   /// The scores are masked by a graph input (causal or padding: the graph
   /// does not say which).
   bool inputMask = false;

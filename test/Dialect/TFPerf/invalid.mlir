@@ -197,3 +197,19 @@ func.func @mha_heads(%q: tensor<1x4x64xf32>) {
 func.func @bad_dims(%x: tensor<?xf32, #tfperf.dims<["+"]>>) {
   return
 }
+
+// -----
+
+func.func @attention_window(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{left_window_size must be -1 (unbounded) or non-negative, got -2}}
+  %0 = tfperf.attention %q, %q, %q {is_causal = 1 : i64, left_window_size = -2 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_right_window(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{right_window_size must be -1 (unbounded) or non-negative, got -5}}
+  %0 = tfperf.attention %q, %q, %q {right_window_size = -5 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}

@@ -24,14 +24,6 @@ using cost::kSoftcapFlops;
 
 /// Reads every operand of `op` whole except `skip` (the KV caches, whose
 /// reads are costed by what the attention touches).
-static LogicalResult readAllBut(Operation *op, const ShapeQuery &q, OpCost &c,
-                                ArrayRef<Value> skip) {
-  for (Value v : op->getOperands())
-    if (!llvm::is_contained(skip, v) && !cost::readWhole(q, c, v))
-      return failure();
-  return success();
-}
-
 /// Writes `tokens` new rows of `rowElements` (KV heads x head) into each
 /// cache output (in place: the rest of the cache is not touched).
 static void writeCacheRows(OpCost &c, ValueRange cacheOuts,
@@ -62,7 +54,7 @@ LogicalResult MSPagedAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   SymExpr t = (*bt)[1] * (*kc)[1];
   if (getLocalWindowSize() >= 0)
     t = SymExpr::min(t, SymExpr(getLocalWindowSize() + 1));
-  if (failed(readAllBut(*this, q, c, {getKeyCache(), getValueCache()})))
+  if (failed(cost::readAllBut(*this, q, c, {getKeyCache(), getValueCache()})))
     return failure();
   // Every sequence reads its T keys from each cache (LATENT: one cache
   // holds K and, in its leading channels, V).
@@ -138,7 +130,7 @@ LogicalResult MSSparseAttentionOp::computeCost(const ShapeQuery &q,
   }
   // The caches share present's buffer: they are read whole (the blocks
   // every query row may touch) and written at the new tokens only.
-  if (failed(readAllBut(*this, q, c, {})))
+  if (failed(cost::readAllBut(*this, q, c, {})))
     return failure();
   auto outN = cost::elements(q, getOutput(), c);
   if (!outN)

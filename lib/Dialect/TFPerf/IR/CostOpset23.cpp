@@ -13,6 +13,7 @@
 #include "AttentionDims.h"
 #include "CostUtils.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/AttentionWindow.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -98,19 +99,71 @@ LogicalResult TensorScatterOp::computeCost(const ShapeQuery &q, OpCost &c) {
   return success();
 }
 
+/// The absolute position of the first query (ONNX's `offset`): the past
+/// length with a cache input; with `nonpad_kv_seqlen` (a static cache, its
+/// fill data-dependent) the queries are taken to end at the last key.
+static SymExpr firstQueryPosition(AttentionOp op, const AttentionDims &a) {
+  if (op.getPastKey())
+    return a.t - a.l;
+  if (op.getNonpadKvSeqlen())
+    return a.t - a.s;
+  return SymExpr(0);
+}
+
+/// Reads `keys` ([B, N, L, H], or packed [B, L, N*H]) from key `first` on.
+static LogicalResult readKeysFrom(const ShapeQuery &q, OpCost &c, Value keys,
+                                  const SymExpr &first) {
+  auto d = cost::dimsOf(q, keys, c);
+  if (!d)
+    return failure();
+  SymExpr all = product(*d), length = (*d)[d->size() == 4 ? 2 : 1];
+  auto perKey = all.divExact(length);
+  c.read(keys, perKey ? *perKey * (length - SymExpr::min(first, length)) : all);
+  return success();
+}
+
 LogicalResult AttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto a = readAttentionDims(queryDims(q, c), getQ(), getK(), getV(),
                              getPastKey(), getQNumHeads(), getKvNumHeads(),
                              c.unknownReason);
-  if (!a || failed(cost::readWriteAll(*this, q, c)))
+  if (!a)
     return failure();
+  AttentionWindow window{getLeftWindowSize(), getRightWindowSize(),
+                               getIsCausal() != 0};
+  SymExpr offset = firstQueryPosition(*this, *a);
+  // Without a window every query scores all T keys (the causal mask is
+  // applied to every score); a windowed kernel visits the window's keys
+  // only, and never reads the keys before the first query's window.
+  SymExpr pairs = a->s * a->t;
+  if (!window.isBounded()) {
+    if (failed(cost::readWriteAll(*this, q, c)))
+      return failure();
+  } else {
+    pairs = windowedScores(a->s, a->t, offset, window);
+    SymExpr skipped = firstWindowKey(offset, window);
+    // The keys that may be skipped: the cache's, else K's and V's.
+    SmallVector<Value, 2> cached = {getPastKey(), getPastValue()};
+    if (!getPastKey())
+      cached = {getK(), getV()};
+    if (failed(cost::readAllBut(*this, q, c, cached)))
+      return failure();
+    for (Value v : cached)
+      if (v && failed(readKeysFrom(q, c, v, skipped)))
+        return failure();
+    for (Value r : getResults()) {
+      auto n = cost::elements(q, r, c);
+      if (!n)
+        return failure();
+      c.write(r, *n);
+    }
+  }
   int64_t masks = (getAttnMask() ? 1 : 0) + (getIsCausal() ? 1 : 0) +
-                  (getNonpadKvSeqlen() ? 1 : 0);
-  cost::attentionCore(c, a->b * a->qHeads, a->s, a->t, a->headQK, a->headV,
-                      masks);
+                  (getNonpadKvSeqlen() ? 1 : 0) + (window.isBounded() ? 1 : 0);
+  cost::attentionCoreOver(c, a->b * a->qHeads, pairs, a->headQK, a->headV,
+                          masks);
   if (getSoftcap().convertToFloat() > 0)
     addPart(c, "softcap",
-            a->b * a->qHeads * a->s * a->t * SymExpr(kSoftcapFlops), false);
+            a->b * a->qHeads * pairs * SymExpr(kSoftcapFlops), false);
   return success();
 }
 

@@ -85,13 +85,27 @@ static constexpr int64_t kSoftmaxFlops = 5;
 void cost::attentionCore(OpCost &c, const SymExpr &bn, const SymExpr &s,
                          const SymExpr &t, const SymExpr &hk,
                          const SymExpr &hv, int64_t maskAdds) {
-  SymExpr scores = bn * s * t;
+  attentionCoreOver(c, bn, s * t, hk, hv, maskAdds);
+}
+
+void cost::attentionCoreOver(OpCost &c, const SymExpr &bn,
+                             const SymExpr &pairs, const SymExpr &hk,
+                             const SymExpr &hv, int64_t maskAdds) {
+  SymExpr scores = bn * pairs;
   addPart(c, "scores (Q K^T)", SymExpr(2) * scores * hk, true);
   addPart(c, "scale", scores, false);
   if (maskAdds)
     addPart(c, "mask", scores * SymExpr(maskAdds), false);
   addPart(c, "softmax", scores * SymExpr(kSoftmaxFlops), false);
   addPart(c, "context (P V)", SymExpr(2) * scores * hv, true);
+}
+
+LogicalResult cost::readAllBut(Operation *op, const ShapeQuery &q, OpCost &c,
+                               ArrayRef<Value> skip) {
+  for (Value v : op->getOperands())
+    if (!llvm::is_contained(skip, v) && !readWhole(q, c, v))
+      return failure();
+  return success();
 }
 
 SymExpr cost::rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {

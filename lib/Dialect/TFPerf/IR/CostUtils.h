@@ -61,6 +61,15 @@ void attentionCore(OpCost &cost, const SymExpr &bn, const SymExpr &s,
                    const SymExpr &t, const SymExpr &hk, const SymExpr &hv,
                    int64_t maskAdds);
 
+/// The same over `scores` query-key pairs per head (a windowed attention
+/// visits fewer than S x T).
+void attentionCoreOver(OpCost &cost, const SymExpr &bn, const SymExpr &scores,
+                       const SymExpr &hk, const SymExpr &hv, int64_t maskAdds);
+
+/// Reads every operand in full except those in `skip`.
+LogicalResult readAllBut(Operation *op, const ShapeQuery &q, OpCost &cost,
+                         ArrayRef<Value> skip);
+
 /// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
 /// divide, + eps, rsqrt: 3 per row.
 SymExpr rmsNormFlops(const SymExpr &elements, const SymExpr &rows);

@@ -189,9 +189,34 @@ UNARY(GeluOp)
 UNARY(SoftmaxOp)
 UNARY(MSFastGeluOp)
 UNARY(SwishOp)
-UNARY(TriluOp)
 UNARY(CumSumOp)
 #undef UNARY
+
+// Folds known values too: attention masks are built from triangles (and a
+// sliding window from a band: two Trilus), which the structure reads back.
+LogicalResult TriluOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &in = ctx.get(getInput());
+  if (!in.ranked)
+    return success();
+  std::optional<Values> vals;
+  std::optional<SmallVector<int64_t>> k = SmallVector<int64_t>{0};
+  if (getK())
+    k = getConstInts(ctx, getK());
+  size_t r = in.dims.size();
+  int64_t rows = r >= 2 ? in.dims[r - 2].getInt64().value_or(0) : 0,
+          cols = r >= 2 ? in.dims[r - 1].getInt64().value_or(0) : 0;
+  if (in.values && k && k->size() == 1 && rows > 0 && cols > 0) {
+    vals = *in.values;
+    for (auto [e, v] : llvm::enumerate(*vals)) {
+      int64_t i = int64_t(e) / cols % rows, j = int64_t(e) % cols;
+      bool kept = getUpper() ? j - i >= k->front() : j - i <= k->front();
+      if (!kept)
+        v = SymExpr(0);
+    }
+  }
+  ctx.setResult(*this, 0, in.elementType, in.dims, std::move(vals));
+  return success();
+}
 
 LogicalResult CastOp::inferShapes(ShapeContext &ctx) {
   const TensorInfo &in = ctx.get(getInput());

@@ -235,6 +235,13 @@ static LogicalResult verifyHeadCounts(Operation *op, std::optional<int64_t> q,
 }
 
 LogicalResult AttentionOp::verify() {
+  // As ONNX's shape inference: -1 leaves a side of the window unbounded;
+  // any other negative bound has no keys to mean.
+  for (auto [name, size] : {std::pair{"left_window_size", getLeftWindowSize()},
+                            std::pair{"right_window_size", getRightWindowSize()}})
+    if (size < -1)
+      return emitOpError() << name << " must be -1 (unbounded) or "
+                           << "non-negative, got " << size;
   return verifyHeadCounts(*this, getQNumHeads(), getKvNumHeads());
 }
 

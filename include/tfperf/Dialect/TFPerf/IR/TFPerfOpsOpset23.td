@@ -123,7 +123,7 @@ def TFPerf_TensorScatterOp : TFPerf_PureOp<"tensor_scatter",
 def TFPerf_AttentionOp : TFPerf_PureOp<"attention",
     [TFPerf_ONNXName<"Attention">, TFPerf_FusedAttention,
      AttrSizedOperandSegments]> {
-  let summary = "ONNX Attention (opsets 23 and 24): scaled dot-product attention";
+  let summary = "ONNX Attention (opsets 23 to 25): scaled dot-product attention";
   let description = [{
     4-D inputs: `Q` [B, Nq, S, Hqk], `K` [B, Nkv, L, Hqk], `V` [B, Nkv, L, Hv];
     3-D inputs pack the heads in the last dim (`q_num_heads` and
@@ -133,6 +133,9 @@ def TFPerf_AttentionOp : TFPerf_PureOp<"attention",
     keys of its group's KV head (GQA when Nkv < Nq). `attn_mask`,
     `is_causal`, `nonpad_kv_seqlen` (opset 24) and `softcap` modify the
     scores; `qk_matmul_output` returns them ([B, Nq, S, T]).
+    `left_window_size` and `right_window_size` (opset 25; -1: unbounded)
+    restrict the query at absolute position p = offset + i to the keys
+    p - left_window_size <= j <= p + right_window_size (a sliding window).
   }];
   let arguments = (ins AnyTensor:$Q, AnyTensor:$K, AnyTensor:$V,
                    Optional<AnyTensor>:$attn_mask,
@@ -144,7 +147,9 @@ def TFPerf_AttentionOp : TFPerf_PureOp<"attention",
                    DefaultValuedAttr<TFPerf_I64Attr, "0">:$qk_matmul_output_mode,
                    OptionalAttr<F32Attr>:$scale,
                    DefaultValuedAttr<F32Attr, "0.0">:$softcap,
-                   OptionalAttr<TFPerf_I64Attr>:$softmax_precision);
+                   OptionalAttr<TFPerf_I64Attr>:$softmax_precision,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$left_window_size,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$right_window_size);
   // Optional outputs form a tail: [present_key, present_value, qk_matmul_output].
   let results = (outs AnyTensor:$Y, Variadic<AnyTensor>:$extras);
   let extraClassDeclaration = [{
