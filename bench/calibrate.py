@@ -1066,6 +1066,12 @@ def validation_md(R, today):
                  "(zero, unscale and inf check, norm: 16 bytes per parameter, about 24 ms on a device "
                  "with 2.8 B parameters), a fixed cost that weighs most where the iteration is one "
                  "micro-batch; the fp32 vocabulary-parallel cross-entropy over the logits adds about 1.5 ms. "
+                 "The backward TP collectives run beside the GEMMs of the column-parallel linear they "
+                 "belong to, as Megatron-LM runs them (its asynchronous input-gradient all-reduce; with "
+                 "sequence parallelism the input all-gather beside the input gradient's GEMM and the "
+                 "reduce-scatter beside the weight gradient's): only what a collective outlasts its GEMMs "
+                 "by is on the critical path, which at these sizes is nothing but sequence parallelism's "
+                 "gradient all-gathers; the SMs NCCL's kernels take from the GEMMs they overlap are not modelled. "
                  "What the C++ step still leaves out and the measured runs had: "
                  % (min(piped), max(piped), flat.get("full", 0), flat.get("seqsel", 0),
                     "met" if all(abs(v) <= 5 for v in flat.values()) else "not met"))

@@ -130,6 +130,10 @@ struct WorkItem {
   /// Bytes of one element of a GEMM's operands (its bytes follow its
   /// per-device shape).
   double elementBytes = 2;
+  /// A backward all-reduce of the stream: the items of the dX and dW GEMMs
+  /// of the column-parallel linears its gradient enters, which Megatron-LM
+  /// runs beside it (overlappedCollective).
+  llvm::SmallVector<size_t, 1> besideDx, besideDw;
 };
 
 double gemmBytes(const KernelWork &w, double elementBytes) {
@@ -227,6 +231,7 @@ private:
   void addAttentionCore(const AttentionBlock &a, WorkList &out);
   void addBackward(const Kernel &k, WorkList &out);
   void addCollectives(WorkList &out);
+  llvm::SmallVector<Operation *> columnLinearsFed(Value v) const;
   void addResidualDropouts(WorkList &out);
   void addCrossEntropy(Operation *head, WorkList &out);
 
@@ -236,6 +241,10 @@ private:
   const KernelAnalysis &kernels;
   const DtypePolicy &policy;
   bool dropout;
+  /// The items of each GEMM's dX and dW kernels (by the GEMM's main op).
+  llvm::DenseMap<Operation *, std::pair<llvm::SmallVector<size_t, 1>,
+                                        llvm::SmallVector<size_t, 1>>>
+      gemmGradients;
 };
 
 /// Bytes of a dropout mask element (PyTorch's bool mask).
@@ -381,6 +390,8 @@ void WorkListBuilder::addBackward(const Kernel &k, WorkList &out) {
           addGemm(Pass::Backward, op, k.k, k.n, k.m, k.batch, false, out);
         else
           addGemm(Pass::Backward, op, k.m, k.k, k.n, k.batch, false, out);
+        auto &grads = gemmGradients[op];
+        (ofB ? grads.second : grads.first).push_back(out.items.size() - 1);
         // A weight gradient is whole on every device that holds the
         // weight's slice: the column/row split divides it like the GEMM.
         continue;
@@ -498,12 +509,49 @@ void WorkListBuilder::addCollectives(WorkList &out) {
       // into a reduce-scatter (marked by tokenSplittable) and an
       // all-gather before the next column-parallel linear.
       it.tokenSplittable = kind == Collective::AllReduce;
+      // Its backward mirror is the gradient of the next column-parallel
+      // linears' input, which Megatron-LM reduces beside their GEMMs.
+      if (kind == Collective::AllReduce)
+        for (Operation *linear : columnLinearsFed(v)) {
+          auto [dx, dw] = gemmGradients.lookup(linear);
+          it.besideDx.append(dx.begin(), dx.end());
+          it.besideDw.append(dw.begin(), dw.end());
+        }
       for (Pass pass : {Pass::Forward, Pass::Backward}) {
         it.pass = pass;
         out.items.push_back(it);
       }
     }
   }
+}
+
+/// The column-parallel linears (a column-split or vocabulary-split GEMM)
+/// that read `v`'s stream whole: the nearest ones along the users of `v`
+/// through replicated ops (residual adds, norms), breadth first.
+llvm::SmallVector<Operation *>
+WorkListBuilder::columnLinearsFed(Value v) const {
+  llvm::SmallVector<Operation *> found;
+  llvm::SmallVector<Value> level = {v};
+  llvm::DenseSet<Operation *> seen;
+  while (!level.empty() && found.empty()) {
+    llvm::SmallVector<Value> next;
+    for (Value cur : level)
+      for (Operation *user : cur.getUsers()) {
+        if (!seen.insert(user).second)
+          continue;
+        const OpSplit *sp = splitOf(user);
+        if (sp && (sp->kind == SplitKind::Column ||
+                   sp->kind == SplitKind::Vocab) &&
+            gemmGradients.count(user)) {
+          found.push_back(user);
+          continue;
+        }
+        if (!sp || sp->kind == SplitKind::Replicated || sp->units <= 1)
+          llvm::append_range(next, user->getResults());
+      }
+    level = std::move(next);
+  }
+  return found;
 }
 
 WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
@@ -636,6 +684,15 @@ WorkList WorkListBuilder::build(ArrayRef<TrainingLayerFigures> layerFigures) {
   return out;
 }
 
+} // namespace
+
+double mlir::tfperf::overlappedCollective(double collective,
+                                          double besideCompute) {
+  return std::max(0.0, collective - besideCompute);
+}
+
+namespace {
+
 /// Prices a work list on one device at one degree.
 class StepPricer {
 public:
@@ -754,37 +811,94 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
   auto slot = [&](int place) {
     return place >= 0 ? place : place == kBefore ? L : L + 1;
   };
+  // Devices of the pipeline: chunks of L / (p v) layers, chunk c on device
+  // c mod p; the embedding on the first device, the rest on the last.
+  int64_t p = pipe.stages, v = pipe.virtualStages;
+  int64_t chunk = L > 0 ? L / (p * v) : 0;
+  auto deviceOf = [&](int place) -> int64_t {
+    if (place == kBefore || L == 0)
+      return place == kAfter ? p - 1 : 0;
+    if (place == kAfter)
+      return p - 1;
+    return (place / std::max<int64_t>(chunk, 1)) % p;
+  };
+  // The GEMMs of `items` at degree t: seconds and roofline.
+  auto gemmTime = [&](ArrayRef<size_t> items) {
+    std::pair<double, double> sum;
+    for (size_t i : items) {
+      double ignored = 0;
+      auto [sec, rl] = kernel(list.items[i], t, ignored);
+      sum.first += sec;
+      sum.second += rl;
+    }
+    return sum;
+  };
+  // Seconds (and roofline seconds) at `place`, once more when recomputed.
+  auto charge = [&](int place, double seconds, double roof, double again) {
+    placeRoof[slot(place)] += roof * (again > 0 ? 2 : 1);
+    placeTime[slot(place)] += seconds + again;
+    if (place >= 0)
+      f.byLayer[place].commTime += seconds + again;
+  };
   for (const WorkItem &it : list.items) {
     double roof = 0, seconds = 0, flops = 0;
     bool fwd = it.pass == Pass::Forward;
     if (it.collective) {
       if (t <= 1)
         continue;
-      // Sequence parallelism: reduce-scatter + all-gather for every
-      // all-reduce of the stream; backward gathers once more for the
-      // weight gradients (Korthikanti et al. 2022, §4.2.2).
+      // Backward, Megatron-LM runs the next column-parallel linear's
+      // collectives beside its GEMMs, on its device (overlappedCollective):
+      // the input's all-gather beside dX, the input gradient's
+      // reduce-scatter or all-reduce beside dW.
+      bool beside = !fwd && !it.besideDw.empty();
+      auto [dx, dxRoof] = gemmTime(beside ? it.besideDx : ArrayRef<size_t>());
+      auto [dw, dwRoof] = gemmTime(beside ? it.besideDw : ArrayRef<size_t>());
+      double besideSeconds = 0, besideRoof = 0;
       if (sp && it.tokenSplittable) {
-        int gathers = fwd ? 1 : 2;
-        seconds = collective(CollectiveKind::ReduceScatter, t, it.work.bytes,
-                             t > 8, roof, notes);
-        for (int g = 0; g < gathers; ++g)
-          seconds += collective(CollectiveKind::AllGather, t, it.work.bytes,
-                                t > 8, roof, notes);
-        (fwd ? f.forwardCollectives : f.backwardCollectives) += 1 + gathers;
+        // Sequence parallelism (Korthikanti et al. 2022, §4.2.2), forward:
+        // the reduce-scatter after the row-parallel linear and the
+        // all-gather before the next column-parallel one; backward: the
+        // gradient's all-gather (the reduce-scatter's) here, and the next
+        // linear's input all-gather and its gradient's reduce-scatter.
+        double rsRoof = 0, agRoof = 0;
+        double rs = collective(CollectiveKind::ReduceScatter, t,
+                               it.work.bytes, t > 8, rsRoof, notes);
+        double ag = collective(CollectiveKind::AllGather, t, it.work.bytes,
+                               t > 8, agRoof, notes);
+        seconds = fwd ? rs + ag : ag;
+        roof = fwd ? rsRoof + agRoof : agRoof;
+        if (!fwd) {
+          besideSeconds =
+              overlappedCollective(ag, dx) + overlappedCollective(rs, dw);
+          besideRoof = overlappedCollective(agRoof, dxRoof) +
+                       overlappedCollective(rsRoof, dwRoof);
+        }
+        if (!beside) {
+          // No column-parallel linear found: all of it here.
+          seconds += besideSeconds;
+          roof += besideRoof;
+          besideSeconds = besideRoof = 0;
+        }
+        (fwd ? f.forwardCollectives : f.backwardCollectives) += fwd ? 2 : 3;
       } else {
         seconds =
             collective(*it.collective, t, it.work.bytes, t > 8, roof, notes);
+        if (beside) {
+          besideSeconds = overlappedCollective(seconds, dw);
+          besideRoof = overlappedCollective(roof, dwRoof);
+          seconds = roof = 0;
+        }
         ++(fwd ? f.forwardCollectives : f.backwardCollectives);
       }
       if (fwd)
         f.forwardCommBytes += it.work.bytes;
-      (fwd ? f.forwardCommTime : f.backwardCommTime) += seconds;
+      (fwd ? f.forwardCommTime : f.backwardCommTime) += seconds + besideSeconds;
       double again = fwd && full && it.place >= 0 ? seconds : 0;
       f.recomputeCommTime += again;
-      placeRoof[slot(it.place)] += roof * (again > 0 ? 2 : 1);
-      placeTime[slot(it.place)] += seconds + again;
-      if (it.place >= 0)
-        f.byLayer[it.place].commTime += seconds + again;
+      charge(it.place, seconds, roof, again);
+      if (beside)
+        charge(list.items[it.besideDw.front()].place, besideSeconds,
+               besideRoof, 0);
       continue;
     }
     auto [sec, rl] = kernel(it, t, flops);
@@ -808,17 +922,6 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
   }
   f.unknownKernels = list.unknownKernels;
 
-  // Devices of the pipeline: chunks of L / (p v) layers, chunk c on device
-  // c mod p; the embedding on the first device, the rest on the last.
-  int64_t p = pipe.stages, v = pipe.virtualStages;
-  int64_t chunk = L > 0 ? L / (p * v) : 0;
-  auto deviceOf = [&](int place) -> int64_t {
-    if (place == kBefore || L == 0)
-      return place == kAfter ? p - 1 : 0;
-    if (place == kAfter)
-      return p - 1;
-    return (place / std::max<int64_t>(chunk, 1)) % p;
-  };
   f.layersPerDevice.assign(p, 0);
   f.deviceTimes.assign(p, 0);
   std::vector<double> deviceRoof(p, 0);

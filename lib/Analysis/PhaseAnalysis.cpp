@@ -244,16 +244,43 @@ std::shared_ptr<const KernelAnalysis> applyPhaseTiming(
   return cached;
 }
 
-PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
-                     const TransformerStructure &structure,
-                     llvm::function_ref<const ShapeQuery &(Operation *)> select,
-                     const DtypePolicy &policy, const DeviceSpec &device,
-                     const PhaseOptions *visit = nullptr,
-                     const llvm::DenseSet<Operation *> *cached = nullptr,
-                     const Timing *timing = nullptr,
-                     std::shared_ptr<const KernelAnalysis> *kernels = nullptr,
-                     std::function<double(const AttentionBlock &)>
-                         uncachedKVBytes = nullptr) {
+/// The graph every phase of an analyzer prices, and on what.
+struct PhaseGraph {
+  func::FuncOp func;
+  const TransformerStructure &structure;
+  const DtypePolicy &policy;
+  const DeviceSpec &device;
+};
+
+/// One phase's run: its name, its ops' shapes, and what it reports.
+struct PhaseRun {
+  llvm::StringRef name;
+  /// The shapes each op runs at in the phase.
+  std::function<const ShapeQuery &(Operation *)> select;
+  /// Visits every op's figures and the kernels (the reported runs only).
+  const PhaseOptions *visit = nullptr;
+  /// Ops run once per sequence, left out of the phase (derived decode).
+  const llvm::DenseSet<Operation *> *cached = nullptr;
+  /// The kernel view and time model; none (or the per-op roofline): each
+  /// op at its roofline.
+  const Timing *timing = nullptr;
+  /// The slot that keeps the phase's kernels between devices (may be null).
+  std::shared_ptr<const KernelAnalysis> *kernels = nullptr;
+  /// Derived decode: the cached K and V an attention kernel reads besides
+  /// what the graph computes (uncachedKVReadBytes).
+  std::function<double(const AttentionBlock &)> uncachedKVBytes;
+};
+
+PhaseResult runPhase(const PhaseGraph &graph, const PhaseRun &run) {
+  llvm::StringRef name = run.name;
+  func::FuncOp func = graph.func;
+  const TransformerStructure &structure = graph.structure;
+  const auto &select = run.select;
+  const DtypePolicy &policy = graph.policy;
+  const DeviceSpec &device = graph.device;
+  const PhaseOptions *visit = run.visit;
+  const llvm::DenseSet<Operation *> *cached = run.cached;
+  const Timing *timing = run.timing;
   PhaseResult r;
   r.name = name.str();
   r.byLayer.resize(std::max(structure.getNumLayers(), 0));
@@ -274,8 +301,8 @@ PhaseResult runPhase(llvm::StringRef name, func::FuncOp func,
   std::shared_ptr<const KernelAnalysis> phaseKernels;
   if (timing && !timing->isPerOpRoofline())
     phaseKernels = applyPhaseTiming(func, costs, structure, select, policy,
-                                    device, *timing, figures, kernels,
-                                    uncachedKVBytes);
+                                    device, *timing, figures, run.kernels,
+                                    run.uncachedKVBytes);
   for (auto [rec, f] : llvm::zip_equal(costs.getRecords(), figures)) {
     if (cached && cached->contains(rec.op))
       continue;
@@ -440,6 +467,16 @@ static double cachedElementBytes(const AttentionBlock &a,
                                  const DtypePolicy &policy) {
   Value k = a.kOperand ? a.kOperand : a.qOperand;
   return k ? policy.bitsOf(k) / 8.0 : 2.0;
+}
+
+std::optional<double>
+mlir::tfperf::uncachedKVReadBytes(const AttentionBlock &a,
+                                  const DtypePolicy &policy,
+                                  double contextTokens, double newTokens) {
+  std::optional<double> perToken = kvCacheBytesPerToken(a, policy);
+  if (!perToken)
+    return std::nullopt;
+  return *perToken * (contextTokens - newTokens);
 }
 
 std::optional<double>
@@ -825,6 +862,7 @@ private:
   std::shared_ptr<const KernelAnalysis> *kernelsOf(llvm::StringRef name) {
     return cache ? &cache->phaseKernels[name] : nullptr;
   }
+  PhaseGraph graph() const { return {func, structure, policy, device}; }
   llvm::StringMap<SymExpr> substitution(std::optional<int64_t> b,
                                         std::optional<int64_t> s,
                                         std::optional<int64_t> p) const;
@@ -907,10 +945,13 @@ void PhaseAnalyzer::analyzePrefill() {
   if (opts.phase == "decode" || !prefillPossible)
     return;
   SubstitutedShapes q(tokens, substitution(B, S, 0));
-  PhaseResult r = runPhase(
-      "prefill", func, structure,
-      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
-      &opts, nullptr, &opts.timing, kernelsOf("prefill"));
+  PhaseRun run;
+  run.name = "prefill";
+  run.select = [&](Operation *) -> const ShapeQuery & { return q; };
+  run.visit = &opts;
+  run.timing = &opts.timing;
+  run.kernels = kernelsOf("prefill");
+  PhaseResult r = runPhase(graph(), run);
   r.batch = B;
   r.seq = S;
   r.kvLen = S;
@@ -927,13 +968,15 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
     // the ops on its path run at the new token only (past = 0).
     SubstitutedShapes q(tokens, substitution(batch, 1, L - 1));
     SubstitutedShapes append(tokens, substitution(batch, 1, 0));
-    PhaseResult r = runPhase(
-        "decode", func, structure,
-        [&](Operation *op) -> const ShapeQuery & {
-          return cachePath.count(op) ? append : q;
-        },
-        policy, device, visit, nullptr, timing,
-        reported ? kernelsOf("decode") : nullptr);
+    PhaseRun run;
+    run.name = "decode";
+    run.select = [&](Operation *op) -> const ShapeQuery & {
+      return cachePath.count(op) ? append : q;
+    };
+    run.visit = visit;
+    run.timing = timing;
+    run.kernels = reported ? kernelsOf("decode") : nullptr;
+    PhaseResult r = runPhase(graph(), run);
     r.batch = batch;
     r.seq = 1;
     r.kvLen = pastSym ? L : tokens.seq0;
@@ -954,18 +997,22 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
   // the new token's, which are all the graph computes here. At the graph's
   // element sizes, as kernels' bytes are (the what-if dtypes scale them).
   // A sliding window's kernel reads the window's keys only.
-  auto uncachedKVBytes = [&](const AttentionBlock &a) {
-    std::optional<double> perToken = kvCacheBytesPerToken(a, DtypePolicy());
-    int64_t keys = a.window ? std::min<int64_t>(L, *a.window) : L;
-    return perToken ? *perToken * double(batch) * double(keys - 1) : 0.0;
+  PhaseRun run;
+  run.name = "decode";
+  run.select = [&](Operation *op) -> const ShapeQuery & {
+    return structure.isScoresOp(op) ? scores : one;
   };
-  PhaseResult r = runPhase(
-      "decode", func, structure,
-      [&](Operation *op) -> const ShapeQuery & {
-        return structure.isScoresOp(op) ? scores : one;
-      },
-      policy, device, visit, &cached, timing,
-      reported ? kernelsOf("decode") : nullptr, uncachedKVBytes);
+  run.visit = visit;
+  run.cached = &cached;
+  run.timing = timing;
+  run.kernels = reported ? kernelsOf("decode") : nullptr;
+  run.uncachedKVBytes = [&](const AttentionBlock &a) {
+    int64_t keys = a.window ? std::min<int64_t>(L, *a.window) : L;
+    return uncachedKVReadBytes(a, DtypePolicy(), double(batch) * double(keys),
+                               double(batch))
+        .value_or(0.0);
+  };
+  PhaseResult r = runPhase(graph(), run);
   r.batch = batch;
   r.seq = 1;
   r.kvLen = L;
@@ -978,10 +1025,12 @@ void PhaseAnalyzer::analyzeNoCacheStep() {
       !tokens.seq.isKnown() || pastSym || hasPast)
     return;
   SubstitutedShapes q(tokens, substitution(B, L + 1, std::nullopt));
-  PhaseResult r = runPhase(
-      "decode without KV cache", func, structure,
-      [&](Operation *) -> const ShapeQuery & { return q; }, policy, device,
-      nullptr, nullptr, &opts.timing, kernelsOf("no-cache"));
+  PhaseRun run;
+  run.name = "decode without KV cache";
+  run.select = [&](Operation *) -> const ShapeQuery & { return q; };
+  run.timing = &opts.timing;
+  run.kernels = kernelsOf("no-cache");
+  PhaseResult r = runPhase(graph(), run);
   r.batch = B;
   r.seq = L + 1;
   r.kvLen = 0;

@@ -408,9 +408,10 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       if (!pastSym && k.cls == KernelClass::Attention)
         for (const AttentionBlock &a : structure.getAttentions())
           if (a.scores && llvm::is_contained(k.ops, a.scores))
-            if (auto bytes = kvCacheBytesPerToken(a, policy)) {
-              t.bytes.perContextToken += *bytes * kvPerDevice;
-              t.bytes.perToken -= *bytes * kvPerDevice;
+            if (auto perContext = uncachedKVReadBytes(a, policy, 1, 0)) {
+              t.bytes.perContextToken += *perContext * kvPerDevice;
+              t.bytes.perToken +=
+                  *uncachedKVReadBytes(a, policy, 0, 1) * kvPerDevice;
             }
       if (!approx.empty() && out.approximations.size() < 16)
         out.approximations.push_back("kernel " + k.name + " (" + t.name +

@@ -132,8 +132,10 @@ std::vector<std::string> stepNotes(const ParallelTrainingOptions &o,
                       " kernels or collectives of unknown cost left out");
   }
   notes.insert(notes.end(), d.notes.begin(), d.notes.end());
-  notes.push_back("a micro-batch is the graph's batch; collectives and "
-                  "sends are not overlapped with compute; "
+  notes.push_back("a micro-batch is the graph's batch; backward TP "
+                  "collectives run beside their linear's GEMMs (only what "
+                  "outlasts them counts), the others and sends are not "
+                  "overlapped with compute; "
                   "docs/Training.md#parallel-training");
   return notes;
 }

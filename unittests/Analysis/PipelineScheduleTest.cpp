@@ -1,5 +1,6 @@
 //===- PipelineScheduleTest.cpp - pipeline schedule arithmetic ------------===//
 
+#include "tfperf/Analysis/ParallelTraining.h"
 #include "tfperf/Analysis/PipelineSchedule.h"
 
 #include "gtest/gtest.h"
@@ -66,6 +67,15 @@ TEST(PipelineSchedule, ActivationsInFlight) {
   EXPECT_DOUBLE_EQ(activationsInFlight(shape(1, 16)), 1.0);
   // Interleaving: (1 + (p - 1) / (p v)) times as much.
   EXPECT_DOUBLE_EQ(activationsInFlight(shape(4, 8, 2)), 4.0 * (1 + 3.0 / 8.0));
+}
+
+TEST(ParallelTraining, OverlappedCollectiveAddsWhatOutlastsItsGemms) {
+  // A 0.4 ms all-gather beside a 1 ms input-gradient GEMM is hidden.
+  EXPECT_DOUBLE_EQ(overlappedCollective(0.4e-3, 1e-3), 0.0);
+  // A 1 ms all-reduce beside a 0.25 ms weight-gradient GEMM: 0.75 ms left.
+  EXPECT_DOUBLE_EQ(overlappedCollective(1e-3, 0.25e-3), 0.75e-3);
+  // Nothing beside it: all of it.
+  EXPECT_DOUBLE_EQ(overlappedCollective(1e-3, 0.0), 1e-3);
 }
 
 } // namespace

@@ -67,6 +67,12 @@ std::string checkPipelineOptions(const PipelineShape &p);
 /// tensor-parallel degree above 1 or any parallel training option.
 bool wantsParallelTraining(Operation *root);
 
+/// Seconds a collective adds to the critical path when it runs beside
+/// `besideCompute` seconds of independent kernels (Megatron-LM's backward
+/// of a column-parallel linear, docs/Training.md#parallel-training): what
+/// outlasts them, as if the two shared nothing.
+double overlappedCollective(double collective, double besideCompute);
+
 /// One layer at one degree, per device and micro-batch.
 struct ParallelLayerFigures {
   double forwardTime = 0, backwardTime = 0, recomputeTime = 0, commTime = 0;
@@ -84,6 +90,8 @@ struct ParallelStepFigures {
   /// kernel FLOPs and times, and the TP collectives.
   double forwardFlops = 0, backwardFlops = 0, recomputeFlops = 0;
   double forwardTime = 0, backwardTime = 0, recomputeTime = 0;
+  /// Collective time on the critical path (backward: what outlasts the
+  /// GEMMs Megatron-LM runs beside them).
   double forwardCommTime = 0, backwardCommTime = 0, recomputeCommTime = 0;
   double forwardCommBytes = 0;
   unsigned forwardCollectives = 0, backwardCollectives = 0;

@@ -196,6 +196,18 @@ struct PhaseOptions {
 std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
                                            const DtypePolicy &policy);
 
+/// Bytes of the cached K and V an engine's flash kernel of block `a` reads
+/// that a graph without past-KV inputs does not compute: the cache of
+/// `contextTokens` (the step's context, its new tokens included) less the
+/// `newTokens` whose K and V the graph computes, at `policy`'s element
+/// sizes; nullopt as kvCacheBytesPerToken. Derived decode (the phases) and
+/// the serving steps price their attention kernels with it, so the two
+/// agree.
+std::optional<double> uncachedKVReadBytes(const AttentionBlock &a,
+                                          const DtypePolicy &policy,
+                                          double contextTokens,
+                                          double newTokens);
+
 /// Multi-head latent attention's cache per token of one block: the latent
 /// and the rope key (`latent`), or the per-head K and V it expands to;
 /// nullopt when the block is not MLA or its dims are not constant.
