@@ -63,15 +63,15 @@ def main(argv):
     symbolic = "symbolic" in report
     if symbolic:
         want += ["flops_formula", "gemm_flops_formula", "bytes_formula"]
-    t = report.get("transformer", {})
-    kinds = t.get("attention_kinds", [])
+    transformer = report.get("transformer", {})
+    kinds = transformer.get("attention_kinds", [])
     if any(k in ("mla", "sliding", "linear") for k in kinds):
         want.append("attention_mechanism")
     structure = []
-    if t.get("n_experts") is not None:
+    if transformer.get("n_experts") is not None:
         structure += ["n_experts", "top_k", "n_shared_experts", "active_parameters"]
     for key in ("kv_lora_rank", "window"):
-        if t.get(key) is not None:
+        if transformer.get(key) is not None:
             structure.append(key)
     if structure or "linear" in kinds:
         structure.append("attention_kinds")
@@ -112,7 +112,7 @@ def main(argv):
             if key == "attention_kinds":
                 ok, value = cell[key] == " ".join(kinds), " ".join(kinds)
             else:
-                value = t.get(key)
+                value = transformer.get(key)
                 ok = same_number(cell[key], value)
             if not ok:
                 errors.append("%s: %s is %r, JSON says %r" % (where, key, cell[key], value))
