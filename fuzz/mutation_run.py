@@ -12,7 +12,8 @@ this runs the real binary, with the flags users pass, on mutated graphs:
     nodes swapped), in the main graph or a subgraph, then `tfperf
     --analyze-roofline` with one of several flag sets (phases on two
     devices, training with TP degrees, symbolic with --kv-len/--batch, a
-    sweep, serving, the fused kernels and calibrated times) writing a JSON
+    sweep, serving, the fused kernels and calibrated times, expert
+    parallelism) writing a JSON
     report (and the sweep or serving JSON);
   * a finding: a signal or an exit status other than 0 and 1 (crash), no
     exit within --timeout seconds (hang, retried once to rule out load),
@@ -65,6 +66,7 @@ FLAG_SETS = [
     ("serve", ["--serve=isl=16,osl=4,concurrency=1,2", "--serve-out={side}"]),
     ("fused", ["--kernels=fused", "--time-model=calibrated", "--phase=both",
                "--tp=1,2"]),
+    ("expert-parallel", ["--tp=1,2", "--ep=1,2", "--phase=both"]),
 ]
 
 
