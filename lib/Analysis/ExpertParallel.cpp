@@ -54,6 +54,63 @@ RoutedShare routedShare(const TPOpTable &table, ArrayRef<Operation *> ops,
 
 } // namespace
 
+SmallVector<const MLPBlock *>
+mlir::tfperf::routedExpertBlocks(const TransformerStructure &s) {
+  SmallVector<const MLPBlock *> blocks;
+  for (const MLPBlock &m : s.getMLPs())
+    if (m.nExperts > 0 && !m.routedOps.empty())
+      blocks.push_back(&m);
+  return blocks;
+}
+
+SmallVector<WeightOp>
+mlir::tfperf::routedExpertWeights(ArrayRef<const MLPBlock *> blocks) {
+  SmallVector<WeightOp> weights;
+  llvm::DenseSet<Operation *> seen;
+  for (const MLPBlock *m : blocks)
+    for (Operation *op : m->routedOps)
+      for (Value v : op->getOperands())
+        if (auto w = dyn_cast_or_null<WeightOp>(
+                getParameterStorage(v, /*throughSlices=*/true));
+            w && seen.insert(w).second)
+          weights.push_back(w);
+  return weights;
+}
+
+SmallVector<AllToAllBuffer>
+mlir::tfperf::allToAllBuffers(ArrayRef<const MLPBlock *> blocks,
+                              const DtypePolicy &policy) {
+  SmallVector<AllToAllBuffer> buffers;
+  for (const MLPBlock *m : blocks)
+    if (auto d = m->dIn.getInt64())
+      buffers.push_back({double(m->topK), double(*d),
+                         double(policy.bitsOf(m->down->getResult(0)))});
+  return buffers;
+}
+
+MoEAllToAlls mlir::tfperf::priceMoEAllToAlls(ArrayRef<AllToAllBuffer> buffers,
+                                             double tokens, int64_t ep,
+                                             const DeviceSpec &device,
+                                             const TimeModel *calibrated) {
+  MoEAllToAlls a;
+  for (const AllToAllBuffer &buffer : buffers) {
+    double bytes = buffer.bytes(tokens);
+    if (a.firstBufferBytes == 0)
+      a.firstBufferBytes = bytes;
+    if (ep <= 1)
+      continue;
+    CollectiveTimes c =
+        priceCollective(Collective::AllToAll, bytes, ep, device, calibrated);
+    a.onTier |= c.onTier;
+    // Dispatch and combine move the same pairs.
+    a.time += 2 * c.time;
+    a.roofline += 2 * c.ring;
+    a.bytesSent += 2 * allToAllBytesSent(bytes, ep);
+    a.count += 2;
+  }
+  return a;
+}
+
 ExpertParallelFigures mlir::tfperf::costExpertParallel(
     const TensorParallelFigures &tp, const TensorParallelPlan &plan,
     const TransformerStructure &s, ArrayRef<int64_t> ep,
@@ -63,10 +120,7 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
   out.device = device.name;
   out.memCapacity = device.memCapacity;
   out.rankedBy = tp.rankedBy;
-  SmallVector<const MLPBlock *> blocks;
-  for (const MLPBlock &m : s.getMLPs())
-    if (m.nExperts > 0 && !m.routedOps.empty())
-      blocks.push_back(&m);
+  SmallVector<const MLPBlock *> blocks = routedExpertBlocks(s);
   if (blocks.empty())
     return out;
   out.hasExperts = true;
@@ -76,45 +130,28 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
 
   // The routed experts' ops and weights (each weight once).
   SmallVector<Operation *> routedOps;
-  llvm::DenseSet<Operation *> routedWeights;
-  SmallVector<std::pair<double, int64_t>> weights; // bytes, TP units
   for (const MLPBlock *m : blocks)
-    for (Operation *op : m->routedOps) {
-      routedOps.push_back(op);
-      for (Value v : op->getOperands())
-        if (auto w = dyn_cast_or_null<WeightOp>(
-                getParameterStorage(v, /*throughSlices=*/true));
-            w && routedWeights.insert(w).second)
-          weights.push_back(
-              {double(cast<ShapedType>(w.getType()).getNumElements()) *
-                   policy.bitsOf(w.getResult()) / 8,
-               plan.getWeightUnits(w.getResult())});
-    }
+    llvm::append_range(routedOps, m->routedOps);
+  SmallVector<std::pair<double, int64_t>> weights; // bytes, TP units
+  for (WeightOp w : routedExpertWeights(blocks))
+    weights.push_back({double(cast<ShapedType>(w.getType()).getNumElements()) *
+                           policy.bitsOf(w.getResult()) / 8,
+                       plan.getWeightUnits(w.getResult())});
 
   std::optional<TimeModel> model;
   if (tp.timing.model == TimeModelKind::Calibrated)
     model.emplace(device);
   // Per MoE layer: one all-to-all buffer per step of `tokens` tokens.
+  SmallVector<AllToAllBuffer> buffers = allToAllBuffers(blocks, policy);
   auto allToAlls = [&](EPPhaseFigures &p, int64_t e) {
-    for (const MLPBlock *m : blocks) {
-      auto d = m->dIn.getInt64();
-      if (!d)
-        continue;
-      double bytes = p.tokens * double(m->topK) * double(*d) *
-                     policy.bitsOf(m->down->getResult(0)) / 8.0;
-      if (p.allToAllBytes == 0)
-        p.allToAllBytes = bytes;
-      if (e <= 1)
-        continue;
-      CollectiveTimes c = priceCollective(Collective::AllToAll, bytes, e,
-                                          device, model ? &*model : nullptr);
-      out.calibratedCollectives |= c.onTier;
-      // Dispatch and combine move the same pairs.
-      p.allToAllTime += 2 * c.time;
-      p.allToAllRoofline += 2 * c.ring;
-      p.allToAllBytesSent += 2 * allToAllBytesSent(bytes, e);
-      p.allToAlls += 2;
-    }
+    MoEAllToAlls a = priceMoEAllToAlls(buffers, p.tokens, e, device,
+                                       model ? &*model : nullptr);
+    out.calibratedCollectives |= a.onTier;
+    p.allToAllBytes = a.firstBufferBytes;
+    p.allToAllTime = a.time;
+    p.allToAllRoofline = a.roofline;
+    p.allToAllBytesSent = a.bytesSent;
+    p.allToAlls = a.count;
   };
 
   for (int64_t e : ep) {

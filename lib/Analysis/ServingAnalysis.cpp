@@ -1,6 +1,7 @@
 //===- ServingAnalysis.cpp - serving simulation of the graph -------------===//
 
 #include "tfperf/Analysis/ServingAnalysis.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Dialect/TFPerf/IR/ModelReader.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfDialect.h"
@@ -121,98 +122,118 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
   section.timeModel = timeModelName(timing.model).str();
   section.kernelView = kernelViewName(timing.view).str();
   section.perOpRoofline = timing.isPerOpRoofline();
+  // Expert parallelism applies to routed experts only.
+  std::vector<int64_t> eps = spec.ep;
+  if (routedExpertBlocks(structure).empty() &&
+      llvm::any_of(eps, [](int64_t e) { return e > 1; })) {
+    section.epNote = "ep is ignored: the graph has no routed experts (a dense "
+                     "model); every layout is ep 1";
+    eps = {1};
+  }
   std::vector<serving::ServingTarget> targets;
   for (const DeviceSpec &device : devices)
-    for (int64_t tp : spec.tp) {
-      ServingTargetInfo info;
-      info.device = device.name;
-      info.tp = tp;
-      auto cost = buildServingStepCost(module, structure, policy, device, error,
-                                       plan.get(), tp, timing);
-      if (!cost) {
-        error = "--serve: " + error;
-        return std::nullopt;
-      }
-      info.weightBytesPerDevice = cost->weightBytes;
-      info.kvBytesPerTokenPerDevice = cost->kvBytesPerToken;
-      info.stepTerms = cost->model.getTerms().size();
-      info.unknownOps = cost->unknownOps;
-      info.approximations = cost->approximations;
-      // The draft runs on the same devices at the same degree; its weights
-      // and KV cache share their memory.
-      double draftWeights = 0, draftKV = 0;
-      if (draft) {
-        auto d = buildServingStepCost(*draft->module, *draft->structure, policy,
-                                      device, error, draft->plan.get(), tp,
-                                      timing);
-        if (d && !d->infeasible.empty() && tp > 1) {
-          // As vLLM's draft_tensor_parallel_size=1: a draft that does not
-          // split at the target's degree runs whole on every device.
-          info.draftUnsplit = d->infeasible;
-          d = buildServingStepCost(*draft->module, *draft->structure, policy,
-                                   device, error, nullptr, 1, timing);
-        }
-        if (!d) {
-          error = "--serve: draft: " + error;
+    for (int64_t ep : eps)
+      for (int64_t tp : spec.tp) {
+        ServingTargetInfo info;
+        info.device = device.name;
+        info.tp = tp;
+        info.ep = ep;
+        auto cost = buildServingStepCost(module, structure, policy, device,
+                                         error, plan.get(), tp, timing, ep);
+        if (!cost) {
+          error = "--serve: " + error;
           return std::nullopt;
         }
-        draftWeights = d->weightBytes;
-        draftKV = d->kvBytesPerToken;
-        info.draftCost = std::make_shared<ServingStepCost>(std::move(*d));
+        info.weightBytesPerDevice = cost->weightBytes;
+        info.kvBytesPerTokenPerDevice = cost->kvBytesPerToken;
+        info.stepTerms = cost->model.getTerms().size();
+        info.unknownOps = cost->unknownOps;
+        info.approximations = cost->approximations;
+        // The draft runs on the same devices at the same degree; its weights
+        // and KV cache share their memory.
+        double draftWeights = 0, draftKV = 0;
+        if (draft) {
+          auto d = buildServingStepCost(*draft->module, *draft->structure,
+                                        policy, device, error,
+                                        draft->plan.get(), tp, timing);
+          if (d && !d->infeasible.empty() && tp > 1) {
+            // As vLLM's draft_tensor_parallel_size=1: a draft that does not
+            // split at the target's degree runs whole on every device.
+            info.draftUnsplit = d->infeasible;
+            d = buildServingStepCost(*draft->module, *draft->structure, policy,
+                                     device, error, nullptr, 1, timing);
+          }
+          if (!d) {
+            error = "--serve: draft: " + error;
+            return std::nullopt;
+          }
+          draftWeights = d->weightBytes;
+          draftKV = d->kvBytesPerToken;
+          info.draftCost = std::make_shared<ServingStepCost>(std::move(*d));
+        }
+        double kvBytesPerToken = cost->kvBytesPerToken + draftKV;
+        double free = spec.memoryUtilization * device.memCapacity -
+                      cost->weightBytes - draftWeights;
+        if (!cost->infeasible.empty()) {
+          info.skipped = cost->infeasible;
+        } else if (draft && !info.draftCost->infeasible.empty()) {
+          info.skipped = "draft: " + info.draftCost->infeasible;
+        } else if (!(cost->kvBytesPerToken > 0)) {
+          info.skipped = "no KV cache recognised (an encoder?)";
+        } else if (free <= 0) {
+          char buf[160];
+          snprintf(buf, sizeof(buf),
+                   "the weights (%.2f GiB per device) leave no memory for the "
+                   "KV cache",
+                   (cost->weightBytes + draftWeights) / (1024.0 * 1024 * 1024));
+          info.skipped = buf;
+        } else {
+          double blocks = std::floor(
+              free / (kvBytesPerToken * double(spec.engine.blockTokens)));
+          // A block count the user states (an engine's recorded one) replaces
+          // the memory model's.
+          info.kvBlocks = spec.kvBlocks > 0 ? spec.kvBlocks
+                                            : int64_t(std::min(blocks, 1e15));
+          info.kvTokens =
+              double(info.kvBlocks) * double(spec.engine.blockTokens);
+          if (info.kvBlocks < 1)
+            info.skipped = "the memory left holds no KV block";
+        }
+        if (info.skipped.empty()) {
+          // A target that cannot serve gets no times: they would be priced
+          // without what stops it (a link, memory).
+          serving::StepMix prefill, decode;
+          int64_t isl = spec.isl ? spec.isl : 1024;
+          prefill.add({isl, isl, true});
+          decode.add({1, isl + 1, false});
+          info.prefillTime = cost->model.time(prefill);
+        if (ep > 1) {
+          info.prefillAllToAllTime = 0;
+          for (const serving::StepCostTerm &term : cost->model.getTerms())
+            if (term.name == kAllToAllTermName)
+              info.prefillAllToAllTime += term.time(prefill);
+        }
+          info.decodeStepTime = cost->model.time(decode);
+          if (info.draftCost)
+            info.draftDecodeStepTime = info.draftCost->model.time(decode);
+        }
+        info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
+        if (info.skipped.empty()) {
+          section.studyTargets.push_back(section.targets.size());
+          targets.push_back({device.name, tp, &info.cost->model, info.kvBlocks,
+                             info.kvBytesPerTokenPerDevice,
+                             device.linkBandwidth, device.linkLatency,
+                             info.draftCost ? &info.draftCost->model : nullptr,
+                             ep});
+        }
+        section.targets.push_back(std::move(info));
       }
-      double kvBytesPerToken = cost->kvBytesPerToken + draftKV;
-      double free = spec.memoryUtilization * device.memCapacity -
-                    cost->weightBytes - draftWeights;
-      if (!cost->infeasible.empty()) {
-        info.skipped = cost->infeasible;
-      } else if (draft && !info.draftCost->infeasible.empty()) {
-        info.skipped = "draft: " + info.draftCost->infeasible;
-      } else if (!(cost->kvBytesPerToken > 0)) {
-        info.skipped = "no KV cache recognised (an encoder?)";
-      } else if (free <= 0) {
-        char buf[160];
-        snprintf(buf, sizeof(buf),
-                 "the weights (%.2f GiB per device) leave no memory for the "
-                 "KV cache",
-                 (cost->weightBytes + draftWeights) / (1024.0 * 1024 * 1024));
-        info.skipped = buf;
-      } else {
-        double blocks = std::floor(free / (kvBytesPerToken *
-                                           double(spec.engine.blockTokens)));
-        // A block count the user states (an engine's recorded one) replaces
-        // the memory model's.
-        info.kvBlocks = spec.kvBlocks > 0 ? spec.kvBlocks
-                                          : int64_t(std::min(blocks, 1e15));
-        info.kvTokens = double(info.kvBlocks) * double(spec.engine.blockTokens);
-        if (info.kvBlocks < 1)
-          info.skipped = "the memory left holds no KV block";
-      }
-      if (info.skipped.empty()) {
-        // A target that cannot serve gets no times: they would be priced
-        // without what stops it (a link, memory).
-        serving::StepMix prefill, decode;
-        int64_t isl = spec.isl ? spec.isl : 1024;
-        prefill.add({isl, isl, true});
-        decode.add({1, isl + 1, false});
-        info.prefillTime = cost->model.time(prefill);
-        info.decodeStepTime = cost->model.time(decode);
-        if (info.draftCost)
-          info.draftDecodeStepTime = info.draftCost->model.time(decode);
-      }
-      info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
-      if (info.skipped.empty()) {
-        section.studyTargets.push_back(section.targets.size());
-        targets.push_back({device.name, tp, &info.cost->model, info.kvBlocks,
-                           info.kvBytesPerTokenPerDevice, device.linkBandwidth,
-                           device.linkLatency,
-                           info.draftCost ? &info.draftCost->model : nullptr});
-      }
-      section.targets.push_back(std::move(info));
-    }
   if (targets.empty()) {
     error = "--serve: no device and TP degree can serve this model";
     for (const ServingTargetInfo &t : section.targets)
-      error += "; " + t.device + " tp " + std::to_string(t.tp) + ": " + t.skipped;
+      error += "; " + t.device +
+               (t.ep > 1 ? " ep " + std::to_string(t.ep) : "") + " tp " +
+               std::to_string(t.tp) + ": " + t.skipped;
     return std::nullopt;
   }
   auto start = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 //===- ServingCost.cpp - a serving step's cost, from the graph -----------===//
 
 #include "tfperf/Analysis/ServingCost.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/KernelAnalysis.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
@@ -32,13 +33,23 @@ struct MixMapper {
   bool perStart = false;
 
   bool map(const SymExpr &e, LinearInMix &out, std::string &approx,
-           std::string &error) const {
+           std::string &error, double scale = 1) const {
     if (!e.isKnown()) {
       error = "a cost is unknown or overflows";
       return false;
     }
-    out.constant += int128ToDouble(e.getConstantTerm());
+    out.constant += scale * int128ToDouble(e.getConstantTerm());
     for (const SymExpr::Term &t : e.getTerms()) {
+      // A division by a constant (the tokens routed to one expert,
+      // floordiv(T k, E)) counts as the exact quotient: balanced routing.
+      if (auto quotient = exactQuotient(t)) {
+        if (approx.empty())
+          approx = "a rounded division as its exact quotient";
+        if (!map(quotient->first, out, approx, error,
+                 scale * int128ToDouble(t.coeff) / quotient->second))
+          return false;
+        continue;
+      }
       unsigned b = 0, s = 0, kv = 0;
       for (const SymExpr::Factor &f : t.mono) {
         if (f.name() == kSeqs)
@@ -54,7 +65,7 @@ struct MixMapper {
           return false;
         }
       }
-      double c = int128ToDouble(t.coeff);
+      double c = scale * int128ToDouble(t.coeff);
       if (b == 0 && (s > 0 || kv > 0) && !implicitBatch && !perStart) {
         // A per-token term without the batch: the graph broadcasts it over
         // the batch (position ids, a mask); it is still per sequence.
@@ -85,6 +96,25 @@ struct MixMapper {
       }
     }
     return true;
+  }
+
+  /// For a term with a factor floordiv(x, d) or ceildiv(x, d), d a
+  /// positive constant: the term's other factors times x, and d.
+  static std::optional<std::pair<SymExpr, double>>
+  exactQuotient(const SymExpr::Term &t) {
+    for (const SymExpr::Factor &f : t.mono) {
+      auto atom = SymExpr::lookupAtom(f.sym);
+      if (!atom || f.pow != 1 || (atom->fn != "floordiv" && atom->fn != "ceildiv") ||
+          !atom->rhs->isConstant() || atom->rhs->getConstant() <= 0)
+        continue;
+      SymExpr rest = *atom->lhs;
+      for (const SymExpr::Factor &g : t.mono)
+        if (&g != &f)
+          for (uint32_t i = 0; i < g.pow; ++i)
+            rest *= SymExpr::symbol(g.name());
+      return std::make_pair(rest, int128ToDouble(atom->rhs->getConstant()));
+    }
+    return std::nullopt;
   }
 };
 
@@ -160,14 +190,10 @@ struct StepKernelPricer {
 };
 } // namespace
 
-std::optional<ServingStepCost>
-mlir::tfperf::buildServingStepCost(ModuleOp module,
-                                   const TransformerStructure &structure,
-                                   const DtypePolicy &policy,
-                                   const DeviceSpec &device,
-                                   std::string &error,
-                                   const TensorParallelPlan *plan,
-                                   int64_t tp, Timing timing) {
+std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
+    ModuleOp module, const TransformerStructure &structure,
+    const DtypePolicy &policy, const DeviceSpec &device, std::string &error,
+    const TensorParallelPlan *plan, int64_t tp, Timing timing, int64_t ep) {
   func::FuncOp func = firstFunction(module);
   if (!func || !structure.isTransformer()) {
     error = "serving needs a transformer with attention (none recognised)";
@@ -225,6 +251,16 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       pastSym ? llvm::DenseSet<Operation *>()
               : oncePerSequence(func, tokens, tokens.seq);
   CostAnalysis costs(func, select);
+  // Expert parallelism: the routed experts' ops run on one device in 1 / ep
+  // of the step's (token, expert) pairs at balanced routing.
+  SmallVector<const MLPBlock *> moeBlocks = routedExpertBlocks(structure);
+  if (moeBlocks.empty())
+    ep = 1;
+  llvm::DenseSet<Operation *> routed;
+  if (ep > 1)
+    for (const MLPBlock *m : moeBlocks)
+      routed.insert(m->routedOps.begin(), m->routedOps.end());
+  double routedCount = 1.0 / double(ep);
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
   // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
@@ -239,11 +275,12 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
     key.push_back(t.tensorPeak);
     key.push_back(t.bandwidth);
     key.push_back(t.overhead);
+    key.push_back(t.count);
     auto [it, inserted] = index.try_emplace(key, terms.size());
     if (inserted)
       terms.push_back(std::move(t));
     else
-      terms[it->second].count += 1;
+      terms[it->second].count += t.count;
   };
   // The kernel view: each op's terms are kept for its kernel, priced as one.
   bool kernelView = !timing.isPerOpRoofline();
@@ -340,6 +377,8 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
       t.tensorPeak = *peak;
     }
     t.name = rec.opType;
+    if (routed.contains(rec.op))
+      t.count = routedCount;
     if (!kernelView) {
       addTerm(std::move(t));
       continue;
@@ -383,6 +422,8 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
         continue;
       StepCostTerm t;
       t.name = stringifyKernelClass(k.cls).str();
+      if (routed.contains(k.mainOp))
+        t.count = routedCount;
       LinearInMix memberBytes, memberGraphBytes;
       for (const OpStepTerm *m : members) {
         t.flops.add(m->term.flops);
@@ -442,13 +483,44 @@ mlir::tfperf::buildServingStepCost(ModuleOp module,
                double(pricer.work.headDim), double(k.causal), pricer.peak});
     }
   }
+  if (ep > 1) {
+    std::string why = checkExpertDegree(structure, ep);
+    if (!why.empty() && out.infeasible.empty())
+      out.infeasible = "ep = " + std::to_string(ep) + " " + why;
+    if (device.linkBandwidth <= 0 && out.infeasible.empty())
+      out.infeasible = "device '" + device.name +
+                       "' has no interconnect in the hardware database";
+    // The dispatch and combine of every MoE layer, at the step's tokens,
+    // as the expert-parallel analysis prices them.
+    StepCostTerm a2a;
+    a2a.name = kAllToAllTermName.str();
+    auto buffers = std::make_shared<SmallVector<AllToAllBuffer>>(
+        allToAllBuffers(moeBlocks, policy));
+    a2a.bytes.perToken =
+        priceMoEAllToAlls(*buffers, 1, ep, device, nullptr).bytesSent;
+    auto link = std::make_shared<const DeviceSpec>(device);
+    std::shared_ptr<const TimeModel> tier = calibrated ? model : nullptr;
+    a2a.kernelTime = [buffers, link, tier, ep](const serving::StepMix &mix,
+                                               double, double, double) {
+      return priceMoEAllToAlls(*buffers, mix.tokens, ep, *link, tier.get())
+          .time;
+    };
+    addTerm(std::move(a2a), {-1});
+  }
   out.model = serving::StepCostModel(std::move(terms));
-  // Per device: weights by their split.
+  // Per device: weights by their split, the routed experts' over ep too.
+  llvm::DenseSet<Operation *> routedWeights;
+  if (ep > 1)
+    for (WeightOp w : routedExpertWeights(moeBlocks))
+      routedWeights.insert(w);
   func.walk([&](WeightOp w) {
     double units = plan ? double(tpDivisor(plan->getWeightUnits(w.getResult()), tp)) : 1;
+    if (routedWeights.contains(w))
+      units *= double(ep);
     out.weightBytes += double(cast<ShapedType>(w.getType()).getNumElements()) *
                        policy.bitsOf(w.getResult()) / 8 / units;
   });
   out.tp = tp;
+  out.ep = ep;
   return out;
 }

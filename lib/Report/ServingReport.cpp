@@ -3,6 +3,7 @@
 #include "ServingReport.h"
 #include "Quoting.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
@@ -16,6 +17,19 @@ using serving::StudyPoint;
 namespace {
 const ServingTargetInfo &targetOf(const ServingSection &s, const StudyPoint &p) {
   return s.targets[s.studyTargets[p.target]];
+}
+
+/// "device tp t", with "ep e" before the tp where the layout has expert
+/// parallelism.
+std::string layoutName(const ServingTargetInfo &x) {
+  return x.device + (x.ep > 1 ? " ep " + std::to_string(x.ep) : "") + " tp " +
+         std::to_string(x.tp);
+}
+
+/// Whether the study has an ep axis (a text column then).
+bool hasExpertParallel(const ServingSection &s) {
+  return llvm::any_of(s.targets,
+                      [](const ServingTargetInfo &x) { return x.ep > 1; });
 }
 
 std::string load(const StudyPoint &p) {
@@ -70,20 +84,39 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                                        std::vector<SummaryTable> &tables) {
   SummaryTable t;
   t.id = "serving-targets";
-  t.title = "Serving: devices and tensor-parallel degrees";
+  bool ep = hasExpertParallel(s);
+  t.title = ep ? "Serving: devices, expert- and tensor-parallel degrees"
+               : "Serving: devices and tensor-parallel degrees";
   t.header = {"device", "tp", "weights / device", "KV / token / device",
               "KV tokens / replica", "prefill (isl)", "decode step (batch 1)",
               "status"};
+  if (ep)
+    t.header.insert(t.header.begin() + 1, "ep");
   t.firstNumeric = 1;
-  for (const ServingTargetInfo &x : s.targets)
-    t.rows.push_back({x.device, std::to_string(x.tp),
-                      formatBytes(x.weightBytesPerDevice),
-                      formatBytes(x.kvBytesPerTokenPerDevice),
-                      x.skipped.empty() ? formatRate(x.kvTokens, "") : "-",
-                      x.skipped.empty() ? formatTime(x.prefillTime) : "-",
-                      x.skipped.empty() ? formatTime(x.decodeStepTime) : "-",
-                      x.skipped.empty() ? "serves" : x.skipped});
+  for (const ServingTargetInfo &x : s.targets) {
+    std::vector<std::string> row = {
+        x.device,
+        std::to_string(x.tp),
+        formatBytes(x.weightBytesPerDevice),
+        formatBytes(x.kvBytesPerTokenPerDevice),
+        x.skipped.empty() ? formatRate(x.kvTokens, "") : "-",
+        x.skipped.empty() ? formatTime(x.prefillTime) : "-",
+        x.skipped.empty() ? formatTime(x.decodeStepTime) : "-",
+        x.skipped.empty() ? "serves" : x.skipped};
+    if (ep)
+      row.insert(row.begin() + 1, std::to_string(x.ep));
+    t.rows.push_back(std::move(row));
+  }
   t.notes.push_back("workload: " + s.workload);
+  if (!s.epNote.empty())
+    t.notes.push_back(s.epNote);
+  if (ep)
+    t.notes.push_back(
+        "expert parallelism: each device of an ep x tp layout holds E / ep "
+        "routed experts and runs 1 / ep of their work; each MoE layer adds a "
+        "dispatch and a combine all-to-all of the step's tokens "
+        "(docs/TensorParallel.md#expert-parallelism); GPUs per replica are "
+        "ep x tp");
   t.notes.push_back(engineLine(s.spec));
   if (s.perOpRoofline)
     t.notes.push_back("step times: the " + s.timeModel +
@@ -96,25 +129,25 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
                       " kernels (--time-model, --kernels) at each step's mix "
                       "of prefill chunks and decodes, kernels run one after "
                       "another");
+  llvm::StringSet<> approximated;
   for (const ServingTargetInfo &x : s.targets) {
     if (x.draftCost && x.skipped.empty())
-      t.notes.push_back(x.device + " tp " + std::to_string(x.tp) +
-                        ": draft model " +
-                        formatBytes(x.draftCost->weightBytes) +
-                        " of weights and " +
-                        formatBytes(x.draftCost->kvBytesPerToken) +
-                        " of KV per token per device, decode step (batch 1) " +
-                        formatTime(x.draftDecodeStepTime) +
-                        (x.draftUnsplit.empty()
-                             ? std::string()
-                             : " (unsplit on every device: " + x.draftUnsplit +
-                                   ")"));
+      t.notes.push_back(
+          layoutName(x) + ": draft model " +
+          formatBytes(x.draftCost->weightBytes) + " of weights and " +
+          formatBytes(x.draftCost->kvBytesPerToken) +
+          " of KV per token per device, decode step (batch 1) " +
+          formatTime(x.draftDecodeStepTime) +
+          (x.draftUnsplit.empty()
+               ? std::string()
+               : " (unsplit on every device: " + x.draftUnsplit + ")"));
     if (x.unknownOps)
-      t.notes.push_back(x.device + " tp " + std::to_string(x.tp) + ": " +
-                        std::to_string(x.unknownOps) +
+      t.notes.push_back(layoutName(x) + ": " + std::to_string(x.unknownOps) +
                         " ops of unknown cost are left out of every step");
+    // Layouts of one graph share their approximations: each once.
     for (const std::string &a : x.approximations)
-      t.notes.push_back("approximated (not linear in a step's tokens): " + a);
+      if (approximated.insert(a).second)
+        t.notes.push_back("approximated (not linear in a step's tokens): " + a);
   }
   tables.push_back(std::move(t));
 
@@ -126,6 +159,8 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
               "tok/s/user", "KV peak", "preempt", "frontier"};
   if (s.serviceLevel)
     p.header.push_back("SLO");
+  if (ep)
+    p.header.insert(p.header.begin() + 1, "ep");
   p.firstNumeric = 1;
   for (const StudyPoint &q : s.study.points) {
     const serving::ServingResult &r = q.result;
@@ -150,12 +185,13 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
         q.onFrontier ? "yes" : ""};
     if (s.serviceLevel)
       row.push_back(q.meetsServiceLevel ? "meets" : "");
+    if (ep)
+      row.insert(row.begin() + 1, std::to_string(targetOf(s, q).ep));
     p.rows.push_back(std::move(row));
   }
   for (const StudyPoint &q : s.study.points)
     if (q.result.rejected > 0) {
-      p.notes.push_back(targetOf(s, q).device + " tp " +
-                        std::to_string(targetOf(s, q).tp) + ", load " + load(q) +
+      p.notes.push_back(layoutName(targetOf(s, q)) + ", load " + load(q) +
                         ": " + std::to_string(q.result.rejected) +
                         " requests rejected (" + q.result.rejections.front() +
                         ")");
@@ -166,8 +202,11 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
     p.notes.push_back(
         std::string(s.serviceLevel ? "best under " + s.serviceLevel->str()
                                    : "most tokens/s per GPU") +
-        ": " + targetOf(s, b).device + " at tp " +
-        std::to_string(targetOf(s, b).tp) + ", budget " +
+        ": " + targetOf(s, b).device + " at " +
+        (targetOf(s, b).ep > 1
+             ? "ep " + std::to_string(targetOf(s, b).ep) + ", "
+             : std::string()) +
+        "tp " + std::to_string(targetOf(s, b).tp) + ", budget " +
         std::to_string(b.tokenBudget) + " tokens, load " + load(b) + ": " +
         fixedOrDash(b.tokensPerSecondPerGPU) + " tok/s per GPU, " +
         fixedOrDash(b.result.tokensPerSecondPerUser) + " tok/s per user");
@@ -198,6 +237,7 @@ static void pointJSON(const ServingSection &s, const StudyPoint &q,
   const serving::ServingResult &r = q.result;
   j.attribute("device", targetOf(s, q).device);
   j.attribute("tp", targetOf(s, q).tp);
+  j.attribute("ep", targetOf(s, q).ep);
   j.attribute("token_budget", q.tokenBudget);
   j.attribute("concurrency", q.concurrency);
   jsonNumber(j, "rate", q.rate);
@@ -243,17 +283,22 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
     j.attribute("engine", engineLine(s.spec));
     if (s.serviceLevel)
       j.attribute("slo", s.serviceLevel->str());
+    if (!s.epNote.empty())
+      j.attribute("ep_note", s.epNote);
     j.attributeArray("targets", [&] {
       for (const ServingTargetInfo &x : s.targets)
         j.object([&] {
           j.attribute("device", x.device);
           j.attribute("tp", x.tp);
+          j.attribute("ep", x.ep);
           jsonNumber(j, "weight_bytes_per_device", x.weightBytesPerDevice);
           jsonNumber(j, "kv_bytes_per_token_per_device",
                      x.kvBytesPerTokenPerDevice);
           j.attribute("kv_blocks", x.kvBlocks);
           jsonNumber(j, "prefill_time_s", x.prefillTime);
           jsonNumber(j, "decode_step_time_s", x.decodeStepTime);
+          if (x.ep > 1)
+            jsonNumber(j, "prefill_alltoall_time_s", x.prefillAllToAllTime);
           j.attribute("step_terms", (int64_t)x.stepTerms);
           j.attribute("unknown_ops", (int64_t)x.unknownOps);
           if (x.draftCost) {
@@ -292,7 +337,7 @@ void mlir::tfperf::writeServingRows(const ServingSection &s,
     os << "\n";
     return;
   }
-  os << "device,tp,token_budget,concurrency,rate,gpus,requests,completed,"
+  os << "device,tp,ep,token_budget,concurrency,rate,gpus,requests,completed,"
         "rejected,duration_s,ttft_p50_s,ttft_p90_s,ttft_p99_s,tpot_p50_s,"
         "tpot_p90_s,tpot_p99_s,itl_p90_s,e2e_p50_s,e2e_p90_s,e2e_p99_s,"
         "output_tokens_per_s,total_tokens_per_s,tokens_per_s_per_gpu,"
@@ -304,16 +349,16 @@ void mlir::tfperf::writeServingRows(const ServingSection &s,
       return x.count ? plainNumber(x.*f) : std::string();
     };
     os << csvField(targetOf(s, q).device) << "," << targetOf(s, q).tp << ","
-       << q.tokenBudget << "," << q.concurrency << "," << plainNumber(q.rate)
-       << "," << q.gpus << "," << r.requests << "," << r.completed << ","
-       << r.rejected << "," << plainNumber(r.duration) << ","
-       << d(r.ttft, &Distribution::p50) << "," << d(r.ttft, &Distribution::p90)
-       << "," << d(r.ttft, &Distribution::p99) << ","
-       << d(r.tpot, &Distribution::p50) << "," << d(r.tpot, &Distribution::p90)
-       << "," << d(r.tpot, &Distribution::p99) << ","
-       << d(r.itl, &Distribution::p90) << "," << d(r.e2e, &Distribution::p50)
-       << "," << d(r.e2e, &Distribution::p90) << ","
-       << d(r.e2e, &Distribution::p99) << ","
+       << targetOf(s, q).ep << "," << q.tokenBudget << "," << q.concurrency
+       << "," << plainNumber(q.rate) << "," << q.gpus << "," << r.requests
+       << "," << r.completed << "," << r.rejected << ","
+       << plainNumber(r.duration) << "," << d(r.ttft, &Distribution::p50) << ","
+       << d(r.ttft, &Distribution::p90) << "," << d(r.ttft, &Distribution::p99)
+       << "," << d(r.tpot, &Distribution::p50) << ","
+       << d(r.tpot, &Distribution::p90) << "," << d(r.tpot, &Distribution::p99)
+       << "," << d(r.itl, &Distribution::p90) << ","
+       << d(r.e2e, &Distribution::p50) << "," << d(r.e2e, &Distribution::p90)
+       << "," << d(r.e2e, &Distribution::p99) << ","
        << plainNumber(r.outputTokensPerSecond) << ","
        << plainNumber(r.totalTokensPerSecond) << ","
        << plainNumber(q.tokensPerSecondPerGPU) << ","
@@ -423,10 +468,10 @@ void mlir::tfperf::writeServingCharts(const ServingSection &s,
          << svgCoord(py(q.tokensPerSecondPerGPU)) << "\" r=\""
          << (best ? "7" : "4") << "\" fill=\""
          << (q.onFrontier ? colour : "none") << "\" stroke=\"" << colour
-         << "\"><title>" << htmlEscape(targetOf(s, q).device) << " tp "
-         << targetOf(s, q).tp << ", budget " << q.tokenBudget << ", load "
-         << htmlEscape(load(q)) << ": "
-         << htmlEscape(fixedOrDash(q.tokensPerSecondPerGPU)) << " tok/s/GPU, "
+         << "\"><title>" << htmlEscape(layoutName(targetOf(s, q)))
+         << ", budget " << q.tokenBudget << ", load " << htmlEscape(load(q))
+         << ": " << htmlEscape(fixedOrDash(q.tokensPerSecondPerGPU))
+         << " tok/s/GPU, "
          << htmlEscape(fixedOrDash(q.result.tokensPerSecondPerUser))
          << " tok/s/user" << (best ? " (best)" : "") << "</title></circle>\n";
     }
@@ -458,10 +503,13 @@ void mlir::tfperf::writeServingCharts(const ServingSection &s,
       const StudyPoint &q = points[i];
       const Distribution &d = q.result.*field;
       double y = kTop + rowH * i;
-      os << "<text x=\"" << svgCoord(kLeft + 60) << "\" y=\"" << svgCoord(y + 11)
-         << "\" text-anchor=\"end\" font-size=\"10\">"
-         << htmlEscape(targetOf(s, q).device) << " tp" << targetOf(s, q).tp
-         << " " << htmlEscape(load(q)) << "</text>\n";
+      os << "<text x=\"" << svgCoord(kLeft + 60) << "\" y=\""
+         << svgCoord(y + 11) << "\" text-anchor=\"end\" font-size=\"10\">"
+         << htmlEscape(targetOf(s, q).device)
+         << (targetOf(s, q).ep > 1 ? " ep" + std::to_string(targetOf(s, q).ep)
+                                   : std::string())
+         << " tp" << targetOf(s, q).tp << " " << htmlEscape(load(q))
+         << "</text>\n";
       if (!d.count || !(most > 0))
         continue;
       double x0 = kLeft + 70, ww = kW - x0 - kRight;
@@ -507,8 +555,7 @@ void mlir::tfperf::writeServingCharts(const ServingSection &s,
       os << svgCoord(kLeft + w * (k.time - t0) / r.duration) << ","
          << svgCoord(kTop + h - h * k.occupancy) << " ";
     os << "\"/>\n</svg><figcaption>KV-cache occupancy over the run of "
-       << htmlEscape(targetOf(s, points[at]).device) << " tp "
-       << targetOf(s, points[at]).tp << ", load "
+       << htmlEscape(layoutName(targetOf(s, points[at]))) << ", load "
        << htmlEscape(load(points[at])) << " (the fullest replica in each "
        << "slice of time).</figcaption></figure>\n";
   }

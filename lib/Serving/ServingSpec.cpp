@@ -169,11 +169,15 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
     if (key == "isl" || key == "osl") {
       if (!integer(1, kMaxTokens, key == "isl" ? spec.isl : spec.osl))
         return fail("expected " + range(1, kMaxTokens) + (why.empty() ? "" : " (" + why + ")"));
-    } else if (key == "concurrency" || key == "budget" || key == "tp") {
+    } else if (key == "concurrency" || key == "budget" || key == "tp" ||
+               key == "ep") {
       std::vector<int64_t> &out = key == "concurrency" ? spec.concurrency
                                   : key == "budget"    ? spec.tokenBudget
-                                                       : spec.tp;
-      int64_t hi = key == "tp" ? 1024 : key == "budget" ? kMaxTokens : 1000000;
+                                  : key == "tp"        ? spec.tp
+                                                       : spec.ep;
+      int64_t hi = key == "tp" || key == "ep" ? 1024
+                   : key == "budget"          ? kMaxTokens
+                                              : 1000000;
       if (!numbers() || !toInts(nums, 1, hi, out))
         return fail(why.empty() ? "expected integers from 1 to " +
                                       std::to_string(hi) + " (a list or a range)"
@@ -257,11 +261,13 @@ mlir::tfperf::serving::parseServingSpec(llvm::StringRef text,
     } else if (key == "hw") {
       spec.devices = values;
     } else {
-      error = "unknown key '" + key +
-              "' (isl, osl, concurrency, rate, trace, requests, seed, budget, "
-              "max-seqs, block, mem-util, kv-blocks, chunked, max-model-len, prefix-hit, "
-              "spec-k, spec-accept, draft-cost, draft, tp, replicas, disagg, "
-              "step-overhead, seq-overhead, hw)";
+      error =
+          "unknown key '" + key +
+          "' (isl, osl, concurrency, rate, trace, requests, seed, budget, "
+          "max-seqs, block, mem-util, kv-blocks, chunked, max-model-len, "
+          "prefix-hit, "
+          "spec-k, spec-accept, draft-cost, draft, tp, ep, replicas, disagg, "
+          "step-overhead, seq-overhead, hw)";
       return std::nullopt;
     }
   }

@@ -50,14 +50,17 @@ std::optional<StudyResult> mlir::tfperf::serving::runStudy(
             r = simulateDisaggregated(w, engine, engine, *target.cost,
                                       spec.prefillReplicas, spec.decodeReplicas,
                                       transfer, error);
-            p.gpus = target.tp * (spec.prefillReplicas + spec.decodeReplicas);
+            p.gpus = target.ep * target.tp *
+                     (spec.prefillReplicas + spec.decodeReplicas);
           } else {
             r = simulate(w, engine, *target.cost, error, spec.replicas);
-            p.gpus = target.tp * spec.replicas;
+            p.gpus = target.ep * target.tp * spec.replicas;
           }
           if (!r) {
-            error = target.device + " at tp " + std::to_string(target.tp) +
-                    ": " + error;
+            error = target.device + " at " +
+                    (target.ep > 1 ? "ep " + std::to_string(target.ep) + ", "
+                                   : std::string()) +
+                    "tp " + std::to_string(target.tp) + ": " + error;
             return std::nullopt;
           }
           std::string broken = checkInvariants(w, *r);

@@ -18,6 +18,7 @@
 #define TFPERF_ANALYSIS_EXPERTPARALLEL_H
 
 #include "tfperf/Analysis/TensorParallelCost.h"
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 namespace mlir::tfperf {
 
@@ -27,6 +28,41 @@ constexpr int64_t kMaxExpertDegree = 1 << 16;
 /// Why `ep` cannot shard the routed experts of `s`'s MoE blocks (it must
 /// divide each block's E); empty when it can, or when `s` has no experts.
 std::string checkExpertDegree(const TransformerStructure &s, int64_t ep);
+
+/// The MoE blocks of `s` whose routed experts EP shards.
+SmallVector<const MLPBlock *> routedExpertBlocks(const TransformerStructure &s);
+
+/// The weights the routed experts of `blocks` read (each once, in order).
+SmallVector<WeightOp> routedExpertWeights(ArrayRef<const MLPBlock *> blocks);
+
+/// One MoE layer's all-to-all buffer per device: k x d_model x the
+/// residual stream's dtype per token of a step.
+struct AllToAllBuffer {
+  double topK = 0, dModel = 0, bits = 0;
+  double bytes(double tokens) const {
+    return tokens * topK * dModel * bits / 8.0;
+  }
+};
+
+/// The buffers of `blocks` (those whose d_model is not a number are left
+/// out).
+SmallVector<AllToAllBuffer> allToAllBuffers(ArrayRef<const MLPBlock *> blocks,
+                                            const DtypePolicy &policy);
+
+/// The dispatch and combine all-to-alls of a step of `tokens` tokens over
+/// `ep` devices, per device: two per MoE layer of `buffers`, priced by
+/// priceCollective (on `calibrated`'s link tier, else the pairwise exchange on
+/// the link).
+struct MoEAllToAlls {
+  /// The first layer's buffer, what a device sends in all, the time and
+  /// its bound.
+  double firstBufferBytes = 0, bytesSent = 0, time = 0, roofline = 0;
+  unsigned count = 0;
+  bool onTier = false;
+};
+MoEAllToAlls priceMoEAllToAlls(ArrayRef<AllToAllBuffer> buffers, double tokens,
+                               int64_t ep, const DeviceSpec &device,
+                               const TimeModel *calibrated);
 
 /// One phase of one layout, per device.
 struct EPPhaseFigures {

@@ -1,6 +1,6 @@
 //===- ServingAnalysis.h - serving simulation of the graph ------*- C++ -*-===//
 //
-// What `--serve` reports: for every device and TP degree, the step cost of
+// What `--serve` reports: for every device, EP and TP degree, the step cost of
 // the graph (ServingCost.h) and the KV blocks that fit next to the weights;
 // then the continuous-batching simulation of the workload at every point of
 // the study, the throughput/latency frontier and the best configuration
@@ -28,7 +28,8 @@ namespace mlir::tfperf {
 /// One engine replica's hardware, and why it is left out if it is.
 struct ServingTargetInfo {
   std::string device;
-  int64_t tp = 1;
+  /// A layout of ep x tp devices (ep 1 without expert parallelism).
+  int64_t tp = 1, ep = 1;
   /// Empty when the target serves; else why not (an infeasible degree, no
   /// memory left for the KV cache).
   std::string skipped;
@@ -41,6 +42,8 @@ struct ServingTargetInfo {
   /// Roofline time of a prefill of the workload's prompt and of one decode
   /// step at batch 1 (for orientation); NaN for a target that is skipped.
   double prefillTime = NAN, decodeStepTime = NAN;
+  /// Of that prefill, the MoE all-to-alls' time (ep > 1).
+  double prefillAllToAllTime = NAN;
   std::shared_ptr<ServingStepCost> cost;
   /// The draft model's step cost on this target (`draft=` of --serve),
   /// whose weights and KV cache share the memory; null without one.
@@ -62,6 +65,8 @@ struct ServingSection {
   std::string timeModel = "roofline", kernelView = "exported";
   bool perOpRoofline = true;
   std::vector<ServingTargetInfo> targets;
+  /// Why the spec's `ep` is not applied ("" when it is, or not given).
+  std::string epNote;
   /// Indices into `targets` of those that serve, as the study's targets.
   std::vector<size_t> studyTargets;
   serving::StudyResult study;

@@ -37,6 +37,9 @@
 
 namespace mlir::tfperf {
 
+/// The name of the step term of the MoE all-to-alls (ep > 1).
+constexpr llvm::StringLiteral kAllToAllTermName = "all-to-all";
+
 struct ServingStepCost {
   serving::StepCostModel model;
   /// Ops whose cost is unknown (left out of every step, never as 0 in a
@@ -48,8 +51,8 @@ struct ServingStepCost {
   /// Per device: bytes of weights and of the KV cache per token, for the
   /// capacity.
   double weightBytes = 0, kvBytesPerToken = 0;
-  /// The TP degree and why it cannot be used ("" when it can).
-  int64_t tp = 1;
+  /// The TP and EP degrees and why they cannot be used ("" when they can).
+  int64_t tp = 1, ep = 1;
   std::string infeasible;
 };
 
@@ -63,7 +66,12 @@ struct ServingStepCost {
 /// step's mix: its boundary bytes, and under the calibrated model its GEMM
 /// quantized at M = the step's tokens, its memory class's floor and
 /// ceiling, its flash attention at the step's mean KV length, and the
-/// collectives by their α-β tier. Fails (with `error`) on graphs that have
+/// collectives by their α-β tier. With `ep` > 1 on a graph with routed
+/// experts (ExpertParallel.h) each device of an ep x tp layout holds E / ep
+/// of them: their terms count 1 / ep (their time on one device at balanced
+/// routing), their weights are divided by ep, and a term prices the
+/// dispatch and combine all-to-alls of every MoE layer at the step's token
+/// count (priceMoEAllToAlls). Fails (with `error`) on graphs that have
 /// no token dims to re-run (a fixed sequence that could not be re-derived)
 /// or a batch fixed above one.
 std::optional<ServingStepCost>
@@ -71,7 +79,7 @@ buildServingStepCost(ModuleOp module, const TransformerStructure &structure,
                      const DtypePolicy &policy, const DeviceSpec &device,
                      std::string &error,
                      const TensorParallelPlan *plan = nullptr, int64_t tp = 1,
-                     Timing timing = Timing());
+                     Timing timing = Timing(), int64_t ep = 1);
 
 } // namespace mlir::tfperf
 

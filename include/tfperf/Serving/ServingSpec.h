@@ -49,9 +49,10 @@ struct ServingSpec {
   /// The draft model's graph (ONNX or MLIR): its own step cost replaces
   /// draftCostRatio; empty: none.
   std::string draftModel;
-  /// Parallelism: tensor-parallel degrees, data-parallel replicas, and
+  /// Parallelism: tensor-parallel degrees, expert-parallel degrees (MoE
+  /// graphs; each ep with each tp), data-parallel replicas, and
   /// prefill:decode pools (0: no disaggregation).
-  std::vector<int64_t> tp = {1};
+  std::vector<int64_t> tp = {1}, ep = {1};
   int64_t replicas = 1;
   int64_t prefillReplicas = 0, decodeReplicas = 0;
   /// Devices (empty: those of --hw).
