@@ -519,9 +519,14 @@ LogicalResult SliceOp::inferShapes(ShapeContext &ctx) {
   if (data.values && foldRange) {
     auto [b, e, s] = *foldRange;
     Values v;
-    for (int64_t k = b; s > 0 ? k < e : k > e; k += s)
+    // A step past the int64 range (steps of INT64_MAX are legal) ends the
+    // range instead of wrapping around.
+    for (int64_t k = b; s > 0 ? k < e : k > e;) {
       if (k >= 0 && k < (int64_t)data.values->size())
         v.push_back((*data.values)[k]);
+      if (__builtin_add_overflow(k, s, &k))
+        break;
+    }
     vals = std::move(v);
   }
   ctx.setResult(*this, 0, data.elementType, out, std::move(vals));
