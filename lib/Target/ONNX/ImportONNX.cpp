@@ -965,7 +965,9 @@ FailureOr<SmallVector<Value>> GraphImporter::importFunctionBody(
       inner.values[fn.input(i)] = v;
   int64_t outerOpset = bodyOpset;
   for (const auto &o : fn.opset_import()) {
-    llvm::StringRef domain = o.domain() == "ai.onnx" ? "" : o.domain();
+    // A std::string: the conditional yields a temporary string that a
+    // StringRef would outlive.
+    std::string domain = o.domain() == "ai.onnx" ? "" : o.domain();
     opsets.try_emplace(domain, o.version());
     if (domain.empty())
       bodyOpset = o.version();
