@@ -52,6 +52,9 @@ void configure(AnalyzeOptions &o, unsigned variant) {
     o.phase = AnalysisPhase::Both;
     for (int64_t t : {1, 2, 4})
       o.tp.push_back(t);
+    // Expert-parallel layouts beside the degrees (a note on dense graphs).
+    for (int64_t e : {1, 2})
+      o.ep.push_back(e);
     o.mode = AnalysisMode::Train;
     o.symbolic = true;
     break;
