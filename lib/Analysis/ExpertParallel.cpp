@@ -63,6 +63,14 @@ mlir::tfperf::routedExpertBlocks(const TransformerStructure &s) {
   return blocks;
 }
 
+llvm::DenseSet<Operation *>
+mlir::tfperf::routedExpertOps(ArrayRef<const MLPBlock *> blocks) {
+  llvm::DenseSet<Operation *> ops;
+  for (const MLPBlock *m : blocks)
+    ops.insert(m->routedOps.begin(), m->routedOps.end());
+  return ops;
+}
+
 SmallVector<WeightOp>
 mlir::tfperf::routedExpertWeights(ArrayRef<const MLPBlock *> blocks) {
   SmallVector<WeightOp> weights;
@@ -155,13 +163,13 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
   };
 
   for (int64_t e : ep) {
+    std::string why = checkExpertDegree(s, e);
     for (size_t k = 0; k < tp.degrees.size(); ++k) {
       const TPDegree &d = tp.degrees[k];
       EPLayout l;
       l.ep = e;
       l.tp = d.tp;
       double keep = 1.0 / double(e), drop = 1.0 - keep;
-      std::string why = checkExpertDegree(s, e);
       if (!d.feasibility.feasible) {
         l.feasible = false;
         l.reason = "t = " + std::to_string(d.tp) + ": " + d.feasibility.reason;

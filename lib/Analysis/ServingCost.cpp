@@ -258,8 +258,7 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     ep = 1;
   llvm::DenseSet<Operation *> routed;
   if (ep > 1)
-    for (const MLPBlock *m : moeBlocks)
-      routed.insert(m->routedOps.begin(), m->routedOps.end());
+    routed = routedExpertOps(moeBlocks);
   double routedCount = 1.0 / double(ep);
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};

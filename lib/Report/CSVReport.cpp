@@ -12,6 +12,7 @@
 #include "Quoting.h"
 #include "SummaryTables.h"
 #include "SymbolicReport.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Report/Report.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -102,8 +103,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
   llvm::DenseSet<Operation *> routed;
   if (tp && !r.tensorParallel->expertPerDevice.empty() &&
       r.tensorParallel->expertPerDevice.front().hasExperts) {
-    for (const MLPBlock &m : r.transformer->structure->getMLPs())
-      routed.insert(m.routedOps.begin(), m.routedOps.end());
+    routed = routedExpertOps(routedExpertBlocks(*r.transformer->structure));
     for (bool decode : {false, true}) {
       const TPOpTable &ops = decode ? tp->decodeOps : tp->prefillOps;
       if (ops.getOps().empty())

@@ -20,6 +20,8 @@
 #include "tfperf/Analysis/TensorParallelCost.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 namespace mlir::tfperf {
 
 /// The largest expert-parallel degree tfperf-suggest-tp accepts.
@@ -31,6 +33,9 @@ std::string checkExpertDegree(const TransformerStructure &s, int64_t ep);
 
 /// The MoE blocks of `s` whose routed experts EP shards.
 SmallVector<const MLPBlock *> routedExpertBlocks(const TransformerStructure &s);
+
+/// The ops of the routed experts of `blocks`, which EP divides by ep.
+llvm::DenseSet<Operation *> routedExpertOps(ArrayRef<const MLPBlock *> blocks);
 
 /// The weights the routed experts of `blocks` read (each once, in order).
 SmallVector<WeightOp> routedExpertWeights(ArrayRef<const MLPBlock *> blocks);
