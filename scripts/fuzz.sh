@@ -16,8 +16,10 @@
 #               (default 4096: the process-wide SymExpr symbol table keeps
 #               every name a run has seen, so RSS creeps up over hours)
 #   TIMEOUT_S   one input running longer than this is a hang (default 10)
-#   FORK=1      keep going after a finding (-fork=1 -ignore_crashes=1): for
-#               long unattended runs; findings are saved all the same
+#   FORK=N      keep going after a finding (-fork=N -ignore_crashes=1) with
+#               N worker processes: for long unattended runs (N = the cores
+#               to give it); findings are saved all the same, and the
+#               executions counted are all workers' together
 #   BUILD_ONLY=1  build the target and stop (nothing run, no ledger line)
 #   LIGHT=1     pipeline and mlir-pipeline only: build just the harness
 #               (clang-22, ASan + UBSan + libFuzzer) into $BUILD_DIR/light/
@@ -146,7 +148,11 @@ FLAGS=(-max_len="$MAX_LEN" -rss_limit_mb="$RSS_MB" -timeout="$TIMEOUT_S"
        -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1
        -artifact_prefix="$ARTIFACTS/")
 case "$TARGET" in import|pipeline) FLAGS+=(-dict=fuzz/onnx.dict) ;; esac
-[ "${FORK:-0}" = 1 ] && FLAGS+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+case "${FORK:-0}" in
+  0) ;;
+  [1-9]|[1-9][0-9]) FLAGS+=(-fork="$FORK" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1) ;;
+  *) echo "fuzz.sh: FORK must be a number of worker processes (1-99), not '$FORK'" >&2; exit 2 ;;
+esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}
