@@ -878,12 +878,38 @@ private:
   TransformerFigures &fig;
   /// The graph takes a KV cache; its length is a symbol of its own.
   bool hasPast, pastSym;
+  /// The past length of a graph whose past-KV inputs have a fixed size.
+  std::optional<int64_t> fixedPast;
   int64_t B = 1, S = 1, L = 1;
   // Derived decode, found once for every batch decoded.
   llvm::DenseSet<Operation *> cachePath, cached;
   std::optional<llvm::DenseMap<Value, int>> kvDims;
 };
 } // namespace
+
+/// The tokens a graph with fixed-size past-KV inputs has cached: a past
+/// input's length along the axis its cache-append Concat extends (none for
+/// a static buffer written in place, whose length is its capacity).
+static std::optional<int64_t>
+fixedPastLength(const TransformerStructure &structure) {
+  for (const AttentionBlock &a : structure.getAttentions())
+    for (Value past : a.pastInputs) {
+      auto type = dyn_cast<RankedTensorType>(past.getType());
+      if (!type || !type.hasStaticShape())
+        continue;
+      for (Operation *user : past.getUsers()) {
+        auto concat = dyn_cast<ConcatOp>(user);
+        if (!concat)
+          continue;
+        int64_t axis = concat.getAxis();
+        if (axis < 0)
+          axis += type.getRank();
+        if (axis >= 0 && axis < type.getRank())
+          return type.getDimSize(axis);
+      }
+    }
+  return std::nullopt;
+}
 
 LogicalResult PhaseAnalyzer::chooseSizes(std::string &error) {
   B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
@@ -902,6 +928,20 @@ LogicalResult PhaseAnalyzer::chooseSizes(std::string &error) {
   if (S == 0)
     S = 1;
   L = opts.kvLen ? opts.kvLen : std::max<int64_t>(S, 1);
+  if (hasPast && !pastSym)
+    fixedPast = fixedPastLength(structure);
+  if (fixedPast) {
+    // The step runs at the graph's own past length: its KV is that plus
+    // the step's tokens, whatever --kv-len says.
+    int64_t kv = *fixedPast + std::max<int64_t>(tokens.seq0, 1);
+    if (opts.kvLen && opts.kvLen != kv) {
+      error = "--kv-len: this graph's past KV length is fixed at " +
+              std::to_string(*fixedPast) + " (KV " + std::to_string(kv) +
+              " at its step); leave the past dim symbolic to choose it";
+      return failure();
+    }
+    L = kv;
+  }
   return success();
 }
 
@@ -979,7 +1019,7 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
     PhaseResult r = runPhase(graph(), run);
     r.batch = batch;
     r.seq = 1;
-    r.kvLen = pastSym ? L : tokens.seq0;
+    r.kvLen = pastSym || fixedPast ? L : tokens.seq0;
     return r;
   }
   // Derived decode: the graph has no cache; run it at one token, its
