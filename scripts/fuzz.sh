@@ -36,8 +36,10 @@
 #                      $BUILD_DIR/bin/tfperf-TARGET-fuzzer FILE (LIGHT=1:
 #                      $BUILD_DIR/light/bin/...)
 #   ledger.tsv         one line per run: date, target, seconds, executions,
-#                      build (instrumented or harness-only), so runs over
-#                      several sessions add up
+#                      build (instrumented or harness-only), the commit
+#                      fuzzed (+dirty when tracked files differ from it) and
+#                      the findings the run saved, so that runs over several
+#                      sessions on one frozen commit add up to one clean run
 # Seeds (fuzz/make_seeds.py) are rebuilt each run from test/ fixtures, the
 # examples and the shared corpus (../shared/corpus or $TFPERF_CORPUS).
 set -euo pipefail
@@ -159,6 +161,9 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}
 
 LOG="$WORK/last-$TARGET.log"
 STARTED=$(date +%s)
+touch "$WORK/started-$TARGET"
+COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || COMMIT="$COMMIT+dirty"
 set +e
 "$FUZZER" "${FLAGS[@]}" "$GROWN" "$SEEDS" 2>&1 |
   tee "$LOG" | grep -E --line-buffered '^(#[0-9]+: |INFO: (fuzzed|exiting)|==[0-9]+==ERROR|SUMMARY|stat::|artifact_prefix)|Test unit written|(pulse|DONE|RELOAD) '
@@ -176,10 +181,16 @@ EXECS=$(last_number '^#[0-9]+: ')
 EXECS=${EXECS:-0}
 RAN=$(last_number '^#[0-9]+: .* time: [0-9]+s')
 [ -n "$RAN" ] || RAN=$(( $(date +%s) - STARTED ))
-printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" "$EXECS" \
-  "$BUILD_KIND" >> "$WORK/ledger.tsv"
+FINDINGS=$(find "$ARTIFACTS" -type f -newer "$WORK/started-$TARGET" | wc -l)
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$TARGET" "$RAN" \
+  "$EXECS" "$BUILD_KIND" "$COMMIT" "$FINDINGS" >> "$WORK/ledger.tsv"
 TOTAL=$(awk -F'\t' -v t="$TARGET" '$2 == t { s += $4 } END { print s + 0 }' "$WORK/ledger.tsv")
-echo "fuzz.sh: $TARGET: $EXECS executions in ${RAN}s ($((EXECS / (RAN > 0 ? RAN : 1))) exec/s); $TOTAL in all runs (ledger $WORK/ledger.tsv)"
+# Clean executions of this build kind on this commit, over every run of it
+# (none if any of those runs saved a finding).
+CLEAN=$(awk -F'\t' -v t="$TARGET" -v b="$BUILD_KIND" -v c="$COMMIT" \
+  '$2 == t && $5 == b && $6 == c { s += $4; f += $7 } END { print f ? 0 : s + 0 }' \
+  "$WORK/ledger.tsv")
+echo "fuzz.sh: $TARGET: $EXECS executions in ${RAN}s ($((EXECS / (RAN > 0 ? RAN : 1))) exec/s), $FINDINGS findings; $TOTAL in all runs; $CLEAN clean on $COMMIT ($BUILD_KIND) (ledger $WORK/ledger.tsv)"
 ls "$ARTIFACTS" | head -20
 exit "$rc"
 }
