@@ -37,7 +37,8 @@
 #                      $BUILD_DIR/light/bin/...)
 #   ledger.tsv         one line per run: date, target, seconds, executions,
 #                      build (instrumented or harness-only), the commit
-#                      fuzzed (+dirty when tracked files differ from it) and
+#                      fuzzed (+dirty when a source of the fuzzer differs
+#                      from it) and
 #                      the findings the run saved, so that runs over several
 #                      sessions on one frozen commit add up to one clean run
 # Seeds (fuzz/make_seeds.py) are rebuilt each run from test/ fixtures, the
@@ -163,7 +164,9 @@ LOG="$WORK/last-$TARGET.log"
 STARTED=$(date +%s)
 touch "$WORK/started-$TARGET"
 COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || COMMIT="$COMMIT+dirty"
+# Dirty: a source the fuzzer is built from differs (not scripts or docs).
+[ -z "$(git status --porcelain --untracked-files=no -- lib include fuzz tools \
+        cmake CMakeLists.txt 2>/dev/null)" ] || COMMIT="$COMMIT+dirty"
 set +e
 "$FUZZER" "${FLAGS[@]}" "$GROWN" "$SEEDS" 2>&1 |
   tee "$LOG" | grep -E --line-buffered '^(#[0-9]+: |INFO: (fuzzed|exiting)|==[0-9]+==ERROR|SUMMARY|stat::|artifact_prefix)|Test unit written|(pulse|DONE|RELOAD) '
