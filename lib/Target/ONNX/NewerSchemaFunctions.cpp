@@ -104,6 +104,11 @@ const Activation kActivations[] = {
     {"PRelu", {7, 9, 16}, "X, slope", "", "", "Zero=0.0",
      "Negative = Less(X, Zero) Scaled = Mul(slope, X) "
      "Y = Where(Negative, Scaled, X)"},
+    // Swish_alpha(A) · B, Swish_alpha(a) = a · sigmoid(alpha · a); the
+    // gate A is X here.
+    {"SwiGLU", {28}, "X, B", "alpha", "<alpha = 1.0>", "Alpha=@alpha",
+     "Scaled = Mul(Alpha, X) Gate = Sigmoid(Scaled) Swished = Mul(X, Gate) "
+     "Y = Mul(Swished, B)"},
 };
 
 /// The FunctionProto text of `a`. ONNX's text syntax needs no line breaks
