@@ -190,6 +190,93 @@ std::string scaleRows(llvm::StringRef view) {
       .str();
 }
 
+/// The static size of dim `d` of a tensor type, 0 if unknown.
+int64_t staticDim(const onnx::TypeProto &type, int d) {
+  const auto &shape = type.tensor_type().shape();
+  if (d >= shape.dim_size() || !shape.dim(d).has_dim_value())
+    return 0;
+  return shape.dim(d).dim_value();
+}
+
+/// AffineGrid-20 for n = 2 or 3 spatial dims (theta [N, n, n+1], size
+/// [N, C, (D,) H, W]): along each spatial dim of length L the positions
+/// (2i + 1 − a) / (L − a) − 1, a = align_corners (the pixel centres
+/// between −1 and 1, or the corner pixels' centres at ±1 when a = 1),
+/// broadcast to the grid with a last component 1 as homogeneous points
+/// (x along W first), times thetaᵀ, reshaped to [N, (D,) H, W, n].
+std::string affineGridBody(const onnx::NodeProto &,
+                           llvm::ArrayRef<onnx::TypeProto> inputTypes,
+                           std::string &why) {
+  int64_t n = inputTypes.empty() ? 0 : staticDim(inputTypes[0], 1);
+  if (!n && inputTypes.size() > 1 && staticDim(inputTypes[1], 0))
+    n = staticDim(inputTypes[1], 0) - 2;
+  if (n != 2 && n != 3) {
+    why = "it needs theta of shape (N, 2, 3) or (N, 3, 4), or size of "
+          "length 4 or 5";
+    return "";
+  }
+  std::string ns = std::to_string(n);
+  std::string text =
+      signature("AffineGrid", 20, "align_corners", "theta, size", "grid") +
+      "  AlignInt = Constant<value_int: int = @align_corners>()\n"
+      "  Align = CastLike(AlignInt, theta)\n" +
+      scalarLike("One", "1.0", "theta") + scalarLike("Two", "2.0", "theta") +
+      "  Start = Constant<value_int = 0>()\n"
+      "  Step = Constant<value_int = 1>()\n"
+      "  BatchAt = Constant<value_ints = [0]>()\n"
+      "  BatchEnd = Constant<value_ints = [1]>()\n"
+      "  SpatialAt = Constant<value_ints = [2]>()\n"
+      "  SpatialEnd = Constant<value_ints = [" +
+      std::to_string(n + 2) +
+      "]>()\n"
+      "  Batch = Slice(size, BatchAt, BatchEnd)\n"
+      "  Spatial = Slice(size, SpatialAt, SpatialEnd)\n"
+      "  LastAxis = Constant<value_ints = [-1]>()\n";
+  std::string components;
+  for (int64_t k = 0; k < n; ++k) {
+    std::string K = std::to_string(k);
+    std::string otherAxes;
+    for (int64_t j = 0; j < n; ++j)
+      if (j != k)
+        otherAxes += (otherAxes.empty() ? "" : ", ") + std::to_string(j);
+    text += "  Index" + K + " = Constant<value_int = " +
+            std::to_string(k + 2) + ">()\n  Length" + K +
+            " = Gather<axis = 0>(size, Index" + K + ")\n  Steps" + K +
+            " = Range(Start, Length" + K + ", Step)\n  StepsF" + K +
+            " = CastLike(Steps" + K + ", theta)\n  LengthF" + K +
+            " = CastLike(Length" + K + ", theta)\n  Doubled" + K +
+            " = Mul(Two, StepsF" + K + ")\n  Centred" + K + " = Add(Doubled" +
+            K + ", One)\n  Numerator" + K + " = Sub(Centred" + K +
+            ", Align)\n  Denominator" + K + " = Sub(LengthF" + K +
+            ", Align)\n  Ratio" + K + " = Div(Numerator" + K +
+            ", Denominator" + K + ")\n  Coord" + K + " = Sub(Ratio" + K +
+            ", One)\n  Others" + K + " = Constant<value_ints = [" +
+            otherAxes + "]>()\n  Line" + K + " = Unsqueeze(Coord" + K +
+            ", Others" + K + ")\n  Full" + K + " = Expand(Line" + K +
+            ", Spatial)\n  Last" + K + " = Unsqueeze(Full" + K +
+            ", LastAxis)\n";
+    // x (the last spatial dim) is the first component.
+    components = "Last" + K + ", " + components;
+  }
+  return text +
+         "  Ones = Expand(One, Spatial)\n"
+         "  OnesLast = Unsqueeze(Ones, LastAxis)\n"
+         "  Base = Concat<axis = -1>(" +
+         components +
+         "OnesLast)\n"
+         "  FlatShape = Constant<value_ints = [-1, " +
+         std::to_string(n + 1) +
+         "]>()\n"
+         "  Points = Reshape(Base, FlatShape)\n"
+         "  ThetaT = Transpose<perm = [0, 2, 1]>(theta)\n"
+         "  Mapped = MatMul(Points, ThetaT)\n"
+         "  Components = Constant<value_ints = [" +
+         ns +
+         "]>()\n"
+         "  GridShape = Concat<axis = 0>(Batch, Spatial, Components)\n"
+         "  grid = Reshape(Mapped, GridShape)\n}\n";
+}
+
 const std::vector<NewerSchemaFunction> &table() {
   static const std::vector<NewerSchemaFunction> functions = [] {
     std::vector<NewerSchemaFunction> t;
@@ -220,6 +307,8 @@ const std::vector<NewerSchemaFunction> &table() {
       add(r.op, {18}, "<keepdims = 1, noop_with_empty_axes = 0>", "",
           reduceBody(r.op, /*axesInput=*/true, r.before, r.after));
     }
+    t.push_back({"AffineGrid", 20, "<align_corners = 0>", "", "",
+                 affineGridBody});
     // GroupNormalization-18: scale and bias per group, all in X's type.
     add("GroupNormalization", {18}, "<epsilon = 0.00001>", "num_groups",
         signature("GroupNormalization", 18, "epsilon, num_groups",
@@ -273,11 +362,22 @@ int64_t mlir::tfperf::onnximport::firstNewerSchemaOpset(llvm::StringRef opType) 
 
 LogicalResult mlir::tfperf::onnximport::buildNewerSchemaFunction(
     const NewerSchemaFunction &fn, onnx::NodeProto &node,
-    onnx::FunctionProto &body, std::string &note) {
+    llvm::ArrayRef<onnx::TypeProto> inputTypes, onnx::FunctionProto &body,
+    std::string &note) {
   std::string version = fn.opType + "-" + std::to_string(fn.sinceVersion);
+  std::string text = fn.body;
+  if (fn.bodyForTypes) {
+    std::string why;
+    text = fn.bodyForTypes(node, inputTypes, why);
+    if (text.empty()) {
+      note = "tfperf cannot build the function body of " + version +
+             " for this node: " + why;
+      return failure();
+    }
+  }
   // The texts are tfperf's own; a parse failure is a defect that the
   // tests of every body catch, reported rather than asserted all the same.
-  onnx::Status parsed = onnx::OnnxParser::Parse(body, fn.body.c_str());
+  onnx::Status parsed = onnx::OnnxParser::Parse(body, text.c_str());
   onnx::AttrList defaults;
   if (parsed.IsOK() && !fn.defaults.empty()) {
     onnx::OnnxParser parser(fn.defaults.c_str());
@@ -307,6 +407,7 @@ LogicalResult mlir::tfperf::onnximport::buildNewerSchemaFunction(
           in.clear();
   }
   note = "the function body tfperf writes for " + version +
-         " from the ONNX specification";
+         " from the ONNX specification" +
+         (fn.bodyForTypes ? " for this node's input types" : "");
   return success();
 }

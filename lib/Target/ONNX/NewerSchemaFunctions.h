@@ -16,6 +16,7 @@
 #include "ModelLoader.h"
 
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 
@@ -33,6 +34,12 @@ struct NewerSchemaFunction {
   std::string requiredAttribute;
   /// The FunctionProto in ONNX's text syntax.
   std::string body;
+  /// For a body that depends on the node's input types (AffineGrid's
+  /// dimensionality): builds its text from them, or returns "" and says
+  /// why in `why`. Null when `body` serves every node.
+  std::string (*bodyForTypes)(const onnx::NodeProto &node,
+                              llvm::ArrayRef<onnx::TypeProto> inputTypes,
+                              std::string &why) = nullptr;
 };
 
 /// The body of the version of `opType` that is current at the default-
@@ -46,13 +53,15 @@ const NewerSchemaFunction *lookupNewerSchemaFunction(llvm::StringRef opType,
 /// an op a model uses before ONNX had it).
 int64_t firstNewerSchemaOpset(llvm::StringRef opType);
 
-/// Parses `fn`'s body for `node`: the node's omitted attributes get their
-/// defaults, and references to optional inputs the node leaves out become
-/// empty names, as ONNX's inliner binds them. On failure `note` says why.
-LogicalResult buildNewerSchemaFunction(const NewerSchemaFunction &fn,
-                                       onnx::NodeProto &node,
-                                       onnx::FunctionProto &body,
-                                       std::string &note);
+/// Parses `fn`'s body for `node` (built from `inputTypes`, one per node
+/// input, where it depends on them): the node's omitted attributes get
+/// their defaults, and references to optional inputs the node leaves out
+/// become empty names, as ONNX's inliner binds them. On failure `note`
+/// says why.
+LogicalResult
+buildNewerSchemaFunction(const NewerSchemaFunction &fn, onnx::NodeProto &node,
+                         llvm::ArrayRef<onnx::TypeProto> inputTypes,
+                         onnx::FunctionProto &body, std::string &note);
 
 } // namespace mlir::tfperf::onnximport
 

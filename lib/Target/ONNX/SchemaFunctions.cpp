@@ -27,8 +27,9 @@ mlir::tfperf::onnximport::lookupSchemaFunctionKind(llvm::StringRef opType,
   if (schema && schema->HasContextDependentFunction())
     return SchemaFunctionKind::ContextDependent;
   // Where the registry has no body, tfperf's own (newer ONNX) may have one.
-  if (lookupNewerSchemaFunction(opType, opset))
-    return SchemaFunctionKind::Plain;
+  if (const NewerSchemaFunction *fn = lookupNewerSchemaFunction(opType, opset))
+    return fn->bodyForTypes ? SchemaFunctionKind::ContextDependent
+                            : SchemaFunctionKind::Plain;
   return SchemaFunctionKind::None;
 }
 
@@ -41,7 +42,7 @@ LogicalResult mlir::tfperf::onnximport::buildSchemaFunction(
       (!schema->HasFunction() && !schema->HasContextDependentFunction())) {
     if (const NewerSchemaFunction *fn =
             lookupNewerSchemaFunction(node.op_type(), opset))
-      return buildNewerSchemaFunction(*fn, node, body, note);
+      return buildNewerSchemaFunction(*fn, node, inputTypes, body, note);
     note = describeMissingFunctionBody(node.op_type(), opset);
     return failure();
   }
