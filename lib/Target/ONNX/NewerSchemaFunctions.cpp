@@ -277,6 +277,81 @@ std::string affineGridBody(const onnx::NodeProto &,
          "  grid = Reshape(Mapped, GridShape)\n}\n";
 }
 
+/// CenterCropPad-18 over the node's axes (all of the input's, by
+/// default): per axis, a centred window of min(in, target) kept (the
+/// excess split with its smaller half before: Slice from floor((in −
+/// target)/2)), then the deficit filled with zeros, its smaller half
+/// before (Concat with ConstantOfShape zeros cast to the input's type).
+std::string centerCropPadBody(const onnx::NodeProto &node,
+                              llvm::ArrayRef<onnx::TypeProto> inputTypes,
+                              std::string &why) {
+  const auto &type = inputTypes.empty() ? onnx::TypeProto() : inputTypes[0];
+  if (!type.tensor_type().has_shape()) {
+    why = "it needs the rank of input_data";
+    return "";
+  }
+  int64_t rank = type.tensor_type().shape().dim_size();
+  llvm::SmallVector<int64_t> axes;
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == "axes")
+      axes.assign(a.ints().begin(), a.ints().end());
+  if (axes.empty())
+    for (int64_t a = 0; a < rank; ++a)
+      axes.push_back(a);
+  std::string text =
+      signature("CenterCropPad", 18, "", "input_data, shape", "output_data") +
+      "  Zero = Constant<value_ints = [0]>()\n"
+      "  Two = Constant<value_ints = [2]>()\n"
+      "  Target = Cast<to = 7>(shape)\n";
+  std::string current = "input_data";
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank) {
+      why = "axis " + std::to_string(axis) + " is outside rank " +
+            std::to_string(rank);
+      return "";
+    }
+    std::string I = std::to_string(i), A = std::to_string(a);
+    std::string before, after;
+    if (a > 0)
+      before = "Before" + I + ", ";
+    if (a + 1 < rank)
+      after = ", After" + I;
+    text += "  At" + I + " = Constant<value_ints = [" + I +
+            "]>()\n  Target" + I + " = Gather<axis = 0>(Target, At" + I +
+            ")\n  Have" + I + " = Shape<start = " + A +
+            ", end = " + std::to_string(a + 1) + ">(" + current +
+            ")\n  Axis" + I + " = Constant<value_ints = [" + A +
+            "]>()\n  Excess" + I + " = Sub(Have" + I + ", Target" + I +
+            ")\n  CropBy" + I + " = Max(Excess" + I + ", Zero)\n  Begin" +
+            I + " = Div(CropBy" + I + ", Two)\n  Kept" + I + " = Min(Have" +
+            I + ", Target" + I + ")\n  End" + I + " = Add(Begin" + I +
+            ", Kept" + I + ")\n  Cropped" + I + " = Slice(" + current +
+            ", Begin" + I + ", End" + I + ", Axis" + I + ")\n  Deficit" + I +
+            " = Sub(Target" + I + ", Have" + I + ")\n  PadBy" + I +
+            " = Max(Deficit" + I + ", Zero)\n  Left" + I + " = Div(PadBy" +
+            I + ", Two)\n  Right" + I + " = Sub(PadBy" + I + ", Left" + I +
+            ")\n";
+    if (a > 0)
+      text += "  Before" + I + " = Shape<start = 0, end = " + A +
+              ">(Cropped" + I + ")\n";
+    if (a + 1 < rank)
+      text += "  After" + I + " = Shape<start = " + std::to_string(a + 1) +
+              ">(Cropped" + I + ")\n";
+    for (llvm::StringRef side : {"Left", "Right"})
+      text += ("  " + side + "Shape" + I + " = Concat<axis = 0>(" + before +
+               side + I + after + ")\n  " + side + "Zeros" + I +
+               " = ConstantOfShape(" + side + "Shape" + I + ")\n  " + side +
+               "Pad" + I + " = CastLike(" + side + "Zeros" + I +
+               ", input_data)\n")
+                  .str();
+    current = "Padded" + I;
+    text += "  " + current + " = Concat<axis = " + A + ">(LeftPad" + I +
+            ", Cropped" + I + ", RightPad" + I + ")\n";
+  }
+  return text + "  output_data = Identity(" + current + ")\n}\n";
+}
+
 const std::vector<NewerSchemaFunction> &table() {
   static const std::vector<NewerSchemaFunction> functions = [] {
     std::vector<NewerSchemaFunction> t;
@@ -309,6 +384,7 @@ const std::vector<NewerSchemaFunction> &table() {
     }
     t.push_back({"AffineGrid", 20, "<align_corners = 0>", "", "",
                  affineGridBody});
+    t.push_back({"CenterCropPad", 18, "", "", "", centerCropPadBody});
     // GroupNormalization-18: scale and bias per group, all in X's type.
     add("GroupNormalization", {18}, "<epsilon = 0.00001>", "num_groups",
         signature("GroupNormalization", 18, "epsilon, num_groups",

@@ -2,8 +2,9 @@
 //
 // The ONNX specification defines some ai.onnx ops by a function body that
 // Debian's libonnx 1.12 does not carry: ops added in opsets 18 and later
-// (Mish, GroupNormalization, SwiGLU) and older ops whose body came with
-// opset 16 or 18 (Elu, HardSigmoid, LeakyRelu, ReduceL2, ...). tfperf writes these
+// (Mish, GroupNormalization, CenterCropPad, AffineGrid, SwiGLU) and older
+// ops whose body came with opset 16 or 18 (Elu, HardSigmoid, LeakyRelu,
+// ReduceL2, ...). tfperf writes these
 // bodies itself, in ONNX's text syntax, from the specification's
 // mathematical definition of each op, and parses them with libonnx's
 // parser. SchemaFunctions uses them where the 1.12 registry has no body.
