@@ -417,6 +417,11 @@ bool hasAttribute(const onnx::NodeProto &node, llvm::StringRef name) {
 
 } // namespace
 
+llvm::ArrayRef<NewerSchemaFunction>
+mlir::tfperf::onnximport::newerSchemaFunctions() {
+  return table();
+}
+
 const NewerSchemaFunction *
 mlir::tfperf::onnximport::lookupNewerSchemaFunction(llvm::StringRef opType,
                                                     int64_t opset) {

@@ -4,10 +4,10 @@
 // Debian's libonnx 1.12 does not carry: ops added in opsets 18 and later
 // (Mish, GroupNormalization, CenterCropPad, AffineGrid, SwiGLU) and older
 // ops whose body came with opset 16 or 18 (Elu, HardSigmoid, LeakyRelu,
-// ReduceL2, ...). tfperf writes these
-// bodies itself, in ONNX's text syntax, from the specification's
-// mathematical definition of each op, and parses them with libonnx's
-// parser. SchemaFunctions uses them where the 1.12 registry has no body.
+// ReduceL2, ...). tfperf writes these bodies itself, in ONNX's text syntax,
+// from the specification's mathematical definition of each op, and parses
+// them with libonnx's parser. SchemaFunctions uses them where the 1.12
+// registry has no body.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +48,9 @@ struct NewerSchemaFunction {
 /// none for that version.
 const NewerSchemaFunction *lookupNewerSchemaFunction(llvm::StringRef opType,
                                                      int64_t opset);
+
+/// Every body tfperf writes, one per op version.
+llvm::ArrayRef<NewerSchemaFunction> newerSchemaFunctions();
 
 /// The first opset at which ai.onnx defines `opType` among the ops tfperf
 /// writes bodies for, 0 if it writes none for `opType` (for messages about
