@@ -721,8 +721,7 @@ LogicalResult GraphImporter::importNode(
     warning << "unknown op " << (normDomain.empty() ? "" : normDomain + "::")
             << opType << " imported as tfperf.custom (its cost is unknown)";
     if (normDomain.empty())
-      warning << "; " << describeSchemaRegistry()
-              << " has no function body for it";
+      warning << "; " << describeMissingFunctionBody(opType, opset);
   }
 
   OperationState state(nodeLoc(name),
@@ -1024,8 +1023,13 @@ static onnx::TypeProto typeProtoOf(Value v, ShapeContext &shapes) {
 LogicalResult GraphImporter::expandSchemaFunctions(func::FuncOp func,
                                                    const DimBindings &bindings,
                                                    Scope &scope) {
-  // Each replaced result and what replaces it (null: nothing, unused).
-  llvm::DenseMap<Value, Value> replaced;
+  // The graph names of each value, moved to what replaces a result before
+  // its op is erased: an erased value's storage may be reused by an op
+  // created later, so no erased value may stay a key.
+  llvm::DenseMap<Value, SmallVector<llvm::StringRef>> namesOf;
+  for (auto &entry : scope.values)
+    if (entry.second)
+      namesOf[entry.second].push_back(entry.first());
   while (!pendingExpansions.empty()) {
     SmallVector<PendingExpansion> batch = std::move(pendingExpansions);
     pendingExpansions.clear();
@@ -1073,16 +1077,18 @@ LogicalResult GraphImporter::expandSchemaFunctions(func::FuncOp func,
                  << " does not produce an output the graph uses";
         if (v)
           res.replaceAllUsesWith(v);
-        replaced[res] = v;
+        auto named = namesOf.find(res);
+        if (named == namesOf.end())
+          continue;
+        SmallVector<llvm::StringRef> names = std::move(named->second);
+        namesOf.erase(named);
+        for (llvm::StringRef n : names)
+          scope.values[n] = v;
+        if (v)
+          llvm::append_range(namesOf[v], names);
       }
       op->erase();
     }
-  }
-  for (auto &entry : scope.values) {
-    Value v = entry.second;
-    for (auto it = replaced.find(v); it != replaced.end(); it = replaced.find(v))
-      v = it->second;
-    entry.second = v;
   }
   return success();
 }

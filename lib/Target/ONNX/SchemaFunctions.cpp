@@ -1,6 +1,7 @@
 //===- SchemaFunctions.cpp - ai.onnx ops ONNX defines as functions --------===//
 
 #include "SchemaFunctions.h"
+#include "NewerSchemaFunctions.h"
 
 #include "onnx/common/version.h"
 #include "onnx/defs/schema.h"
@@ -21,12 +22,14 @@ SchemaFunctionKind
 mlir::tfperf::onnximport::lookupSchemaFunctionKind(llvm::StringRef opType,
                                                    int64_t opset) {
   const onnx::OpSchema *schema = findSchema(opType, opset);
-  if (!schema)
-    return SchemaFunctionKind::None;
-  if (schema->HasFunction())
+  if (schema && schema->HasFunction())
     return SchemaFunctionKind::Plain;
-  if (schema->HasContextDependentFunction())
+  if (schema && schema->HasContextDependentFunction())
     return SchemaFunctionKind::ContextDependent;
+  // Where the registry has no body, tfperf's own (newer ONNX) may have one.
+  if (const NewerSchemaFunction *fn = lookupNewerSchemaFunction(opType, opset))
+    return fn->bodyForTypes ? SchemaFunctionKind::ContextDependent
+                            : SchemaFunctionKind::Plain;
   return SchemaFunctionKind::None;
 }
 
@@ -35,8 +38,12 @@ LogicalResult mlir::tfperf::onnximport::buildSchemaFunction(
     llvm::ArrayRef<onnx::TypeProto> inputTypes, onnx::FunctionProto &body,
     std::string &note) {
   const onnx::OpSchema *schema = findSchema(node.op_type(), opset);
-  if (!schema) {
-    note = describeSchemaRegistry() + " has no function body for it";
+  if (!schema ||
+      (!schema->HasFunction() && !schema->HasContextDependentFunction())) {
+    if (const NewerSchemaFunction *fn =
+            lookupNewerSchemaFunction(node.op_type(), opset))
+      return buildNewerSchemaFunction(*fn, node, inputTypes, body, note);
+    note = describeMissingFunctionBody(node.op_type(), opset);
     return failure();
   }
   // A body's reference to an attribute the node omits means the schema's
@@ -60,10 +67,6 @@ LogicalResult mlir::tfperf::onnximport::buildSchemaFunction(
     note = "the function body ONNX " + std::string(onnx::LAST_RELEASE_VERSION) +
            " defines for " + version;
     return success();
-  }
-  if (!schema->HasContextDependentFunction()) {
-    note = describeSchemaRegistry() + " has no function body for " + version;
-    return failure();
   }
   onnx::FunctionBodyBuildContextImpl context(
       node, std::vector<onnx::TypeProto>(inputTypes.begin(), inputTypes.end()));
@@ -95,4 +98,16 @@ std::string mlir::tfperf::onnximport::describeSchemaRegistry() {
   return (llvm::Twine("ONNX ") + onnx::LAST_RELEASE_VERSION +
           "'s schema registry (ai.onnx opsets up to " + llvm::Twine(last) + ")")
       .str();
+}
+
+std::string
+mlir::tfperf::onnximport::describeMissingFunctionBody(llvm::StringRef opType,
+                                                      int64_t opset) {
+  int64_t first = firstNewerSchemaOpset(opType);
+  if (first > opset)
+    return (llvm::Twine("ai.onnx has no ") + opType + " before opset " +
+            llvm::Twine(first) + " (the model imports opset " +
+            llvm::Twine(opset) + ")")
+        .str();
+  return describeSchemaRegistry() + " has no function body for it";
 }

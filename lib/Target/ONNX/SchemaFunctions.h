@@ -4,8 +4,9 @@
 // HardSwish, MeanVarianceNormalization, the loss ops, ...). The importer
 // expands such an op into its body when tfperf has no op of its own for it,
 // so that its cost is the sum of its body's. The bodies come from the schema
-// registry of the system's ONNX library (Debian's libonnx 1.12); this is
-// the only file that includes its headers.
+// registry of the system's ONNX library (Debian's libonnx 1.12; this is
+// the only file that includes its schema headers) and, where that registry
+// has none, from tfperf's own bodies of newer ONNX (NewerSchemaFunctions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +20,7 @@
 
 namespace mlir::tfperf::onnximport {
 
-/// How ONNX's schema registry defines a default-domain op at an opset.
+/// How ONNX defines a default-domain op at an opset.
 enum class SchemaFunctionKind {
   None,             // no schema, or one without a function body
   Plain,            // one body for every use
@@ -39,6 +40,12 @@ SchemaFunctionKind lookupSchemaFunctionKind(llvm::StringRef opType,
 LogicalResult buildSchemaFunction(onnx::NodeProto &node, int64_t opset,
                                   llvm::ArrayRef<onnx::TypeProto> inputTypes,
                                   onnx::FunctionProto &body, std::string &note);
+
+/// Why there is no body for `opType` at `opset`, for the unknown-op
+/// warning: ai.onnx has no such op yet at that opset, or the registry has
+/// no body for it.
+std::string describeMissingFunctionBody(llvm::StringRef opType,
+                                        int64_t opset);
 
 /// The registry for messages: "ONNX 1.12's schema registry (ai.onnx
 /// opsets up to 17)".
