@@ -10,6 +10,7 @@
 
 #include "tfperf/Analysis/TensorParallelCost.h"
 #include "tfperf/Analysis/KernelTimes.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertGeometry.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -409,17 +410,23 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       if (out.gatherReasons.size() < 8)
         out.gatherReasons.push_back(r);
     }
-    if (sp->kind == SplitKind::Column || sp->kind == SplitKind::Row ||
-        sp->kind == SplitKind::Vocab)
-      if (sp->weightOperand >= 0) {
-        Value w = op->getOperand(sp->weightOperand);
-        while (w.getDefiningOp() && isParameterView(w.getDefiningOp()))
-          w = w.getDefiningOp()->getOperand(0);
-        if (auto wo = w.getDefiningOp<WeightOp>())
-          out.splits[(unsigned)sp->kind].weightBytes +=
-              double(cast<ShapedType>(wo.getType()).getNumElements()) *
-              policy.bitsOf(wo.getResult()) / 8;
-      }
+    if (sp->kind != SplitKind::Column && sp->kind != SplitKind::Row &&
+        sp->kind != SplitKind::Vocab)
+      continue;
+    // The split weight; a fused MoE splits all its experts' (fc1, fc2, fc3).
+    for (OpOperand &o : op->getOpOperands()) {
+      unsigned i = o.getOperandNumber();
+      if ((int)i != sp->weightOperand &&
+          !(isFusedMoE(op) && sp->readUnits(op, o.get()) > 1))
+        continue;
+      Value w = o.get();
+      while (w.getDefiningOp() && isParameterView(w.getDefiningOp()))
+        w = w.getDefiningOp()->getOperand(0);
+      if (auto wo = w.getDefiningOp<WeightOp>())
+        out.splits[(unsigned)sp->kind].weightBytes +=
+            double(cast<ShapedType>(wo.getType()).getNumElements()) *
+            policy.bitsOf(wo.getResult()) / 8;
+    }
   }
 
   // Batch and KV length of the step the memory must hold.

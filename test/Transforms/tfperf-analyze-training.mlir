@@ -248,3 +248,21 @@ func.func @gqa_rotary(%x: tensor<2x1x64xf32>) -> tensor<2x1x64xf32> {
   %g, %gk, %gv = tfperf.ms.group_query_attention %q key(%k) value(%k) {num_heads = 4 : i64, kv_num_heads = 2 : i64, do_rotary = 1 : i64} : (tensor<2x1x64xf32>, tensor<2x1x32xf32>, tensor<2x1x32xf32>) -> (tensor<2x1x64xf32>, tensor<2x2x1x16xf32>, tensor<2x2x1x16xf32>)
   return %g : tensor<2x1x64xf32>
 }
+
+// -----
+
+// GroupQueryAttention with a sliding window of 3 (+ its own key) over 8
+// queries: 1 + 2 + 3 + 4 x 5 = 26 pairs per head, 4 heads: 104 scores (not
+// 8 x 8). The backward visits the same pairs: GEMMs 2 x 104 x (3 x 16 +
+// 2 x 16) = 16640, per score scale, mask, exp (2), dP - D, times P 7 x
+// 104 = 728, D = rowsum(dO O) 2 x 4 x 8 x 16 = 1024: 18392.
+// CHECK-LABEL: func.func @gqa_window
+// CHECK: tfperf.ms.group_query_attention {{.*}}tfperf.bwd_flops = 18392 : i64, tfperf.bwd_gemm_flops = 16640 : i64
+func.func @gqa_window(%x: tensor<1x8x64xf32>) -> tensor<1x8x64xf32> {
+  %wq = tfperf.weight "wq" : tensor<64x64xf32>
+  %wk = tfperf.weight "wk" : tensor<64x32xf32>
+  %q = tfperf.matmul %x, %wq : (tensor<1x8x64xf32>, tensor<64x64xf32>) -> tensor<1x8x64xf32>
+  %k = tfperf.matmul %x, %wk : (tensor<1x8x64xf32>, tensor<64x32xf32>) -> tensor<1x8x32xf32>
+  %g = tfperf.ms.group_query_attention %q key(%k) value(%k) {num_heads = 4 : i64, kv_num_heads = 2 : i64, local_window_size = 3 : i64} : (tensor<1x8x64xf32>, tensor<1x8x32xf32>, tensor<1x8x32xf32>) -> tensor<1x8x64xf32>
+  return %g : tensor<1x8x64xf32>
+}

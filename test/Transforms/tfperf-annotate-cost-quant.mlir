@@ -91,10 +91,10 @@ func.func @quantized_lookup(%ids: tensor<2x3xi64>) -> tensor<2x3x32xf32> {
 // CHECK-LABEL: func.func @gqa_window_softcap
 func.func @gqa_window_softcap(%q: tensor<1x8x64xf32>, %k: tensor<1x8x32xf32>) {
   // 4 query heads of 16 over 2 KV heads; a window of 3 keys before each
-  // query: T = min(8, 3 + 1) = 4, scores 1 * 4 * 8 * 4 = 128. Q K^T and
-  // P V 2 * 128 * 16 each; scale, mask 128 each, softmax 5 * 128, softcap
-  // (tanh, two scalings) 3 * 128.
-  // CHECK: tfperf.ms.group_query_attention {{.*}}tfperf.flops = 9472 : i64, tfperf.gemm_flops = 8192 : i64
+  // query and its own: queries 0..7 see 1, 2, 3, 4, 4, 4, 4, 4 = 26 keys,
+  // scores 4 * 26 = 104. Q K^T and P V 2 * 104 * 16 each; scale, mask 104
+  // each, softmax 5 * 104, softcap (tanh, two scalings) 3 * 104.
+  // CHECK: tfperf.ms.group_query_attention {{.*}}tfperf.flops = 7696 : i64, tfperf.gemm_flops = 6656 : i64
   %o = tfperf.ms.group_query_attention %q key(%k) value(%k) {num_heads = 4 : i64, kv_num_heads = 2 : i64, local_window_size = 3 : i64, softcap = 30.0 : f32} : (tensor<1x8x64xf32>, tensor<1x8x32xf32>, tensor<1x8x32xf32>) -> tensor<1x8x64xf32>
   return
 }

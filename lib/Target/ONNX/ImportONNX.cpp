@@ -699,6 +699,14 @@ LogicalResult GraphImporter::importNode(
   const auto &outputs = node.output();
   // An op tfperf has no op for may be one ONNX defines by a function body.
   int64_t opset = bodyOpset ? bodyOpset : defaultOpset;
+  // An attribute the node's opset does not define is an invalid model, not
+  // one to cost by a later version's semantics.
+  if (normDomain.empty())
+    for (const auto &a : node.attribute())
+      if (int64_t since = attributeSinceOpset(opType, a.name()); opset < since)
+        return error(name) << opType << " has the attribute '" << a.name()
+                           << "', which exists only from opset " << since
+                           << "; the node's ai.onnx opset is " << opset;
   SchemaFunctionKind functionKind =
       !schema && normDomain.empty() ? lookupSchemaFunctionKind(opType, opset)
                                     : SchemaFunctionKind::None;

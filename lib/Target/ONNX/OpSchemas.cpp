@@ -257,3 +257,25 @@ bool mlir::tfperf::onnximport::isWellKnownDomain(llvm::StringRef domain) {
          domain == "com.microsoft.nchwc" || domain == "org.pytorch.aten" ||
          domain == "ai.onnx.preview";
 }
+
+namespace {
+struct LaterAttribute {
+  llvm::StringLiteral opType, attr;
+  int64_t since;
+};
+} // namespace
+
+/// Attributes added by a later version of an ai.onnx op. Attention-25 added
+/// the sliding window; Attention-23 and -24 have no such attribute.
+static constexpr LaterAttribute kLaterAttributes[] = {
+    {"Attention", "left_window_size", 25},
+    {"Attention", "right_window_size", 25},
+};
+
+int64_t mlir::tfperf::onnximport::attributeSinceOpset(llvm::StringRef opType,
+                                                      llvm::StringRef attr) {
+  for (const LaterAttribute &l : kLaterAttributes)
+    if (l.opType == opType && l.attr == attr)
+      return l.since;
+  return 0;
+}

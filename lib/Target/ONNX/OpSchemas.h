@@ -81,6 +81,11 @@ const OpSchema *lookupOpSchema(llvm::StringRef domain, llvm::StringRef opType);
 /// Domains whose nodes need no opset import to be understood.
 bool isWellKnownDomain(llvm::StringRef domain);
 
+/// The ai.onnx opset from which `opType` has the attribute `attr`, when a
+/// later version of the op added it, else 0: a node of an older opset that
+/// sets it is invalid (onnx/onnx docs/Changelog.md).
+int64_t attributeSinceOpset(llvm::StringRef opType, llvm::StringRef attr);
+
 } // namespace mlir::tfperf::onnximport
 
 #endif

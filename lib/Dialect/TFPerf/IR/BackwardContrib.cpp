@@ -132,23 +132,24 @@ static LogicalResult projectedAttentionGrad(OpT op, const ShapeQuery &q,
   auto qkvN = bwd::saveAll(c, q, qkv);
   if (!qkvN)
     return failure();
-  // T and the head sizes: the output is [B, S, N hv]; the scores and
-  // context GEMMs are 2 BN S T hk and 2 BN S T hv.
+  // The query-key pairs per head (S T, fewer under a sliding window) and
+  // the head sizes: the output is [B, S, N hv]; the scores and context
+  // GEMMs are 2 BN pairs hk and 2 BN pairs hv.
   auto od = bwd::dimsOf(q, op.getOutput(), c);
   if (!od || od->size() != 3)
     return failure();
-  SymExpr bns = b * n * s;
+  SymExpr bn = b * n;
   auto hv = (*od)[2].divExact(n);
-  std::optional<SymExpr> t, hk;
+  std::optional<SymExpr> pairs, hk;
   if (hv)
-    t = partFlops(fwd, "context (P V)").divExact(SymExpr(2) * bns * *hv);
-  if (t)
-    hk = partFlops(fwd, "scores (Q K^T)").divExact(SymExpr(2) * bns * *t);
+    pairs = partFlops(fwd, "context (P V)").divExact(SymExpr(2) * bn * *hv);
+  if (pairs)
+    hk = partFlops(fwd, "scores (Q K^T)").divExact(SymExpr(2) * bn * *pairs);
   if (!hk)
     return bwd::unknown(c, "attention dims do not divide the GEMMs");
-  saveOutputAndLse(c, op.getOutput(), *outN, bns);
-  attentionCoreGrad(c, b * n, s, *t, *hk, *hv, masks, qkv.front(), *qkvN,
-                    op.getOutput(), *outN, false);
+  saveOutputAndLse(c, op.getOutput(), *outN, bn * s);
+  bwd::attentionCoreGradOver(c, bn, s, *pairs, *hk, *hv, masks, qkv.front(),
+                             *qkvN, op.getOutput(), *outN, false);
   BackwardOp &k = c.ops.back();
   for (Value v : qkv)
     if (g.needsGrad(v))

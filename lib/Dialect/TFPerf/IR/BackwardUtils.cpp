@@ -158,7 +158,17 @@ void bwd::attentionCoreGrad(BackwardCost &c, const SymExpr &bn, const SymExpr &s
                        int64_t maskAdds, Value qkv,
                        const SymExpr &qkvElements, Value out,
                        const SymExpr &outElements, bool writeGrads) {
-  SymExpr scores = bn * s * t;
+  attentionCoreGradOver(c, bn, s, s * t, hk, hv, maskAdds, qkv, qkvElements,
+                        out, outElements, writeGrads);
+}
+
+void bwd::attentionCoreGradOver(BackwardCost &c, const SymExpr &bn,
+                                const SymExpr &s, const SymExpr &pairs,
+                                const SymExpr &hk, const SymExpr &hv,
+                                int64_t maskAdds, Value qkv,
+                                const SymExpr &qkvElements, Value out,
+                                const SymExpr &outElements, bool writeGrads) {
+  SymExpr scores = bn * pairs;
   BackwardOp &k = c.add("attention backward (recomputes P)");
   // Q K^T again, dQ = dS K, dK = dS^T Q (head size hk); dV = P^T dO,
   // dP = dO V^T (head size hv).

@@ -113,6 +113,14 @@ void attentionCoreGrad(BackwardCost &c, const SymExpr &bn, const SymExpr &s,
                        int64_t maskAdds, Value qkv,
                        const SymExpr &qkvElements, Value out,
                        const SymExpr &outElements, bool writeGrads);
+/// The same over `pairs` query-key pairs per head (a sliding window visits
+/// fewer than S x T).
+void attentionCoreGradOver(BackwardCost &c, const SymExpr &bn,
+                           const SymExpr &s, const SymExpr &pairs,
+                           const SymExpr &hk, const SymExpr &hv,
+                           int64_t maskAdds, Value qkv,
+                           const SymExpr &qkvElements, Value out,
+                           const SymExpr &outElements, bool writeGrads);
 
 /// Saves each of `values` for the backward: their total element count, or
 /// nullopt with the reason set.

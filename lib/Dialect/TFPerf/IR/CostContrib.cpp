@@ -9,6 +9,7 @@
 
 #include "CostUtils.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/AttentionWindow.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -16,6 +17,7 @@ using namespace mlir::tfperf;
 using cost::addPart;
 using cost::attentionCore;
 using cost::kRotaryFlops;
+using cost::kSoftcapFlops;
 using cost::rmsNormFlops;
 
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
@@ -175,7 +177,7 @@ LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
                                                    OpCost &c) {
   auto qd = cost::dimsOf(q, getQuery(), c);
   auto od = cost::dimsOf(q, getOutput(), c);
-  if (!qd || !od || failed(cost::readWriteAll(*this, q, c)))
+  if (!qd || !od)
     return failure();
   SymExpr b = (*qd)[0], s = (*qd)[1];
   SymExpr n(getNumHeads()), kv(getKvNumHeads());
@@ -184,28 +186,43 @@ LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
     c.unknownReason = "hidden size not divisible by num_heads";
     return failure();
   }
-  SymExpr t = s;
+  // The new queries follow the P past keys: query i is at position P + i.
+  SymExpr past(0);
   if (getPastKey()) {
     auto pk = cost::dimsOf(q, getPastKey(), c);
     if (!pk || pk->size() != 4)
       return failure();
-    t = (*pk)[2] + s;
+    past = (*pk)[2];
   }
-  // A sliding window: each query sees its own key and the window before it.
-  if (getLocalWindowSize() >= 0)
-    t = SymExpr::min(t, SymExpr(getLocalWindowSize() + 1));
+  SymExpr t = past + s, pairs = s * t;
+  // onnxruntime's window: the query at p sees keys p - w .. p (w + 1 keys,
+  // fewer near the start), summed exactly over the queries; the cache
+  // before the first query's window is never read. Without one every
+  // query scores all T keys (the causal mask is applied to every score).
+  AttentionWindow window{getLocalWindowSize(), -1, /*causal=*/true};
+  if (window.isBounded()) {
+    pairs = windowedScores(s, t, past, window);
+    if (failed(cost::readWindowedKeys(*this, q, c,
+                                      {getPastKey(), getPastValue()},
+                                      {getKey(), getValue()},
+                                      firstWindowKey(past, window))))
+      return failure();
+  } else if (failed(cost::readWriteAll(*this, q, c))) {
+    return failure();
+  }
   if (getQNormWeight())
     addPart(c, "q/k rms norm",
             rmsNormFlops(b * s * (n + kv) * *h, b * s * (n + kv)), false);
   if (getDoRotary())
     addPart(c, "rotary (q, k)",
             b * s * (n + kv) * *h * SymExpr(kRotaryFlops), false);
-  // Every query head attends to all T keys of its group's KV head; the
-  // causal mask (and an attention bias) applies to every score.
-  attentionCore(c, b * n, s, t, *h, *h,
-                /*maskAdds=*/getAttentionBias() ? 2 : 1);
+  // Every query head attends to its group's KV head; the causal mask (and
+  // an attention bias) applies to every score visited.
+  cost::attentionCoreOver(c, b * n, pairs, *h, *h,
+                          /*maskAdds=*/getAttentionBias() ? 2 : 1);
   if (auto cap = getSoftcap(); cap && cap->convertToDouble() != 0.0)
-    addPart(c, "softcap (tanh)", b * n * s * t * SymExpr(3), false);
+    addPart(c, "softcap (tanh)", b * n * pairs * SymExpr(kSoftcapFlops),
+            false);
   return success();
 }
 

@@ -13,6 +13,7 @@
 #include "InferenceUtils.h"
 #include "ParallelSplitUtils.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Support/AttentionWindow.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -22,14 +23,40 @@ using cost::addPart;
 using cost::kRotaryFlops;
 using cost::kSoftcapFlops;
 
-/// Reads every operand of `op` whole except `skip` (the KV caches, whose
-/// reads are costed by what the attention touches).
 /// Writes `tokens` new rows of `rowElements` (KV heads x head) into each
 /// cache output (in place: the rest of the cache is not touched).
 static void writeCacheRows(OpCost &c, ValueRange cacheOuts,
                            const SymExpr &rowElements, const SymExpr &tokens) {
   for (Value v : cacheOuts)
     c.write(v, tokens * rowElements);
+}
+
+namespace {
+/// One sequence of a PagedAttention batch: its cached keys and new tokens.
+struct SequenceSpan {
+  SymExpr past, tokens;
+};
+} // namespace
+
+/// Each sequence's past length and new tokens when
+/// `cumulative_sequence_length` [B + 1] and `past_seqlens` [B] are
+/// constants (and agree with `tokens` packed queries), else nullopt.
+static std::optional<SmallVector<SequenceSpan>>
+knownSequences(MSPagedAttentionOp op, const SymExpr &tokens) {
+  auto cu = split::constInts(op.getCumulativeSequenceLength());
+  auto past = split::constInts(op.getPastSeqlens());
+  if (!cu || !past || cu->size() != past->size() + 1)
+    return std::nullopt;
+  SmallVector<SequenceSpan> spans;
+  for (size_t i = 0; i < past->size(); ++i) {
+    int64_t n = (*cu)[i + 1] - (*cu)[i];
+    if (n < 0 || (*past)[i] < 0)
+      return std::nullopt;
+    spans.push_back({SymExpr((*past)[i]), SymExpr(n)});
+  }
+  if (tokens.isConstant() && !tokens.isConstant(cu->back() - cu->front()))
+    return std::nullopt;
+  return spans;
 }
 
 LogicalResult MSPagedAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
@@ -49,20 +76,35 @@ LogicalResult MSPagedAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   // An int4/fp4 cache packs two values per byte: the head is the query's.
   if (getKCacheDtype() == "int4" || getKCacheDtype() == "float4e2m1")
     head = head * SymExpr(2);
-  // Each query attends to the keys its block table maps: at most
-  // max_blocks x block_size, or the window and its own key.
-  SymExpr t = (*bt)[1] * (*kc)[1];
-  if (getLocalWindowSize() >= 0)
-    t = SymExpr::min(t, SymExpr(getLocalWindowSize() + 1));
+  // The query-key pairs and the keys read from each cache, summed over the
+  // sequences: exact when their positions are constants (query i of a
+  // sequence with P cached keys is at P + i; with a window w it sees keys
+  // p - w .. p); else bounds from the block table, which maps at most
+  // max_blocks x block_size keys per sequence.
+  AttentionWindow window{getLocalWindowSize(), -1, getIsCausal() != 0};
+  SymExpr batch = (*bt)[0], maxKeys = (*bt)[1] * (*kc)[1];
+  SymExpr pairs = tokens * maxKeys, keysRead = batch * maxKeys;
+  if (auto spans = knownSequences(*this, tokens)) {
+    pairs = keysRead = SymExpr(0);
+    for (const SequenceSpan &seq : *spans) {
+      SymExpr t = seq.past + seq.tokens;
+      pairs = pairs + windowedScores(seq.tokens, t, seq.past, window);
+      keysRead = keysRead + t - firstWindowKey(seq.past, window);
+    }
+  } else if (window.isBounded() && window.causal) {
+    // A query sees at most its window and its own key; a sequence of m new
+    // tokens reads at most w + m keys (exact for a decode step).
+    SymExpr w(getLocalWindowSize());
+    pairs = tokens * SymExpr::min(maxKeys, w + SymExpr(1));
+    keysRead = SymExpr::min(keysRead, batch * w + tokens);
+  }
   if (failed(cost::readAllBut(*this, q, c, {getKeyCache(), getValueCache()})))
     return failure();
-  // Every sequence reads its T keys from each cache (LATENT: one cache
-  // holds K and, in its leading channels, V).
-  SymExpr batch = (*bt)[0];
+  // LATENT: one cache holds K and, in its leading channels, V.
   SymExpr rowElems = (*kc)[2] * (*kc)[3];
   for (Value cache : {getKeyCache(), getValueCache()})
     if (cache)
-      c.read(cache, batch * t * rowElems);
+      c.read(cache, keysRead * rowElems);
   auto outN = cost::elements(q, getOutput(), c);
   if (!outN)
     return failure();
@@ -83,11 +125,10 @@ LogicalResult MSPagedAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
     addPart(c, "rotary (q, k)", qkHeads * rotated * SymExpr(kRotaryFlops),
             false);
   }
-  bool masked = getIsCausal() || getLocalWindowSize() >= 0;
-  cost::attentionCore(c, n, tokens, t, head, *hv, masked ? 1 : 0);
+  bool masked = getIsCausal() || window.isBounded();
+  cost::attentionCoreOver(c, n, pairs, head, *hv, masked ? 1 : 0);
   if (auto cap = getSoftcap(); cap && cap->convertToDouble() != 0.0)
-    addPart(c, "softcap (tanh)", n * tokens * t * SymExpr(kSoftcapFlops),
-            false);
+    addPart(c, "softcap (tanh)", n * pairs * SymExpr(kSoftcapFlops), false);
   return success();
 }
 

@@ -110,18 +110,6 @@ static SymExpr firstQueryPosition(AttentionOp op, const AttentionDims &a) {
   return SymExpr(0);
 }
 
-/// Reads `keys` ([B, N, L, H], or packed [B, L, N*H]) from key `first` on.
-static LogicalResult readKeysFrom(const ShapeQuery &q, OpCost &c, Value keys,
-                                  const SymExpr &first) {
-  auto d = cost::dimsOf(q, keys, c);
-  if (!d)
-    return failure();
-  SymExpr all = product(*d), length = (*d)[d->size() == 4 ? 2 : 1];
-  auto perKey = all.divExact(length);
-  c.read(keys, perKey ? *perKey * (length - SymExpr::min(first, length)) : all);
-  return success();
-}
-
 LogicalResult AttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto a = readAttentionDims(queryDims(q, c), getQ(), getK(), getV(),
                              getPastKey(), getQNumHeads(), getKvNumHeads(),
@@ -140,22 +128,11 @@ LogicalResult AttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
       return failure();
   } else {
     pairs = windowedScores(a->s, a->t, offset, window);
-    SymExpr skipped = firstWindowKey(offset, window);
-    // The keys that may be skipped: the cache's, else K's and V's.
-    SmallVector<Value, 2> cached = {getPastKey(), getPastValue()};
-    if (!getPastKey())
-      cached = {getK(), getV()};
-    if (failed(cost::readAllBut(*this, q, c, cached)))
+    if (failed(cost::readWindowedKeys(*this, q, c,
+                                      {getPastKey(), getPastValue()},
+                                      {getK(), getV()},
+                                      firstWindowKey(offset, window))))
       return failure();
-    for (Value v : cached)
-      if (v && failed(readKeysFrom(q, c, v, skipped)))
-        return failure();
-    for (Value r : getResults()) {
-      auto n = cost::elements(q, r, c);
-      if (!n)
-        return failure();
-      c.write(r, *n);
-    }
   }
   int64_t masks = (getAttnMask() ? 1 : 0) + (getIsCausal() ? 1 : 0) +
                   (getNonpadKvSeqlen() ? 1 : 0) + (window.isBounded() ? 1 : 0);

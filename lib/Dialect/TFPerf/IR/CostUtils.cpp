@@ -46,6 +46,10 @@ LogicalResult cost::readWriteAll(Operation *op, const ShapeQuery &q,
       return failure();
     c.read(v, *n);
   }
+  return writeAll(op, q, c);
+}
+
+LogicalResult cost::writeAll(Operation *op, const ShapeQuery &q, OpCost &c) {
   for (Value v : op->getResults()) {
     auto n = elements(q, v, c);
     if (!n)
@@ -106,6 +110,27 @@ LogicalResult cost::readAllBut(Operation *op, const ShapeQuery &q, OpCost &c,
     if (!llvm::is_contained(skip, v) && !readWhole(q, c, v))
       return failure();
   return success();
+}
+
+LogicalResult cost::readWindowedKeys(Operation *op, const ShapeQuery &q,
+                                     OpCost &c, std::array<Value, 2> pastKV,
+                                     std::array<Value, 2> kv,
+                                     const SymExpr &firstKey) {
+  ArrayRef<Value> cached = pastKV[0] ? pastKV : kv;
+  if (failed(readAllBut(op, q, c, cached)))
+    return failure();
+  for (Value keys : cached) {
+    if (!keys)
+      continue;
+    auto d = dimsOf(q, keys, c);
+    if (!d)
+      return failure();
+    SymExpr all = product(*d), length = (*d)[d->size() == 4 ? 2 : 1];
+    auto perKey = all.divExact(length);
+    c.read(keys, perKey ? *perKey * (length - SymExpr::min(firstKey, length))
+                        : all);
+  }
+  return writeAll(op, q, c);
 }
 
 SymExpr cost::rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {

@@ -14,6 +14,8 @@
 
 #include "mlir/IR/Operation.h"
 
+#include <array>
+
 namespace mlir::tfperf::cost {
 
 /// RoPE: x * cos + rotate(x) * sin, 3 FLOPs per rotated element.
@@ -69,6 +71,19 @@ void attentionCoreOver(OpCost &cost, const SymExpr &bn, const SymExpr &scores,
 /// Reads every operand in full except those in `skip`.
 LogicalResult readAllBut(Operation *op, const ShapeQuery &q, OpCost &cost,
                          ArrayRef<Value> skip);
+
+/// Writes every result in full.
+LogicalResult writeAll(Operation *op, const ShapeQuery &q, OpCost &cost);
+
+/// A sliding-window attention's traffic: every operand whole but the
+/// cached keys and values `pastKV` (or, without a cache, the new `kv`),
+/// which are read from key `firstKey` on (the keys before it are in no
+/// query's window); every result written whole. Keys and values are
+/// [B, N, L, H], or packed [B, L, N*H]; null ones are skipped.
+LogicalResult readWindowedKeys(Operation *op, const ShapeQuery &q,
+                               OpCost &cost, std::array<Value, 2> pastKV,
+                               std::array<Value, 2> kv,
+                               const SymExpr &firstKey);
 
 /// RMSNorm: square, sum, multiply by 1/rms, scale: 4 FLOPs per element;
 /// divide, + eps, rsqrt: 3 per row.

@@ -7,7 +7,8 @@
 // E (1 - (1 - k/E)^T): at decode a few tokens touch a few experts, a long
 // prefill all of them. QMoE reads its
 // weights as stored (packed) and dequantizes each touched weight once.
-// docs/CostModel.md.
+// docs/CostModel.md. Under tensor parallelism each expert splits as a
+// dense MLP does (docs/TensorParallel.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -150,10 +151,72 @@ LogicalResult MSQMoEOp::computeBackwardCost(const ShapeQuery &,
   return noBackwardModel(c, getONNXOpType());
 }
 
-// Expert parallelism is not a Megatron tensor split: no split rule yet.
-LogicalResult MSMoEOp::propagateSplit(SplitContext &ctx, OpSplit &) {
-  return ctx.noSplitRule(*this);
+/// The operands a split of the experts' d_ff divides: fc1's and fc3's
+/// weights, scales, zero points and biases (their rows are the d_ff
+/// columns) and fc2's weights with their block scales and zero points
+/// ([E, H, I / block]). fc2's bias is added once, after the reduction; its
+/// per-row scales and the global scales are needed whole.
+static SmallVector<Value> dffSplitOperands(Operation *op) {
+  SmallVector<Value> up, downBlocks;
+  Value down;
+  if (auto m = dyn_cast<MSMoEOp>(op)) {
+    up = {m.getFc1ExpertsWeights(), m.getFc1ExpertsBias(),
+          m.getFc3ExpertsWeights(), m.getFc3ExpertsBias()};
+    down = m.getFc2ExpertsWeights();
+  } else if (auto m = dyn_cast<MSQMoEOp>(op)) {
+    up = {m.getFc1ExpertsWeights(), m.getFc1Scales(), m.getFc1ZeroPoints(),
+          m.getFc1ExpertsBias(),    m.getFc3ExpertsWeights(),
+          m.getFc3Scales(),         m.getFc3ZeroPoints(),
+          m.getFc3ExpertsBias()};
+    down = m.getFc2ExpertsWeights();
+    downBlocks = {m.getFc2Scales(), m.getFc2ZeroPoints()};
+  }
+  SmallVector<Value> divided = {down};
+  for (Value v : up)
+    if (v && split::rankOf(v) >= 2)
+      divided.push_back(v);
+  for (Value v : downBlocks)
+    if (v && split::rankOf(v) == 3)
+      divided.push_back(v);
+  return divided;
 }
-LogicalResult MSQMoEOp::propagateSplit(SplitContext &ctx, OpSplit &) {
-  return ctx.noSplitRule(*this);
+
+/// Megatron-LM's split of the experts without expert parallelism: each
+/// expert as a dense MLP, fc1/fc3 by their d_ff rows (column-parallel),
+/// fc2 by its contracted d_ff (row-parallel); the input and the router's
+/// probabilities are whole on every device, and each device's output is a
+/// partial sum that one all-reduce completes.
+static LogicalResult moeSplit(Operation *op, SplitContext &ctx, OpSplit &sp) {
+  if (ctx.anyOperandSplit(op))
+    return ctx.fail("a fused MoE op reads its input and router "
+                    "probabilities whole");
+  TypeShapeQuery q;
+  std::string why;
+  std::optional<ExpertGeometry> g =
+      getExpertGeometry(op, [&](Value v) { return q.dims(v); }, why);
+  std::optional<int64_t> dff = g ? g->inter.getInt64() : std::nullopt;
+  if (!dff || *dff <= 0)
+    return success(); // An unknown d_ff: the op runs whole.
+  sp.kind = SplitKind::Row;
+  sp.group = ctx.addGroup(UnitKind::Hidden, *dff, op);
+  SmallVector<Value> divided = dffSplitOperands(op);
+  for (OpOperand &o : op->getOpOperands()) {
+    if (!llvm::is_contained(divided, o.get()))
+      continue;
+    sp.operandUnits[o.getOperandNumber()] = *dff;
+    // The row-parallel weight, as a row linear's: fc2 along its d_ff.
+    if (o.get() == divided.front() && sp.weightOperand < 0) {
+      sp.weightOperand = o.getOperandNumber();
+      sp.weightDim = 2;
+    }
+  }
+  sp.collectives.push_back({0, Collective::AllReduce});
+  return success();
+}
+
+LogicalResult MSMoEOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
+  return moeSplit(*this, ctx, sp);
+}
+LogicalResult MSQMoEOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
+  return moeSplit(*this, ctx, sp);
 }

@@ -592,8 +592,9 @@ def TFPerf_MSGroupQueryAttentionOp : TFPerf_PureOp<"ms.group_query_attention",
     `past_value` [B, Nkv, P, H]; returns `present_key` / `present_value`
     [B, Nkv, P + S, H] (and `output_qk`, the scores, when asked). Each group
     of N / Nkv query heads shares one KV head. `do_rotary` applies RoPE to
-    Q and K from `cos_cache`/`sin_cache`; `local_window_size` >= 0 limits
-    each query to that many preceding keys (sliding window); `softcap`
+    Q and K from `cos_cache`/`sin_cache`; `local_window_size` w >= 0 limits
+    the query at position p to keys p - w .. p (a sliding window of w + 1
+    keys); `softcap`
     caps the scores (tanh); `q_norm_weight`/`k_norm_weight` add a per-head
     RMSNorm of Q and K. A quantized cache (`k_quant_type` PER_TENSOR or
     PER_CHANNEL, `kv_cache_bit_width` 8 or 4) is stored as int8/uint8

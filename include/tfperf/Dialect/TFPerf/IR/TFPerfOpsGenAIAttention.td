@@ -23,7 +23,8 @@ def TFPerf_MSPagedAttentionOp : TFPerf_PureOp<"ms.paged_attention",
     [num_blocks, block_size, Nkv, H] are updated in place and returned as
     `key_cache_out`/`value_cache_out`. `block_table` [B, max_blocks] maps
     each sequence onto cache blocks: a query attends to at most
-    max_blocks * block_size keys (`local_window_size` + 1 with a window).
+    max_blocks * block_size keys (with a window w, the query at position p
+    to keys p - w .. p).
     `kv_cache_layout` LATENT (absorbed MLA) has one cache with one KV head
     whose leading `v_head_size` channels are V; the output is
     [num_tokens, N * v_head_size].
