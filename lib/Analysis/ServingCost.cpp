@@ -267,10 +267,11 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
   std::map<std::vector<double>, size_t> index;
   auto addTerm = [&](StepCostTerm t, llvm::ArrayRef<double> identity = {}) {
     std::vector<double> key(identity.begin(), identity.end());
-    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
-      for (double c : {m->constant, m->perSequence, m->perToken, m->perQueryKey,
-                       m->perContextToken, m->perStartedSequence})
+    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes}) {
+      for (double c : m->coefficients())
         key.push_back(c);
+      key.push_back(double(m->windowKeys));
+    }
     key.push_back(t.tensorPeak);
     key.push_back(t.bandwidth);
     key.push_back(t.overhead);
@@ -442,14 +443,31 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
         approx = "its boundary bytes are not a formula of the step (" + why +
                  "): its ops' own bytes";
       }
+      // A sliding-window layer's flash kernel visits each new token's
+      // window of keys only (as the phase analysis's kernel does): its
+      // per-pair work counts the window's pairs of the step.
+      int64_t windowKeys = 0;
+      if (k.cls == KernelClass::Attention)
+        for (const AttentionBlock &a : structure.getAttentions())
+          if (a.scores && llvm::is_contained(k.ops, a.scores) && a.window &&
+              !windowKeys)
+            windowKeys = *a.window;
+      if (windowKeys) {
+        t.flops.window(windowKeys);
+        t.gemmFlops.window(windowKeys);
+        t.bytes.windowKeys = windowKeys;
+      }
       // Without past-KV inputs the graph computes K and V of the step's
       // tokens only; the flash kernel of an engine also reads the cached
-      // ones, each sequence's context before its new tokens.
+      // ones, each sequence's context before its new tokens (from its
+      // window's first key on).
       if (!pastSym && k.cls == KernelClass::Attention)
         for (const AttentionBlock &a : structure.getAttentions())
           if (a.scores && llvm::is_contained(k.ops, a.scores))
             if (auto perContext = uncachedKVReadBytes(a, policy, 1, 0)) {
-              t.bytes.perContextToken += *perContext * kvPerDevice;
+              (windowKeys ? t.bytes.perWindowContextToken
+                          : t.bytes.perContextToken) +=
+                  *perContext * kvPerDevice;
               t.bytes.perToken +=
                   *uncachedKVReadBytes(a, policy, 0, 1) * kvPerDevice;
             }
@@ -461,7 +479,8 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
       pricer.kind = timing.model;
       pricer.work = k.getWork(policy.peakDtype(k.mainOp));
       pricer.peak = model->tensorPeak(pricer.work.dtype);
-      pricer.causal = k.causal;
+      // A window's pairs are the exact causal count: no half to take.
+      pricer.causal = k.causal && !windowKeys;
       pricer.mem = model->memParams(k.cls);
       splitGemmDims(pricer.work, *opTerms[k.mainOp].split, tp);
       pricer.work.batch = 1;
@@ -477,9 +496,9 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
         pricer.byTokens = std::make_shared<std::vector<double>>();
       t.kernelTime = pricer;
       addTerm(std::move(t),
-              {double(k.cls) + 10, double(pricer.work.n),
-               double(pricer.work.k), double(pricer.work.row),
-               double(pricer.work.headDim), double(k.causal), pricer.peak});
+              {double(k.cls) + 10, double(pricer.work.n), double(pricer.work.k),
+               double(pricer.work.row), double(pricer.work.headDim),
+               double(pricer.causal), pricer.peak});
     }
   }
   if (ep > 1) {
