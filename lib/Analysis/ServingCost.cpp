@@ -50,7 +50,8 @@ struct MixMapper {
           return false;
         continue;
       }
-      unsigned b = 0, s = 0, kv = 0;
+      unsigned b = 0, s = 0, kv = 0, windowedKV = 0;
+      int64_t window = 0;
       for (const SymExpr::Factor &f : t.mono) {
         if (f.name() == kSeqs)
           b = f.pow;
@@ -58,7 +59,10 @@ struct MixMapper {
           s = f.pow;
         else if (f.name() == kKV)
           kv = f.pow;
-        else {
+        else if (auto w = windowOfKV(f); w && (!window || window == *w)) {
+          window = *w;
+          windowedKV = f.pow;
+        } else {
           error = "the cost depends on '" + f.name().str() +
                   "', which is not a batch, sequence or KV dim: bind it with "
                   "--bind-dims";
@@ -75,6 +79,22 @@ struct MixMapper {
         approx = "batch^" + std::to_string(b);
       if (perStart) {
         out.perStartedSequence += c;
+        continue;
+      }
+      if (windowedKV) {
+        // The keys a fused op's window lets each new token see: per pair
+        // (with the tokens) or per cached token (without) of the window.
+        if (kv > 0 || windowedKV > 1 || s > 1) {
+          error = "the cost is not linear in the windowed KV length (" +
+                  e.str() + ")";
+          return false;
+        }
+        if (out.windowKeys && out.windowKeys != window) {
+          error = "the cost has two windows";
+          return false;
+        }
+        out.windowKeys = window;
+        (s == 1 ? out.perWindowQueryKey : out.perWindowContextToken) += c;
         continue;
       }
       if (b == 0 && s == 0 && kv == 0)
@@ -96,6 +116,20 @@ struct MixMapper {
       }
     }
     return true;
+  }
+
+  /// For a factor min(step_kv, W), W a positive constant (a fused op's
+  /// local window, its own key included): W.
+  static std::optional<int64_t> windowOfKV(const SymExpr::Factor &f) {
+    auto atom = SymExpr::lookupAtom(f.sym);
+    if (!atom || atom->fn != "min")
+      return std::nullopt;
+    for (auto [kv, w] :
+         {std::pair{atom->lhs, atom->rhs}, std::pair{atom->rhs, atom->lhs}})
+      if (kv->getSingleSymbol() == std::optional<llvm::StringRef>(kKV) &&
+          w->isConstant() && w->getConstant() > 0)
+        return int64_t(w->getConstant());
+    return std::nullopt;
   }
 
   /// For a term with a factor floordiv(x, d) or ceildiv(x, d), d a
@@ -446,7 +480,8 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
       // A sliding-window layer's flash kernel visits each new token's
       // window of keys only (as the phase analysis's kernel does): its
       // per-pair work counts the window's pairs of the step.
-      int64_t windowKeys = 0;
+      // A fused windowed op's terms have their window already.
+      int64_t windowKeys = t.gemmFlops.windowKeys;
       if (k.cls == KernelClass::Attention)
         for (const AttentionBlock &a : structure.getAttentions())
           if (a.scores && llvm::is_contained(k.ops, a.scores) && a.window &&

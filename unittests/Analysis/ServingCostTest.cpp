@@ -288,9 +288,18 @@ TEST_F(WindowedServingCostTest, StepAtThePhaseMixesEqualsThePhaseAnalysis) {
     expectStepsEqualThePhases(timing);
 }
 
+/// A mixed step of `model`: a chunk of 5 tokens at positions 7..11, a
+/// decode at KV 30 and one at KV 2.
+static serving::StepMix mixedStep(const serving::StepCostModel &model) {
+  serving::StepMix mix = model.newMix();
+  mix.add({5, 12, false});
+  mix.add({1, 30, false});
+  mix.add({1, 2, false});
+  return mix;
+}
+
 // The attention kernels' matmul FLOPs at a mixed step are the exact sum
-// over its queries of the keys each visits, layer by layer. The step: a
-// chunk of 5 tokens at positions 7..11, a decode at KV 30 and one at KV 2.
+// over its queries of the keys each visits, layer by layer (mixedStep).
 // The windowed layer visits 4 keys per chunk token, 4 and 2 for the
 // decodes (26 pairs per head); the full layer 5 x 12 + 30 + 2 = 92. Each
 // pair is 2 x 16 FLOPs of Q K^T and as many of P V, over 4 heads.
@@ -300,10 +309,7 @@ TEST_F(WindowedServingCostTest, AttentionFlopsAreEachLayersPairs) {
   auto step = buildServingStepCost(*module, *structure, policy, device, error,
                                    nullptr, 1, timing);
   ASSERT_TRUE(step) << error;
-  serving::StepMix mix = step->model.newMix();
-  mix.add({5, 12, false});
-  mix.add({1, 30, false});
-  mix.add({1, 2, false});
+  serving::StepMix mix = mixedStep(step->model);
   ASSERT_EQ(mix.windows.size(), 1u);
   EXPECT_EQ(mix.windows[0].keys, 4);
   EXPECT_EQ(mix.windows[0].queryKeyPairs, 26);
@@ -318,4 +324,38 @@ TEST_F(WindowedServingCostTest, AttentionFlopsAreEachLayersPairs) {
   double perPair = 4 * 16 * 2 * 2;
   EXPECT_EQ(windowed, 26 * perPair);
   EXPECT_EQ(full, 92 * perPair);
+}
+
+// A fused com.microsoft.GroupQueryAttention with local_window_size 3 (a
+// window of 4 keys) and past-KV inputs (test/Serving/Inputs/README.md):
+// its cost formula caps each query's keys at min(KV length, 4), which the
+// step reads as the window's sums, so mixedStep counts the same 26 pairs
+// per head, each 2 x 8 FLOPs of Q K^T and as many of P V, over 4
+// heads.
+TEST_F(ImportedGraphTest, FusedWindowedAttentionCountsTheWindowsPairs) {
+  ASSERT_NO_FATAL_FAILURE(load("test/Serving/Inputs/gqa_window.onnx"));
+  ASSERT_EQ(structure->getAttentions().size(), 1u);
+  ASSERT_EQ(structure->getAttentions()[0].window, std::optional<int64_t>(4));
+  std::string error;
+  DtypePolicy policy;
+  for (Timing timing : {Timing{KernelView::Exported, TimeModelKind::Roofline},
+                        Timing{KernelView::Fused, TimeModelKind::Calibrated}}) {
+    auto step = buildServingStepCost(*module, *structure, policy, device, error,
+                                     nullptr, 1, timing);
+    ASSERT_TRUE(step) << error;
+    serving::StepMix mix = mixedStep(step->model);
+    double attention = 0;
+    for (const serving::StepCostTerm &t : step->model.getTerms())
+      if (t.gemmFlops.windowKeys == 4)
+        attention += t.count * t.gemmFlops.at(mix);
+    EXPECT_EQ(attention, 26 * 4 * 8 * 2 * 2);
+    // A decode step at KV 100 is the phase analysis's (the op reads its
+    // whole past input, as the phase analysis has it).
+    auto fig = phasesAt(1, 1, 100, policy, timing, error);
+    ASSERT_TRUE(fig && fig->decode) << error;
+    serving::StepMix decode = step->model.newMix();
+    decode.add({1, 100, false});
+    EXPECT_NEAR(step->model.time(decode), fig->decode->totals.time,
+                1e-9 * fig->decode->totals.time);
+  }
 }
