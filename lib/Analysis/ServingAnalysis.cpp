@@ -202,7 +202,8 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
         if (info.skipped.empty()) {
           // A target that cannot serve gets no times: they would be priced
           // without what stops it (a link, memory).
-          serving::StepMix prefill, decode;
+          serving::StepMix prefill = cost->model.newMix(),
+                           decode = cost->model.newMix();
           int64_t isl = spec.isl ? spec.isl : 1024;
           prefill.add({isl, isl, true});
           decode.add({1, isl + 1, false});
@@ -214,8 +215,11 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
               info.prefillAllToAllTime += term.time(prefill);
         }
           info.decodeStepTime = cost->model.time(decode);
-          if (info.draftCost)
-            info.draftDecodeStepTime = info.draftCost->model.time(decode);
+          if (info.draftCost) {
+            serving::StepMix draftDecode = info.draftCost->model.newMix();
+            draftDecode.add({1, isl + 1, false});
+            info.draftDecodeStepTime = info.draftCost->model.time(draftDecode);
+          }
         }
         info.cost = std::make_shared<ServingStepCost>(std::move(*cost));
         if (info.skipped.empty()) {

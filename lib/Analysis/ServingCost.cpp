@@ -50,7 +50,8 @@ struct MixMapper {
           return false;
         continue;
       }
-      unsigned b = 0, s = 0, kv = 0;
+      unsigned b = 0, s = 0, kv = 0, windowedKV = 0;
+      int64_t window = 0;
       for (const SymExpr::Factor &f : t.mono) {
         if (f.name() == kSeqs)
           b = f.pow;
@@ -58,7 +59,10 @@ struct MixMapper {
           s = f.pow;
         else if (f.name() == kKV)
           kv = f.pow;
-        else {
+        else if (auto w = windowOfKV(f); w && (!window || window == *w)) {
+          window = *w;
+          windowedKV = f.pow;
+        } else {
           error = "the cost depends on '" + f.name().str() +
                   "', which is not a batch, sequence or KV dim: bind it with "
                   "--bind-dims";
@@ -75,6 +79,22 @@ struct MixMapper {
         approx = "batch^" + std::to_string(b);
       if (perStart) {
         out.perStartedSequence += c;
+        continue;
+      }
+      if (windowedKV) {
+        // The keys a fused op's window lets each new token see: per pair
+        // (with the tokens) or per cached token (without) of the window.
+        if (kv > 0 || windowedKV > 1 || s > 1) {
+          error = "the cost is not linear in the windowed KV length (" +
+                  e.str() + ")";
+          return false;
+        }
+        if (out.windowKeys && out.windowKeys != window) {
+          error = "the cost has two windows";
+          return false;
+        }
+        out.windowKeys = window;
+        (s == 1 ? out.perWindowQueryKey : out.perWindowContextToken) += c;
         continue;
       }
       if (b == 0 && s == 0 && kv == 0)
@@ -96,6 +116,20 @@ struct MixMapper {
       }
     }
     return true;
+  }
+
+  /// For a factor min(step_kv, W), W a positive constant (a fused op's
+  /// local window, its own key included): W.
+  static std::optional<int64_t> windowOfKV(const SymExpr::Factor &f) {
+    auto atom = SymExpr::lookupAtom(f.sym);
+    if (!atom || atom->fn != "min")
+      return std::nullopt;
+    for (auto [kv, w] :
+         {std::pair{atom->lhs, atom->rhs}, std::pair{atom->rhs, atom->lhs}})
+      if (kv->getSingleSymbol() == std::optional<llvm::StringRef>(kKV) &&
+          w->isConstant() && w->getConstant() > 0)
+        return int64_t(w->getConstant());
+    return std::nullopt;
   }
 
   /// For a term with a factor floordiv(x, d) or ceildiv(x, d), d a
@@ -267,10 +301,11 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
   std::map<std::vector<double>, size_t> index;
   auto addTerm = [&](StepCostTerm t, llvm::ArrayRef<double> identity = {}) {
     std::vector<double> key(identity.begin(), identity.end());
-    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
-      for (double c : {m->constant, m->perSequence, m->perToken, m->perQueryKey,
-                       m->perContextToken, m->perStartedSequence})
+    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes}) {
+      for (double c : m->coefficients())
         key.push_back(c);
+      key.push_back(double(m->windowKeys));
+    }
     key.push_back(t.tensorPeak);
     key.push_back(t.bandwidth);
     key.push_back(t.overhead);
@@ -442,14 +477,32 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
         approx = "its boundary bytes are not a formula of the step (" + why +
                  "): its ops' own bytes";
       }
+      // A sliding-window layer's flash kernel visits each new token's
+      // window of keys only (as the phase analysis's kernel does): its
+      // per-pair work counts the window's pairs of the step.
+      // A fused windowed op's terms have their window already.
+      int64_t windowKeys = t.gemmFlops.windowKeys;
+      if (k.cls == KernelClass::Attention)
+        for (const AttentionBlock &a : structure.getAttentions())
+          if (a.scores && llvm::is_contained(k.ops, a.scores) && a.window &&
+              !windowKeys)
+            windowKeys = *a.window;
+      if (windowKeys) {
+        t.flops.window(windowKeys);
+        t.gemmFlops.window(windowKeys);
+        t.bytes.windowKeys = windowKeys;
+      }
       // Without past-KV inputs the graph computes K and V of the step's
       // tokens only; the flash kernel of an engine also reads the cached
-      // ones, each sequence's context before its new tokens.
+      // ones, each sequence's context before its new tokens (from its
+      // window's first key on).
       if (!pastSym && k.cls == KernelClass::Attention)
         for (const AttentionBlock &a : structure.getAttentions())
           if (a.scores && llvm::is_contained(k.ops, a.scores))
             if (auto perContext = uncachedKVReadBytes(a, policy, 1, 0)) {
-              t.bytes.perContextToken += *perContext * kvPerDevice;
+              (windowKeys ? t.bytes.perWindowContextToken
+                          : t.bytes.perContextToken) +=
+                  *perContext * kvPerDevice;
               t.bytes.perToken +=
                   *uncachedKVReadBytes(a, policy, 0, 1) * kvPerDevice;
             }
@@ -461,7 +514,8 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
       pricer.kind = timing.model;
       pricer.work = k.getWork(policy.peakDtype(k.mainOp));
       pricer.peak = model->tensorPeak(pricer.work.dtype);
-      pricer.causal = k.causal;
+      // A window's pairs are the exact causal count: no half to take.
+      pricer.causal = k.causal && !windowKeys;
       pricer.mem = model->memParams(k.cls);
       splitGemmDims(pricer.work, *opTerms[k.mainOp].split, tp);
       pricer.work.batch = 1;
@@ -477,9 +531,9 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
         pricer.byTokens = std::make_shared<std::vector<double>>();
       t.kernelTime = pricer;
       addTerm(std::move(t),
-              {double(k.cls) + 10, double(pricer.work.n),
-               double(pricer.work.k), double(pricer.work.row),
-               double(pricer.work.headDim), double(k.causal), pricer.peak});
+              {double(k.cls) + 10, double(pricer.work.n), double(pricer.work.k),
+               double(pricer.work.row), double(pricer.work.headDim),
+               double(pricer.causal), pricer.peak});
     }
   }
   if (ep > 1) {

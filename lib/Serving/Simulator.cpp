@@ -363,7 +363,7 @@ std::optional<EngineRun> Engine::run(std::string &error) {
       continue;
     }
     // The step's cost.
-    StepMix mix;
+    StepMix mix = cost.newMix();
     for (const Scheduled &w : step)
       mix.add({w.tokens, w.seq->kvTokens + w.tokens, !w.seq->started});
     double dt = cost.time(mix) + config.stepOverhead +
@@ -371,7 +371,7 @@ std::optional<EngineRun> Engine::run(std::string &error) {
     if (speculative > 0 && config.draftCost) {
       // The draft model proposes k tokens, one at a time, for every
       // decoding sequence.
-      StepMix draft;
+      StepMix draft = config.draftCost->newMix();
       for (const Scheduled &w : step)
         if (w.decode)
           draft.add({1, w.seq->kvTokens + 1});

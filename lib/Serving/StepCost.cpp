@@ -2,9 +2,19 @@
 
 #include "tfperf/Serving/StepCost.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 
 using namespace mlir::tfperf::serving;
+
+StepCostModel::StepCostModel(std::vector<StepCostTerm> terms)
+    : terms(std::move(terms)) {
+  for (const StepCostTerm &t : this->terms)
+    for (const LinearInMix *m : {&t.flops, &t.gemmFlops, &t.bytes})
+      if (m->windowKeys > 0 && !llvm::is_contained(windowKeys, m->windowKeys))
+        windowKeys.push_back(m->windowKeys);
+}
 
 double StepCostTerm::time(const StepMix &mix) const {
   double gemm = gemmFlops.at(mix);

@@ -18,6 +18,10 @@
 // roofline of the phase analysis; identical ones are merged. Terms that do
 // not map (b^2, s^2 outside attention) are approximated and listed.
 //
+// In the kernel views the flash kernel of a sliding-window layer counts
+// its pairs and its cached keys under that layer's window instead
+// (StepMix's WindowSums), as the phase analysis's windowed kernel does.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TFPERF_ANALYSIS_SERVINGCOST_H
