@@ -138,7 +138,11 @@ void CostAnalysis::compute(
                  std::to_string(counter);
     ++counter;
     if (iface) {
-      rec.known = succeeded(iface.computeCost(select(op), rec.cost));
+      // A BeamSearch decoder's ops are costed at one run's shapes, then
+      // summed over the runs.
+      const ShapeQuery &shapes =
+          weight.stepShapes ? *weight.stepShapes : select(op);
+      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();
@@ -158,6 +162,13 @@ void CostAnalysis::compute(
       readTouchedExpertWeights(rec.cost, op, select);
     if (rec.known)
       scaleCost(rec.cost, weight.times);
+    if (rec.known && weight.stepShapes &&
+        !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
+      rec.known = false;
+      rec.cost.unknownReason =
+          "the decoder runs of its BeamSearch are not a constant (" +
+          weight.steps.str() + "): bind its max_length with --bind-dims";
+    }
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {
       rec.known = false;
