@@ -166,8 +166,10 @@ void CostAnalysis::compute(
         !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
       rec.known = false;
       rec.cost.unknownReason =
-          "the decoder runs of its BeamSearch are not a constant (" +
-          weight.steps.str() + "): bind its max_length with --bind-dims";
+          "the decoder runs of its BeamSearch (" + weight.steps.str() +
+          ") are not a constant of at most " +
+          std::to_string(kMaxSummedSteps) +
+          ": bind its max_length with --bind-dims";
     }
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {

@@ -65,7 +65,8 @@ void RegionWeights::stepDecoder(MSBeamSearchOp op, RegionWeight &w) {
         if (Operation *def = v.getDefiningOp())
           if (!decoder.isAncestor(def->getParentRegion()) &&
               isa<WeightOp, ConstantOp>(def))
-            (void)cast<ShapeInferenceOpInterface>(def).inferShapes(shapes.ctx);
+            if (auto iface = dyn_cast<ShapeInferenceOpInterface>(def))
+              (void)iface.inferShapes(shapes.ctx);
     });
     // The replay is the analysis's, not the user's: its errors become the
     // reason below.
@@ -108,9 +109,13 @@ void mlir::tfperf::scaleCost(OpCost &cost, const SymExpr &times) {
 bool mlir::tfperf::sumOverSteps(OpCost &cost, llvm::StringRef symbol,
                                 const SymExpr &steps) {
   std::optional<int64_t> n = steps.getInt64();
-  if (!n)
+  if (!n || *n > kMaxSummedSteps)
     return false;
   mapCounts(cost, [&](const SymExpr &count) {
+    llvm::SmallVector<llvm::StringRef> used;
+    count.collectSymbols(used);
+    if (!llvm::is_contained(used, symbol))
+      return count * SymExpr(*n);
     SymExpr total = 0;
     for (int64_t k = 1; k <= *n; ++k)
       total = total + count.substitute([&](llvm::StringRef s) {

@@ -68,8 +68,10 @@ private:
 
 /// Multiplies every count of `cost` (FLOPs, parts, accesses) by `times`.
 void scaleCost(OpCost &cost, const SymExpr &times);
+/// Most steps summed one by one (a BeamSearch's max_length bounds them).
+constexpr int64_t kMaxSummedSteps = 1 << 16;
 /// Replaces every count of `cost` by its sum over `symbol` = 1..`steps`;
-/// false when `steps` is not a constant.
+/// false when `steps` is not a constant of at most kMaxSummedSteps.
 bool sumOverSteps(OpCost &cost, llvm::StringRef symbol, const SymExpr &steps);
 
 } // namespace mlir::tfperf

@@ -110,7 +110,7 @@ LogicalResult mlir::tfperf::seedDecoderRun(MSBeamSearchOp op,
       info.dims.assign(dims->begin(), dims->end());
     if (info.ranked && !info.dims.empty())
       info.dims[0] = rows;
-    if (isPast(a) && selfLeft > 0) {
+    if (isPast(a) && selfLeft > 0 && info.dims.size() == 4) {
       info.dims[2] = past;
       --selfLeft;
     }
@@ -126,9 +126,10 @@ LogicalResult MSBeamSearchOp::computeCost(const ShapeQuery &q, OpCost &c) {
     return failure();
   }
   // The candidates of one step: each beam's logits over the vocabulary.
-  auto y = cast<YieldOp>(
+  auto y = dyn_cast<YieldOp>(
       getBeamSearchSubgraph(*this, "decoder")->front().getTerminator());
-  auto logits = y.getNumOperands() ? q.dims(y.getOperand(0)) : std::nullopt;
+  auto logits =
+      y && y.getNumOperands() ? q.dims(y.getOperand(0)) : std::nullopt;
   if (!logits || logits->empty() || !logits->back().isKnown()) {
     c.unknownReason = "BeamSearch's vocabulary (the decoder's logits) is "
                       "unknown";
