@@ -54,7 +54,10 @@ std::string mlir::tfperf::getONNXOpType(Operation *op) {
 /// Tiny non-GEMM computations on tiny tensors only: the shape plumbing
 /// exporters emit (Shape -> Gather -> Concat, shape arithmetic).
 static bool isShapeComputation(Operation *op, const OpCost &cost) {
-  if (op->getNumResults() == 0 || !cost.gemmFlops.isConstant(0))
+  // An op that runs subgraphs (a BeamSearch) is the model, not plumbing,
+  // however small its inputs and outputs.
+  if (op->getNumResults() == 0 || !cost.gemmFlops.isConstant(0) ||
+      op->getNumRegions() > 0)
     return false;
   auto tiny = [](Value v) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
