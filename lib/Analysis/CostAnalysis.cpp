@@ -88,11 +88,13 @@ static bool touchesTensorsOrBuffers(Operation *op) {
 
 CostAnalysis::CostAnalysis(Operation *root) {
   TypeShapeQuery shapes;
-  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; },
+          /*wholeGeneration=*/true);
 }
 
 CostAnalysis::CostAnalysis(Operation *root, const ShapeQuery &shapes) {
-  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; },
+          /*wholeGeneration=*/false);
 }
 
 /// A routed expert's linear reads its weights only when a token of the step
@@ -116,13 +118,14 @@ readTouchedExpertWeights(OpCost &cost, Operation *op,
 
 CostAnalysis::CostAnalysis(
     Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
-  compute(root, select);
+  compute(root, select, /*wholeGeneration=*/false);
 }
 
 void CostAnalysis::compute(
-    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
+    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select,
+    bool wholeGeneration) {
   size_t counter = 0;
-  RegionWeights weights(select);
+  RegionWeights weights(select, wholeGeneration);
   root->walk<WalkOrder::PreOrder>([&](Operation *op) {
     auto iface = dyn_cast<CostOpInterface>(op);
     if (!iface && !needsCostRow(op))

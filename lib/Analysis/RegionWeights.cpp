@@ -34,12 +34,12 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
                         "' is unknown";
     w.times = w.times * length;
   } else if (auto search = dyn_cast<MSBeamSearchOp>(owner)) {
-    if (isEncoderDecoderSearch(search) &&
+    if (wholeGeneration && isEncoderDecoderSearch(search) &&
         region == getBeamSearchSubgraph(search, "decoder"))
       stepDecoder(search, w);
   }
-  // Other regions (BeamSearch's encoder, the decoder of a GPT-2 search: one
-  // step; a function's body) run once.
+  // Other regions (BeamSearch's encoder; the decoder of a GPT-2 search, or
+  // of any search in a phase's step; a function's body) run once.
   cache.try_emplace(region, w);
   return w;
 }

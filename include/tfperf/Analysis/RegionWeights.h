@@ -49,9 +49,11 @@ public:
 
 class RegionWeights {
 public:
-  explicit RegionWeights(
-      llvm::function_ref<const ShapeQuery &(Operation *)> select)
-      : select(select) {}
+  /// Without `wholeGeneration` (a phase's one step), a BeamSearch decoder
+  /// runs once, at `select`'s shapes.
+  RegionWeights(llvm::function_ref<const ShapeQuery &(Operation *)> select,
+                bool wholeGeneration)
+      : select(select), wholeGeneration(wholeGeneration) {}
   /// The weight of the region `op` is in (1 at the top level).
   RegionWeight of(Operation *op);
 
@@ -61,6 +63,7 @@ private:
   void stepDecoder(MSBeamSearchOp op, RegionWeight &w);
 
   llvm::function_ref<const ShapeQuery &(Operation *)> select;
+  bool wholeGeneration;
   llvm::DenseMap<Region *, RegionWeight> cache;
   /// The decoders' re-inferred shapes, one per BeamSearch.
   std::deque<ContextShapes> stepShapes;
