@@ -54,7 +54,10 @@ std::string mlir::tfperf::getONNXOpType(Operation *op) {
 /// Tiny non-GEMM computations on tiny tensors only: the shape plumbing
 /// exporters emit (Shape -> Gather -> Concat, shape arithmetic).
 static bool isShapeComputation(Operation *op, const OpCost &cost) {
-  if (op->getNumResults() == 0 || !cost.gemmFlops.isConstant(0))
+  // An op that runs subgraphs (a BeamSearch) is the model, not plumbing,
+  // however small its inputs and outputs.
+  if (op->getNumResults() == 0 || !cost.gemmFlops.isConstant(0) ||
+      op->getNumRegions() > 0)
     return false;
   auto tiny = [](Value v) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
@@ -85,11 +88,13 @@ static bool touchesTensorsOrBuffers(Operation *op) {
 
 CostAnalysis::CostAnalysis(Operation *root) {
   TypeShapeQuery shapes;
-  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; },
+          /*wholeGeneration=*/true);
 }
 
 CostAnalysis::CostAnalysis(Operation *root, const ShapeQuery &shapes) {
-  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; });
+  compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; },
+          /*wholeGeneration=*/false);
 }
 
 /// A routed expert's linear reads its weights only when a token of the step
@@ -113,13 +118,14 @@ readTouchedExpertWeights(OpCost &cost, Operation *op,
 
 CostAnalysis::CostAnalysis(
     Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
-  compute(root, select);
+  compute(root, select, /*wholeGeneration=*/false);
 }
 
 void CostAnalysis::compute(
-    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select) {
+    Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select,
+    bool wholeGeneration) {
   size_t counter = 0;
-  RegionWeights weights(select);
+  RegionWeights weights(select, wholeGeneration);
   root->walk<WalkOrder::PreOrder>([&](Operation *op) {
     auto iface = dyn_cast<CostOpInterface>(op);
     if (!iface && !needsCostRow(op))
@@ -138,7 +144,11 @@ void CostAnalysis::compute(
                  std::to_string(counter);
     ++counter;
     if (iface) {
-      rec.known = succeeded(iface.computeCost(select(op), rec.cost));
+      // A BeamSearch decoder's ops are costed at one run's shapes, then
+      // summed over the runs.
+      const ShapeQuery &shapes =
+          weight.stepShapes ? *weight.stepShapes : select(op);
+      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();
@@ -158,6 +168,15 @@ void CostAnalysis::compute(
       readTouchedExpertWeights(rec.cost, op, select);
     if (rec.known)
       scaleCost(rec.cost, weight.times);
+    if (rec.known && weight.stepShapes &&
+        !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
+      rec.known = false;
+      rec.cost.unknownReason =
+          "the decoder runs of its BeamSearch (" + weight.steps.str() +
+          ") are not a constant of at most " +
+          std::to_string(kMaxSummedSteps) +
+          ": bind its max_length with --bind-dims";
+    }
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {
       rec.known = false;

@@ -6,7 +6,7 @@ PyTorch at run time, or by executing the graph), runs
 `tfperf-opt --analyze-roofline --report=<json>` (dynamic graphs bound to the
 dims the reference used) and requires `totals.gemm_flops` within 0.1%.
 Also requires every op of every corpus graph to be costed (no unknown ops
-except BeamSearch, whose cost depends on the search).
+except the GPT-2 BeamSearch, model_type 0, whose schedule is not modelled).
 
 Usage: check_costs.py CORPUS_DIR TFPERF_BIN_DIR [--table OUT.md]
 """

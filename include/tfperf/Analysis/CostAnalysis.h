@@ -41,11 +41,13 @@ struct OpCostRecord {
 
 class CostAnalysis {
 public:
-  /// Costs from the IR's types.
+  /// Costs from the IR's types: a run of the whole graph, a generation op's
+  /// decoder (BeamSearch) summed over its runs.
   explicit CostAnalysis(Operation *root);
-  /// Costs from other shapes (bound dims, a decode step).
+  /// Costs from other shapes (bound dims, a decode step); a generation op's
+  /// decoder counts one step at those shapes.
   CostAnalysis(Operation *root, const ShapeQuery &shapes);
-  /// Costs with the shapes chosen per op.
+  /// Costs with the shapes chosen per op (a phase: one step, as above).
   CostAnalysis(Operation *root,
                llvm::function_ref<const ShapeQuery &(Operation *)> select);
 
@@ -59,7 +61,8 @@ public:
 
 private:
   void compute(Operation *root,
-               llvm::function_ref<const ShapeQuery &(Operation *)> select);
+               llvm::function_ref<const ShapeQuery &(Operation *)> select,
+               bool wholeGeneration);
   /// Keeps the larger branch of each If whose condition did not fold.
   void keepLargerBranches(Operation *root);
 

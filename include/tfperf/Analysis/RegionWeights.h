@@ -1,7 +1,8 @@
 //===- RegionWeights.h - how often control-flow regions run -----*- C++ -*-===//
 //
 // An op inside a Loop body runs once per iteration, inside a Scan body once
-// per slice, inside an If branch only when that branch is taken. The cost
+// per slice, inside an If branch only when that branch is taken, inside a
+// BeamSearch decoder once per decoder run at that run's sizes. The cost
 // analysis multiplies each op's cost by the weight of the region it is in
 // (docs/CostModel.md#control-flow).
 //
@@ -10,11 +11,14 @@
 #ifndef TFPERF_ANALYSIS_REGIONWEIGHTS_H
 #define TFPERF_ANALYSIS_REGIONWEIGHTS_H
 
+#include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
+#include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
 
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <deque>
 #include <string>
 
 namespace mlir::tfperf {
@@ -26,25 +30,52 @@ struct RegionWeight {
   bool counted = true;
   /// Why `times` is unknown (a Scan over an input of unknown shape).
   std::string unknownReason;
+  /// In a region whose runs differ in size (a BeamSearch decoder, its past
+  /// one token longer each run): the shapes of run `stepSymbol` (1-based),
+  /// and how many runs there are. The cost is summed over the runs.
+  const ShapeQuery *stepShapes = nullptr;
+  std::string stepSymbol;
+  SymExpr steps = 1;
+};
+
+/// Shapes a shape-inference replay derived (a BeamSearch decoder at a run).
+class ContextShapes : public ShapeQuery {
+public:
+  std::optional<ArrayRef<SymExpr>> dims(Value v) const override {
+    return ctx.getDims(v);
+  }
+  mutable ShapeContext ctx;
 };
 
 class RegionWeights {
 public:
-  explicit RegionWeights(
-      llvm::function_ref<const ShapeQuery &(Operation *)> select)
-      : select(select) {}
+  /// Without `wholeGeneration` (a phase's one step), a BeamSearch decoder
+  /// runs once, at `select`'s shapes.
+  RegionWeights(llvm::function_ref<const ShapeQuery &(Operation *)> select,
+                bool wholeGeneration)
+      : select(select), wholeGeneration(wholeGeneration) {}
   /// The weight of the region `op` is in (1 at the top level).
   RegionWeight of(Operation *op);
 
 private:
   RegionWeight ofRegion(Region *region);
+  /// The weight of a BeamSearch decoder: its runs, each run's shapes.
+  void stepDecoder(MSBeamSearchOp op, RegionWeight &w);
 
   llvm::function_ref<const ShapeQuery &(Operation *)> select;
+  bool wholeGeneration;
   llvm::DenseMap<Region *, RegionWeight> cache;
+  /// The decoders' re-inferred shapes, one per BeamSearch.
+  std::deque<ContextShapes> stepShapes;
 };
 
 /// Multiplies every count of `cost` (FLOPs, parts, accesses) by `times`.
 void scaleCost(OpCost &cost, const SymExpr &times);
+/// Most steps summed one by one (a BeamSearch's max_length bounds them).
+constexpr int64_t kMaxSummedSteps = 1 << 16;
+/// Replaces every count of `cost` by its sum over `symbol` = 1..`steps`;
+/// false when `steps` is not a constant of at most kMaxSummedSteps.
+bool sumOverSteps(OpCost &cost, llvm::StringRef symbol, const SymExpr &steps);
 
 } // namespace mlir::tfperf
 

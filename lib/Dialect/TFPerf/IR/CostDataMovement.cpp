@@ -94,8 +94,3 @@ LogicalResult CustomOp::computeCost(const ShapeQuery &, OpCost &c) {
   return failure();
 }
 
-LogicalResult MSBeamSearchOp::computeCost(const ShapeQuery &, OpCost &c) {
-  c.unknownReason = "BeamSearch's cost depends on the search; the ops of "
-                    "its decoder subgraph are costed as one decoding step";
-  return failure();
-}
