@@ -5,6 +5,7 @@
 #include "tfperf/Analysis/KernelAnalysis.h"
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Dialect/TFPerf/IR/WindowBandCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -340,9 +341,38 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     if (!split)
       split = &replicated;
     double div = double(tpDivisor(split->units, tp));
-    if (!mapper.map(rec.cost.flops, t.flops, approx, why) ||
-        !mapper.map(rec.cost.gemmFlops, t.gemmFlops, approx, why))
+    // A fused op with a sliding window: its cost over the causal band,
+    // whose pairs and cached keys then count the window's sums (its own
+    // closed form has max and floordiv of the lengths, which a step cannot
+    // sum over its sequences).
+    OpCost band;
+    FailureOr<int64_t> window =
+        computeWindowBandCost(rec.op, select(rec.op), band);
+    if (failed(window)) {
+      why = band.unknownReason;
       return fail();
+    }
+    const OpCost &cost = *window ? band : rec.cost;
+    // The reads the window cuts: the cached keys and values.
+    SmallVector<TensorAccess> cutReads, wholeReads;
+    llvm::DenseSet<Value> cut;
+    for (const TensorAccess &a : cost.reads) {
+      if (*window && llvm::none_of(rec.cost.reads, [&](auto &r) {
+            return r.value == a.value && r.elements == a.elements;
+          })) {
+        cut.insert(a.value);
+        cutReads.push_back(a);
+      } else {
+        wholeReads.push_back(a);
+      }
+    }
+    if (!mapper.map(cost.flops, t.flops, approx, why) ||
+        !mapper.map(cost.gemmFlops, t.gemmFlops, approx, why))
+      return fail();
+    if (*window) {
+      t.flops.window(*window);
+      t.gemmFlops.window(*window);
+    }
     t.flops.scale(1 / div);
     t.gemmFlops.scale(1 / div);
     // Each access at its element size, divided over the devices that
@@ -357,13 +387,15 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
       if (!bytesOf(a, b))
         return false;
       b.scale(1 / (8.0 * double(tpDivisor(units, tp))));
+      if (cut.contains(a.value))
+        b.window(*window);
       t.bytes.add(b);
       return true;
     };
-    for (const TensorAccess &a : rec.cost.reads)
+    for (const TensorAccess &a : cost.reads)
       if (!addBytes(a, split->readUnits(rec.op, a.value)))
         return fail();
-    for (const TensorAccess &a : rec.cost.writes)
+    for (const TensorAccess &a : cost.writes)
       if (!addBytes(a, split->writeUnits(rec.op, a.value)))
         return fail();
     if (!approx.empty() && out.approximations.size() < 16)
@@ -373,7 +405,7 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
                                    : decltype(split->collectives)()) {
       StepCostTerm c;
       c.name = kind == Collective::AllReduce ? "all-reduce" : "all-gather";
-      for (const TensorAccess &a : rec.cost.writes)
+      for (const TensorAccess &a : cost.writes)
         if (a.value == rec.op->getResult(res) && !bytesOf(a, c.bytes))
           return fail();
       bool reduce = kind == Collective::AllReduce;
@@ -419,9 +451,16 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     }
     OpStepTerm &kept = opTerms[rec.op];
     kept.split = split;
-    SymExpr graphBits = accessBits(rec.cost, DtypePolicy());
-    if (!mapper.map(graphBits, kept.graphBytes, approx, why))
+    LinearInMix cutBytes;
+    if (!mapper.map(accessBits(wholeReads, cost.writes, DtypePolicy()),
+                    kept.graphBytes, approx, why) ||
+        !mapper.map(accessBits(cutReads, {}, DtypePolicy()), cutBytes, approx,
+                    why))
       return fail();
+    if (*window) {
+      cutBytes.window(*window);
+      kept.graphBytes.add(cutBytes);
+    }
     kept.graphBytes.scale(1 / 8.0);
     kept.term = std::move(t);
   }
@@ -467,7 +506,11 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
       }
       MixMapper mapper{implicitBatch, once.contains(k.mainOp)};
       std::string approx, why;
-      if (mapper.map(k.boundaryBits, t.bytes, approx, why)) {
+      if (t.gemmFlops.windowKeys) {
+        // A fused windowed op's kernel: its own traffic over the band
+        // (its boundary holds the window's closed form).
+        t.bytes = memberBytes;
+      } else if (mapper.map(k.boundaryBits, t.bytes, approx, why)) {
         // At the policy's element sizes and split over the group as its
         // ops' bytes are.
         t.bytes.scale(1 / 8.0);

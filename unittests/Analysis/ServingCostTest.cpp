@@ -326,36 +326,71 @@ TEST_F(WindowedServingCostTest, AttentionFlopsAreEachLayersPairs) {
   EXPECT_EQ(full, 92 * perPair);
 }
 
-// A fused com.microsoft.GroupQueryAttention with local_window_size 3 (a
-// window of 4 keys) and past-KV inputs (test/Serving/Inputs/README.md):
-// its cost formula caps each query's keys at min(KV length, 4), which the
-// step reads as the window's sums, so mixedStep counts the same 26 pairs
-// per head, each 2 x 8 FLOPs of Q K^T and as many of P V, over 4
-// heads.
-TEST_F(ImportedGraphTest, FusedWindowedAttentionCountsTheWindowsPairs) {
-  ASSERT_NO_FATAL_FAILURE(load("test/Serving/Inputs/gqa_window.onnx"));
-  ASSERT_EQ(structure->getAttentions().size(), 1u);
-  ASSERT_EQ(structure->getAttentions()[0].window, std::optional<int64_t>(4));
-  std::string error;
-  DtypePolicy policy;
-  for (Timing timing : {Timing{KernelView::Exported, TimeModelKind::Roofline},
-                        Timing{KernelView::Fused, TimeModelKind::Calibrated}}) {
-    auto step = buildServingStepCost(*module, *structure, policy, device, error,
-                                     nullptr, 1, timing);
-    ASSERT_TRUE(step) << error;
-    serving::StepMix mix = mixedStep(step->model);
-    double attention = 0;
-    for (const serving::StepCostTerm &t : step->model.getTerms())
-      if (t.gemmFlops.windowKeys == 4)
-        attention += t.count * t.gemmFlops.at(mix);
-    EXPECT_EQ(attention, 26 * 4 * 8 * 2 * 2);
-    // A decode step at KV 100 is the phase analysis's (the op reads its
-    // whole past input, as the phase analysis has it).
-    auto fig = phasesAt(1, 1, 100, policy, timing, error);
-    ASSERT_TRUE(fig && fig->decode) << error;
-    serving::StepMix decode = step->model.newMix();
-    decode.add({1, 100, false});
-    EXPECT_NEAR(step->model.time(decode), fig->decode->totals.time,
-                1e-9 * fig->decode->totals.time);
+/// A graph with one fused attention op whose window is 4 keys (3 before
+/// each query and its own) over 4 query heads of 8 and 2 KV heads, with
+/// past-KV inputs (test/Serving/Inputs/README.md).
+class FusedWindowTest : public ImportedGraphTest {
+protected:
+  /// The op's cost at a step counts the window's sums, as a band-masked
+  /// layer's does: mixedStep's 26 pairs per head, each 2 x 8 FLOPs of
+  /// Q K^T and as many of P V, over 4 heads; and a decode step at KV 100
+  /// is the phase analysis's, in two timings.
+  void expectTheWindowsSums(llvm::StringRef path) {
+    ASSERT_NO_FATAL_FAILURE(load(path));
+    ASSERT_EQ(structure->getAttentions().size(), 1u);
+    ASSERT_EQ(structure->getAttentions()[0].window, std::optional<int64_t>(4));
+    std::string error;
+    DtypePolicy policy;
+    for (Timing timing :
+         {Timing{KernelView::Exported, TimeModelKind::Roofline},
+          Timing{KernelView::Fused, TimeModelKind::Calibrated}}) {
+      auto step = buildServingStepCost(*module, *structure, policy, device,
+                                       error, nullptr, 1, timing);
+      ASSERT_TRUE(step) << error;
+      serving::StepMix mix = mixedStep(step->model);
+      double attention = 0;
+      for (const serving::StepCostTerm &t : step->model.getTerms())
+        if (t.gemmFlops.windowKeys == 4)
+          attention += t.count * t.gemmFlops.at(mix);
+      EXPECT_EQ(attention, 26 * 4 * 8 * 2 * 2);
+      auto fig = phasesAt(1, 1, 100, policy, timing, error);
+      ASSERT_TRUE(fig && fig->decode) << error;
+      serving::StepMix decode = step->model.newMix();
+      decode.add({1, 100, false});
+      EXPECT_NEAR(step->model.time(decode), fig->decode->totals.time,
+                  1e-9 * fig->decode->totals.time);
+    }
   }
+};
+
+// com.microsoft.GroupQueryAttention with local_window_size 3.
+TEST_F(FusedWindowTest, GroupQueryAttentionCountsTheWindowsPairs) {
+  expectTheWindowsSums("test/Serving/Inputs/gqa_window.onnx");
+}
+
+// ONNX Attention-25 with is_causal and left_window_size 3: its closed form
+// has max and floordiv of the step's lengths (--serve stopped on it).
+TEST_F(FusedWindowTest, Attention25CountsTheWindowsPairs) {
+  expectTheWindowsSums("test/Serving/Inputs/attention_window.onnx");
+}
+
+// The Attention-25 op's traffic at mixedStep, hand-counted in fp32: it
+// reads the cached keys and values its windows reach, min(offset, 3) per
+// sequence (3 + 3 + 1 = 7 tokens of 2 x 2 heads x 8), the 7 new tokens'
+// Q (32), K and V (16 each) and writes Y (32) and the whole present K and
+// V (12 + 30 + 2 = 44 tokens of 2 x 16): (7 x 32 + 7 x 64 + 7 x 32 + 44 x
+// 32) x 4 B = 9216 B.
+TEST_F(FusedWindowTest, Attention25ReadsTheCacheItsWindowsReach) {
+  ASSERT_NO_FATAL_FAILURE(load("test/Serving/Inputs/attention_window.onnx"));
+  std::string error;
+  auto step = buildServingStepCost(
+      *module, *structure, DtypePolicy(), device, error, nullptr, 1,
+      Timing{KernelView::Exported, TimeModelKind::Roofline});
+  ASSERT_TRUE(step) << error;
+  serving::StepMix mix = mixedStep(step->model);
+  double bytes = 0;
+  for (const serving::StepCostTerm &t : step->model.getTerms())
+    if (t.name == "Attention")
+      bytes += t.count * t.bytes.at(mix);
+  EXPECT_EQ(bytes, 9216);
 }

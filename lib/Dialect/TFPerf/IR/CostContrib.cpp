@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CostUtils.h"
+#include "WindowedAttentionCost.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Support/AttentionWindow.h"
 
@@ -173,14 +174,16 @@ LogicalResult MSEmbedLayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
   return success();
 }
 
-LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
-                                                   OpCost &c) {
-  auto qd = cost::dimsOf(q, getQuery(), c);
-  auto od = cost::dimsOf(q, getOutput(), c);
+LogicalResult cost::groupQueryAttentionCost(Operation *op,
+                                            const ShapeQuery &q, OpCost &c,
+                                            bool overBand) {
+  auto g = cast<MSGroupQueryAttentionOp>(op);
+  auto qd = cost::dimsOf(q, g.getQuery(), c);
+  auto od = cost::dimsOf(q, g.getOutput(), c);
   if (!qd || !od)
     return failure();
   SymExpr b = (*qd)[0], s = (*qd)[1];
-  SymExpr n(getNumHeads()), kv(getKvNumHeads());
+  SymExpr n(g.getNumHeads()), kv(g.getKvNumHeads());
   auto h = (*od)[2].divExact(n);
   if (!h) {
     c.unknownReason = "hidden size not divisible by num_heads";
@@ -188,42 +191,41 @@ LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
   }
   // The new queries follow the P past keys: query i is at position P + i.
   SymExpr past(0);
-  if (getPastKey()) {
-    auto pk = cost::dimsOf(q, getPastKey(), c);
+  if (g.getPastKey()) {
+    auto pk = cost::dimsOf(q, g.getPastKey(), c);
     if (!pk || pk->size() != 4)
       return failure();
     past = (*pk)[2];
   }
-  SymExpr t = past + s, pairs = s * t;
   // onnxruntime's window: the query at p sees keys p - w .. p (w + 1 keys,
   // fewer near the start), summed exactly over the queries; the cache
   // before the first query's window is never read. Without one every
   // query scores all T keys (the causal mask is applied to every score).
-  AttentionWindow window{getLocalWindowSize(), -1, /*causal=*/true};
-  if (window.isBounded()) {
-    pairs = windowedScores(s, t, past, window);
-    if (failed(cost::readWindowedKeys(*this, q, c,
-                                      {getPastKey(), getPastValue()},
-                                      {getKey(), getValue()},
-                                      firstWindowKey(past, window))))
-      return failure();
-  } else if (failed(cost::readWriteAll(*this, q, c))) {
+  AttentionWindow window{g.getLocalWindowSize(), -1, /*causal=*/true};
+  auto pairs = cost::windowPairsAndTraffic(
+      op, q, c, window, overBand, s, past + s, past,
+      {g.getPastKey(), g.getPastValue()}, {g.getKey(), g.getValue()});
+  if (!pairs)
     return failure();
-  }
-  if (getQNormWeight())
+  if (g.getQNormWeight())
     addPart(c, "q/k rms norm",
             rmsNormFlops(b * s * (n + kv) * *h, b * s * (n + kv)), false);
-  if (getDoRotary())
+  if (g.getDoRotary())
     addPart(c, "rotary (q, k)",
             b * s * (n + kv) * *h * SymExpr(kRotaryFlops), false);
   // Every query head attends to its group's KV head; the causal mask (and
   // an attention bias) applies to every score visited.
-  cost::attentionCoreOver(c, b * n, pairs, *h, *h,
-                          /*maskAdds=*/getAttentionBias() ? 2 : 1);
-  if (auto cap = getSoftcap(); cap && cap->convertToDouble() != 0.0)
-    addPart(c, "softcap (tanh)", b * n * pairs * SymExpr(kSoftcapFlops),
+  cost::attentionCoreOver(c, b * n, *pairs, *h, *h,
+                          /*maskAdds=*/g.getAttentionBias() ? 2 : 1);
+  if (auto cap = g.getSoftcap(); cap && cap->convertToDouble() != 0.0)
+    addPart(c, "softcap (tanh)", b * n * *pairs * SymExpr(kSoftcapFlops),
             false);
   return success();
+}
+
+LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
+                                                   OpCost &c) {
+  return cost::groupQueryAttentionCost(*this, q, c, /*overBand=*/false);
 }
 
 LogicalResult MSRotaryEmbeddingOp::computeCost(const ShapeQuery &q, OpCost &c) {

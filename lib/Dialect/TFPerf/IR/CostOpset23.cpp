@@ -12,7 +12,9 @@
 
 #include "AttentionDims.h"
 #include "CostUtils.h"
+#include "WindowedAttentionCost.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Dialect/TFPerf/IR/WindowBandCost.h"
 #include "tfperf/Support/AttentionWindow.h"
 
 using namespace mlir;
@@ -110,38 +112,62 @@ static SymExpr firstQueryPosition(AttentionOp op, const AttentionDims &a) {
   return SymExpr(0);
 }
 
-LogicalResult AttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  auto a = readAttentionDims(queryDims(q, c), getQ(), getK(), getV(),
-                             getPastKey(), getQNumHeads(), getKvNumHeads(),
-                             c.unknownReason);
+/// ONNX Attention's cost; over its causal band when `overBand`
+/// (computeWindowBandCost): the window then only counts in its mask.
+static LogicalResult attentionCost(AttentionOp op, const ShapeQuery &q,
+                                   OpCost &c, bool overBand) {
+  auto a = readAttentionDims(queryDims(q, c), op.getQ(), op.getK(),
+                             op.getV(), op.getPastKey(), op.getQNumHeads(),
+                             op.getKvNumHeads(), c.unknownReason);
   if (!a)
     return failure();
-  AttentionWindow window{getLeftWindowSize(), getRightWindowSize(),
-                               getIsCausal() != 0};
-  SymExpr offset = firstQueryPosition(*this, *a);
+  AttentionWindow window{op.getLeftWindowSize(), op.getRightWindowSize(),
+                         op.getIsCausal() != 0};
   // Without a window every query scores all T keys (the causal mask is
   // applied to every score); a windowed kernel visits the window's keys
   // only, and never reads the keys before the first query's window.
-  SymExpr pairs = a->s * a->t;
-  if (!window.isBounded()) {
-    if (failed(cost::readWriteAll(*this, q, c)))
-      return failure();
-  } else {
-    pairs = windowedScores(a->s, a->t, offset, window);
-    if (failed(cost::readWindowedKeys(*this, q, c,
-                                      {getPastKey(), getPastValue()},
-                                      {getK(), getV()},
-                                      firstWindowKey(offset, window))))
-      return failure();
-  }
-  int64_t masks = (getAttnMask() ? 1 : 0) + (getIsCausal() ? 1 : 0) +
-                  (getNonpadKvSeqlen() ? 1 : 0) + (window.isBounded() ? 1 : 0);
-  cost::attentionCoreOver(c, a->b * a->qHeads, pairs, a->headQK, a->headV,
+  auto pairs = cost::windowPairsAndTraffic(
+      op, q, c, window, overBand, a->s, a->t, firstQueryPosition(op, *a),
+      {op.getPastKey(), op.getPastValue()}, {op.getK(), op.getV()});
+  if (!pairs)
+    return failure();
+  int64_t masks = (op.getAttnMask() ? 1 : 0) + (op.getIsCausal() ? 1 : 0) +
+                  (op.getNonpadKvSeqlen() ? 1 : 0) +
+                  (window.isBounded() ? 1 : 0);
+  cost::attentionCoreOver(c, a->b * a->qHeads, *pairs, a->headQK, a->headV,
                           masks);
-  if (getSoftcap().convertToFloat() > 0)
+  if (op.getSoftcap().convertToFloat() > 0)
     addPart(c, "softcap",
-            a->b * a->qHeads * pairs * SymExpr(kSoftcapFlops), false);
+            a->b * a->qHeads * *pairs * SymExpr(kSoftcapFlops), false);
   return success();
+}
+
+LogicalResult AttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return attentionCost(*this, q, c, /*overBand=*/false);
+}
+
+FailureOr<int64_t> mlir::tfperf::computeWindowBandCost(Operation *op,
+                                                       const ShapeQuery &q,
+                                                       OpCost &c) {
+  if (auto gqa = dyn_cast<MSGroupQueryAttentionOp>(op)) {
+    if (gqa.getLocalWindowSize() < 0)
+      return 0;
+    if (failed(cost::groupQueryAttentionCost(op, q, c, /*overBand=*/true)))
+      return failure();
+    return gqa.getLocalWindowSize() + 1;
+  }
+  auto attention = dyn_cast<AttentionOp>(op);
+  if (!attention || attention.getLeftWindowSize() < 0)
+    return 0;
+  if (!attention.getIsCausal() || attention.getNonpadKvSeqlen()) {
+    c.unknownReason = "a window without is_causal (it reaches right of the "
+                      "query too) or over a static cache (nonpad_kv_seqlen) "
+                      "is not summed per sequence";
+    return failure();
+  }
+  if (failed(attentionCost(attention, q, c, /*overBand=*/true)))
+    return failure();
+  return attention.getLeftWindowSize() + 1;
 }
 
 LogicalResult FlexAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {

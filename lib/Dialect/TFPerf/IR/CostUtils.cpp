@@ -1,6 +1,7 @@
 //===- CostUtils.cpp - helpers for tfperf cost functions ------------------===//
 
 #include "CostUtils.h"
+#include "WindowedAttentionCost.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -131,6 +132,22 @@ LogicalResult cost::readWindowedKeys(Operation *op, const ShapeQuery &q,
                         : all);
   }
   return writeAll(op, q, c);
+}
+
+std::optional<SymExpr> cost::windowPairsAndTraffic(
+    Operation *op, const ShapeQuery &q, OpCost &c,
+    const AttentionWindow &window, bool overBand, const SymExpr &s,
+    const SymExpr &t, const SymExpr &offset, std::array<Value, 2> pastKV,
+    std::array<Value, 2> kv) {
+  if (!window.isBounded() || overBand) {
+    if (failed(readWriteAll(op, q, c)))
+      return std::nullopt;
+    return s * t;
+  }
+  if (failed(readWindowedKeys(op, q, c, pastKV, kv,
+                              firstWindowKey(offset, window))))
+    return std::nullopt;
+  return windowedScores(s, t, offset, window);
 }
 
 SymExpr cost::rmsNormFlops(const SymExpr &elements, const SymExpr &rows) {
