@@ -823,6 +823,12 @@ static void labelAttentionKinds(const TransformerStructure &structure,
       fig.expertBlocks.push_back(describeExpertBlock(m));
 }
 
+/// The keys block `a` caches (and a decode step reads) at KV length `kvLen`:
+/// a sliding window's at most.
+static int64_t cachedKeys(const AttentionBlock &a, int64_t kvLen) {
+  return a.window ? std::min<int64_t>(kvLen, *a.window) : kvLen;
+}
+
 namespace {
 /// One analyzeTransformer call on one device: the sizes asked for, the
 /// graph's token shapes, and the figures each phase fills in.
@@ -952,15 +958,16 @@ void PhaseAnalyzer::sizeWeightsAndKVCache() {
                    policy.bitsOf(w.getResult()) / 8;
   });
   fig.weightBytes = weightBytes;
+  // Each layer's cache holds its own keys: a sliding window caps only the
+  // layers that have one.
+  double bytesAtL = 0;
   for (const AttentionBlock &a : structure.getAttentions())
-    if (auto bytes = kvCacheBytesPerToken(a, policy))
+    if (auto bytes = kvCacheBytesPerToken(a, policy)) {
       fig.kvCacheBytesPerToken += *bytes;
+      bytesAtL += *bytes * double(cachedKeys(a, L));
+    }
   sizeLatentAndWindowedCache(structure, policy, fig);
-  // A sliding window caps the cache at the window's keys.
-  fig.kvCacheBytes = fig.kvCacheBytesPerToken *
-                     (fig.dims.window ? std::min<int64_t>(L, *fig.dims.window)
-                                      : L) *
-                     B;
+  fig.kvCacheBytes = bytesAtL * B;
   if (fig.kvCacheBytesPerToken > 0) {
     double free = opts.devices * device.memCapacity - weightBytes;
     fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);
@@ -1047,7 +1054,7 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
   run.timing = timing;
   run.kernels = reported ? kernelsOf("decode") : nullptr;
   run.uncachedKVBytes = [&](const AttentionBlock &a) {
-    int64_t keys = a.window ? std::min<int64_t>(L, *a.window) : L;
+    int64_t keys = cachedKeys(a, L);
     return uncachedKVReadBytes(a, DtypePolicy(), double(batch) * double(keys),
                                double(batch))
         .value_or(0.0);

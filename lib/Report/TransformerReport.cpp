@@ -31,22 +31,77 @@ double activeParameters(const Report &r) {
          r.transformer->structure->getInactiveExpertParameters();
 }
 
+/// The attention layers that keep a KV cache, each with its window (none:
+/// every key): a model may alternate windowed and full layers (Gemma 2,
+/// Mistral-style mixes), and only the windowed layers' caches are capped.
+struct CacheWindows {
+  std::vector<std::pair<int, int64_t>> windowed;
+  bool everyLayer = false;
+  /// Every layer with a cache has the model's one window.
+  bool oneForAll = false;
+};
+
+CacheWindows cacheWindows(const TransformerFigures &f,
+                          const TransformerStructure &s) {
+  CacheWindows w;
+  bool all = true;
+  for (const AttentionBlock &a : s.getAttentions())
+    if (kvCacheBytesPerToken(a, DtypePolicy())) {
+      if (a.window)
+        w.windowed.push_back({a.layer, *a.window});
+      all &= a.window.has_value();
+    }
+  w.everyLayer = all && !w.windowed.empty();
+  w.oneForAll = f.dims.window && w.everyLayer &&
+                llvm::all_of(w.windowed, [&](const auto &lw) {
+                  return lw.second == *f.dims.window;
+                });
+  return w;
+}
+
+/// The layers whose cache a window caps: "layer 0 (4 keys)", "layers 0, 2
+/// (4 keys)", or with windows of several sizes "layer 0 (4 keys), layer 2
+/// (8 keys)".
+std::string windowedLayersText(const CacheWindows &w) {
+  const auto &layers = w.windowed;
+  auto keys = [](int64_t n) { return " (" + std::to_string(n) + " keys)"; };
+  bool sameWindow = llvm::all_of(layers, [&](const auto &lw) {
+    return lw.second == layers.front().second;
+  });
+  std::string text;
+  if (sameWindow) {
+    text = layers.size() == 1 ? "layer " : "layers ";
+    for (size_t i = 0; i < layers.size(); ++i)
+      text += (i ? ", " : "") + std::to_string(layers[i].first);
+    return text + keys(layers.front().second);
+  }
+  for (size_t i = 0; i < layers.size(); ++i)
+    text += (i ? ", layer " : "layer ") + std::to_string(layers[i].first) +
+            keys(layers[i].second);
+  return text;
+}
+
 /// How the cache per token is made up.
-std::string kvCacheFormula(const TransformerFigures &f) {
+std::string kvCacheFormula(const TransformerFigures &f,
+                           const CacheWindows &w) {
   if (f.kvExpandedBytesPerToken > 0)
     return f.cachesLatent ? "(the MLA latent: layers x (kv_lora_rank + rope "
                             "key) x dtype)"
                           : "(MLA expanded: layers x heads x (d_qk + d_v) x "
                             "dtype)";
   std::string formula = "(2 x layers x KV heads x d_head x dtype)";
-  if (f.dims.window)
+  if (w.oneForAll)
     formula += ", capped at the window of " + std::to_string(*f.dims.window) +
                " keys";
+  else if (!w.windowed.empty())
+    formula += ", capped at the window in " + windowedLayersText(w) +
+               (w.everyLayer ? "" : " only");
   return formula;
 }
 
 /// Multi-head latent attention's dims and both of its cache sizes.
-void addLatentAndWindowNotes(const TransformerFigures &f, SummaryTable &tab) {
+void addLatentAndWindowNotes(const TransformerFigures &f,
+                             const CacheWindows &w, SummaryTable &tab) {
   const ModelDims &d = f.dims;
   if (d.kvLoraRank && f.kvExpandedBytesPerToken > 0)
     tab.notes.push_back(
@@ -56,10 +111,17 @@ void addLatentAndWindowNotes(const TransformerFigures &f, SummaryTable &tab) {
         formatBytes(f.kvLatentBytesPerToken) + ", per-head K/V " +
         formatBytes(f.kvExpandedBytesPerToken) + " (the graph caches the " +
         (f.cachesLatent ? "latent)" : "per-head K/V)"));
-  if (d.window)
+  if (!d.window)
+    return;
+  if (w.oneForAll || w.windowed.empty())
     tab.notes.push_back("sliding window: " + std::to_string(*d.window) +
                         " keys per query; the KV cache holds at most the "
                         "window");
+  else
+    tab.notes.push_back(
+        "sliding window in " + windowedLayersText(w) +
+        ": the windowed layers' KV cache holds at most the window" +
+        (w.everyLayer ? "" : ", the other layers' every token"));
 }
 
 } // namespace
@@ -101,6 +163,7 @@ SummaryTable structureTable(const Report &r) {
   const TransformerStructure &s = *t.structure;
   const TransformerFigures &f0 = t.perDevice.front();
   const ModelDims &d = f0.dims;
+  CacheWindows windows = cacheWindows(f0, s);
   SummaryTable tab;
   tab.id = "transformer";
   tab.title = "Transformer (from the graph)";
@@ -162,7 +225,7 @@ SummaryTable structureTable(const Report &r) {
   }
   if (f0.kvCacheBytesPerToken > 0) {
     line = "KV cache: " + formatBytes(f0.kvCacheBytesPerToken) + " per token " +
-           kvCacheFormula(f0);
+           kvCacheFormula(f0, windows);
     if (f0.decode)
       line += "; " + formatBytes(f0.kvCacheBytes) + " at " +
               std::to_string(f0.decode->kvLen) +
@@ -170,7 +233,7 @@ SummaryTable structureTable(const Report &r) {
               std::to_string(f0.decode->batch);
     tab.notes.push_back(line);
   }
-  addLatentAndWindowNotes(f0, tab);
+  addLatentAndWindowNotes(f0, windows, tab);
   if (f0.mlpPerToken > 0) {
     line = "per token, per layer: self-attention " +
            formatFlops(f0.attnProjPerToken) + " + " +

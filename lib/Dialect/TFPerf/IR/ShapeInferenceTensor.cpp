@@ -485,9 +485,12 @@ LogicalResult SliceOp::inferShapes(ShapeContext &ctx) {
     if (step > 0) {
       SymExpr b = clampBound((*starts)[i], dim, false);
       SymExpr e = clampBound((*ends)[i], dim, true);
-      // Shadow mode: a constant buffer sliced to the exported length is
-      // sliced to the sequence.
-      if (dim.isConstant())
+      // Shadow mode: a constant buffer cut at the exported length is cut at
+      // the sequence. A slice to the dim's own end cuts nothing: that dim
+      // merely equals the exported length (x[..., 8:] of a head dim of 16
+      // at 16 tokens) and must stay a constant.
+      if (dim.isConstant() && e.isConstant() &&
+          e.getConstant() < dim.getConstant())
         if (auto sym = ctx.matchShadow(e))
           e = *sym;
       SymExpr len = SymExpr::ceilDiv(e - b, SymExpr(step));
