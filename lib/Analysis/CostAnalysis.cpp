@@ -168,6 +168,7 @@ void CostAnalysis::compute(
       readTouchedExpertWeights(rec.cost, op, select);
     if (rec.known)
       scaleCost(rec.cost, weight.times);
+    rec.runs = weight.stepShapes ? weight.times * weight.steps : weight.times;
     if (rec.known && weight.stepShapes &&
         !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
       rec.known = false;

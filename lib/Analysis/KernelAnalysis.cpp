@@ -486,23 +486,30 @@ void Fuser::mergeSiblings() {
 
 void Fuser::run(std::vector<Kernel> &kernels,
                 llvm::DenseMap<Operation *, size_t> &kernelOf) {
+  // Every op in walk order, those in control-flow bodies (Loop, Scan, If,
+  // BeamSearch's subgraphs) after the op that owns them.
+  llvm::SmallVector<Operation *> nested;
   size_t pos = 0;
-  for (Operation &op : func.getBody().front())
-    position[&op] = pos++;
+  func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
+    position[op] = pos++;
+    if (op->getParentOp() != func.getOperation())
+      nested.push_back(op);
+  });
+  // The ops the report counts (not weights, constants or shape plumbing),
+  // less pure views: they alias their input, no kernel even in an executor
+  // that runs the graph node by node. Each its own kernel.
+  auto ownKernel = [&](Operation *op) {
+    const OpCostRecord *rec = costs.lookup(op);
+    if (!rec || op->hasTrait<OpTrait::ConstantLike>() ||
+        rec->isShapeComputation || (rec->known && rec->cost.isView) ||
+        groupOf.count(op))
+      return;
+    Role r = roleOf(op);
+    assign(op, newGroup(r == Role::Gemm ? GroupKind::Gemm : GroupKind::Anchor));
+  };
   if (options.exported) {
-    for (Operation &op : func.getBody().front()) {
-      // The ops the report counts (not weights, constants or shape
-      // plumbing), less pure views: they alias their input, no kernel even
-      // in an executor that runs the graph node by node.
-      const OpCostRecord *rec = costs.lookup(&op);
-      if (!rec || op.hasTrait<OpTrait::ConstantLike>() ||
-          rec->isShapeComputation || (rec->known && rec->cost.isView))
-        continue;
-      Role r = roleOf(&op);
-      unsigned g = newGroup(r == Role::Gemm ? GroupKind::Gemm
-                                            : GroupKind::Anchor);
-      assign(&op, g);
-    }
+    for (Operation &op : func.getBody().front())
+      ownKernel(&op);
   } else {
     placeAttention();
     for (Operation &op : func.getBody().front())
@@ -511,6 +518,10 @@ void Fuser::run(std::vector<Kernel> &kernels,
     if (options.mergeSiblings)
       mergeSiblings();
   }
+  // A body's ops run once per iteration, their own kernels (no fusion
+  // across the region's boundary), launched `runs` times.
+  for (Operation *op : nested)
+    ownKernel(op);
 
   llvm::SmallVector<unsigned> live;
   for (unsigned g = 0; g < groups.size(); ++g)
@@ -647,6 +658,9 @@ Kernel Fuser::makeKernel(unsigned g) {
   }
   const OpCostRecord *mainRec = costs.lookup(k.mainOp);
   k.name = mainRec ? mainRec->name : getNodeName(k.mainOp);
+  if (mainRec)
+    if (std::optional<int64_t> runs = mainRec->runs.getInt64(); runs && *runs > 1)
+      k.launches = *runs;
 
   // FLOPs and the exported view's bits: sums over the members.
   SymExpr exported = 0;
@@ -669,6 +683,12 @@ Kernel Fuser::makeKernel(unsigned g) {
   // in the shapes' dims (numbers at concrete shapes).
   SymExpr boundary = k.known ? SymExpr(0) : SymExpr::unknown();
   llvm::MapVector<Value, llvm::MapVector<Value, SymExpr>> inputs;
+  // A body's accesses are summed over its runs (exact multiples): one
+  // launch's boundary, capped by the values' sizes, times the launches.
+  auto perLaunch = [&](const SymExpr &elements) {
+    return k.launches > 1 ? SymExpr::ceilDiv(elements, SymExpr(k.launches))
+                          : elements;
+  };
   for (Operation *op : grp.ops) {
     const OpCostRecord *rec = costs.lookup(op);
     if (!rec || !rec->known)
@@ -678,15 +698,16 @@ Kernel Fuser::makeKernel(unsigned g) {
       if (Operation *def = root.getDefiningOp())
         if (members.count(def))
           continue;
-      auto [slot, fresh] = inputs[root].try_emplace(a.value, a.elements);
+      SymExpr elements = perLaunch(a.elements);
+      auto [slot, fresh] = inputs[root].try_emplace(a.value, elements);
       if (fresh)
         continue;
-      std::optional<int> sign = signOfDifference(slot->second, a.elements,
+      std::optional<int> sign = signOfDifference(slot->second, elements,
                                                  options.atLeast);
       if (!sign)
-        slot->second = SymExpr::max(slot->second, a.elements);
+        slot->second = SymExpr::max(slot->second, elements);
       else if (*sign < 0)
-        slot->second = a.elements;
+        slot->second = elements;
     }
     for (const TensorAccess &a : rec->cost.writes) {
       llvm::SmallSetVector<unsigned, 4> consumers;
@@ -715,7 +736,8 @@ Kernel Fuser::makeKernel(unsigned g) {
         }
       }
       if (escapes)
-        boundary += a.elements * SymExpr((int64_t)policy.bitsOf(a.value));
+        boundary +=
+            perLaunch(a.elements) * SymExpr((int64_t)policy.bitsOf(a.value));
     }
   }
   for (auto &[root, views] : inputs) {
@@ -730,6 +752,8 @@ Kernel Fuser::makeKernel(unsigned g) {
         n = product(*d);
     boundary += n * SymExpr((int64_t)policy.bitsOf(root));
   }
+  if (k.launches > 1)
+    boundary = boundary * SymExpr(k.launches);
   if (options.uncachedKVBytes && k.cls == KernelClass::Attention)
     if (const AttentionBlock *blk = attentionOf(grp, k.mainOp))
       boundary += SymExpr(
@@ -844,6 +868,11 @@ KernelWork Kernel::getWork(llvm::StringRef dtype) const {
   w.headDim = headDim;
   w.kvLen = kvLen;
   w.decode = decode;
+  if (launches > 1) {
+    w.launches = launches;
+    w.flops /= double(launches);
+    w.bytes /= double(launches);
+  }
   return w;
 }
 

@@ -239,5 +239,7 @@ KernelTime TimeModel::price(const KernelWork &w) const {
     out.seconds = memTime(w.cls, w.bytes, w.kernels, w.row, &out.classFallback);
     break;
   }
+  out.seconds *= double(w.launches);
+  out.roofline *= double(w.launches);
   return out;
 }

@@ -37,6 +37,10 @@ struct OpCostRecord {
   /// What the analysis decided about the op's regions (an If whose
   /// condition did not fold: both branches' costs and which one counts).
   std::string note;
+  /// How often the op runs in one run of the graph: 1 at the top level, a
+  /// Loop's trip count in its body, a BeamSearch decoder's runs in it. The
+  /// cost above is already the sum over the runs.
+  SymExpr runs = 1;
 };
 
 class CostAnalysis {

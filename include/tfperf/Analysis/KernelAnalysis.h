@@ -88,6 +88,10 @@ struct Kernel {
   double attentionFlops = 0;
   /// False when a member op has no known cost.
   bool known = true;
+  /// Launches per run of the graph: a control-flow body's kernel runs once
+  /// per iteration (its op's `runs`); `flops` and `bytes` are over all of
+  /// them, the shapes above are one launch's.
+  int64_t launches = 1;
 
   /// What the time model needs (dtype: the tensor peak to use).
   KernelWork getWork(llvm::StringRef dtype = "fp16") const;

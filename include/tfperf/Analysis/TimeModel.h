@@ -55,6 +55,9 @@ struct KernelWork {
   /// streamed once). `flops` is then the attention's F.
   int64_t headDim = 0, kvLen = 0;
   bool decode = false;
+  /// The same kernel launched this many times (a loop body's): the work
+  /// above is one launch's, the time all of them.
+  int64_t launches = 1;
 };
 
 struct KernelTime {
