@@ -755,8 +755,12 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
   let summary = "com.microsoft BeamSearch around decoder (and encoder) subgraphs";
   let description = [{
     The subgraphs (`decoder`, `encoder`, `init_decoder` graph attributes) are
-    regions named by `subgraph_names`; their ops are analysed as one decoding
-    step. The search itself has no closed-form cost.
+    regions named by `subgraph_names`. Of an encoder-decoder search
+    (model_type 1) with constant max_length and num_beams, a whole-graph
+    cost runs the encoder once and sums the decoder over its runs (its past
+    one token longer each run) with the search's own per-step scoring;
+    phases and serving, and other model types, cost one decoding step
+    (BeamSearchSchedule.h, docs/CostModel.md).
   }];
   let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
                    Optional<AnyTensor>:$min_length, AnyTensor:$num_beams,
