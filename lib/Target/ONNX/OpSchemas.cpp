@@ -28,6 +28,7 @@ constexpr IOSpec kGemmIn[] = {{"A", R}, {"B", R}, {"C", O}};
 constexpr IOSpec kConvIn[] = {{"X", R}, {"W", R}, {"B", O}};
 constexpr IOSpec kLayerNormIn[] = {{"X", R}, {"Scale", R}, {"B", O}};
 constexpr IOSpec kLayerNormOut[] = {{"Y", R}, {"Mean", O}, {"InvStdDev", O}};
+constexpr IOSpec kInstanceNormIn[] = {{"input", R}, {"scale", R}, {"B", R}};
 constexpr IOSpec kReshapeIn[] = {{"data", R}, {"shape", R}};
 constexpr IOSpec kGatherIn[] = {{"data", R}, {"indices", R}};
 constexpr IOSpec kSliceIn[] = {{"data", R}, {"starts", R}, {"ends", R},
@@ -91,6 +92,13 @@ constexpr IOSpec kGQAOut[] = {{"output", R}, {"present_key", O},
 constexpr IOSpec kRotaryIn[] = {{"input", R}, {"position_ids", R},
                                 {"cos_cache", R}, {"sin_cache", R}};
 constexpr IOSpec kRMSNormIn[] = {{"X", R}, {"scale", R}};
+constexpr IOSpec kMRotaryIn[] = {{"input", R}, {"position_ids", R},
+                                 {"cos_cache", R}, {"sin_cache", R}};
+constexpr IOSpec kLinearAttentionGateIn[] = {
+    {"a", R}, {"dt_bias", R}, {"decay_scale", R}, {"b", O}};
+constexpr IOSpec kLinearAttentionGateOut[] = {{"decay", R}, {"beta", O}};
+constexpr IOSpec kGatedIn[] = {{"X", R}, {"scale", R}, {"gate", R}};
+constexpr IOSpec kGatedAddIn[] = {{"X", R}, {"Y", R}, {"gate", R}};
 constexpr IOSpec kRMSNormOut[] = {{"Y", R}, {"inv_std_var", O}};
 constexpr IOSpec kSkipRMSNormIn[] = {{"input", R}, {"skip", R}, {"gamma", R},
                                      {"bias", O}};
@@ -157,6 +165,8 @@ const OpSchema kSchemas[] = {
     // ORT registered LayerNormalization in the default domain before opset
     // 17; the same op also appears under com.microsoft (an alias in ODS).
     schema<LayerNormOp>(kLayerNormIn, kLayerNormOut),
+    schema<InstanceNormOp>(kInstanceNormIn, kY),
+    unary<LpNormOp>(),
     reduce<ReduceMeanOp>(), reduce<ReduceProdOp>(), reduce<ReduceSumOp>(),
     reduce<ReduceMaxOp>(),
     // Data movement.
@@ -204,6 +214,14 @@ const OpSchema kSchemas[] = {
     schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
     schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
     schema<MSMoEOp>(kMoEIn, kY),
+    // onnxruntime-genai's hybrid Qwen3.5 / Qwen3-VL stacks (signatures from
+    // onnxruntime contrib_ops/cpu/bert/: mrotary_embedding_helper.h,
+    // linear_attention_gates.cc, gated_add.cc).
+    schema<MSMRotaryEmbeddingOp>(kMRotaryIn, kY),
+    schema<MSLinearAttentionGateOp>(kLinearAttentionGateIn,
+                                    kLinearAttentionGateOut),
+    schema<MSGatedRMSNormOp>(kGatedIn, kY),
+    schema<MSGatedAddOp>(kGatedAddIn, kY),
     // Control flow: graph attributes become regions in the op's order.
     schemaWithRegions<IfOp>(kIfIn, kVariadicOut, kIfRegions),
     schemaWithRegions<LoopOp>(kLoopIn, kVariadicOut, kBodyRegion),

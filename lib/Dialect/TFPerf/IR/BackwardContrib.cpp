@@ -211,6 +211,11 @@ LogicalResult MSRotaryEmbeddingOp::computeBackwardCost(const ShapeQuery &q,
   return success();
 }
 
+LogicalResult MSMRotaryEmbeddingOp::computeBackwardCost(
+    const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
+  return bwd::rotateBack(*this, getInput(), getOutput(), q, g, c);
+}
+
 LogicalResult MSEmbedLayerNormOp::computeBackwardCost(const ShapeQuery &q,
                                                       const GradientQuery &g,
                                                       BackwardCost &c) {

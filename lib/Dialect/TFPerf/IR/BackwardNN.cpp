@@ -216,6 +216,24 @@ LogicalResult LayerNormOp::computeBackwardCost(const ShapeQuery &q,
                   getBias(), getY(), g.needsGrad(getX()));
 }
 
+LogicalResult InstanceNormOp::computeBackwardCost(const ShapeQuery &q,
+                                                  const GradientQuery &g,
+                                                  BackwardCost &c) {
+  // LayerNorm's backward per (sample, channel) over the spatial dims.
+  return bwd::normGrad(bwd::kLayerNorm, q, g, c, getInput(), /*axis=*/2,
+                       getScale(), getB(), getOutput(),
+                       g.needsGrad(getInput()));
+}
+
+/// LpNormalization: dX = (dY - Y sum(dY Y)) / ||x||: product, sum, multiply,
+/// subtract, divide.
+LogicalResult LpNormOp::computeBackwardCost(const ShapeQuery &q,
+                                            const GradientQuery &g,
+                                            BackwardCost &c) {
+  return bwd::unary(*this, q, g, c, "dX = (dY - Y sum(dY Y)) / norm", 5,
+                    getOutput());
+}
+
 LogicalResult MSSimplifiedLayerNormOp::computeBackwardCost(
     const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
   return bwd::normGrad(bwd::kRMSNorm, q, g, c, getX(), getAxis(), getScale(), Value(),

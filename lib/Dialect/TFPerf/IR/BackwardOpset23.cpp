@@ -47,35 +47,6 @@ auto gradDims(const ShapeQuery &q, BackwardCost &c) {
   return [&q, &c](Value v) { return bwd::dimsOf(q, v, c); };
 }
 
-/// A recurrent op's backward: the recurrence run backwards (the state
-/// gradient carried from the last token to the first) costs twice the
-/// forward's FLOPs; reads what the forward read, writes the gradients.
-LogicalResult recurrentGrad(Operation *op, const ShapeQuery &q,
-                            const GradientQuery &g, BackwardCost &c,
-                            const char *name) {
-  SmallVector<Value> needs;
-  for (Value v : op->getOperands())
-    if (g.needsGrad(v))
-      needs.push_back(v);
-  if (needs.empty())
-    return success();
-  OpCost fwd;
-  if (failed(cast<CostOpInterface>(op).computeCost(q, fwd)))
-    return bwd::unknown(c, fwd.unknownReason);
-  BackwardOp &k = c.add(name);
-  k.flops = fwd.flops * SymExpr(2);
-  k.gemmFlops = fwd.gemmFlops * SymExpr(2);
-  for (Value v : op->getOperands()) {
-    auto n = bwd::elements(q, v, c);
-    if (!n)
-      return failure();
-    c.save(v, *n);
-    k.read(v, *n);
-  }
-  for (Value v : needs)
-    k.write(v, q.numElements(v));
-  return success();
-}
 } // namespace
 
 LogicalResult CastLikeOp::computeBackwardCost(const ShapeQuery &q,
@@ -101,17 +72,7 @@ LogicalResult RMSNormOp::computeBackwardCost(const ShapeQuery &q,
 LogicalResult RotaryEmbeddingOp::computeBackwardCost(const ShapeQuery &q,
                                                      const GradientQuery &g,
                                                      BackwardCost &c) {
-  if (!g.needsGrad(getInput()))
-    return success();
-  OpCost fwd;
-  if (failed(computeCost(q, fwd)))
-    return bwd::unknown(c, fwd.unknownReason);
-  BackwardOp &k = c.add("dX = rotate(dY, -angle)");
-  k.flops = fwd.flops;
-  for (const TensorAccess &t : fwd.reads)
-    k.read(t.value == getInput() ? getOutput() : t.value, t.elements);
-  k.write(getInput(), q.numElements(getInput()));
-  return success();
+  return bwd::rotateBack(*this, getInput(), getOutput(), q, g, c);
 }
 
 /// dPast is dPresent with the written slots zeroed, dUpdate those slots.
@@ -158,10 +119,10 @@ LogicalResult FlexAttentionOp::computeBackwardCost(const ShapeQuery &q,
 LogicalResult LinearAttentionOp::computeBackwardCost(const ShapeQuery &q,
                                                      const GradientQuery &g,
                                                      BackwardCost &c) {
-  return recurrentGrad(*this, q, g, c, "linear attention backward");
+  return bwd::twiceForward(*this, q, g, c, "linear attention backward");
 }
 
 LogicalResult CausalConvWithStateOp::computeBackwardCost(
     const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
-  return recurrentGrad(*this, q, g, c, "causal conv backward");
+  return bwd::twiceForward(*this, q, g, c, "causal conv backward");
 }

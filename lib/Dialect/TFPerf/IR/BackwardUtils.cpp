@@ -203,3 +203,46 @@ std::optional<SymExpr> bwd::saveAll(BackwardCost &c, const ShapeQuery &q,
   }
   return total;
 }
+
+LogicalResult bwd::twiceForward(Operation *op, const ShapeQuery &q,
+                                const GradientQuery &g, BackwardCost &c,
+                                const char *name) {
+  SmallVector<Value> needs;
+  for (Value v : op->getOperands())
+    if (g.needsGrad(v))
+      needs.push_back(v);
+  if (needs.empty())
+    return success();
+  OpCost fwd;
+  if (failed(cast<CostOpInterface>(op).computeCost(q, fwd)))
+    return unknown(c, fwd.unknownReason);
+  BackwardOp &k = c.add(name);
+  k.flops = fwd.flops * SymExpr(2);
+  k.gemmFlops = fwd.gemmFlops * SymExpr(2);
+  for (Value v : op->getOperands()) {
+    auto n = elements(q, v, c);
+    if (!n)
+      return failure();
+    c.save(v, *n);
+    k.read(v, *n);
+  }
+  for (Value v : needs)
+    k.write(v, q.numElements(v));
+  return success();
+}
+
+LogicalResult bwd::rotateBack(Operation *op, Value input, Value output,
+                              const ShapeQuery &q, const GradientQuery &g,
+                              BackwardCost &c) {
+  if (!g.needsGrad(input))
+    return success();
+  OpCost fwd;
+  if (failed(cast<CostOpInterface>(op).computeCost(q, fwd)))
+    return unknown(c, fwd.unknownReason);
+  BackwardOp &k = c.add("dX = rotate(dY, -angle)");
+  k.flops = fwd.flops;
+  for (const TensorAccess &t : fwd.reads)
+    k.read(t.value == input ? output : t.value, t.elements);
+  k.write(input, q.numElements(input));
+  return success();
+}

@@ -131,6 +131,19 @@ std::optional<SymExpr> saveAll(BackwardCost &c, const ShapeQuery &q,
 void saveOutputAndLse(BackwardCost &c, Value out, const SymExpr &outElements,
                       const SymExpr &rows);
 
+/// A fused op whose backward runs its forward backwards (the recurrent
+/// ops, the fused gates): twice the forward's FLOPs (GEMM FLOPs alike);
+/// keeps and reads every operand, writes the gradients needed.
+LogicalResult twiceForward(Operation *op, const ShapeQuery &q,
+                           const GradientQuery &g, BackwardCost &c,
+                           const char *name);
+
+/// RoPE: dY rotated back by the same angles (the forward's FLOPs),
+/// reading what the forward read with dY in place of `input`; writes dX.
+LogicalResult rotateBack(Operation *op, Value input, Value output,
+                         const ShapeQuery &q, const GradientQuery &g,
+                         BackwardCost &c);
+
 } // namespace mlir::tfperf::bwd
 
 #endif

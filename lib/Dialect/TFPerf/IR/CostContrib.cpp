@@ -228,21 +228,77 @@ LogicalResult MSGroupQueryAttentionOp::computeCost(const ShapeQuery &q,
   return cost::groupQueryAttentionCost(*this, q, c, /*overBand=*/false);
 }
 
+namespace {
+/// A com.microsoft RoPE over cached cos/sin tables: its operands, the
+/// positions' element count and the cache width.
+struct CachedRotary {
+  Value input, positionIds, cosCache, sinCache, output;
+  SymExpr elements, positions, cacheWidth;
+};
+} // namespace
+
+/// The operands and counts of `op`'s RoPE; nullopt with the reason set
+/// when a shape is unknown.
+template <typename RotaryOp>
+static std::optional<CachedRotary> readCachedRotary(RotaryOp op,
+                                                    const ShapeQuery &q,
+                                                    OpCost &c) {
+  auto in = cost::elements(q, op.getInput(), c);
+  auto pos = cost::elements(q, op.getPositionIds(), c);
+  auto cache = cost::dimsOf(q, op.getCosCache(), c);
+  if (!in || !pos || !cache || cache->size() != 2)
+    return std::nullopt;
+  return CachedRotary{op.getInput(),    op.getPositionIds(), op.getCosCache(),
+                      op.getSinCache(), op.getOutput(),      *in,
+                      *pos,             (*cache)[1]};
+}
+
+/// `r`'s traffic and `rotated` x 3 FLOPs: the input, the positions and,
+/// of each cache, `rowsRead` rows (those of the positions used, not the
+/// whole tables) are read, the output written.
+static void cachedRotaryCost(OpCost &c, const CachedRotary &r,
+                             const SymExpr &rowsRead, const SymExpr &rotated) {
+  SymExpr cacheRead = rowsRead * r.cacheWidth;
+  c.read(r.input, r.elements);
+  c.read(r.positionIds, r.positions);
+  c.read(r.cosCache, cacheRead);
+  c.read(r.sinCache, cacheRead);
+  c.write(r.output, r.elements);
+  c.flops = rotated * SymExpr(kRotaryFlops);
+}
+
 LogicalResult MSRotaryEmbeddingOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  auto out = cost::elements(q, getOutput(), c);
-  auto in = cost::elements(q, getInput(), c);
-  auto pos = cost::elements(q, getPositionIds(), c);
-  auto cache = cost::dimsOf(q, getCosCache(), c);
-  if (!out || !in || !pos || !cache || cache->size() != 2)
+  auto r = readCachedRotary(*this, q, c);
+  if (!r)
     return failure();
-  // Reads the cache rows of the positions used, not the whole tables.
-  SymExpr rows = *pos * (*cache)[1];
-  c.read(getInput(), *in);
-  c.read(getPositionIds(), *pos);
-  c.read(getCosCache(), rows);
-  c.read(getSinCache(), rows);
-  c.write(getOutput(), *out);
-  c.flops = *out * SymExpr(kRotaryFlops);
+  cachedRotaryCost(c, *r, r->positions, r->elements);
+  return success();
+}
+
+LogicalResult MSMRotaryEmbeddingOp::computeCost(const ShapeQuery &q,
+                                                OpCost &c) {
+  auto r = readCachedRotary(*this, q, c);
+  auto x = cost::dimsOf(q, getInput(), c);
+  if (!r || !x)
+    return failure();
+  // Per token and head the first R of the head are rotated; each token
+  // reads R/2 cos and R/2 sin values, each from the row of the position
+  // stream (t, h or w) that owns its frequency: one row's worth.
+  SymExpr head = x->size() == 4 ? x->back()
+                                : x->back()
+                                      .divExact(SymExpr(getNumHeads()))
+                                      .value_or(SymExpr::unknown());
+  SymExpr rotary = getRotaryEmbeddingDim() > 0
+                       ? SymExpr(getRotaryEmbeddingDim())
+                       : head;
+  auto headsAndTokens = r->elements.divExact(head);
+  auto tokens = r->positions.divExact(SymExpr(3));
+  if (!headsAndTokens || !tokens) {
+    c.unknownReason = "the input does not split into heads of the position "
+                      "ids' tokens";
+    return failure();
+  }
+  cachedRotaryCost(c, *r, *tokens, *headsAndTokens * rotary);
   return success();
 }
 

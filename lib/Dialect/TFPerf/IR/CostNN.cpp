@@ -114,18 +114,46 @@ LogicalResult SoftmaxOp::computeCost(const ShapeQuery &q, OpCost &c) {
   return cost::elementwise(*this, q, c, kSoftmaxFlops);
 }
 
-LogicalResult LayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  auto x = cost::dimsOf(q, getX(), c);
-  if (!x || failed(cost::readWriteAll(*this, q, c)))
+/// A normalization of `x` over its dims from `axis` on (mean and variance
+/// per row), with every operand read and the result written.
+static LogicalResult layerNormCost(Operation *op, Value x, int64_t axis,
+                                   bool bias, const ShapeQuery &q, OpCost &c) {
+  auto d = cost::dimsOf(q, x, c);
+  if (!d || failed(cost::readWriteAll(op, q, c)))
     return failure();
-  int64_t r = x->size();
-  int64_t axis = getAxis() < 0 ? getAxis() + r : getAxis();
-  SymExpr rows = product(x->take_front(std::clamp<int64_t>(axis, 0, r)));
-  SymExpr n = product(*x);
+  int64_t r = d->size();
+  if (axis < 0)
+    axis += r;
+  SymExpr rows = product(d->take_front(std::clamp<int64_t>(axis, 0, r)));
+  SymExpr n = product(*d);
   // Per element: sum for the mean, subtract, square, sum for the variance,
   // multiply by 1/std, scale (+ bias). Per row: 2 divides, + eps, rsqrt.
-  int64_t perElement = 6 + (getBias() ? 1 : 0);
+  int64_t perElement = 6 + (bias ? 1 : 0);
   c.flops = n * SymExpr(perElement) + rows * SymExpr(4);
+  return success();
+}
+
+LogicalResult LayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return layerNormCost(*this, getX(), getAxis(), getBias() != nullptr, q, c);
+}
+
+LogicalResult InstanceNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  // LayerNorm's arithmetic per (sample, channel) over the spatial dims.
+  return layerNormCost(*this, getInput(), /*axis=*/2, /*bias=*/true, q, c);
+}
+
+LogicalResult LpNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  auto x = cost::dimsOf(q, getInput(), c);
+  if (!x || failed(cost::readWriteAll(*this, q, c)))
+    return failure();
+  int64_t axis = getAxis() < 0 ? getAxis() + (int64_t)x->size() : getAxis();
+  SymExpr n = product(*x);
+  SymExpr length = (*x)[std::clamp<int64_t>(axis, 0, x->size() - 1)];
+  // Per element: |x| or x^2, sum, divide; per vector a sqrt (p = 2).
+  c.flops = n * SymExpr(3);
+  if (getP() == 2)
+    if (auto vectors = n.divExact(length))
+      c.flops = c.flops + *vectors;
   return success();
 }
 

@@ -6,7 +6,8 @@
 // all T keys of its KV head). Its traffic is its inputs and outputs. A
 // static KV cache written by TensorScatter moves only the update.
 // LinearAttention is linear in T: per token and head, a read-out of the
-// Dk x Dv state and its update. docs/CostModel.md.
+// Dk x Dv state and its update; of a windowed state (com.microsoft's
+// `state_window`) only the last is read. docs/CostModel.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -181,18 +182,37 @@ LogicalResult FlexAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   return success();
 }
 
+/// A recurrent op's traffic: every operand and result whole, but of a
+/// windowed `pastState` (a leading axis of `window` states) only the last
+/// state, the one the op reads back.
+static LogicalResult recurrentTraffic(Operation *op, const ShapeQuery &q,
+                                     OpCost &c, Value pastState,
+                                     int64_t window) {
+  if (!pastState || window <= 0)
+    return cost::readWriteAll(op, q, c);
+  auto past = cost::elements(q, pastState, c);
+  if (!past || failed(cost::readAllBut(op, q, c, {pastState})) ||
+      failed(cost::writeAll(op, q, c)))
+    return failure();
+  c.read(pastState, past->divExact(SymExpr(window)).value_or(*past));
+  return success();
+}
+
 LogicalResult LinearAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto a = readLinearAttentionDims(queryDims(q, c), getQuery(), getValue(),
                                    getQNumHeads(), getKvNumHeads(),
                                    c.unknownReason);
-  if (!a || failed(cost::readWriteAll(*this, q, c)))
+  if (!a || failed(recurrentTraffic(*this, q, c, getPastState(),
+                                    getStateWindow())))
     return failure();
-  SymExpr tokens = a->b * a->t, nq = a->qHeads, nkv = a->kvHeads;
+  SymExpr tokens = a->b * a->t, nkv = a->kvHeads;
   SymExpr state = a->dk * a->dv;
-  // Per token: each query head reads its KV head's state out (q^T S), each
-  // KV head adds k (x) v; a delta rule (beta) first reads S^T k and
-  // corrects v; a gate (decay) scales the state.
-  addPart(c, "read-out (q^T S)", SymExpr(2) * tokens * nq * state, true);
+  // Per token: each query head reads its KV head's state out (q^T S; under
+  // inverse GQA, Nq < Nkv, each state is read by one query head), each KV
+  // head adds k (x) v; a delta rule (beta) first reads S^T k and corrects
+  // v; a gate (decay) scales the state.
+  SymExpr readOuts(std::max(getQNumHeads(), getKvNumHeads()));
+  addPart(c, "read-out (q^T S)", SymExpr(2) * tokens * readOuts * state, true);
   if (getDecay())
     addPart(c, "state decay", tokens * nkv * state, false);
   if (getBeta()) {
@@ -207,7 +227,8 @@ LogicalResult CausalConvWithStateOp::computeCost(const ShapeQuery &q,
                                                  OpCost &c) {
   auto w = cost::dimsOf(q, getWeight(), c);
   auto n = cost::elements(q, getOutput(), c);
-  if (!w || !n || w->size() != 3 || failed(cost::readWriteAll(*this, q, c)))
+  if (!w || !n || w->size() != 3 ||
+      failed(recurrentTraffic(*this, q, c, getPastState(), getStateWindow())))
     return failure();
   // A K-tap multiply-add per output element: linear in L.
   addPart(c, "depthwise conv", SymExpr(2) * *n * (*w)[2], false);

@@ -181,6 +181,12 @@ LogicalResult MSRotaryEmbeddingOp::propagateSplit(SplitContext &ctx,
   return elementwise(*this, ctx, sp, {0});
 }
 
+LogicalResult MSMRotaryEmbeddingOp::propagateSplit(SplitContext &ctx,
+                                                   OpSplit &sp) {
+  // As RotaryEmbedding: the positions and caches are read whole.
+  return elementwise(*this, ctx, sp, {0});
+}
+
 LogicalResult MSSimplifiedLayerNormOp::propagateSplit(SplitContext &ctx,
                                                       OpSplit &sp) {
   return norm(*this, ctx, sp, normAxis(getAxis(), rankOf(getX())), {0});

@@ -317,3 +317,12 @@ REDUCTION(ReduceSumOp)
 REDUCTION(ReduceMaxOp)
 REDUCTION(ReduceProdOp)
 #undef REDUCTION
+
+LogicalResult InstanceNormOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
+  // Statistics over the spatial dims: a split there conflicts.
+  return norm(*this, ctx, sp, 2, {0});
+}
+
+LogicalResult LpNormOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
+  return norm(*this, ctx, sp, normAxis(getAxis(), rankOf(getInput())), {0});
+}

@@ -246,6 +246,27 @@ LogicalResult LayerNormOp::inferShapes(ShapeContext &ctx) {
   return success();
 }
 
+LogicalResult InstanceNormOp::inferShapes(ShapeContext &ctx) {
+  const TensorInfo &x = ctx.get(getInput()), &scale = ctx.get(getScale());
+  if (!x.ranked)
+    return success();
+  if (x.dims.size() < 3)
+    return emitOpError() << "input must be [N, C, D1, ...] (rank >= 3), got "
+                            "rank "
+                         << x.dims.size();
+  if (scale.ranked && scale.dims.size() != 1)
+    return emitOpError() << "scale must be [C]";
+  if (scale.ranked &&
+      failed(checkSame(*this, scale.dims[0], x.dims[1], "scale and channels")))
+    return failure();
+  ctx.setResult(*this, 0, x.elementType, x.dims);
+  return success();
+}
+
+LogicalResult LpNormOp::inferShapes(ShapeContext &ctx) {
+  return inferUnarySameShape(*this, ctx, /*passValues=*/false);
+}
+
 LogicalResult MSSkipLayerNormOp::inferShapes(ShapeContext &ctx) {
   const TensorInfo &in = ctx.get(getInput());
   const TensorInfo &skip = ctx.get(getSkip());

@@ -26,6 +26,14 @@ static auto contextDims(ShapeContext &ctx) {
   };
 }
 
+/// A recurrent state's dims, behind a leading window axis when
+/// `stateWindow` > 0 (onnxruntime's `state_window`).
+static Dims withStateWindow(int64_t stateWindow, Dims state) {
+  if (stateWindow > 0)
+    state.insert(state.begin(), SymExpr(stateWindow));
+  return state;
+}
+
 LogicalResult CastLikeOp::inferShapes(ShapeContext &ctx) {
   const TensorInfo &in = ctx.get(getInput());
   const TensorInfo &target = ctx.get(getTargetType());
@@ -133,9 +141,13 @@ LogicalResult LinearAttentionOp::inferShapes(ShapeContext &ctx) {
     return success();
   }
   Type et = ctx.get(getQuery()).elementType;
-  ctx.setResult(*this, 0, et, Dims{a->b, a->t, a->qHeads * a->dv});
+  // One output head per query head, or per state head under inverse GQA.
+  int64_t outHeads = std::max(getQNumHeads(), getKvNumHeads());
+  ctx.setResult(*this, 0, et, Dims{a->b, a->t, SymExpr(outHeads) * a->dv});
   if (getPresentState())
-    ctx.setResult(*this, 1, et, Dims{a->b, a->kvHeads, a->dk, a->dv});
+    ctx.setResult(*this, 1, et,
+                  withStateWindow(getStateWindow(),
+                                  {a->b, a->kvHeads, a->dk, a->dv}));
   return success();
 }
 
@@ -143,14 +155,23 @@ LogicalResult CausalConvWithStateOp::inferShapes(ShapeContext &ctx) {
   const TensorInfo &x = ctx.get(getInput()), &w = ctx.get(getWeight());
   if (!x.ranked)
     return success();
-  if (x.dims.size() != 3)
-    return emitOpError() << "input must be [B, C, L]";
+  bool channelsLast = getChannelsLast() != 0;
+  if (channelsLast ? x.dims.size() < 3 : x.dims.size() != 3)
+    return emitOpError() << "input must be "
+                         << (channelsLast ? "[B, L, C...]" : "[B, C, L]");
   ctx.setResult(*this, 0, x.elementType, x.dims);
   if (getPresentState()) {
     if (!w.ranked || w.dims.size() != 3)
       return emitOpError() << "weight must be [C, 1, K]";
+    // The carry: the last (K-1) * dilation positions of the causal axis.
+    SymExpr carry = (w.dims[2] - SymExpr(1)) * SymExpr(getDilation());
+    Dims state = {x.dims[0], carry};
+    if (channelsLast)
+      state.append(x.dims.begin() + 2, x.dims.end());
+    else
+      state.insert(state.begin() + 1, x.dims[1]);
     ctx.setResult(*this, 1, x.elementType,
-                  Dims{x.dims[0], x.dims[1], w.dims[2] - SymExpr(1)});
+                  withStateWindow(getStateWindow(), state));
   }
   return success();
 }

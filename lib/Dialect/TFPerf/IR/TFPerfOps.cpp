@@ -167,6 +167,12 @@ LogicalResult LayerNormOp::verify() {
   return verifyAxis(*this, getAxis(), rankOf(getX()));
 }
 
+LogicalResult LpNormOp::verify() {
+  if (getP() != 1 && getP() != 2)
+    return emitOpError() << "p must be 1 or 2, got " << getP();
+  return verifyAxis(*this, getAxis(), rankOf(getInput()));
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
@@ -246,7 +252,23 @@ LogicalResult AttentionOp::verify() {
 }
 
 LogicalResult LinearAttentionOp::verify() {
+  if (getStateWindow() < 0)
+    return emitOpError() << "state_window must be >= 0, got "
+                         << getStateWindow();
   return verifyHeadCounts(*this, getQNumHeads(), getKvNumHeads());
+}
+
+LogicalResult CausalConvWithStateOp::verify() {
+  StringRef act = getActivation();
+  if (act != "none" && act != "silu" && act != "swish")
+    return emitOpError() << "activation must be none, silu or swish, got '"
+                         << act << "'";
+  // onnxruntime's kernels implement the 1-D convolution only.
+  if (getNdim() != 1)
+    return emitOpError() << "only ndim = 1 is modelled, got " << getNdim();
+  if (getDilation() < 1 || getStateWindow() < 0)
+    return emitOpError() << "dilation must be >= 1 and state_window >= 0";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

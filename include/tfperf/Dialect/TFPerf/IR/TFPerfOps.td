@@ -364,6 +364,30 @@ def TFPerf_LayerNormOp : TFPerf_PureOp<"layer_norm",
   let hasVerifier = 1;
 }
 
+def TFPerf_InstanceNormOp : TFPerf_PureOp<"instance_norm",
+    [TFPerf_ONNXName<"InstanceNormalization">, TFPerf_Normalization]> {
+  let summary = "ONNX InstanceNormalization: per (n, c), (x - mean) / std * scale + B";
+  let description = [{
+    `input` [N, C, D1, ...]; mean and variance over D1, ... of each channel
+    of each sample; `scale` and `B` [C].
+  }];
+  let arguments = (ins AnyTensor:$input, AnyTensor:$scale, AnyTensor:$B,
+                   DefaultValuedAttr<F32Attr, "1e-5">:$epsilon);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input `,` $scale `,` $B attr-dict `:` functional-type(operands, results)";
+}
+
+def TFPerf_LpNormOp : TFPerf_PureOp<"lp_norm",
+    [TFPerf_ONNXName<"LpNormalization">, TFPerf_Normalization]> {
+  let summary = "ONNX LpNormalization: x / ||x||_p along `axis`";
+  let arguments = (ins AnyTensor:$input,
+                   DefaultValuedAttr<TFPerf_I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<TFPerf_I64Attr, "2">:$p);
+  let results = (outs AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def TFPerf_ReduceMeanOp : TFPerf_ReduceOp<"reduce_mean", "ReduceMean">;
 def TFPerf_ReduceProdOp : TFPerf_ReduceOp<"reduce_prod", "ReduceProd">;
 def TFPerf_ReduceSumOp : TFPerf_ReduceOp<"reduce_sum", "ReduceSum">;
@@ -792,6 +816,9 @@ include "tfperf/Dialect/TFPerf/IR/TFPerfQuantOps.td"
 // onnxruntime's fused Mixture-of-Experts ops (MoE, QMoE).
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsMoE.td"
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsGenAIAttention.td"
+// The com.microsoft ops of onnxruntime-genai's hybrid Qwen3.5 / Qwen3-VL
+// stacks (MRotaryEmbedding, LinearAttentionGate, GatedRMSNorm, GatedAdd).
+include "tfperf/Dialect/TFPerf/IR/TFPerfOpsGenAIHybrid.td"
 // ai.onnx If, Loop and Scan.
 include "tfperf/Dialect/TFPerf/IR/TFPerfOpsControlFlow.td"
 

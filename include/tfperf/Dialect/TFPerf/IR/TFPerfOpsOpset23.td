@@ -186,21 +186,32 @@ def TFPerf_FlexAttentionOp : TFPerf_PureOp<"flex_attention",
   }];
 }
 
+// onnxruntime's com.microsoft LinearAttention (the op ONNX standardised)
+// is the same op with more: inverse GQA (Nq < Nkv, Qwen3.5), key heads
+// shared by several state heads, `chunk_size` (a prefill kernel choice)
+// and `state_window` (onnxruntime contrib_ops/cpu/bert/linear_attention*).
 def TFPerf_LinearAttentionOp : TFPerf_PureOp<"linear_attention",
-    [TFPerf_ONNXName<"LinearAttention">, AttrSizedOperandSegments]> {
-  let summary = "ONNX LinearAttention (opset 27): recurrent attention with a state per KV head";
+    [TFPerf_ONNXName<"LinearAttention", "", ["com.microsoft"]>,
+     AttrSizedOperandSegments]> {
+  let summary = "ONNX LinearAttention (opset 27; com.microsoft): recurrent attention with a state per KV head";
   let description = [{
-    `query` [B, T, Nq*Dk], `key` [B, T, Nkv*Dk], `value` [B, T, Nkv*Dv];
+    `query` [B, T, Nq*Dk], `key` [B, T, Nk*Dk], `value` [B, T, Nkv*Dv];
     the state [B, Nkv, Dk, Dv] (`past_state` in, `present_state` out) is
     updated once per token (`decay` gates it, `beta` makes it a delta
-    rule). Linear in T: no T x T scores.
+    rule). Linear in T: no T x T scores. The output is
+    [B, T, max(Nq, Nkv) * Dv]: with Nq < Nkv (com.microsoft's inverse
+    GQA) each state head is read by one query head. `state_window` W > 0
+    gives both states a leading axis [W, B, Nkv, Dk, Dv]: the states after
+    the last W tokens, of which only the last is read back.
   }];
   let arguments = (ins AnyTensor:$query, AnyTensor:$key, AnyTensor:$value,
                    Optional<AnyTensor>:$past_state, Optional<AnyTensor>:$decay,
                    Optional<AnyTensor>:$beta,
                    TFPerf_I64Attr:$q_num_heads, TFPerf_I64Attr:$kv_num_heads,
                    OptionalAttr<StrAttr>:$update_rule,
-                   OptionalAttr<F32Attr>:$scale);
+                   OptionalAttr<F32Attr>:$scale,
+                   OptionalAttr<TFPerf_I64Attr>:$chunk_size,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$state_window);
   // Optional output tail: [present_state].
   let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
   let hasVerifier = 1;
@@ -214,21 +225,34 @@ def TFPerf_LinearAttentionOp : TFPerf_PureOp<"linear_attention",
   }];
 }
 
+// com.microsoft CausalConvWithState is the same op with a `dilation`, a
+// channels-last layout and a `state_window` (onnxruntime
+// contrib_ops/cpu/bert/causal_conv_with_state*).
 def TFPerf_CausalConvWithStateOp : TFPerf_PureOp<"causal_conv_with_state",
-    [TFPerf_ONNXName<"CausalConvWithState">, AttrSizedOperandSegments]> {
-  let summary = "ONNX CausalConvWithState (opset 27): depthwise causal 1-D conv with a carry state";
+    [TFPerf_ONNXName<"CausalConvWithState", "", ["com.microsoft"]>,
+     AttrSizedOperandSegments]> {
+  let summary = "ONNX CausalConvWithState (opset 27; com.microsoft): depthwise causal 1-D conv with a carry state";
   let description = [{
     `input` [B, C, L], `weight` [C, 1, K], `bias` [C], `past_state`
-    [B, C, K-1]; `output` [B, C, L] and `present_state` [B, C, K-1].
+    [B, C, P]; `output` [B, C, L] and `present_state` [B, C, P], the last
+    P = (K-1) * `dilation` positions. `channels_last` = 1: `input`
+    [B, L, C...] and states [B, P, C...]. `state_window` W > 0 gives the
+    states a leading axis W (the states after the last W positions; only
+    the last is read back).
   }];
   let arguments = (ins AnyTensor:$input, AnyTensor:$weight,
                    Optional<AnyTensor>:$bias, Optional<AnyTensor>:$past_state,
-                   DefaultValuedAttr<StrAttr, "\"none\"">:$activation);
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
+                   DefaultValuedAttr<TFPerf_I64Attr, "1">:$ndim,
+                   DefaultValuedAttr<TFPerf_I64Attr, "1">:$dilation,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$channels_last,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$state_window);
   // Optional output tail: [present_state].
   let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$extras);
   let extraClassDeclaration = [{
     Value getPresentState() { return getExtras().empty() ? Value() : getExtras()[0]; }
   }];
+  let hasVerifier = 1;
   let assemblyFormat = [{
     $input `,` $weight (`bias` `(` $bias^ `)`)? (`past_state` `(` $past_state^ `)`)?
     attr-dict `:` functional-type(operands, results)
