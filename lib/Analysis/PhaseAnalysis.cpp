@@ -623,6 +623,21 @@ private:
 
 LayerGemms PerTokenGemms::firstLayer() const {
   int layer = 0;
+  // A hybrid stack (Qwen3.5) that starts with linear-attention layers (a
+  // state, no per-key cost) is figured at its first softmax-attention
+  // layer.
+  auto blocks = structure.getAttentions();
+  auto inLayer0 = [&](bool linear) {
+    return llvm::any_of(blocks, [&](const AttentionBlock &a) {
+      return a.layer == 0 && a.linear == linear;
+    });
+  };
+  if (inLayer0(/*linear=*/true) && !inLayer0(/*linear=*/false))
+    for (const AttentionBlock &a : blocks)
+      if (!a.linear && a.layer > 0) {
+        layer = a.layer;
+        break;
+      }
   // Self-attention: projections + perKey x s per token. Cross-attention
   // (a fixed context) and attention within a frame or across frames (keys
   // fixed by the grid) cost a fixed amount per token: `fixedAttn`.

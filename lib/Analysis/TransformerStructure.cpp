@@ -314,6 +314,17 @@ PathInfo walkToProjection(Value operand, SymExpr headDim,
       info.sources.push_back(v);
       continue;
     }
+    // A per-head norm of Q or K (QK-norm, the L2 norm of linear attention)
+    // and the depthwise causal conv of a linear-attention layer keep the
+    // projected channels: the projection is behind their data operand.
+    bool headNorm = isNormalization(op) && headDim.isKnown() &&
+                    lastDim(v) == headDim && dimsOf(v) && dimsOf(v)->size() >= 4;
+    if (headNorm || isa<CausalConvWithStateOp>(op)) {
+      info.ops.push_back(op);
+      if (acts.contains(op->getOperand(0)))
+        queue.push_back({op->getOperand(0), viaConcat});
+      continue;
+    }
     if (!isPathOp(op)) {
       info.sources.push_back(v);
       continue;
@@ -1029,13 +1040,24 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
 
 /// The output projection, self or cross, and the block's position.
 void TransformerRecognizer::finishAttentionBlock(AttentionBlock &blk) {
-  // Output projection: the first linear after the context.
+  // Output projection: the first linear after the context, also through
+  // an output gate (Qwen3.5: a gated RMSNorm of linear attention, the
+  // context times sigmoid(gate) of full attention).
   Value ctxOut = blk.fused ? blk.fused->getResult(0) : blk.context->getResult(0);
+  auto isOutputGate = [](Operation *u) {
+    if (isa<MSGatedRMSNormOp>(u))
+      return true;
+    return isa<MulOp>(u) && llvm::any_of(u->getOperands(), [](Value v) {
+             return isa_and_nonnull<SigmoidOp>(v.getDefiningOp());
+           });
+  };
   SmallVector<Operation *> outPath;
   if (Operation *o = findForward(
           ctxOut, [](Operation *u, Value) { return isLinear(u); },
-          [](Operation *u) {
-            return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp, FlattenOp>(u);
+          [&](Operation *u) {
+            return isa<TransposeOp, ReshapeOp, CastOp, IdentityOp,
+                       FlattenOp>(u) ||
+                   isOutputGate(u);
           },
           &outPath))
     blk.outProj.push_back(o);
@@ -1698,10 +1720,16 @@ void TransformerRecognizer::labelAttentionScopes() {
 void TransformerRecognizer::inferDims() {
   if (numLayers > 0)
     dims.nLayers = numLayers;
+  // The heads of softmax attention when the model has any: a hybrid
+  // stack's linear-attention layers (Qwen3.5) have their own head counts.
+  bool softmaxAttention = llvm::any_of(
+      attentions, [](const AttentionBlock &a) { return !a.linear; });
   for (const AttentionBlock &a : attentions) {
-    setOnce(dims.nHeads, a.heads);
-    setOnce(dims.nKvHeads, a.kvHeads);
-    setOnce(dims.dHead, a.headDim);
+    if (!a.linear || !softmaxAttention) {
+      setOnce(dims.nHeads, a.heads);
+      setOnce(dims.nKvHeads, a.kvHeads);
+      setOnce(dims.dHead, a.headDim);
+    }
     if (a.source == AttentionSource::Self || !dims.dModel) {
       if (!a.qProj.empty() && !isFusedAttention(a.qProj.front()))
         setOnce(dims.dModel, lastDim(getLinearInput(a.qProj.front())));
