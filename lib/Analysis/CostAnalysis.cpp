@@ -156,7 +156,11 @@ void CostAnalysis::compute(
       // over the runs.
       const ShapeQuery &shapes =
           weight.stepShapes ? *weight.stepShapes : select(op);
-      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
+      // In a phase's step, a search scores that step's logits once.
+      rec.known = succeeded(
+          !wholeGeneration && isSearchOp(op)
+              ? computeSearchStepCost(op, shapes, rec.cost)
+              : iface.computeCost(shapes, rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();

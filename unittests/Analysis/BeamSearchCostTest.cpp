@@ -206,6 +206,9 @@ TEST_F(GptBeamSearchCostTest, PhaseCostsOneStepAtItsShapes) {
   // One step at the decoder's declared dims: 8 * B * S * (P + S).
   EXPECT_EQ(oneStepFlops(func, scores(), {{"B", 4}, {"S", 1}, {"P", 3}}),
             std::optional<int64_t>(128));
+  // The search scores that step's logits once: B rows x 5 x 7 FLOPs.
+  EXPECT_EQ(oneStepFlops(func, search, {{"B", 4}}),
+            std::optional<int64_t>(140));
 }
 
 } // namespace

@@ -251,14 +251,11 @@ LogicalResult mlir::tfperf::seedDecoderRun(Operation *search, Region &decoder,
                             reason);
 }
 
-LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
-                                              const ShapeQuery &q, OpCost &c) {
-  BeamSearchSchedule s = getBeamSearchSchedule(search, q);
-  if (!s.unknownReason.empty()) {
-    c.unknownReason = s.unknownReason;
-    return failure();
-  }
-  // The candidates of one step: each beam's logits over the vocabulary.
+/// The decoder's logits [rows, tokens, vocabulary] at `q`'s shapes, whose
+/// last token's rows x vocabulary are a step's candidates; null with the
+/// reason in `c` when its vocabulary is unknown.
+static Value decoderLogits(Operation *search, const ShapeQuery &q,
+                           OpCost &c) {
   auto y = dyn_cast<YieldOp>(
       getSearchSubgraph(search, "decoder")->front().getTerminator());
   auto logits =
@@ -267,17 +264,52 @@ LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
     c.unknownReason = (getSearchOpName(search) +
                        "'s vocabulary (the decoder's logits) is unknown")
                           .str();
+    return Value();
+  }
+  return y.getOperand(0);
+}
+
+LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
+                                              const ShapeQuery &q, OpCost &c) {
+  BeamSearchSchedule s = getBeamSearchSchedule(search, q);
+  if (!s.unknownReason.empty()) {
+    c.unknownReason = s.unknownReason;
     return failure();
   }
-  SymExpr candidates = s.searchSteps * s.batch * s.beams * logits->back();
+  Value logits = decoderLogits(search, q, c);
+  if (!logits)
+    return failure();
+  // Every step scores each beam's logits over the vocabulary.
+  SymExpr candidates =
+      s.searchSteps * s.batch * s.beams * q.dims(logits)->back();
   c.flops = candidates * SymExpr(kSearchFlopsPerCandidate);
-  c.read(y.getOperand(0), candidates);
+  c.read(logits, candidates);
   for (Value r : search->getResults()) {
     auto n = cost::elements(q, r, c);
     if (!n)
       return failure();
     c.write(r, *n);
   }
+  return success();
+}
+
+LogicalResult mlir::tfperf::computeSearchStepCost(Operation *search,
+                                                  const ShapeQuery &q,
+                                                  OpCost &c) {
+  if (getSearchModel(search) == SearchModel::Unmodelled)
+    return computeSearchCost(search, q, c); // unknown, saying why
+  if (!getSearchSubgraph(search, "decoder")) {
+    c.unknownReason = (getSearchOpName(search) + " lacks its decoder").str();
+    return failure();
+  }
+  Value logits = decoderLogits(search, q, c);
+  if (!logits)
+    return failure();
+  // One scoring of the step's logits: each row's last token.
+  ArrayRef<SymExpr> dims = *q.dims(logits);
+  SymExpr candidates = dims.front() * dims.back();
+  c.flops = candidates * SymExpr(kSearchFlopsPerCandidate);
+  c.read(logits, candidates);
   return success();
 }
 

@@ -115,6 +115,11 @@ LogicalResult seedDecoderRun(Operation *search, Region &decoder,
 /// every step (the same for all three search ops).
 LogicalResult computeSearchCost(Operation *search, const ShapeQuery &q,
                                 OpCost &c);
+/// The search's cost in one decoding step (a phase, serving): one scoring
+/// of the decoder's logits at `q`'s shapes, each row's last token over the
+/// vocabulary.
+LogicalResult computeSearchStepCost(Operation *search, const ShapeQuery &q,
+                                    OpCost &c);
 
 } // namespace mlir::tfperf
 
