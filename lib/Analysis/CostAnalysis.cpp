@@ -86,6 +86,14 @@ static bool touchesTensorsOrBuffers(Operation *op) {
          llvm::any_of(op->getResultTypes(), isData);
 }
 
+/// The search (BeamSearch, GreedySearch, Sampling) whose decoder `op` is in.
+static Operation *enclosingSearch(Operation *op) {
+  Operation *search = op->getParentOp();
+  while (search && !isSearchOp(search))
+    search = search->getParentOp();
+  return search;
+}
+
 CostAnalysis::CostAnalysis(Operation *root) {
   TypeShapeQuery shapes;
   compute(root, [&](Operation *) -> const ShapeQuery & { return shapes; },
@@ -144,11 +152,15 @@ void CostAnalysis::compute(
                  std::to_string(counter);
     ++counter;
     if (iface) {
-      // A BeamSearch decoder's ops are costed at one run's shapes, then
-      // summed over the runs.
+      // A search decoder's ops are costed at one run's shapes, then summed
+      // over the runs.
       const ShapeQuery &shapes =
           weight.stepShapes ? *weight.stepShapes : select(op);
-      rec.known = succeeded(iface.computeCost(shapes, rec.cost));
+      // In a phase's step, a search scores that step's logits once.
+      rec.known = succeeded(
+          !wholeGeneration && isSearchOp(op)
+              ? computeSearchStepCost(op, shapes, rec.cost)
+              : iface.computeCost(shapes, rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();
@@ -173,10 +185,25 @@ void CostAnalysis::compute(
         !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
       rec.known = false;
       rec.cost.unknownReason =
-          "the decoder runs of its BeamSearch (" + weight.steps.str() +
+          "the decoder runs of its " + getSearchOpName(enclosingSearch(op)).str() +
+          " (" + weight.steps.str() +
+          (weight.firstRunShapes ? " after the first" : "") +
           ") are not a constant of at most " +
           std::to_string(kMaxSummedSteps) +
           ": bind its max_length with --bind-dims";
+    }
+    // A decoder-only search's first decoder run, over the whole prompt.
+    if (weight.firstRunShapes) {
+      rec.runs = rec.runs + weight.times;
+      OpCost first;
+      if (rec.known &&
+          failed(iface.computeCost(*weight.firstRunShapes, first))) {
+        rec.known = false;
+        rec.cost.unknownReason = first.unknownReason;
+      } else if (rec.known) {
+        scaleCost(first, weight.times);
+        addCost(rec.cost, first);
+      }
     }
     if (rec.known && (rec.cost.flops.isOverflow() ||
                       rec.cost.gemmFlops.isOverflow())) {

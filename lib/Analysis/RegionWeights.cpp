@@ -33,13 +33,12 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
       w.unknownReason = "the scan length of Scan '" + getNodeName(owner) +
                         "' is unknown";
     w.times = w.times * length;
-  } else if (auto search = dyn_cast<MSBeamSearchOp>(owner)) {
-    if (wholeGeneration && isEncoderDecoderSearch(search) &&
-        region == getBeamSearchSubgraph(search, "decoder"))
-      stepDecoder(search, w);
+  } else if (isSearchOp(owner) && wholeGeneration) {
+    scheduleSubgraph(owner, region, w);
   }
-  // Other regions (BeamSearch's encoder; the decoder of a GPT-2 search, or
-  // of any search in a phase's step; a function's body) run once.
+  // Other regions (an encoder; the decoder of a search whose schedule is
+  // not modelled, or of any search in a phase's step; a function's body)
+  // run once.
   cache.try_emplace(region, w);
   return w;
 }
@@ -47,34 +46,71 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
 /// The symbol standing for the decoder run in its re-inferred shapes.
 static constexpr llvm::StringLiteral kRunSymbol = "beam_search_run";
 
-void RegionWeights::stepDecoder(MSBeamSearchOp op, RegionWeight &w) {
-  const ShapeQuery &outer = select(op);
-  BeamSearchSchedule schedule = getBeamSearchSchedule(op, outer);
-  std::string reason = schedule.unknownReason;
-  // Run k has a self-attention past of k tokens.
+const ShapeQuery *RegionWeights::replayDecoder(Operation *search,
+                                               Region &decoder,
+                                               const BeamSearchSchedule &s,
+                                               const DecoderRun &run,
+                                               std::string &reason) {
+  const ShapeQuery &outer = select(search);
   ContextShapes &shapes = stepShapes.emplace_back();
-  if (reason.empty() &&
-      succeeded(seedDecoderRun(op, outer, schedule,
-                               SymExpr::symbol(kRunSymbol), shapes.ctx,
-                               reason))) {
-    // Ops outside the decoder it reads (weights, shape constants) have
-    // their values from their own shape functions.
-    Region &decoder = *getBeamSearchSubgraph(op, "decoder");
-    decoder.walk([&](Operation *inner) {
-      for (Value v : inner->getOperands())
-        if (Operation *def = v.getDefiningOp())
-          if (!decoder.isAncestor(def->getParentRegion()) &&
-              isa<WeightOp, ConstantOp>(def))
-            if (auto iface = dyn_cast<ShapeInferenceOpInterface>(def))
-              (void)iface.inferShapes(shapes.ctx);
-    });
-    // The replay is the analysis's, not the user's: its errors become the
-    // reason below.
-    ScopedDiagnosticHandler silence(op.getContext(),
-                                    [](Diagnostic &) { return success(); });
-    if (failed(inferShapesInRegion(decoder, shapes.ctx, /*updateTypes=*/false)))
-      reason = "the shapes of BeamSearch '" + getNodeName(op) +
-               "''s decoder could not be re-derived per run";
+  if (failed(seedDecoderRun(search, decoder, outer, s, run, shapes.ctx,
+                            reason)))
+    return nullptr;
+  // Ops outside the decoder it reads (weights, shape constants) have their
+  // values from their own shape functions.
+  decoder.walk([&](Operation *inner) {
+    for (Value v : inner->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        if (!decoder.isAncestor(def->getParentRegion()) &&
+            isa<WeightOp, ConstantOp>(def))
+          if (auto iface = dyn_cast<ShapeInferenceOpInterface>(def))
+            (void)iface.inferShapes(shapes.ctx);
+  });
+  // The replay is the analysis's, not the user's: its errors become the
+  // reason.
+  ScopedDiagnosticHandler silence(search->getContext(),
+                                  [](Diagnostic &) { return success(); });
+  if (failed(inferShapesInRegion(decoder, shapes.ctx, /*updateTypes=*/false))) {
+    reason = ("the shapes of " + getSearchOpName(search) + " '" +
+              getNodeName(search) + "''s decoder could not be re-derived per run")
+                 .str();
+    return nullptr;
+  }
+  return &shapes;
+}
+
+void RegionWeights::scheduleSubgraph(Operation *search, Region *region,
+                                     RegionWeight &w) {
+  BeamSearchSchedule schedule = getBeamSearchSchedule(search, select(search));
+  if (schedule.model == SearchModel::Unmodelled)
+    return; // its decoder costed as one step, the search unknown
+  Region *decoder = getSearchSubgraph(search, "decoder");
+  Region *initDecoder = getSearchSubgraph(search, "init_decoder");
+  bool decoderOnly = schedule.model == SearchModel::DecoderOnly;
+  if (region != decoder && !(decoderOnly && region == initDecoder))
+    return; // an encoder: once
+  std::string reason = schedule.unknownReason;
+  if (!reason.empty())
+    reason = (getSearchOpName(search) + " '" + getNodeName(search) + "': " +
+              reason)
+                 .str();
+  // Encoder-decoder: run k has a self-attention past of k tokens.
+  // Decoder-only: the first run over the prompt (in `init_decoder` when
+  // present), then the later runs j, one token after a past of prompt +
+  // j - 1 (BeamSearchSchedule.h).
+  SymExpr run = SymExpr::symbol(kRunSymbol);
+  const ShapeQuery *steps = nullptr, *first = nullptr;
+  if (reason.empty()) {
+    if (!decoderOnly)
+      steps = replayDecoder(search, *region, schedule, {1, run}, reason);
+    else if (region == initDecoder)
+      steps = replayDecoder(search, *region, schedule, schedule.firstRun(),
+                            reason);
+    else if ((steps = replayDecoder(search, *region, schedule,
+                                    schedule.laterRun(run), reason)) &&
+             !initDecoder)
+      first = replayDecoder(search, *region, schedule, schedule.firstRun(),
+                            reason);
   }
   if (!reason.empty()) {
     if (w.unknownReason.empty())
@@ -82,9 +118,15 @@ void RegionWeights::stepDecoder(MSBeamSearchOp op, RegionWeight &w) {
     w.times = SymExpr::unknown();
     return;
   }
-  w.stepShapes = &shapes;
+  w.stepShapes = steps;
   w.stepSymbol = kRunSymbol.str();
-  w.steps = schedule.decoderRuns;
+  if (!decoderOnly)
+    w.steps = schedule.decoderRuns;
+  else if (region == initDecoder)
+    w.steps = 1;
+  else
+    w.steps = schedule.laterRuns();
+  w.firstRunShapes = first;
 }
 
 /// Applies `fn` to every count of `cost` (FLOPs, parts, accesses).
@@ -98,6 +140,31 @@ static void mapCounts(OpCost &cost,
     a.elements = fn(a.elements);
   for (TensorAccess &a : cost.writes)
     a.elements = fn(a.elements);
+}
+
+/// Adds `more`'s accesses to `into`'s: those of a value `into` already
+/// accesses in the same place summed, the others appended.
+static void addAccesses(SmallVectorImpl<TensorAccess> &into,
+                        ArrayRef<TensorAccess> more) {
+  for (auto [i, a] : llvm::enumerate(more)) {
+    if (i < into.size() && into[i].value == a.value)
+      into[i].elements = into[i].elements + a.elements;
+    else
+      into.push_back(a);
+  }
+}
+
+void mlir::tfperf::addCost(OpCost &into, const OpCost &more) {
+  into.flops = into.flops + more.flops;
+  into.gemmFlops = into.gemmFlops + more.gemmFlops;
+  for (auto [i, p] : llvm::enumerate(more.parts)) {
+    if (i < into.parts.size() && into.parts[i].name == p.name)
+      into.parts[i].flops = into.parts[i].flops + p.flops;
+    else
+      into.parts.push_back(p);
+  }
+  addAccesses(into.reads, more.reads);
+  addAccesses(into.writes, more.writes);
 }
 
 void mlir::tfperf::scaleCost(OpCost &cost, const SymExpr &times) {

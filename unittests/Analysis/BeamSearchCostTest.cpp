@@ -2,21 +2,57 @@
 //
 // The whole graph's costs sum a BeamSearch decoder over its runs at each
 // run's shapes; a phase's costs (other shapes) count one step at those
-// shapes. The module is tfperf's import of
-// test/Target/ONNX/control-flow-beam-search.onnxtxt (batch 2, 2 beams,
-// max_length 5).
+// shapes. The modules are tfperf's imports of
+// test/Target/ONNX/control-flow-beam-search.onnxtxt (an encoder-decoder:
+// batch 2, 2 beams, max_length 5) and control-flow-gpt-beam-search.onnxtxt
+// (GPT-2: batch 2, a prompt of 3, max_length 6; num_beams a graph input
+// that import recorded bound to 2, as --bind-dims=num_beams=2 does).
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "ParsedModuleTest.h"
+
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace mlir::tfperf;
 
 namespace {
+
+/// `op`'s FLOPs in the whole graph's costs (a decoder's ops summed over its
+/// runs); nullopt when unknown.
+std::optional<int64_t> wholeGraphFlops(func::FuncOp func, Operation *op) {
+  CostAnalysis whole(func);
+  const OpCostRecord *rec = whole.lookup(op);
+  if (!rec || !rec->known)
+    return std::nullopt;
+  return rec->cost.flops.getInt64();
+}
+
+/// `op`'s FLOPs in a phase's one step at the declared dims, `dims` giving
+/// their values; nullopt when unknown.
+std::optional<int64_t> oneStepFlops(func::FuncOp func, Operation *op,
+                                    const llvm::StringMap<int64_t> &dims) {
+  TypeShapeQuery types;
+  CostAnalysis step(func, types);
+  const OpCostRecord *rec = step.lookup(op);
+  if (!rec || !rec->known)
+    return std::nullopt;
+  std::optional<Int128> flops = rec->cost.flops.evaluate(
+      [&](llvm::StringRef s) -> std::optional<Int128> {
+        auto it = dims.find(s);
+        if (it == dims.end())
+          return std::nullopt;
+        return Int128(it->second);
+      });
+  if (!flops)
+    return std::nullopt;
+  return static_cast<int64_t>(*flops);
+}
 
 constexpr llvm::StringLiteral kModule = R"mlir(
 module attributes {tfperf.opset = 17 : i64, tfperf.source = "beam.onnx"} {
@@ -61,42 +97,118 @@ module attributes {tfperf.opset = 17 : i64, tfperf.source = "beam.onnx"} {
 }
 )mlir";
 
-class BeamSearchCostTest : public ParsedModuleTest {
+/// A parsed module of one search: its function, the search and the MatMuls
+/// of its decoder (the first subgraph), in order.
+class SearchModuleTest : public ParsedModuleTest {
 protected:
-  void SetUp() override {
-    ASSERT_TRUE(parse(kModule));
+  void parseSearch(llvm::StringRef source) {
+    ASSERT_TRUE(parse(source));
     func = *module->getOps<func::FuncOp>().begin();
-    auto search = *func.getOps<MSBeamSearchOp>().begin();
-    // The decoder's q.k^T, 2 * rows * 4 * (past + 1) FLOPs per run.
-    scores = *search.getSubgraphs()[0].getOps<MatMulOp>().begin();
+    search = *func.getOps<MSBeamSearchOp>().begin();
+    llvm::append_range(matmuls, search.getSubgraphs()[0].getOps<MatMulOp>());
   }
 
   func::FuncOp func;
-  MatMulOp scores;
+  MSBeamSearchOp search;
+  llvm::SmallVector<MatMulOp> matmuls;
+};
+
+class BeamSearchCostTest : public SearchModuleTest {
+protected:
+  void SetUp() override { parseSearch(kModule); }
+  // The decoder's q.k^T, 2 * rows * 4 * (past + 1) FLOPs per run.
+  MatMulOp scores() { return matmuls[0]; }
 };
 
 TEST_F(BeamSearchCostTest, WholeGraphSumsTheDecoderRuns) {
-  CostAnalysis whole(func);
-  const OpCostRecord *rec = whole.lookup(scores);
-  ASSERT_NE(rec, nullptr);
-  ASSERT_TRUE(rec->known) << rec->cost.unknownReason;
   // 4 rows, runs with a past of 1, 2, 3: 32 * (2 + 3 + 4).
-  EXPECT_EQ(rec->cost.flops.getInt64(), std::optional<int64_t>(288));
+  EXPECT_EQ(wholeGraphFlops(func, scores()), std::optional<int64_t>(288));
 }
 
 TEST_F(BeamSearchCostTest, PhaseCostsOneStepAtItsShapes) {
-  TypeShapeQuery types;
-  CostAnalysis step(func, types);
-  const OpCostRecord *rec = step.lookup(scores);
-  ASSERT_NE(rec, nullptr);
-  ASSERT_TRUE(rec->known) << rec->cost.unknownReason;
   // One step at the decoder's declared dims B and P: 8 * B * (P + 1).
-  auto at = [](llvm::StringRef s) -> std::optional<Int128> {
-    return s == "B" ? 4 : s == "P" ? 1 : std::optional<Int128>();
-  };
-  std::optional<Int128> flops = rec->cost.flops.evaluate(at);
-  ASSERT_TRUE(flops.has_value());
-  EXPECT_EQ(static_cast<int64_t>(*flops), 64);
+  EXPECT_EQ(oneStepFlops(func, scores(), {{"B", 4}, {"P", 1}}),
+            std::optional<int64_t>(64));
+}
+
+constexpr llvm::StringLiteral kGptModule = R"mlir(
+module attributes {tfperf.opset = 17 : i64, tfperf.source = "gpt-beam.onnx"} {
+  func.func @g(%arg0: tensor<2x3xi32> {tfperf.name = "ids"}, %beams: tensor<1xi32> {tfperf.name = "num_beams", tfperf.value_symbol = "num_beams"}) -> (tensor<2x1x6xi32> {tfperf.name = "seq"}) {
+    %maxlen = tfperf.constant {value = dense<6> : tensor<i32>} : tensor<i32>
+    %one = tfperf.constant {value = dense<1> : tensor<i32>} : tensor<i32>
+    %sequences = "tfperf.ms.beam_search"(%arg0, %maxlen, %one, %beams, %one) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0>, subgraph_names = ["decoder"]}> ({
+    ^bb0(%arg1: tensor<?x?xi32, #tfperf.dims<["B", "S"]>>, %arg2: tensor<?x?xi32, #tfperf.dims<["B", "S"]>>, %arg3: tensor<?x?xi32, #tfperf.dims<["B", "T"]>>, %arg4: tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P"]>>):
+      %4 = tfperf.constant {value = dense<0.000000e+00> : tensor<5x4xf32>} : tensor<5x4xf32>
+      %5 = tfperf.constant {value = dense<0.000000e+00> : tensor<4x5xf32>} : tensor<4x5xf32>
+      %6 = tfperf.constant {value = dense<0> : tensor<1xi64>} : tensor<1xi64>
+      %7 = tfperf.constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+      %8 = tfperf.constant {value = dense<0> : tensor<i64>} : tensor<i64>
+      %9 = tfperf.constant {value = dense<1> : tensor<i64>} : tensor<i64>
+      %10 = tfperf.gather %4, %arg1 : (tensor<5x4xf32>, tensor<?x?xi32, #tfperf.dims<["B", "S"]>>) -> tensor<?x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %11 = tfperf.unsqueeze %10, %7 : (tensor<?x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<1xi64>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %12 = tfperf.unsqueeze %11, %6 : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<1xi64>) -> tensor<1x?x1x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %13 = tfperf.concat %12, %12 {axis = 0 : i64} : (tensor<1x?x1x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<1x?x1x?x4xf32, #tfperf.dims<["B", "S"]>>) -> tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %14 = tfperf.concat %arg4, %13 {axis = 3 : i64} : (tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P"]>>, tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "S"]>>) -> tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>
+      %15 = tfperf.gather %14, %8 : (tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>, tensor<i64>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>
+      %16 = tfperf.gather %14, %9 : (tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>, tensor<i64>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>
+      %17 = tfperf.transpose %15 {perm = array<i64: 0, 1, 3, 2>} : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>) -> tensor<?x1x4x?xf32, #tfperf.dims<["B", "P + S"]>>
+      %18 = tfperf.matmul %11, %17 : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<?x1x4x?xf32, #tfperf.dims<["B", "P + S"]>>) -> tensor<?x1x?x?xf32, #tfperf.dims<["B", "S", "P + S"]>>
+      %19 = tfperf.matmul %18, %16 : (tensor<?x1x?x?xf32, #tfperf.dims<["B", "S", "P + S"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %20 = tfperf.squeeze %19, %7 : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<1xi64>) -> tensor<?x?x4xf32, #tfperf.dims<["B", "S"]>>
+      %21 = tfperf.matmul %20, %5 : (tensor<?x?x4xf32, #tfperf.dims<["B", "S"]>>, tensor<4x5xf32>) -> tensor<?x?x5xf32, #tfperf.dims<["B", "S"]>>
+      tfperf.yield %21, %14 : tensor<?x?x5xf32, #tfperf.dims<["B", "S"]>>, tensor<2x?x1x?x4xf32, #tfperf.dims<["B", "P + S"]>>
+    }) {eos_token_id = 4 : i64, model_type = 0 : i64, pad_token_id = 4 : i64, tfperf.num_beams = 2 : i64} : (tensor<2x3xi32>, tensor<i32>, tensor<i32>, tensor<1xi32>, tensor<i32>) -> tensor<2x1x6xi32>
+    return %sequences : tensor<2x1x6xi32>
+  }
+}
+)mlir";
+
+class GptBeamSearchCostTest : public SearchModuleTest {
+protected:
+  void SetUp() override { parseSearch(kGptModule); }
+  // q.k^T, 8 * rows * tokens * keys FLOPs per run; the logits, 40 * rows *
+  // tokens.
+  MatMulOp scores() { return matmuls[0]; }
+  MatMulOp logits() { return matmuls[2]; }
+};
+
+TEST_F(GptBeamSearchCostTest, ScheduleRunsFromThePromptToMaxLength) {
+  TypeShapeQuery types;
+  BeamSearchSchedule s = getBeamSearchSchedule(search, types);
+  ASSERT_TRUE(s.unknownReason.empty()) << s.unknownReason;
+  EXPECT_EQ(s.model, SearchModel::DecoderOnly);
+  // max_length 6 - prompt 3: the first run and two later ones, each scored.
+  EXPECT_EQ(s.decoderRuns.getInt64(), std::optional<int64_t>(3));
+  EXPECT_EQ(s.searchSteps.getInt64(), std::optional<int64_t>(3));
+  EXPECT_EQ(s.laterRuns().getInt64(), std::optional<int64_t>(2));
+  EXPECT_EQ(s.firstRun().tokens.getInt64(), std::optional<int64_t>(3));
+  EXPECT_EQ(s.firstRun().past.getInt64(), std::optional<int64_t>(0));
+  // Later run 2: one token after a past of 3 + 2 - 1 = 4.
+  EXPECT_EQ(s.laterRun(SymExpr(2)).past.getInt64(),
+            std::optional<int64_t>(4));
+}
+
+TEST_F(GptBeamSearchCostTest, WholeGraphSumsThePromptRunAndTheLaterOnes) {
+  // 4 rows: the prompt run 8*4*3*3 = 288, then one token over 4 and 5
+  // keys: 128 + 160.
+  EXPECT_EQ(wholeGraphFlops(func, scores()), std::optional<int64_t>(576));
+  EXPECT_EQ(wholeGraphFlops(func, logits()),
+            std::optional<int64_t>(480 + 2 * 160));
+  // The search: 3 scorings of 2 x 2 x 5 candidates at 7 FLOPs.
+  EXPECT_EQ(wholeGraphFlops(func, search), std::optional<int64_t>(420));
+  CostAnalysis whole(func);
+  const OpCostRecord *rec = whole.lookup(scores());
+  ASSERT_NE(rec, nullptr);
+  EXPECT_EQ(rec->runs.getInt64(), std::optional<int64_t>(3));
+}
+
+TEST_F(GptBeamSearchCostTest, PhaseCostsOneStepAtItsShapes) {
+  // One step at the decoder's declared dims: 8 * B * S * (P + S).
+  EXPECT_EQ(oneStepFlops(func, scores(), {{"B", 4}, {"S", 1}, {"P", 3}}),
+            std::optional<int64_t>(128));
+  // The search scores that step's logits once: B rows x 5 x 7 FLOPs.
+  EXPECT_EQ(oneStepFlops(func, search, {{"B", 4}}),
+            std::optional<int64_t>(140));
 }
 
 } // namespace

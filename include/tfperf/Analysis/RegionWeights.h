@@ -2,7 +2,8 @@
 //
 // An op inside a Loop body runs once per iteration, inside a Scan body once
 // per slice, inside an If branch only when that branch is taken, inside a
-// BeamSearch decoder once per decoder run at that run's sizes. The cost
+// search's decoder (BeamSearch, GreedySearch, Sampling) once per decoder run
+// at that run's sizes. The cost
 // analysis multiplies each op's cost by the weight of the region it is in
 // (docs/CostModel.md#control-flow).
 //
@@ -11,6 +12,7 @@
 #ifndef TFPERF_ANALYSIS_REGIONWEIGHTS_H
 #define TFPERF_ANALYSIS_REGIONWEIGHTS_H
 
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Interfaces/CostOpInterface.h"
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
@@ -36,6 +38,9 @@ struct RegionWeight {
   const ShapeQuery *stepShapes = nullptr;
   std::string stepSymbol;
   SymExpr steps = 1;
+  /// A decoder-only search's decoder runs once more, first, at these
+  /// shapes: over the whole prompt with no past.
+  const ShapeQuery *firstRunShapes = nullptr;
 };
 
 /// Shapes a shape-inference replay derived (a BeamSearch decoder at a run).
@@ -59,16 +64,24 @@ public:
 
 private:
   RegionWeight ofRegion(Region *region);
-  /// The weight of a BeamSearch decoder: its runs, each run's shapes.
-  void stepDecoder(MSBeamSearchOp op, RegionWeight &w);
+  /// The weight of a search's subgraph `region`: a decoder's runs, each
+  /// run's shapes; an encoder's one run.
+  void scheduleSubgraph(Operation *search, Region *region, RegionWeight &w);
+  /// The shapes of `decoder` at `run`, re-inferred from its inputs; null
+  /// with `reason` when they cannot be.
+  const ShapeQuery *replayDecoder(Operation *search, Region &decoder,
+                                  const BeamSearchSchedule &schedule,
+                                  const DecoderRun &run, std::string &reason);
 
   llvm::function_ref<const ShapeQuery &(Operation *)> select;
   bool wholeGeneration;
   llvm::DenseMap<Region *, RegionWeight> cache;
-  /// The decoders' re-inferred shapes, one per BeamSearch.
+  /// The decoders' re-inferred shapes, one or two per search.
   std::deque<ContextShapes> stepShapes;
 };
 
+/// Adds every count of `more` to `into`'s (the same op at other shapes).
+void addCost(OpCost &into, const OpCost &more);
 /// Multiplies every count of `cost` (FLOPs, parts, accesses) by `times`.
 void scaleCost(OpCost &cost, const SymExpr &times);
 /// Most steps summed one by one (a BeamSearch's max_length bounds them).

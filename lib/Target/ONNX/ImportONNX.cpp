@@ -15,6 +15,7 @@
 #include "SchemaFunctions.h"
 #include "TensorConversion.h"
 #include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/ModelReader.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
@@ -1223,7 +1224,7 @@ LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
 }
 
 /// What inference learnt about how often control-flow regions run: a
-/// condition that folded, a Loop's trip count. The cost analysis reads it
+/// condition that folded, a Loop's trip count, a search's bound beams. The cost analysis reads it
 /// from the ops (it has no ShapeContext).
 static void recordControlFlow(func::FuncOp func, ShapeContext &shapes) {
   Builder b(func.getContext());
@@ -1236,6 +1237,8 @@ static void recordControlFlow(func::FuncOp func, ShapeContext &shapes) {
       FailureOr<SymExpr> trips = loop.inferTripCount(shapes);
       if (succeeded(trips))
         loop.setTripCountAttr(b.getStringAttr(trips->str()));
+    } else if (isSearchOp(op)) {
+      recordBoundBeams(op, shapes);
     }
   });
 }

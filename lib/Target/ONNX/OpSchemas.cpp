@@ -125,6 +125,16 @@ constexpr IOSpec kBeamSearchIn[] = {
     {"attention_mask", O}, {"decoder_input_ids", O}, {"logits_processor", O}};
 constexpr IOSpec kBeamSearchOut[] = {
     {"sequences", R}, {"sequences_scores", O}, {"scores", O}};
+constexpr IOSpec kGreedySearchIn[] = {
+    {"input_ids", R},        {"max_length", R},        {"min_length", O},
+    {"repetition_penalty", O}, {"vocab_mask", O},      {"prefix_vocab_mask", O},
+    {"attention_mask", O}};
+constexpr IOSpec kGreedySearchOut[] = {{"sequences", R}};
+constexpr IOSpec kSamplingIn[] = {
+    {"input_ids", R},        {"max_length", R},        {"min_length", O},
+    {"repetition_penalty", O}, {"vocab_mask", O},      {"prefix_vocab_mask", O},
+    {"attention_mask", O},   {"presence_mask", O},     {"seed", O}};
+constexpr IOSpec kSamplingOut[] = {{"sequences", R}, {"filtered_logits", O}};
 
 // Control flow.
 constexpr IOSpec kIfIn[] = {{"cond", R}};
@@ -213,6 +223,8 @@ const OpSchema kSchemas[] = {
     schema<MSSkipLayerNormOp>(kSkipLNIn, kSkipLNOut),
     schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
     schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
+    schema<MSGreedySearchOp>(kGreedySearchIn, kGreedySearchOut),
+    schema<MSSamplingOp>(kSamplingIn, kSamplingOut),
     schema<MSMoEOp>(kMoEIn, kY),
     // onnxruntime-genai's hybrid Qwen3.5 / Qwen3-VL stacks (signatures from
     // onnxruntime contrib_ops/cpu/bert/: mrotary_embedding_helper.h,

@@ -149,9 +149,15 @@ LogicalResult CustomOp::computeBackwardCost(const ShapeQuery &,
                              getOpType().str());
 }
 
-LogicalResult MSBeamSearchOp::computeBackwardCost(const ShapeQuery &,
-                                                  const GradientQuery &,
-                                                  BackwardCost &c) {
-  return bwd::unknown(c, "BeamSearch is a decoding loop, not a trainable "
-                         "graph");
-}
+// The searches are decoding loops, not trainable graphs.
+#define DECODING_LOOP(OP, NAME)                                                \
+  LogicalResult OP::computeBackwardCost(const ShapeQuery &,                    \
+                                        const GradientQuery &,                 \
+                                        BackwardCost &c) {                     \
+    return bwd::unknown(c, NAME " is a decoding loop, not a trainable "        \
+                               "graph");                                       \
+  }
+DECODING_LOOP(MSBeamSearchOp, "BeamSearch")
+DECODING_LOOP(MSGreedySearchOp, "GreedySearch")
+DECODING_LOOP(MSSamplingOp, "Sampling")
+#undef DECODING_LOOP

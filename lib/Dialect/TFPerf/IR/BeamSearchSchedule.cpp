@@ -1,7 +1,7 @@
-//===- BeamSearchSchedule.cpp - how often BeamSearch runs its subgraphs ---===//
+//===- BeamSearchSchedule.cpp - how often a search runs its subgraphs -----===//
 //
-// The schedule of an encoder-decoder BeamSearch and the cost of the search
-// itself; the cost analysis sums the decoder's ops over the runs
+// The schedule of a BeamSearch, GreedySearch or Sampling and the cost of the
+// search itself; the cost analysis sums the decoder's ops over the runs
 // (lib/Analysis/RegionWeights.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -14,17 +14,31 @@
 using namespace mlir;
 using namespace mlir::tfperf;
 
-/// onnxruntime's model_type for an encoder-decoder (T5, BART).
-static constexpr int64_t kEncoderDecoder = 1;
+/// onnxruntime's model_type: 0 decoder-only (GPT-2, the default), 1
+/// encoder-decoder (T5, BART).
+static constexpr int64_t kDecoderOnly = 0, kEncoderDecoder = 1;
 
 /// Per candidate and search step: log-softmax (5: max, subtract, exp, sum,
 /// log), adding the beam's score (1) and the top-k compare (1).
 static constexpr int64_t kSearchFlopsPerCandidate = 7;
 
-Region *mlir::tfperf::getBeamSearchSubgraph(MSBeamSearchOp op,
-                                            StringRef name) {
-  for (auto [attr, region] :
-       llvm::zip(op.getSubgraphNames(), op.getSubgraphs()))
+bool mlir::tfperf::isSearchOp(Operation *op) {
+  return isa<MSBeamSearchOp, MSGreedySearchOp, MSSamplingOp>(op);
+}
+
+StringRef mlir::tfperf::getSearchOpName(Operation *op) {
+  if (isa<MSGreedySearchOp>(op))
+    return "GreedySearch";
+  if (isa<MSSamplingOp>(op))
+    return "Sampling";
+  return "BeamSearch";
+}
+
+Region *mlir::tfperf::getSearchSubgraph(Operation *search, StringRef name) {
+  auto names = search->getAttrOfType<ArrayAttr>("subgraph_names");
+  if (!names)
+    return nullptr;
+  for (auto [attr, region] : llvm::zip(names, search->getRegions()))
     if (cast<StringAttr>(attr).getValue() == name && !region.empty())
       return &region;
   return nullptr;
@@ -50,68 +64,135 @@ static SymExpr scalarOperand(Value v) {
   return SymExpr::unknown();
 }
 
-bool mlir::tfperf::isEncoderDecoderSearch(MSBeamSearchOp op) {
-  // onnxruntime's default model_type is 0 (GPT-2).
-  auto type = op->getAttrOfType<IntegerAttr>("model_type");
-  return type && type.getInt() == kEncoderDecoder;
+void mlir::tfperf::recordBoundBeams(Operation *search, ShapeContext &ctx) {
+  auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
+  if (!beamSearch || !isa<BlockArgument>(beamSearch.getNumBeams()))
+    return;
+  const auto *vals = ctx.getValues(beamSearch.getNumBeams());
+  if (vals && vals->size() == 1)
+    if (std::optional<int64_t> n = vals->front().getInt64())
+      search->setAttr(kBoundBeamsAttr,
+                      IntegerAttr::get(IntegerType::get(search->getContext(),
+                                                        64),
+                                       *n));
 }
 
-BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(MSBeamSearchOp op,
+SearchModel mlir::tfperf::getSearchModel(Operation *search) {
+  auto type = search->getAttrOfType<IntegerAttr>("model_type");
+  int64_t model = type ? type.getInt() : kDecoderOnly;
+  if (model == kEncoderDecoder)
+    return SearchModel::EncoderDecoder;
+  if (model == kDecoderOnly)
+    return SearchModel::DecoderOnly;
+  return SearchModel::Unmodelled;
+}
+
+/// Why a decoder-only search cannot run: onnxruntime requires max_length
+/// (the operand's constant, else `seqsLength`, the bound last dim of
+/// `sequences`) to exceed the prompt (BeamSearchParameters::ParseFromInputs).
+/// Empty when it can, or when either is a formula.
+static std::string badMaxLength(Operation *search, const SymExpr &seqsLength,
+                                const SymExpr &prompt) {
+  SymExpr maxLength = scalarOperand(search->getOperand(1));
+  if (!maxLength.isConstant())
+    maxLength = seqsLength;
+  std::optional<int64_t> n = maxLength.getInt64(), p = prompt.getInt64();
+  if (!n || !p || *n > *p)
+    return "";
+  return (getSearchOpName(search) + "'s max_length " + std::to_string(*n) +
+          " is not greater than the prompt's " + std::to_string(*p) +
+          " tokens: onnxruntime rejects it")
+      .str();
+}
+
+BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
                                                        const ShapeQuery &q) {
   BeamSearchSchedule s;
-  if (!isEncoderDecoderSearch(op)) {
-    s.unknownReason = "BeamSearch's cost depends on the search; the ops of "
-                      "its decoder subgraph are costed as one decoding step";
+  s.model = getSearchModel(search);
+  StringRef name = getSearchOpName(search);
+  if (s.model == SearchModel::Unmodelled) {
+    s.unknownReason = (name + "'s cost depends on the search; the ops of its "
+                              "decoder subgraph are costed as one decoding "
+                              "step")
+                          .str();
     return s;
   }
-  if (!getBeamSearchSubgraph(op, "encoder") ||
-      !getBeamSearchSubgraph(op, "decoder")) {
-    s.unknownReason = "BeamSearch lacks its encoder or decoder subgraph";
+  bool encoderDecoder = s.model == SearchModel::EncoderDecoder;
+  if (!getSearchSubgraph(search, "decoder") ||
+      (encoderDecoder && !getSearchSubgraph(search, "encoder"))) {
+    s.unknownReason = (name + (encoderDecoder
+                                   ? " lacks its encoder or decoder subgraph"
+                                   : " lacks its decoder subgraph"))
+                          .str();
     return s;
   }
-  auto ids = q.dims(op.getInputIds());
-  auto seqs = q.dims(op.getSequences());
-  if (ids && !ids->empty())
+  auto ids = q.dims(search->getOperand(0));
+  auto seqs = q.dims(search->getResult(0));
+  if (ids && ids->size() == 2) {
     s.batch = ids->front();
-  if (seqs && seqs->size() == 3)
+    s.prompt = ids->back();
+  }
+  if (seqs && !seqs->empty())
     s.maxLength = seqs->back();
-  s.beams = scalarOperand(op.getNumBeams());
-  if (!s.batch.isKnown() || !s.maxLength.isKnown() || !s.beams.isKnown()) {
-    s.unknownReason = "BeamSearch's batch, max_length or num_beams is unknown";
+  auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
+  s.beams = beamSearch ? scalarOperand(beamSearch.getNumBeams()) : SymExpr(1);
+  if (auto bound = search->getAttrOfType<IntegerAttr>(kBoundBeamsAttr))
+    s.beams = SymExpr(bound.getInt());
+  if (!encoderDecoder) {
+    s.unknownReason = badMaxLength(search, s.maxLength, s.prompt);
+    if (!s.unknownReason.empty())
+      return s;
+  }
+  if (!s.batch.isKnown() || !s.maxLength.isKnown() || !s.beams.isKnown() ||
+      (!encoderDecoder && !s.prompt.isKnown())) {
+    s.unknownReason =
+        (name + "'s batch, prompt, max_length or num_beams is unknown").str();
     return s;
   }
-  s.decoderRuns = SymExpr::max(s.maxLength - SymExpr(2), SymExpr(0));
-  s.searchSteps = SymExpr::max(s.maxLength - SymExpr(1), SymExpr(0));
+  if (encoderDecoder) {
+    s.decoderRuns = SymExpr::max(s.maxLength - SymExpr(2), SymExpr(0));
+    s.searchSteps = SymExpr::max(s.maxLength - SymExpr(1), SymExpr(0));
+  } else {
+    s.decoderRuns = s.maxLength - s.prompt;
+    s.searchSteps = s.decoderRuns;
+  }
   return s;
 }
 
-LogicalResult mlir::tfperf::seedDecoderRun(MSBeamSearchOp op,
-                                           const ShapeQuery &q,
-                                           const BeamSearchSchedule &schedule,
-                                           const SymExpr &past,
+/// A decoder input's shape: the query's dims, else its type's.
+static TensorInfo declaredInfo(BlockArgument a, const ShapeQuery &q) {
+  TensorInfo info = tensorInfoFromType(a.getType());
+  if (auto dims = q.dims(a))
+    info.dims.assign(dims->begin(), dims->end());
+  return info;
+}
+
+static bool hasRank(BlockArgument a, int64_t rank) {
+  auto t = dyn_cast<RankedTensorType>(a.getType());
+  return t && t.getRank() == rank;
+}
+
+/// ORT's T5 decoder: input_ids, encoder_attention_mask, (encoder hidden
+/// states,) past_self_* then past_cross_* [rows, heads, past, head size].
+static LogicalResult seedEncoderDecoderRun(Block &decoder, const ShapeQuery &q,
+                                           const SymExpr &rows,
+                                           const DecoderRun &run,
                                            ShapeContext &ctx,
                                            std::string &reason) {
-  Block &decoder = getBeamSearchSubgraph(op, "decoder")->front();
-  auto isPast = [](BlockArgument a) {
-    auto t = dyn_cast<RankedTensorType>(a.getType());
-    return t && t.getRank() == 4;
-  };
+  auto isPast = [](BlockArgument a) { return hasRank(a, 4); };
   size_t pasts = llvm::count_if(decoder.getArguments(), isPast);
   if (pasts == 0 || pasts % 4 != 0) {
     reason = "BeamSearch's decoder has " + std::to_string(pasts) +
              " rank-4 past inputs, not self and cross K and V per layer";
     return failure();
   }
-  SymExpr rows = schedule.batch * schedule.beams;
   size_t selfLeft = pasts / 2;
   for (BlockArgument a : decoder.getArguments()) {
-    TensorInfo info = tensorInfoFromType(a.getType());
-    if (auto dims = q.dims(a))
-      info.dims.assign(dims->begin(), dims->end());
+    TensorInfo info = declaredInfo(a, q);
     if (info.ranked && !info.dims.empty())
       info.dims[0] = rows;
     if (isPast(a) && selfLeft > 0 && info.dims.size() == 4) {
-      info.dims[2] = past;
+      info.dims[2] = run.past;
       --selfLeft;
     }
     ctx.set(a, std::move(info));
@@ -119,31 +200,127 @@ LogicalResult mlir::tfperf::seedDecoderRun(MSBeamSearchOp op,
   return success();
 }
 
-LogicalResult MSBeamSearchOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  BeamSearchSchedule s = getBeamSearchSchedule(*this, q);
+/// ORT's GPT-2 decoder (GptSubgraph::Validate): input_ids, position_ids,
+/// attention_mask, then one past per layer [2, rows, heads, past, head
+/// size]. A past_present_share_buffer decoder (its past max_length long,
+/// plus a past_sequence_length input) has another layout: not modelled.
+static LogicalResult seedDecoderOnlyRun(Operation *search, Block &decoder,
+                                        const ShapeQuery &q,
+                                        const SymExpr &rows,
+                                        const DecoderRun &run,
+                                        ShapeContext &ctx,
+                                        std::string &reason) {
+  auto args = decoder.getArguments();
+  bool layout = args.size() > 3 && hasRank(args[0], 2) &&
+                hasRank(args[1], 2) && hasRank(args[2], 2) &&
+                llvm::all_of(args.drop_front(3),
+                             [](BlockArgument a) { return hasRank(a, 5); });
+  if (!layout) {
+    reason = (getSearchOpName(search) +
+              "'s decoder inputs are not onnxruntime's GPT-2 layout "
+              "(input_ids, position_ids, attention_mask, one rank-5 past "
+              "per layer); a past_present_share_buffer decoder is not "
+              "modelled")
+                 .str();
+    return failure();
+  }
+  for (BlockArgument a : args) {
+    TensorInfo info = declaredInfo(a, q);
+    if (info.ranked && info.dims.size() == 2) {
+      bool mask = a.getArgNumber() == 2;
+      info.dims = {rows, mask ? run.past + run.tokens : run.tokens};
+    } else if (info.ranked && info.dims.size() == 5) {
+      info.dims[1] = rows;
+      info.dims[3] = run.past;
+    }
+    ctx.set(a, std::move(info));
+  }
+  return success();
+}
+
+LogicalResult mlir::tfperf::seedDecoderRun(Operation *search, Region &decoder,
+                                           const ShapeQuery &q,
+                                           const BeamSearchSchedule &schedule,
+                                           const DecoderRun &run,
+                                           ShapeContext &ctx,
+                                           std::string &reason) {
+  SymExpr rows = schedule.batch * schedule.beams;
+  if (schedule.model == SearchModel::EncoderDecoder)
+    return seedEncoderDecoderRun(decoder.front(), q, rows, run, ctx, reason);
+  return seedDecoderOnlyRun(search, decoder.front(), q, rows, run, ctx,
+                            reason);
+}
+
+/// The decoder's logits [rows, tokens, vocabulary] at `q`'s shapes, whose
+/// last token's rows x vocabulary are a step's candidates; null with the
+/// reason in `c` when its vocabulary is unknown.
+static Value decoderLogits(Operation *search, const ShapeQuery &q,
+                           OpCost &c) {
+  auto y = dyn_cast<YieldOp>(
+      getSearchSubgraph(search, "decoder")->front().getTerminator());
+  auto logits =
+      y && y.getNumOperands() ? q.dims(y.getOperand(0)) : std::nullopt;
+  if (!logits || logits->empty() || !logits->back().isKnown()) {
+    c.unknownReason = (getSearchOpName(search) +
+                       "'s vocabulary (the decoder's logits) is unknown")
+                          .str();
+    return Value();
+  }
+  return y.getOperand(0);
+}
+
+LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
+                                              const ShapeQuery &q, OpCost &c) {
+  BeamSearchSchedule s = getBeamSearchSchedule(search, q);
   if (!s.unknownReason.empty()) {
     c.unknownReason = s.unknownReason;
     return failure();
   }
-  // The candidates of one step: each beam's logits over the vocabulary.
-  auto y = dyn_cast<YieldOp>(
-      getBeamSearchSubgraph(*this, "decoder")->front().getTerminator());
-  auto logits =
-      y && y.getNumOperands() ? q.dims(y.getOperand(0)) : std::nullopt;
-  if (!logits || logits->empty() || !logits->back().isKnown()) {
-    c.unknownReason = "BeamSearch's vocabulary (the decoder's logits) is "
-                      "unknown";
+  Value logits = decoderLogits(search, q, c);
+  if (!logits)
     return failure();
-  }
+  // Every step scores each beam's logits over the vocabulary.
   SymExpr candidates =
-      s.searchSteps * s.batch * s.beams * logits->back();
+      s.searchSteps * s.batch * s.beams * q.dims(logits)->back();
   c.flops = candidates * SymExpr(kSearchFlopsPerCandidate);
-  c.read(y.getOperand(0), candidates);
-  for (Value r : getResults()) {
+  c.read(logits, candidates);
+  for (Value r : search->getResults()) {
     auto n = cost::elements(q, r, c);
     if (!n)
       return failure();
     c.write(r, *n);
   }
   return success();
+}
+
+LogicalResult mlir::tfperf::computeSearchStepCost(Operation *search,
+                                                  const ShapeQuery &q,
+                                                  OpCost &c) {
+  if (getSearchModel(search) == SearchModel::Unmodelled)
+    return computeSearchCost(search, q, c); // unknown, saying why
+  if (!getSearchSubgraph(search, "decoder")) {
+    c.unknownReason = (getSearchOpName(search) + " lacks its decoder").str();
+    return failure();
+  }
+  Value logits = decoderLogits(search, q, c);
+  if (!logits)
+    return failure();
+  // One scoring of the step's logits: each row's last token.
+  ArrayRef<SymExpr> dims = *q.dims(logits);
+  SymExpr candidates = dims.front() * dims.back();
+  c.flops = candidates * SymExpr(kSearchFlopsPerCandidate);
+  c.read(logits, candidates);
+  return success();
+}
+
+LogicalResult MSBeamSearchOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return computeSearchCost(*this, q, c);
+}
+
+LogicalResult MSGreedySearchOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return computeSearchCost(*this, q, c);
+}
+
+LogicalResult MSSamplingOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return computeSearchCost(*this, q, c);
 }

@@ -287,6 +287,8 @@ NO_SPLIT_RULE(WeightOp)
 NO_SPLIT_RULE(ConstantOp)
 NO_SPLIT_RULE(CustomOp)
 NO_SPLIT_RULE(MSBeamSearchOp)
+NO_SPLIT_RULE(MSGreedySearchOp)
+NO_SPLIT_RULE(MSSamplingOp)
 // Selections, gathers and scatters index along dims a split could cut; a
 // running sum's axis may be the split dim.
 NO_SPLIT_RULE(TriluOp)

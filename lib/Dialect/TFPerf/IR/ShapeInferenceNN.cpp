@@ -415,41 +415,84 @@ LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
 // BeamSearch
 //===----------------------------------------------------------------------===//
 
+/// A scalar operand's value, Unknown when absent or not a single value.
+static SymExpr scalarValue(ShapeContext &ctx, Value v) {
+  if (!v)
+    return SymExpr::unknown();
+  const auto *vals = ctx.getValues(v);
+  return vals && vals->size() == 1 ? vals->front() : SymExpr::unknown();
+}
+
+/// A search's vocabulary: the last dim of its first subgraph's first
+/// output (the decoder's logits).
+static SymExpr searchVocabulary(Operation *op, ShapeContext &ctx) {
+  for (Region &r : op->getRegions())
+    if (!r.empty())
+      if (auto y = dyn_cast<YieldOp>(r.front().getTerminator()))
+        if (y.getNumOperands() > 0) {
+          const TensorInfo &logits = ctx.get(y.getOperand(0));
+          return logits.ranked && !logits.dims.empty() ? logits.dims.back()
+                                                       : SymExpr::unknown();
+        }
+  return SymExpr::unknown();
+}
+
+/// A search's max_length (operand 1); an error when it is a constant below
+/// 1 (onnxruntime requires it above the prompt's length).
+static FailureOr<SymExpr> searchMaxLength(Operation *op, ShapeContext &ctx) {
+  SymExpr n = scalarValue(ctx, op->getOperand(1));
+  if (n.isConstant() && n.getConstant() < 1)
+    return op->emitOpError()
+           << "max_length is " << n
+           << ": it must exceed the prompt's length (onnxruntime rejects it)";
+  return n;
+}
+
 LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
+  FailureOr<SymExpr> maxLen = searchMaxLength(*this, ctx);
+  if (failed(maxLen))
+    return failure();
   const TensorInfo &ids = ctx.get(getInputIds());
   if (!ids.ranked || ids.dims.size() != 2)
     return success();
-  auto scalar = [&](Value v) -> SymExpr {
-    if (!v)
-      return SymExpr::unknown();
-    const auto *vals = ctx.getValues(v);
-    return vals && vals->size() == 1 ? vals->front() : SymExpr::unknown();
-  };
-  SymExpr maxLen = scalar(getMaxLength());
-  SymExpr numRet = scalar(getNumReturnSequences());
-  SymExpr beams = scalar(getNumBeams());
+  SymExpr numRet = scalarValue(ctx, getNumReturnSequences());
+  SymExpr beams = scalarValue(ctx, getNumBeams());
   Type i32 = IntegerType::get(getContext(), 32);
   Type f32 = Float32Type::get(getContext());
   unsigned idx = 0;
-  ctx.setResult(*this, idx++, i32, Dims{ids.dims[0], numRet, maxLen});
+  ctx.setResult(*this, idx++, i32, Dims{ids.dims[0], numRet, *maxLen});
   if (getSequencesScores())
     ctx.setResult(*this, idx++, f32, Dims{ids.dims[0], numRet});
-  if (getScores()) {
-    // Vocabulary size: last dim of the decoder's first output (logits).
-    SymExpr vocab = SymExpr::unknown();
-    for (Region &r : getSubgraphs())
-      if (!r.empty())
-        if (auto y = dyn_cast<YieldOp>(r.front().getTerminator()))
-          if (y.getNumOperands() > 0) {
-            const TensorInfo &logits = ctx.get(y.getOperand(0));
-            if (logits.ranked && !logits.dims.empty())
-              vocab = logits.dims.back();
-            break;
-          }
+  if (getScores())
     ctx.setResult(*this, idx++, f32,
-                  Dims{maxLen - ids.dims[1], ids.dims[0], beams, vocab});
-  }
+                  Dims{*maxLen - ids.dims[1], ids.dims[0], beams,
+                       searchVocabulary(*this, ctx)});
   return success();
+}
+
+/// GreedySearch and Sampling: sequences [batch, max_length], Sampling's
+/// filtered_logits [batch, vocabulary].
+static LogicalResult inferGreedyResults(Operation *op, ShapeContext &ctx) {
+  FailureOr<SymExpr> maxLen = searchMaxLength(op, ctx);
+  if (failed(maxLen))
+    return failure();
+  const TensorInfo &ids = ctx.get(op->getOperand(0));
+  if (!ids.ranked || ids.dims.size() != 2)
+    return success();
+  ctx.setResult(op, 0, IntegerType::get(op->getContext(), 32),
+                Dims{ids.dims[0], *maxLen});
+  if (op->getNumResults() > 1)
+    ctx.setResult(op, 1, Float32Type::get(op->getContext()),
+                  Dims{ids.dims[0], searchVocabulary(op, ctx)});
+  return success();
+}
+
+LogicalResult MSGreedySearchOp::inferShapes(ShapeContext &ctx) {
+  return inferGreedyResults(*this, ctx);
+}
+
+LogicalResult MSSamplingOp::inferShapes(ShapeContext &ctx) {
+  return inferGreedyResults(*this, ctx);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,12 +1,18 @@
-//===- BeamSearchSchedule.h - how often BeamSearch runs its subgraphs -*- C++ -*-===//
+//===- BeamSearchSchedule.h - how often a search runs its subgraphs -*- C++ -*-===//
 //
 // onnxruntime's BeamSearch for an encoder-decoder (model_type 1) runs its
 // encoder subgraph once on the batch, scores the first token from the
 // encoder's logits, then runs the decoder subgraph once per further token on
 // batch x num_beams rows, its self-attention past one token longer each run
 // (onnxruntime contrib_ops/cpu/transformers/beam_search_impl_t5.h,
-// BeamSearchT5::Execute; docs/CostModel.md#control-flow). The counts are
-// upper bounds: an EOS in every beam stops the search early.
+// BeamSearchT5::Execute). For a decoder-only model (model_type 0, GPT-2;
+// BeamSearch, GreedySearch and Sampling, the last two with one beam) the
+// decoder runs from the prompt's length up to max_length: the first run
+// (`init_decoder` when present) over the whole prompt with no past, each
+// later run one token per row after a past one token longer
+// (beam_search_impl_gpt.h, greedy_search_impl_gpt.h, BeamSearchGpt::Execute;
+// subgraph_gpt.cc, CreateInitialFeeds; docs/CostModel.md#control-flow). The
+// counts are upper bounds: an EOS in every beam stops the search early.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,43 +25,101 @@
 
 namespace mlir::tfperf {
 
-/// The subgraph called `name` (`decoder`, `encoder`), or null.
-Region *getBeamSearchSubgraph(MSBeamSearchOp op, StringRef name);
+/// BeamSearch, GreedySearch or Sampling: an op that runs a decoder subgraph
+/// once per generated token.
+bool isSearchOp(Operation *op);
 
-/// Whether `op` searches with an encoder-decoder (model_type 1), the only
-/// kind whose schedule is modelled; the others (GPT-2, Whisper) keep their
-/// decoder costed as one step and the search unknown.
-bool isEncoderDecoderSearch(MSBeamSearchOp op);
+/// Its ONNX op type without the domain (`BeamSearch`), for messages.
+StringRef getSearchOpName(Operation *search);
 
-/// How a BeamSearch runs, in terms of its inputs.
+/// The subgraph of a search called `name` (`decoder`, `encoder`,
+/// `init_decoder`), or null.
+Region *getSearchSubgraph(Operation *search, StringRef name);
+
+/// How a search runs its decoder.
+enum class SearchModel {
+  /// model_type 1 (T5, BART): the encoder once, then the decoder.
+  EncoderDecoder,
+  /// model_type 0 (GPT-2), onnxruntime's default: the decoder from the
+  /// prompt on.
+  DecoderOnly,
+  /// Any other model_type (2: Whisper): not modelled.
+  Unmodelled,
+};
+SearchModel getSearchModel(Operation *search);
+
+/// The shapes of one decoder run: `tokens` new tokens per row after a past
+/// of `past` tokens.
+struct DecoderRun {
+  SymExpr tokens = 1;
+  SymExpr past = 0;
+};
+
+/// How a search runs, in terms of its inputs.
 struct BeamSearchSchedule {
-  /// Rows of the input batch, beams per row, `max_length`.
+  SearchModel model = SearchModel::Unmodelled;
+  /// Rows of the input batch, beams per row (1 for GreedySearch and
+  /// Sampling), `max_length`, the prompt's tokens (decoder-only).
   SymExpr batch = SymExpr::unknown(), beams = SymExpr::unknown(),
-          maxLength = SymExpr::unknown();
-  /// Decoder runs: max(max_length - 2, 0). The encoder's logits give the
-  /// second token; run k (1-based) has a self-attention past of k tokens.
+          maxLength = SymExpr::unknown(), prompt = SymExpr::unknown();
+  /// Decoder runs. Encoder-decoder: max(max_length - 2, 0), the encoder's
+  /// logits give the second token, run k (1-based) has a self-attention
+  /// past of k tokens. Decoder-only: max_length - prompt (onnxruntime
+  /// requires max_length > prompt), the first over the prompt.
   SymExpr decoderRuns = SymExpr::unknown();
-  /// Times the search scores candidates: max(max_length - 1, 0).
+  /// Times the search scores candidates: encoder-decoder max(max_length -
+  /// 1, 0) (after the encoder too), decoder-only one per decoder run.
   SymExpr searchSteps = SymExpr::unknown();
   /// Why the schedule is unknown; empty when it is known.
   std::string unknownReason;
+
+  /// Decoder-only: the first run, over the whole prompt with no past.
+  DecoderRun firstRun() const { return {prompt, 0}; }
+  /// Decoder-only: later run `j` (1-based, after the first), one token per
+  /// row after a past of prompt + j - 1 tokens.
+  DecoderRun laterRun(const SymExpr &j) const {
+    return {1, prompt + j - SymExpr(1)};
+  }
+  /// Decoder-only: how many runs follow the first.
+  SymExpr laterRuns() const { return decoderRuns - SymExpr(1); }
 };
 
+/// Where import records a BeamSearch's `num_beams` graph input once
+/// --bind-dims bound it (a value, unlike max_length, that no type carries).
+constexpr llvm::StringLiteral kBoundBeamsAttr = "tfperf.num_beams";
+/// Records a bound `num_beams` input of `search` from `ctx`'s values.
+void recordBoundBeams(Operation *search, ShapeContext &ctx);
+
 /// The schedule from `q`'s shapes (max_length is the last dim of
-/// `sequences`) and the `num_beams` operand (a constant, or a graph input's
-/// value symbol).
-BeamSearchSchedule getBeamSearchSchedule(MSBeamSearchOp op,
+/// `sequences`, batch and prompt the dims of `input_ids`) and the
+/// `num_beams` operand (a constant, the bound value import recorded, or a
+/// graph input's value symbol).
+BeamSearchSchedule getBeamSearchSchedule(Operation *search,
                                          const ShapeQuery &q);
 
-/// Seeds `ctx` with the decoder's inputs at the run whose self-attention
-/// past is `past` tokens: every input's first dim batch x num_beams, the
-/// self-attention past inputs (the first half of the rank-4 inputs, ORT's
-/// past_self_* before past_cross_*) `past` long on dim 2. Fails with the
+/// Seeds `ctx` with the inputs of `decoder` (the search's `decoder` or
+/// `init_decoder`) at `run`, on batch x num_beams rows. Encoder-decoder:
+/// every input's first dim the rows, the self-attention past inputs (the
+/// first half of the rank-4 inputs, ORT's past_self_* before past_cross_*)
+/// `run.past` long on dim 2. Decoder-only (ORT's GPT-2 layout): input_ids
+/// and position_ids [rows, tokens], attention_mask [rows, past + tokens],
+/// one past per layer [2, rows, heads, past, head size]. Fails with the
 /// reason when the decoder's inputs do not have that layout.
-LogicalResult seedDecoderRun(MSBeamSearchOp op, const ShapeQuery &q,
+LogicalResult seedDecoderRun(Operation *search, Region &decoder,
+                             const ShapeQuery &q,
                              const BeamSearchSchedule &schedule,
-                             const SymExpr &past, ShapeContext &ctx,
+                             const DecoderRun &run, ShapeContext &ctx,
                              std::string &reason);
+
+/// The search's own cost: scoring each row's logits over the vocabulary at
+/// every step (the same for all three search ops).
+LogicalResult computeSearchCost(Operation *search, const ShapeQuery &q,
+                                OpCost &c);
+/// The search's cost in one decoding step (a phase, serving): one scoring
+/// of the decoder's logits at `q`'s shapes, each row's last token over the
+/// vocabulary.
+LogicalResult computeSearchStepCost(Operation *search, const ShapeQuery &q,
+                                    OpCost &c);
 
 } // namespace mlir::tfperf
 

@@ -779,11 +779,16 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
   let summary = "com.microsoft BeamSearch around decoder (and encoder) subgraphs";
   let description = [{
     The subgraphs (`decoder`, `encoder`, `init_decoder` graph attributes) are
-    regions named by `subgraph_names`. Of an encoder-decoder search
-    (model_type 1) with constant max_length and num_beams, a whole-graph
-    cost runs the encoder once and sums the decoder over its runs (its past
-    one token longer each run) with the search's own per-step scoring;
-    phases and serving, and other model types, cost one decoding step
+    regions named by `subgraph_names`. With max_length and num_beams known,
+    a whole-graph cost runs the subgraphs as onnxruntime does, with no early
+    stop (an upper bound): an encoder-decoder (model_type 1) runs its
+    encoder once and its decoder max_length - 2 times, its past one token
+    longer each run; a decoder-only model (model_type 0, GPT-2) runs its
+    decoder max_length - prompt times, the first run (or `init_decoder`)
+    over the whole prompt with no past, each later run one token per beam
+    after a past one token longer. The search's own scoring is costed per
+    step. Phases and serving cost one decoding step; Whisper (model_type 2)
+    keeps its decoder as one step and the search unknown
     (BeamSearchSchedule.h, docs/CostModel.md).
   }];
   let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
@@ -805,6 +810,53 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
   }];
   let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
   // Printed in the generic form: a dozen optional operands read best there.
+}
+
+// GreedySearch and Sampling run a decoder-only model's decoder as a
+// BeamSearch of one beam does (onnxruntime greedy_search_impl_gpt.h).
+def TFPerf_MSGreedySearchOp : TFPerf_Op<"ms.greedy_search",
+    [TFPerf_ONNXName<"GreedySearch", "com.microsoft">, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft GreedySearch around a decoder subgraph";
+  let description = [{
+    The subgraphs (`decoder`, `init_decoder`, `encoder`) are regions named
+    by `subgraph_names`. A decoder-only search (model_type 0) is costed as a
+    BeamSearch of one beam: the decoder max_length - prompt times, the first
+    run over the prompt, and the choice of each token over the vocabulary;
+    an upper bound, EOS may end it sooner. Phases and serving cost one
+    decoding step (BeamSearchSchedule.h, docs/CostModel.md).
+  }];
+  let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
+                   Optional<AnyTensor>:$min_length,
+                   Optional<AnyTensor>:$repetition_penalty,
+                   Optional<AnyTensor>:$vocab_mask,
+                   Optional<AnyTensor>:$prefix_vocab_mask,
+                   Optional<AnyTensor>:$attention_mask,
+                   StrArrayAttr:$subgraph_names);
+  let results = (outs AnyTensor:$sequences);
+  let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
+  // Printed in the generic form, as BeamSearch: many optional operands.
+}
+
+def TFPerf_MSSamplingOp : TFPerf_Op<"ms.sampling",
+    [TFPerf_ONNXName<"Sampling", "com.microsoft">, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft Sampling around a decoder subgraph";
+  let description = [{
+    GreedySearch that samples each token from the filtered distribution
+    (`temperature`, `top_p`); costed as `ms.greedy_search`. The optional
+    `filtered_logits` result is [batch, vocabulary].
+  }];
+  let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
+                   Optional<AnyTensor>:$min_length,
+                   Optional<AnyTensor>:$repetition_penalty,
+                   Optional<AnyTensor>:$vocab_mask,
+                   Optional<AnyTensor>:$prefix_vocab_mask,
+                   Optional<AnyTensor>:$attention_mask,
+                   Optional<AnyTensor>:$presence_mask,
+                   Optional<AnyTensor>:$seed,
+                   StrArrayAttr:$subgraph_names);
+  // Optional outputs form a tail: [filtered_logits].
+  let results = (outs AnyTensor:$sequences, Variadic<AnyTensor>:$extras);
+  let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
 }
 
 // The ai.onnx ops of opsets 18-27 (attention, RMSNorm, RoPE, KV caches).
