@@ -5,6 +5,8 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
@@ -305,4 +307,25 @@ std::optional<double> mlir::tfperf::routedWeightShare(Operation *linear,
   }
   return touchedExpertShare(double(experts.getInt()), double(topK.getInt()),
                             tokens);
+}
+
+std::string mlir::tfperf::zipfRoutingName(double s) {
+  std::string out = "zipf:";
+  llvm::raw_string_ostream os(out);
+  os << llvm::format("%.10g", s);
+  return out;
+}
+
+RoutingSkew mlir::tfperf::describeRoutingSkew(int64_t experts, int64_t topK,
+                                             double s) {
+  RoutingSkew r;
+  r.name = zipfRoutingName(s);
+  r.zipf = s;
+  r.inclusion = zipfInclusion(experts, topK, s);
+  if (r.inclusion.empty() || topK < 1)
+    return r;
+  // Popularity falls with i: expert 0 is the busiest.
+  r.busiestExpertShare = r.inclusion.front() / double(topK);
+  r.busiestExpertLoadFactor = r.busiestExpertShare * double(experts);
+  return r;
 }

@@ -22,6 +22,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir::tfperf {
@@ -116,6 +117,21 @@ double touchedShare(double inclusion, double tokens);
 /// Expected distinct experts a batch of `tokens` tokens touches:
 /// sum_i 1 - (1 - pi_i)^tokens.
 double expectedTouchedExperts(llvm::ArrayRef<double> inclusion, double tokens);
+
+/// The routing's name as the flag spells it: `zipf:<s>`.
+std::string zipfRoutingName(double s);
+
+/// What a skewed routing does to one router of E experts and top-k.
+struct RoutingSkew {
+  /// The routing's name, s, and the experts' inclusions.
+  std::string name;
+  double zipf = 0;
+  std::vector<double> inclusion;
+  /// The busiest expert's share of the (token, expert) pairs, and that over
+  /// the mean 1/E (max/mean load).
+  double busiestExpertShare = 0, busiestExpertLoadFactor = 0;
+};
+RoutingSkew describeRoutingSkew(int64_t experts, int64_t topK, double s);
 
 /// Experts split contiguously over `ep` devices (device d holds experts
 /// d E/ep .. (d + 1) E/ep - 1): the largest sum of `weights` one device's
