@@ -297,15 +297,21 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
   if (ep > 1)
     routed = routedExpertOps(moeBlocks);
   double routedCount = 1.0 / double(ep), allToAllLoad = 1.0;
-  if (ep > 1 && checkExpertDegree(structure, ep).empty())
-    if (const MLPBlock &first = *moeBlocks.front();
-        std::optional<double> zipf = findRoutingZipf(first.routedOps)) {
-      routedCount = busiestDeviceShare(
-          zipfInclusion(first.nExperts, first.topK, *zipf), ep);
-      allToAllLoad = routedCount * double(ep);
-    }
+  std::optional<double> zipf;
+  if (!moeBlocks.empty())
+    zipf = findRoutingZipf(moeBlocks.front()->routedOps);
+  if (zipf && ep > 1 && checkExpertDegree(structure, ep).empty()) {
+    const MLPBlock &first = *moeBlocks.front();
+    routedCount = busiestDeviceShare(
+        zipfInclusion(first.nExperts, first.topK, *zipf), ep);
+    allToAllLoad = routedCount * double(ep);
+  }
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
+  if (zipf) {
+    out.routing = zipfRoutingName(*zipf);
+    out.busiestShare = routedCount;
+  }
   // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
   std::vector<StepCostTerm> terms;
   std::map<std::vector<double>, size_t> index;
