@@ -146,14 +146,19 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
                            policy.bitsOf(w.getResult()) / 8,
                        plan.getWeightUnits(w.getResult())});
 
+  // A skewed routing loads the devices holding the popular experts most.
+  if (std::optional<double> zipf = findRoutingZipf(routedOps))
+    out.routing = describeRoutingSkew(out.experts, out.topK, *zipf);
+
   std::optional<TimeModel> model;
   if (tp.timing.model == TimeModelKind::Calibrated)
     model.emplace(device);
   // Per MoE layer: one all-to-all buffer per step of `tokens` tokens.
   SmallVector<AllToAllBuffer> buffers = allToAllBuffers(blocks, policy);
-  auto allToAlls = [&](EPPhaseFigures &p, int64_t e) {
-    MoEAllToAlls a = priceMoEAllToAlls(buffers, p.tokens, e, device,
-                                       model ? &*model : nullptr);
+  auto allToAlls = [&](EPPhaseFigures &p, int64_t e, double loadFactor) {
+    // The busiest device receives (and returns) loadFactor x the mean pairs.
+    MoEAllToAlls a = priceMoEAllToAlls(buffers, p.tokens * loadFactor, e,
+                                       device, model ? &*model : nullptr);
     out.calibratedCollectives |= a.onTier;
     p.allToAllBytes = a.firstBufferBytes;
     p.allToAllTime = a.time;
@@ -169,7 +174,12 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
       EPLayout l;
       l.ep = e;
       l.tp = d.tp;
-      double keep = 1.0 / double(e), drop = 1.0 - keep;
+      double keep = 1.0 / double(e);
+      // Under a skewed routing, the busiest device's share of the pairs.
+      bool skewed = out.routing && why.empty();
+      double pairShare =
+          skewed ? busiestDeviceShare(out.routing->inclusion, e) : keep;
+      double pairLoad = skewed ? pairShare * double(e) : 1.0;
       if (!d.feasibility.feasible) {
         l.feasible = false;
         l.reason = "t = " + std::to_string(d.tp) + ": " + d.feasibility.reason;
@@ -191,6 +201,8 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
       l.kvCacheBytesPerDevice = d.kvCacheBytesPerDevice;
       l.fitsMemory =
           l.weightBytesPerDevice + l.kvCacheBytesPerDevice <= device.memCapacity;
+      // The routed experts' figures of the busiest device: `share` of
+      // them, the rest as at TP degree tp.
       auto phase = [&](const std::optional<TPPhaseFigures> &tpPhase,
                        const TPOpTable &table, const PhaseResult &ph,
                        bool decode) -> std::optional<EPPhaseFigures> {
@@ -198,21 +210,34 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
           return std::nullopt;
         EPPhaseFigures p;
         p.tokens = double(ph.batch) * double(decode ? 1 : ph.seq);
-        p.routedPairsPerDevice = p.tokens * double(out.topK) * keep;
+        double share = pairShare;
+        if (decode && skewed) {
+          // A decode step reads the weights of the experts it touches.
+          std::vector<double> touched;
+          for (double pi : out.routing->inclusion)
+            touched.push_back(touchedShare(pi, p.tokens));
+          share = busiestDeviceShare(touched, e);
+          l.touchedExpertsPerDevice =
+              share * expectedTouchedExperts(out.routing->inclusion, p.tokens);
+        }
+        double drop = 1.0 - share;
+        p.busiestShare = share;
+        p.loadFactor = skewed ? share * double(e) : 1.0;
+        p.routedPairsPerDevice = p.tokens * double(out.topK) * pairShare;
         RoutedShare r = routedShare(table, routedOps, k);
         p.flops = tpPhase->flops - drop * r.flops;
         p.bytes = tpPhase->bytes - drop * r.bytes;
         p.opTime = tpPhase->opTime - drop * r.time;
-        p.routedTime = r.time * keep;
+        p.routedTime = r.time * share;
         p.tpCommTime = tpPhase->commTime;
-        allToAlls(p, e);
+        allToAlls(p, e, pairLoad);
         return p;
       };
       if (fig.prefill)
         l.prefill = phase(d.prefill, tp.prefillOps, *fig.prefill, false);
       if (fig.decode) {
         l.decode = phase(d.decode, tp.decodeOps, *fig.decode, true);
-        if (l.decode)
+        if (l.decode && !skewed)
           l.touchedExpertsPerDevice =
               l.expertsPerDevice * touchedExpertShare(double(out.experts),
                                                       double(out.topK),

@@ -834,8 +834,11 @@ static void labelAttentionKinds(const TransformerStructure &structure,
                                    return !a.causal || a.decodeStep;
                                  });
   for (const MLPBlock &m : structure.getMLPs())
-    if (m.nExperts)
+    if (m.nExperts) {
       fig.expertBlocks.push_back(describeExpertBlock(m));
+      if (!fig.routingZipf)
+        fig.routingZipf = findRoutingZipf(m.routedOps);
+    }
 }
 
 /// The keys block `a` caches (and a decode step reads) at KV length `kvLen`:

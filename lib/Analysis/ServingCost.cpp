@@ -287,16 +287,31 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
               : oncePerSequence(func, tokens, tokens.seq);
   CostAnalysis costs(func, select);
   // Expert parallelism: the routed experts' ops run on one device in 1 / ep
-  // of the step's (token, expert) pairs at balanced routing.
+  // of the step's (token, expert) pairs at balanced routing; under a skewed
+  // one the busiest device's share (experts placed contiguously), whose
+  // all-to-all receives that over 1 / ep times the mean.
   SmallVector<const MLPBlock *> moeBlocks = routedExpertBlocks(structure);
   if (moeBlocks.empty())
     ep = 1;
   llvm::DenseSet<Operation *> routed;
   if (ep > 1)
     routed = routedExpertOps(moeBlocks);
-  double routedCount = 1.0 / double(ep);
+  double routedCount = 1.0 / double(ep), allToAllLoad = 1.0;
+  std::optional<double> zipf;
+  if (!moeBlocks.empty())
+    zipf = findRoutingZipf(moeBlocks.front()->routedOps);
+  if (zipf && ep > 1 && checkExpertDegree(structure, ep).empty()) {
+    const MLPBlock &first = *moeBlocks.front();
+    routedCount = busiestDeviceShare(
+        zipfInclusion(first.nExperts, first.topK, *zipf), ep);
+    allToAllLoad = routedCount * double(ep);
+  }
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
+  if (zipf) {
+    out.routing = zipfRoutingName(*zipf);
+    out.busiestShare = routedCount;
+  }
   // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.
   std::vector<StepCostTerm> terms;
   std::map<std::vector<double>, size_t> index;
@@ -593,12 +608,15 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     auto buffers = std::make_shared<SmallVector<AllToAllBuffer>>(
         allToAllBuffers(moeBlocks, policy));
     a2a.bytes.perToken =
-        priceMoEAllToAlls(*buffers, 1, ep, device, nullptr).bytesSent;
+        priceMoEAllToAlls(*buffers, allToAllLoad, ep, device, nullptr)
+            .bytesSent;
     auto link = std::make_shared<const DeviceSpec>(device);
     std::shared_ptr<const TimeModel> tier = calibrated ? model : nullptr;
-    a2a.kernelTime = [buffers, link, tier, ep](const serving::StepMix &mix,
-                                               double, double, double) {
-      return priceMoEAllToAlls(*buffers, mix.tokens, ep, *link, tier.get())
+    a2a.kernelTime = [buffers, link, tier, ep,
+                      allToAllLoad](const serving::StepMix &mix, double,
+                                    double, double) {
+      return priceMoEAllToAlls(*buffers, mix.tokens * allToAllLoad, ep, *link,
+                               tier.get())
           .time;
     };
     addTerm(std::move(a2a), {-1});

@@ -125,7 +125,7 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
     return fail("--kernels must be exported or fused, got '" + options.kernels +
                 "'");
   if (!parseMoeRouting(options.moeRouting))
-    return fail("--moe-routing must be balanced or none, got '" +
+    return fail("--moe-routing must be " + kMoeRoutingSyntax + ", got '" +
                 options.moeRouting + "'");
   if (!parseTimeModel(options.timeModel))
     return fail("--time-model must be roofline or calibrated, got '" +

@@ -93,11 +93,12 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     }
   // With --ep on a MoE graph: each op's time on one device of each layout
   // with ep > 1, per phase: its time at the layout's tp, a routed expert's
-  // divided by ep (the all-to-alls belong to no op).
+  // divided by ep (the all-to-alls belong to no op); under a skewed routing
+  // the busiest device's share of it.
   struct EPColumn {
     const TPOpTable *ops;
     size_t k;
-    int64_t ep;
+    double routedShare;
   };
   std::vector<EPColumn> epColumns;
   llvm::DenseSet<Operation *> routed;
@@ -108,12 +109,16 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
       const TPOpTable &ops = decode ? tp->decodeOps : tp->prefillOps;
       if (ops.getOps().empty())
         continue;
-      for (const EPLayout &l : r.tensorParallel->expertPerDevice.front().layouts) {
+      const ExpertParallelFigures &ep = r.tensorParallel->expertPerDevice.front();
+      for (const EPLayout &l : ep.layouts) {
         if (l.ep == 1 || !l.feasible)
           continue;
+        const auto &phase = decode ? l.decode : l.prefill;
+        double share = ep.routing && phase ? phase->busiestShare
+                                           : 1.0 / double(l.ep);
         for (auto [k, d] : llvm::enumerate(tp->degrees))
           if (d.tp == l.tp)
-            epColumns.push_back({&ops, k, l.ep});
+            epColumns.push_back({&ops, k, share});
         header.push_back((decode ? "decode" : "prefill") +
                          std::string("_time_s@ep") + std::to_string(l.ep) +
                          "tp" + std::to_string(l.tp));
@@ -217,7 +222,7 @@ void mlir::tfperf::printCSVReport(const Report &r, llvm::raw_ostream &os) {
     }
     for (const EPColumn &c : epColumns) {
       const TPOpFigures *o = c.ops->lookup(rec.op);
-      double share = routed.count(rec.op) ? 1.0 / double(c.ep) : 1.0;
+      double share = routed.count(rec.op) ? c.routedShare : 1.0;
       fields.push_back(o ? plainNumber(o->degrees[c.k].time * share) : "");
     }
     formulas(index, fields);

@@ -63,6 +63,36 @@ std::string describeChoice(const ExpertParallelFigures &f, int64_t devices,
   return line + (others.empty() ? ")" : "; " + others + ")");
 }
 
+/// What a skewed routing does to the layouts: the busiest device's share
+/// of the routed work per ep, which the figures above are of.
+std::string skewNote(const ExpertParallelFigures &f) {
+  std::string shares;
+  std::set<int64_t> seen;
+  for (const EPLayout &l : f.layouts) {
+    if (!l.feasible || l.ep == 1 || !seen.insert(l.ep).second)
+      continue;
+    auto share = [&](const std::optional<EPPhaseFigures> &p) {
+      return fixedOrDash(100 * p->busiestShare, 1) + "% (" +
+             fixedOrDash(p->loadFactor, 2) + "x the mean)";
+    };
+    shares += (shares.empty() ? "" : "; ") + ("ep = " + std::to_string(l.ep)) +
+              ": ";
+    if (l.prefill)
+      shares += "prefill " + share(l.prefill);
+    if (l.decode)
+      shares += std::string(l.prefill ? ", " : "") + "decode " +
+                share(l.decode);
+  }
+  return "routing " + f.routing->name +
+         ": experts sit on the devices contiguously (device 0 holds the E/ep "
+         "most popular), so the busiest device runs more than 1/ep of the "
+         "routed work and sets the step; the pairs, experts touched, "
+         "all-to-all volume and times above are its own. Its share of the "
+         "routed work (prefill: of the (token, expert) pairs; decode: of the "
+         "touched experts' weights): " +
+         (shares.empty() ? std::string("no layout with ep > 1") : shares);
+}
+
 SummaryTable layoutTable(const ExpertParallelFigures &f) {
   SummaryTable tab;
   tab.id = "expert-parallel";
@@ -77,7 +107,8 @@ SummaryTable layoutTable(const ExpertParallelFigures &f) {
   tab.title = "Expert parallel x tensor parallel: per device (" + f.device +
               "; " + std::to_string(f.experts) + " routed experts, top-" +
               std::to_string(f.topK) + ", " + std::to_string(f.moeLayers) +
-              " MoE layer" + (f.moeLayers == 1 ? ")" : "s)");
+              " MoE layer" + (f.moeLayers == 1 ? "" : "s") +
+              (f.routing ? ", routing " + f.routing->name : "") + ")";
   tab.header = {"ep",           "tp",          "devices",
                 "status",       "experts",     "weights",
                 "KV cache",     "prefill pairs", "prefill all-to-all",
@@ -125,6 +156,8 @@ SummaryTable layoutTable(const ExpertParallelFigures &f) {
       tab.notes.push_back("at " + std::to_string(n) +
                           " devices: no feasible layout fits in memory");
   }
+  if (f.routing)
+    tab.notes.push_back(skewNote(f));
   tab.notes.push_back(
       "each device holds E/ep routed experts (each split over tp like a "
       "dense MLP) and attention, shared experts and the rest as at "
@@ -141,7 +174,8 @@ SummaryTable layoutTable(const ExpertParallelFigures &f) {
 }
 
 /// One phase of a layout: its figures by name, then the all-to-all count.
-void phaseJSON(const EPPhaseFigures &p, llvm::json::OStream &j) {
+void phaseJSON(const EPPhaseFigures &p, bool skewed,
+               llvm::json::OStream &j) {
   const std::pair<const char *, double> figures[] = {
       {"tokens", p.tokens},
       {"routed_pairs_per_device", p.routedPairsPerDevice},
@@ -159,6 +193,11 @@ void phaseJSON(const EPPhaseFigures &p, llvm::json::OStream &j) {
     for (const auto &[key, value] : figures)
       jsonNumber(j, key, value);
     j.attribute("alltoalls", (int64_t)p.allToAlls);
+    // Only under a skewed routing, so balanced reports stay as they were.
+    if (skewed) {
+      jsonNumber(j, "busiest_device_share", p.busiestShare);
+      jsonNumber(j, "load_factor", p.loadFactor);
+    }
   });
 }
 
@@ -173,6 +212,8 @@ void layoutJSON(const ExpertParallelFigures &f, llvm::json::OStream &j) {
   j.attribute("n_experts", f.experts);
   j.attribute("top_k", f.topK);
   j.attribute("moe_layers", f.moeLayers);
+  if (f.routing)
+    j.attribute("moe_routing", f.routing->name);
   j.attribute("calibrated_collectives", f.calibratedCollectives);
   j.attribute("ranked_by", f.rankedBy);
   j.attributeArray("layouts", [&] {
@@ -195,7 +236,7 @@ void layoutJSON(const ExpertParallelFigures &f, llvm::json::OStream &j) {
                               std::pair{"decode", &l.decode}}) {
           if (*p) {
             j.attributeBegin(key);
-            phaseJSON(**p, j);
+            phaseJSON(**p, f.routing.has_value(), j);
             j.attributeEnd();
           } else {
             j.attribute(key, nullptr);

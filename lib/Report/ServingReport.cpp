@@ -144,6 +144,17 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
     if (x.unknownOps)
       t.notes.push_back(layoutName(x) + ": " + std::to_string(x.unknownOps) +
                         " ops of unknown cost are left out of every step");
+    // A skewed routing sets the routed work of each layout's busiest device.
+    if (x.cost && !x.cost->routing.empty())
+      t.notes.push_back(
+          layoutName(x) + ": routing " + x.cost->routing +
+          (x.ep > 1 ? ": the busiest device (experts placed contiguously) "
+                      "runs " +
+                          fixedOrDash(100 * x.cost->busiestShare, 1) +
+                          "% of the routed pairs, " +
+                          fixedOrDash(x.cost->busiestShare * double(x.ep), 2) +
+                          "x the mean, and sets every step"
+                    : ": the experts' skewed token counts"));
     // Layouts of one graph share their approximations: each once.
     for (const std::string &a : x.approximations)
       if (approximated.insert(a).second)
@@ -299,6 +310,12 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
           jsonNumber(j, "decode_step_time_s", x.decodeStepTime);
           if (x.ep > 1)
             jsonNumber(j, "prefill_alltoall_time_s", x.prefillAllToAllTime);
+          // Only under a skewed routing, so balanced reports stay as they
+          // were.
+          if (x.cost && !x.cost->routing.empty()) {
+            j.attribute("moe_routing", x.cost->routing);
+            jsonNumber(j, "busiest_device_share", x.cost->busiestShare);
+          }
           j.attribute("step_terms", (int64_t)x.stepTerms);
           j.attribute("unknown_ops", (int64_t)x.unknownOps);
           if (x.draftCost) {

@@ -157,6 +157,13 @@ mlir::tfperf::transformerStructureFields(const Report &r) {
 }
 
 namespace {
+/// The skew of the first MoE block's routing, when a skewed routing sized it.
+std::optional<RoutingSkew> routingSkewOf(const TransformerFigures &f) {
+  if (!f.routingZipf || !f.dims.nExperts || !f.dims.topK)
+    return std::nullopt;
+  return describeRoutingSkew(*f.dims.nExperts, *f.dims.topK, *f.routingZipf);
+}
+
 /// The structure recognised in the graph, as notes.
 SummaryTable structureTable(const Report &r) {
   const TransformerSection &t = *r.transformer;
@@ -198,16 +205,31 @@ SummaryTable structureTable(const Report &r) {
         " active per token");
   for (const std::string &b : f0.expertBlocks)
     tab.notes.push_back("  MoE " + b);
+  std::optional<RoutingSkew> skew = routingSkewOf(f0);
+  if (skew)
+    tab.notes.push_back(
+        "  routing " + skew->name + ": expert i's per-token inclusion k p_i, "
+        "p_i ~ (i+1)^-" + skew->name.substr(5) +
+        " (capped at 1); the busiest expert gets " +
+        llvm::formatv("{0:F1}", 100 * skew->busiestExpertShare).str() +
+        "% of the (token, expert) pairs, " +
+        llvm::formatv("{0:F2}", skew->busiestExpertLoadFactor).str() +
+        "x the mean " +
+        llvm::formatv("{0:F1}", 100.0 / double(*d.nExperts)).str() + "%");
   if (d.nExperts && d.topK && f0.decode) {
     // Tokens pick experts independently: the expected distinct experts.
-    double touched = expectedTouchedExperts(double(*d.nExperts), double(*d.topK),
-                                            double(f0.decode->batch));
+    double batch = double(f0.decode->batch);
+    double touched =
+        skew ? expectedTouchedExperts(skew->inclusion, batch)
+             : expectedTouchedExperts(double(*d.nExperts), double(*d.topK),
+                                      batch);
     tab.notes.push_back(
         "  decode at batch " + std::to_string(f0.decode->batch) +
         " touches " + llvm::formatv("{0:F2}", touched).str() + " of " +
-        std::to_string(*d.nExperts) +
-        " routed experts per layer on average (E (1 - (1 - k/E)^B)), the "
-        "experts whose weights it reads");
+        std::to_string(*d.nExperts) + " routed experts per layer on average (" +
+        (skew ? "sum_i 1 - (1 - pi_i)^B, " + skew->name
+              : std::string("E (1 - (1 - k/E)^B)")) +
+        "), the experts whose weights it reads");
   }
   if (!f0.attentionKinds.empty()) {
     line = "attention:";
@@ -456,6 +478,22 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
           j.value(b);
       });
     }
+    // Only under a skewed routing, so balanced reports stay as they were.
+    if (std::optional<RoutingSkew> skew = routingSkewOf(f0))
+      j.attributeObject("moe_routing", [&] {
+        j.attribute("model", skew->name);
+        number("zipf_s", skew->zipf);
+        j.attributeArray("inclusion", [&] {
+          for (double p : skew->inclusion)
+            j.value(p);
+        });
+        number("busiest_expert_pair_share", skew->busiestExpertShare);
+        number("busiest_expert_load_factor", skew->busiestExpertLoadFactor);
+        if (f0.decode)
+          number("decode_touched_experts",
+                 expectedTouchedExperts(skew->inclusion,
+                                        double(f0.decode->batch)));
+      });
     // Latent-attention and window fields: only for graphs with them.
     f0.dims.forEachLatentDim(optInt);
     if (f0.kvExpandedBytesPerToken > 0) {

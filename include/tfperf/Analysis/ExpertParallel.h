@@ -18,6 +18,7 @@
 #define TFPERF_ANALYSIS_EXPERTPARALLEL_H
 
 #include "tfperf/Analysis/TensorParallelCost.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -85,6 +86,11 @@ struct EPPhaseFigures {
   double allToAllBytes = 0, allToAllBytesSent = 0, allToAllTime = 0,
          allToAllRoofline = 0;
   unsigned allToAlls = 0;
+  /// The busiest device's share of the routed work (1/ep at balanced
+  /// routing; under a skewed one the pairs' share in a prefill, the touched
+  /// experts' in a decode step) and that over the mean 1/ep; the all-to-all
+  /// figures are the busiest device's, scaled by its pairs' load factor.
+  double busiestShare = 0, loadFactor = 1;
   double time() const { return opTime + tpCommTime + allToAllTime; }
 };
 
@@ -94,7 +100,8 @@ struct EPLayout {
   bool feasible = true;
   std::string reason;
   /// Routed experts each device holds (E / ep), and in a decode step those
-  /// of them the batch is expected to touch.
+  /// of them the batch is expected to touch (the busiest device's under a
+  /// skewed routing).
   double expertsPerDevice = 0;
   std::optional<double> touchedExpertsPerDevice;
   double weightBytesPerDevice = 0, routedWeightBytesPerDevice = 0,
@@ -109,6 +116,10 @@ struct ExpertParallelFigures {
   bool hasExperts = false;
   /// The first MoE block's E and k, and the MoE layers.
   int64_t experts = 0, topK = 0, moeLayers = 0;
+  /// The first MoE block's skewed routing (--moe-routing=zipf:<s>, s > 0):
+  /// experts sit on the devices contiguously, the busiest device sets the
+  /// step. Nullopt at balanced routing.
+  std::optional<RoutingSkew> routing;
   double memCapacity = 0;
   bool calibratedCollectives = false;
   /// "decode" or "prefill", as the TP recommendation ranks.

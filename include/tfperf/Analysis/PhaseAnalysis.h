@@ -157,6 +157,9 @@ struct TransformerFigures {
   SmallVector<std::string, 4> attentionKinds;
   /// Per Mixture-of-Experts block, a line naming its router and experts.
   std::vector<std::string> expertBlocks;
+  /// Zipf's s when a skewed routing (--moe-routing=zipf:<s>, s > 0) sized
+  /// the experts; nullopt at balanced routing.
+  std::optional<double> routingZipf;
   bool causal = false;
   /// The position table or mask buffer is exactly as long as the graph's
   /// sequence: exporters cut it there, so the model may allow more.

@@ -58,6 +58,11 @@ struct ServingStepCost {
   /// The TP and EP degrees and why they cannot be used ("" when they can).
   int64_t tp = 1, ep = 1;
   std::string infeasible;
+  /// Under a skewed routing (--moe-routing=zipf:<s>), its name and the
+  /// busiest device's share of the routed pairs the step prices (1/ep when
+  /// balanced; "" and 0 at balanced routing).
+  std::string routing;
+  double busiestShare = 0;
 };
 
 /// Builds the step cost of the first function of `module` on `device`,

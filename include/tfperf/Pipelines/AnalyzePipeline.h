@@ -42,8 +42,9 @@ constexpr const char *kTimeModelHelp =
 /// The help of `--moe-routing` (flag and pipeline option).
 inline constexpr const char *kMoERoutingHelp =
     "Routing model of plain Mixture-of-Experts graphs' routed token counts: "
-    "balanced (the default: tokens x top_k / experts each) or none (they stay "
-    "symbols)";
+    "balanced (the default: tokens x top_k / experts each), none (they stay "
+    "symbols) or zipf:<s> (expert i's popularity falls as (i+1)^-s; s >= 0, "
+    "0 is balanced)";
 
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{

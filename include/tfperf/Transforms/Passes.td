@@ -45,8 +45,14 @@ def TFPerfRouteExperts : Pass<"tfperf-route-experts", "func::FuncOp"> {
     exactly T k in total (the selection is marked with
     `tfperf.routed_experts` and `tfperf.routed_expert`), and the shapes are
     re-inferred, so the counts follow the token dims (a decode step's too).
-    `routing=none` keeps the symbols. Graphs without such routers are left
-    alone.
+    `routing=none` keeps the symbols. `routing=zipf:<s>` (s >= 0, finite)
+    skews the split: expert i's per-token inclusion pi_i is k p_i with p_i
+    proportional to (i + 1)^-s, capped at 1 (the excess spread over the
+    others), and its count the difference of the rounded cumulative quotas
+    of the T k pairs, exactly T k in total; the selections also get
+    `tfperf.routed_top_k` and `tfperf.routed_zipf` (s), the routed linears
+    and the fused MoE/QMoE ops `tfperf.routed_zipf`. s = 0 is `balanced`.
+    Graphs without such routers are left alone.
 
     ```mlir
     %sel = tfperf.non_zero %mask : (tensor<2x32xi1>) -> tensor<2x?xi64, #tfperf.dims<["nnz_n0"]>>
@@ -56,7 +62,8 @@ def TFPerfRouteExperts : Pass<"tfperf-route-experts", "func::FuncOp"> {
   }];
   let options = [
     Option<"routing", "routing", "std::string", /*default=*/"\"balanced\"",
-           "Routing model of the routed token counts: balanced or none">,
+           "Routing model of the routed token counts: balanced, none or "
+           "zipf:<s>">,
   ];
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }

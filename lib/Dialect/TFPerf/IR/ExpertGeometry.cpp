@@ -19,9 +19,12 @@ SymExpr ExpertGeometry::routedTokens() const {
 
 SymExpr ExpertGeometry::overTouchedExperts(const SymExpr &perExpert) const {
   if (experts.isConstant() && tokens.isConstant()) {
-    double share =
-        touchedExpertShare(int128ToDouble(experts.getConstant()), double(topK),
-                           int128ToDouble(tokens.getConstant()));
+    double e = int128ToDouble(experts.getConstant()),
+           t = int128ToDouble(tokens.getConstant());
+    double share = touchedExpertShare(e, double(topK), t);
+    if (zipf && e >= 1)
+      share = expectedTouchedExperts(
+                  zipfInclusion(int64_t(e), topK, *zipf), t) / e;
     if (auto n = scaleByShare(perExpert * experts, share))
       return *n;
   }
@@ -114,6 +117,7 @@ mlir::tfperf::getExpertGeometry(Operation *op, DimsLookup dims,
     return std::nullopt;
   }
   ExpertGeometry g;
+  g.zipf = getRoutingZipf(op);
   g.experts = (*fc1d)[0];
   g.topK = k;
   g.tokens = SymExpr(1);

@@ -35,10 +35,19 @@ static Type i64Type(Operation *op) {
 static SymExpr selectedCount(NonZeroOp op, const TensorInfo &mask) {
   auto experts = op->getAttrOfType<IntegerAttr>(kRoutedExpertsAttr);
   auto index = op->getAttrOfType<IntegerAttr>(kRoutedExpertAttr);
-  if (experts && index && experts.getInt() > 0 && index.getInt() >= 0)
-    return balancedRoutedTokens(product(mask.dims), experts.getInt(),
-                                index.getInt());
-  return dataDependentDim(op, "nnz");
+  if (!experts || !index || experts.getInt() < 1 || index.getInt() < 0)
+    return dataDependentDim(op, "nnz");
+  if (auto s = getRoutingZipf(op)) {
+    // A skewed count needs its k and an expert of the router.
+    auto topK = op->getAttrOfType<IntegerAttr>(kRoutedTopKAttr);
+    if (!topK || index.getInt() >= experts.getInt())
+      return dataDependentDim(op, "nnz");
+    return skewedRoutedTokens(
+        product(mask.dims), zipfInclusion(experts.getInt(), topK.getInt(), *s),
+        index.getInt());
+  }
+  return balancedRoutedTokens(product(mask.dims), experts.getInt(),
+                              index.getInt());
 }
 
 LogicalResult NonZeroOp::inferShapes(ShapeContext &ctx) {

@@ -22,15 +22,28 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir::tfperf {
 
 /// How a plain MoE's routed token counts are evaluated: `balanced`, T·k/E
-/// per expert; `none`, left as the `nnz_<node>` symbols.
-enum class MoeRouting { Balanced, None };
-/// The routing named `name` (`balanced`, `none`), or nullopt.
+/// per expert; `none`, left as the `nnz_<node>` symbols; `zipf:<s>`, expert
+/// i's popularity falling as (i + 1)^-s (docs/CostModel.md).
+struct MoeRouting {
+  enum class Kind { Balanced, None, Zipf };
+  Kind kind = Kind::Balanced;
+  /// Zipf's exponent s (finite, >= 0).
+  double zipf = 0;
+  /// True when the counts differ from balanced's (zipf with s > 0).
+  bool isSkewed() const { return kind == Kind::Zipf && zipf > 0; }
+};
+/// The routing named `name` (`balanced`, `none`, `zipf:<s>` with s a finite
+/// number >= 0), or nullopt.
 std::optional<MoeRouting> parseMoeRouting(llvm::StringRef name);
+/// The routings parseMoeRouting accepts, for error messages.
+constexpr llvm::StringLiteral kMoeRoutingSyntax =
+    "balanced, none or zipf:<s> with s a finite number >= 0";
 
 /// The routing of one plain MoE block.
 struct ExpertRouter {
@@ -65,8 +78,66 @@ constexpr llvm::StringLiteral kRoutedExpertAttr = "tfperf.routed_expert";
 
 /// Attribute of a routed expert's linear that a routing model sized: its
 /// router's k (with kRoutedExpertsAttr, E), so that a step reads the share
-/// of its weights that the step's tokens touch.
+/// of its weights that the step's tokens touch. A skewed routing puts it on
+/// the selections too.
 constexpr llvm::StringLiteral kRoutedTopKAttr = "tfperf.routed_top_k";
+
+/// Attribute of the selections, routed linears and fused MoE ops that a
+/// skewed routing (zipf:<s>, s > 0) sized: s, as an f64.
+constexpr llvm::StringLiteral kRoutedZipfAttr = "tfperf.routed_zipf";
+
+/// The Zipf exponent `op` was marked with (kRoutedZipfAttr), or nullopt
+/// (balanced routing).
+std::optional<double> getRoutingZipf(Operation *op);
+
+/// The first Zipf exponent any of `ops` carries, or nullopt.
+std::optional<double> findRoutingZipf(llvm::ArrayRef<Operation *> ops);
+
+/// Per-token inclusion probabilities of the E experts under zipf:<s>:
+/// popularity p_i proportional to (i + 1)^-s, pi_i = k p_i capped at 1 with
+/// the excess spread over the uncapped experts in proportion to p (repeated
+/// until none exceeds 1), so that sum pi_i = k. s = 0 gives k/E each.
+std::vector<double> zipfInclusion(int64_t experts, int64_t topK, double s);
+
+/// Expert `index`'s share of the `pairs` = T k (token, expert) pairs under
+/// inclusion probabilities `inclusion` (k = their sum): the difference of
+/// the rounded cumulative quotas, round(pairs P_{i+1} / k) - round(pairs P_i
+/// / k) with P_i = pi_0 + ... + pi_{i-1} taken in units of 2^-30. The counts
+/// telescope to exactly `pairs` whatever it is (a symbol too), each is
+/// within one of its quota T pi_i (and T 2^-30), and any run of experts (a
+/// device's) gets its rounded quota.
+SymExpr skewedRoutedTokens(const SymExpr &pairs,
+                           llvm::ArrayRef<double> inclusion, int64_t index);
+
+/// The chance that a batch of `tokens` tokens routes at least one token to
+/// an expert each token includes with probability `inclusion`:
+/// 1 - (1 - inclusion)^tokens.
+double touchedShare(double inclusion, double tokens);
+
+/// Expected distinct experts a batch of `tokens` tokens touches:
+/// sum_i 1 - (1 - pi_i)^tokens.
+double expectedTouchedExperts(llvm::ArrayRef<double> inclusion, double tokens);
+
+/// The routing's name as the flag spells it: `zipf:<s>`.
+std::string zipfRoutingName(double s);
+
+/// What a skewed routing does to one router of E experts and top-k.
+struct RoutingSkew {
+  /// The routing's name, s, and the experts' inclusions.
+  std::string name;
+  double zipf = 0;
+  std::vector<double> inclusion;
+  /// The busiest expert's share of the (token, expert) pairs, and that over
+  /// the mean 1/E (max/mean load).
+  double busiestExpertShare = 0, busiestExpertLoadFactor = 0;
+};
+RoutingSkew describeRoutingSkew(int64_t experts, int64_t topK, double s);
+
+/// Experts split contiguously over `ep` devices (device d holds experts
+/// d E/ep .. (d + 1) E/ep - 1): the largest sum of `weights` one device's
+/// experts make, over the sum of all (1/ep when they are equal). `ep` must
+/// divide their count.
+double busiestDeviceShare(llvm::ArrayRef<double> weights, int64_t ep);
 
 /// Balanced routing: expert `index` of `experts` gets floor((pairs + index)
 /// / experts) of the `pairs` (token, expert) pairs, pairs / E each on
