@@ -841,10 +841,14 @@ static void labelAttentionKinds(const TransformerStructure &structure,
     }
 }
 
-/// The keys block `a` caches (and a decode step reads) at KV length `kvLen`:
-/// a sliding window's at most.
+int64_t mlir::tfperf::cachedKeysAt(std::optional<int64_t> window,
+                                   int64_t kvLen) {
+  return window ? std::min<int64_t>(kvLen, *window) : kvLen;
+}
+
+/// The keys block `a` caches (and a decode step reads) at KV length `kvLen`.
 static int64_t cachedKeys(const AttentionBlock &a, int64_t kvLen) {
-  return a.window ? std::min<int64_t>(kvLen, *a.window) : kvLen;
+  return cachedKeysAt(a.window, kvLen);
 }
 
 namespace {

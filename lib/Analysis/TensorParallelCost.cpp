@@ -181,7 +181,7 @@ TensorParallelAccumulator::TensorParallelAccumulator(
   // The KV cache, as PhaseAnalysis counts it.
   for (const AttentionBlock &a : s.getAttentions())
     if (auto bytes = kvCacheBytesPerToken(a, policy))
-      kvBlocks.push_back({a.layer, *a.kvHeads.getInt64(), *bytes});
+      kvBlocks.push_back({a.layer, *a.kvHeads.getInt64(), *bytes, a.window});
   for (const MLPBlock &m : s.getMLPs())
     if (m.down) {
       streamBits = policy.bitsOf(m.down->getResult(0));
@@ -439,11 +439,8 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     L = fig.prefill->seq;
   }
   double kvFull = 0;
-  for (auto &[layer, kv, bytes] : kvBlocks) {
-    (void)layer;
-    (void)kv;
-    kvFull += bytes;
-  }
+  for (const KVBlock &b : kvBlocks)
+    kvFull += b.bytesPerToken;
   bool rankDecode = sawDecode && fig.decode && fig.decode->applicable;
   out.rankedBy = rankDecode ? "decode" : "prefill";
   for (size_t k = 0; k < degrees.size(); ++k) {
@@ -453,14 +450,18 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     d.feasibility = checkDegree(plan, t, device);
     for (auto &[bytes, units] : weights)
       d.weightBytesPerDevice += bytes / double(tpDivisor(units, t));
-    for (auto &[layer, kv, bytes] : kvBlocks) {
-      (void)layer;
-      d.kvBytesPerTokenPerDevice += bytes / double(tpDivisor(kv, t));
+    // Each layer holds its own keys at L: a sliding window caps only the
+    // layers that have one (as the phase analysis sizes the cache).
+    double kvBytesAtL = 0;
+    for (const KVBlock &b : kvBlocks) {
+      double perDevice = b.bytesPerToken / double(tpDivisor(b.kvHeads, t));
+      d.kvBytesPerTokenPerDevice += perDevice;
+      kvBytesAtL += perDevice * double(cachedKeysAt(b.window, L));
     }
     d.kvExtraBytesPerToken = d.kvBytesPerTokenPerDevice - kvFull / double(t);
     if (d.kvExtraBytesPerToken < 1e-9)
       d.kvExtraBytesPerToken = 0;
-    d.kvCacheBytesPerDevice = d.kvBytesPerTokenPerDevice * double(B) * double(L);
+    d.kvCacheBytesPerDevice = kvBytesAtL * double(B);
     if (d.kvBytesPerTokenPerDevice > 0)
       d.kvCapacityTokens =
           std::max(0.0, (device.memCapacity - d.weightBytesPerDevice) /
@@ -570,11 +571,9 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
                      (pl == -2 && st == p - 1);
             }))
           w += bytes;
-      for (auto &[layer, kvh, bytes] : kvBlocks) {
-        (void)kvh;
-        if (layer >= lo && layer < hi)
-          kv += bytes;
-      }
+      for (const KVBlock &b : kvBlocks)
+        if (b.layer >= lo && b.layer < hi)
+          kv += b.bytesPerToken;
       if (st == 0) {
         tp += prefPre;
         td += decPre;

@@ -193,6 +193,10 @@ struct PhaseOptions {
       onKernels;
 };
 
+/// The keys a layer with sliding window `window` (none: full attention)
+/// caches at KV length `kvLen`: the window's at most.
+int64_t cachedKeysAt(std::optional<int64_t> window, int64_t kvLen);
+
 /// KV-cache bytes per token of one attention block: 2 x KV heads x d_head x
 /// the K element size; nullopt for cross-attention (its K/V come from the
 /// encoder once) and blocks whose dims are not constant.

@@ -252,8 +252,15 @@ private:
   /// before the layers, -2 after).
   std::vector<std::pair<double, int64_t>> weights;
   std::vector<std::pair<double, std::vector<int>>> weightPlaces;
-  /// KV cache per token: per self-attention block, its KV heads and bytes.
-  std::vector<std::tuple<int, int64_t, double>> kvBlocks;
+  /// KV cache per self-attention block: its layer, KV heads, bytes per
+  /// token, and its sliding window (which caps the keys it holds).
+  struct KVBlock {
+    int layer;
+    int64_t kvHeads;
+    double bytesPerToken;
+    std::optional<int64_t> window;
+  };
+  std::vector<KVBlock> kvBlocks;
   int64_t streamBits = 32;
   std::array<SplitSummary, kNumSplitKinds> splits;
 };
