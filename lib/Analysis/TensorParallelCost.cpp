@@ -465,11 +465,15 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     if (d.kvExtraBytesPerToken < 1e-9)
       d.kvExtraBytesPerToken = 0;
     d.kvCacheBytesPerDevice = d.kvBytesPerTokenPerDevice * double(B) * double(L);
+    // A split op holds its share of the state heads or channels (a whole
+    // head on each of its replicas when there are fewer heads than devices).
     for (auto &[layer, op, bytes] : recurrentStates) {
       (void)layer;
       const OpSplit *sp = plan.lookup(op);
-      d.stateBytesPerDevice +=
-          double(B) * bytes / double(tpDivisor(sp ? sp->units : 1, t));
+      int64_t units = sp && sp->units > 1
+                          ? recurrentStatePerSequence(op, policy)->units
+                          : 1;
+      d.stateBytesPerDevice += double(B) * bytes / double(tpDivisor(units, t));
     }
     double stateAndWeights = d.weightBytesPerDevice + d.stateBytesPerDevice;
     if (d.kvBytesPerTokenPerDevice > 0)
