@@ -22,6 +22,17 @@ protected:
     return found ? recurrentStatePerSequence(found, DtypePolicy())
                  : std::nullopt;
   }
+
+  /// Expects the first op named `name` to keep `bytes` per sequence, split
+  /// in `units` (heads or channels).
+  void expectState(llvm::StringRef name, bool linearAttention, int64_t units,
+                   double bytes) {
+    auto st = stateOf(name);
+    ASSERT_TRUE(st.has_value());
+    EXPECT_EQ(st->linearAttention, linearAttention);
+    EXPECT_EQ(st->units, units);
+    EXPECT_DOUBLE_EQ(st->bytes, bytes);
+  }
 };
 
 // Inverse GQA (2 query heads of 16 read 4 state heads): 4 states of
@@ -33,11 +44,7 @@ TEST_F(RecurrentStateTest, LinearAttentionStatePerStateHead) {
       %o = tfperf.linear_attention %q, %k, %v {kv_num_heads = 4 : i64, q_num_heads = 2 : i64} : (tensor<3x5x32xbf16>, tensor<3x5x32xbf16>, tensor<3x5x128xbf16>) -> tensor<3x5x128xbf16>
       return %o : tensor<3x5x128xbf16>
     })mlir"));
-  auto st = stateOf("tfperf.linear_attention");
-  ASSERT_TRUE(st.has_value());
-  EXPECT_TRUE(st->linearAttention);
-  EXPECT_EQ(st->units, 4);
-  EXPECT_DOUBLE_EQ(st->bytes, 4.0 * 16 * 32 * 2);
+  expectState("tfperf.linear_attention", true, 4, 4.0 * 16 * 32 * 2);
 }
 
 // Channels last, dilation 2, 4 taps: the carry is (4 - 1) x 2 positions of
@@ -48,11 +55,7 @@ TEST_F(RecurrentStateTest, CausalConvCarryWithDilation) {
       %y = tfperf.causal_conv_with_state %x, %w {channels_last = 1 : i64, dilation = 2 : i64} : (tensor<1x8x96xf16>, tensor<96x1x4xf16>) -> tensor<1x8x96xf16>
       return %y : tensor<1x8x96xf16>
     })mlir"));
-  auto st = stateOf("tfperf.causal_conv_with_state");
-  ASSERT_TRUE(st.has_value());
-  EXPECT_FALSE(st->linearAttention);
-  EXPECT_EQ(st->units, 96);
-  EXPECT_DOUBLE_EQ(st->bytes, 96.0 * 3 * 2 * 2);
+  expectState("tfperf.causal_conv_with_state", false, 96, 96.0 * 3 * 2 * 2);
 }
 
 // Other ops keep no state; a head width that is not constant gives none.
