@@ -5,6 +5,7 @@
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 #include "tfperf/Support/Einsum.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -510,6 +511,48 @@ mlir::tfperf::latentKVBytesPerToken(const AttentionBlock &a,
   return int128ToDouble(elems.getConstant()) * bytes;
 }
 
+std::optional<RecurrentState>
+mlir::tfperf::recurrentStatePerSequence(Operation *op,
+                                        const DtypePolicy &policy) {
+  auto dim = [](Value v, int d) -> std::optional<int64_t> {
+    auto dims = getSymbolicDims(v.getType());
+    if (!dims || d >= (int)dims->size())
+      return std::nullopt;
+    return (*dims)[d < 0 ? dims->size() + d : d].getInt64();
+  };
+  auto elementBytes = [&](Value present, Value past, Value input) {
+    Value v = present ? present : past ? past : input;
+    return policy.bitsOf(v) / 8.0;
+  };
+  RecurrentState st;
+  if (auto la = dyn_cast<LinearAttentionOp>(op)) {
+    // Nkv states of Dk x Dv: Dk = query width / Nq, Dv = value width / Nkv.
+    auto qWidth = dim(la.getQuery(), -1), vWidth = dim(la.getValue(), -1);
+    int64_t nq = la.getQNumHeads(), nkv = la.getKvNumHeads();
+    if (!qWidth || !vWidth || nq <= 0 || nkv <= 0 || *qWidth % nq ||
+        *vWidth % nkv)
+      return std::nullopt;
+    st.units = nkv;
+    st.linearAttention = true;
+    st.bytes = double(*qWidth / nq) * double(*vWidth) *
+               elementBytes(la.getPresentState(), la.getPastState(),
+                            la.getQuery());
+    return st;
+  }
+  if (auto conv = dyn_cast<CausalConvWithStateOp>(op)) {
+    // The carry: the last (K - 1) x dilation positions of each channel.
+    auto channels = dim(conv.getWeight(), 0), k = dim(conv.getWeight(), 2);
+    if (!channels || !k || *k < 1)
+      return std::nullopt;
+    st.units = *channels;
+    st.bytes = double(*channels) * double((*k - 1) * conv.getDilation()) *
+               elementBytes(conv.getPresentState(), conv.getPastState(),
+                            conv.getInput());
+    return st;
+  }
+  return std::nullopt;
+}
+
 //===----------------------------------------------------------------------===//
 // Per-token GEMMs: attention against the MLP, and per block
 //===----------------------------------------------------------------------===//
@@ -990,8 +1033,17 @@ void PhaseAnalyzer::sizeWeightsAndKVCache() {
     }
   sizeLatentAndWindowedCache(structure, policy, fig);
   fig.kvCacheBytes = bytesAtL * B;
+  // Linear attention and causal convolutions keep a state per sequence,
+  // whatever its length.
+  func.walk([&](Operation *op) {
+    if (auto st = recurrentStatePerSequence(op, policy))
+      (st->linearAttention ? fig.linearStateBytesPerSequence
+                           : fig.convStateBytesPerSequence) += st->bytes;
+  });
+  fig.stateBytes = fig.stateBytesPerSequence() * double(B);
   if (fig.kvCacheBytesPerToken > 0) {
-    double free = opts.devices * device.memCapacity - weightBytes;
+    double free =
+        opts.devices * device.memCapacity - weightBytes - fig.stateBytes;
     fig.kvCapacityTokens = std::max(0.0, free / fig.kvCacheBytesPerToken);
   }
 }

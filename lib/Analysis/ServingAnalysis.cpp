@@ -172,8 +172,16 @@ std::optional<ServingSection> mlir::tfperf::analyzeServing(
           info.draftCost = std::make_shared<ServingStepCost>(std::move(*d));
         }
         double kvBytesPerToken = cost->kvBytesPerToken + draftKV;
+        // A hybrid model's states: one per sequence slot, whatever its
+        // length, held before the KV blocks (vLLM sizes its Mamba cache
+        // for max_num_seqs).
+        info.stateBytesPerDevice =
+            double(spec.engine.maxSequences) *
+            (cost->stateBytesPerSequence +
+             (info.draftCost ? info.draftCost->stateBytesPerSequence : 0));
         double free = spec.memoryUtilization * device.memCapacity -
-                      cost->weightBytes - draftWeights;
+                      cost->weightBytes - draftWeights -
+                      info.stateBytesPerDevice;
         if (!cost->infeasible.empty()) {
           info.skipped = cost->infeasible;
         } else if (draft && !info.draftCost->infeasible.empty()) {

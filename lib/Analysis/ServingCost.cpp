@@ -493,6 +493,15 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     if (auto bytes = kvCacheBytesPerToken(a, policy))
       out.kvBytesPerToken += *bytes;
   out.kvBytesPerToken *= kvPerDevice;
+  func.walk([&](Operation *op) {
+    auto st = recurrentStatePerSequence(op, policy);
+    if (!st)
+      return;
+    const OpSplit *sp = plan && tp > 1 ? plan->lookup(op) : nullptr;
+    bool split = sp && sp->units > 1;
+    out.stateBytesPerSequence +=
+        st->bytes / double(split ? tpDivisor(st->units, tp) : 1);
+  });
   if (kernelView) {
     KernelOptions opts;
     opts.exported = timing.view == KernelView::Exported;

@@ -182,6 +182,10 @@ TensorParallelAccumulator::TensorParallelAccumulator(
   for (const AttentionBlock &a : s.getAttentions())
     if (auto bytes = kvCacheBytesPerToken(a, policy))
       kvBlocks.push_back({a.layer, *a.kvHeads.getInt64(), *bytes, a.window});
+  func.walk([&](Operation *op) {
+    if (auto st = recurrentStatePerSequence(op, policy))
+      recurrentStates.push_back({s.getTag(op).layer, op, st->bytes});
+  });
   for (const MLPBlock &m : s.getMLPs())
     if (m.down) {
       streamBits = policy.bitsOf(m.down->getResult(0));
@@ -462,12 +466,23 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     if (d.kvExtraBytesPerToken < 1e-9)
       d.kvExtraBytesPerToken = 0;
     d.kvCacheBytesPerDevice = kvBytesAtL * double(B);
+    // A split op holds its share of the state heads or channels (a whole
+    // head on each of its replicas when there are fewer heads than devices).
+    for (auto &[layer, op, bytes] : recurrentStates) {
+      (void)layer;
+      const OpSplit *sp = plan.lookup(op);
+      int64_t units = sp && sp->units > 1
+                          ? recurrentStatePerSequence(op, policy)->units
+                          : 1;
+      d.stateBytesPerDevice += double(B) * bytes / double(tpDivisor(units, t));
+    }
+    double stateAndWeights = d.weightBytesPerDevice + d.stateBytesPerDevice;
     if (d.kvBytesPerTokenPerDevice > 0)
       d.kvCapacityTokens =
-          std::max(0.0, (device.memCapacity - d.weightBytesPerDevice) /
+          std::max(0.0, (device.memCapacity - stateAndWeights) /
                             d.kvBytesPerTokenPerDevice);
-    d.fitsMemory = d.weightBytesPerDevice + d.kvCacheBytesPerDevice <=
-                   device.memCapacity;
+    d.fitsMemory =
+        stateAndWeights + d.kvCacheBytesPerDevice <= device.memCapacity;
     if (sawPrefill && fig.prefill)
       d.prefill = prefill[k];
     if (sawDecode && fig.decode)
@@ -574,6 +589,13 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       for (const KVBlock &b : kvBlocks)
         if (b.layer >= lo && b.layer < hi)
           kv += b.bytesPerToken;
+      // The stage's recurrent states, for the batch, before its KV cache.
+      double state = 0;
+      for (auto &[layer, op, bytes] : recurrentStates) {
+        (void)op;
+        if (layer >= lo && layer < hi)
+          state += double(B) * bytes;
+      }
       if (st == 0) {
         tp += prefPre;
         td += decPre;
@@ -584,7 +606,7 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
       }
       d.weightBytesPerDevice = std::max(d.weightBytesPerDevice, w);
       if (kv > 0) {
-        double c = std::max(0.0, (device.memCapacity - w) / kv);
+        double c = std::max(0.0, (device.memCapacity - w - state) / kv);
         capacity = capacity ? std::min(*capacity, c) : c;
       }
       prefMax = std::max(prefMax, tp);

@@ -118,6 +118,14 @@ void mlir::tfperf::appendServingTables(const ServingSection &s,
         "(docs/TensorParallel.md#expert-parallelism); GPUs per replica are "
         "ep x tp");
   t.notes.push_back(engineLine(s.spec));
+  for (const ServingTargetInfo &x : s.targets)
+    if (x.stateBytesPerDevice > 0)
+      t.notes.push_back(
+          layoutName(x) + ": " + formatBytes(x.stateBytesPerDevice) +
+          " of recurrent state per device (linear attention, causal "
+          "convolutions: one state for each of the " +
+          std::to_string(s.spec.engine.maxSequences) +
+          " sequence slots, whatever its length) held before the KV blocks");
   if (s.perOpRoofline)
     t.notes.push_back("step times: the " + s.timeModel +
                       " of the graph's ops at each step's mix of prefill "
@@ -305,6 +313,8 @@ void mlir::tfperf::printServingJSON(const ServingSection &s,
           jsonNumber(j, "weight_bytes_per_device", x.weightBytesPerDevice);
           jsonNumber(j, "kv_bytes_per_token_per_device",
                      x.kvBytesPerTokenPerDevice);
+          if (x.stateBytesPerDevice > 0)
+            jsonNumber(j, "state_bytes_per_device", x.stateBytesPerDevice);
           j.attribute("kv_blocks", x.kvBlocks);
           jsonNumber(j, "prefill_time_s", x.prefillTime);
           jsonNumber(j, "decode_step_time_s", x.decodeStepTime);

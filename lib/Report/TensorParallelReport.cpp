@@ -118,6 +118,19 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
       tab.notes.push_back(line);
     }
   }
+  // Linear attention and causal convolutions: a state per sequence, split
+  // with their heads and channels, held before the KV cache.
+  std::string state;
+  for (const TPDegree &d : f.degrees)
+    if (d.feasibility.feasible && d.stateBytesPerDevice > 0)
+      state += (state.empty() ? "" : ", ") + std::string("t = ") +
+               std::to_string(d.tp) + " " + formatBytes(d.stateBytesPerDevice);
+  if (!state.empty())
+    tab.notes.push_back(
+        "recurrent state per device at the analysed batch (linear attention, "
+        "causal convolutions; counted in the memory and the KV capacity, not "
+        "in the KV columns): " +
+        state);
   return tab;
 }
 
@@ -399,6 +412,8 @@ std::string mlir::tfperf::describeRecommendation(const TensorParallelFigures &f)
   std::string mem = formatBytes(s.weightBytesPerDevice) + " of weights";
   if (s.kvCacheBytesPerDevice > 0)
     mem += " + " + formatBytes(s.kvCacheBytesPerDevice) + " of KV cache";
+  if (s.stateBytesPerDevice > 0)
+    mem += " + " + formatBytes(s.stateBytesPerDevice) + " of recurrent state";
   mem += " per device, of " + formatBytes(f.memCapacity);
   if (s.tp == r.tp)
     why += "; it is also the smallest degree that fits (" + mem + ")";
@@ -611,6 +626,8 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
                opt(d.kvBytesPerTokenPerDevice));
         number("kv_extra_bytes_per_token", opt(d.kvExtraBytesPerToken));
         number("kv_cache_bytes_per_device", opt(d.kvCacheBytesPerDevice));
+        if (d.stateBytesPerDevice > 0)
+          number("state_bytes_per_device", opt(d.stateBytesPerDevice));
         number("kv_capacity_tokens",
                ok ? d.kvCapacityTokens : std::optional<double>());
         if (ok)

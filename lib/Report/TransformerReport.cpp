@@ -255,6 +255,23 @@ SummaryTable structureTable(const Report &r) {
               std::to_string(f0.decode->batch);
     tab.notes.push_back(line);
   }
+  if (f0.stateBytesPerSequence() > 0) {
+    line = "recurrent state: " + formatBytes(f0.stateBytesPerSequence()) +
+           " per sequence, constant in the KV length (";
+    if (f0.linearStateBytesPerSequence > 0)
+      line += "linear attention " +
+              formatBytes(f0.linearStateBytesPerSequence) +
+              ": KV heads x d_k x d_v x dtype" +
+              (f0.convStateBytesPerSequence > 0 ? "; " : "");
+    if (f0.convStateBytesPerSequence > 0)
+      line += "causal conv " + formatBytes(f0.convStateBytesPerSequence) +
+              ": channels x (kernel - 1) x dilation x dtype";
+    line += ")";
+    if (f0.decode)
+      line += "; " + formatBytes(f0.stateBytes) + " x batch " +
+              std::to_string(f0.decode->batch);
+    tab.notes.push_back(line);
+  }
   addLatentAndWindowNotes(f0, windows, tab);
   if (f0.mlpPerToken > 0) {
     line = "per token, per layer: self-attention " +
@@ -505,6 +522,14 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
       j.attribute("window", *f0.dims.window);
     j.attribute("max_positions_lower_bound", f0.maxPositionsLowerBound);
     number("kv_cache_bytes_per_token", f0.kvCacheBytesPerToken);
+    // Recurrent state: only for graphs with linear attention or causal
+    // convolutions.
+    if (f0.stateBytesPerSequence() > 0)
+      j.attributeObject("state_bytes_per_sequence", [&] {
+        number("total", f0.stateBytesPerSequence());
+        number("linear_attention", f0.linearStateBytesPerSequence);
+        number("causal_conv", f0.convStateBytesPerSequence);
+      });
     number("attention_mlp_crossover_seq", f0.crossoverSeq);
     j.attribute("causal", f0.causal);
     j.attribute("mask", f0.causalDecodeStep ? "decode_step"
@@ -558,6 +583,8 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
         number("mem_to_compute_time_ratio", f.memToComputeTimeRatio);
         number("kv_capacity_tokens", f.kvCapacityTokens);
         number("kv_cache_bytes", f.kvCacheBytes);
+        if (f.stateBytes > 0)
+          number("state_bytes", f.stateBytes);
       }
       if (!p.note.empty())
         j.attribute("note", p.note);

@@ -124,6 +124,12 @@ struct TransformerFigures {
   /// graph caches.
   double kvLatentBytesPerToken = 0, kvExpandedBytesPerToken = 0;
   bool cachesLatent = false;
+  /// Recurrent state per sequence (recurrentStatePerSequence summed over
+  /// the graph): linear attention's and the causal convolutions'.
+  double linearStateBytesPerSequence = 0, convStateBytesPerSequence = 0;
+  double stateBytesPerSequence() const {
+    return linearStateBytesPerSequence + convStateBytesPerSequence;
+  }
   /// Per-token GEMM FLOPs of a layer: attention = proj + perKey * s, MLP.
   double attnProjPerToken = 0, attnPerKeyPerToken = 0, mlpPerToken = 0;
   /// Attention whose keys do not grow with s (cross-attention to a fixed
@@ -151,9 +157,12 @@ struct TransformerFigures {
   /// Decode: the batch at which it turns compute-bound (none: never).
   std::optional<double> criticalBatch;
   double memToComputeTimeRatio = 0;
-  /// KV-cache tokens that fit on the devices after the weights.
+  /// KV-cache tokens that fit on the devices after the weights and the
+  /// recurrent state of the analysed batch.
   std::optional<double> kvCapacityTokens;
   double weightBytes = 0, kvCacheBytes = 0;
+  /// The recurrent state of the analysed batch: B x stateBytesPerSequence.
+  double stateBytes = 0;
   SmallVector<std::string, 4> attentionKinds;
   /// Per Mixture-of-Experts block, a line naming its router and experts.
   std::vector<std::string> expertBlocks;
@@ -202,6 +211,22 @@ int64_t cachedKeysAt(std::optional<int64_t> window, int64_t kvLen);
 /// encoder once) and blocks whose dims are not constant.
 std::optional<double> kvCacheBytesPerToken(const AttentionBlock &a,
                                            const DtypePolicy &policy);
+
+/// The state a recurrent op keeps per sequence between steps, constant in
+/// the sequence length (where a softmax layer's KV cache grows with it).
+struct RecurrentState {
+  double bytes = 0;
+  /// What tensor parallelism divides: state (KV) heads or conv channels.
+  int64_t units = 1;
+  bool linearAttention = false;
+};
+
+/// LinearAttention's KV heads x d_k x d_v, CausalConvWithState's channels
+/// x (kernel - 1) x dilation, at the element size of the state (its
+/// present or past state, else its input) under `policy`; nullopt for other
+/// ops and when those dims are not constant.
+std::optional<RecurrentState> recurrentStatePerSequence(Operation *op,
+                                                        const DtypePolicy &policy);
 
 /// Bytes of the cached K and V an engine's flash kernel of block `a` reads
 /// that a graph without past-KV inputs does not compute: the cache of

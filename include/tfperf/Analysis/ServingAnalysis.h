@@ -34,6 +34,9 @@ struct ServingTargetInfo {
   /// memory left for the KV cache).
   std::string skipped;
   double weightBytesPerDevice = 0, kvBytesPerTokenPerDevice = 0;
+  /// The recurrent state the engine holds for its most sequences
+  /// (max_num_seqs x a sequence's state, with the draft's), per device.
+  double stateBytesPerDevice = 0;
   int64_t kvBlocks = 0;
   /// Tokens of KV cache per replica.
   double kvTokens = 0;

@@ -55,6 +55,9 @@ struct ServingStepCost {
   /// Per device: bytes of weights and of the KV cache per token, for the
   /// capacity.
   double weightBytes = 0, kvBytesPerToken = 0;
+  /// Per device: the recurrent state one sequence holds (linear attention,
+  /// causal convolutions), split with its op's heads or channels.
+  double stateBytesPerSequence = 0;
   /// The TP and EP degrees and why they cannot be used ("" when they can).
   int64_t tp = 1, ep = 1;
   std::string infeasible;

@@ -153,6 +153,9 @@ struct TPDegree {
   double kvBytesPerTokenPerDevice = 0, kvExtraBytesPerToken = 0;
   /// The KV cache at the analysed batch and length on one device.
   double kvCacheBytesPerDevice = 0;
+  /// The recurrent state (linear attention, causal convolutions) of the
+  /// analysed batch on one device: split with the op's heads or channels.
+  double stateBytesPerDevice = 0;
   std::optional<double> kvCapacityTokens;
   bool fitsMemory = false;
   unsigned allReducePerLayer = 0;
@@ -261,6 +264,10 @@ private:
     std::optional<int64_t> window;
   };
   std::vector<KVBlock> kvBlocks;
+  /// Recurrent state per sequence: per linear attention or causal conv,
+  /// its layer, op (split by its heads or channels when the plan splits it)
+  /// and bytes.
+  std::vector<std::tuple<int, Operation *, double>> recurrentStates;
   int64_t streamBits = 32;
   std::array<SplitSummary, kNumSplitKinds> splits;
 };

@@ -86,8 +86,16 @@ LogicalResult MSGatedRMSNormOp::computeBackwardCost(const ShapeQuery &q,
 
 LogicalResult MSGatedRMSNormOp::propagateSplit(SplitContext &ctx,
                                                OpSplit &sp) {
-  // Normalized over the last dim (per group): a split there conflicts.
-  return split::norm(*this, ctx, sp, split::rankOf(getX()) - 1, {0, 2});
+  // Normalized over groups of the weight's length along the last dim: a
+  // split there in whole groups (linear attention's heads) carries, with
+  // the gate read in its slices; any other split there conflicts.
+  int lastDim = split::rankOf(getX()) - 1;
+  ValueSplit x = ctx.getSplit(getX());
+  auto group = split::constDim(getScale(), 0);
+  if (x.isSplit() && x.dim == lastDim && group && *group > 0 &&
+      x.I % *group == 0 && x.R == 1)
+    return split::elementwise(*this, ctx, sp, {0, 2});
+  return split::norm(*this, ctx, sp, lastDim, {0, 2});
 }
 
 //===----------------------------------------------------------------------===//

@@ -43,17 +43,8 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
   int heads = ctx.addGroup(UnitKind::Heads, H, op);
   int kvg = ctx.addGroup(UnitKind::KVHeads, Hkv, op);
   // Expects operand `v` split (or sliceable) on `dim` in `units`.
-  auto expect = [&](Value v, int dim, int64_t units) -> bool {
-    if (!v)
-      return true;
-    ValueSplit st = ctx.getSplit(v);
-    if (st.isSplit() && st.dim != dim)
-      return false;
-    if (dim >= 0 && hasExtent(v, dim))
-      for (auto [i, o] : llvm::enumerate(op->getOperands()))
-        if (o == v)
-          sp.operandUnits[i] = units;
-    return true;
+  auto expect = [&](Value v, int dim, int64_t units) {
+    return readSliced(op, ctx, sp, v, dim, units);
   };
   auto replicatedOnly = [&](Value v) {
     return !v || !ctx.getSplit(v).isSplit();

@@ -53,6 +53,20 @@ std::optional<SmallVector<int64_t, 4>> split::constInts(Value v) {
   return out;
 }
 
+bool split::readSliced(Operation *op, SplitContext &ctx, OpSplit &sp, Value v,
+                       int dim, int64_t units) {
+  if (!v)
+    return true;
+  ValueSplit st = ctx.getSplit(v);
+  if (st.isSplit() && st.dim != dim)
+    return false;
+  if (dim >= 0 && hasExtent(v, dim))
+    for (OpOperand &o : op->getOpOperands())
+      if (o.get() == v)
+        sp.operandUnits[o.getOperandNumber()] = units;
+  return true;
+}
+
 LogicalResult split::elementwise(Operation *op, SplitContext &ctx, OpSplit &sp,
                                  ArrayRef<unsigned> carried) {
   // Whole operands stay whole (an unranked result included).

@@ -29,6 +29,13 @@ int normAxis(int64_t axis, int rank);
 /// Constant integers of a value defined by a constant op.
 std::optional<SmallVector<int64_t, 4>> constInts(Value v);
 
+/// Records that `op` reads its operand `v` in `units` slices of dim `dim`
+/// (a whole operand is sliced where it is read; no operand, or one without
+/// that dim's extent, reads nothing sliced); false when `v` arrives split
+/// on another dim.
+bool readSliced(Operation *op, SplitContext &ctx, OpSplit &sp, Value v,
+                int dim, int64_t units);
+
 /// An op applied elementwise (with ONNX broadcasting) to the operands
 /// `carried` (all when empty): a split dim stays split in every result of
 /// the output's rank; a split side input is a conflict.
