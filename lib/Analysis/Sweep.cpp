@@ -511,6 +511,17 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
     groups.push_back(std::move(cg));
   }
   r.groups = groups.size();
+  // The graph's own dims: a point where one goes below zero (`seq - 3` at
+  // seq = 1) has no graph, as binding those dims is an import error; its
+  // ops are all unknown there, never priced from formulas that were
+  // derived for dims that exist.
+  std::vector<unsigned> dimFormulas;
+  for (const SymbolicDim &d : costs.getDims())
+    if (auto i = formulas.add(d.dim))
+      dimFormulas.push_back(*i);
+  unsigned knownOps = 0;
+  for (const CompiledGroup &g : groups)
+    knownOps += unsigned(g.count);
 
   // For each numeric axis: which symbol slot it sets; kv_len sets past from
   // the seq axis's value.
@@ -560,6 +571,14 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
       row.pointIndex = p;
       row.device = d;
       row.unknownOps = staticUnknown;
+      bool graphExists = llvm::all_of(
+          dimFormulas, [&](unsigned i) { return out[i] >= 0; });
+      if (!graphExists) {
+        row.noGraph = true;
+        row.unknownOps += knownOps;
+        r.rows.push_back(std::move(row));
+        continue;
+      }
       // Mirrors evaluateOp (Roofline.cpp) per group of identical ops, and
       // TensorParallelAccumulator::visit under a tp axis.
       for (const CompiledGroup &g : groups) {
@@ -568,7 +587,9 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         // A formula below zero here (`seq - 3` at seq = 1): the op's shape
         // does not exist at this point, so its cost is unknown, never
         // negative.
-        if (flops < 0 || gemm < 0 || bytes < 0) {
+        // So is a vector part below zero (more GEMM FLOPs than FLOPs).
+        if (flops < 0 || gemm < 0 || bytes < 0 ||
+            gemm - flops > 1e-9 * gemm) {
           row.unknownOps += g.count;
           continue;
         }
@@ -590,7 +611,7 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
           for (auto [units, idx] : g.shardedBits)
             bytes += out[idx] / 8 / double(tpDivisor(units, tp));
         }
-        double compute = (flops - gemm) / dev.vectorPeak;
+        double compute = std::max(0.0, flops - gemm) / dev.vectorPeak;
         if (gemm > 0) {
           if (std::isnan(g.peak[d])) {
             row.unknownOps += g.count;

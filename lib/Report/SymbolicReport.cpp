@@ -433,6 +433,13 @@ SummaryTable sweepTable(const SymbolicSection &s) {
       for (int64_t v : w.point(row))
         cells.push_back(std::to_string(v));
       cells.push_back(w.devices[d].name);
+      if (row.noGraph) {
+        // Not counts: the graph has no shape at this point.
+        cells.push_back("no graph");
+        cells.resize(t.header.size(), "-");
+        t.rows.push_back(std::move(cells));
+        continue;
+      }
       cells.push_back(formatFlops(row.flops));
       cells.push_back(formatBytes(row.bytes));
       cells.push_back(formatTime(row.time));
@@ -487,9 +494,29 @@ SummaryTable sweepTable(const SymbolicSection &s) {
       w.numericAxis(s.xAxis).kind == SweepAxis::Kind::Symbol)
     t.notes.push_back("(in FLOPs the crossover is at " + x.symbol + " = " +
                       fixed(*x.value, 0) + ")");
-  if (w.rows.size() && w.rows.front().unknownOps)
-    t.notes.push_back(std::to_string(w.rows.front().unknownOps) +
+  // Unknown ops per point: the same everywhere unless a formula goes below
+  // zero at some points (its op's shape does not exist there).
+  unsigned fewest = ~0u, most = 0;
+  bool noGraph = false;
+  for (const SweepRow &row : w.rows) {
+    noGraph |= row.noGraph;
+    if (row.noGraph)
+      continue;
+    fewest = std::min(fewest, row.unknownOps);
+    most = std::max(most, row.unknownOps);
+  }
+  if (most && fewest == most)
+    t.notes.push_back(std::to_string(most) +
                       " ops of unknown cost are left out of every point");
+  else if (most)
+    t.notes.push_back(std::to_string(fewest) + " to " + std::to_string(most) +
+                      " ops of unknown cost are left out of a point (those "
+                      "whose shape does not exist there among them; "
+                      "unknown_ops of --sweep-out gives each point's)");
+  if (noGraph)
+    t.notes.push_back("no graph: a dim of the graph is below zero at that "
+                      "point (binding it there is an error); its ops are all "
+                      "unknown");
   return t;
 }
 } // namespace

@@ -95,6 +95,9 @@ struct SweepRow {
   double attentionTime = 0, mlpTime = 0;
   /// Ops without figures (unknown cost, or no matmul peak on the device).
   unsigned unknownOps = 0;
+  /// A dim of the graph is below zero at this point: there is no graph
+  /// there, every op is unknown and the figures are not counts.
+  bool noGraph = false;
   /// Under a tp axis (per device; `time` includes commTime): the payload
   /// of the collectives and their ring time.
   double commBytes = 0, commTime = 0;
