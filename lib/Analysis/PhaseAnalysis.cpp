@@ -612,7 +612,11 @@ private:
         return SymExpr(kvLen);
       return std::nullopt;
     });
-    return v.isConstant() ? int128ToDouble(v.getConstant()) : NAN;
+    // Below zero a dim of the op does not exist at these sizes (`seq - 4`
+    // at seq = 1): unknown, never a negative count.
+    if (!v.isConstant() || v.getConstant() < 0)
+      return NAN;
+    return int128ToDouble(v.getConstant());
   }
   /// GEMM FLOPs per row of a linear's output.
   double perRow(Operation *op) const {
