@@ -497,10 +497,8 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
     auto st = recurrentStatePerSequence(op, policy);
     if (!st)
       return;
-    const OpSplit *sp = plan && tp > 1 ? plan->lookup(op) : nullptr;
-    bool split = sp && sp->units > 1;
-    out.stateBytesPerSequence +=
-        st->bytes / double(split ? tpDivisor(st->units, tp) : 1);
+    int64_t units = recurrentStateUnits(*st, plan ? plan->lookup(op) : nullptr);
+    out.stateBytesPerSequence += st->bytes / double(tpDivisor(units, tp));
   });
   if (kernelView) {
     KernelOptions opts;

@@ -121,6 +121,11 @@ int64_t mlir::tfperf::tpDivisor(int64_t units, int64_t t) {
   return std::max<int64_t>(1, std::min(units, t));
 }
 
+int64_t mlir::tfperf::recurrentStateUnits(const RecurrentState &state,
+                                          const OpSplit *split) {
+  return split && split->units > 1 ? state.units : 1;
+}
+
 namespace {
 
 /// Where a weight lives in a pipeline: its layer, -1 before the layers
@@ -184,7 +189,8 @@ TensorParallelAccumulator::TensorParallelAccumulator(
       kvBlocks.push_back({a.layer, *a.kvHeads.getInt64(), *bytes, a.window});
   func.walk([&](Operation *op) {
     if (auto st = recurrentStatePerSequence(op, policy))
-      recurrentStates.push_back({s.getTag(op).layer, op, st->bytes});
+      recurrentStates.push_back({s.getTag(op).layer, st->bytes,
+                                 recurrentStateUnits(*st, plan.lookup(op))});
   });
   for (const MLPBlock &m : s.getMLPs())
     if (m.down) {
@@ -468,14 +474,9 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
     d.kvCacheBytesPerDevice = kvBytesAtL * double(B);
     // A split op holds its share of the state heads or channels (a whole
     // head on each of its replicas when there are fewer heads than devices).
-    for (auto &[layer, op, bytes] : recurrentStates) {
-      (void)layer;
-      const OpSplit *sp = plan.lookup(op);
-      int64_t units = sp && sp->units > 1
-                          ? recurrentStatePerSequence(op, policy)->units
-                          : 1;
-      d.stateBytesPerDevice += double(B) * bytes / double(tpDivisor(units, t));
-    }
+    for (const StateBlock &b : recurrentStates)
+      d.stateBytesPerDevice +=
+          double(B) * b.bytes / double(tpDivisor(b.units, t));
     double stateAndWeights = d.weightBytesPerDevice + d.stateBytesPerDevice;
     if (d.kvBytesPerTokenPerDevice > 0)
       d.kvCapacityTokens =
@@ -591,11 +592,9 @@ TensorParallelAccumulator::finish(const TransformerFigures &fig,
           kv += b.bytesPerToken;
       // The stage's recurrent states, for the batch, before its KV cache.
       double state = 0;
-      for (auto &[layer, op, bytes] : recurrentStates) {
-        (void)op;
-        if (layer >= lo && layer < hi)
-          state += double(B) * bytes;
-      }
+      for (const StateBlock &b : recurrentStates)
+        if (b.layer >= lo && b.layer < hi)
+          state += double(B) * b.bytes;
       if (st == 0) {
         tp += prefPre;
         td += decPre;

@@ -32,6 +32,11 @@ namespace mlir::tfperf {
 /// min(units, t), at least 1.
 int64_t tpDivisor(int64_t units, int64_t t);
 
+/// What tensor parallelism divides `op`'s recurrent state `state` by: its
+/// state heads or channels when the plan splits the op (`split`), else 1
+/// (the state is held whole on every device).
+int64_t recurrentStateUnits(const RecurrentState &state, const OpSplit *split);
+
 /// Whether degree `t` works for the graph on `device`: the plan's check,
 /// and a link between the devices when t > 1 (collectives need one).
 TPFeasibility checkDegree(const TensorParallelPlan &plan, int64_t t,
@@ -265,9 +270,13 @@ private:
   };
   std::vector<KVBlock> kvBlocks;
   /// Recurrent state per sequence: per linear attention or causal conv,
-  /// its layer, op (split by its heads or channels when the plan splits it)
-  /// and bytes.
-  std::vector<std::tuple<int, Operation *, double>> recurrentStates;
+  /// its layer, bytes, and the units tensor parallelism divides it by.
+  struct StateBlock {
+    int layer;
+    double bytes;
+    int64_t units;
+  };
+  std::vector<StateBlock> recurrentStates;
   int64_t streamBits = 32;
   std::array<SplitSummary, kNumSplitKinds> splits;
 };
