@@ -828,7 +828,16 @@ Kernel Fuser::makeKernel(unsigned g) {
       for (const AttentionBlock &blk : structure.getAttentions())
         if (blk.fused == mainOp) {
           k.headDim = blk.headDim.getInt64().value_or(0);
-          k.decode = blk.queryLen.getInt64() == std::optional<int64_t>(1);
+          // One query per sequence at these shapes (its output's [.., S,
+          // width]), else at the graph's: a decode step streams the cache.
+          k.decode = dimFromEnd(mainOp->getResult(0), 2, mainOp) == 1 ||
+                     blk.queryLen.getInt64() == std::optional<int64_t>(1);
+          // Its keys: the present K's length, [.., T, d_head] in every
+          // fused layout that returns one (GroupQueryAttention,
+          // MultiHeadAttention, Attention's [2, .., T, d_head]), as the
+          // serving step's kernel has it. Without one the factor stays 1.
+          if (mainOp->getNumResults() > 1)
+            k.kvLen = dimFromEnd(mainOp->getResult(1), 2, mainOp);
         }
     }
   } else if (mainOp->getNumOperands() > 0) {
@@ -870,8 +879,7 @@ KernelWork Kernel::getWork(llvm::StringRef dtype) const {
   w.decode = decode;
   if (launches > 1) {
     w.launches = launches;
-    w.flops /= double(launches);
-    w.bytes /= double(launches);
+    w.setTotals(w.flops, w.bytes);
   }
   return w;
 }

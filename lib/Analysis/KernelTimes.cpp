@@ -73,9 +73,9 @@ std::vector<KernelPrice> mlir::tfperf::applyKernelTimes(
     // dtypes): the members' bytes at those sizes over the graph's.
     double scale = *k.exportedBytes > 0 ? memberBytes / *k.exportedBytes : 1;
     KernelWork work = k.getWork(policy.peakDtype(k.mainOp));
-    work.bytes = *k.bytes * scale;
+    work.setTotals(work.flops * double(work.launches), *k.bytes * scale);
     KernelTime t = model.price(work);
-    p.bytes = work.bytes;
+    p.bytes = *k.bytes * scale;
     p.roofline = t.roofline;
     p.seconds = kind == TimeModelKind::Calibrated ? t.seconds : t.roofline;
     p.classFallback = t.classFallback;
@@ -134,11 +134,11 @@ mlir::tfperf::kernelWorkAt(const Kernel &k, const CostAnalysis &costs,
   }
   KernelWork work = k.getWork(policy.peakDtype(k.mainOp));
   double whole = *k.exportedBytes;
-  work.bytes = *k.bytes * (whole > 0 ? bits / 8 / whole : 1);
+  // Attention keeps its F (the causal half), split by heads.
   if (k.cls == KernelClass::Attention)
-    work.flops /= double(tpDivisor(splitOf(k.mainOp).units, tp));
-  else
-    work.flops = flops;
+    flops = work.flops * double(work.launches) /
+            double(tpDivisor(splitOf(k.mainOp).units, tp));
+  work.setTotals(flops, *k.bytes * (whole > 0 ? bits / 8 / whole : 1));
   splitGemmDims(work, splitOf(k.mainOp), tp);
   return work;
 }

@@ -197,9 +197,17 @@ struct StepKernelPricer {
     return w;
   }
 
+  /// A loop body's kernel runs `work.launches` times per step: the step's
+  /// figures are all launches' together, and each launch is priced on its
+  /// share, as TimeModel::price prices the phases' kernels.
   double operator()(const StepMix &mix, double flops, double gemm,
                     double bytes) const {
-    KernelWork w = at(mix, flops, gemm, bytes);
+    double launches = double(std::max<int64_t>(work.launches, 1));
+    return launches * priceLaunch(mix, at(mix, flops / launches,
+                                          gemm / launches, bytes / launches));
+  }
+
+  double priceLaunch(const StepMix &mix, const KernelWork &w) const {
     if (kind == TimeModelKind::Roofline)
       return model->rooflineTime(w);
     switch (w.cls) {

@@ -413,7 +413,8 @@ struct KernelsAtPoint {
                            ? t.seconds
                            : t.roofline;
       row.time += seconds;
-      if (!(work->bytes / model.getDevice().memBandwidth < t.roofline))
+      double bytes = work->bytes * double(work->launches);
+      if (!(bytes / model.getDevice().memBandwidth < t.roofline))
         row.memoryBoundTime += seconds;
       BlockKind block = p.structure->getTag(k.mainOp).block;
       if (block == BlockKind::Attention || block == BlockKind::AttentionScores)

@@ -58,6 +58,12 @@ struct KernelWork {
   /// The same kernel launched this many times (a loop body's): the work
   /// above is one launch's, the time all of them.
   int64_t launches = 1;
+
+  /// Sets the FLOPs and bytes from all launches' together.
+  void setTotals(double totalFlops, double totalBytes) {
+    flops = totalFlops / double(launches);
+    bytes = totalBytes / double(launches);
+  }
 };
 
 struct KernelTime {
