@@ -252,6 +252,30 @@ static bool seedSharedTail(ArrayRef<BlockArgument> rest, const ShapeQuery &q,
   return true;
 }
 
+/// Whether a decoder whose leading inputs have its layout (`tail`, where the
+/// pasts end; nullopt when they do not) ends as that layout does: there,
+/// or with the shared tail (seeded into `ctx`) for past_present_share_buffer.
+/// Otherwise `reason` names onnxruntime's `layout` and its `inputs`.
+static bool endsAsLayout(Operation *search, ArrayRef<BlockArgument> args,
+                         std::optional<size_t> tail, const ShapeQuery &q,
+                         const BeamSearchSchedule &s, const SymExpr &past,
+                         ShapeContext &ctx, StringRef layout, StringRef inputs,
+                         std::string &reason) {
+  if (tail && (s.shareBuffer
+                   ? seedSharedTail(args.drop_front(*tail), q, s, past, ctx)
+                   : *tail == args.size()))
+    return true;
+  reason = (getSearchOpName(search) + "'s decoder inputs are not "
+                                      "onnxruntime's " +
+            layout + " layout (" + inputs +
+            (s.shareBuffer ? ", then past_sequence_length, num_beams and "
+                             "cache_indirection for past_present_share_buffer"
+                           : "") +
+            ")")
+               .str();
+  return false;
+}
+
 /// ORT's GPT-2 decoder (GptSubgraph::Validate): input_ids, position_ids,
 /// attention_mask, then one past per layer [2, rows, heads, past, head
 /// size]; with past_present_share_buffer the pasts max_length long and the
@@ -267,25 +291,15 @@ static LogicalResult seedDecoderOnlyRun(Operation *search, Block &decoder,
   size_t pasts = 0;
   while (3 + pasts < args.size() && hasRank(args[3 + pasts], 5))
     ++pasts;
-  bool layout = args.size() > 3 && hasRank(args[0], 2) &&
-                hasRank(args[1], 2) && hasRank(args[2], 2) && pasts > 0;
-  ArrayRef<BlockArgument> rest =
-      layout ? args.drop_front(3 + pasts) : ArrayRef<BlockArgument>();
-  if (layout && s.shareBuffer)
-    layout = seedSharedTail(rest, q, s, run.past, ctx);
-  else if (layout)
-    layout = rest.empty();
-  if (!layout) {
-    reason = getSearchOpName(search).str() +
-             "'s decoder inputs are not onnxruntime's GPT-2 layout "
-             "(input_ids, position_ids, attention_mask, one rank-5 past per "
-             "layer" +
-             (s.shareBuffer ? ", then past_sequence_length, num_beams and "
-                              "cache_indirection for past_present_share_buffer"
-                            : "") +
-             ")";
+  bool lead = args.size() > 3 && hasRank(args[0], 2) && hasRank(args[1], 2) &&
+              hasRank(args[2], 2) && pasts > 0;
+  if (!endsAsLayout(search, args,
+                    lead ? std::optional<size_t>(3 + pasts) : std::nullopt,
+                    q, s, run.past, ctx, "GPT-2",
+                    "input_ids, position_ids, attention_mask, one rank-5 past "
+                    "per layer",
+                    reason))
     return failure();
-  }
   for (BlockArgument a : args.take_front(3 + pasts)) {
     TensorInfo info = declaredInfo(a, q);
     if (info.ranked && info.dims.size() == 2) {
@@ -351,26 +365,16 @@ static LogicalResult seedWhisperRun(Operation *search, Block &decoder,
     ++pasts;
   YieldOp encoderOut =
       subgraphYield(*getSearchSubgraph(search, "encoder"));
-  bool layout = !args.empty() && hasRank(args[0], 2) && pasts >= 4 &&
-                pasts % 4 == 0 && encoderOut &&
-                encoderOut.getNumOperands() == 2 + pasts;
-  ArrayRef<BlockArgument> rest =
-      layout ? args.drop_front(first + pasts) : ArrayRef<BlockArgument>();
-  if (layout && s.shareBuffer)
-    layout = seedSharedTail(rest, q, s, run.past, ctx);
-  else if (layout)
-    layout = rest.empty();
-  if (!layout) {
-    reason = getSearchOpName(search).str() +
-             "'s decoder inputs are not onnxruntime's Whisper layout "
-             "(input_ids, encoder_hidden_states (optional), self then cross "
-             "K/V per layer, as many as the encoder returns" +
-             (s.shareBuffer ? ", then past_sequence_length, num_beams and "
-                              "cache_indirection for past_present_share_buffer"
-                            : "") +
-             ")";
+  bool lead = !args.empty() && hasRank(args[0], 2) && pasts >= 4 &&
+              pasts % 4 == 0 && encoderOut &&
+              encoderOut.getNumOperands() == 2 + pasts;
+  if (!endsAsLayout(search, args,
+                    lead ? std::optional<size_t>(first + pasts) : std::nullopt,
+                    q, s, run.past, ctx, "Whisper",
+                    "input_ids, encoder_hidden_states (optional), self then "
+                    "cross K/V per layer, as many as the encoder returns",
+                    reason))
     return failure();
-  }
   // input_ids: the last token, or every token so far when its declared
   // length is not 1 (use_sequence_as_input_ids).
   TensorInfo ids = declaredInfo(args[0], q);
