@@ -167,14 +167,14 @@ void CostAnalysis::compute(
     ++counter;
     if (iface) {
       // A search decoder's ops are costed at one run's shapes, then summed
-      // over the runs.
-      // In a phase's step, a search scores that step's logits once.
-      rec.known = succeeded(
-          weight.stepShapes
-              ? costAtRun(iface, *weight.stepShapes, rec.cost)
-          : !wholeGeneration && isSearchOp(op)
-              ? computeSearchStepCost(op, select(op), rec.cost)
-              : iface.computeCost(select(op), rec.cost));
+      // over the runs. In a phase's step, a search scores that step's logits
+      // once.
+      if (weight.stepShapes)
+        rec.known = succeeded(costAtRun(iface, *weight.stepShapes, rec.cost));
+      else if (!wholeGeneration && isSearchOp(op))
+        rec.known = succeeded(computeSearchStepCost(op, select(op), rec.cost));
+      else
+        rec.known = succeeded(iface.computeCost(select(op), rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();

@@ -52,9 +52,9 @@ const ContextShapes *RegionWeights::replay(
     std::string &reason) {
   ContextShapes &shapes = stepShapes.emplace_back();
   if (failed(seed(shapes.ctx, reason))) {
-    reason = (getSearchOpName(search) + " '" + getNodeName(search) + "': " +
-              reason)
-                 .str();
+    reason =
+        (getSearchOpName(search) + " '" + getNodeName(search) + "': " + reason)
+            .str();
     return nullptr;
   }
   // Ops outside the subgraph it reads (weights, shape constants) have their
@@ -113,8 +113,8 @@ const ContextShapes *RegionWeights::replayDecoder(Operation *search,
   return replay(
       search, decoder,
       [&](ShapeContext &ctx, std::string &why) {
-        return seedDecoderRun(search, decoder, select(search), s, run, ctx,
-                              why, encoder);
+        return seedDecoderRun(search, decoder, select(search), s, run, ctx, why,
+                              encoder);
       },
       reason);
 }

@@ -120,16 +120,16 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
                           .str();
     return s;
   }
-  if (auto share = search->getAttrOfType<IntegerAttr>(
-          "past_present_share_buffer"))
+  if (auto share =
+          search->getAttrOfType<IntegerAttr>("past_present_share_buffer"))
     s.shareBuffer = share.getInt() != 0;
   bool whisper = s.model == SearchModel::Whisper;
   if (!getSearchSubgraph(search, "decoder") ||
       (s.hasEncoder() && !getSearchSubgraph(search, "encoder"))) {
-    s.unknownReason = (name + (s.hasEncoder()
-                                   ? " lacks its encoder or decoder subgraph"
-                                   : " lacks its decoder subgraph"))
-                          .str();
+    s.unknownReason =
+        (name + (s.hasEncoder() ? " lacks its encoder or decoder subgraph"
+                                : " lacks its decoder subgraph"))
+            .str();
     return s;
   }
   auto ids = q.dims(search->getOperand(0));
@@ -145,7 +145,8 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
     }
     s.batch = ids->front();
     s.prompt = 1;
-    if (Value start = cast<MSBeamSearchOp>(search).getDecoderInputIds()) {
+    auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
+    if (Value start = beamSearch ? beamSearch.getDecoderInputIds() : Value()) {
       auto startDims = q.dims(start);
       s.prompt = startDims && startDims->size() == 2 ? startDims->back()
                                                      : SymExpr::unknown();
@@ -261,18 +262,18 @@ static bool endsAsLayout(Operation *search, ArrayRef<BlockArgument> args,
                          const BeamSearchSchedule &s, const SymExpr &past,
                          ShapeContext &ctx, StringRef layout, StringRef inputs,
                          std::string &reason) {
-  if (tail && (s.shareBuffer
-                   ? seedSharedTail(args.drop_front(*tail), q, s, past, ctx)
-                   : *tail == args.size()))
+  if (tail &&
+      (s.shareBuffer ? seedSharedTail(args.drop_front(*tail), q, s, past, ctx)
+                     : *tail == args.size()))
     return true;
-  reason = (getSearchOpName(search) + "'s decoder inputs are not "
-                                      "onnxruntime's " +
-            layout + " layout (" + inputs +
-            (s.shareBuffer ? ", then past_sequence_length, num_beams and "
-                             "cache_indirection for past_present_share_buffer"
-                           : "") +
-            ")")
-               .str();
+  reason =
+      (getSearchOpName(search) + "'s decoder inputs are not onnxruntime's " +
+       layout + " layout (" + inputs +
+       (s.shareBuffer ? ", then past_sequence_length, num_beams and "
+                        "cache_indirection for past_present_share_buffer"
+                      : "") +
+       ")")
+          .str();
   return false;
 }
 
@@ -280,12 +281,10 @@ static bool endsAsLayout(Operation *search, ArrayRef<BlockArgument> args,
 /// attention_mask, then one past per layer [2, rows, heads, past, head
 /// size]; with past_present_share_buffer the pasts max_length long and the
 /// shared tail after them.
-static LogicalResult seedDecoderOnlyRun(Operation *search, Block &decoder,
-                                        const ShapeQuery &q,
-                                        const BeamSearchSchedule &s,
-                                        const DecoderRun &run,
-                                        ShapeContext &ctx,
-                                        std::string &reason) {
+static LogicalResult
+seedDecoderOnlyRun(Operation *search, Block &decoder, const ShapeQuery &q,
+                   const BeamSearchSchedule &s, const DecoderRun &run,
+                   ShapeContext &ctx, std::string &reason) {
   SymExpr rows = s.batch * s.beams;
   auto args = decoder.getArguments();
   size_t pasts = 0;
@@ -294,8 +293,8 @@ static LogicalResult seedDecoderOnlyRun(Operation *search, Block &decoder,
   bool lead = args.size() > 3 && hasRank(args[0], 2) && hasRank(args[1], 2) &&
               hasRank(args[2], 2) && pasts > 0;
   if (!endsAsLayout(search, args,
-                    lead ? std::optional<size_t>(3 + pasts) : std::nullopt,
-                    q, s, run.past, ctx, "GPT-2",
+                    lead ? std::optional<size_t>(3 + pasts) : std::nullopt, q,
+                    s, run.past, ctx, "GPT-2",
                     "input_ids, position_ids, attention_mask, one rank-5 past "
                     "per layer",
                     reason))
@@ -363,8 +362,7 @@ static LogicalResult seedWhisperRun(Operation *search, Block &decoder,
   size_t pasts = 0;
   while (first + pasts < args.size() && hasRank(args[first + pasts], 4))
     ++pasts;
-  YieldOp encoderOut =
-      subgraphYield(*getSearchSubgraph(search, "encoder"));
+  YieldOp encoderOut = subgraphYield(*getSearchSubgraph(search, "encoder"));
   bool lead = !args.empty() && hasRank(args[0], 2) && pasts >= 4 &&
               pasts % 4 == 0 && encoderOut &&
               encoderOut.getNumOperands() == 2 + pasts;
@@ -401,13 +399,10 @@ static LogicalResult seedWhisperRun(Operation *search, Block &decoder,
   return success();
 }
 
-LogicalResult mlir::tfperf::seedDecoderRun(Operation *search, Region &decoder,
-                                           const ShapeQuery &q,
-                                           const BeamSearchSchedule &schedule,
-                                           const DecoderRun &run,
-                                           ShapeContext &ctx,
-                                           std::string &reason,
-                                           const ShapeQuery *encoderShapes) {
+LogicalResult mlir::tfperf::seedDecoderRun(
+    Operation *search, Region &decoder, const ShapeQuery &q,
+    const BeamSearchSchedule &schedule, const DecoderRun &run,
+    ShapeContext &ctx, std::string &reason, const ShapeQuery *encoderShapes) {
   SymExpr rows = schedule.batch * schedule.beams;
   if (schedule.model == SearchModel::EncoderDecoder && schedule.shareBuffer) {
     reason = "past_present_share_buffer with an encoder-decoder (model_type "

@@ -352,8 +352,8 @@ LogicalResult MSAttentionOp::inferShapes(ShapeContext &ctx) {
       // cache: present is that buffer, its length unchanged.
       const TensorInfo &past = ctx.get(getPast());
       if (past.ranked && past.dims.size() == 5)
-        total = getPastSequenceLength() ? past.dims[3]
-                                        : past.dims[3] + in.dims[1];
+        total =
+            getPastSequenceLength() ? past.dims[3] : past.dims[3] + in.dims[1];
       else
         total = SymExpr::unknown();
     }

@@ -94,7 +94,8 @@ struct BeamSearchSchedule {
   std::string unknownReason;
 
   bool hasEncoder() const {
-    return model == SearchModel::EncoderDecoder || model == SearchModel::Whisper;
+    return model == SearchModel::EncoderDecoder ||
+           model == SearchModel::Whisper;
   }
   /// Encoder-decoder and Whisper: run `k` (1-based), one token after a self
   /// past of prompt + k - 1.
