@@ -129,6 +129,20 @@ CostAnalysis::CostAnalysis(
   compute(root, select, /*wholeGeneration=*/false);
 }
 
+/// An op's cost at a subgraph replay's shapes. An attention over a
+/// past_present_share_buffer cache attends over the valid keys, the value
+/// the replay seeded for its past_sequence_length, not the whole buffer.
+static LogicalResult costAtRun(CostOpInterface iface,
+                               const ContextShapes &shapes, OpCost &c) {
+  if (Value length = getSharedPastLength(iface.getOperation())) {
+    const auto *vals = shapes.ctx.getValues(length);
+    if (vals && vals->size() == 1 && vals->front().isKnown())
+      return computeSharedBufferAttentionCost(iface.getOperation(), shapes,
+                                              vals->front(), c);
+  }
+  return iface.computeCost(shapes, c);
+}
+
 void CostAnalysis::compute(
     Operation *root, llvm::function_ref<const ShapeQuery &(Operation *)> select,
     bool wholeGeneration) {
@@ -153,14 +167,14 @@ void CostAnalysis::compute(
     ++counter;
     if (iface) {
       // A search decoder's ops are costed at one run's shapes, then summed
-      // over the runs.
-      const ShapeQuery &shapes =
-          weight.stepShapes ? *weight.stepShapes : select(op);
-      // In a phase's step, a search scores that step's logits once.
-      rec.known = succeeded(
-          !wholeGeneration && isSearchOp(op)
-              ? computeSearchStepCost(op, shapes, rec.cost)
-              : iface.computeCost(shapes, rec.cost));
+      // over the runs. In a phase's step, a search scores that step's logits
+      // once.
+      if (weight.stepShapes)
+        rec.known = succeeded(costAtRun(iface, *weight.stepShapes, rec.cost));
+      else if (!wholeGeneration && isSearchOp(op))
+        rec.known = succeeded(computeSearchStepCost(op, select(op), rec.cost));
+      else
+        rec.known = succeeded(iface.computeCost(select(op), rec.cost));
     } else {
       rec.cost.unknownReason =
           "no cost model for " + op->getName().getStringRef().str();
@@ -197,7 +211,7 @@ void CostAnalysis::compute(
       rec.runs = rec.runs + weight.times;
       OpCost first;
       if (rec.known &&
-          failed(iface.computeCost(*weight.firstRunShapes, first))) {
+          failed(costAtRun(iface, *weight.firstRunShapes, first))) {
         rec.known = false;
         rec.cost.unknownReason = first.unknownReason;
       } else if (rec.known) {

@@ -36,7 +36,7 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
   } else if (isSearchOp(owner) && wholeGeneration) {
     scheduleSubgraph(owner, region, w);
   }
-  // Other regions (an encoder; the decoder of a search whose schedule is
+  // Other regions (T5's encoder; the decoder of a search whose schedule is
   // not modelled, or of any search in a phase's step; a function's body)
   // run once.
   cache.try_emplace(region, w);
@@ -46,22 +46,23 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
 /// The symbol standing for the decoder run in its re-inferred shapes.
 static constexpr llvm::StringLiteral kRunSymbol = "beam_search_run";
 
-const ShapeQuery *RegionWeights::replayDecoder(Operation *search,
-                                               Region &decoder,
-                                               const BeamSearchSchedule &s,
-                                               const DecoderRun &run,
-                                               std::string &reason) {
-  const ShapeQuery &outer = select(search);
+const ContextShapes *RegionWeights::replay(
+    Operation *search, Region &region,
+    llvm::function_ref<LogicalResult(ShapeContext &, std::string &)> seed,
+    std::string &reason) {
   ContextShapes &shapes = stepShapes.emplace_back();
-  if (failed(seedDecoderRun(search, decoder, outer, s, run, shapes.ctx,
-                            reason)))
+  if (failed(seed(shapes.ctx, reason))) {
+    reason =
+        (getSearchOpName(search) + " '" + getNodeName(search) + "': " + reason)
+            .str();
     return nullptr;
-  // Ops outside the decoder it reads (weights, shape constants) have their
+  }
+  // Ops outside the subgraph it reads (weights, shape constants) have their
   // values from their own shape functions.
-  decoder.walk([&](Operation *inner) {
+  region.walk([&](Operation *inner) {
     for (Value v : inner->getOperands())
       if (Operation *def = v.getDefiningOp())
-        if (!decoder.isAncestor(def->getParentRegion()) &&
+        if (!region.isAncestor(def->getParentRegion()) &&
             isa<WeightOp, ConstantOp>(def))
           if (auto iface = dyn_cast<ShapeInferenceOpInterface>(def))
             (void)iface.inferShapes(shapes.ctx);
@@ -70,13 +71,52 @@ const ShapeQuery *RegionWeights::replayDecoder(Operation *search,
   // reason.
   ScopedDiagnosticHandler silence(search->getContext(),
                                   [](Diagnostic &) { return success(); });
-  if (failed(inferShapesInRegion(decoder, shapes.ctx, /*updateTypes=*/false))) {
+  if (failed(inferShapesInRegion(region, shapes.ctx, /*updateTypes=*/false))) {
     reason = ("the shapes of " + getSearchOpName(search) + " '" +
-              getNodeName(search) + "''s decoder could not be re-derived per run")
+              getNodeName(search) + "''s " +
+              (&region == getSearchSubgraph(search, "encoder") ? "encoder"
+                                                               : "decoder") +
+              " could not be re-derived per run")
                  .str();
     return nullptr;
   }
   return &shapes;
+}
+
+const ContextShapes *RegionWeights::replayEncoder(Operation *search,
+                                                  const BeamSearchSchedule &s,
+                                                  std::string &reason) {
+  if (const ContextShapes *cached = encoderShapes.lookup(search))
+    return cached;
+  Region *encoder = getSearchSubgraph(search, "encoder");
+  const ContextShapes *shapes = replay(
+      search, *encoder,
+      [&](ShapeContext &ctx, std::string &why) {
+        return seedWhisperEncoder(search, *encoder, select(search), s, ctx,
+                                  why);
+      },
+      reason);
+  if (shapes)
+    encoderShapes[search] = shapes;
+  return shapes;
+}
+
+const ContextShapes *RegionWeights::replayDecoder(Operation *search,
+                                                  Region &decoder,
+                                                  const BeamSearchSchedule &s,
+                                                  const DecoderRun &run,
+                                                  std::string &reason) {
+  const ContextShapes *encoder = nullptr;
+  if (s.model == SearchModel::Whisper &&
+      !(encoder = replayEncoder(search, s, reason)))
+    return nullptr;
+  return replay(
+      search, decoder,
+      [&](ShapeContext &ctx, std::string &why) {
+        return seedDecoderRun(search, decoder, select(search), s, run, ctx, why,
+                              encoder);
+      },
+      reason);
 }
 
 void RegionWeights::scheduleSubgraph(Operation *search, Region *region,
@@ -87,22 +127,29 @@ void RegionWeights::scheduleSubgraph(Operation *search, Region *region,
   Region *decoder = getSearchSubgraph(search, "decoder");
   Region *initDecoder = getSearchSubgraph(search, "init_decoder");
   bool decoderOnly = schedule.model == SearchModel::DecoderOnly;
-  if (region != decoder && !(decoderOnly && region == initDecoder))
-    return; // an encoder: once
+  bool whisperEncoder = schedule.model == SearchModel::Whisper &&
+                        region == getSearchSubgraph(search, "encoder");
+  if (region != decoder && !(decoderOnly && region == initDecoder) &&
+      !whisperEncoder)
+    return; // T5's encoder: once, at its own shapes
   std::string reason = schedule.unknownReason;
   if (!reason.empty())
     reason = (getSearchOpName(search) + " '" + getNodeName(search) + "': " +
               reason)
                  .str();
-  // Encoder-decoder: run k has a self-attention past of k tokens.
+  // Encoder-decoder and Whisper: run k has a self past of prompt + k - 1
+  // tokens; Whisper's encoder runs once on the search's inputs.
   // Decoder-only: the first run over the prompt (in `init_decoder` when
   // present), then the later runs j, one token after a past of prompt +
   // j - 1 (BeamSearchSchedule.h).
   SymExpr run = SymExpr::symbol(kRunSymbol);
-  const ShapeQuery *steps = nullptr, *first = nullptr;
+  const ContextShapes *steps = nullptr, *first = nullptr;
   if (reason.empty()) {
-    if (!decoderOnly)
-      steps = replayDecoder(search, *region, schedule, {1, run}, reason);
+    if (whisperEncoder)
+      steps = replayEncoder(search, schedule, reason);
+    else if (!decoderOnly)
+      steps = replayDecoder(search, *region, schedule,
+                            schedule.encoderDecoderRun(run), reason);
     else if (region == initDecoder)
       steps = replayDecoder(search, *region, schedule, schedule.firstRun(),
                             reason);
@@ -120,10 +167,10 @@ void RegionWeights::scheduleSubgraph(Operation *search, Region *region,
   }
   w.stepShapes = steps;
   w.stepSymbol = kRunSymbol.str();
-  if (!decoderOnly)
-    w.steps = schedule.decoderRuns;
-  else if (region == initDecoder)
+  if (whisperEncoder || (decoderOnly && region == initDecoder))
     w.steps = 1;
+  else if (!decoderOnly)
+    w.steps = schedule.decoderRuns;
   else
     w.steps = schedule.laterRuns();
   w.firstRunShapes = first;

@@ -6,7 +6,9 @@
 // test/Target/ONNX/control-flow-beam-search.onnxtxt (an encoder-decoder:
 // batch 2, 2 beams, max_length 5) and control-flow-gpt-beam-search.onnxtxt
 // (GPT-2: batch 2, a prompt of 3, max_length 6; num_beams a graph input
-// that import recorded bound to 2, as --bind-dims=num_beams=2 does).
+// that import recorded bound to 2, as --bind-dims=num_beams=2 does) and
+// control-flow-whisper-beam-search.onnxtxt (Whisper: the encoder re-shaped
+// to the search's inputs, the decoder after 2 start tokens).
 //
 //===----------------------------------------------------------------------===//
 
@@ -209,6 +211,100 @@ TEST_F(GptBeamSearchCostTest, PhaseCostsOneStepAtItsShapes) {
   // The search scores that step's logits once: B rows x 5 x 7 FLOPs.
   EXPECT_EQ(oneStepFlops(func, search, {{"B", 4}}),
             std::optional<int64_t>(140));
+}
+
+/// test/Target/ONNX/control-flow-whisper-beam-search.onnxtxt: Whisper
+/// (model_type 2), batch 2, features [2, 3, 4], decoder_input_ids of 2
+/// tokens, 2 beams, max_length 6.
+constexpr llvm::StringLiteral kWhisperModule = R"mlir(
+module attributes {tfperf.opset = 17 : i64, tfperf.source = "whisper-beam.onnx"} {
+  func.func @g(%arg0: tensor<2x3x4xf32> {tfperf.name = "feats"}, %arg1: tensor<2x2xi32> {tfperf.name = "dids"}) -> (tensor<2x1x6xi32> {tfperf.name = "seq"}) {
+    %0 = tfperf.constant {value = dense<6> : tensor<i32>} : tensor<i32>
+    %1 = tfperf.constant {value = dense<1> : tensor<i32>} : tensor<i32>
+    %2 = tfperf.constant {value = dense<2> : tensor<i32>} : tensor<i32>
+    %3 = tfperf.constant {value = dense<1> : tensor<i32>} : tensor<i32>
+    %sequences = "tfperf.ms.beam_search"(%arg0, %0, %1, %2, %3, %arg1) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0>, subgraph_names = ["decoder", "encoder"]}> ({
+    ^bb0(%arg2: tensor<?x1xi32, #tfperf.dims<["B"]>>, %arg3: tensor<?x?x4xf32, #tfperf.dims<["B", "F"]>>, %arg4: tensor<?x1x?x4xf32, #tfperf.dims<["B", "P"]>>, %arg5: tensor<?x1x?x4xf32, #tfperf.dims<["B", "P"]>>, %arg6: tensor<?x1x?x4xf32, #tfperf.dims<["B", "F"]>>, %arg7: tensor<?x1x?x4xf32, #tfperf.dims<["B", "F"]>>):
+      %4 = tfperf.constant {value = dense<0.000000e+00> : tensor<5x4xf32>} : tensor<5x4xf32>
+      %5 = tfperf.constant {value = dense<0.000000e+00> : tensor<4x5xf32>} : tensor<4x5xf32>
+      %6 = tfperf.constant {value = dense<[-1, 1, 1, 4]> : tensor<4xi64>} : tensor<4xi64>
+      %7 = tfperf.constant {value = dense<[-1, 1, 4]> : tensor<3xi64>} : tensor<3xi64>
+      %8 = tfperf.gather %4, %arg2 : (tensor<5x4xf32>, tensor<?x1xi32, #tfperf.dims<["B"]>>) -> tensor<?x1x4xf32, #tfperf.dims<["B"]>>
+      %9 = tfperf.reshape %8, %6 : (tensor<?x1x4xf32, #tfperf.dims<["B"]>>, tensor<4xi64>) -> tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>
+      %10 = tfperf.concat %arg4, %9 {axis = 2 : i64} : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "P"]>>, tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>
+      %11 = tfperf.concat %arg5, %9 {axis = 2 : i64} : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "P"]>>, tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>) -> tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>
+      %12 = tfperf.transpose %10 {perm = array<i64: 0, 1, 3, 2>} : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>) -> tensor<?x1x4x?xf32, #tfperf.dims<["B", "P + 1"]>>
+      %13 = tfperf.matmul %9, %12 : (tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>, tensor<?x1x4x?xf32, #tfperf.dims<["B", "P + 1"]>>) -> tensor<?x1x1x?xf32, #tfperf.dims<["B", "P + 1"]>>
+      %14 = tfperf.matmul %13, %11 : (tensor<?x1x1x?xf32, #tfperf.dims<["B", "P + 1"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>) -> tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>
+      %15 = tfperf.transpose %arg6 {perm = array<i64: 0, 1, 3, 2>} : (tensor<?x1x?x4xf32, #tfperf.dims<["B", "F"]>>) -> tensor<?x1x4x?xf32, #tfperf.dims<["B", "F"]>>
+      %16 = tfperf.matmul %14, %15 : (tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>, tensor<?x1x4x?xf32, #tfperf.dims<["B", "F"]>>) -> tensor<?x1x1x?xf32, #tfperf.dims<["B", "F"]>>
+      %17 = tfperf.matmul %16, %arg7 : (tensor<?x1x1x?xf32, #tfperf.dims<["B", "F"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["B", "F"]>>) -> tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>
+      %18 = tfperf.reshape %17, %7 : (tensor<?x1x1x4xf32, #tfperf.dims<["B"]>>, tensor<3xi64>) -> tensor<?x1x4xf32, #tfperf.dims<["B"]>>
+      %19 = tfperf.matmul %18, %5 : (tensor<?x1x4xf32, #tfperf.dims<["B"]>>, tensor<4x5xf32>) -> tensor<?x1x5xf32, #tfperf.dims<["B"]>>
+      tfperf.yield %19, %10, %11 : tensor<?x1x5xf32, #tfperf.dims<["B"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["B", "P + 1"]>>
+    }, {
+    ^bb0(%arg2: tensor<?x3x?xf32, #tfperf.dims<["N", "T"]>>, %arg3: tensor<?x?xi32, #tfperf.dims<["N", "L"]>>):
+      %4 = tfperf.constant {value = dense<0.000000e+00> : tensor<3x4xf32>} : tensor<3x4xf32>
+      %5 = tfperf.constant {value = dense<0.000000e+00> : tensor<5x4xf32>} : tensor<5x4xf32>
+      %6 = tfperf.constant {value = dense<0.000000e+00> : tensor<4x5xf32>} : tensor<4x5xf32>
+      %7 = tfperf.constant {value = dense<[0, 1, -1, 4]> : tensor<4xi64>} : tensor<4xi64>
+      %8 = tfperf.transpose %arg2 {perm = array<i64: 0, 2, 1>} : (tensor<?x3x?xf32, #tfperf.dims<["N", "T"]>>) -> tensor<?x?x3xf32, #tfperf.dims<["N", "T"]>>
+      %9 = tfperf.matmul %8, %4 : (tensor<?x?x3xf32, #tfperf.dims<["N", "T"]>>, tensor<3x4xf32>) -> tensor<?x?x4xf32, #tfperf.dims<["N", "T"]>>
+      %10 = tfperf.reshape %9, %7 : (tensor<?x?x4xf32, #tfperf.dims<["N", "T"]>>, tensor<4xi64>) -> tensor<?x1x?x4xf32, #tfperf.dims<["N", "T"]>>
+      %11 = tfperf.identity %10 : (tensor<?x1x?x4xf32, #tfperf.dims<["N", "T"]>>) -> tensor<?x1x?x4xf32, #tfperf.dims<["N", "T"]>>
+      %12 = tfperf.gather %5, %arg3 : (tensor<5x4xf32>, tensor<?x?xi32, #tfperf.dims<["N", "L"]>>) -> tensor<?x?x4xf32, #tfperf.dims<["N", "L"]>>
+      %13 = tfperf.reshape %12, %7 : (tensor<?x?x4xf32, #tfperf.dims<["N", "L"]>>, tensor<4xi64>) -> tensor<?x1x?x4xf32, #tfperf.dims<["N", "L"]>>
+      %14 = tfperf.identity %13 : (tensor<?x1x?x4xf32, #tfperf.dims<["N", "L"]>>) -> tensor<?x1x?x4xf32, #tfperf.dims<["N", "L"]>>
+      %15 = tfperf.matmul %12, %6 : (tensor<?x?x4xf32, #tfperf.dims<["N", "L"]>>, tensor<4x5xf32>) -> tensor<?x?x5xf32, #tfperf.dims<["N", "L"]>>
+      tfperf.yield %15, %9, %13, %14, %10, %11 : tensor<?x?x5xf32, #tfperf.dims<["N", "L"]>>, tensor<?x?x4xf32, #tfperf.dims<["N", "T"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["N", "L"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["N", "L"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["N", "T"]>>, tensor<?x1x?x4xf32, #tfperf.dims<["N", "T"]>>
+    }) {decoder_start_token_id = 0 : i64, eos_token_id = 4 : i64, model_type = 2 : i64, pad_token_id = 4 : i64} : (tensor<2x3x4xf32>, tensor<i32>, tensor<i32>, tensor<i32>, tensor<i32>, tensor<2x2xi32>) -> tensor<2x1x6xi32>
+    return %sequences : tensor<2x1x6xi32>
+  }
+}
+)mlir";
+
+class WhisperBeamSearchCostTest : public SearchModuleTest {
+protected:
+  void SetUp() override {
+    parseSearch(kWhisperModule);
+    llvm::append_range(encoderMatmuls,
+                       search.getSubgraphs()[1].getOps<MatMulOp>());
+  }
+  // The decoder's self q.k^T, 32 * (past + 1) FLOPs per run on 4 rows; its
+  // cross q.k^T over the frames, 32 * frames.
+  MatMulOp selfScores() { return matmuls[0]; }
+  MatMulOp crossScores() { return matmuls[2]; }
+  llvm::SmallVector<MatMulOp> encoderMatmuls;
+};
+
+TEST_F(WhisperBeamSearchCostTest, ScheduleStartsAfterTheDecoderInputIds) {
+  TypeShapeQuery types;
+  BeamSearchSchedule s = getBeamSearchSchedule(search, types);
+  ASSERT_TRUE(s.unknownReason.empty()) << s.unknownReason;
+  EXPECT_EQ(s.model, SearchModel::Whisper);
+  EXPECT_EQ(s.prompt.getInt64(), std::optional<int64_t>(2));
+  // max_length 6 - 2 - 1 decoder runs; the encoder's logits scored too.
+  EXPECT_EQ(s.decoderRuns.getInt64(), std::optional<int64_t>(3));
+  EXPECT_EQ(s.searchSteps.getInt64(), std::optional<int64_t>(4));
+  // Run 2: one token after a self past of 2 + 2 - 1.
+  EXPECT_EQ(s.encoderDecoderRun(SymExpr(2)).past.getInt64(),
+            std::optional<int64_t>(3));
+}
+
+TEST_F(WhisperBeamSearchCostTest, WholeGraphRunsTheEncoderOnceAndTheDecoder) {
+  // Self: pasts 2, 3, 4: 32 * (3 + 4 + 5). Cross: the encoder's 4 frames
+  // (the decoder declares them F), 128 a run.
+  EXPECT_EQ(wholeGraphFlops(func, selfScores()), std::optional<int64_t>(384));
+  EXPECT_EQ(wholeGraphFlops(func, crossScores()), std::optional<int64_t>(384));
+  // The encoder once, at the search's input_features [2, 3, 4] and
+  // decoder_input_ids [2, 2] (it declares N, T and L).
+  ASSERT_EQ(encoderMatmuls.size(), 2u);
+  EXPECT_EQ(wholeGraphFlops(func, encoderMatmuls[0]),
+            std::optional<int64_t>(192));
+  EXPECT_EQ(wholeGraphFlops(func, encoderMatmuls[1]),
+            std::optional<int64_t>(160));
+  // 4 scorings of 2 x 2 x 5 candidates at 7 FLOPs.
+  EXPECT_EQ(wholeGraphFlops(func, search), std::optional<int64_t>(560));
 }
 
 } // namespace

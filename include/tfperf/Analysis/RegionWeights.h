@@ -3,9 +3,10 @@
 // An op inside a Loop body runs once per iteration, inside a Scan body once
 // per slice, inside an If branch only when that branch is taken, inside a
 // search's decoder (BeamSearch, GreedySearch, Sampling) once per decoder run
-// at that run's sizes. The cost
-// analysis multiplies each op's cost by the weight of the region it is in
-// (docs/CostModel.md#control-flow).
+// at that run's sizes (Whisper's encoder once, at the search's inputs). The
+// cost analysis multiplies each op's cost by the weight of the region it is
+// in (docs/CostModel.md#control-flow); an attention over a shared past
+// buffer costs the valid keys the run's past_sequence_length holds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,16 @@
 
 namespace mlir::tfperf {
 
+/// Shapes a shape-inference replay derived (a search's decoder at a run,
+/// Whisper's encoder); its values hold a shared past's valid length.
+class ContextShapes : public ShapeQuery {
+public:
+  std::optional<ArrayRef<SymExpr>> dims(Value v) const override {
+    return ctx.getDims(v);
+  }
+  mutable ShapeContext ctx;
+};
+
 /// How often the ops directly in a region run per run of the graph.
 struct RegionWeight {
   SymExpr times = 1;
@@ -35,21 +46,13 @@ struct RegionWeight {
   /// In a region whose runs differ in size (a BeamSearch decoder, its past
   /// one token longer each run): the shapes of run `stepSymbol` (1-based),
   /// and how many runs there are. The cost is summed over the runs.
-  const ShapeQuery *stepShapes = nullptr;
+  /// Whisper's encoder: its one run's shapes.
+  const ContextShapes *stepShapes = nullptr;
   std::string stepSymbol;
   SymExpr steps = 1;
   /// A decoder-only search's decoder runs once more, first, at these
   /// shapes: over the whole prompt with no past.
-  const ShapeQuery *firstRunShapes = nullptr;
-};
-
-/// Shapes a shape-inference replay derived (a BeamSearch decoder at a run).
-class ContextShapes : public ShapeQuery {
-public:
-  std::optional<ArrayRef<SymExpr>> dims(Value v) const override {
-    return ctx.getDims(v);
-  }
-  mutable ShapeContext ctx;
+  const ContextShapes *firstRunShapes = nullptr;
 };
 
 class RegionWeights {
@@ -69,15 +72,27 @@ private:
   void scheduleSubgraph(Operation *search, Region *region, RegionWeight &w);
   /// The shapes of `decoder` at `run`, re-inferred from its inputs; null
   /// with `reason` when they cannot be.
-  const ShapeQuery *replayDecoder(Operation *search, Region &decoder,
-                                  const BeamSearchSchedule &schedule,
-                                  const DecoderRun &run, std::string &reason);
+  const ContextShapes *replayDecoder(Operation *search, Region &decoder,
+                                     const BeamSearchSchedule &schedule,
+                                     const DecoderRun &run,
+                                     std::string &reason);
+  /// Whisper's encoder's shapes at its one run (cached per search); null
+  /// with `reason` when they cannot be derived.
+  const ContextShapes *replayEncoder(Operation *search,
+                                     const BeamSearchSchedule &schedule,
+                                     std::string &reason);
+  /// Re-infers `region`'s shapes from the inputs `seed` sets.
+  const ContextShapes *
+  replay(Operation *search, Region &region,
+         llvm::function_ref<LogicalResult(ShapeContext &, std::string &)> seed,
+         std::string &reason);
 
   llvm::function_ref<const ShapeQuery &(Operation *)> select;
   bool wholeGeneration;
   llvm::DenseMap<Region *, RegionWeight> cache;
-  /// The decoders' re-inferred shapes, one or two per search.
+  /// The subgraphs' re-inferred shapes, one to three per search.
   std::deque<ContextShapes> stepShapes;
+  llvm::DenseMap<Operation *, const ContextShapes *> encoderShapes;
 };
 
 /// Adds every count of `more` to `into`'s (the same op at other shapes).

@@ -15,8 +15,8 @@ using namespace mlir;
 using namespace mlir::tfperf;
 
 /// onnxruntime's model_type: 0 decoder-only (GPT-2, the default), 1
-/// encoder-decoder (T5, BART).
-static constexpr int64_t kDecoderOnly = 0, kEncoderDecoder = 1;
+/// encoder-decoder (T5, BART), 2 Whisper (IGenerationParameters).
+static constexpr int64_t kDecoderOnly = 0, kEncoderDecoder = 1, kWhisper = 2;
 
 /// Per candidate and search step: log-softmax (5: max, subtract, exp, sum,
 /// log), adding the beam's score (1) and the top-k compare (1).
@@ -84,13 +84,16 @@ SearchModel mlir::tfperf::getSearchModel(Operation *search) {
     return SearchModel::EncoderDecoder;
   if (model == kDecoderOnly)
     return SearchModel::DecoderOnly;
+  if (model == kWhisper)
+    return SearchModel::Whisper;
   return SearchModel::Unmodelled;
 }
 
-/// Why a decoder-only search cannot run: onnxruntime requires max_length
-/// (the operand's constant, else `seqsLength`, the bound last dim of
-/// `sequences`) to exceed the prompt (BeamSearchParameters::ParseFromInputs).
-/// Empty when it can, or when either is a formula.
+/// Why a search cannot run: onnxruntime requires max_length (the operand's
+/// constant, else `seqsLength`, the bound last dim of `sequences`) to exceed
+/// the tokens before the first generated one (`prompt`;
+/// BeamSearchParameters::ParseFromInputs). Empty when it can, or when either
+/// is a formula.
 static std::string badMaxLength(Operation *search, const SymExpr &seqsLength,
                                 const SymExpr &prompt) {
   SymExpr maxLength = scalarOperand(search->getOperand(1));
@@ -117,20 +120,41 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
                           .str();
     return s;
   }
-  bool encoderDecoder = s.model == SearchModel::EncoderDecoder;
+  if (auto share =
+          search->getAttrOfType<IntegerAttr>("past_present_share_buffer"))
+    s.shareBuffer = share.getInt() != 0;
+  bool whisper = s.model == SearchModel::Whisper;
   if (!getSearchSubgraph(search, "decoder") ||
-      (encoderDecoder && !getSearchSubgraph(search, "encoder"))) {
-    s.unknownReason = (name + (encoderDecoder
-                                   ? " lacks its encoder or decoder subgraph"
-                                   : " lacks its decoder subgraph"))
-                          .str();
+      (s.hasEncoder() && !getSearchSubgraph(search, "encoder"))) {
+    s.unknownReason =
+        (name + (s.hasEncoder() ? " lacks its encoder or decoder subgraph"
+                                : " lacks its decoder subgraph"))
+            .str();
     return s;
   }
   auto ids = q.dims(search->getOperand(0));
   auto seqs = q.dims(search->getResult(0));
-  if (ids && ids->size() == 2) {
+  if (whisper) {
+    // input_features [batch, feature_size, frames]; the decoder starts
+    // after decoder_input_ids [batch, L0], one start token when absent.
+    if (!ids || ids->size() != 3) {
+      s.unknownReason = (name + "'s input_features are not [batch, "
+                                "feature_size, frames] (Whisper)")
+                            .str();
+      return s;
+    }
     s.batch = ids->front();
-    s.prompt = ids->back();
+    s.prompt = 1;
+    auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
+    if (Value start = beamSearch ? beamSearch.getDecoderInputIds() : Value()) {
+      auto startDims = q.dims(start);
+      s.prompt = startDims && startDims->size() == 2 ? startDims->back()
+                                                     : SymExpr::unknown();
+    }
+  } else if (ids && ids->size() == 2) {
+    s.batch = ids->front();
+    // T5's decoder starts after decoder_start_token_id alone.
+    s.prompt = s.hasEncoder() ? SymExpr(1) : ids->back();
   }
   if (seqs && !seqs->empty())
     s.maxLength = seqs->back();
@@ -138,20 +162,21 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
   s.beams = beamSearch ? scalarOperand(beamSearch.getNumBeams()) : SymExpr(1);
   if (auto bound = search->getAttrOfType<IntegerAttr>(kBoundBeamsAttr))
     s.beams = SymExpr(bound.getInt());
-  if (!encoderDecoder) {
+  if (s.model != SearchModel::EncoderDecoder) {
     s.unknownReason = badMaxLength(search, s.maxLength, s.prompt);
     if (!s.unknownReason.empty())
       return s;
   }
   if (!s.batch.isKnown() || !s.maxLength.isKnown() || !s.beams.isKnown() ||
-      (!encoderDecoder && !s.prompt.isKnown())) {
+      !s.prompt.isKnown()) {
     s.unknownReason =
         (name + "'s batch, prompt, max_length or num_beams is unknown").str();
     return s;
   }
-  if (encoderDecoder) {
-    s.decoderRuns = SymExpr::max(s.maxLength - SymExpr(2), SymExpr(0));
-    s.searchSteps = SymExpr::max(s.maxLength - SymExpr(1), SymExpr(0));
+  if (s.hasEncoder()) {
+    s.decoderRuns =
+        SymExpr::max(s.maxLength - s.prompt - SymExpr(1), SymExpr(0));
+    s.searchSteps = SymExpr::max(s.maxLength - s.prompt, SymExpr(0));
   } else {
     s.decoderRuns = s.maxLength - s.prompt;
     s.searchSteps = s.decoderRuns;
@@ -200,54 +225,196 @@ static LogicalResult seedEncoderDecoderRun(Block &decoder, const ShapeQuery &q,
   return success();
 }
 
+static bool isScalarLike(BlockArgument a) {
+  auto t = dyn_cast<RankedTensorType>(a.getType());
+  return t && t.getRank() <= 1;
+}
+
+/// past_present_share_buffer's trailing decoder inputs after the pasts:
+/// past_sequence_length, then num_beams and cache_indirection [batch, beams,
+/// max_length] when the decoder takes them (subgraph_gpt.cc,
+/// GptSubgraph::Validate; subgraph_whisper_decoder.cc). True when `rest` is
+/// that list; seeds them into `ctx`, past_sequence_length at `past`.
+static bool seedSharedTail(ArrayRef<BlockArgument> rest, const ShapeQuery &q,
+                           const BeamSearchSchedule &s, const SymExpr &past,
+                           ShapeContext &ctx) {
+  if (rest.empty() || rest.size() > 3 || !isScalarLike(rest[0]) ||
+      (rest.size() > 1 && !isScalarLike(rest[1])) ||
+      (rest.size() > 2 && !hasRank(rest[2], 3)))
+    return false;
+  for (auto [i, a] : llvm::enumerate(rest)) {
+    TensorInfo info = declaredInfo(a, q);
+    if (i == 2)
+      info.dims = {s.batch, s.beams, s.maxLength};
+    else
+      info.values = SmallVector<SymExpr, 4>{i == 0 ? past : s.beams};
+    ctx.set(a, std::move(info));
+  }
+  return true;
+}
+
+/// Whether a decoder whose leading inputs have its layout (`tail`, where the
+/// pasts end; nullopt when they do not) ends as that layout does: there,
+/// or with the shared tail (seeded into `ctx`) for past_present_share_buffer.
+/// Otherwise `reason` names onnxruntime's `layout` and its `inputs`.
+static bool endsAsLayout(Operation *search, ArrayRef<BlockArgument> args,
+                         std::optional<size_t> tail, const ShapeQuery &q,
+                         const BeamSearchSchedule &s, const SymExpr &past,
+                         ShapeContext &ctx, StringRef layout, StringRef inputs,
+                         std::string &reason) {
+  if (tail &&
+      (s.shareBuffer ? seedSharedTail(args.drop_front(*tail), q, s, past, ctx)
+                     : *tail == args.size()))
+    return true;
+  reason =
+      (getSearchOpName(search) + "'s decoder inputs are not onnxruntime's " +
+       layout + " layout (" + inputs +
+       (s.shareBuffer ? ", then past_sequence_length, num_beams and "
+                        "cache_indirection for past_present_share_buffer"
+                      : "") +
+       ")")
+          .str();
+  return false;
+}
+
 /// ORT's GPT-2 decoder (GptSubgraph::Validate): input_ids, position_ids,
 /// attention_mask, then one past per layer [2, rows, heads, past, head
-/// size]. A past_present_share_buffer decoder (its past max_length long,
-/// plus a past_sequence_length input) has another layout: not modelled.
-static LogicalResult seedDecoderOnlyRun(Operation *search, Block &decoder,
-                                        const ShapeQuery &q,
-                                        const SymExpr &rows,
-                                        const DecoderRun &run,
-                                        ShapeContext &ctx,
-                                        std::string &reason) {
+/// size]; with past_present_share_buffer the pasts max_length long and the
+/// shared tail after them.
+static LogicalResult
+seedDecoderOnlyRun(Operation *search, Block &decoder, const ShapeQuery &q,
+                   const BeamSearchSchedule &s, const DecoderRun &run,
+                   ShapeContext &ctx, std::string &reason) {
+  SymExpr rows = s.batch * s.beams;
   auto args = decoder.getArguments();
-  bool layout = args.size() > 3 && hasRank(args[0], 2) &&
-                hasRank(args[1], 2) && hasRank(args[2], 2) &&
-                llvm::all_of(args.drop_front(3),
-                             [](BlockArgument a) { return hasRank(a, 5); });
-  if (!layout) {
-    reason = (getSearchOpName(search) +
-              "'s decoder inputs are not onnxruntime's GPT-2 layout "
-              "(input_ids, position_ids, attention_mask, one rank-5 past "
-              "per layer); a past_present_share_buffer decoder is not "
-              "modelled")
-                 .str();
+  size_t pasts = 0;
+  while (3 + pasts < args.size() && hasRank(args[3 + pasts], 5))
+    ++pasts;
+  bool lead = args.size() > 3 && hasRank(args[0], 2) && hasRank(args[1], 2) &&
+              hasRank(args[2], 2) && pasts > 0;
+  if (!endsAsLayout(search, args,
+                    lead ? std::optional<size_t>(3 + pasts) : std::nullopt, q,
+                    s, run.past, ctx, "GPT-2",
+                    "input_ids, position_ids, attention_mask, one rank-5 past "
+                    "per layer",
+                    reason))
     return failure();
-  }
-  for (BlockArgument a : args) {
+  for (BlockArgument a : args.take_front(3 + pasts)) {
     TensorInfo info = declaredInfo(a, q);
     if (info.ranked && info.dims.size() == 2) {
       bool mask = a.getArgNumber() == 2;
       info.dims = {rows, mask ? run.past + run.tokens : run.tokens};
     } else if (info.ranked && info.dims.size() == 5) {
       info.dims[1] = rows;
-      info.dims[3] = run.past;
+      // A shared buffer is max_length long whatever part of it is valid.
+      info.dims[3] = s.shareBuffer ? s.maxLength : run.past;
     }
     ctx.set(a, std::move(info));
   }
   return success();
 }
 
-LogicalResult mlir::tfperf::seedDecoderRun(Operation *search, Region &decoder,
-                                           const ShapeQuery &q,
-                                           const BeamSearchSchedule &schedule,
-                                           const DecoderRun &run,
-                                           ShapeContext &ctx,
-                                           std::string &reason) {
+/// The subgraph's yield.
+static YieldOp subgraphYield(Region &r) {
+  return dyn_cast<YieldOp>(r.front().getTerminator());
+}
+
+LogicalResult mlir::tfperf::seedWhisperEncoder(
+    Operation *search, Region &encoder, const ShapeQuery &q,
+    const BeamSearchSchedule &s, ShapeContext &ctx, std::string &reason) {
+  // WhisperEncoderSubgraph::Validate: encoder_input_ids (the features) and
+  // decoder_input_ids in; logits, encoder_hidden_states, then self and cross
+  // K/V per layer out.
+  auto args = encoder.front().getArguments();
+  YieldOp y = subgraphYield(encoder);
+  if (args.size() != 2 || !hasRank(args[0], 3) || !hasRank(args[1], 2) || !y ||
+      y.getNumOperands() < 6 || (y.getNumOperands() - 2) % 4 != 0) {
+    reason = getSearchOpName(search).str() +
+             "'s encoder is not onnxruntime's Whisper layout (input_features "
+             "[batch, feature_size, frames] and decoder_input_ids in; logits, "
+             "encoder_hidden_states and self and cross K/V per layer out)";
+    return failure();
+  }
+  TensorInfo features = declaredInfo(args[0], q);
+  if (auto dims = q.dims(search->getOperand(0)))
+    features.dims.assign(dims->begin(), dims->end());
+  ctx.set(args[0], std::move(features));
+  TensorInfo start = declaredInfo(args[1], q);
+  start.dims = {s.batch, s.prompt};
+  ctx.set(args[1], std::move(start));
+  return success();
+}
+
+/// ORT's Whisper decoder (WhisperDecoderSubgraph::Validate, CreateInitial
+/// Feeds): input_ids, encoder_hidden_states (optional), self K/V then cross
+/// K/V per layer (rank 4), each fed from the encoder's output of the same
+/// place expanded to the rows; the shared tail with
+/// past_present_share_buffer.
+static LogicalResult seedWhisperRun(Operation *search, Block &decoder,
+                                    const ShapeQuery &q,
+                                    const BeamSearchSchedule &s,
+                                    const DecoderRun &run, ShapeContext &ctx,
+                                    std::string &reason,
+                                    const ShapeQuery *encoderShapes) {
+  SymExpr rows = s.batch * s.beams;
+  auto args = decoder.getArguments();
+  size_t first = args.size() > 1 && hasRank(args[1], 3) ? 2 : 1;
+  size_t pasts = 0;
+  while (first + pasts < args.size() && hasRank(args[first + pasts], 4))
+    ++pasts;
+  YieldOp encoderOut = subgraphYield(*getSearchSubgraph(search, "encoder"));
+  bool lead = !args.empty() && hasRank(args[0], 2) && pasts >= 4 &&
+              pasts % 4 == 0 && encoderOut &&
+              encoderOut.getNumOperands() == 2 + pasts;
+  if (!endsAsLayout(search, args,
+                    lead ? std::optional<size_t>(first + pasts) : std::nullopt,
+                    q, s, run.past, ctx, "Whisper",
+                    "input_ids, encoder_hidden_states (optional), self then "
+                    "cross K/V per layer, as many as the encoder returns",
+                    reason))
+    return failure();
+  // input_ids: the last token, or every token so far when its declared
+  // length is not 1 (use_sequence_as_input_ids).
+  TensorInfo ids = declaredInfo(args[0], q);
+  auto declaredIds = tensorInfoFromType(args[0].getType());
+  ids.dims = {rows, declaredIds.dims[1].isConstant(1) ? SymExpr(1)
+                                                      : run.past + run.tokens};
+  ctx.set(args[0], std::move(ids));
+  for (size_t i = 1; i < first + pasts; ++i) {
+    BlockArgument a = args[i];
+    // Decoder input i is encoder output i (from encoder_hidden_states on)
+    // or i + 1 (the pasts alone).
+    Value fed = encoderOut.getOperand(first == 2 ? i : i + 1);
+    TensorInfo info = declaredInfo(a, q);
+    if (encoderShapes)
+      if (auto dims = encoderShapes->dims(fed))
+        if (dims->size() == info.dims.size())
+          info.dims.assign(dims->begin(), dims->end());
+    info.dims[0] = rows;
+    bool self = i >= first && i - first < pasts / 2;
+    if (self)
+      info.dims[2] = s.shareBuffer ? s.maxLength : run.past;
+    ctx.set(a, std::move(info));
+  }
+  return success();
+}
+
+LogicalResult mlir::tfperf::seedDecoderRun(
+    Operation *search, Region &decoder, const ShapeQuery &q,
+    const BeamSearchSchedule &schedule, const DecoderRun &run,
+    ShapeContext &ctx, std::string &reason, const ShapeQuery *encoderShapes) {
   SymExpr rows = schedule.batch * schedule.beams;
+  if (schedule.model == SearchModel::EncoderDecoder && schedule.shareBuffer) {
+    reason = "past_present_share_buffer with an encoder-decoder (model_type "
+             "1) decoder is not modelled";
+    return failure();
+  }
   if (schedule.model == SearchModel::EncoderDecoder)
     return seedEncoderDecoderRun(decoder.front(), q, rows, run, ctx, reason);
-  return seedDecoderOnlyRun(search, decoder.front(), q, rows, run, ctx,
+  if (schedule.model == SearchModel::Whisper)
+    return seedWhisperRun(search, decoder.front(), q, schedule, run, ctx,
+                          reason, encoderShapes);
+  return seedDecoderOnlyRun(search, decoder.front(), q, schedule, run, ctx,
                             reason);
 }
 

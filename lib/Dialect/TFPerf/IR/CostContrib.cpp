@@ -9,6 +9,7 @@
 
 #include "CostUtils.h"
 #include "WindowedAttentionCost.h"
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Support/AttentionWindow.h"
 
@@ -21,15 +22,19 @@ using cost::kRotaryFlops;
 using cost::kSoftcapFlops;
 using cost::rmsNormFlops;
 
-LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  auto in = cost::dimsOf(q, getInput(), c);
-  auto w = cost::dimsOf(q, getWeights(), c);
+/// com.microsoft Attention over `validPast` keys of its past when given (a
+/// past_present_share_buffer cache), else over all of it.
+static LogicalResult attentionCost(MSAttentionOp op, const ShapeQuery &q,
+                                   const std::optional<SymExpr> &validPast,
+                                   OpCost &c) {
+  auto in = cost::dimsOf(q, op.getInput(), c);
+  auto w = cost::dimsOf(q, op.getWeights(), c);
   if (!in || !w || in->size() != 3 || w->size() != 2 ||
-      failed(cost::readWriteAll(*this, q, c)))
+      failed(cost::readWriteAll(op, q, c)))
     return failure();
   SymExpr b = (*in)[0], s = (*in)[1], din = (*in)[2], dtot = (*w)[1];
   SymExpr dk, dv;
-  if (auto sizes = getQkvHiddenSizes()) {
+  if (auto sizes = op.getQkvHiddenSizes()) {
     dk = SymExpr((*sizes)[1]);
     dv = SymExpr((*sizes)[2]);
   } else {
@@ -40,26 +45,57 @@ LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
     }
     dk = dv = *third;
   }
-  SymExpr n(getNumHeads());
+  SymExpr n(op.getNumHeads());
   auto hk = dk.divExact(n), hv = dv.divExact(n);
   if (!hk || !hv) {
     c.unknownReason = "hidden size not divisible by num_heads";
     return failure();
   }
   SymExpr t = s;
-  if (getPast()) {
-    auto past = cost::dimsOf(q, getPast(), c);
+  if (op.getPast()) {
+    auto past = cost::dimsOf(q, op.getPast(), c);
     if (!past || past->size() != 5)
       return failure();
-    t = (*past)[3] + s;
+    t = (validPast ? *validPast : (*past)[3]) + s;
+    if (validPast) {
+      // The kernel reads the valid keys of the buffer and writes the new
+      // ones in place: K and V of every head, `validPast` and `s` long.
+      SymExpr perToken = SymExpr(2) * b * (*past)[2] * (*past)[4];
+      for (TensorAccess &a : c.reads)
+        if (a.value == op.getPast())
+          a.elements = perToken * *validPast;
+      for (TensorAccess &a : c.writes)
+        if (a.value == op.getPresent())
+          a.elements = perToken * s;
+    }
   }
   addPart(c, "QKV projection", SymExpr(2) * b * s * din * dtot, true);
-  if (getBias())
+  if (op.getBias())
     addPart(c, "QKV bias", b * s * dtot, false);
-  int64_t masks = (getMaskIndex() || getUnidirectional() ? 1 : 0) +
-                  (getRelativePositionBias() ? 1 : 0);
+  int64_t masks = (op.getMaskIndex() || op.getUnidirectional() ? 1 : 0) +
+                  (op.getRelativePositionBias() ? 1 : 0);
   attentionCore(c, b * n, s, t, *hk, *hv, masks);
   return success();
+}
+
+LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return attentionCost(*this, q, std::nullopt, c);
+}
+
+Value mlir::tfperf::getSharedPastLength(Operation *op) {
+  auto attention = dyn_cast<MSAttentionOp>(op);
+  return attention && attention.getPast() ? attention.getPastSequenceLength()
+                                          : Value();
+}
+
+LogicalResult mlir::tfperf::computeSharedBufferAttentionCost(
+    Operation *op, const ShapeQuery &q, const SymExpr &validPast, OpCost &c) {
+  auto attention = dyn_cast<MSAttentionOp>(op);
+  if (!attention || !getSharedPastLength(op)) {
+    c.unknownReason = "not an attention over a shared past buffer";
+    return failure();
+  }
+  return attentionCost(attention, q, validPast, c);
 }
 
 LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,

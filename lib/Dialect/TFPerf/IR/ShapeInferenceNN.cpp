@@ -1,6 +1,7 @@
 //===- ShapeInferenceNN.cpp - shape functions of NN and contrib ops -------===//
 
 #include "InferenceUtils.h"
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Support/Einsum.h"
 
@@ -347,9 +348,12 @@ LogicalResult MSAttentionOp::inferShapes(ShapeContext &ctx) {
   if (getPresent()) {
     SymExpr total = in.dims[1];
     if (getPast()) {
+      // With past_sequence_length the past is a past_present_share_buffer
+      // cache: present is that buffer, its length unchanged.
       const TensorInfo &past = ctx.get(getPast());
       if (past.ranked && past.dims.size() == 5)
-        total = past.dims[3] + in.dims[1];
+        total =
+            getPastSequenceLength() ? past.dims[3] : past.dims[3] + in.dims[1];
       else
         total = SymExpr::unknown();
     }
@@ -453,8 +457,22 @@ LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
   if (failed(maxLen))
     return failure();
   const TensorInfo &ids = ctx.get(getInputIds());
-  if (!ids.ranked || ids.dims.size() != 2)
+  // Whisper's input 0 is input_features [batch, feature_size, frames]; the
+  // tokens before the first generated one are decoder_input_ids' (one start
+  // token without it; beam_search_parameters.cc, ParseFromInputs).
+  bool whisper = getSearchModel(*this) == SearchModel::Whisper;
+  if (!ids.ranked || ids.dims.size() != (whisper ? 3u : 2u))
     return success();
+  SymExpr prompt = ids.dims.back();
+  if (whisper) {
+    prompt = SymExpr(1);
+    if (Value start = getDecoderInputIds()) {
+      const TensorInfo &startInfo = ctx.get(start);
+      prompt = startInfo.ranked && startInfo.dims.size() == 2
+                   ? startInfo.dims[1]
+                   : SymExpr::unknown();
+    }
+  }
   SymExpr numRet = scalarValue(ctx, getNumReturnSequences());
   SymExpr beams = scalarValue(ctx, getNumBeams());
   Type i32 = IntegerType::get(getContext(), 32);
@@ -465,7 +483,7 @@ LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
     ctx.setResult(*this, idx++, f32, Dims{ids.dims[0], numRet});
   if (getScores())
     ctx.setResult(*this, idx++, f32,
-                  Dims{*maxLen - ids.dims[1], ids.dims[0], beams,
+                  Dims{*maxLen - prompt, ids.dims[0], beams,
                        searchVocabulary(*this, ctx)});
   return success();
 }

@@ -783,12 +783,14 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
     a whole-graph cost runs the subgraphs as onnxruntime does, with no early
     stop (an upper bound): an encoder-decoder (model_type 1) runs its
     encoder once and its decoder max_length - 2 times, its past one token
-    longer each run; a decoder-only model (model_type 0, GPT-2) runs its
-    decoder max_length - prompt times, the first run (or `init_decoder`)
-    over the whole prompt with no past, each later run one token per beam
-    after a past one token longer. The search's own scoring is costed per
-    step. Phases and serving cost one decoding step; Whisper (model_type 2)
-    keeps its decoder as one step and the search unknown
+    longer each run; Whisper (model_type 2) the same from decoder_input_ids'
+    L0 tokens, the encoder on input_features, the decoder max_length - L0 - 1
+    times; a decoder-only model (model_type 0, GPT-2) runs its decoder
+    max_length - prompt times, the first run (or `init_decoder`) over the
+    whole prompt with no past, each later run one token per beam after a
+    past one token longer. With past_present_share_buffer an attention over
+    past_sequence_length costs the valid keys. The search's own scoring is
+    costed per step. Phases and serving cost one decoding step
     (BeamSearchSchedule.h, docs/CostModel.md).
   }];
   let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
