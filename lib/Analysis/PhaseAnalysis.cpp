@@ -69,7 +69,8 @@ TokenShapes::TokenShapes(func::FuncOp func,
                 syms.push_back(*name);
     if (!syms.empty())
       past = SymExpr::symbol(syms.front());
-    findTotals(func, structure);
+    totals = findTotalLengthSymbols(func, structure, batch, seq, seq0, past,
+                                    &totalNote);
     return;
   }
   if (!b.isConstant() || !s.isConstant())
@@ -285,11 +286,13 @@ static std::string contradictsTotal(func::FuncOp func, llvm::StringRef total,
   return why;
 }
 
-void TokenShapes::findTotals(func::FuncOp func,
-                             const TransformerStructure &structure) {
-  auto pastName = past.getSingleSymbol();
-  if (!pastName)
-    return;
+SmallVector<std::string, 1> mlir::tfperf::findTotalLengthSymbols(
+    func::FuncOp func, const TransformerStructure &structure,
+    const SymExpr &batch, const SymExpr &seq, int64_t seq0,
+    const SymExpr &past, std::string *note) {
+  SmallVector<std::string, 1> totals;
+  if (!past.getSingleSymbol())
+    return totals;
   auto taken = [&](llvm::StringRef s) {
     for (const SymExpr &x : {batch, seq, past})
       if (auto n = x.getSingleSymbol(); n && *n == s)
@@ -341,12 +344,15 @@ void TokenShapes::findTotals(func::FuncOp func,
       totals.push_back(x.str());
       continue;
     }
-    if (!totalNote.empty())
-      totalNote += "; ";
-    totalNote += "'" + x.str() + "' is not bound to " +
-                 (seq.isKnown() ? seq.str() : std::to_string(seq0)) + " + " +
-                 past.str() + ": " + why;
+    if (!note)
+      continue;
+    if (!note->empty())
+      *note += "; ";
+    *note += "'" + x.str() + "' is not bound to " +
+             (seq.isKnown() ? seq.str() : std::to_string(seq0)) + " + " +
+             past.str() + ": " + why;
   }
+  return totals;
 }
 
 llvm::StringMap<SymExpr>

@@ -61,11 +61,17 @@ public:
                std::optional<SymExpr> total = std::nullopt) const;
 
 private:
-  /// Fills `totals` (dynamic graphs with a past symbol).
-  void findTotals(func::FuncOp func, const TransformerStructure &structure);
   llvm::DenseMap<Value, SmallVector<SymExpr, 4>> symbolic;
   TypeShapeQuery types;
 };
+
+/// The graph's total-length symbols (TokenShapes::totals) for its batch,
+/// sequence (or fixed length `seq0`) and past symbols; `note` gets why a
+/// candidate was left unbound. Empty without a past symbol.
+SmallVector<std::string, 1>
+findTotalLengthSymbols(func::FuncOp func, const TransformerStructure &structure,
+                       const SymExpr &batch, const SymExpr &seq, int64_t seq0,
+                       const SymExpr &past, std::string *note = nullptr);
 
 /// Dims of a base query with symbols substituted; values listed in `kvDims`
 /// take `kvSubst` at that dim instead (the key length of attention scores).
