@@ -69,6 +69,8 @@ TokenShapes::TokenShapes(func::FuncOp func,
                 syms.push_back(*name);
     if (!syms.empty())
       past = SymExpr::symbol(syms.front());
+    totals = findTotalLengthSymbols(func, structure, batch, seq, seq0, past,
+                                    &totalNote);
     return;
   }
   if (!b.isConstant() || !s.isConstant())
@@ -134,6 +136,243 @@ TokenShapes::TokenShapes(func::FuncOp func,
     for (Value r : op->getResults())
       record(r);
   });
+}
+
+/// Whether `mask` flows into an attention block that reads a KV cache fed
+/// from outside: its fused op, or its scores or context matmul.
+static bool reachesCachedAttention(Value mask,
+                                   const TransformerStructure &structure) {
+  llvm::DenseSet<Operation *> targets;
+  for (const AttentionBlock &a : structure.getAttentions())
+    if (!a.pastInputs.empty() && a.source != AttentionSource::Cross)
+      for (Operation *op : {a.fused, a.scores, a.context})
+        if (op)
+          targets.insert(op);
+  SmallVector<Value> stack = {mask};
+  llvm::DenseSet<Value> seen;
+  while (!stack.empty() && seen.size() < 4096) {
+    Value v = stack.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    for (Operation *user : v.getUsers()) {
+      if (targets.contains(user))
+        return true;
+      llvm::append_range(stack, user->getResults());
+    }
+  }
+  return false;
+}
+
+/// The value symbol of a graph input that reaches `v` through casts and
+/// reshapes (GroupQueryAttention's total_sequence_length fed as an input).
+static std::optional<llvm::StringRef> valueSymbolOf(func::FuncOp func,
+                                                    Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<CastOp, ReshapeOp, SqueezeOp, UnsqueezeOp, IdentityOp>(def))
+      return std::nullopt;
+    v = def->getOperand(0);
+  }
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || arg.getOwner() != &func.getBody().front())
+    return std::nullopt;
+  if (auto vs = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                  kValueSymbolAttr))
+    return vs.getValue();
+  return std::nullopt;
+}
+
+/// Calls `fn` on every min/max/div atom of `e` (nested ones included).
+static void forEachAtom(const SymExpr &e,
+                        llvm::function_ref<void(const SymExpr::AtomInfo &)> fn) {
+  for (const SymExpr::Term &t : e.getTerms())
+    for (const SymExpr::Factor &f : t.mono)
+      if (auto atom = SymExpr::lookupAtom(f.sym)) {
+        fn(*atom);
+        forEachAtom(*atom->lhs, fn);
+        forEachAtom(*atom->rhs, fn);
+      }
+}
+
+static bool usesSymbol(const SymExpr &e, llvm::StringRef sym) {
+  llvm::SmallVector<llvm::StringRef> syms;
+  e.collectSymbols(syms);
+  return llvm::is_contained(syms, sym);
+}
+
+/// Why the graph's dims contradict `total` = seq + past (empty: they do
+/// not). Checked at two probe sizes (seq 3, past 5 and seq 2, past 0).
+static std::string contradictsTotal(func::FuncOp func, llvm::StringRef total,
+                                    const SymExpr &batch, const SymExpr &seq,
+                                    int64_t seq0, const SymExpr &past) {
+  auto pastName = *past.getSingleSymbol();
+  auto seqName = seq.getSingleSymbol();
+  auto isToken = [&](llvm::StringRef s) {
+    return s == pastName || (seqName && s == *seqName);
+  };
+  auto probe = [&](int64_t s, int64_t p) {
+    return [=, &batch, &seq](llvm::StringRef name) -> std::optional<SymExpr> {
+      int64_t sv = seq.isKnown() ? s : std::max<int64_t>(seq0, 1);
+      if (name == total)
+        return SymExpr(sv + p);
+      if (name == pastName)
+        return SymExpr(p);
+      if (seq.isKnown() && name == *seq.getSingleSymbol())
+        return SymExpr(sv);
+      if (batch.isKnown() && name == *batch.getSingleSymbol())
+        return SymExpr(2);
+      return std::nullopt;
+    };
+  };
+  std::string why;
+  auto check = [&](const SymExpr &dim) {
+    forEachAtom(dim, [&](const SymExpr::AtomInfo &atom) {
+      if (!why.empty())
+        return;
+      bool inL = usesSymbol(*atom.lhs, total), inR = usesSymbol(*atom.rhs, total);
+      if (inL == inR)
+        return;
+      const SymExpr &other = inL ? *atom.rhs : *atom.lhs;
+      if (atom.fn == "min") {
+        // Cut to the tokens: the mask is a buffer at least that long.
+        llvm::SmallVector<llvm::StringRef> syms;
+        other.collectSymbols(syms);
+        if (llvm::any_of(syms, isToken))
+          why = "it is cut to " + other.str() + " (" + dim.str() +
+                "): a buffer, not the keys";
+        return;
+      }
+      if (atom.fn != "max")
+        return;
+      // A broadcast: both sides are equal, or one of them is 1.
+      for (auto [s, p] : {std::pair<int64_t, int64_t>{3, 5}, {2, 0}}) {
+        SymExpr a = atom.lhs->substitute(probe(s, p)),
+                b = atom.rhs->substitute(probe(s, p));
+        if (a.isConstant() && b.isConstant() && !a.isConstant(1) &&
+            !b.isConstant(1) && a != b) {
+          why = "it is broadcast against " + other.str() + " (" + dim.str() +
+                ")";
+          return;
+        }
+      }
+    });
+  };
+  auto checkValue = [&](Value v) {
+    if (auto d = getSymbolicDims(v.getType()))
+      for (const SymExpr &x : *d)
+        check(x);
+  };
+  // A slice of a dim in `total` to exactly the keys (seq + past): the
+  // graph cuts a longer buffer, where `total` would already be the keys.
+  SymExpr keys = (seq.isKnown() ? seq : SymExpr(std::max<int64_t>(seq0, 1))) +
+                 past;
+  auto checkSlice = [&](SliceOp op) {
+    auto in = getSymbolicDims(op.getOperand(0).getType());
+    auto out = getSymbolicDims(op.getResult().getType());
+    if (!in || !out || in->size() != out->size())
+      return;
+    for (auto [i, o] : llvm::zip_equal(*in, *out))
+      if (why.empty() && usesSymbol(i, total) && !usesSymbol(o, total) &&
+          o == keys)
+        why = "a slice cuts it to " + o.str() + ": a buffer, not the keys";
+  };
+  for (BlockArgument a : func.getArguments())
+    checkValue(a);
+  func.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      checkValue(r);
+    if (auto slice = dyn_cast<SliceOp>(op))
+      checkSlice(slice);
+  });
+  return why;
+}
+
+SmallVector<std::string, 1> mlir::tfperf::findTotalLengthSymbols(
+    func::FuncOp func, const TransformerStructure &structure,
+    const SymExpr &batch, const SymExpr &seq, int64_t seq0,
+    const SymExpr &past, std::string *note) {
+  SmallVector<std::string, 1> totals;
+  if (!past.getSingleSymbol())
+    return totals;
+  auto taken = [&](llvm::StringRef s) {
+    for (const SymExpr &x : {batch, seq, past})
+      if (auto n = x.getSingleSymbol(); n && *n == s)
+        return true;
+    return false;
+  };
+  // Candidates: the key dim of integer/bool masks [batch, X] that reach a
+  // cached attention, and GroupQueryAttention's total_sequence_length.
+  llvm::SmallVector<llvm::StringRef> candidates;
+  llvm::DenseSet<Value> masks;
+  for (BlockArgument a : func.getArguments()) {
+    auto t = dyn_cast<RankedTensorType>(a.getType());
+    auto d = getSymbolicDims(a.getType());
+    if (!t || !d || isParameter(a) || d->size() != 2 ||
+        !isa<IntegerType>(t.getElementType()))
+      continue;
+    bool batchDim = batch.isKnown() ? (*d)[0] == batch : (*d)[0].isConstant();
+    auto key = (*d)[1].getSingleSymbol();
+    if (!batchDim || !key || taken(*key) ||
+        !reachesCachedAttention(a, structure))
+      continue;
+    masks.insert(a);
+    if (!llvm::is_contained(candidates, *key))
+      candidates.push_back(*key);
+  }
+  func.walk([&](MSGroupQueryAttentionOp g) {
+    if (!g.getPastKey() || !g.getTotalSequenceLength())
+      return;
+    if (auto vs = valueSymbolOf(func, g.getTotalSequenceLength()))
+      if (!taken(*vs) && !llvm::is_contained(candidates, *vs))
+        candidates.push_back(*vs);
+  });
+  for (llvm::StringRef x : candidates) {
+    std::string why;
+    // A dim of another input (an encoder's length, a buffer) is not ours.
+    for (BlockArgument a : func.getArguments())
+      if (!masks.contains(a))
+        if (auto d = getSymbolicDims(a.getType()))
+          if (llvm::any_of(*d, [&](const SymExpr &e) { return usesSymbol(e, x); })) {
+            auto name =
+                func.getArgAttrOfType<StringAttr>(a.getArgNumber(), kNameAttr);
+            why = "it is also a dim of input '" +
+                  (name ? name.str() : std::to_string(a.getArgNumber())) + "'";
+            break;
+          }
+    if (why.empty())
+      why = contradictsTotal(func, x, batch, seq, seq0, past);
+    if (why.empty()) {
+      totals.push_back(x.str());
+      continue;
+    }
+    if (!note)
+      continue;
+    if (!note->empty())
+      *note += "; ";
+    *note += "'" + x.str() + "' is not bound to " +
+             (seq.isKnown() ? seq.str() : std::to_string(seq0)) + " + " +
+             past.str() + ": " + why;
+  }
+  return totals;
+}
+
+llvm::StringMap<SymExpr>
+TokenShapes::substitution(std::optional<SymExpr> b, std::optional<SymExpr> s,
+                          std::optional<SymExpr> p,
+                          std::optional<SymExpr> total) const {
+  llvm::StringMap<SymExpr> m;
+  if (b && batch.getSingleSymbol())
+    m[*batch.getSingleSymbol()] = *b;
+  if (s && seq.getSingleSymbol())
+    m[*seq.getSingleSymbol()] = *s;
+  if (p && past.getSingleSymbol())
+    m[*past.getSingleSymbol()] = *p;
+  // The mask spans the cached tokens and the new ones.
+  if (!total && s && p)
+    total = *s + *p;
+  if (total)
+    for (const std::string &t : totals)
+      m[t] = *total;
+  return m;
 }
 
 std::optional<ArrayRef<SymExpr>> TokenShapes::dims(Value v) const {
@@ -610,6 +849,9 @@ private:
       // Any cache length gives the same FLOPs per key.
       if (pastSym && s == tokens.past.str())
         return SymExpr(kvLen);
+      // The total length is the cache and the graph's tokens.
+      if (pastSym && llvm::is_contained(tokens.totals, s))
+        return SymExpr((tokens.seq0 ? tokens.seq0 : 1) + kvLen);
       return std::nullopt;
     });
     // Below zero a dim of the op does not exist at these sizes (`seq - 4`
@@ -938,9 +1180,10 @@ private:
     return cache ? &cache->phaseKernels[name] : nullptr;
   }
   PhaseGraph graph() const { return {func, structure, policy, device}; }
-  llvm::StringMap<SymExpr> substitution(std::optional<int64_t> b,
-                                        std::optional<int64_t> s,
-                                        std::optional<int64_t> p) const;
+  llvm::StringMap<SymExpr>
+  substitution(std::optional<int64_t> b, std::optional<int64_t> s,
+               std::optional<int64_t> p,
+               std::optional<int64_t> total = std::nullopt) const;
   /// Ops between a past-KV input and the attention scores.
   std::optional<PhaseResult> decodeAt(int64_t batch, bool reported = false);
 
@@ -1054,15 +1297,14 @@ void PhaseAnalyzer::sizeWeightsAndKVCache() {
 
 llvm::StringMap<SymExpr>
 PhaseAnalyzer::substitution(std::optional<int64_t> b, std::optional<int64_t> s,
-                            std::optional<int64_t> p) const {
-  llvm::StringMap<SymExpr> m;
-  if (b && tokens.batch.getSingleSymbol())
-    m[*tokens.batch.getSingleSymbol()] = SymExpr(*b);
-  if (s && tokens.seq.getSingleSymbol())
-    m[*tokens.seq.getSingleSymbol()] = SymExpr(*s);
-  if (p && tokens.past.getSingleSymbol())
-    m[*tokens.past.getSingleSymbol()] = SymExpr(*p);
-  return m;
+                            std::optional<int64_t> p,
+                            std::optional<int64_t> total) const {
+  auto sym = [](std::optional<int64_t> v) -> std::optional<SymExpr> {
+    if (v)
+      return SymExpr(*v);
+    return std::nullopt;
+  };
+  return tokens.substitution(sym(b), sym(s), sym(p), sym(total));
 }
 
 void PhaseAnalyzer::analyzePrefill() {
@@ -1092,7 +1334,7 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
     // The cache is appended in place and read once by the scores ops:
     // the ops on its path run at the new token only (past = 0).
     SubstitutedShapes q(tokens, substitution(batch, 1, L - 1));
-    SubstitutedShapes append(tokens, substitution(batch, 1, 0));
+    SubstitutedShapes append(tokens, substitution(batch, 1, 0, L));
     PhaseRun run;
     run.name = "decode";
     run.select = [&](Operation *op) -> const ShapeQuery & {
@@ -1170,7 +1412,8 @@ void PhaseAnalyzer::analyzeDecode() {
   fig.decode = decodeAt(B, /*reported=*/true);
   if (!fig.decode) {
     if (!tokens.seq.isKnown())
-      fig.note = "decode: the graph has no sequence dim to re-run at one token";
+      fig.note += std::string(fig.note.empty() ? "" : "; ") +
+                  "decode: the graph has no sequence dim to re-run at one token";
     return;
   }
   if (!fig.causal && !hasPast) {
@@ -1228,6 +1471,7 @@ mlir::tfperf::analyzeTransformer(ModuleOp module,
   const TokenShapes &tokens = *tokensSlot;
   fig.maxPositionsLowerBound =
       fig.dims.maxPositions && *fig.dims.maxPositions == tokens.seq0;
+  fig.note = tokens.totalNote;
 
   PhaseAnalyzer phases(func, structure, opts, policy, device, tokens, fig);
   phases.cache = cache;

@@ -51,6 +51,11 @@ struct MixMapper {
           return false;
         continue;
       }
+      if (auto rest = dominantMax(t)) {
+        if (!map(*rest, out, approx, error, scale * int128ToDouble(t.coeff)))
+          return false;
+        continue;
+      }
       unsigned b = 0, s = 0, kv = 0, windowedKV = 0;
       int64_t window = 0;
       for (const SymExpr::Factor &f : t.mono) {
@@ -148,6 +153,42 @@ struct MixMapper {
           for (uint32_t i = 0; i < g.pow; ++i)
             rest *= SymExpr::symbol(g.name());
       return std::make_pair(rest, int128ToDouble(atom->rhs->getConstant()));
+    }
+    return std::nullopt;
+  }
+
+  /// For a term with a factor max(c, p), c a constant and p a sum of step
+  /// symbols with positive coefficients that is at least c when each is 1
+  /// (a mask's max(0, step_kv - 1)): the term's other factors times p,
+  /// since every step symbol is at least 1.
+  static std::optional<SymExpr> dominantMax(const SymExpr::Term &t) {
+    for (const SymExpr::Factor &f : t.mono) {
+      auto atom = SymExpr::lookupAtom(f.sym);
+      if (!atom || f.pow != 1 || atom->fn != "max")
+        continue;
+      for (auto [c, p] : {std::pair{atom->lhs, atom->rhs},
+                          std::pair{atom->rhs, atom->lhs}}) {
+        if (!c->isConstant() || !p->isKnown())
+          continue;
+        Int128 least = p->getConstantTerm();
+        bool linear = true;
+        for (const SymExpr::Term &pt : p->getTerms()) {
+          llvm::StringRef name =
+              pt.mono.size() == 1 ? pt.mono[0].name() : llvm::StringRef();
+          linear &= pt.coeff > 0 && pt.mono.size() == 1 &&
+                    pt.mono[0].pow == 1 &&
+                    (name == kSeqs || name == kTokens || name == kKV);
+          least += pt.coeff;
+        }
+        if (!linear || least < c->getConstant())
+          continue;
+        SymExpr rest = *p;
+        for (const SymExpr::Factor &g : t.mono)
+          if (&g != &f)
+            for (uint32_t i = 0; i < g.pow; ++i)
+              rest *= SymExpr::symbol(g.name());
+        return rest;
+      }
     }
     return std::nullopt;
   }
@@ -267,14 +308,9 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
 
   SymExpr b = SymExpr::symbol(kSeqs), s = SymExpr::symbol(kTokens),
           kv = SymExpr::symbol(kKV);
+  // As the phases bind them (a mask's total length at kv).
   auto subst = [&](std::optional<SymExpr> past) {
-    llvm::StringMap<SymExpr> m;
-    if (!implicitBatch)
-      m[*tokens.batch.getSingleSymbol()] = b;
-    m[*tokens.seq.getSingleSymbol()] = s;
-    if (past && pastSym)
-      m[*tokens.past.getSingleSymbol()] = *past;
-    return m;
+    return tokens.substitution(b, s, pastSym ? past : std::nullopt, kv);
   };
   // As the decode phase runs: with past-KV inputs the past is kv - s and
   // the cache path appends only; otherwise the scores ops' key dims are kv.

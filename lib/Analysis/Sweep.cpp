@@ -327,9 +327,12 @@ LogicalResult mlir::tfperf::resolveSweepSpec(SweepSpec &spec,
       return failure();
     }
   }
+  // A total length (seq + past) follows the seq and past axes unless an
+  // axis sets it (those two are missing themselves when not set).
+  bool totalsDerived = isSymbol(roles.seq) && isSymbol(roles.past);
   std::vector<std::string> missing;
   for (const std::string &s : symbols)
-    if (!setBy.count(s))
+    if (!setBy.count(s) && !(totalsDerived && roles.roleOf(s) == "total"))
       missing.push_back(s);
   if (!missing.empty()) {
     error = "no axis sets " +
@@ -537,6 +540,20 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
       seqAxis = i;
   }
 
+  // Total lengths no axis sets: seq + past at each point, as the phases
+  // bind them (resolveSweepSpec let them through only then).
+  const SymbolRoles &roles = costs.getRoles();
+  auto symbolSlot = [&](llvm::StringRef s) -> int {
+    auto it = llvm::find(symbols, s.str());
+    return it == symbols.end() ? -1 : int(it - symbols.begin());
+  };
+  int seqSlot = symbolSlot(roles.seq), pastSlot = symbolSlot(roles.past);
+  std::vector<int> derivedTotals;
+  for (const std::string &t : roles.totals)
+    if (int ts = symbolSlot(t); ts >= 0 && seqSlot >= 0 && pastSlot >= 0 &&
+                                !llvm::is_contained(slot, ts))
+      derivedTotals.push_back(ts);
+
   size_t n = r.numericAxes.size();
   std::vector<size_t> odometer(n, 0);
   std::vector<double> values(symbols.size(), 1), out(formulas.size());
@@ -558,6 +575,8 @@ SweepResult mlir::tfperf::runSweep(const SymbolicCosts &costs,
         v -= point[seqAxis];
       values[slot[i]] = v;
     }
+    for (int t : derivedTotals)
+      values[t] = values[seqSlot] + values[pastSlot];
     formulas.evaluate(values, out);
     int64_t tp = tpAxis >= 0 ? point[tpAxis] : 1;
     // The kernels change with the dims only (not with tp or the device).

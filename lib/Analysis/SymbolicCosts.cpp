@@ -1,6 +1,7 @@
 //===- SymbolicCosts.cpp - costs as formulas in the graph's dims ----------===//
 
 #include "tfperf/Analysis/SymbolicCosts.h"
+#include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -253,6 +254,18 @@ void SymbolicCosts::findRoles(Operation *root,
              n.find("max") == std::string::npos)
       roles.seq = s;
   }
+  // The mask's total length, as the phases find it (from the graph).
+  func::FuncOp func = firstFunction(root);
+  if (!structure || !func || roles.past.empty())
+    return;
+  auto sym = [](const std::string &s) {
+    return s.empty() ? SymExpr::unknown() : SymExpr::symbol(s);
+  };
+  for (std::string &t :
+       findTotalLengthSymbols(func, *structure, sym(roles.batch),
+                              sym(roles.seq), 0, sym(roles.past)))
+    if (isSymbol(t))
+      roles.totals.push_back(std::move(t));
 }
 
 std::optional<double>
@@ -327,6 +340,8 @@ void SymbolicCosts::solveCrossover() {
       return std::nullopt;
     if (s == roles.past)
       return SymExpr(0);
+    if (roles.roleOf(s) == "total")
+      return SymExpr::symbol(roles.seq);
     others |= s != roles.batch;
     return SymExpr(1);
   };

@@ -41,11 +41,37 @@ public:
   SymExpr batch = SymExpr::unknown(), seq = SymExpr::unknown(),
           past = SymExpr::unknown();
   int64_t batch0 = 0, seq0 = 0;
+  /// Symbols the graph holds at past + new tokens (onnxruntime-genai's
+  /// `total_sequence_length`): the key dim of an attention-mask input
+  /// [batch, total] that reaches a cached attention, and the value symbol
+  /// of GroupQueryAttention's total_sequence_length input. Empty without a
+  /// past symbol, or when a dim of the graph contradicts the relation (a
+  /// mask buffer cut to the keys, a broadcast against another length).
+  SmallVector<std::string, 1> totals;
+  /// Why a total-length candidate was left unbound (empty: none was).
+  std::string totalNote;
+
+  /// The substitution of the token symbols the graph has: batch `b`,
+  /// sequence `s`, past `p`, and the totals at `total`, else at s + p when
+  /// both are given. The cache-append ops of a decode step run at past 0
+  /// but a mask still spans every key: they pass the step's total.
+  llvm::StringMap<SymExpr>
+  substitution(std::optional<SymExpr> b, std::optional<SymExpr> s,
+               std::optional<SymExpr> p,
+               std::optional<SymExpr> total = std::nullopt) const;
 
 private:
   llvm::DenseMap<Value, SmallVector<SymExpr, 4>> symbolic;
   TypeShapeQuery types;
 };
+
+/// The graph's total-length symbols (TokenShapes::totals) for its batch,
+/// sequence (or fixed length `seq0`) and past symbols; `note` gets why a
+/// candidate was left unbound. Empty without a past symbol.
+SmallVector<std::string, 1>
+findTotalLengthSymbols(func::FuncOp func, const TransformerStructure &structure,
+                       const SymExpr &batch, const SymExpr &seq, int64_t seq0,
+                       const SymExpr &past, std::string *note = nullptr);
 
 /// Dims of a base query with symbols substituted; values listed in `kvDims`
 /// take `kvSubst` at that dim instead (the key length of attention scores).

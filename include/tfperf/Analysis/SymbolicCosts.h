@@ -111,12 +111,16 @@ struct LayerFormulas {
 /// empty when the graph has no such symbol.
 struct SymbolRoles {
   std::string batch, seq, past;
-  /// "batch", "seq", "past" or "" for the symbol `name`.
+  /// Symbols that stand for seq + past (findTotalLengthSymbols): a sweep
+  /// sets them from its seq and past values, the crossover at seq.
+  std::vector<std::string> totals;
+  /// "batch", "seq", "past", "total" or "" for the symbol `name`.
   llvm::StringRef roleOf(llvm::StringRef name) const {
     return name == batch ? "batch"
            : name == seq ? "seq"
            : name == past ? "past"
-                          : "";
+           : llvm::is_contained(totals, name.str()) ? "total"
+                                                   : "";
   }
 };
 
