@@ -1,6 +1,7 @@
 //===- PhaseAnalysis.cpp - prefill, decode and the KV cache ---------------===//
 
 #include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
@@ -881,11 +882,9 @@ static void labelAttentionKinds(const TransformerStructure &structure,
                                    return !a.causal || a.decodeStep;
                                  });
   for (const MLPBlock &m : structure.getMLPs())
-    if (m.nExperts) {
+    if (m.nExperts)
       fig.expertBlocks.push_back(describeExpertBlock(m));
-      if (!fig.routingZipf)
-        fig.routingZipf = findRoutingZipf(m.routedOps);
-    }
+  fig.routing = routingSkewOf(routedExpertBlocks(structure));
 }
 
 int64_t mlir::tfperf::cachedKeysAt(std::optional<int64_t> window,
