@@ -771,6 +771,10 @@ std::vector<BlockGemm> PerTokenGemms::perBlock() const {
       for (Operation *op : *list)
         if (counted.insert(op).second)
           g += gemmOf(op);
+    // A linear attention's gate projections (Qwen3.5's z, a and b).
+    for (Operation *op : a.gateSources)
+      if (getLinearInput(op) && counted.insert(op).second)
+        g += gemmOf(op);
     g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
     if (a.latent.ropeScores)
       g += gemmOf(a.latent.ropeScores);

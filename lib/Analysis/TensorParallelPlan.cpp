@@ -41,28 +41,6 @@ bool mlir::tfperf::isParameterView(Operation *op) {
          isParameter(op->getResult(0));
 }
 
-/// The ops computing a LinearAttention's per-head gates: the producers of
-/// its decay and beta (and of the inputs of a gate op making them), and of
-/// the gate of a GatedRMSNorm over its output. The linears among them split
-/// with the state heads (Qwen3-Next's and Qwen3.5's z, a and b).
-static SmallVector<Operation *> linearAttentionGateSources(LinearAttentionOp la) {
-  SmallVector<Operation *> out;
-  auto producer = [&](Value v) {
-    if (Operation *d = v ? v.getDefiningOp() : nullptr)
-      out.push_back(d);
-  };
-  for (Value gate : {la.getDecay(), la.getBeta()}) {
-    producer(gate);
-    if (auto g = gate ? gate.getDefiningOp<MSLinearAttentionGateOp>() : nullptr)
-      for (Value in : g->getOperands())
-        producer(in);
-  }
-  for (Operation *u : la.getOutput().getUsers())
-    if (auto norm = dyn_cast<MSGatedRMSNormOp>(u))
-      producer(norm.getGate());
-  return out;
-}
-
 namespace {
 
 /// Ranks and dims, as the plan's own seeding reads them.
@@ -253,9 +231,11 @@ void SplitPropagation::buildColumnSet() {
     for (auto *list : {&a.qProj, &a.kProj, &a.vProj})
       for (Operation *p : *list)
         add(p);
+    // The linears among a linear attention's gate sources split with its
+    // state heads (Qwen3-Next's and Qwen3.5's z, a and b).
     if (auto la = dyn_cast_or_null<LinearAttentionOp>(a.fused)) {
       int64_t nkv = la.getKvNumHeads();
-      for (Operation *p : linearAttentionGateSources(la)) {
+      for (Operation *p : a.gateSources) {
         int64_t w = width(p);
         if (columnGroup.count(p) || !getLinearInput(p) || w <= 0 || w % nkv)
           continue;
