@@ -63,6 +63,28 @@ mlir::tfperf::routedExpertBlocks(const TransformerStructure &s) {
   return blocks;
 }
 
+std::optional<RoutingSkew>
+mlir::tfperf::routingSkewOf(ArrayRef<const MLPBlock *> blocks) {
+  std::vector<std::vector<double>> layers;
+  Operation *named = nullptr;
+  for (const MLPBlock *m : blocks) {
+    Operation *marked = findSkewedRouting(m->routedOps);
+    std::vector<double> inclusion =
+        marked ? getRoutingInclusion(marked, m->nExperts, m->topK)
+               : std::vector<double>();
+    if (inclusion.empty())
+      inclusion.assign(size_t(std::max<int64_t>(m->nExperts, 0)),
+                       double(m->topK) / double(m->nExperts));
+    else if (!named)
+      named = marked;
+    layers.push_back(std::move(inclusion));
+  }
+  if (!named)
+    return std::nullopt;
+  return describeRoutingSkew(getRoutingName(named), getRoutingZipf(named),
+                             std::move(layers), blocks.front()->topK);
+}
+
 llvm::DenseSet<Operation *>
 mlir::tfperf::routedExpertOps(ArrayRef<const MLPBlock *> blocks) {
   llvm::DenseSet<Operation *> ops;
@@ -147,8 +169,7 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
                        plan.getWeightUnits(w.getResult())});
 
   // A skewed routing loads the devices holding the popular experts most.
-  if (std::optional<double> zipf = findRoutingZipf(routedOps))
-    out.routing = describeRoutingSkew(out.experts, out.topK, *zipf);
+  out.routing = routingSkewOf(blocks);
 
   std::optional<TimeModel> model;
   if (tp.timing.model == TimeModelKind::Calibrated)
@@ -178,7 +199,7 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
       // Under a skewed routing, the busiest device's share of the pairs.
       bool skewed = out.routing && why.empty();
       double pairShare =
-          skewed ? busiestDeviceShare(out.routing->inclusion, e) : keep;
+          skewed ? out.routing->busiestDeviceShare(e) : keep;
       double pairLoad = skewed ? pairShare * double(e) : 1.0;
       if (!d.feasibility.feasible) {
         l.feasible = false;
@@ -213,12 +234,9 @@ ExpertParallelFigures mlir::tfperf::costExpertParallel(
         double share = pairShare;
         if (decode && skewed) {
           // A decode step reads the weights of the experts it touches.
-          std::vector<double> touched;
-          for (double pi : out.routing->inclusion)
-            touched.push_back(touchedShare(pi, p.tokens));
-          share = busiestDeviceShare(touched, e);
+          share = out.routing->busiestDeviceShare(e, p.tokens);
           l.touchedExpertsPerDevice =
-              share * expectedTouchedExperts(out.routing->inclusion, p.tokens);
+              share * out.routing->expectedTouchedExperts(p.tokens);
         }
         double drop = 1.0 - share;
         p.busiestShare = share;

@@ -1,6 +1,7 @@
 //===- PhaseAnalysis.cpp - prefill, decode and the KV cache ---------------===//
 
 #include "tfperf/Analysis/PhaseAnalysis.h"
+#include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
@@ -1012,6 +1013,10 @@ std::vector<BlockGemm> PerTokenGemms::perBlock() const {
       for (Operation *op : *list)
         if (counted.insert(op).second)
           g += gemmOf(op);
+    // A linear attention's gate projections (Qwen3.5's z, a and b).
+    for (Operation *op : a.gateSources)
+      if (getLinearInput(op) && counted.insert(op).second)
+        g += gemmOf(op);
     g += a.fused ? gemmOf(a.fused) : gemmOf(a.scores) + gemmOf(a.context);
     if (a.latent.ropeScores)
       g += gemmOf(a.latent.ropeScores);
@@ -1123,11 +1128,9 @@ static void labelAttentionKinds(const TransformerStructure &structure,
                                    return !a.causal || a.decodeStep;
                                  });
   for (const MLPBlock &m : structure.getMLPs())
-    if (m.nExperts) {
+    if (m.nExperts)
       fig.expertBlocks.push_back(describeExpertBlock(m));
-      if (!fig.routingZipf)
-        fig.routingZipf = findRoutingZipf(m.routedOps);
-    }
+  fig.routing = routingSkewOf(routedExpertBlocks(structure));
 }
 
 int64_t mlir::tfperf::cachedKeysAt(std::optional<int64_t> window,

@@ -341,19 +341,15 @@ std::optional<ServingStepCost> mlir::tfperf::buildServingStepCost(
   if (ep > 1)
     routed = routedExpertOps(moeBlocks);
   double routedCount = 1.0 / double(ep), allToAllLoad = 1.0;
-  std::optional<double> zipf;
-  if (!moeBlocks.empty())
-    zipf = findRoutingZipf(moeBlocks.front()->routedOps);
-  if (zipf && ep > 1 && checkExpertDegree(structure, ep).empty()) {
-    const MLPBlock &first = *moeBlocks.front();
-    routedCount = busiestDeviceShare(
-        zipfInclusion(first.nExperts, first.topK, *zipf), ep);
+  std::optional<RoutingSkew> skew = routingSkewOf(moeBlocks);
+  if (skew && ep > 1 && checkExpertDegree(structure, ep).empty()) {
+    routedCount = skew->busiestDeviceShare(ep);
     allToAllLoad = routedCount * double(ep);
   }
 
   ServingStepCost out{serving::StepCostModel({}), 0, {}, 0, 0};
-  if (zipf) {
-    out.routing = zipfRoutingName(*zipf);
+  if (skew) {
+    out.routing = skew->name;
     out.busiestShare = routedCount;
   }
   // Identical terms merge: (flops, gemm, bytes, peaks, link) -> index.

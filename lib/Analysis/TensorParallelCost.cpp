@@ -123,7 +123,9 @@ int64_t mlir::tfperf::tpDivisor(int64_t units, int64_t t) {
 
 int64_t mlir::tfperf::recurrentStateUnits(const RecurrentState &state,
                                           const OpSplit *split) {
-  return split && split->units > 1 ? state.units : 1;
+  // No more than the split's units: a conv whose channels follow state (KV)
+  // heads replicated over the devices is divided as those heads are.
+  return split && split->units > 1 ? std::min(state.units, split->units) : 1;
 }
 
 namespace {

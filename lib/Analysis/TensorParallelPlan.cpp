@@ -41,28 +41,6 @@ bool mlir::tfperf::isParameterView(Operation *op) {
          isParameter(op->getResult(0));
 }
 
-/// The ops computing a LinearAttention's per-head gates: the producers of
-/// its decay and beta (and of the inputs of a gate op making them), and of
-/// the gate of a GatedRMSNorm over its output. The linears among them split
-/// with the state heads (Qwen3-Next's and Qwen3.5's z, a and b).
-static SmallVector<Operation *> linearAttentionGateSources(LinearAttentionOp la) {
-  SmallVector<Operation *> out;
-  auto producer = [&](Value v) {
-    if (Operation *d = v ? v.getDefiningOp() : nullptr)
-      out.push_back(d);
-  };
-  for (Value gate : {la.getDecay(), la.getBeta()}) {
-    producer(gate);
-    if (auto g = gate ? gate.getDefiningOp<MSLinearAttentionGateOp>() : nullptr)
-      for (Value in : g->getOperands())
-        producer(in);
-  }
-  for (Operation *u : la.getOutput().getUsers())
-    if (auto norm = dyn_cast<MSGatedRMSNormOp>(u))
-      producer(norm.getGate());
-  return out;
-}
-
 namespace {
 
 /// Ranks and dims, as the plan's own seeding reads them.
@@ -157,7 +135,11 @@ public:
     g.kvHeads = kvHeads;
     g.origin = origin ? getNodeName(origin) : std::string();
     plan.groups.push_back(std::move(g));
-    return (int)plan.groups.size() - 1;
+    int index = (int)plan.groups.size() - 1;
+    if (auto it = origin ? linearOrigins.find(origin) : linearOrigins.end();
+        it != linearOrigins.end())
+      plan.linearGroups[index] = it->second;
+    return index;
   }
   int derivedGroup(int g, int64_t units,
                    std::optional<UnitKind> kind = {}) override {
@@ -171,7 +153,12 @@ public:
         n.heads == plan.groups[g].heads)
       return g;
     plan.groups.push_back(std::move(n));
-    return (int)plan.groups.size() - 1;
+    int index = (int)plan.groups.size() - 1;
+    if (auto it = plan.linearGroups.find(g); it != plan.linearGroups.end()) {
+      int64_t stateHeads = it->second;
+      plan.linearGroups[index] = stateHeads;
+    }
+    return index;
   }
   int getColumnGroup(Operation *op) const override {
     auto it = columnGroup.find(op);
@@ -195,6 +182,9 @@ private:
   llvm::DenseMap<Value, ValueSplit> state;
   llvm::DenseMap<Operation *, int> columnGroup, vocabGroup;
   llvm::DenseSet<Value> gathered;
+  /// The ops of linear-attention blocks that start unit groups, with the
+  /// block's state heads (TensorParallelPlan::linearGroups).
+  llvm::DenseMap<Operation *, int64_t> linearOrigins;
 
   void buildColumnSet();
   void seedCaches();
@@ -221,6 +211,17 @@ void SplitPropagation::buildColumnSet() {
     return w.getInt64().value_or(0);
   };
   auto konst = [](const SymExpr &e) { return e.getInt64().value_or(0); };
+  for (const AttentionBlock &a : s.getAttentions())
+    if (a.linear) {
+      int64_t stateHeads = konst(a.kvHeads);
+      for (auto *list : {&a.qProj, &a.kProj, &a.vProj})
+        for (Operation *p : *list)
+          linearOrigins[p] = stateHeads;
+      for (Operation *p : a.gateSources)
+        linearOrigins[p] = stateHeads;
+      if (a.fused)
+        linearOrigins[a.fused] = stateHeads;
+    }
   for (const AttentionBlock &a : s.getAttentions()) {
     int64_t H = konst(a.heads), Hkv = konst(a.kvHeads), dh = konst(a.headDim);
     auto add = [&](Operation *p) {
@@ -253,9 +254,11 @@ void SplitPropagation::buildColumnSet() {
     for (auto *list : {&a.qProj, &a.kProj, &a.vProj})
       for (Operation *p : *list)
         add(p);
+    // The linears among a linear attention's gate sources split with its
+    // state heads (Qwen3-Next's and Qwen3.5's z, a and b).
     if (auto la = dyn_cast_or_null<LinearAttentionOp>(a.fused)) {
       int64_t nkv = la.getKvNumHeads();
-      for (Operation *p : linearAttentionGateSources(la)) {
+      for (Operation *p : a.gateSources) {
         int64_t w = width(p);
         if (columnGroup.count(p) || !getLinearInput(p) || w <= 0 || w % nkv)
           continue;
@@ -312,8 +315,11 @@ void SplitPropagation::seedCaches() {
       st.F = *kv;
       st.group = addGroup(UnitKind::KVHeads, *kv,
                           p.getDefiningOp() ? p.getDefiningOp() : nullptr);
+      if (a.linear)
+        plan.linearGroups[st.group] = *kv;
       if (plan.groups[st.group].origin.empty())
-        plan.groups[st.group].origin = "KV cache input";
+        plan.groups[st.group].origin =
+            a.linear ? "recurrent state input" : "KV cache input";
       state[p] = st;
     }
   }
@@ -567,42 +573,67 @@ TPFeasibility TensorParallelPlan::check(int64_t t) const {
     return f;
   }
   std::set<std::string> reasons, notes;
-  auto heads = [&](int64_t h) {
+  // A linear attention's heads: its KV heads are state heads, holding a
+  // recurrent state (and the convolution channels on them), no KV cache;
+  // under inverse GQA the fewer are its query/key heads.
+  enum class Unit { KV, State, QueryKey };
+  auto heads = [&](int64_t h, bool linear) {
     if (h > 0 && h % t != 0)
       reasons.insert(std::to_string(h) +
-                     " attention heads are not divisible by " +
-                     std::to_string(t));
+                     (linear ? " linear-attention heads" : " attention heads") +
+                     " are not divisible by " + std::to_string(t));
   };
-  auto kv = [&](int64_t h) {
-    if (h == modelHeads)
-      return heads(h);
+  auto kv = [&](int64_t h, Unit unit) {
+    if (unit == Unit::KV && h == modelHeads)
+      return heads(h, false);
     if (h <= 0 || h % t == 0)
       return;
+    std::string name = unit == Unit::KV      ? "KV head"
+                       : unit == Unit::State ? "state head"
+                                             : "query/key head";
     if (t % h == 0) {
-      f.kvReplicas = std::max(f.kvReplicas, t / h);
-      notes.insert(std::to_string(h) + " KV heads for " + std::to_string(t) +
-                   " devices: each KV head (its K/V projection columns and "
-                   "its KV cache) is replicated on " +
-                   std::to_string(t / h) + " devices");
+      if (unit != Unit::QueryKey) {
+        int64_t &replicas =
+            unit == Unit::KV ? f.kvReplicas : f.stateReplicas;
+        replicas = std::max(replicas, t / h);
+      }
+      notes.insert(
+          std::to_string(h) + " " + name + "s for " + std::to_string(t) +
+          " devices: each " + name +
+          (unit == Unit::KV ? " (its K/V projection columns and its KV cache)"
+           : unit == Unit::State
+               ? " (its K/V projection columns, the causal-convolution "
+                 "channels on them and its recurrent state)"
+               : " (its Q/K projection columns and the causal-convolution "
+                 "channels on them)") +
+          " is replicated on " + std::to_string(t / h) + " devices");
       return;
     }
-    reasons.insert(std::to_string(h) +
-                   " KV heads neither divide into nor "
+    reasons.insert(std::to_string(h) + " " + name +
+                   "s neither divide into nor "
                    "are a divisor of " +
                    std::to_string(t) + " devices");
   };
-  for (const UnitGroup &g : groups) {
+  for (auto [i, g] : llvm::enumerate(groups)) {
+    auto it = linearGroups.find((int)i);
+    bool linear = it != linearGroups.end();
+    // A linear attention's KV-heads units: its state heads when as many.
+    auto kvUnit = [&](int64_t h) {
+      return !linear ? Unit::KV
+             : h == it->second ? Unit::State
+                               : Unit::QueryKey;
+    };
     switch (g.kind) {
     case UnitKind::Heads:
-      heads(g.units);
+      heads(g.units, linear);
       break;
     case UnitKind::KVHeads:
-      kv(g.units);
+      kv(g.units, kvUnit(g.units));
       break;
     case UnitKind::FusedQKV:
       if (g.heads || g.kvHeads) {
-        heads(g.heads);
-        kv(g.kvHeads);
+        heads(g.heads, linear);
+        kv(g.kvHeads, kvUnit(g.kvHeads));
       } else if (g.units % t) {
         reasons.insert("the fused QKV projection of " + g.origin + " (" +
                        std::to_string(g.units) +

@@ -1285,6 +1285,8 @@ void TransformerRecognizer::tagBlockOps() {
         setLayer(p);
     if (a.fused)
       setLayer(a.fused);
+    for (Operation *g : a.gateSources)
+      setLayer(g);
   }
   // Attention path and scores ops got layer -1 above; give them the layer
   // of the nearest attention block at or before them.
@@ -1686,6 +1688,24 @@ void TransformerRecognizer::recognizeLinearAttention(LinearAttentionOp op,
   }
   if (auto qd = dimsOf(op.getQuery()); qd && qd->size() == 3)
     blk.queryLen = (*qd)[1];
+  // The gates' producers are the block's (they read the layer's normed
+  // input, whose norm tag they would inherit otherwise).
+  auto gateSource = [&](Value v) {
+    if (Operation *d = v ? v.getDefiningOp() : nullptr;
+        d && !isParameter(v) && !llvm::is_contained(blk.gateSources, d))
+      blk.gateSources.push_back(d);
+  };
+  for (Value gate : {op.getDecay(), op.getBeta()}) {
+    gateSource(gate);
+    if (auto g = gate ? gate.getDefiningOp<MSLinearAttentionGateOp>() : nullptr)
+      for (Value in : g->getOperands())
+        gateSource(in);
+  }
+  for (Operation *u : op.getOutput().getUsers())
+    if (auto norm = dyn_cast<MSGatedRMSNormOp>(u))
+      gateSource(norm.getGate());
+  for (Operation *g : blk.gateSources)
+    tags.try_emplace(g, OpTag{-1, BlockKind::Attention});
   tags[op] = OpTag{-1, BlockKind::Attention};
 }
 

@@ -124,9 +124,15 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
   if (!parseKernelView(options.kernels))
     return fail("--kernels must be exported or fused, got '" + options.kernels +
                 "'");
-  if (!parseMoeRouting(options.moeRouting))
+  std::optional<MoeRouting> routing = parseMoeRouting(options.moeRouting);
+  if (!routing)
     return fail("--moe-routing must be " + kMoeRoutingSyntax + ", got '" +
                 options.moeRouting + "'");
+  // A loads file that cannot be read fails before any work; whether it fits
+  // the graph's MoE layers, tfperf-route-experts checks.
+  if (routing->kind == MoeRouting::Kind::Loads &&
+      !readExpertLoads(routing->loadsFile, error))
+    return fail("--moe-routing=loads:" + error);
   if (!parseTimeModel(options.timeModel))
     return fail("--time-model must be roofline or calibrated, got '" +
                 options.timeModel + "'");

@@ -84,9 +84,15 @@ std::string skewNote(const ExpertParallelFigures &f) {
                 share(l.decode);
   }
   return "routing " + f.routing->name +
-         ": experts sit on the devices contiguously (device 0 holds the E/ep "
-         "most popular), so the busiest device runs more than 1/ep of the "
-         "routed work and sets the step; the pairs, experts touched, "
+         ": experts sit on the devices contiguously (" +
+         (f.routing->zipf ? "device 0 holds the E/ep most popular"
+                          : "in the graph's expert order") +
+         "), so the busiest device runs more than 1/ep of the "
+         "routed work and sets the step" +
+         (f.routing->layers.size() > 1
+              ? " (the MoE layers' mean of each layer's busiest device)"
+              : "") +
+         "; the pairs, experts touched, "
          "all-to-all volume and times above are its own. Its share of the "
          "routed work (prefill: of the (token, expert) pairs; decode: of the "
          "touched experts' weights): " +

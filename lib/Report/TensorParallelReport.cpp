@@ -77,6 +77,8 @@ SummaryTable memoryTable(const TensorParallelFigures &f) {
     std::string status = d.fitsMemory ? "ok" : "does not fit";
     if (d.feasibility.kvReplicas > 1)
       status += ", KV x" + std::to_string(d.feasibility.kvReplicas);
+    if (d.feasibility.stateReplicas > 1)
+      status += ", state x" + std::to_string(d.feasibility.stateReplicas);
     if (f.recommended && *f.recommended == d.tp)
       status += " (recommended)";
     row.push_back(status);
@@ -611,6 +613,9 @@ static void tpJSON(const TensorParallelFigures &f, llvm::json::OStream &j) {
             j.value(n);
         });
         j.attribute("kv_replicas", d.feasibility.kvReplicas);
+        // Only for linear attention with fewer state heads than devices.
+        if (d.feasibility.stateReplicas > 1)
+          j.attribute("state_replicas", d.feasibility.stateReplicas);
         j.attribute("allreduce_per_layer",
                     (int64_t)(ok ? d.allReducePerLayer : 0));
         number("allreduce_per_step", ok && c ? std::optional<double>(c->allReduces) : std::nullopt);

@@ -157,11 +157,20 @@ mlir::tfperf::transformerStructureFields(const Report &r) {
 }
 
 namespace {
-/// The skew of the first MoE block's routing, when a skewed routing sized it.
-std::optional<RoutingSkew> routingSkewOf(const TransformerFigures &f) {
-  if (!f.routingZipf || !f.dims.nExperts || !f.dims.topK)
+/// The MoE blocks' routing, when a skewed routing sized them.
+std::optional<RoutingSkew> reportedRouting(const TransformerFigures &f) {
+  if (!f.routing || !f.dims.nExperts || !f.dims.topK)
     return std::nullopt;
-  return describeRoutingSkew(*f.dims.nExperts, *f.dims.topK, *f.routingZipf);
+  return f.routing;
+}
+
+/// How the skewed routing sets the experts' popularity p_i.
+std::string popularityOf(const RoutingSkew &skew) {
+  if (skew.zipf)
+    return "p_i ~ (i+1)^-" + skew.name.substr(5);
+  return skew.layers.size() > 1 ? "p_i its share of the layer's measured "
+                                  "loads (the first MoE layer's figures)"
+                                : "p_i its share of the measured loads";
 }
 
 /// The structure recognised in the graph, as notes.
@@ -205,12 +214,11 @@ SummaryTable structureTable(const Report &r) {
         " active per token");
   for (const std::string &b : f0.expertBlocks)
     tab.notes.push_back("  MoE " + b);
-  std::optional<RoutingSkew> skew = routingSkewOf(f0);
+  std::optional<RoutingSkew> skew = reportedRouting(f0);
   if (skew)
     tab.notes.push_back(
-        "  routing " + skew->name + ": expert i's per-token inclusion k p_i, "
-        "p_i ~ (i+1)^-" + skew->name.substr(5) +
-        " (capped at 1); the busiest expert gets " +
+        "  routing " + skew->name + ": expert i's per-token inclusion k p_i, " +
+        popularityOf(*skew) + " (capped at 1); the busiest expert gets " +
         llvm::formatv("{0:F1}", 100 * skew->busiestExpertShare).str() +
         "% of the (token, expert) pairs, " +
         llvm::formatv("{0:F2}", skew->busiestExpertLoadFactor).str() +
@@ -220,7 +228,7 @@ SummaryTable structureTable(const Report &r) {
     // Tokens pick experts independently: the expected distinct experts.
     double batch = double(f0.decode->batch);
     double touched =
-        skew ? expectedTouchedExperts(skew->inclusion, batch)
+        skew ? skew->expectedTouchedExperts(batch)
              : expectedTouchedExperts(double(*d.nExperts), double(*d.topK),
                                       batch);
     tab.notes.push_back(
@@ -496,10 +504,11 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
       });
     }
     // Only under a skewed routing, so balanced reports stay as they were.
-    if (std::optional<RoutingSkew> skew = routingSkewOf(f0))
+    if (std::optional<RoutingSkew> skew = reportedRouting(f0))
       j.attributeObject("moe_routing", [&] {
         j.attribute("model", skew->name);
-        number("zipf_s", skew->zipf);
+        if (skew->zipf)
+          number("zipf_s", *skew->zipf);
         j.attributeArray("inclusion", [&] {
           for (double p : skew->inclusion)
             j.value(p);
@@ -508,8 +517,7 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
         number("busiest_expert_load_factor", skew->busiestExpertLoadFactor);
         if (f0.decode)
           number("decode_touched_experts",
-                 expectedTouchedExperts(skew->inclusion,
-                                        double(f0.decode->batch)));
+                 skew->expectedTouchedExperts(double(f0.decode->batch)));
       });
     // Latent-attention and window fields: only for graphs with them.
     f0.dims.forEachLatentDim(optInt);

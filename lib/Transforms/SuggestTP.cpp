@@ -109,6 +109,8 @@ struct SuggestTPPass
         entry.set("reason", b.getStringAttr(f.reason));
       if (f.kvReplicas > 1)
         entry.set("kv_replicas", b.getI64IntegerAttr(f.kvReplicas));
+      if (f.stateReplicas > 1)
+        entry.set("state_replicas", b.getI64IntegerAttr(f.stateReplicas));
       list.push_back(entry.getDictionary(&getContext()));
     }
     if (!list.empty())

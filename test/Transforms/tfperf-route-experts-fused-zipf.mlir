@@ -4,6 +4,13 @@
 // change: T k pairs whatever the split.
 // RUN: tfperf-opt %s --tfperf-route-experts=routing=zipf:1 --tfperf-annotate-cost | FileCheck %s
 // RUN: tfperf-opt %s --tfperf-route-experts=routing=zipf:0 --tfperf-annotate-cost | FileCheck %s --check-prefix=BALANCED --implicit-check-not=tfperf.routed_zipf
+// Measured loads (docs/CostModel.md#measured-expert-loads) mark it with p
+// instead: 60 10 10 10 10 0 0 0 gives pi = 1, 0.25 x 4, 0 x 3; touched at
+// T = 4: 1 + 4 x (1 - 0.75^4) = 3.734375 of 8: 4096 x 3.734375 / 8 = 1912
+// of each tensor, x 3 x 4 B = 22944, + 640 = 23584.
+// RUN: rm -rf %t && mkdir -p %t && printf '60 10 10 10 10 0 0 0\n' > %t/loads.txt
+// RUN: tfperf-opt %s --tfperf-route-experts=routing=loads:%t/loads.txt --tfperf-annotate-cost | FileCheck %s --check-prefix=LOADS --implicit-check-not=tfperf.routed_zipf
+// LOADS: "tfperf.ms.moe"{{.*}}tfperf.bytes = 23584 : i64, tfperf.flops = 25640 : i64, tfperf.gemm_flops = 24576 : i64, tfperf.routed_loads = array<f64: 6.000000e-01, 1.000000e-01, 1.000000e-01, 1.000000e-01, 1.000000e-01, 0.000000e+00, 0.000000e+00, 0.000000e+00>, tfperf.routed_model = "loads:{{.*}}loads.txt"
 
 // E = 8, k = 2, H = 16, I = 32, gated, fp32, T = 4 tokens (as the balanced
 // @moe_prefill of tfperf-annotate-cost-moe.mlir: 34240 B, 25640 FLOPs).

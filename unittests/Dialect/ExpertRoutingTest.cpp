@@ -50,8 +50,30 @@ TEST(ExpertRoutingTest, ParseRouting) {
   // s = 0 is balanced.
   EXPECT_FALSE(parseMoeRouting("zipf:0")->isSkewed());
   for (const char *bad : {"zipf:-1", "zipf:abc", "zipf:nan", "zipf:inf",
-                          "zipf:", "zipf: 1", "zipf", "skewed", ""})
+                          "zipf:", "zipf: 1", "zipf", "skewed", "", "loads:",
+                          "loads"})
     EXPECT_FALSE(parseMoeRouting(bad).has_value()) << bad;
+  // loads:<file> names the file; it is read by the pass.
+  auto l = parseMoeRouting("loads:stats/eplb.txt");
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->kind, MoeRouting::Kind::Loads);
+  EXPECT_EQ(l->loadsFile, "stats/eplb.txt");
+  EXPECT_FALSE(l->isSkewed());
+}
+
+// Measured popularity in any order: p = (0.1, 0.6, 0.1, 0.1, 0.1), k = 2:
+// expert 1 at 1.2 is capped, the excess spread over the other four in
+// proportion to p: 1 x 0.1 / 0.4 = 0.25 each. Under Zipf the same rule caps
+// a prefix.
+TEST(ExpertRoutingTest, PopularityInclusion) {
+  std::vector<double> pi = popularityInclusion({0.1, 0.6, 0.1, 0.1, 0.1}, 2);
+  ASSERT_EQ(pi.size(), 5u);
+  EXPECT_DOUBLE_EQ(pi[1], 1.0);
+  for (size_t i : {0, 2, 3, 4})
+    EXPECT_DOUBLE_EQ(pi[i], 0.25) << i;
+  // Uniform popularity: k/E each, as balanced.
+  for (double p : popularityInclusion({0.25, 0.25, 0.25, 0.25}, 2))
+    EXPECT_DOUBLE_EQ(p, 0.5);
 }
 
 // E = 4, k = 2, s = 1: p = (1, 1/2, 1/3, 1/4) / (25/12) = (12, 6, 4, 3) / 25,

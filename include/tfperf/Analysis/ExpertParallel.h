@@ -38,6 +38,12 @@ SmallVector<const MLPBlock *> routedExpertBlocks(const TransformerStructure &s);
 /// The ops of the routed experts of `blocks`, which EP divides by ep.
 llvm::DenseSet<Operation *> routedExpertOps(ArrayRef<const MLPBlock *> blocks);
 
+/// The skew of the routing that sized `blocks` (MoE blocks in graph order)
+/// when a skewed one (zipf:<s> with s > 0, loads:<file> not uniform) marked
+/// any: each block's inclusions (k/E each for a balanced one); nullopt at
+/// balanced routing.
+std::optional<RoutingSkew> routingSkewOf(ArrayRef<const MLPBlock *> blocks);
+
 /// The weights the routed experts of `blocks` read (each once, in order).
 SmallVector<WeightOp> routedExpertWeights(ArrayRef<const MLPBlock *> blocks);
 
@@ -116,9 +122,9 @@ struct ExpertParallelFigures {
   bool hasExperts = false;
   /// The first MoE block's E and k, and the MoE layers.
   int64_t experts = 0, topK = 0, moeLayers = 0;
-  /// The first MoE block's skewed routing (--moe-routing=zipf:<s>, s > 0):
-  /// experts sit on the devices contiguously, the busiest device sets the
-  /// step. Nullopt at balanced routing.
+  /// The MoE blocks' skewed routing (--moe-routing=zipf:<s> with s > 0, or
+  /// loads:<file>): experts sit on the devices contiguously, each layer's
+  /// busiest device sets the step. Nullopt at balanced routing.
   std::optional<RoutingSkew> routing;
   double memCapacity = 0;
   bool calibratedCollectives = false;

@@ -21,6 +21,7 @@
 #include "tfperf/Analysis/KernelTimes.h"
 #include "tfperf/Analysis/Roofline.h"
 #include "tfperf/Analysis/TransformerStructure.h"
+#include "tfperf/Dialect/TFPerf/IR/ExpertRouting.h"
 
 #include <array>
 #include <deque>
@@ -192,9 +193,9 @@ struct TransformerFigures {
   SmallVector<std::string, 4> attentionKinds;
   /// Per Mixture-of-Experts block, a line naming its router and experts.
   std::vector<std::string> expertBlocks;
-  /// Zipf's s when a skewed routing (--moe-routing=zipf:<s>, s > 0) sized
-  /// the experts; nullopt at balanced routing.
-  std::optional<double> routingZipf;
+  /// The skew of a skewed routing (--moe-routing=zipf:<s> with s > 0, or
+  /// loads:<file>) that sized the experts; nullopt at balanced routing.
+  std::optional<RoutingSkew> routing;
   bool causal = false;
   /// The position table or mask buffer is exactly as long as the graph's
   /// sequence: exporters cut it there, so the model may allow more.

@@ -61,7 +61,7 @@ struct ServingStepCost {
   /// The TP and EP degrees and why they cannot be used ("" when they can).
   int64_t tp = 1, ep = 1;
   std::string infeasible;
-  /// Under a skewed routing (--moe-routing=zipf:<s>), its name and the
+  /// Under a skewed routing (--moe-routing=zipf:<s>, loads:<file>), its name and the
   /// busiest device's share of the routed pairs the step prices (1/ep when
   /// balanced; "" and 0 at balanced routing).
   std::string routing;

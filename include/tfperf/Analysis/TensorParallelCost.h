@@ -33,8 +33,9 @@ namespace mlir::tfperf {
 int64_t tpDivisor(int64_t units, int64_t t);
 
 /// What tensor parallelism divides `op`'s recurrent state `state` by: its
-/// state heads or channels when the plan splits the op (`split`), else 1
-/// (the state is held whole on every device).
+/// state heads or channels when the plan splits the op (`split`), but no
+/// more than the split's units (a conv on replicated heads), else 1 (the
+/// state is held whole on every device).
 int64_t recurrentStateUnits(const RecurrentState &state, const OpSplit *split);
 
 /// Whether degree `t` works for the graph on `device`: the plan's check,

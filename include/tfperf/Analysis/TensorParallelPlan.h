@@ -37,6 +37,10 @@ struct TPFeasibility {
   std::vector<std::string> notes;
   /// Devices that hold a copy of each KV head (1: KV heads split).
   int64_t kvReplicas = 1;
+  /// Devices that hold a copy of each linear-attention state head (its
+  /// K/V columns, the convolution channels on them and its recurrent state;
+  /// 1: state heads split).
+  int64_t stateReplicas = 1;
 };
 
 class TensorParallelPlan {
@@ -64,6 +68,10 @@ private:
   std::vector<Operation *> ops;
   /// The model's query heads (0: unknown): KV heads as many are plain heads.
   int64_t modelHeads = 0;
+  /// Groups of a linear attention's heads, with its state heads: a KV-heads
+  /// group of as many units is its state heads (a recurrent state, no KV
+  /// cache), of fewer its query/key heads (inverse GQA, Qwen3.5).
+  llvm::DenseMap<int, int64_t> linearGroups;
 };
 
 /// The function argument attribute that seeds a split where no transformer

@@ -70,6 +70,11 @@ struct AttentionBlock {
   Operation *fused = nullptr;
   /// Projections (linear ops); a fused QKV linear appears in all three.
   llvm::SmallVector<Operation *, 2> qProj, kProj, vProj, outProj;
+  /// Linear attention: the producers of its per-head gates (decay and beta,
+  /// the inputs of a gate op making them, the gate of a GatedRMSNorm over
+  /// its output): Qwen3-Next's and Qwen3.5's z, a and b projections, which
+  /// belong to the block and split with its state heads.
+  llvm::SmallVector<Operation *, 4> gateSources;
   /// The inputs the Q and K/V projections read.
   Value qSource, kvSource;
   /// The scores matmul operands (K^T) and the context matmul's V operand.

@@ -43,8 +43,10 @@ constexpr const char *kTimeModelHelp =
 inline constexpr const char *kMoERoutingHelp =
     "Routing model of plain Mixture-of-Experts graphs' routed token counts: "
     "balanced (the default: tokens x top_k / experts each), none (they stay "
-    "symbols) or zipf:<s> (expert i's popularity falls as (i+1)^-s; s >= 0, "
-    "0 is balanced)";
+    "symbols), zipf:<s> (expert i's popularity falls as (i+1)^-s; s >= 0, "
+    "0 is balanced) or loads:<file> (measured per-expert loads: one line of "
+    "E numbers per MoE layer in graph order, or one for all; "
+    "docs/CostModel.md)";
 
 struct AnalyzeOptions : public PassPipelineOptions<AnalyzeOptions> {
   PassOptions::Option<std::string> hw{

@@ -52,6 +52,13 @@ def TFPerfRouteExperts : Pass<"tfperf-route-experts", "func::FuncOp"> {
     of the T k pairs, exactly T k in total; the selections also get
     `tfperf.routed_top_k` and `tfperf.routed_zipf` (s), the routed linears
     and the fused MoE/QMoE ops `tfperf.routed_zipf`. s = 0 is `balanced`.
+    `routing=loads:<file>` takes p_i from measured per-expert loads: a text
+    file of one line of E non-negative numbers per MoE layer (router or
+    fused MoE op) in graph order, or one line for all, normalised per line
+    (docs/CostModel.md#measured-expert-loads); the marked ops get
+    `tfperf.routed_loads` (p) and `tfperf.routed_model` instead of
+    `tfperf.routed_zipf`, and a layer of uniform loads is left `balanced`.
+    A file that cannot be read or does not fit the MoE layers is an error.
     Graphs without such routers are left alone.
 
     ```mlir
@@ -62,8 +69,8 @@ def TFPerfRouteExperts : Pass<"tfperf-route-experts", "func::FuncOp"> {
   }];
   let options = [
     Option<"routing", "routing", "std::string", /*default=*/"\"balanced\"",
-           "Routing model of the routed token counts: balanced, none or "
-           "zipf:<s>">,
+           "Routing model of the routed token counts: balanced, none, "
+           "zipf:<s> or loads:<file>">,
   ];
   let dependentDialects = ["::mlir::tfperf::TFPerfDialect"];
 }

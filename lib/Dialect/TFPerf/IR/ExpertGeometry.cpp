@@ -22,9 +22,8 @@ SymExpr ExpertGeometry::overTouchedExperts(const SymExpr &perExpert) const {
     double e = int128ToDouble(experts.getConstant()),
            t = int128ToDouble(tokens.getConstant());
     double share = touchedExpertShare(e, double(topK), t);
-    if (zipf && e >= 1)
-      share = expectedTouchedExperts(
-                  zipfInclusion(int64_t(e), topK, *zipf), t) / e;
+    if (!inclusion.empty() && (double)inclusion.size() == e)
+      share = expectedTouchedExperts(inclusion, t) / e;
     if (auto n = scaleByShare(perExpert * experts, share))
       return *n;
   }
@@ -117,8 +116,9 @@ mlir::tfperf::getExpertGeometry(Operation *op, DimsLookup dims,
     return std::nullopt;
   }
   ExpertGeometry g;
-  g.zipf = getRoutingZipf(op);
   g.experts = (*fc1d)[0];
+  if (auto e = g.experts.getInt64(); e && isRoutingSkewed(op))
+    g.inclusion = getRoutingInclusion(op, *e, k);
   g.topK = k;
   g.tokens = SymExpr(1);
   for (const SymExpr &d : in->drop_back())

@@ -5,7 +5,9 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -23,6 +25,13 @@ std::optional<MoeRouting> mlir::tfperf::parseMoeRouting(llvm::StringRef name) {
     r.kind = MoeRouting::Kind::None;
     return r;
   }
+  if (name.consume_front("loads:")) {
+    if (name.empty())
+      return std::nullopt;
+    r.kind = MoeRouting::Kind::Loads;
+    r.loadsFile = name.str();
+    return r;
+  }
   double s = 0;
   if (!name.consume_front("zipf:") || name.trim() != name ||
       name.getAsDouble(s) || !std::isfinite(s) || s < 0)
@@ -32,54 +41,161 @@ std::optional<MoeRouting> mlir::tfperf::parseMoeRouting(llvm::StringRef name) {
   return r;
 }
 
+bool ExpertLoads::isUniform(size_t i) const {
+  const std::vector<double> &p = popularity[i];
+  return llvm::all_of(p, [&](double x) { return x == p.front(); });
+}
+
+std::optional<ExpertLoads> mlir::tfperf::readExpertLoads(llvm::StringRef path,
+                                                         std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    error = (path + ": cannot read the loads file: " +
+             buffer.getError().message())
+                .str();
+    return std::nullopt;
+  }
+  ExpertLoads out;
+  out.file = path.str();
+  SmallVector<StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  for (auto [i, raw] : llvm::enumerate(lines)) {
+    unsigned line = unsigned(i) + 1;
+    auto fail = [&](const Twine &why) {
+      error = (path + ":" + Twine(line) + ": " + why).str();
+      return std::nullopt;
+    };
+    StringRef text = raw.split('#').first.trim();
+    if (text.empty())
+      continue;
+    SmallVector<StringRef> fields;
+    text.split(fields, ','); // KeepEmpty: `1,,2` is an error
+    std::vector<double> loads;
+    for (StringRef field : fields) {
+      // Blanks separate numbers too.
+      SmallVector<StringRef> numbers;
+      llvm::SplitString(field, numbers, " \t\r");
+      if (numbers.empty())
+        return fail("an empty field between commas");
+      for (StringRef n : numbers) {
+        double x = 0;
+        if (n.trim().getAsDouble(x))
+          return fail("'" + n.trim() + "' is not a number");
+        if (!std::isfinite(x))
+          return fail("load '" + n.trim() + "' of expert " +
+                      Twine(loads.size()) + " is not finite");
+        if (x < 0)
+          return fail("load " + n.trim() + " of expert " +
+                      Twine(loads.size()) + " is negative");
+        loads.push_back(x);
+      }
+    }
+    double total = 0;
+    for (double x : loads)
+      total += x;
+    if (!(total > 0) || !std::isfinite(total))
+      return fail(total > 0 ? "the loads' sum is not finite"
+                            : "the loads are all zero");
+    for (double &x : loads)
+      x /= total;
+    out.popularity.push_back(std::move(loads));
+    out.lines.push_back(line);
+  }
+  if (out.popularity.empty()) {
+    error = (path + ": no loads (one line of per-expert loads per MoE layer, "
+                    "or one for all)")
+                .str();
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::optional<double> mlir::tfperf::getRoutingZipf(Operation *op) {
   if (auto s = op->getAttrOfType<FloatAttr>(kRoutedZipfAttr))
     return s.getValueAsDouble();
   return std::nullopt;
 }
 
-std::optional<double>
-mlir::tfperf::findRoutingZipf(llvm::ArrayRef<Operation *> ops) {
+bool mlir::tfperf::isRoutingSkewed(Operation *op) {
+  return op->hasAttr(kRoutedZipfAttr) || op->hasAttr(kRoutedLoadsAttr);
+}
+
+Operation *mlir::tfperf::findSkewedRouting(llvm::ArrayRef<Operation *> ops) {
   for (Operation *op : ops)
-    if (auto s = getRoutingZipf(op))
-      return s;
-  return std::nullopt;
+    if (isRoutingSkewed(op))
+      return op;
+  return nullptr;
+}
+
+std::string mlir::tfperf::getRoutingName(Operation *op) {
+  if (auto s = getRoutingZipf(op))
+    return zipfRoutingName(*s);
+  if (auto name = op->getAttrOfType<StringAttr>(kRoutedModelAttr))
+    return name.str();
+  return {};
+}
+
+std::vector<double> mlir::tfperf::getRoutingInclusion(Operation *op,
+                                                      int64_t experts,
+                                                      int64_t topK) {
+  if (auto s = getRoutingZipf(op))
+    return zipfInclusion(experts, topK, *s);
+  auto loads = op->getAttrOfType<DenseF64ArrayAttr>(kRoutedLoadsAttr);
+  if (!loads || (int64_t)loads.size() != experts)
+    return {};
+  return popularityInclusion(loads.asArrayRef(), topK);
+}
+
+std::vector<double>
+mlir::tfperf::popularityInclusion(llvm::ArrayRef<double> popularity,
+                                  int64_t topK) {
+  size_t n = popularity.size();
+  std::vector<double> inclusion(n, 0.0);
+  std::vector<bool> isCapped(n, false);
+  double k = double(std::clamp<int64_t>(topK, 0, (int64_t)n));
+  // Cap the experts above 1 until the spread of what is left puts none
+  // above 1 (under Zipf the capped experts are a prefix).
+  size_t capped = 0;
+  while (capped < n) {
+    double left = k - double(capped), mass = 0;
+    for (size_t i = 0; i < n; ++i)
+      if (!isCapped[i])
+        mass += popularity[i];
+    if (mass <= 0) {
+      // Past double's range the popularity of the tail is 0: the limit
+      // gives the next whole experts every token.
+      size_t whole = size_t(left);
+      for (size_t i = 0; i < n; ++i)
+        if (!isCapped[i])
+          inclusion[i] = whole > 0 ? (--whole, 1.0) : 0.0;
+      break;
+    }
+    bool over = false;
+    for (size_t i = 0; i < n; ++i)
+      if (!isCapped[i]) {
+        inclusion[i] = left * popularity[i] / mass;
+        over |= inclusion[i] > 1.0;
+      }
+    if (!over)
+      break;
+    for (size_t i = 0; i < n; ++i)
+      if (!isCapped[i] && inclusion[i] > 1.0) {
+        inclusion[i] = 1.0;
+        isCapped[i] = true;
+        ++capped;
+      }
+  }
+  return inclusion;
 }
 
 std::vector<double> mlir::tfperf::zipfInclusion(int64_t experts, int64_t topK,
                                                 double s) {
   if (experts < 1)
     return {};
-  size_t n = size_t(experts);
-  std::vector<double> popularity(n), inclusion(n, 0.0);
-  for (size_t i = 0; i < n; ++i)
+  std::vector<double> popularity((size_t)experts);
+  for (size_t i = 0; i < popularity.size(); ++i)
     popularity[i] = std::pow(double(i + 1), -s);
-  double k = double(std::clamp<int64_t>(topK, 0, experts));
-  // Popularity falls with i, so the capped experts are a prefix: cap until
-  // the spread of what is left puts no expert above 1.
-  size_t capped = 0;
-  while (capped < n) {
-    double left = k - double(capped), mass = 0;
-    for (size_t i = capped; i < n; ++i)
-      mass += popularity[i];
-    if (mass <= 0) {
-      // Past double's range the popularity of the tail is 0: the limit
-      // gives the next whole experts every token.
-      for (size_t i = capped; i < n; ++i)
-        inclusion[i] = i < capped + size_t(left) ? 1.0 : 0.0;
-      break;
-    }
-    bool over = false;
-    for (size_t i = capped; i < n; ++i) {
-      inclusion[i] = left * popularity[i] / mass;
-      over |= inclusion[i] > 1.0;
-    }
-    if (!over)
-      break;
-    while (capped < n && inclusion[capped] > 1.0)
-      inclusion[capped++] = 1.0;
-  }
-  return inclusion;
+  return popularityInclusion(popularity, topK);
 }
 
 /// Cumulative quotas are taken in units of 2^-30 of an inclusion: a count
@@ -298,9 +414,9 @@ std::optional<double> mlir::tfperf::routedWeightShare(Operation *linear,
   double tokens = int128ToDouble(pairs.getConstant()) / double(topK.getInt());
   // Under a skewed routing each expert is touched by its own inclusion.
   auto index = sel->getAttrOfType<IntegerAttr>(kRoutedExpertAttr);
-  if (auto s = getRoutingZipf(sel); s && index) {
+  if (isRoutingSkewed(sel) && index) {
     std::vector<double> inclusion =
-        zipfInclusion(experts.getInt(), topK.getInt(), *s);
+        getRoutingInclusion(sel, experts.getInt(), topK.getInt());
     if (index.getInt() < 0 || index.getInt() >= (int64_t)inclusion.size())
       return std::nullopt;
     return touchedShare(inclusion[index.getInt()], tokens);
@@ -316,16 +432,45 @@ std::string mlir::tfperf::zipfRoutingName(double s) {
   return out;
 }
 
-RoutingSkew mlir::tfperf::describeRoutingSkew(int64_t experts, int64_t topK,
-                                             double s) {
+RoutingSkew mlir::tfperf::describeRoutingSkew(
+    std::string name, std::optional<double> zipf,
+    std::vector<std::vector<double>> layers, int64_t topK) {
   RoutingSkew r;
-  r.name = zipfRoutingName(s);
-  r.zipf = s;
-  r.inclusion = zipfInclusion(experts, topK, s);
+  r.name = std::move(name);
+  r.zipf = zipf;
+  // Layers that route alike count once: their mean is the first's, exactly.
+  if (llvm::all_equal(layers))
+    layers.resize(std::min<size_t>(layers.size(), 1));
+  r.layers = std::move(layers);
+  if (!r.layers.empty())
+    r.inclusion = r.layers.front();
   if (r.inclusion.empty() || topK < 1)
     return r;
-  // Popularity falls with i: expert 0 is the busiest.
-  r.busiestExpertShare = r.inclusion.front() / double(topK);
-  r.busiestExpertLoadFactor = r.busiestExpertShare * double(experts);
+  r.busiestExpertShare =
+      *std::max_element(r.inclusion.begin(), r.inclusion.end()) / double(topK);
+  r.busiestExpertLoadFactor =
+      r.busiestExpertShare * double(r.inclusion.size());
   return r;
+}
+
+double RoutingSkew::busiestDeviceShare(int64_t ep,
+                                       std::optional<double> tokens) const {
+  if (layers.empty())
+    return 1.0 / double(std::max<int64_t>(ep, 1));
+  double sum = 0;
+  for (const std::vector<double> &inclusion : layers) {
+    std::vector<double> weights = inclusion;
+    if (tokens)
+      for (double &w : weights)
+        w = touchedShare(w, *tokens);
+    sum += mlir::tfperf::busiestDeviceShare(weights, ep);
+  }
+  return sum / double(layers.size());
+}
+
+double RoutingSkew::expectedTouchedExperts(double tokens) const {
+  double sum = 0;
+  for (const std::vector<double> &inclusion : layers)
+    sum += mlir::tfperf::expectedTouchedExperts(inclusion, tokens);
+  return layers.empty() ? 0 : sum / double(layers.size());
 }

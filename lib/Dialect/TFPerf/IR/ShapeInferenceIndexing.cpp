@@ -37,14 +37,15 @@ static SymExpr selectedCount(NonZeroOp op, const TensorInfo &mask) {
   auto index = op->getAttrOfType<IntegerAttr>(kRoutedExpertAttr);
   if (!experts || !index || experts.getInt() < 1 || index.getInt() < 0)
     return dataDependentDim(op, "nnz");
-  if (auto s = getRoutingZipf(op)) {
+  if (isRoutingSkewed(op)) {
     // A skewed count needs its k and an expert of the router.
     auto topK = op->getAttrOfType<IntegerAttr>(kRoutedTopKAttr);
-    if (!topK || index.getInt() >= experts.getInt())
+    std::vector<double> inclusion =
+        topK ? getRoutingInclusion(op, experts.getInt(), topK.getInt())
+             : std::vector<double>();
+    if (inclusion.empty() || index.getInt() >= experts.getInt())
       return dataDependentDim(op, "nnz");
-    return skewedRoutedTokens(
-        product(mask.dims), zipfInclusion(experts.getInt(), topK.getInt(), *s),
-        index.getInt());
+    return skewedRoutedTokens(product(mask.dims), inclusion, index.getInt());
   }
   return balancedRoutedTokens(product(mask.dims), experts.getInt(),
                               index.getInt());

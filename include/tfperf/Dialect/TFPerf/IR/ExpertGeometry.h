@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::tfperf {
 
@@ -37,9 +38,10 @@ struct ExpertGeometry {
   /// Output rows of the up projections together (fc1 plus fc3): I, or 2 I
   /// for a gated (SwiGLU) expert.
   SymExpr upRows;
-  /// Zipf's s of a skewed routing (tfperf-route-experts marked the op), or
-  /// nullopt: balanced.
-  std::optional<double> zipf;
+  /// The experts' per-token inclusions under a skewed routing
+  /// (tfperf-route-experts marked the op: zipf or loads), or empty:
+  /// balanced.
+  std::vector<double> inclusion;
 
   /// GEMM FLOPs of one token through one expert: 2 H (up rows + I).
   SymExpr gemmFlopsPerRoutedToken() const;
@@ -47,7 +49,7 @@ struct ExpertGeometry {
   SymExpr routedTokens() const;
   /// `perExpert` (one expert's slice, in elements or FLOPs) times the
   /// experts a pass touches: the expected distinct experts
-  /// E (1 - (1 - k/E)^T) (under zipf, sum_i 1 - (1 - pi_i)^T) when E, T
+  /// E (1 - (1 - k/E)^T) (under a skewed routing, sum_i 1 - (1 - pi_i)^T) when E, T
   /// and the slice are numbers (rounded to a
   /// whole count), else the formula min(E, T k), their upper bound (every
   /// routed pair taken to hit a new expert until all are touched).

@@ -29,21 +29,46 @@ namespace mlir::tfperf {
 
 /// How a plain MoE's routed token counts are evaluated: `balanced`, T·k/E
 /// per expert; `none`, left as the `nnz_<node>` symbols; `zipf:<s>`, expert
-/// i's popularity falling as (i + 1)^-s (docs/CostModel.md).
+/// i's popularity falling as (i + 1)^-s; `loads:<file>`, each expert's
+/// popularity from measured loads (readExpertLoads) (docs/CostModel.md).
 struct MoeRouting {
-  enum class Kind { Balanced, None, Zipf };
+  enum class Kind { Balanced, None, Zipf, Loads };
   Kind kind = Kind::Balanced;
   /// Zipf's exponent s (finite, >= 0).
   double zipf = 0;
-  /// True when the counts differ from balanced's (zipf with s > 0).
+  /// The loads file of `loads:<file>`.
+  std::string loadsFile;
+  /// True when the counts differ from balanced's (zipf with s > 0); a
+  /// loads file is skewed unless its loads are uniform (the pass decides).
   bool isSkewed() const { return kind == Kind::Zipf && zipf > 0; }
 };
 /// The routing named `name` (`balanced`, `none`, `zipf:<s>` with s a finite
-/// number >= 0), or nullopt.
+/// number >= 0, `loads:<file>` with a non-empty path), or nullopt. The file
+/// is not read here.
 std::optional<MoeRouting> parseMoeRouting(llvm::StringRef name);
 /// The routings parseMoeRouting accepts, for error messages.
 constexpr llvm::StringLiteral kMoeRoutingSyntax =
-    "balanced, none or zipf:<s> with s a finite number >= 0";
+    "balanced, none, zipf:<s> with s a finite number >= 0, or loads:<file>";
+
+/// Measured per-expert loads (`--moe-routing=loads:<file>`, the expert-load
+/// statistics of vLLM, SGLang or DeepSpeed): a text file of one line of E
+/// non-negative numbers per MoE layer in graph order, or one line for every
+/// layer; numbers separated by commas or blanks, `#` to the end of a line a
+/// comment, blank lines skipped. Counts or fractions alike: each line is
+/// normalised to the popularity p_i (sum 1).
+struct ExpertLoads {
+  std::string file;
+  /// Per list: its popularity and its line in the file (1-based).
+  std::vector<std::vector<double>> popularity;
+  std::vector<unsigned> lines;
+  /// True when list `i`'s loads are all equal (balanced routing).
+  bool isUniform(size_t i) const;
+};
+/// Reads and checks the loads file `path`; nullopt with `error` set (the
+/// file and line named) when it cannot be read or a list is malformed (not
+/// a number, negative, NaN or infinite, all zero) or there is none.
+std::optional<ExpertLoads> readExpertLoads(llvm::StringRef path,
+                                           std::string &error);
 
 /// The routing of one plain MoE block.
 struct ExpertRouter {
@@ -86,17 +111,45 @@ constexpr llvm::StringLiteral kRoutedTopKAttr = "tfperf.routed_top_k";
 /// skewed routing (zipf:<s>, s > 0) sized: s, as an f64.
 constexpr llvm::StringLiteral kRoutedZipfAttr = "tfperf.routed_zipf";
 
+/// Attributes of the same ops under loads:<file> when the router's loads
+/// are not uniform: the experts' popularity p_i (f64 array, sum 1) and the
+/// routing's name (`loads:<file>`).
+constexpr llvm::StringLiteral kRoutedLoadsAttr = "tfperf.routed_loads";
+constexpr llvm::StringLiteral kRoutedModelAttr = "tfperf.routed_model";
+
 /// The Zipf exponent `op` was marked with (kRoutedZipfAttr), or nullopt
 /// (balanced routing).
 std::optional<double> getRoutingZipf(Operation *op);
 
-/// The first Zipf exponent any of `ops` carries, or nullopt.
-std::optional<double> findRoutingZipf(llvm::ArrayRef<Operation *> ops);
+/// True when a skewed routing (zipf or loads) marked `op`.
+bool isRoutingSkewed(Operation *op);
+
+/// The first of `ops` a skewed routing marked, or null.
+Operation *findSkewedRouting(llvm::ArrayRef<Operation *> ops);
+
+/// The name of the skewed routing that marked `op`: `zipf:<s>` or
+/// `loads:<file>`; empty when none did.
+std::string getRoutingName(Operation *op);
+
+/// The per-token inclusion of each of the `experts` experts (top-k) of the
+/// router a skewed routing marked `op` for (zipfInclusion, or
+/// popularityInclusion of its loads); empty when none did or the loads do
+/// not have `experts` entries.
+std::vector<double> getRoutingInclusion(Operation *op, int64_t experts,
+                                        int64_t topK);
+
+/// Per-token inclusion probabilities of experts of popularity `popularity`
+/// (sum 1) picked k at a time: pi_i = k p_i capped at 1, the excess spread
+/// over the uncapped experts in proportion to p (repeated until none
+/// exceeds 1), so that sum pi_i = k. Should the uncapped experts' popularity
+/// run out (a Zipf tail past double's range), the next whole uncapped ones
+/// in index order take every token: the limit.
+std::vector<double> popularityInclusion(llvm::ArrayRef<double> popularity,
+                                        int64_t topK);
 
 /// Per-token inclusion probabilities of the E experts under zipf:<s>:
-/// popularity p_i proportional to (i + 1)^-s, pi_i = k p_i capped at 1 with
-/// the excess spread over the uncapped experts in proportion to p (repeated
-/// until none exceeds 1), so that sum pi_i = k. s = 0 gives k/E each.
+/// popularity p_i proportional to (i + 1)^-s, popularityInclusion. s = 0
+/// gives k/E each.
 std::vector<double> zipfInclusion(int64_t experts, int64_t topK, double s);
 
 /// Expert `index`'s share of the `pairs` = T k (token, expert) pairs under
@@ -121,17 +174,32 @@ double expectedTouchedExperts(llvm::ArrayRef<double> inclusion, double tokens);
 /// The routing's name as the flag spells it: `zipf:<s>`.
 std::string zipfRoutingName(double s);
 
-/// What a skewed routing does to one router of E experts and top-k.
+/// What a skewed routing does to the routers of E experts and top-k.
 struct RoutingSkew {
-  /// The routing's name, s, and the experts' inclusions.
+  /// The routing's name, s under zipf, and the first MoE layer's experts'
+  /// inclusions.
   std::string name;
-  double zipf = 0;
+  std::optional<double> zipf;
   std::vector<double> inclusion;
-  /// The busiest expert's share of the (token, expert) pairs, and that over
-  /// the mean 1/E (max/mean load).
+  /// Per MoE layer in graph order, its inclusions (k/E each for a layer at
+  /// balanced routing); one entry when every layer routes alike.
+  std::vector<std::vector<double>> layers;
+  /// The first layer's busiest expert's share of the (token, expert) pairs,
+  /// and that over the mean 1/E (max/mean load).
   double busiestExpertShare = 0, busiestExpertLoadFactor = 0;
+  /// The layers' mean of each layer's busiestDeviceShare over `ep` devices:
+  /// of the pairs, or with `tokens` of the experts a batch of that many
+  /// tokens touches (each layer's all-to-all waits for its busiest device).
+  double busiestDeviceShare(int64_t ep,
+                            std::optional<double> tokens = std::nullopt) const;
+  /// The layers' mean of the distinct experts a batch of `tokens` touches.
+  double expectedTouchedExperts(double tokens) const;
 };
-RoutingSkew describeRoutingSkew(int64_t experts, int64_t topK, double s);
+/// The skew of layers of inclusions `layers` (at least one) under the
+/// routing `name` (s given under zipf).
+RoutingSkew describeRoutingSkew(std::string name, std::optional<double> zipf,
+                                std::vector<std::vector<double>> layers,
+                                int64_t topK);
 
 /// Experts split contiguously over `ep` devices (device d holds experts
 /// d E/ep .. (d + 1) E/ep - 1): the largest sum of `weights` one device's
