@@ -325,15 +325,21 @@ SummaryTable phaseTable(const Report &r, const TransformerFigures &f,
   add("bytes", [](const PhaseResult &p) { return formatBytes(p.totals.bytes); });
   add("intensity",
       [](const PhaseResult &p) { return num(p.intensity()) + " FLOP/B"; });
-  add("time", [](const PhaseResult &p) { return formatTime(p.totals.time); });
+  add("time", [](const PhaseResult &p) {
+    return p.totals.time > 0 || !p.totals.unknownOps ? formatTime(p.totals.time)
+                                                     : std::string("-");
+  });
+  // A phase none of whose ops has a known time has no bound and no rate
+  // (its sums are of the known ops: none).
   add("bound", [](const PhaseResult &p) {
-    return stringifyBound(p.bound()).str() +
+    return (p.totals.time > 0 ? stringifyBound(p.bound()).str() : "-") +
            (p.totals.unknownOps ? " (" + std::to_string(p.totals.unknownOps) +
                                       " ops unknown)"
                                 : "");
   });
-  add("tokens/s",
-      [](const PhaseResult &p) { return num(p.tokensPerSecond(), 0); });
+  add("tokens/s", [](const PhaseResult &p) {
+    return p.totals.time > 0 ? num(p.tokensPerSecond(), 0) : std::string("-");
+  });
   add("memory / compute time", [](const PhaseResult &p) {
     return p.totals.computeTime > 0
                ? num(p.totals.memoryTime / p.totals.computeTime)
@@ -582,7 +588,9 @@ void mlir::tfperf::printTransformerJSON(const Report &r, llvm::json::OStream &j)
       number("compute_time_s", p.totals.computeTime);
       number("memory_time_s", p.totals.memoryTime);
       j.attribute("bound", stringifyBound(p.bound()));
-      number("tokens_per_s", p.tokensPerSecond());
+      number("tokens_per_s", p.totals.time > 0
+                                 ? std::optional<double>(p.tokensPerSecond())
+                                 : std::nullopt);
       j.attribute("unknown_ops", (int64_t)p.totals.unknownOps);
       if (p.name == "decode") {
         j.attribute("derived", p.derived);
