@@ -172,6 +172,10 @@ static LogicalResult reduceCost(OpT op, const ShapeQuery &q, OpCost &c,
   auto extent = in.divExact(out);
   if (extent && !extent->isConstant())
     folds = out * SymExpr::max(*extent - SymExpr(1), SymExpr(0));
+  // Nor over an extent of 0 at concrete sizes (a dim such as `seq - 3`
+  // clamped to 0 at a phase's one token).
+  if (folds.isConstant() && folds.getConstant() < 0)
+    folds = SymExpr(0);
   c.flops = folds + (divide ? out : SymExpr(0));
   return success();
 }
