@@ -65,6 +65,12 @@ mlir::tfperf::routedExpertBlocks(const TransformerStructure &s) {
 
 std::optional<RoutingSkew>
 mlir::tfperf::routingSkewOf(ArrayRef<const MLPBlock *> blocks) {
+  // Balanced everywhere: nothing to describe, and no per-expert vectors to
+  // build (a graph's expert count can be absurd: 2^31 - 1 made 16 GiB).
+  if (llvm::none_of(blocks, [](const MLPBlock *m) {
+        return findSkewedRouting(m->routedOps) != nullptr;
+      }))
+    return std::nullopt;
   std::vector<std::vector<double>> layers;
   Operation *named = nullptr;
   for (const MLPBlock *m : blocks) {
