@@ -65,16 +65,16 @@ mlir::tfperf::routedExpertBlocks(const TransformerStructure &s) {
 
 std::optional<RoutingSkew>
 mlir::tfperf::routingSkewOf(ArrayRef<const MLPBlock *> blocks) {
+  SmallVector<Operation *> markedOps;
+  for (const MLPBlock *m : blocks)
+    markedOps.push_back(findSkewedRouting(m->routedOps));
   // Balanced everywhere: nothing to describe, and no per-expert vectors to
   // build (a graph's expert count can be absurd: 2^31 - 1 made 16 GiB).
-  if (llvm::none_of(blocks, [](const MLPBlock *m) {
-        return findSkewedRouting(m->routedOps) != nullptr;
-      }))
+  if (llvm::all_of(markedOps, [](Operation *op) { return !op; }))
     return std::nullopt;
   std::vector<std::vector<double>> layers;
   Operation *named = nullptr;
-  for (const MLPBlock *m : blocks) {
-    Operation *marked = findSkewedRouting(m->routedOps);
+  for (auto [m, marked] : llvm::zip_equal(blocks, markedOps)) {
     std::vector<double> inclusion =
         marked ? getRoutingInclusion(marked, m->nExperts, m->topK)
                : std::vector<double>();
