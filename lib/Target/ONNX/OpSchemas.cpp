@@ -78,9 +78,15 @@ constexpr IOSpec kAttentionOut[] = {{"output", R}, {"present", O}};
 constexpr IOSpec kMHAIn[] = {{"query", R}, {"key", O}, {"value", O},
                              {"bias", O}, {"key_padding_mask", O},
                              {"attention_bias", O}, {"past_key", O},
-                             {"past_value", O}};
+                             {"past_value", O}, {"past_sequence_length", O},
+                             {"cache_indirection", O}};
 constexpr IOSpec kMHAOut[] = {{"output", R}, {"present_key", O},
-                              {"present_value", O}};
+                              {"present_value", O}, {"qk", O}};
+constexpr IOSpec kDecoderMaskedMHAIn[] = {
+    {"query", R}, {"key", O}, {"value", O}, {"mask_index", O},
+    {"attention_bias", O}, {"past_key", O}, {"past_value", O},
+    {"past_sequence_length", O}, {"beam_width", O}, {"cache_indirection", O},
+    {"bias", O}};
 constexpr IOSpec kGQAIn[] = {
     {"query", R}, {"key", O}, {"value", O}, {"past_key", O},
     {"past_value", O}, {"seqlens_k", O}, {"total_sequence_length", O},
@@ -125,6 +131,16 @@ constexpr IOSpec kBeamSearchIn[] = {
     {"attention_mask", O}, {"decoder_input_ids", O}, {"logits_processor", O}};
 constexpr IOSpec kBeamSearchOut[] = {
     {"sequences", R}, {"sequences_scores", O}, {"scores", O}};
+constexpr IOSpec kWhisperBeamSearchIn[] = {
+    {"input_ids", R}, {"max_length", R}, {"min_length", O}, {"num_beams", R},
+    {"num_return_sequences", R}, {"length_penalty", O},
+    {"repetition_penalty", O}, {"vocab_mask", O}, {"prefix_vocab_mask", O},
+    {"attention_mask", O}, {"decoder_input_ids", O}, {"logits_processor", O},
+    {"cross_qk_layer_head", O}, {"extra_decoding_ids", O},
+    {"temperature", O}};
+constexpr IOSpec kWhisperBeamSearchOut[] = {
+    {"sequences", R}, {"sequences_scores", O}, {"scores", O},
+    {"cross_qk", O}, {"non_speech_probs", O}};
 constexpr IOSpec kGreedySearchIn[] = {
     {"input_ids", R},        {"max_length", R},        {"min_length", O},
     {"repetition_penalty", O}, {"vocab_mask", O},      {"prefix_vocab_mask", O},
@@ -214,6 +230,7 @@ const OpSchema kSchemas[] = {
     // com.microsoft contrib ops.
     schema<MSAttentionOp>(kAttentionIn, kAttentionOut),
     schema<MSMultiHeadAttentionOp>(kMHAIn, kMHAOut),
+    schema<MSDecoderMaskedMultiHeadAttentionOp>(kDecoderMaskedMHAIn, kMHAOut),
     schema<MSGroupQueryAttentionOp>(kGQAIn, kGQAOut),
     schema<MSRotaryEmbeddingOp>(kRotaryIn, kY),
     schema<MSSimplifiedLayerNormOp>(kRMSNormIn, kRMSNormOut),
@@ -223,6 +240,7 @@ const OpSchema kSchemas[] = {
     schema<MSSkipLayerNormOp>(kSkipLNIn, kSkipLNOut),
     schema<MSEmbedLayerNormOp>(kEmbedLNIn, kEmbedLNOut),
     schema<MSBeamSearchOp>(kBeamSearchIn, kBeamSearchOut),
+    schema<MSWhisperBeamSearchOp>(kWhisperBeamSearchIn, kWhisperBeamSearchOut),
     schema<MSGreedySearchOp>(kGreedySearchIn, kGreedySearchOut),
     schema<MSSamplingOp>(kSamplingIn, kSamplingOut),
     schema<MSMoEOp>(kMoEIn, kY),

@@ -182,6 +182,13 @@ LogicalResult MSMultiHeadAttentionOp::computeBackwardCost(
   return success();
 }
 
+// onnxruntime has only the forward kernel of one decoding step.
+LogicalResult MSDecoderMaskedMultiHeadAttentionOp::computeBackwardCost(
+    const ShapeQuery &, const GradientQuery &, BackwardCost &c) {
+  return bwd::unknown(c, "DecoderMaskedMultiHeadAttention is an inference "
+                         "kernel (one decoding step), not a trainable op");
+}
+
 LogicalResult MSGroupQueryAttentionOp::computeBackwardCost(
     const ShapeQuery &q, const GradientQuery &g, BackwardCost &c) {
   return projectedAttentionGrad(*this, q, g, c, /*masks=*/1);

@@ -158,6 +158,7 @@ LogicalResult CustomOp::computeBackwardCost(const ShapeQuery &,
                                "graph");                                       \
   }
 DECODING_LOOP(MSBeamSearchOp, "BeamSearch")
+DECODING_LOOP(MSWhisperBeamSearchOp, "WhisperBeamSearch")
 DECODING_LOOP(MSGreedySearchOp, "GreedySearch")
 DECODING_LOOP(MSSamplingOp, "Sampling")
 #undef DECODING_LOOP

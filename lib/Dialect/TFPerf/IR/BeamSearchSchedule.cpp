@@ -23,7 +23,26 @@ static constexpr int64_t kDecoderOnly = 0, kEncoderDecoder = 1, kWhisper = 2;
 static constexpr int64_t kSearchFlopsPerCandidate = 7;
 
 bool mlir::tfperf::isSearchOp(Operation *op) {
-  return isa<MSBeamSearchOp, MSGreedySearchOp, MSSamplingOp>(op);
+  return isa<MSBeamSearchOp, MSWhisperBeamSearchOp, MSGreedySearchOp,
+             MSSamplingOp>(op);
+}
+
+/// The num_beams operand of a beam search (none for the greedy ones).
+static Value numBeamsOperand(Operation *search) {
+  if (auto b = dyn_cast<MSBeamSearchOp>(search))
+    return b.getNumBeams();
+  if (auto w = dyn_cast<MSWhisperBeamSearchOp>(search))
+    return w.getNumBeams();
+  return Value();
+}
+
+/// Whisper's decoder_input_ids: the tokens the decoder starts from.
+static Value decoderInputIds(Operation *search) {
+  if (auto b = dyn_cast<MSBeamSearchOp>(search))
+    return b.getDecoderInputIds();
+  if (auto w = dyn_cast<MSWhisperBeamSearchOp>(search))
+    return w.getDecoderInputIds();
+  return Value();
 }
 
 StringRef mlir::tfperf::getSearchOpName(Operation *op) {
@@ -31,6 +50,8 @@ StringRef mlir::tfperf::getSearchOpName(Operation *op) {
     return "GreedySearch";
   if (isa<MSSamplingOp>(op))
     return "Sampling";
+  if (isa<MSWhisperBeamSearchOp>(op))
+    return "WhisperBeamSearch";
   return "BeamSearch";
 }
 
@@ -65,10 +86,10 @@ static SymExpr scalarOperand(Value v) {
 }
 
 void mlir::tfperf::recordBoundBeams(Operation *search, ShapeContext &ctx) {
-  auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
-  if (!beamSearch || !isa<BlockArgument>(beamSearch.getNumBeams()))
+  Value numBeams = numBeamsOperand(search);
+  if (!numBeams || !isa<BlockArgument>(numBeams))
     return;
-  const auto *vals = ctx.getValues(beamSearch.getNumBeams());
+  const auto *vals = ctx.getValues(numBeams);
   if (vals && vals->size() == 1)
     if (std::optional<int64_t> n = vals->front().getInt64())
       search->setAttr(kBoundBeamsAttr,
@@ -79,7 +100,11 @@ void mlir::tfperf::recordBoundBeams(Operation *search, ShapeContext &ctx) {
 
 SearchModel mlir::tfperf::getSearchModel(Operation *search) {
   auto type = search->getAttrOfType<IntegerAttr>("model_type");
-  int64_t model = type ? type.getInt() : kDecoderOnly;
+  // WhisperBeamSearch takes model_type 2 only, its default.
+  bool whisperOp = isa<MSWhisperBeamSearchOp>(search);
+  int64_t model = type ? type.getInt() : whisperOp ? kWhisper : kDecoderOnly;
+  if (whisperOp && model != kWhisper)
+    return SearchModel::Unmodelled;
   if (model == kEncoderDecoder)
     return SearchModel::EncoderDecoder;
   if (model == kDecoderOnly)
@@ -145,8 +170,7 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
     }
     s.batch = ids->front();
     s.prompt = 1;
-    auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
-    if (Value start = beamSearch ? beamSearch.getDecoderInputIds() : Value()) {
+    if (Value start = decoderInputIds(search)) {
       auto startDims = q.dims(start);
       s.prompt = startDims && startDims->size() == 2 ? startDims->back()
                                                      : SymExpr::unknown();
@@ -158,8 +182,8 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
   }
   if (seqs && !seqs->empty())
     s.maxLength = seqs->back();
-  auto beamSearch = dyn_cast<MSBeamSearchOp>(search);
-  s.beams = beamSearch ? scalarOperand(beamSearch.getNumBeams()) : SymExpr(1);
+  Value numBeams = numBeamsOperand(search);
+  s.beams = numBeams ? scalarOperand(numBeams) : SymExpr(1);
   if (auto bound = search->getAttrOfType<IntegerAttr>(kBoundBeamsAttr))
     s.beams = SymExpr(bound.getInt());
   if (s.model != SearchModel::EncoderDecoder) {
@@ -481,6 +505,11 @@ LogicalResult mlir::tfperf::computeSearchStepCost(Operation *search,
 }
 
 LogicalResult MSBeamSearchOp::computeCost(const ShapeQuery &q, OpCost &c) {
+  return computeSearchCost(*this, q, c);
+}
+
+LogicalResult MSWhisperBeamSearchOp::computeCost(const ShapeQuery &q,
+                                                 OpCost &c) {
   return computeSearchCost(*this, q, c);
 }
 

@@ -98,10 +98,15 @@ LogicalResult mlir::tfperf::computeSharedBufferAttentionCost(
   return attentionCost(attention, q, validPast, c);
 }
 
-LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
-                                                  OpCost &c) {
-  auto qd = cost::dimsOf(q, getQuery(), c);
-  if (!qd || failed(cost::readWriteAll(*this, q, c)))
+/// MultiHeadAttention and its one-step form DecoderMaskedMultiHeadAttention
+/// (whose 3-D query packs Q, K and V when key is absent).
+template <typename OpT>
+static LogicalResult multiHeadAttentionCost(OpT op, const ShapeQuery &q,
+                                            OpCost &c, Value paddingMask,
+                                            bool causal,
+                                            bool packedQueryIsRank3) {
+  auto qd = cost::dimsOf(q, op.getQuery(), c);
+  if (!qd || failed(cost::readWriteAll(op, q, c)))
     return failure();
   // Ranks the schema allows; any other (a malformed graph) is unknown, never
   // an index past the dims.
@@ -115,15 +120,24 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
   };
   if (!rankIs(qd->size(), 3, 5))
     return failure();
-  SymExpr n(getNumHeads());
+  SymExpr n(op.getNumHeads());
   SymExpr b = (*qd)[0], s = (*qd)[1];
   SymExpr dq = qd->size() == 3 ? (*qd)[2] : n * (*qd)[4];
+  if (packedQueryIsRank3 && !op.getKey() && qd->size() == 3) {
+    auto third = dq.divExact(SymExpr(3));
+    if (!third) {
+      c.unknownReason = "a packed Q, K, V query whose width is not 3 equal "
+                        "parts";
+      return failure();
+    }
+    dq = *third;
+  }
   // Keys/values: [B, L, D] projected inputs, [B, N, L, H] per-head (e.g. a
   // cross-attention cache), or packed into the query.
   SymExpr l = s, dk = dq, dv = dq;
   bool keyPerHead = false;
-  if (getKey()) {
-    auto kd = cost::dimsOf(q, getKey(), c);
+  if (op.getKey()) {
+    auto kd = cost::dimsOf(q, op.getKey(), c);
     if (!kd || !rankIs(kd->size(), 3, 4))
       return failure();
     if (kd->size() == 4) {
@@ -135,8 +149,8 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
       dk = (*kd)[2];
     }
   }
-  if (getValue()) {
-    auto vd = cost::dimsOf(q, getValue(), c);
+  if (op.getValue()) {
+    auto vd = cost::dimsOf(q, op.getValue(), c);
     if (!vd || !rankIs(vd->size(), 3, 4))
       return failure();
     dv = vd->size() == 4 ? n * (*vd)[3] : (*vd)[2];
@@ -147,20 +161,37 @@ LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
     return failure();
   }
   SymExpr t = l;
-  if (getPastKey()) {
-    auto pk = cost::dimsOf(q, getPastKey(), c);
+  if (op.getPastKey()) {
+    auto pk = cost::dimsOf(q, op.getPastKey(), c);
     if (!pk || pk->size() != 4)
       return failure();
-    t = (*pk)[2] + l;
+    // A shared buffer (past_sequence_length given) already has room for
+    // the new keys: its length bounds the keys attended.
+    t = op.getPastSequenceLength() ? (*pk)[2] : (*pk)[2] + l;
   }
-  if (getBias())
+  if (op.getBias())
     addPart(c, "QKV bias", b * s * dq + (keyPerHead ? SymExpr(0)
                                                     : b * l * (dk + dv)),
             false);
-  int64_t masks = (getKeyPaddingMask() ? 1 : 0) +
-                  (getAttentionBias() ? 1 : 0) + (getUnidirectional() ? 1 : 0);
+  int64_t masks = (paddingMask ? 1 : 0) + (op.getAttentionBias() ? 1 : 0) +
+                  (causal ? 1 : 0);
   attentionCore(c, b * n, s, t, *hk, *hv, masks);
   return success();
+}
+
+LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
+                                                  OpCost &c) {
+  return multiHeadAttentionCost(*this, q, c, getKeyPaddingMask(),
+                                getUnidirectional() != 0,
+                                /*packedQueryIsRank3=*/false);
+}
+
+LogicalResult
+MSDecoderMaskedMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
+                                                 OpCost &c) {
+  // One query per sequence attends to every valid key: no causal mask.
+  return multiHeadAttentionCost(*this, q, c, getMaskIndex(), false,
+                                /*packedQueryIsRank3=*/true);
 }
 
 LogicalResult MSSkipLayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {

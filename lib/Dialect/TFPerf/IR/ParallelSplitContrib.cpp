@@ -25,6 +25,8 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
     H = Hkv = a.getNumHeads();
   else if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op))
     H = Hkv = m.getNumHeads();
+  else if (auto d = dyn_cast<MSDecoderMaskedMultiHeadAttentionOp>(op))
+    H = Hkv = d.getNumHeads();
   else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
     H = g.getNumHeads();
     Hkv = g.getKvNumHeads();
@@ -84,9 +86,22 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       value = m.getValue();
       pastK = m.getPastKey();
       pastV = m.getPastValue();
-      ok &= replicatedOnly(m.getKeyPaddingMask());
+      ok &= replicatedOnly(m.getKeyPaddingMask()) &&
+            replicatedOnly(m.getPastSequenceLength()) &&
+            replicatedOnly(m.getCacheIndirection());
       ok &= expect(m.getAttentionBias(), 1, H);
       ok &= expect(m.getBias(), 0, H);
+    } else if (auto d = dyn_cast<MSDecoderMaskedMultiHeadAttentionOp>(op)) {
+      key = d.getKey();
+      value = d.getValue();
+      pastK = d.getPastKey();
+      pastV = d.getPastValue();
+      // Beams map cached tokens of every head alike: read whole.
+      for (Value v : {d.getMaskIndex(), d.getPastSequenceLength(),
+                      d.getBeamWidth(), d.getCacheIndirection()})
+        ok &= replicatedOnly(v);
+      ok &= expect(d.getAttentionBias(), 1, H);
+      ok &= expect(d.getBias(), 0, H);
     } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
       key = g.getKey();
       value = g.getValue();
@@ -149,6 +164,12 @@ LogicalResult MSAttentionOp::propagateSplit(SplitContext &ctx, OpSplit &sp) {
 
 LogicalResult MSMultiHeadAttentionOp::propagateSplit(SplitContext &ctx,
                                                      OpSplit &sp) {
+  return attentionSplit(*this, ctx, sp);
+}
+
+LogicalResult
+MSDecoderMaskedMultiHeadAttentionOp::propagateSplit(SplitContext &ctx,
+                                                    OpSplit &sp) {
   return attentionSplit(*this, ctx, sp);
 }
 

@@ -287,6 +287,7 @@ NO_SPLIT_RULE(WeightOp)
 NO_SPLIT_RULE(ConstantOp)
 NO_SPLIT_RULE(CustomOp)
 NO_SPLIT_RULE(MSBeamSearchOp)
+NO_SPLIT_RULE(MSWhisperBeamSearchOp)
 NO_SPLIT_RULE(MSGreedySearchOp)
 NO_SPLIT_RULE(MSSamplingOp)
 // Selections, gathers and scatters index along dims a split could cut; a

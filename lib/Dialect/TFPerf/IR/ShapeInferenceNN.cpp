@@ -8,6 +8,7 @@
 #include "mlir/IR/Builders.h"
 
 #include <map>
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -364,23 +365,44 @@ LogicalResult MSAttentionOp::inferShapes(ShapeContext &ctx) {
   return success();
 }
 
-LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
-  const TensorInfo &q = ctx.get(getQuery());
+/// A scalar operand's value, Unknown when absent or not a single value.
+static SymExpr scalarValue(ShapeContext &ctx, Value v) {
+  if (!v)
+    return SymExpr::unknown();
+  const auto *vals = ctx.getValues(v);
+  return vals && vals->size() == 1 ? vals->front() : SymExpr::unknown();
+}
+
+/// MultiHeadAttention and its one-step form DecoderMaskedMultiHeadAttention:
+/// output [B, S, D_v]; presents [B, N, P + L, H], or the shared buffers
+/// themselves with past_sequence_length; qk [B, N, S, total].
+template <typename OpT>
+static LogicalResult inferMultiHeadShapes(OpT op, ShapeContext &ctx,
+                                          bool packedQueryIsRank3) {
+  const TensorInfo &q = ctx.get(op.getQuery());
   if (!q.ranked)
     return success();
   if (q.dims.size() != 3 && q.dims.size() != 5)
-    return emitOpError() << "query must be [B, S, D] or packed [B, S, N, 3, H]";
-  int64_t heads = getNumHeads();
-  SymExpr hiddenV = q.dims.size() == 3 ? q.dims[2]
+    return op.emitOpError()
+           << "query must be [B, S, D] or packed [B, S, N, 3, H]";
+  int64_t heads = op.getNumHeads();
+  // DecoderMaskedMultiHeadAttention packs Q, K and V in the last dim of a
+  // 3-D query when key is absent: D + D + D_v, read as three equal parts.
+  bool packed3d = packedQueryIsRank3 && !op.getKey() && q.dims.size() == 3;
+  SymExpr hiddenQ = q.dims.size() == 3 ? q.dims[2]
                                        : SymExpr(heads) * q.dims[4];
-  if (getValue()) {
-    const TensorInfo &v = ctx.get(getValue());
+  if (packed3d)
+    hiddenQ = q.dims[2].divExact(SymExpr(3)).value_or(SymExpr::unknown());
+  SymExpr hiddenV = hiddenQ;
+  if (op.getValue()) {
+    const TensorInfo &v = ctx.get(op.getValue());
     if (v.ranked && v.dims.size() == 3)
       hiddenV = v.dims[2];
     else if (v.ranked && v.dims.size() == 4)
       hiddenV = v.dims[1] * v.dims[3];
   }
-  ctx.setResult(*this, 0, q.elementType, Dims{q.dims[0], q.dims[1], hiddenV});
+  ctx.setResult(op, 0, q.elementType, Dims{q.dims[0], q.dims[1], hiddenV});
+  bool sharedBuffer = static_cast<bool>(op.getPastSequenceLength());
   auto presentDims = [&](Value kv, Value past) -> Dims {
     SymExpr b = q.dims[0], n(heads), len = SymExpr::unknown(),
             h = SymExpr::unknown();
@@ -395,10 +417,15 @@ LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
       }
     } else {
       len = q.dims[1];
+      if (auto hh = hiddenQ.divExact(SymExpr(heads)))
+        h = *hh;
     }
     if (past) {
       const TensorInfo &p = ctx.get(past);
       if (p.ranked && p.dims.size() == 4) {
+        // A shared buffer keeps its length; the new keys go in place.
+        if (sharedBuffer)
+          return p.dims;
         len = p.dims[2] + len;
         h = p.dims[3];
       }
@@ -406,26 +433,49 @@ LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
     return Dims{b, n, len, h};
   };
   unsigned idx = 1;
-  if (getPresentKey())
-    ctx.setResult(*this, idx++, q.elementType,
-                  presentDims(getKey(), getPastKey()));
-  if (getPresentValue())
-    ctx.setResult(*this, idx++, q.elementType,
-                  presentDims(getValue(), getPastValue()));
+  Dims presentK = presentDims(op.getKey(), op.getPastKey());
+  if (op.getPresentKey())
+    ctx.setResult(op, idx++, q.elementType, presentK);
+  if (op.getPresentValue())
+    ctx.setResult(op, idx++, q.elementType,
+                  presentDims(op.getValue(), op.getPastValue()));
+  if (Value qk = op.getQk()) {
+    // Scores over the valid keys: past_sequence_length + the new ones with
+    // a shared buffer, else the present's length.
+    SymExpr total = presentK.size() == 4 ? presentK[2] : SymExpr::unknown();
+    if (sharedBuffer) {
+      total = SymExpr::unknown();
+      SymExpr past = scalarValue(ctx, op.getPastSequenceLength());
+      if (past.isKnown() && op.getKey()) {
+        const TensorInfo &k = ctx.get(op.getKey());
+        if (k.ranked && k.dims.size() == 3)
+          total = past + k.dims[1];
+      } else if (past.isKnown()) {
+        total = past + q.dims[1];
+      }
+    }
+    // qk's type is its own (float or float16, whatever T is): the declared
+    // one when the graph gives it.
+    Type declared = ctx.get(qk).elementType;
+    ctx.setResult(op, idx, declared ? declared : q.elementType,
+                  Dims{q.dims[0], SymExpr(heads), q.dims[1], total});
+  }
   return success();
+}
+
+LogicalResult MSMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
+  return inferMultiHeadShapes(*this, ctx, /*packedQueryIsRank3=*/false);
+}
+
+LogicalResult
+MSDecoderMaskedMultiHeadAttentionOp::inferShapes(ShapeContext &ctx) {
+  return inferMultiHeadShapes(*this, ctx, /*packedQueryIsRank3=*/true);
 }
 
 //===----------------------------------------------------------------------===//
 // BeamSearch
 //===----------------------------------------------------------------------===//
 
-/// A scalar operand's value, Unknown when absent or not a single value.
-static SymExpr scalarValue(ShapeContext &ctx, Value v) {
-  if (!v)
-    return SymExpr::unknown();
-  const auto *vals = ctx.getValues(v);
-  return vals && vals->size() == 1 ? vals->front() : SymExpr::unknown();
-}
 
 /// A search's vocabulary: the last dim of its first subgraph's first
 /// output (the decoder's logits).
@@ -452,40 +502,71 @@ static FailureOr<SymExpr> searchMaxLength(Operation *op, ShapeContext &ctx) {
   return n;
 }
 
-LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
-  FailureOr<SymExpr> maxLen = searchMaxLength(*this, ctx);
+/// BeamSearch and WhisperBeamSearch: sequences [batch, R, max_length],
+/// sequences_scores [batch, R], scores [max_length - prompt, batch, beams,
+/// vocabulary]; WhisperBeamSearch's cross_qk [batch, R, layer heads kept,
+/// generated tokens, frames] and non_speech_probs [batch].
+template <typename OpT>
+static LogicalResult inferBeamSearchResults(OpT op, ShapeContext &ctx) {
+  FailureOr<SymExpr> maxLen = searchMaxLength(op, ctx);
   if (failed(maxLen))
     return failure();
-  const TensorInfo &ids = ctx.get(getInputIds());
+  const TensorInfo &ids = ctx.get(op.getInputIds());
   // Whisper's input 0 is input_features [batch, feature_size, frames]; the
   // tokens before the first generated one are decoder_input_ids' (one start
   // token without it; beam_search_parameters.cc, ParseFromInputs).
-  bool whisper = getSearchModel(*this) == SearchModel::Whisper;
+  bool whisper = getSearchModel(op) == SearchModel::Whisper;
   if (!ids.ranked || ids.dims.size() != (whisper ? 3u : 2u))
     return success();
   SymExpr prompt = ids.dims.back();
   if (whisper) {
     prompt = SymExpr(1);
-    if (Value start = getDecoderInputIds()) {
+    if (Value start = op.getDecoderInputIds()) {
       const TensorInfo &startInfo = ctx.get(start);
       prompt = startInfo.ranked && startInfo.dims.size() == 2
                    ? startInfo.dims[1]
                    : SymExpr::unknown();
     }
   }
-  SymExpr numRet = scalarValue(ctx, getNumReturnSequences());
-  SymExpr beams = scalarValue(ctx, getNumBeams());
-  Type i32 = IntegerType::get(getContext(), 32);
-  Type f32 = Float32Type::get(getContext());
+  SymExpr numRet = scalarValue(ctx, op.getNumReturnSequences());
+  SymExpr beams = scalarValue(ctx, op.getNumBeams());
+  Type i32 = IntegerType::get(op.getContext(), 32);
+  Type f32 = Float32Type::get(op.getContext());
   unsigned idx = 0;
-  ctx.setResult(*this, idx++, i32, Dims{ids.dims[0], numRet, *maxLen});
-  if (getSequencesScores())
-    ctx.setResult(*this, idx++, f32, Dims{ids.dims[0], numRet});
-  if (getScores())
-    ctx.setResult(*this, idx++, f32,
+  ctx.setResult(op, idx++, i32, Dims{ids.dims[0], numRet, *maxLen});
+  if (op.getSequencesScores())
+    ctx.setResult(op, idx++, f32, Dims{ids.dims[0], numRet});
+  if (op.getScores())
+    ctx.setResult(op, idx++, f32,
                   Dims{*maxLen - prompt, ids.dims[0], beams,
-                       searchVocabulary(*this, ctx)});
+                       searchVocabulary(op, ctx)});
+  if constexpr (std::is_same_v<OpT, MSWhisperBeamSearchOp>) {
+    if (op.getCrossQk()) {
+      SymExpr kept = SymExpr::unknown();
+      if (Value layerHeads = op.getCrossQkLayerHead()) {
+        const TensorInfo &lh = ctx.get(layerHeads);
+        if (lh.ranked && lh.dims.size() == 2)
+          kept = lh.dims[0];
+      }
+      // At most max_length - prompt generated tokens; the frames are the
+      // cross attention's keys.
+      ctx.setResult(op, idx, f32,
+                    Dims{ids.dims[0], numRet, kept, *maxLen - prompt,
+                         SymExpr::unknown()});
+    }
+    ++idx;
+    if (op.getNonSpeechProbs())
+      ctx.setResult(op, idx, f32, Dims{ids.dims[0]});
+  }
   return success();
+}
+
+LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
+  return inferBeamSearchResults(*this, ctx);
+}
+
+LogicalResult MSWhisperBeamSearchOp::inferShapes(ShapeContext &ctx) {
+  return inferBeamSearchResults(*this, ctx);
 }
 
 /// GreedySearch and Sampling: sequences [batch, max_length], Sampling's

@@ -286,10 +286,37 @@ LogicalResult MSAttentionOp::verify() {
   return success();
 }
 
+/// A past_sequence_length must be one number (onnxruntime reads element 0
+/// of a 1-element int32 tensor).
+static LogicalResult verifyPastSequenceLength(Operation *op, Value v) {
+  if (!v)
+    return success();
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (t && t.hasStaticShape() && t.getNumElements() != 1)
+    return op->emitOpError() << "past_sequence_length must hold one value, "
+                                "not "
+                             << t.getNumElements();
+  return success();
+}
+
 LogicalResult MSMultiHeadAttentionOp::verify() {
   if (getNumHeads() <= 0)
     return emitOpError() << "num_heads must be positive";
-  return success();
+  return verifyPastSequenceLength(*this, getPastSequenceLength());
+}
+
+LogicalResult MSDecoderMaskedMultiHeadAttentionOp::verify() {
+  if (getNumHeads() <= 0)
+    return emitOpError() << "num_heads must be positive";
+  // The kernel decodes one token per sequence.
+  auto q = dyn_cast<RankedTensorType>(getQuery().getType());
+  if (q && (q.getRank() != 3 || (!q.isDynamicDim(1) && q.getDimSize(1) != 1)))
+    return emitOpError() << "query must be [batch, 1, hidden] (one decoding "
+                            "step)";
+  if (getPastPresentShareBuffer() && getPastKey() && !getPastSequenceLength())
+    return emitOpError() << "past_present_share_buffer needs "
+                            "past_sequence_length";
+  return verifyPastSequenceLength(*this, getPastSequenceLength());
 }
 
 // onnxruntime takes the segment table only with the segment ids: one without

@@ -581,27 +581,86 @@ def TFPerf_MSMultiHeadAttentionOp : TFPerf_PureOp<"ms.multi_head_attention",
     `query` [B, S, D]; `key`/`value` [B, L, D] (or already per-head
     [B, N, L, H], e.g. cross-attention caches); optional `past_key` /
     `past_value` [B, N, P, H] are concatenated in front and returned as
-    `present_key` / `present_value`.
+    `present_key` / `present_value`. With `past_sequence_length` the caches
+    are shared buffers [B, N, max_sequence_length, H] of which the first
+    past_sequence_length + L keys are valid; `cache_indirection`
+    [B, beam, max_sequence_length] says which beam each cached token came
+    from; `qk` returns the scaled scores [B, N, S, total].
   }];
   let arguments = (ins AnyTensor:$query, Optional<AnyTensor>:$key,
                    Optional<AnyTensor>:$value, Optional<AnyTensor>:$bias,
                    Optional<AnyTensor>:$key_padding_mask,
                    Optional<AnyTensor>:$attention_bias,
                    Optional<AnyTensor>:$past_key, Optional<AnyTensor>:$past_value,
+                   Optional<AnyTensor>:$past_sequence_length,
+                   Optional<AnyTensor>:$cache_indirection,
                    TFPerf_I64Attr:$num_heads,
                    DefaultValuedAttr<TFPerf_I64Attr, "0">:$unidirectional,
                    OptionalAttr<F32Attr>:$scale);
-  // Optional outputs form a tail: [present_key, present_value].
+  // Optional outputs form a tail: [present_key, present_value, qk].
   let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$presents);
   let extraClassDeclaration = [{
     Value getPresentKey() { return getPresents().size() > 0 ? getPresents()[0] : Value(); }
     Value getPresentValue() { return getPresents().size() > 1 ? getPresents()[1] : Value(); }
+    Value getQk() { return getPresents().size() > 2 ? getPresents()[2] : Value(); }
   }];
   let assemblyFormat = [{
     $query (`key` `(` $key^ `)`)? (`value` `(` $value^ `)`)? (`bias` `(` $bias^ `)`)?
     (`key_padding_mask` `(` $key_padding_mask^ `)`)?
     (`attention_bias` `(` $attention_bias^ `)`)?
     (`past_key` `(` $past_key^ `)`)? (`past_value` `(` $past_value^ `)`)?
+    (`past_sequence_length` `(` $past_sequence_length^ `)`)?
+    (`cache_indirection` `(` $cache_indirection^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFPerf_MSDecoderMaskedMultiHeadAttentionOp
+    : TFPerf_PureOp<"ms.decoder_masked_multi_head_attention",
+    [TFPerf_ONNXName<"DecoderMaskedMultiHeadAttention", "com.microsoft">,
+     TFPerf_FusedAttention, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft DecoderMaskedMultiHeadAttention: one decoding "
+                "step of MultiHeadAttention";
+  let description = [{
+    onnxruntime's decoding kernel: `query` [B, 1, D] (or packed Q, K, V
+    [B, 1, 2 D + D_v]); self attention takes the new `key`/`value`
+    [B, 1, D] and the caches `past_key`/`past_value` [B, N, P, H] (with
+    `past_present_share_buffer`, buffers [B, N, max_sequence_length, H] of
+    which past_sequence_length keys are valid); cross attention takes
+    `key`/`value` as the cross caches [B, N, L, H]. `cache_indirection`
+    [B, beam_width, max_sequence_length] maps each cached token to its beam;
+    `qk` (with `output_qk`) returns the scores [B, N, 1, total].
+  }];
+  let arguments = (ins AnyTensor:$query, Optional<AnyTensor>:$key,
+                   Optional<AnyTensor>:$value, Optional<AnyTensor>:$mask_index,
+                   Optional<AnyTensor>:$attention_bias,
+                   Optional<AnyTensor>:$past_key, Optional<AnyTensor>:$past_value,
+                   Optional<AnyTensor>:$past_sequence_length,
+                   Optional<AnyTensor>:$beam_width,
+                   Optional<AnyTensor>:$cache_indirection,
+                   Optional<AnyTensor>:$bias,
+                   TFPerf_I64Attr:$num_heads,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$past_present_share_buffer,
+                   DefaultValuedAttr<TFPerf_I64Attr, "0">:$output_qk,
+                   OptionalAttr<F32Attr>:$scale,
+                   OptionalAttr<F32Attr>:$mask_filter_value);
+  // Optional outputs form a tail: [present_key, present_value, qk].
+  let results = (outs AnyTensor:$output, Variadic<AnyTensor>:$presents);
+  let extraClassDeclaration = [{
+    Value getPresentKey() { return getPresents().size() > 0 ? getPresents()[0] : Value(); }
+    Value getPresentValue() { return getPresents().size() > 1 ? getPresents()[1] : Value(); }
+    Value getQk() { return getPresents().size() > 2 ? getPresents()[2] : Value(); }
+  }];
+  let assemblyFormat = [{
+    $query (`key` `(` $key^ `)`)? (`value` `(` $value^ `)`)?
+    (`mask_index` `(` $mask_index^ `)`)?
+    (`attention_bias` `(` $attention_bias^ `)`)?
+    (`past_key` `(` $past_key^ `)`)? (`past_value` `(` $past_value^ `)`)?
+    (`past_sequence_length` `(` $past_sequence_length^ `)`)?
+    (`beam_width` `(` $beam_width^ `)`)?
+    (`cache_indirection` `(` $cache_indirection^ `)`)?
+    (`bias` `(` $bias^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -812,6 +871,46 @@ def TFPerf_MSBeamSearchOp : TFPerf_Op<"ms.beam_search",
   }];
   let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
   // Printed in the generic form: a dozen optional operands read best there.
+}
+
+def TFPerf_MSWhisperBeamSearchOp : TFPerf_Op<"ms.whisper_beam_search",
+    [TFPerf_ONNXName<"WhisperBeamSearch", "com.microsoft">, AttrSizedOperandSegments]> {
+  let summary = "com.microsoft WhisperBeamSearch around Whisper's encoder and "
+                "decoder subgraphs";
+  let description = [{
+    BeamSearch for Whisper (model_type 2, the only one it takes): input 0 is
+    input_features [batch, feature_size, frames] and the schedule is
+    BeamSearch's for Whisper (`ms.beam_search`). It adds
+    `cross_qk_layer_head` [n, 2], `extra_decoding_ids` [batch, len] and
+    `temperature` [1], and the results `cross_qk`
+    [batch, num_return_sequences, L * H (or n), T, frames] and
+    `non_speech_probs` [batch].
+  }];
+  let arguments = (ins AnyTensor:$input_ids, AnyTensor:$max_length,
+                   Optional<AnyTensor>:$min_length, AnyTensor:$num_beams,
+                   AnyTensor:$num_return_sequences,
+                   Optional<AnyTensor>:$length_penalty,
+                   Optional<AnyTensor>:$repetition_penalty,
+                   Optional<AnyTensor>:$vocab_mask,
+                   Optional<AnyTensor>:$prefix_vocab_mask,
+                   Optional<AnyTensor>:$attention_mask,
+                   Optional<AnyTensor>:$decoder_input_ids,
+                   Optional<AnyTensor>:$logits_processor,
+                   Optional<AnyTensor>:$cross_qk_layer_head,
+                   Optional<AnyTensor>:$extra_decoding_ids,
+                   Optional<AnyTensor>:$temperature,
+                   StrArrayAttr:$subgraph_names);
+  // Optional outputs form a tail: [sequences_scores, scores, cross_qk,
+  // non_speech_probs].
+  let results = (outs AnyTensor:$sequences, Variadic<AnyTensor>:$extras);
+  let extraClassDeclaration = [{
+    Value getSequencesScores() { return getExtras().size() > 0 ? getExtras()[0] : Value(); }
+    Value getScores() { return getExtras().size() > 1 ? getExtras()[1] : Value(); }
+    Value getCrossQk() { return getExtras().size() > 2 ? getExtras()[2] : Value(); }
+    Value getNonSpeechProbs() { return getExtras().size() > 3 ? getExtras()[3] : Value(); }
+  }];
+  let regions = (region VariadicRegion<AnyRegion>:$subgraphs);
+  // Printed in the generic form, as BeamSearch.
 }
 
 // GreedySearch and Sampling run a decoder-only model's decoder as a
