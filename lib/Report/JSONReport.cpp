@@ -20,7 +20,7 @@ using namespace mlir::tfperf;
 
 /// Version of the report's JSON layout; bump the minor number for added
 /// fields and the major one for changed or removed ones.
-static constexpr const char *kSchemaVersion = "1.3";
+static constexpr const char *kSchemaVersion = "1.4";
 
 namespace {
 void number(llvm::json::OStream &j, llvm::StringRef key, double v) {
@@ -116,6 +116,20 @@ void mlir::tfperf::printJSONReport(const Report &r, llvm::raw_ostream &os) {
       j.attributeArray("unbound_symbols", [&] {
         for (auto &s : r.unboundSymbols)
           j.value(s);
+      });
+      j.attributeArray("unbound_symbol_sources", [&] {
+        for (const SymbolSource &src : r.unboundSymbolSources)
+          j.object([&] {
+            j.attribute("symbol", src.symbol);
+            j.attributeArray("inputs", [&] {
+              for (const std::string &in : src.inputs)
+                j.value(in);
+            });
+            if (src.note.empty())
+              j.attribute("note", nullptr);
+            else
+              j.attribute("note", src.note);
+          });
       });
     });
     j.attributeObject("config", [&] {

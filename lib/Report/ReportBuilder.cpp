@@ -4,6 +4,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Report/Report.h"
 #include "tfperf/Report/ReportInvariants.h"
+#include "tfperf/Report/SymbolSources.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -138,6 +139,7 @@ std::optional<Report> mlir::tfperf::buildReport(ModuleOp module,
   }
   for (auto s : unbound)
     r.unboundSymbols.push_back(s.str());
+  r.unboundSymbolSources = describeSymbolSources(module, r.unboundSymbols);
   if (r.config.getTransformer()) {
     const PhaseFiguresAnalysis &phases = am.getAnalysis<PhaseFiguresAnalysis>();
     if (!phases.succeeded()) {

@@ -340,6 +340,22 @@ Summary mlir::tfperf::buildSummary(const Report &r,
     for (const std::string &n : r.unboundSymbols)
       names += (names.empty() ? "" : " ") + n;
     u.notes.push_back(names);
+    // Where each one comes from: the first few inputs it sizes, and what a
+    // quantization parameter's length may be.
+    constexpr size_t kInputsShown = 3;
+    for (const SymbolSource &src : r.unboundSymbolSources) {
+      if (src.inputs.empty())
+        continue;
+      std::string line = src.symbol + ": ";
+      for (size_t i = 0; i < std::min(src.inputs.size(), kInputsShown); ++i)
+        line += (i ? ", " : "") + src.inputs[i];
+      if (src.inputs.size() > kInputsShown)
+        line += " (+" + std::to_string(src.inputs.size() - kInputsShown) +
+                " more)";
+      if (!src.note.empty())
+        line += "; " + src.note;
+      u.notes.push_back(line);
+    }
     s.tables.push_back(std::move(u));
   }
   return s;

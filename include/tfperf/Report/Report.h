@@ -21,6 +21,7 @@
 #include "tfperf/Analysis/SymbolicAnalysis.h"
 #include "tfperf/Analysis/ParallelTraining.h"
 #include "tfperf/Analysis/TrainingFiguresAnalysis.h"
+#include "tfperf/Report/SymbolSources.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -124,8 +125,10 @@ struct Report {
   };
   std::vector<StorageRow> weightStorage;
   bool quantizedWeights = false;
-  /// Symbols left unbound (costs that depend on them are unknown).
+  /// Symbols left unbound (costs that depend on them are unknown), and the
+  /// graph inputs each one sizes.
   std::vector<std::string> unboundSymbols;
+  std::vector<SymbolSource> unboundSymbolSources;
   /// The cost records the rows point to.
   const CostAnalysis *costs = nullptr;
   std::optional<TransformerSection> transformer;
