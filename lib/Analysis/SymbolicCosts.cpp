@@ -73,6 +73,33 @@ static SymbolicSplit splitOf(const OpCostRecord &rec, const OpSplit *sp,
   return out;
 }
 
+std::vector<SymbolUse> mlir::tfperf::collectSymbolUses(func::FuncOp func) {
+  std::vector<SymbolUse> uses;
+  for (BlockArgument arg : func.getArguments()) {
+    auto d = getSymbolicDims(arg.getType());
+    if (!d)
+      continue;
+    std::string argName = "arg" + std::to_string(arg.getArgNumber());
+    if (auto n = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                   "tfperf.name"))
+      argName = n.str();
+    for (size_t i = 0; i < d->size(); ++i) {
+      llvm::SmallVector<llvm::StringRef> syms;
+      (*d)[i].collectSymbols(syms);
+      for (llvm::StringRef s : syms) {
+        auto it = llvm::find_if(
+            uses, [&](const SymbolUse &u) { return u.name == s; });
+        if (it == uses.end()) {
+          uses.push_back({s.str(), {}});
+          it = uses.end() - 1;
+        }
+        it->uses.push_back(argName + "[" + std::to_string(i) + "]");
+      }
+    }
+  }
+  return uses;
+}
+
 SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
                              const DtypePolicy &policy,
                              const TransformerStructure *structure,
@@ -130,28 +157,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
   // Symbols: the order the function's inputs name them, then the rest.
   func::FuncOp func = firstFunction(root);
   if (func) {
-    for (BlockArgument arg : func.getArguments()) {
-      auto d = getSymbolicDims(arg.getType());
-      if (!d)
-        continue;
-      std::string argName = "arg" + std::to_string(arg.getArgNumber());
-      if (auto n = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                     "tfperf.name"))
-        argName = n.str();
-      for (size_t i = 0; i < d->size(); ++i) {
-        llvm::SmallVector<llvm::StringRef> syms;
-        (*d)[i].collectSymbols(syms);
-        for (llvm::StringRef s : syms) {
-          auto it = llvm::find_if(
-              symbolUses, [&](const SymbolUse &u) { return u.name == s; });
-          if (it == symbolUses.end()) {
-            symbolUses.push_back({s.str(), {}});
-            it = symbolUses.end() - 1;
-          }
-          it->uses.push_back(argName + "[" + std::to_string(i) + "]");
-        }
-      }
-    }
+    symbolUses = collectSymbolUses(func);
     llvm::StringMap<unsigned> dimIndex;
     auto record = [&](Value v) {
       auto d = getSymbolicDims(v.getType());
@@ -178,6 +184,7 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
   for (llvm::StringRef s : used)
     if (!llvm::is_contained(symbols, s.str()))
       symbols.push_back(s.str());
+  findFloors();
 
   findRoles(root, structure);
 
@@ -212,6 +219,51 @@ SymbolicCosts::SymbolicCosts(Operation *root, const CostAnalysis &costs,
       layers.push_back(std::move(outside));
     solveCrossover();
   }
+}
+
+/// a * s + c when `dim` is linear in its one symbol `s` (checked at four
+/// points, so floordiv and the like are not taken for lines).
+static std::optional<std::pair<int64_t, int64_t>> linearIn(const SymExpr &dim,
+                                                           StringRef s) {
+  auto at = [&](int64_t x) -> std::optional<int64_t> {
+    auto v = dim.evaluate([&](StringRef n) -> std::optional<Int128> {
+      return n == s ? std::optional<Int128>(x) : std::nullopt;
+    });
+    if (!v || *v > INT64_MAX || *v < INT64_MIN)
+      return std::nullopt;
+    return (int64_t)*v;
+  };
+  auto c = at(0), a1 = at(1), a2 = at(2), big = at(1 << 20);
+  if (!c || !a1 || !a2 || !big)
+    return std::nullopt;
+  int64_t a = *a1 - *c;
+  if (*a2 != 2 * a + *c || *big != (int64_t(1) << 20) * a + *c)
+    return std::nullopt;
+  return std::make_pair(a, *c);
+}
+
+void SymbolicCosts::findFloors() {
+  for (const SymbolicDim &d : dims) {
+    SmallVector<StringRef> syms;
+    d.dim.collectSymbols(syms);
+    if (syms.size() != 1)
+      continue;
+    auto line = linearIn(d.dim, syms.front());
+    // a * s + c >= 0 with a > 0 and c < 0: s >= ceil(-c / a).
+    if (!line || line->first <= 0 || line->second >= 0)
+      continue;
+    int64_t a = line->first, c = line->second;
+    int64_t min = (-c + a - 1) / a;
+    auto it = llvm::find_if(
+        floors, [&](const SymbolFloor &f) { return f.symbol == syms.front(); });
+    if (it == floors.end())
+      floors.push_back({syms.front().str(), min, d.dim});
+    else if (min > it->min)
+      *it = {it->symbol, min, d.dim};
+  }
+  llvm::sort(floors, [&](const SymbolFloor &x, const SymbolFloor &y) {
+    return llvm::find(symbols, x.symbol) < llvm::find(symbols, y.symbol);
+  });
 }
 
 void SymbolicCosts::findRoles(Operation *root,

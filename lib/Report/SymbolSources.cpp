@@ -2,6 +2,7 @@
 
 #include "tfperf/Report/SymbolSources.h"
 #include "tfperf/Analysis/CostAnalysis.h"
+#include "tfperf/Analysis/SymbolicCosts.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Dialect/TFPerf/Utils/ShapeInference.h"
 #include "tfperf/Interfaces/ShapeInferenceOpInterface.h"
@@ -75,25 +76,24 @@ mlir::tfperf::describeSymbolSources(ModuleOp module,
     return nullptr;
   };
   module.walk([&](func::FuncOp f) {
+    for (const SymbolUse &u : collectSymbolUses(f))
+      if (SymbolSource *s = entryFor(u.name))
+        llvm::append_range(s->inputs, u.uses);
     for (BlockArgument arg : f.getArguments()) {
-      auto name = f.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                 "tfperf.name");
-      std::string input = name ? name.str() : "#" + std::to_string(
-                                                  arg.getArgNumber());
-      if (auto v = f.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                  kValueSymbolAttr))
-        if (SymbolSource *s = entryFor(v.getValue()))
-          s->inputs.push_back("value of " + input);
+      unsigned i = arg.getArgNumber();
+      auto name = f.getArgAttrOfType<StringAttr>(i, "tfperf.name");
+      auto value = f.getArgAttrOfType<StringAttr>(i, kValueSymbolAttr);
+      if (SymbolSource *s = value ? entryFor(value.getValue()) : nullptr)
+        s->inputs.push_back("value of " +
+                            (name ? name.str() : "arg" + std::to_string(i)));
+      // The note of the first quantization parameter a symbol sizes.
       TensorInfo info = tensorInfoFromType(arg.getType());
-      for (auto [i, dim] : llvm::enumerate(info.dims)) {
+      for (const SymExpr &dim : info.dims) {
         SmallVector<StringRef> names;
         dim.collectSymbols(names);
         for (StringRef n : names)
-          if (SymbolSource *s = entryFor(n)) {
-            s->inputs.push_back(input + "[" + std::to_string(i) + "]");
-            if (s->note.empty())
-              s->note = quantizationParameterNote(arg);
-          }
+          if (SymbolSource *s = entryFor(n); s && s->note.empty())
+            s->note = quantizationParameterNote(arg);
       }
     }
   });

@@ -256,6 +256,12 @@ SummaryTable totalsTable(const SymbolicSection &s) {
   if (c.getUnknownOps())
     t.notes.push_back(std::to_string(c.getUnknownOps()) +
                       " ops of unknown cost are not in the formulas");
+  // Below a floor some dim of the graph is negative: no graph has that size.
+  for (const SymbolFloor &f : c.getFloors())
+    t.notes.push_back("the formulas hold for " + f.symbol +
+                      " \u2265 " + std::to_string(f.min) +
+                      ": below it the graph's dim " +
+                      formatFormula(f.dim, pretty()) + " is negative");
   if (!c.getSymbols().empty())
     t.notes.push_back("ops whose cost depends on the symbols count as "
                       "unknown in the tables of numbers; they are in these "
@@ -622,6 +628,14 @@ void mlir::tfperf::printSymbolicJSON(const Report &r, llvm::json::OStream &j) {
         j.object([&] {
           j.attribute("dim", d.dim.str());
           j.attribute("values", (int64_t)d.values);
+        });
+    });
+    j.attributeArray("floors", [&] {
+      for (const SymbolFloor &f : c.getFloors())
+        j.object([&] {
+          j.attribute("symbol", f.symbol);
+          j.attribute("min", f.min);
+          j.attribute("dim", f.dim.str());
         });
     });
     j.attributeObject("totals", [&] {

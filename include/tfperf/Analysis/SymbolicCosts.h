@@ -21,6 +21,8 @@
 #include "tfperf/Analysis/TensorParallel.h"
 #include "tfperf/Analysis/TransformerStructure.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include <array>
 #include <string>
 #include <vector>
@@ -144,11 +146,25 @@ struct SymbolUse {
   std::vector<std::string> uses;
 };
 
+/// The symbols of `func`'s argument dims, in the order the arguments name
+/// them, each with the `input[dim]`s it appears in.
+std::vector<SymbolUse> collectSymbolUses(func::FuncOp func);
+
 /// A distinct symbolic dim of the function's values and how many values
 /// use it (the `?` of the types, spelled out).
 struct SymbolicDim {
   SymExpr dim;
   unsigned values = 0;
+};
+
+/// The least value of a symbol at which every dim of the graph linear in
+/// it alone is non-negative (`seq - 3` makes seq >= 3): below it the graph
+/// has no such size and the formulas are not costs.
+struct SymbolFloor {
+  std::string symbol;
+  int64_t min = 0;
+  /// The dim that sets it.
+  SymExpr dim;
 };
 
 class SymbolicCosts {
@@ -172,6 +188,8 @@ public:
   const SymbolRoles &getRoles() const { return roles; }
   ArrayRef<SymbolUse> getSymbolUses() const { return symbolUses; }
   ArrayRef<SymbolicDim> getDims() const { return dims; }
+  /// Symbols with a floor above 0, in the order of getSymbols().
+  ArrayRef<SymbolFloor> getFloors() const { return floors; }
   /// Layer groups with identical formulas, then (if any) the ops outside
   /// the layers; empty without a transformer structure.
   ArrayRef<LayerFormulas> getLayers() const { return layers; }
@@ -184,6 +202,7 @@ public:
 private:
   void findRoles(Operation *root, const TransformerStructure *structure);
   void solveCrossover();
+  void findFloors();
 
   std::vector<SymbolicOpCost> ops;
   std::vector<SymbolicGroup> groups;
@@ -193,6 +212,7 @@ private:
   SymbolRoles roles;
   std::vector<SymbolUse> symbolUses;
   std::vector<SymbolicDim> dims;
+  std::vector<SymbolFloor> floors;
   std::vector<LayerFormulas> layers;
   FormulaCrossover crossover;
   std::optional<int64_t> dModel;
