@@ -1224,8 +1224,9 @@ LogicalResult GraphImporter::checkDeclaredShapes(const onnx::GraphProto &graph,
 }
 
 /// What inference learnt about how often control-flow regions run: a
-/// condition that folded, a Loop's trip count, a search's bound beams. The cost analysis reads it
-/// from the ops (it has no ShapeContext).
+/// condition that folded, a Loop's trip count, a search's bound beams; and
+/// how many keys of a shared past buffer are valid. The cost analysis reads
+/// it from the ops (it has no ShapeContext).
 static void recordControlFlow(func::FuncOp func, ShapeContext &shapes) {
   Builder b(func.getContext());
   func.walk([&](Operation *op) {
@@ -1239,6 +1240,8 @@ static void recordControlFlow(func::FuncOp func, ShapeContext &shapes) {
         loop.setTripCountAttr(b.getStringAttr(trips->str()));
     } else if (isSearchOp(op)) {
       recordBoundBeams(op, shapes);
+    } else {
+      recordSharedPastLength(op, shapes);
     }
   });
 }

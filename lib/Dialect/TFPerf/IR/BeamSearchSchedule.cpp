@@ -98,6 +98,18 @@ void mlir::tfperf::recordBoundBeams(Operation *search, ShapeContext &ctx) {
                                        *n));
 }
 
+void mlir::tfperf::recordSharedPastLength(Operation *op, ShapeContext &ctx) {
+  Value length = getSharedPastLength(op);
+  // A search's decoder runs at the lengths each run seeds, never at one.
+  for (Operation *p = op->getParentOp(); length && p; p = p->getParentOp())
+    if (isSearchOp(p))
+      return;
+  const auto *vals = length ? ctx.getValues(length) : nullptr;
+  if (vals && vals->size() == 1 && vals->front().isKnown())
+    op->setAttr(kPastLengthValueAttr,
+                StringAttr::get(op->getContext(), vals->front().str()));
+}
+
 SearchModel mlir::tfperf::getSearchModel(Operation *search) {
   auto type = search->getAttrOfType<IntegerAttr>("model_type");
   // WhisperBeamSearch takes model_type 2 only, its default.

@@ -11,6 +11,7 @@
 #include "WindowedAttentionCost.h"
 #include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
+#include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
 #include "tfperf/Support/AttentionWindow.h"
 
 using namespace mlir;
@@ -78,79 +79,155 @@ static LogicalResult attentionCost(MSAttentionOp op, const ShapeQuery &q,
   return success();
 }
 
+/// The keys of a shared past buffer (`dims` at the shapes costed, its
+/// length at dim `lengthDim`) that hold tokens when no decoder run seeded
+/// past_sequence_length: all of them when those shapes re-bind the buffer's
+/// length (a phase or a serving step binds it to the step's past); else the
+/// value import recorded (a constant, a graph input's value symbol or the
+/// value --bind-dims gave it); else the whole buffer, an upper bound.
+static SymExpr validPastOf(Operation *op, Value past, ArrayRef<SymExpr> dims,
+                           size_t lengthDim) {
+  const SymExpr &buffer = dims[lengthDim];
+  auto declared = getSymbolicDims(past.getType());
+  if (declared && declared->size() == dims.size() &&
+      (*declared)[lengthDim] != buffer)
+    return buffer;
+  if (auto text = op->getAttrOfType<StringAttr>(kPastLengthValueAttr))
+    if (auto e = SymExpr::parse(text.getValue()); e && e->isKnown())
+      return *e;
+  return buffer;
+}
+
 LogicalResult MSAttentionOp::computeCost(const ShapeQuery &q, OpCost &c) {
-  return attentionCost(*this, q, std::nullopt, c);
+  std::optional<SymExpr> validPast;
+  if (getSharedPastLength(*this))
+    if (auto past = q.dims(getPast()); past && past->size() == 5)
+      validPast = validPastOf(*this, getPast(), *past, 3);
+  return attentionCost(*this, q, validPast, c);
 }
 
 Value mlir::tfperf::getSharedPastLength(Operation *op) {
-  auto attention = dyn_cast<MSAttentionOp>(op);
-  return attention && attention.getPast() ? attention.getPastSequenceLength()
-                                          : Value();
+  if (auto a = dyn_cast<MSAttentionOp>(op))
+    return a.getPast() ? a.getPastSequenceLength() : Value();
+  if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op))
+    return m.getPastKey() ? m.getPastSequenceLength() : Value();
+  // DecoderMaskedMultiHeadAttention reads past_sequence_length only with
+  // past_present_share_buffer (the verifier requires it there).
+  if (auto d = dyn_cast<MSDecoderMaskedMultiHeadAttentionOp>(op))
+    return d.getPastKey() && d.getPastPresentShareBuffer()
+               ? d.getPastSequenceLength()
+               : Value();
+  return Value();
 }
 
-LogicalResult mlir::tfperf::computeSharedBufferAttentionCost(
-    Operation *op, const ShapeQuery &q, const SymExpr &validPast, OpCost &c) {
-  auto attention = dyn_cast<MSAttentionOp>(op);
-  if (!attention || !getSharedPastLength(op)) {
-    c.unknownReason = "not an attention over a shared past buffer";
-    return failure();
-  }
-  return attentionCost(attention, q, validPast, c);
-}
-
+namespace {
 /// MultiHeadAttention and its one-step form DecoderMaskedMultiHeadAttention
-/// (whose 3-D query packs Q, K and V when key is absent).
+/// take the same inputs under a few other names: what their cost reads.
+struct MultiHeadOperands {
+  Operation *op;
+  const char *name;
+  Value query, key, value, bias, pastKey, pastValue, cacheIndirection;
+  Value presentKey, presentValue, qk;
+  int64_t heads;
+  /// Mask adds per score (padding mask, attention bias, causal mask).
+  int64_t masks;
+  /// DecoderMaskedMultiHeadAttention packs Q, K and V as [B, 1, 2 D + D_v]
+  /// when key is absent.
+  bool packedRank3;
+};
+} // namespace
+
+/// The operands both ops name alike; `masks` and `packedRank3` are each's.
 template <typename OpT>
-static LogicalResult multiHeadAttentionCost(OpT op, const ShapeQuery &q,
-                                            OpCost &c, Value paddingMask,
-                                            bool causal,
-                                            bool packedQueryIsRank3) {
-  auto qd = cost::dimsOf(q, op.getQuery(), c);
-  if (!qd || failed(cost::readWriteAll(op, q, c)))
+static MultiHeadOperands operandsOf(OpT op, const char *name, int64_t masks,
+                                    bool packedRank3) {
+  return {op,
+          name,
+          op.getQuery(),
+          op.getKey(),
+          op.getValue(),
+          op.getBias(),
+          op.getPastKey(),
+          op.getPastValue(),
+          op.getCacheIndirection(),
+          op.getPresentKey(),
+          op.getPresentValue(),
+          op.getQk(),
+          op.getNumHeads(),
+          masks,
+          packedRank3};
+}
+
+static MultiHeadOperands operandsOf(MSMultiHeadAttentionOp m) {
+  return operandsOf(m, "MultiHeadAttention",
+                    (m.getKeyPaddingMask() ? 1 : 0) +
+                        (m.getAttentionBias() ? 1 : 0) +
+                        (m.getUnidirectional() ? 1 : 0),
+                    /*packedRank3=*/false);
+}
+
+static MultiHeadOperands operandsOf(MSDecoderMaskedMultiHeadAttentionOp d) {
+  // Its one query is the newest token: it sees every key, no causal mask.
+  return operandsOf(d, "DecoderMaskedMultiHeadAttention",
+                    (d.getMaskIndex() ? 1 : 0) + (d.getAttentionBias() ? 1 : 0),
+                    /*packedRank3=*/true);
+}
+
+/// MultiHeadAttention and DecoderMaskedMultiHeadAttention: the bias adds and
+/// the attention core over the past's keys (of a shared buffer its valid
+/// ones: `validPast`, else validPastOf's) and the new ones. Traffic: every
+/// input, but of a shared buffer only its valid keys and of
+/// cache_indirection one entry per row and cached key (the beam the kernel
+/// looks each key up in); the output, the presents (a shared buffer only at
+/// the new keys, written in place) and qk over the keys attended.
+static LogicalResult multiHeadCost(const MultiHeadOperands &m,
+                                   const ShapeQuery &q,
+                                   std::optional<SymExpr> validPast,
+                                   OpCost &c) {
+  auto qd = cost::dimsOf(q, m.query, c);
+  auto od = cost::dimsOf(q, m.op->getResult(0), c);
+  if (!qd || !od)
     return failure();
   // Ranks the schema allows; any other (a malformed graph) is unknown, never
   // an index past the dims.
   auto rankIs = [&](size_t rank, size_t a, size_t b) {
     if (rank == a || rank == b)
       return true;
-    c.unknownReason = "a MultiHeadAttention input of rank " +
-                      std::to_string(rank) + " (expected " +
-                      std::to_string(a) + " or " + std::to_string(b) + ")";
+    c.unknownReason = std::string("a ") + m.name + " input of rank " +
+                      std::to_string(rank) + " (expected " + std::to_string(a) +
+                      (a == b ? "" : " or " + std::to_string(b)) + ")";
     return false;
   };
-  if (!rankIs(qd->size(), 3, 5))
+  if (!rankIs(qd->size(), 3, 5) || !rankIs(od->size(), 3, 3))
     return failure();
-  SymExpr n(op.getNumHeads());
+  SymExpr n(m.heads);
   SymExpr b = (*qd)[0], s = (*qd)[1];
   SymExpr dq = qd->size() == 3 ? (*qd)[2] : n * (*qd)[4];
-  if (packedQueryIsRank3 && !op.getKey() && qd->size() == 3) {
-    auto third = dq.divExact(SymExpr(3));
-    if (!third) {
-      c.unknownReason = "a packed Q, K, V query whose width is not 3 equal "
-                        "parts";
-      return failure();
-    }
-    dq = *third;
-  }
-  // Keys/values: [B, L, D] projected inputs, [B, N, L, H] per-head (e.g. a
-  // cross-attention cache), or packed into the query.
+  // Keys/values: [B, L, D] projected inputs, [B, N, L, H] per-head (a
+  // cross-attention cache: read, not projected), or packed into the query.
   SymExpr l = s, dk = dq, dv = dq;
   bool keyPerHead = false;
-  if (op.getKey()) {
-    auto kd = cost::dimsOf(q, op.getKey(), c);
+  if (m.packedRank3 && !m.key && qd->size() == 3) {
+    // [B, 1, D + D + D_v]: D_v is the output's width.
+    auto d = ((*qd)[2] - (*od)[2]).divExact(SymExpr(2));
+    if (!d) {
+      c.unknownReason = "a packed Q, K, V query whose width is not 2 x "
+                        "hidden + v_hidden";
+      return failure();
+    }
+    dq = dk = *d;
+    dv = (*od)[2];
+  }
+  if (m.key) {
+    auto kd = cost::dimsOf(q, m.key, c);
     if (!kd || !rankIs(kd->size(), 3, 4))
       return failure();
-    if (kd->size() == 4) {
-      keyPerHead = true;
-      l = (*kd)[2];
-      dk = n * (*kd)[3];
-    } else {
-      l = (*kd)[1];
-      dk = (*kd)[2];
-    }
+    keyPerHead = kd->size() == 4;
+    l = keyPerHead ? (*kd)[2] : (*kd)[1];
+    dk = keyPerHead ? n * (*kd)[3] : (*kd)[2];
   }
-  if (op.getValue()) {
-    auto vd = cost::dimsOf(q, op.getValue(), c);
+  if (m.value) {
+    auto vd = cost::dimsOf(q, m.value, c);
     if (!vd || !rankIs(vd->size(), 3, 4))
       return failure();
     dv = vd->size() == 4 ? n * (*vd)[3] : (*vd)[2];
@@ -160,38 +237,84 @@ static LogicalResult multiHeadAttentionCost(OpT op, const ShapeQuery &q,
     c.unknownReason = "hidden size not divisible by num_heads";
     return failure();
   }
-  SymExpr t = l;
-  if (op.getPastKey()) {
-    auto pk = cost::dimsOf(q, op.getPastKey(), c);
-    if (!pk || pk->size() != 4)
+  bool shared = static_cast<bool>(getSharedPastLength(m.op));
+  SmallVector<Value, 3> partial = {m.cacheIndirection};
+  if (shared)
+    partial.append({m.pastKey, m.pastValue});
+  if (failed(cost::readAllBut(m.op, q, c, partial)))
+    return failure();
+  // The past's keys come before the new ones; of a shared buffer the valid
+  // ones, and the kernel reads no more of it.
+  SymExpr past(0);
+  if (m.pastKey) {
+    auto pk = cost::dimsOf(q, m.pastKey, c);
+    if (!pk || !rankIs(pk->size(), 4, 4))
       return failure();
-    // A shared buffer (past_sequence_length given) already has room for
-    // the new keys: its length bounds the keys attended.
-    t = op.getPastSequenceLength() ? (*pk)[2] : (*pk)[2] + l;
+    past = !shared     ? (*pk)[2]
+           : validPast ? *validPast
+                       : validPastOf(m.op, m.pastKey, *pk, 2);
+    for (Value cache : {m.pastKey, m.pastValue}) {
+      if (!shared || !cache)
+        continue;
+      auto cd = cost::dimsOf(q, cache, c);
+      if (!cd || !rankIs(cd->size(), 4, 4))
+        return failure();
+      c.read(cache, (*cd)[0] * (*cd)[1] * (*cd)[3] * past);
+    }
   }
-  if (op.getBias())
-    addPart(c, "QKV bias", b * s * dq + (keyPerHead ? SymExpr(0)
-                                                    : b * l * (dk + dv)),
-            false);
-  int64_t masks = (paddingMask ? 1 : 0) + (op.getAttentionBias() ? 1 : 0) +
-                  (causal ? 1 : 0);
-  attentionCore(c, b * n, s, t, *hk, *hv, masks);
+  if (m.cacheIndirection) {
+    // [batch, beams, max length]: each row reads the beam of each cached
+    // key.
+    auto ci = cost::dimsOf(q, m.cacheIndirection, c);
+    if (!ci || !rankIs(ci->size(), 3, 3))
+      return failure();
+    c.read(m.cacheIndirection, (*ci)[0] * (*ci)[1] * past);
+  }
+  SymExpr t = past + l;
+  for (Value r : m.op->getResults()) {
+    if (r == m.qk) {
+      c.write(r, b * n * s * t);
+      continue;
+    }
+    auto rd = cost::dimsOf(q, r, c);
+    if (!rd)
+      return failure();
+    // A shared present is the past's buffer: the new keys go in place.
+    if (shared && r != m.op->getResult(0) && rd->size() == 4)
+      c.write(r, (*rd)[0] * (*rd)[1] * (*rd)[3] * l);
+    else
+      c.write(r, product(*rd));
+  }
+  if (m.bias)
+    addPart(c, "QKV bias",
+            b * s * dq + (keyPerHead ? SymExpr(0) : b * l * (dk + dv)), false);
+  attentionCore(c, b * n, s, t, *hk, *hv, m.masks);
   return success();
+}
+
+LogicalResult mlir::tfperf::computeSharedBufferAttentionCost(
+    Operation *op, const ShapeQuery &q, const SymExpr &validPast, OpCost &c) {
+  if (getSharedPastLength(op)) {
+    if (auto a = dyn_cast<MSAttentionOp>(op))
+      return attentionCost(a, q, validPast, c);
+    if (auto m = dyn_cast<MSMultiHeadAttentionOp>(op))
+      return multiHeadCost(operandsOf(m), q, validPast, c);
+    if (auto d = dyn_cast<MSDecoderMaskedMultiHeadAttentionOp>(op))
+      return multiHeadCost(operandsOf(d), q, validPast, c);
+  }
+  c.unknownReason = "not an attention over a shared past buffer";
+  return failure();
 }
 
 LogicalResult MSMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
                                                   OpCost &c) {
-  return multiHeadAttentionCost(*this, q, c, getKeyPaddingMask(),
-                                getUnidirectional() != 0,
-                                /*packedQueryIsRank3=*/false);
+  return multiHeadCost(operandsOf(*this), q, std::nullopt, c);
 }
 
 LogicalResult
 MSDecoderMaskedMultiHeadAttentionOp::computeCost(const ShapeQuery &q,
                                                  OpCost &c) {
-  // One query per sequence attends to every valid key: no causal mask.
-  return multiHeadAttentionCost(*this, q, c, getMaskIndex(), false,
-                                /*packedQueryIsRank3=*/true);
+  return multiHeadCost(operandsOf(*this), q, std::nullopt, c);
 }
 
 LogicalResult MSSkipLayerNormOp::computeCost(const ShapeQuery &q, OpCost &c) {

@@ -402,7 +402,7 @@ static LogicalResult inferMultiHeadShapes(OpT op, ShapeContext &ctx,
       hiddenV = v.dims[1] * v.dims[3];
   }
   ctx.setResult(op, 0, q.elementType, Dims{q.dims[0], q.dims[1], hiddenV});
-  bool sharedBuffer = static_cast<bool>(op.getPastSequenceLength());
+  bool sharedBuffer = static_cast<bool>(getSharedPastLength(op));
   auto presentDims = [&](Value kv, Value past) -> Dims {
     SymExpr b = q.dims[0], n(heads), len = SymExpr::unknown(),
             h = SymExpr::unknown();

@@ -159,8 +159,19 @@ LogicalResult seedDecoderRun(Operation *search, Region &decoder,
 
 /// The past_sequence_length operand of an attention op that attends over
 /// that many keys of a past_present_share_buffer cache (com.microsoft
-/// Attention); null for any other op.
+/// Attention with a past, MultiHeadAttention with past_key,
+/// DecoderMaskedMultiHeadAttention with past_key and
+/// past_present_share_buffer); null for any other op.
 Value getSharedPastLength(Operation *op);
+/// What import inferred that operand to hold (a SymExpr's text: a constant,
+/// a graph input's value symbol or its bound value), recorded on the op:
+/// the cost has no values, and attends over that many keys outside a
+/// search's runs.
+constexpr llvm::StringLiteral kPastLengthValueAttr =
+    "tfperf.past_sequence_length";
+/// Records kPastLengthValueAttr on `op` when it has a shared past whose
+/// length inference knows.
+void recordSharedPastLength(Operation *op, ShapeContext &ctx);
 /// The cost of such an op when `validPast` keys of its past buffer are
 /// valid: attention over validPast + new tokens, reading the valid part of
 /// the buffer and writing the new tokens into it.
