@@ -4,6 +4,7 @@
 #include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/PlainExperts.h"
 #include "tfperf/Analysis/ShapeInference.h"
+#include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfOps.h"
 #include "tfperf/Interfaces/DimExprsEncodingAttrInterface.h"
@@ -11,6 +12,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "mlir/IR/Diagnostics.h"
 
 #include <cmath>
@@ -833,7 +835,16 @@ public:
   PerTokenGemms(func::FuncOp func, const TransformerStructure &structure,
                 const TokenShapes &tokens, int64_t kvLen, bool pastSym)
       : structure(structure), tokens(tokens), kvLen(kvLen), pastSym(pastSym),
-        costs(func, tokens) {}
+        costs(func, tokens) {
+    // The value symbols of shared past buffers' lengths (a graph input
+    // past_sequence_length): a cache length too.
+    func.walk([&](Operation *op) {
+      if (auto v = op->getAttrOfType<StringAttr>(kPastLengthValueAttr))
+        if (auto e = SymExpr::parse(v.getValue()))
+          if (auto name = e->getSingleSymbol())
+            pastValues.insert(*name);
+    });
+  }
 
   /// The first layer's figures.
   LayerGemms firstLayer() const;
@@ -848,7 +859,7 @@ private:
       if (tokens.seq.isKnown() && s == tokens.seq.str())
         return SymExpr(tokens.seq0 ? tokens.seq0 : 1);
       // Any cache length gives the same FLOPs per key.
-      if (pastSym && s == tokens.past.str())
+      if (pastSym && (s == tokens.past.str() || pastValues.contains(s)))
         return SymExpr(kvLen);
       // The total length is the cache and the graph's tokens.
       if (pastSym && llvm::is_contained(tokens.totals, s))
@@ -909,6 +920,7 @@ private:
   int64_t kvLen;
   bool pastSym;
   CostAnalysis costs;
+  llvm::StringSet<> pastValues;
 };
 
 LayerGemms PerTokenGemms::firstLayer() const {

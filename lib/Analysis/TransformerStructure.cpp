@@ -764,6 +764,13 @@ void TransformerRecognizer::findAttentionBlocks() {
       blk.causal = true;
       blk.decodeStep = true;
     }
+    // DecoderMaskedMultiHeadAttention's self attention is that step by
+    // definition (onnxruntime's decoder kernel), a mask_index or not.
+    if (isa_and_nonnull<MSDecoderMaskedMultiHeadAttentionOp>(blk.fused) &&
+        blk.source == AttentionSource::Self) {
+      blk.causal = true;
+      blk.decodeStep = true;
+    }
     attentions.push_back(std::move(blk));
   }
 }
@@ -926,9 +933,10 @@ void TransformerRecognizer::classifyScoreMask(AttentionBlock &blk,
   }
 }
 
-/// onnxruntime's Attention, MultiHeadAttention and GroupQueryAttention, and
-/// ONNX Attention and FlexAttention: heads from their attributes (or
-/// per-head dims), projections walked back from their inputs.
+/// onnxruntime's Attention, MultiHeadAttention, DecoderMaskedMultiHeadAttention
+/// and GroupQueryAttention, and ONNX Attention and FlexAttention: heads from
+/// their attributes (or per-head dims), projections walked back from their
+/// inputs.
 void TransformerRecognizer::recognizeFusedAttention(Operation *op,
                                                     AttentionBlock &blk) {
   blk.fused = op;
@@ -954,6 +962,20 @@ void TransformerRecognizer::recognizeFusedAttention(Operation *op,
     for (Value pk : {m.getPastKey(), m.getPastValue()})
       if (pk)
         blk.pastInputs.push_back(pk);
+    // Packed Q, K, V [B, S, N, 3, H].
+    if (auto qd = dimsOf(query); qd && qd->size() == 5)
+      qWidth = SymExpr(n) * qd->back();
+  } else if (auto d = dyn_cast<MSDecoderMaskedMultiHeadAttentionOp>(op)) {
+    // One decoding step; self or cross is decided with the sources below.
+    n = kv = d.getNumHeads();
+    blk.kOperand = d.getKey();
+    blk.vOperand = d.getValue();
+    for (Value pk : {d.getPastKey(), d.getPastValue()})
+      if (pk)
+        blk.pastInputs.push_back(pk);
+    // Packed Q, K, V [B, 1, 2 D + D_v]: D_v is the output's width.
+    if (!d.getKey())
+      qWidth = lastDim(d.getOutput());
   } else if (auto g = dyn_cast<MSGroupQueryAttentionOp>(op)) {
     n = g.getNumHeads();
     kv = g.getKvNumHeads();
@@ -1078,9 +1100,12 @@ void TransformerRecognizer::finishAttentionBlock(AttentionBlock &blk) {
   };
   if (blk.kvSource && blk.qSource && root(blk.kvSource) != root(blk.qSource))
     blk.source = AttentionSource::Cross;
-  if (blk.fused && isa<MSMultiHeadAttentionOp>(blk.fused) && blk.kOperand &&
-      dimsOf(blk.kOperand) && dimsOf(blk.kOperand)->size() == 4 &&
-      isa<BlockArgument>(blk.kOperand))
+  // A per-head K [B, N, L, H] fed from outside is a cross-attention cache.
+  if (blk.fused &&
+      isa<MSMultiHeadAttentionOp, MSDecoderMaskedMultiHeadAttentionOp>(
+          blk.fused) &&
+      blk.kOperand && dimsOf(blk.kOperand) &&
+      dimsOf(blk.kOperand)->size() == 4 && isa<BlockArgument>(blk.kOperand))
     blk.source = AttentionSource::Cross;
   // Position: the block's first projection (or core op).
   size_t first = pos.of(blk.fused ? blk.fused : blk.scores);
