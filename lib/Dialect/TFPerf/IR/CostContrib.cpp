@@ -263,12 +263,13 @@ static LogicalResult multiHeadCost(const MultiHeadOperands &m,
     }
   }
   if (m.cacheIndirection) {
-    // [batch, beams, max length]: each row reads the beam of each cached
-    // key.
+    // [batch, beams, max length]: each of the B = batch x beams query rows
+    // reads the beam of each cached key (B, not the dims: an export's beam
+    // dim is often a symbol of its own).
     auto ci = cost::dimsOf(q, m.cacheIndirection, c);
     if (!ci || !rankIs(ci->size(), 3, 3))
       return failure();
-    c.read(m.cacheIndirection, (*ci)[0] * (*ci)[1] * past);
+    c.read(m.cacheIndirection, b * past);
   }
   SymExpr t = past + l;
   for (Value r : m.op->getResults()) {
