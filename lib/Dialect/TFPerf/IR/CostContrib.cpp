@@ -273,6 +273,11 @@ static LogicalResult multiHeadCost(const MultiHeadOperands &m,
   }
   SymExpr t = past + l;
   for (Value r : m.op->getResults()) {
+    // Before qk, a present nobody uses is one the node left unnamed (import
+    // makes a result for it; onnxruntime's cross attention with output_qk
+    // asks for none): the kernel writes none.
+    if (m.qk && (r == m.presentKey || r == m.presentValue) && r.use_empty())
+      continue;
     if (r == m.qk) {
       c.write(r, b * n * s * t);
       continue;

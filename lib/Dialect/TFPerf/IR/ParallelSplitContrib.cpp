@@ -152,6 +152,16 @@ static LogicalResult attentionSplit(Operation *op, SplitContext &ctx,
       if (rankOf(op->getResult(i)) == 4)
         ctx.setResult(op, sp, i, p);
     }
+    // MultiHeadAttention's and DecoderMaskedMultiHeadAttention's qk
+    // [B, N, S, T]: each device's heads' scores.
+    if (isa<MSMultiHeadAttentionOp, MSDecoderMaskedMultiHeadAttentionOp>(op) &&
+        op->getNumResults() > 3 && rankOf(op->getResult(3)) == 4) {
+      ValueSplit p;
+      p.dim = 1;
+      p.F = H;
+      p.group = heads;
+      ctx.setResult(op, sp, 3, p);
+    }
   }
   sp.kind = SplitKind::Heads;
   sp.group = heads;
