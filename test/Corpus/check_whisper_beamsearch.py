@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Counts the GEMM FLOPs of a Whisper BeamSearch (com.microsoft, model_type
-2) over a whole generation, independently of tfperf, and compares them with
-tfperf's report.
+"""Counts the GEMM FLOPs of a Whisper BeamSearch (com.microsoft BeamSearch
+with model_type 2, or WhisperBeamSearch) over a whole generation,
+independently of tfperf, and compares them with tfperf's report.
 
 Rather than a formula for the runs' sizes, the count executes the subgraphs
 on zero tensors with numpy, feeding them as onnxruntime does
@@ -64,7 +64,8 @@ def main():
     batch, start = int(args["batch"]), int(args["start"])
     max_length, beams = int(args["max_length"]), int(args["num_beams"])
     model = onnx.load(model_path)
-    search = next(n for n in model.graph.node if n.op_type == "BeamSearch")
+    search = next(n for n in model.graph.node
+                  if n.op_type in ("BeamSearch", "WhisperBeamSearch"))
     graphs = {a.name: a.g for a in search.attribute if a.type == a.GRAPH}
     encoder, decoder = graphs["encoder"], graphs["decoder"]
     feats_dims = [d.dim_value for d in

@@ -8,7 +8,8 @@
 // (GPT-2: batch 2, a prompt of 3, max_length 6; num_beams a graph input
 // that import recorded bound to 2, as --bind-dims=num_beams=2 does) and
 // control-flow-whisper-beam-search.onnxtxt (Whisper: the encoder re-shaped
-// to the search's inputs, the decoder after 2 start tokens).
+// to the search's inputs, the decoder after 2 start tokens), the last also
+// as WhisperBeamSearch (control-flow-whisper-beam-search-op.onnxtxt).
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,12 +107,16 @@ protected:
   void parseSearch(llvm::StringRef source) {
     ASSERT_TRUE(parse(source));
     func = *module->getOps<func::FuncOp>().begin();
-    search = *func.getOps<MSBeamSearchOp>().begin();
-    llvm::append_range(matmuls, search.getSubgraphs()[0].getOps<MatMulOp>());
+    func.walk([&](Operation *op) {
+      if (!search && isSearchOp(op))
+        search = op;
+    });
+    ASSERT_NE(search, nullptr);
+    llvm::append_range(matmuls, search->getRegion(0).getOps<MatMulOp>());
   }
 
   func::FuncOp func;
-  MSBeamSearchOp search;
+  Operation *search = nullptr;
   llvm::SmallVector<MatMulOp> matmuls;
 };
 
@@ -267,8 +272,7 @@ class WhisperBeamSearchCostTest : public SearchModuleTest {
 protected:
   void SetUp() override {
     parseSearch(kWhisperModule);
-    llvm::append_range(encoderMatmuls,
-                       search.getSubgraphs()[1].getOps<MatMulOp>());
+    llvm::append_range(encoderMatmuls, search->getRegion(1).getOps<MatMulOp>());
   }
   // The decoder's self q.k^T, 32 * (past + 1) FLOPs per run on 4 rows; its
   // cross q.k^T over the frames, 32 * frames.
@@ -305,6 +309,69 @@ TEST_F(WhisperBeamSearchCostTest, WholeGraphRunsTheEncoderOnceAndTheDecoder) {
             std::optional<int64_t>(160));
   // 4 scorings of 2 x 2 x 5 candidates at 7 FLOPs.
   EXPECT_EQ(wholeGraphFlops(func, search), std::optional<int64_t>(560));
+}
+
+/// kWhisperModule's search as WhisperBeamSearch: no model_type (2 is its
+/// default) and its three extra inputs absent.
+std::string whisperOpModule() {
+  std::string text = kWhisperModule.str();
+  auto replace = [&](llvm::StringRef from, llvm::StringRef to) {
+    size_t at = text.find(from.str());
+    EXPECT_NE(at, std::string::npos) << from.str();
+    if (at != std::string::npos)
+      text.replace(at, from.size(), to.str());
+  };
+  replace("\"tfperf.ms.beam_search\"", "\"tfperf.ms.whisper_beam_search\"");
+  replace("0, 0, 0, 0, 0, 1, 0>", "0, 0, 0, 0, 0, 1, 0, 0, 0, 0>");
+  replace("model_type = 2 : i64, ", "");
+  return text;
+}
+
+class WhisperBeamSearchOpTest : public WhisperBeamSearchCostTest {
+protected:
+  void SetUp() override {
+    parseSearch(whisperOpModule());
+    ASSERT_TRUE(isa<MSWhisperBeamSearchOp>(search));
+    llvm::append_range(encoderMatmuls, search->getRegion(1).getOps<MatMulOp>());
+  }
+};
+
+TEST_F(WhisperBeamSearchOpTest, CostsAsBeamSearchOfWhisper) {
+  // The same subgraphs under BeamSearch(model_type 2): every decoder and
+  // encoder MatMul and the search cost the same, over the whole generation
+  // and in one step.
+  OwningOpRef<ModuleOp> beamModule =
+      parseSourceString<ModuleOp>(kWhisperModule, &ctx);
+  ASSERT_TRUE(beamModule);
+  auto beamFunc = *beamModule->getOps<func::FuncOp>().begin();
+  auto beam = *beamFunc.getOps<MSBeamSearchOp>().begin();
+  llvm::SmallVector<MatMulOp> beamOps(
+      beam.getSubgraphs()[0].getOps<MatMulOp>());
+  llvm::append_range(beamOps, beam.getSubgraphs()[1].getOps<MatMulOp>());
+  llvm::SmallVector<MatMulOp> ops(matmuls);
+  llvm::append_range(ops, encoderMatmuls);
+  ASSERT_EQ(ops.size(), beamOps.size());
+  for (auto [op, beamOp] : llvm::zip(ops, beamOps)) {
+    ASSERT_TRUE(wholeGraphFlops(func, op).has_value());
+    EXPECT_EQ(wholeGraphFlops(func, op), wholeGraphFlops(beamFunc, beamOp));
+  }
+  EXPECT_EQ(wholeGraphFlops(func, search), std::optional<int64_t>(560));
+  EXPECT_EQ(wholeGraphFlops(beamFunc, beam), std::optional<int64_t>(560));
+  // One step on B rows: B x 5 candidates x 7.
+  EXPECT_EQ(oneStepFlops(func, search, {{"B", 4}}),
+            std::optional<int64_t>(140));
+  EXPECT_EQ(oneStepFlops(beamFunc, beam, {{"B", 4}}),
+            std::optional<int64_t>(140));
+}
+
+TEST_F(WhisperBeamSearchOpTest, CrossQkGeometryFromTheEncoder) {
+  // One layer of one cross-attention head; the encoder's cross K declares
+  // its length T, the frames of its input [N, 3, T], fed [2, 3, 4].
+  ShapeContext shapes;
+  WhisperCrossQk g = getWhisperCrossQk(search, shapes);
+  EXPECT_EQ(g.layers.getInt64(), std::optional<int64_t>(1));
+  EXPECT_EQ(g.heads.getInt64(), std::optional<int64_t>(1));
+  EXPECT_EQ(g.frames.getInt64(), std::optional<int64_t>(4));
 }
 
 } // namespace

@@ -151,10 +151,13 @@ BeamSearchSchedule mlir::tfperf::getBeamSearchSchedule(Operation *search,
   s.model = getSearchModel(search);
   StringRef name = getSearchOpName(search);
   if (s.model == SearchModel::Unmodelled) {
-    s.unknownReason = (name + "'s cost depends on the search; the ops of its "
-                              "decoder subgraph are costed as one decoding "
-                              "step")
-                          .str();
+    s.unknownReason =
+        isa<MSWhisperBeamSearchOp>(search)
+            ? "WhisperBeamSearch runs Whisper (model_type 2) only: "
+              "onnxruntime rejects any other model_type"
+            : (name + "'s cost depends on the search; the ops of its "
+                      "decoder subgraph are costed as one decoding step")
+                  .str();
     return s;
   }
   if (auto share =
@@ -381,6 +384,63 @@ LogicalResult mlir::tfperf::seedWhisperEncoder(
   return success();
 }
 
+bool mlir::tfperf::decoderOutputsCrossQk(Operation *search) {
+  auto flag = search->getAttrOfType<IntegerAttr>("decoder_output_cross_qk");
+  return isa<MSWhisperBeamSearchOp>(search) && flag && flag.getInt() != 0;
+}
+
+WhisperCrossQk mlir::tfperf::getWhisperCrossQk(Operation *search,
+                                               ShapeContext &ctx) {
+  WhisperCrossQk g;
+  Region *encoder = getSearchSubgraph(search, "encoder");
+  YieldOp y = encoder ? subgraphYield(*encoder) : YieldOp();
+  if (!y || encoder->getNumArguments() != 2 || y.getNumOperands() < 6 ||
+      (y.getNumOperands() - 2) % 4 != 0)
+    return g;
+  int64_t layers = (y.getNumOperands() - 2) / 4;
+  g.layers = SymExpr(layers);
+  // The encoder's declared dims, bound to what onnxruntime feeds it:
+  // input_features, and decoder_input_ids [batch, L0] (one start token
+  // without it).
+  const TensorInfo &features = ctx.get(search->getOperand(0));
+  if (!features.ranked || features.dims.empty())
+    return g;
+  SymExpr prompt = 1;
+  if (Value start = decoderInputIds(search)) {
+    const TensorInfo &startInfo = ctx.get(start);
+    prompt = startInfo.ranked && startInfo.dims.size() == 2
+                 ? startInfo.dims[1]
+                 : SymExpr::unknown();
+  }
+  llvm::StringMap<SymExpr> bound;
+  auto bind = [&](Value declared, ArrayRef<SymExpr> fed) {
+    const TensorInfo &info = ctx.get(declared);
+    if (info.ranked && info.dims.size() == fed.size())
+      for (auto [dim, value] : llvm::zip(info.dims, fed))
+        if (std::optional<StringRef> name = dim.getSingleSymbol())
+          bound.try_emplace(*name, value);
+  };
+  bind(encoder->getArgument(0), features.dims);
+  bind(encoder->getArgument(1), {features.dims.front(), prompt});
+  // A dim of the encoder's first cross K in the fed sizes; unknown when it
+  // uses a symbol the feeds do not bind.
+  auto fed = [&](const SymExpr &dim) {
+    llvm::SmallVector<StringRef> used;
+    dim.collectSymbols(used);
+    if (llvm::any_of(used, [&](StringRef n) { return !bound.count(n); }))
+      return SymExpr::unknown();
+    return dim.substitute([&](StringRef n) -> std::optional<SymExpr> {
+      return bound.find(n)->second;
+    });
+  };
+  const TensorInfo &crossKey = ctx.get(y.getOperand(2 + 2 * layers));
+  if (crossKey.ranked && crossKey.dims.size() == 4) {
+    g.heads = fed(crossKey.dims[1]);
+    g.frames = fed(crossKey.dims[2]);
+  }
+  return g;
+}
+
 /// ORT's Whisper decoder (WhisperDecoderSubgraph::Validate, CreateInitial
 /// Feeds): input_ids, encoder_hidden_states (optional), self K/V then cross
 /// K/V per layer (rank 4), each fed from the encoder's output of the same
@@ -409,6 +469,20 @@ static LogicalResult seedWhisperRun(Operation *search, Block &decoder,
                     "cross K/V per layer, as many as the encoder returns",
                     reason))
     return failure();
+  // decoder_output_cross_qk: logits, the self presents, then one cross QK
+  // per layer; onnxruntime takes it with a shared buffer only
+  // (WhisperDecoderSubgraph::Validate, BeamSearchWhisper::Execute).
+  auto outputs = dyn_cast<YieldOp>(decoder.getTerminator());
+  if (decoderOutputsCrossQk(search) &&
+      (!s.shareBuffer || !outputs ||
+       outputs.getNumOperands() != 1 + 3 * pasts / 4)) {
+    reason = (getSearchOpName(search) +
+              "'s decoder outputs are not onnxruntime's Whisper layout for "
+              "decoder_output_cross_qk (logits, the self K/V per layer, then "
+              "one cross QK per layer, with past_present_share_buffer)")
+                 .str();
+    return failure();
+  }
   // input_ids: the last token, or every token so far when its declared
   // length is not 1 (use_sequence_as_input_ids).
   TensorInfo ids = declaredInfo(args[0], q);
@@ -472,6 +546,36 @@ static Value decoderLogits(Operation *search, const ShapeQuery &q,
   return y.getOperand(0);
 }
 
+/// WhisperBeamSearch's cross_qk [batch, R, pairs, T, frames]: after each
+/// decoder run onnxruntime copies the kept (layer, head) rows of the
+/// decoder's cross QK outputs, rows x pairs x frames, into its buffer
+/// (UpdateDecoderCrossQK); the output is written as the search's other
+/// results are.
+static LogicalResult readDecoderCrossQk(Operation *search,
+                                        const BeamSearchSchedule &s,
+                                        const ShapeQuery &q, Value crossQk,
+                                        OpCost &c) {
+  auto dims = q.dims(crossQk);
+  if (!dims || dims->size() != 5 || !(*dims)[2].isKnown() ||
+      !(*dims)[4].isKnown()) {
+    c.unknownReason = "WhisperBeamSearch's cross_qk has an unknown number "
+                      "of (layer, head) pairs or of frames (the length of "
+                      "the encoder's cross K at the search's input_features)";
+    return failure();
+  }
+  auto y = dyn_cast<YieldOp>(
+      getSearchSubgraph(search, "decoder")->front().getTerminator());
+  // Logits, 2L presents, then L cross QK outputs.
+  if (!y || y.getNumOperands() < 4 || (y.getNumOperands() - 1) % 3 != 0) {
+    c.unknownReason = "WhisperBeamSearch's decoder does not return one cross "
+                      "QK per layer (decoder_output_cross_qk)";
+    return failure();
+  }
+  Value firstQk = y.getOperand(1 + 2 * (y.getNumOperands() - 1) / 3);
+  c.read(firstQk, s.decoderRuns * s.batch * s.beams * (*dims)[2] * (*dims)[4]);
+  return success();
+}
+
 LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
                                               const ShapeQuery &q, OpCost &c) {
   BeamSearchSchedule s = getBeamSearchSchedule(search, q);
@@ -487,7 +591,16 @@ LogicalResult mlir::tfperf::computeSearchCost(Operation *search,
       s.searchSteps * s.batch * s.beams * q.dims(logits)->back();
   c.flops = candidates * SymExpr(kSearchFlopsPerCandidate);
   c.read(logits, candidates);
+  auto whisper = dyn_cast<MSWhisperBeamSearchOp>(search);
+  if (Value crossQk = whisper ? whisper.getCrossQk() : Value())
+    if (!crossQk.use_empty() &&
+        failed(readDecoderCrossQk(search, s, q, crossQk, c)))
+      return failure();
   for (Value r : search->getResults()) {
+    // An optional output the graph leaves out (a placeholder before one it
+    // takes) is not written.
+    if (r.use_empty())
+      continue;
     auto n = cost::elements(q, r, c);
     if (!n)
       return failure();

@@ -502,10 +502,95 @@ static FailureOr<SymExpr> searchMaxLength(Operation *op, ShapeContext &ctx) {
   return n;
 }
 
+/// WhisperBeamSearch's own inputs and results, as onnxruntime checks and
+/// makes them (WhisperBeamSearchParameters, BeamSearchParameters::
+/// ParseFromInputs, BeamSearchWhisper::Execute): cross_qk_layer_head [n, 2]
+/// (layer, head) pairs within the decoder's, extra_decoding_ids [batch,
+/// length], one temperature; cross_qk [batch, R, pairs, `runs`, frames] only
+/// from a decoder that returns its cross QK (decoder_output_cross_qk),
+/// non_speech_probs [batch] only with a no_speech_token_id in the
+/// vocabulary. Absent optional outputs before a taken one are placeholders
+/// nobody uses: shaped, not checked.
+static LogicalResult inferWhisperResults(MSWhisperBeamSearchOp op,
+                                         ShapeContext &ctx,
+                                         const SymExpr &batch,
+                                         const SymExpr &numRet,
+                                         const SymExpr &runs) {
+  WhisperCrossQk g = getWhisperCrossQk(op, ctx);
+  // All of the decoder's (layer, head) pairs unless the input keeps some.
+  SymExpr pairs = g.layers * g.heads;
+  if (Value layerHeads = op.getCrossQkLayerHead()) {
+    const TensorInfo &lh = ctx.get(layerHeads);
+    pairs = SymExpr::unknown();
+    if (lh.ranked && (lh.dims.size() != 2 ||
+                      (lh.dims[1].isConstant() && !lh.dims[1].isConstant(2))))
+      return op.emitOpError()
+             << "cross_qk_layer_head is [" << ArrayRef<SymExpr>(lh.dims)
+             << "]: it must be [n, 2], (layer, head) pairs";
+    if (lh.ranked)
+      pairs = lh.dims[0];
+    const auto *pairValues = ctx.getValues(layerHeads);
+    std::optional<int64_t> layers = g.layers.getInt64(),
+                           heads = g.heads.getInt64();
+    for (size_t i = 0; pairValues && i + 1 < pairValues->size(); i += 2) {
+      std::optional<int64_t> layer = (*pairValues)[i].getInt64(),
+                             head = (*pairValues)[i + 1].getInt64();
+      if ((layer && (*layer < 0 || (layers && *layer >= *layers))) ||
+          (head && (*head < 0 || (heads && *head >= *heads))))
+        return op.emitOpError()
+               << "cross_qk_layer_head pair " << i / 2 << " is (layer "
+               << (*pairValues)[i] << ", head " << (*pairValues)[i + 1]
+               << "), not one of the decoder's " << g.layers << " layers x "
+               << g.heads
+               << " cross-attention heads (onnxruntime reads out of bounds)";
+    }
+  }
+  if (Value extra = op.getExtraDecodingIds()) {
+    const TensorInfo &info = ctx.get(extra);
+    if (info.ranked && (info.dims.size() != 2 ||
+                        (info.dims[0].isConstant() && batch.isConstant() &&
+                         info.dims[0] != batch)))
+      return op.emitOpError()
+             << "extra_decoding_ids is [" << ArrayRef<SymExpr>(info.dims)
+             << "]: it must be [batch, length] with input_features' batch, "
+             << batch;
+  }
+  if (Value temperature = op.getTemperature()) {
+    const TensorInfo &info = ctx.get(temperature);
+    if (info.ranked && (info.dims.size() > 1 ||
+                        (info.dims.size() == 1 && info.dims[0].isConstant() &&
+                         !info.dims[0].isConstant(1))))
+      return op.emitOpError()
+             << "temperature is [" << ArrayRef<SymExpr>(info.dims)
+             << "]: it must be one value";
+  }
+  Type f32 = Float32Type::get(op.getContext());
+  if (Value crossQk = op.getCrossQk()) {
+    if (!crossQk.use_empty() && !decoderOutputsCrossQk(op))
+      return op.emitOpError()
+             << "returns cross_qk without decoder_output_cross_qk = 1: "
+                "onnxruntime fills it from the decoder's cross QK outputs";
+    ctx.setResult(op, 3, f32, Dims{batch, numRet, pairs, runs, g.frames});
+  }
+  if (Value noSpeech = op.getNonSpeechProbs()) {
+    auto token = op->getAttrOfType<IntegerAttr>("no_speech_token_id");
+    int64_t id = token ? token.getInt() : -1;
+    SymExpr vocabulary = searchVocabulary(op, ctx);
+    if (!noSpeech.use_empty() &&
+        (id < 0 || (vocabulary.isConstant() && id >= vocabulary.getConstant())))
+      return op.emitOpError()
+             << "returns non_speech_probs with no_speech_token_id " << id
+             << ", not a token of the vocabulary of " << vocabulary
+             << " (onnxruntime rejects it)";
+    ctx.setResult(op, 4, f32, Dims{batch});
+  }
+  return success();
+}
+
 /// BeamSearch and WhisperBeamSearch: sequences [batch, R, max_length],
 /// sequences_scores [batch, R], scores [max_length - prompt, batch, beams,
-/// vocabulary]; WhisperBeamSearch's cross_qk [batch, R, layer heads kept,
-/// generated tokens, frames] and non_speech_probs [batch].
+/// vocabulary]; WhisperBeamSearch's cross_qk and non_speech_probs
+/// (inferWhisperResults).
 template <typename OpT>
 static LogicalResult inferBeamSearchResults(OpT op, ShapeContext &ctx) {
   FailureOr<SymExpr> maxLen = searchMaxLength(op, ctx);
@@ -541,22 +626,10 @@ static LogicalResult inferBeamSearchResults(OpT op, ShapeContext &ctx) {
                   Dims{*maxLen - prompt, ids.dims[0], beams,
                        searchVocabulary(op, ctx)});
   if constexpr (std::is_same_v<OpT, MSWhisperBeamSearchOp>) {
-    if (op.getCrossQk()) {
-      SymExpr kept = SymExpr::unknown();
-      if (Value layerHeads = op.getCrossQkLayerHead()) {
-        const TensorInfo &lh = ctx.get(layerHeads);
-        if (lh.ranked && lh.dims.size() == 2)
-          kept = lh.dims[0];
-      }
-      // At most max_length - prompt generated tokens; the frames are the
-      // cross attention's keys.
-      ctx.setResult(op, idx, f32,
-                    Dims{ids.dims[0], numRet, kept, *maxLen - prompt,
-                         SymExpr::unknown()});
-    }
-    ++idx;
-    if (op.getNonSpeechProbs())
-      ctx.setResult(op, idx, f32, Dims{ids.dims[0]});
+    // The decoder runs max_length - prompt - 1 times (the encoder's logits
+    // give the first token), each adding one row to cross_qk.
+    SymExpr runs = SymExpr::max(*maxLen - prompt - SymExpr(1), SymExpr(0));
+    return inferWhisperResults(op, ctx, ids.dims[0], numRet, runs);
   }
   return success();
 }
@@ -566,6 +639,13 @@ LogicalResult MSBeamSearchOp::inferShapes(ShapeContext &ctx) {
 }
 
 LogicalResult MSWhisperBeamSearchOp::inferShapes(ShapeContext &ctx) {
+  // WhisperBeamSearchParameters::ParseFromAttributes enforces model_type 2
+  // (its default).
+  if (auto type = (*this)->getAttrOfType<IntegerAttr>("model_type");
+      type && type.getInt() != 2)
+    return emitOpError() << "model_type is " << type.getInt()
+                         << ": WhisperBeamSearch runs Whisper (model_type 2) "
+                            "only (onnxruntime rejects it)";
   return inferBeamSearchResults(*this, ctx);
 }
 

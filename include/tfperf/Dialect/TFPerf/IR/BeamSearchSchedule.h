@@ -23,8 +23,13 @@
 // past_present_share_buffer the self past inputs are max_length long buffers
 // and a past_sequence_length input holds the valid length, the same past as
 // above (subgraph_gpt.cc; generation_device_helper.cc, UpdateGptFeeds;
-// subgraph_whisper_decoder.cc). docs/CostModel.md#control-flow. The counts
-// are upper bounds: an EOS in every beam stops the search early.
+// subgraph_whisper_decoder.cc). WhisperBeamSearch runs Whisper's schedule
+// (model_type 2, the only one it takes) and may also return the decoder's
+// cross-attention scores per generated token (cross_qk) and the first
+// step's no-speech probability (beam_search_impl_whisper.h;
+// beam_search_parameters.cc, WhisperBeamSearchParameters).
+// docs/CostModel.md#control-flow. The counts are upper bounds: an EOS in
+// every beam stops the search early.
 //
 //===----------------------------------------------------------------------===//
 
@@ -113,6 +118,24 @@ struct BeamSearchSchedule {
   SymExpr laterRuns() const { return decoderRuns - SymExpr(1); }
 };
 
+/// WhisperBeamSearch's decoder_output_cross_qk: its decoder returns, after
+/// the presents, one cross-attention QK [rows, heads, 1, frames] per layer.
+bool decoderOutputsCrossQk(Operation *search);
+
+/// What WhisperBeamSearch's cross_qk [batch, R, pairs, T, frames] is made of,
+/// from the encoder subgraph at `ctx`'s shapes: its layers and
+/// cross-attention heads (layers x heads pairs unless cross_qk_layer_head
+/// names them) and `frames`, the cross attention's key length: the length
+/// of the encoder's first cross K when it runs on the search's
+/// input_features and decoder_input_ids (its declared dims bound to theirs;
+/// onnxruntime's frames_of_k). A field the encoder does not determine stays
+/// unknown.
+struct WhisperCrossQk {
+  SymExpr layers = SymExpr::unknown(), heads = SymExpr::unknown(),
+          frames = SymExpr::unknown();
+};
+WhisperCrossQk getWhisperCrossQk(Operation *search, ShapeContext &ctx);
+
 /// Where import records a BeamSearch's `num_beams` graph input once
 /// --bind-dims bound it (a value, unlike max_length, that no type carries).
 constexpr llvm::StringLiteral kBoundBeamsAttr = "tfperf.num_beams";
@@ -149,7 +172,9 @@ LogicalResult seedWhisperEncoder(Operation *search, Region &encoder,
 /// past_present_share_buffer the self pasts are max_length long and the
 /// trailing inputs past_sequence_length (its value `run.past`), num_beams
 /// and cache_indirection [batch, beams, max_length] follow. Fails with the
-/// reason when the decoder's inputs do not have that layout.
+/// reason when the decoder's inputs do not have that layout, or (Whisper
+/// with decoder_output_cross_qk) its outputs are not logits, the self K/V
+/// and one cross QK per layer over a shared buffer.
 LogicalResult seedDecoderRun(Operation *search, Region &decoder,
                              const ShapeQuery &q,
                              const BeamSearchSchedule &schedule,
@@ -181,7 +206,9 @@ LogicalResult computeSharedBufferAttentionCost(Operation *op,
                                                OpCost &c);
 
 /// The search's own cost: scoring each row's logits over the vocabulary at
-/// every step (the same for all three search ops).
+/// every step (the same for all the search ops), reading WhisperBeamSearch's
+/// kept cross QK rows after every decoder run, and writing the outputs the
+/// graph takes.
 LogicalResult computeSearchCost(Operation *search, const ShapeQuery &q,
                                 OpCost &c);
 /// The search's cost in one decoding step (a phase, serving): one scoring
