@@ -531,7 +531,7 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &g,
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(body);
   enclosing.push_back(nodeLoc(nodeName));
-  auto popOwner = llvm::make_scope_exit([&] { enclosing.pop_back(); });
+  llvm::scope_exit popOwner([&] { enclosing.pop_back(); });
   return importGraph(g, body, scope, /*isMain=*/false);
 }
 
@@ -982,7 +982,7 @@ FailureOr<SmallVector<Value>> GraphImporter::importFunctionBody(
   }
   callers.push_back(callLoc);
   enclosing.push_back(callLoc);
-  auto popCaller = llvm::make_scope_exit([&] {
+  llvm::scope_exit popCaller([&] {
     callers.pop_back();
     enclosing.pop_back();
     bodyOpset = outerOpset;
