@@ -844,10 +844,16 @@ static SmallVector<SymExpr, 4> einsumTokenDims(Operation *op,
 /// GEMM FLOPs of the recognised blocks at the graph's own shapes.
 class PerTokenGemms {
 public:
+  /// `shapesOf`, when given, the shapes each op runs at instead of the
+  /// graph's (a Whisper search's decoder step).
   PerTokenGemms(func::FuncOp func, const TransformerStructure &structure,
-                const TokenShapes &tokens, int64_t kvLen, bool pastSym)
+                const TokenShapes &tokens, int64_t kvLen, bool pastSym,
+                std::function<const ShapeQuery &(Operation *)> shapesOf = {})
       : structure(structure), tokens(tokens), kvLen(kvLen), pastSym(pastSym),
-        costs(func, tokens) {
+        shapesOf(std::move(shapesOf)),
+        costs(func, [&](Operation *op) -> const ShapeQuery & {
+          return this->shapesOf ? this->shapesOf(op) : tokens;
+        }) {
     // The value symbols of shared past buffers' lengths (a graph input
     // past_sequence_length): a cache length too.
     func.walk([&](Operation *op) {
@@ -887,7 +893,7 @@ private:
   /// GEMM FLOPs per row of a linear's output.
   double perRow(Operation *op) const {
     const OpCostRecord *rec = costs.lookup(op);
-    auto d = tokens.dims(op->getResult(0));
+    auto d = dimsAt(op, op->getResult(0));
     if (!rec || !rec->known || !d || d->empty())
       return 0;
     double rows = atGraphSizes(product(einsumTokenDims(op, *d)));
@@ -904,7 +910,7 @@ private:
         sum += perRow(l);
       return sum;
     }
-    auto d = tokens.dims(m.up.front()->getResult(0));
+    auto d = dimsAt(m.up.front(), m.up.front()->getResult(0));
     double rows = d && !d->empty() ? atGraphSizes(product(d->drop_back())) : 0;
     if (!(rows > 0))
       return 0;
@@ -927,10 +933,16 @@ private:
     return rec && rec->known ? atGraphSizes(rec->cost.gemmFlops) : NAN;
   }
 
+  /// `v`'s dims where `at` runs.
+  std::optional<ArrayRef<SymExpr>> dimsAt(Operation *at, Value v) const {
+    return shapesOf ? shapesOf(at).dims(v) : tokens.dims(v);
+  }
+
   const TransformerStructure &structure;
   const TokenShapes &tokens;
   int64_t kvLen;
   bool pastSym;
+  std::function<const ShapeQuery &(Operation *)> shapesOf;
   CostAnalysis costs;
   llvm::StringSet<> pastValues;
 };
@@ -979,7 +991,7 @@ LayerGemms PerTokenGemms::firstLayer() const {
     double queries = 0, keys = 0, gemm = 0;
     if (a.fused) {
       const OpCostRecord *rec = costs.lookup(a.fused);
-      auto od = tokens.dims(a.fused->getResult(0));
+      auto od = dimsAt(a.fused, a.fused->getResult(0));
       if (!rec || !rec->known || !od || od->empty())
         continue;
       double rows = atGraphSizes(product(od->drop_back()));
@@ -997,8 +1009,8 @@ LayerGemms PerTokenGemms::firstLayer() const {
     } else {
       const OpCostRecord *sc = costs.lookup(a.scores);
       const OpCostRecord *cx = costs.lookup(a.context);
-      auto qd = tokens.dims(a.qOperand);
-      auto kd = tokens.dims(a.kOperand);
+      auto qd = dimsAt(a.scores, a.qOperand);
+      auto kd = dimsAt(a.scores, a.kOperand);
       if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
           !kd || kd->empty())
         continue;
@@ -1701,7 +1713,19 @@ void PhaseAnalyzer::analyzeDecode() {
 }
 
 void PhaseAnalyzer::analyzePerToken() {
-  PerTokenGemms gemms(func, structure, tokens, L, pastSym);
+  // A Whisper search's per-token figures are its decode step's, whose
+  // decoder has no dims of the graph's to substitute.
+  std::optional<SubstitutedShapes> base;
+  std::optional<WhisperStep> step;
+  std::function<const ShapeQuery &(Operation *)> shapesOf;
+  if (whisper) {
+    base.emplace(tokens, substitution(B, S, std::nullopt));
+    step.emplace(*whisper, *base, B, S, DecoderRun{1, SymExpr(L - 1)});
+    shapesOf = [&](Operation *op) -> const ShapeQuery & {
+      return step->of(op);
+    };
+  }
+  PerTokenGemms gemms(func, structure, tokens, L, pastSym, shapesOf);
   LayerGemms layer = gemms.firstLayer();
   fig.blockGemms = gemms.perBlock();
   setCrossover(layer, fig);
