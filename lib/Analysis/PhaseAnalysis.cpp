@@ -3,6 +3,7 @@
 #include "tfperf/Analysis/PhaseAnalysis.h"
 #include "tfperf/Analysis/ExpertParallel.h"
 #include "tfperf/Analysis/PlainExperts.h"
+#include "tfperf/Analysis/RegionWeights.h"
 #include "tfperf/Analysis/ShapeInference.h"
 #include "tfperf/Dialect/TFPerf/IR/BeamSearchSchedule.h"
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
@@ -12,6 +13,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "mlir/IR/Diagnostics.h"
 
@@ -512,6 +514,9 @@ struct PhaseRun {
   /// Derived decode: the cached K and V an attention kernel reads besides
   /// what the graph computes (uncachedKVReadBytes).
   std::function<double(const AttentionBlock &)> uncachedKVBytes;
+  /// Why an op cannot be costed in the phase whatever its shapes say (a
+  /// search's subgraph that cannot run at the step); empty: it can.
+  std::function<std::string(Operation *)> problemOf;
 };
 
 PhaseResult runPhase(const PhaseGraph &graph, const PhaseRun &run) {
@@ -537,10 +542,17 @@ PhaseResult runPhase(const PhaseGraph &graph, const PhaseRun &run) {
       scoresOfLayer.try_emplace(a.layer, a.scores);
   std::vector<OpFigures> figures;
   figures.reserve(costs.getRecords().size());
-  for (const OpCostRecord &rec : costs.getRecords())
-    figures.push_back(cached && cached->contains(rec.op)
-                          ? OpFigures()
-                          : evaluateOp(rec, policy, device));
+  for (const OpCostRecord &rec : costs.getRecords()) {
+    if (cached && cached->contains(rec.op)) {
+      figures.emplace_back();
+      continue;
+    }
+    std::string problem = run.problemOf ? run.problemOf(rec.op) : "";
+    figures.push_back(problem.empty() ? evaluateOp(rec, policy, device)
+                                      : OpFigures());
+    if (!problem.empty())
+      figures.back().problem = std::move(problem);
+  }
   std::shared_ptr<const KernelAnalysis> phaseKernels;
   if (timing && !timing->isPerOpRoofline())
     phaseKernels = applyPhaseTiming(func, costs, structure, select, policy,
@@ -832,10 +844,16 @@ static SmallVector<SymExpr, 4> einsumTokenDims(Operation *op,
 /// GEMM FLOPs of the recognised blocks at the graph's own shapes.
 class PerTokenGemms {
 public:
+  /// `shapesOf`, when given, the shapes each op runs at instead of the
+  /// graph's (a Whisper search's decoder step).
   PerTokenGemms(func::FuncOp func, const TransformerStructure &structure,
-                const TokenShapes &tokens, int64_t kvLen, bool pastSym)
+                const TokenShapes &tokens, int64_t kvLen, bool pastSym,
+                std::function<const ShapeQuery &(Operation *)> shapesOf = {})
       : structure(structure), tokens(tokens), kvLen(kvLen), pastSym(pastSym),
-        costs(func, tokens) {
+        shapesOf(std::move(shapesOf)),
+        costs(func, [&](Operation *op) -> const ShapeQuery & {
+          return this->shapesOf ? this->shapesOf(op) : tokens;
+        }) {
     // The value symbols of shared past buffers' lengths (a graph input
     // past_sequence_length): a cache length too.
     func.walk([&](Operation *op) {
@@ -875,7 +893,7 @@ private:
   /// GEMM FLOPs per row of a linear's output.
   double perRow(Operation *op) const {
     const OpCostRecord *rec = costs.lookup(op);
-    auto d = tokens.dims(op->getResult(0));
+    auto d = dimsAt(op, op->getResult(0));
     if (!rec || !rec->known || !d || d->empty())
       return 0;
     double rows = atGraphSizes(product(einsumTokenDims(op, *d)));
@@ -892,7 +910,7 @@ private:
         sum += perRow(l);
       return sum;
     }
-    auto d = tokens.dims(m.up.front()->getResult(0));
+    auto d = dimsAt(m.up.front(), m.up.front()->getResult(0));
     double rows = d && !d->empty() ? atGraphSizes(product(d->drop_back())) : 0;
     if (!(rows > 0))
       return 0;
@@ -915,10 +933,16 @@ private:
     return rec && rec->known ? atGraphSizes(rec->cost.gemmFlops) : NAN;
   }
 
+  /// `v`'s dims where `at` runs.
+  std::optional<ArrayRef<SymExpr>> dimsAt(Operation *at, Value v) const {
+    return shapesOf ? shapesOf(at).dims(v) : tokens.dims(v);
+  }
+
   const TransformerStructure &structure;
   const TokenShapes &tokens;
   int64_t kvLen;
   bool pastSym;
+  std::function<const ShapeQuery &(Operation *)> shapesOf;
   CostAnalysis costs;
   llvm::StringSet<> pastValues;
 };
@@ -967,7 +991,7 @@ LayerGemms PerTokenGemms::firstLayer() const {
     double queries = 0, keys = 0, gemm = 0;
     if (a.fused) {
       const OpCostRecord *rec = costs.lookup(a.fused);
-      auto od = tokens.dims(a.fused->getResult(0));
+      auto od = dimsAt(a.fused, a.fused->getResult(0));
       if (!rec || !rec->known || !od || od->empty())
         continue;
       double rows = atGraphSizes(product(od->drop_back()));
@@ -985,8 +1009,8 @@ LayerGemms PerTokenGemms::firstLayer() const {
     } else {
       const OpCostRecord *sc = costs.lookup(a.scores);
       const OpCostRecord *cx = costs.lookup(a.context);
-      auto qd = tokens.dims(a.qOperand);
-      auto kd = tokens.dims(a.kOperand);
+      auto qd = dimsAt(a.scores, a.qOperand);
+      auto kd = dimsAt(a.scores, a.kOperand);
       if (!sc || !cx || !sc->known || !cx->known || !qd || qd->empty() ||
           !kd || kd->empty())
         continue;
@@ -1155,6 +1179,169 @@ static int64_t cachedKeys(const AttentionBlock &a, int64_t kvLen) {
   return cachedKeysAt(a.window, kvLen);
 }
 
+//===----------------------------------------------------------------------===//
+// A Whisper search's step
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A Whisper search (BeamSearch with model_type 2, WhisperBeamSearch) whose
+/// subgraphs the phases run as onnxruntime runs one step of it
+/// (docs/TransformerAnalysis.md#phases): prefill is its encoder subgraph
+/// (the audio encoder and the decoder's pass over the start tokens, its
+/// first run) on B rows of S start tokens; decode one run of its decoder on
+/// B rows, one token after a self past of L - 1, its cross K/V the
+/// encoder's at the search's input_features. Its decoder's own dims (rows,
+/// the buffers' length, the frames) are symbols of the subgraph that no
+/// substitution of the graph's batch and sequence binds: the subgraphs are
+/// re-shaped from their inputs instead, as for the whole generation
+/// (BeamSearchSchedule.h).
+struct WhisperSearch {
+  Operation *op = nullptr;
+  Region *encoder = nullptr, *decoder = nullptr;
+  /// At the graph's shapes: the default sizes, whether the self K/V are
+  /// shared buffers and how long.
+  BeamSearchSchedule schedule;
+  /// Why no step of it can run (onnxruntime rejects the search); empty
+  /// when one can.
+  std::string problem;
+};
+
+/// The graph's one Whisper search with both subgraphs, if it has one.
+static std::optional<WhisperSearch> findWhisperSearch(func::FuncOp func) {
+  SmallVector<Operation *, 1> searches;
+  func.walk([&](Operation *op) {
+    if (isSearchOp(op) && getSearchModel(op) == SearchModel::Whisper)
+      searches.push_back(op);
+  });
+  if (searches.size() != 1)
+    return std::nullopt;
+  WhisperSearch w;
+  w.op = searches.front();
+  w.encoder = getSearchSubgraph(w.op, "encoder");
+  w.decoder = getSearchSubgraph(w.op, "decoder");
+  if (!w.encoder || !w.decoder)
+    return std::nullopt;
+  TypeShapeQuery types;
+  w.schedule = getBeamSearchSchedule(w.op, types);
+  // An unknown batch, max_length or num_beams only leaves a default to
+  // choose; start tokens of unknown length, or as many as max_length
+  // (onnxruntime rejects the search), leave no step to cost.
+  std::optional<int64_t> n = w.schedule.maxLength.getInt64(),
+                         p = w.schedule.prompt.getInt64();
+  if (!w.schedule.prompt.isKnown() || (n && p && *n <= *p))
+    w.problem = (getSearchOpName(w.op) + " '" + getNodeName(w.op) + "': " +
+                 w.schedule.unknownReason)
+                    .str();
+  return w;
+}
+
+/// One step of a Whisper search: its subgraphs re-shaped for `rows` rows,
+/// the encoder over `startTokens`, the decoder at `run`. A shared self
+/// buffer is bound to the run's past, as a phase binds any shared buffer
+/// (docs/TransformerAnalysis.md, causality): the self attention attends
+/// over those keys and the new one.
+class WhisperStep : public ShapeQuery {
+public:
+  WhisperStep(const WhisperSearch &search, const ShapeQuery &base,
+              int64_t rows, int64_t startTokens, const DecoderRun &run)
+      : search(search), base(base) {
+    if (!search.problem.empty()) {
+      encoderProblem = decoderProblem = search.problem;
+      return;
+    }
+    BeamSearchSchedule step = search.schedule;
+    step.batch = SymExpr(rows);
+    step.beams = SymExpr(1);
+    step.prompt = SymExpr(startTokens);
+    if (step.shareBuffer)
+      step.maxLength = run.past;
+    Operation *op = search.op;
+    Region &enc = *search.encoder, &dec = *search.decoder;
+    // input_features' feature size and frames are the graph's: one that is
+    // a symbol leaves the ops it sizes a formula, unknown in the phase.
+    if (auto features = base.dims(op->getOperand(0)))
+      for (const SymExpr &d : features->drop_front())
+        if (!d.isConstant())
+          unbound.push_back(d.str());
+    auto seedEncoder = [&](ShapeContext &ctx, std::string &why) {
+      if (failed(seedWhisperEncoder(op, enc, base, step, ctx, why)))
+        return failure();
+      // input_features at the step's rows.
+      TensorInfo features = ctx.get(enc.getArgument(0));
+      if (!features.dims.empty())
+        features.dims.front() = SymExpr(rows);
+      ctx.set(enc.getArgument(0), std::move(features));
+      return success();
+    };
+    if (failed(replaySearchSubgraph(op, enc, encoder, seedEncoder,
+                                    encoderProblem))) {
+      decoderProblem = "its cross K/V come from the encoder: " + encoderProblem;
+      return;
+    }
+    auto seedDecoder = [&](ShapeContext &ctx, std::string &why) {
+      return seedDecoderRun(op, dec, base, step, run, ctx, why, &encoder);
+    };
+    (void)replaySearchSubgraph(op, dec, decoder, seedDecoder, decoderProblem);
+  }
+
+  /// The search's values in the decoder (its step scores the decoder's
+  /// logits) at the decoder's shapes, the others at the graph's.
+  std::optional<ArrayRef<SymExpr>> dims(Value v) const override {
+    Region *r = v.getParentRegion();
+    if (r && search.decoder->isAncestor(r))
+      return decoder.dims(v);
+    return base.dims(v);
+  }
+  /// The shapes `op` runs at in the step.
+  const ShapeQuery &of(Operation *op) const {
+    Region *r = op->getParentRegion();
+    if (search.decoder->isAncestor(r))
+      return decoder;
+    if (search.encoder->isAncestor(r))
+      return encoder;
+    return op == search.op ? *this : base;
+  }
+  /// Why `op` cannot be costed at the step; empty when it can.
+  std::string problemOf(Operation *op) const {
+    // A constant costs nothing at any shapes.
+    if (op->hasTrait<OpTrait::ConstantLike>())
+      return "";
+    Region *r = op->getParentRegion();
+    if (search.decoder->isAncestor(r) || op == search.op)
+      return decoderProblem;
+    if (search.encoder->isAncestor(r))
+      return encoderProblem;
+    return "";
+  }
+  /// The phase's note when a subgraph cannot run at the step, or runs on
+  /// input_features of unbound dims.
+  std::string note(bool decode) const {
+    const std::string &p = decode ? decoderProblem : encoderProblem;
+    if (!p.empty())
+      return "its " + std::string(decode ? "decoder" : "encoder") +
+             " cannot run at this step: " + p;
+    if (unbound.empty())
+      return "";
+    return "input_features has unbound dims (" + llvm::join(unbound, ", ") +
+           "): the ops they size are unknown (bind them with --bind-dims)";
+  }
+
+private:
+  const WhisperSearch &search;
+  const ShapeQuery &base;
+  ContextShapes encoder, decoder;
+  std::string encoderProblem, decoderProblem;
+  SmallVector<std::string, 2> unbound;
+};
+
+/// The ops of `region` (a subgraph a phase does not run).
+static llvm::DenseSet<Operation *> opsIn(Region &region) {
+  llvm::DenseSet<Operation *> ops;
+  region.walk([&](Operation *op) { ops.insert(op); });
+  return ops;
+}
+} // namespace
+
 namespace {
 /// One analyzeTransformer call on one device: the sizes asked for, the
 /// graph's token shapes, and the figures each phase fills in.
@@ -1170,7 +1357,7 @@ public:
                              [](const AttentionBlock &a) {
                                return !a.pastInputs.empty();
                              })),
-        pastSym(tokens.past.isKnown()) {}
+        pastSym(tokens.past.isKnown()), whisper(findWhisperSearch(func)) {}
 
   /// Batch, sequence and KV length: the options, else the graph's own.
   /// Fails on sizes the graph cannot take.
@@ -1201,6 +1388,11 @@ private:
                std::optional<int64_t> total = std::nullopt) const;
   /// Ops between a past-KV input and the attention scores.
   std::optional<PhaseResult> decodeAt(int64_t batch, bool reported = false);
+  /// A Whisper search's sizes: B its rows, S its start tokens, L = S.
+  LogicalResult chooseWhisperSizes(std::string &error);
+  /// One step of the Whisper search at `batch` rows: its encoder (prefill)
+  /// or one decoder run (decode).
+  PhaseResult whisperPhase(bool decode, int64_t batch, bool reported);
 
   func::FuncOp func;
   const TransformerStructure &structure;
@@ -1217,6 +1409,8 @@ private:
   // Derived decode, found once for every batch decoded.
   llvm::DenseSet<Operation *> cachePath, cached;
   std::optional<llvm::DenseMap<Value, int>> kvDims;
+  /// The graph's Whisper search, whose steps the phases cost.
+  std::optional<WhisperSearch> whisper;
 };
 } // namespace
 
@@ -1244,7 +1438,38 @@ fixedPastLength(const TransformerStructure &structure) {
   return std::nullopt;
 }
 
+LogicalResult PhaseAnalyzer::chooseWhisperSizes(std::string &error) {
+  const BeamSearchSchedule &s = whisper->schedule;
+  // The default step is the search's: batch x num_beams rows after its
+  // start tokens.
+  std::optional<int64_t> rows = (s.batch * s.beams).getInt64(),
+                         batch = s.batch.getInt64(),
+                         start = s.prompt.getInt64(),
+                         maxLength = s.maxLength.getInt64();
+  B = opts.batch ? opts.batch : rows ? *rows : batch ? *batch : 1;
+  S = opts.seq ? opts.seq : start ? std::max<int64_t>(*start, 1) : 1;
+  L = opts.kvLen ? opts.kvLen : S;
+  std::string name =
+      (getSearchOpName(whisper->op) + " '" + getNodeName(whisper->op) + "'")
+          .str();
+  if (maxLength && opts.seq && S >= *maxLength) {
+    error = "--seq: " + name + " generates up to max_length = " +
+            std::to_string(*maxLength) +
+            " tokens, so it starts from fewer (onnxruntime rejects more)";
+    return failure();
+  }
+  if (maxLength && s.shareBuffer && opts.kvLen && L > *maxLength) {
+    error = "--kv-len: the self K/V buffers of " + name + " hold max_length = " +
+            std::to_string(*maxLength) +
+            " tokens (past_present_share_buffer)";
+    return failure();
+  }
+  return success();
+}
+
 LogicalResult PhaseAnalyzer::chooseSizes(std::string &error) {
+  if (whisper)
+    return chooseWhisperSizes(error);
   B = opts.batch ? opts.batch : (tokens.batch0 ? tokens.batch0 : 1);
   S = opts.seq ? opts.seq : tokens.seq0;
   if (opts.seq && !tokens.seq.isKnown() && opts.seq != tokens.seq0) {
@@ -1322,7 +1547,37 @@ PhaseAnalyzer::substitution(std::optional<int64_t> b, std::optional<int64_t> s,
   return tokens.substitution(sym(b), sym(s), sym(p), sym(total));
 }
 
+PhaseResult PhaseAnalyzer::whisperPhase(bool decode, int64_t batch,
+                                        bool reported) {
+  SubstitutedShapes base(tokens, substitution(batch, S, std::nullopt));
+  WhisperStep step(*whisper, base, batch, S,
+                   decode ? DecoderRun{1, SymExpr(L - 1)}
+                          : DecoderRun{1, SymExpr(S)});
+  // Decode leaves out the encoder (once per sequence), prefill the decoder.
+  llvm::DenseSet<Operation *> notRun =
+      opsIn(decode ? *whisper->encoder : *whisper->decoder);
+  PhaseRun run;
+  run.name = decode ? "decode" : "prefill";
+  run.select = [&](Operation *op) -> const ShapeQuery & { return step.of(op); };
+  run.problemOf = [&](Operation *op) { return step.problemOf(op); };
+  run.cached = &notRun;
+  run.visit = reported ? &opts : nullptr;
+  run.timing = reported ? &opts.timing : nullptr;
+  run.kernels = reported ? kernelsOf(run.name) : nullptr;
+  PhaseResult r = runPhase(graph(), run);
+  r.batch = batch;
+  r.seq = decode ? 1 : S;
+  r.kvLen = decode ? L : S;
+  r.note = step.note(decode);
+  return r;
+}
+
 void PhaseAnalyzer::analyzePrefill() {
+  if (whisper) {
+    if (opts.phase != "decode")
+      fig.prefill = whisperPhase(/*decode=*/false, B, /*reported=*/true);
+    return;
+  }
   bool prefillPossible = tokens.seq.isKnown() || !hasPast || tokens.seq0 > 1;
   if (opts.phase == "decode" || !prefillPossible)
     return;
@@ -1342,6 +1597,8 @@ void PhaseAnalyzer::analyzePrefill() {
 
 std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
                                                    bool reported) {
+  if (whisper)
+    return whisperPhase(/*decode=*/true, batch, reported);
   const PhaseOptions *visit = reported ? &opts : nullptr;
   // The critical-batch fit reads the roofline times only.
   const Timing *timing = reported ? &opts.timing : nullptr;
@@ -1404,7 +1661,7 @@ std::optional<PhaseResult> PhaseAnalyzer::decodeAt(int64_t batch,
 
 void PhaseAnalyzer::analyzeNoCacheStep() {
   if (opts.phase == "prefill" || !structure.isTransformer() ||
-      !tokens.seq.isKnown() || pastSym || hasPast)
+      !tokens.seq.isKnown() || pastSym || hasPast || whisper)
     return;
   SubstitutedShapes q(tokens, substitution(B, L + 1, std::nullopt));
   PhaseRun run;
@@ -1456,7 +1713,19 @@ void PhaseAnalyzer::analyzeDecode() {
 }
 
 void PhaseAnalyzer::analyzePerToken() {
-  PerTokenGemms gemms(func, structure, tokens, L, pastSym);
+  // A Whisper search's per-token figures are its decode step's, whose
+  // decoder has no dims of the graph's to substitute.
+  std::optional<SubstitutedShapes> base;
+  std::optional<WhisperStep> step;
+  std::function<const ShapeQuery &(Operation *)> shapesOf;
+  if (whisper) {
+    base.emplace(tokens, substitution(B, S, std::nullopt));
+    step.emplace(*whisper, *base, B, S, DecoderRun{1, SymExpr(L - 1)});
+    shapesOf = [&](Operation *op) -> const ShapeQuery & {
+      return step->of(op);
+    };
+  }
+  PerTokenGemms gemms(func, structure, tokens, L, pastSym, shapesOf);
   LayerGemms layer = gemms.firstLayer();
   fig.blockGemms = gemms.perBlock();
   setCrossover(layer, fig);

@@ -46,16 +46,15 @@ RegionWeight RegionWeights::ofRegion(Region *region) {
 /// The symbol standing for the decoder run in its re-inferred shapes.
 static constexpr llvm::StringLiteral kRunSymbol = "beam_search_run";
 
-const ContextShapes *RegionWeights::replay(
-    Operation *search, Region &region,
+LogicalResult mlir::tfperf::replaySearchSubgraph(
+    Operation *search, Region &region, ContextShapes &shapes,
     llvm::function_ref<LogicalResult(ShapeContext &, std::string &)> seed,
     std::string &reason) {
-  ContextShapes &shapes = stepShapes.emplace_back();
   if (failed(seed(shapes.ctx, reason))) {
     reason =
         (getSearchOpName(search) + " '" + getNodeName(search) + "': " + reason)
             .str();
-    return nullptr;
+    return failure();
   }
   // Ops outside the subgraph it reads (weights, shape constants) have their
   // values from their own shape functions.
@@ -78,8 +77,18 @@ const ContextShapes *RegionWeights::replay(
                                                                : "decoder") +
               " could not be re-derived per run")
                  .str();
-    return nullptr;
+    return failure();
   }
+  return success();
+}
+
+const ContextShapes *RegionWeights::replay(
+    Operation *search, Region &region,
+    llvm::function_ref<LogicalResult(ShapeContext &, std::string &)> seed,
+    std::string &reason) {
+  ContextShapes &shapes = stepShapes.emplace_back();
+  if (failed(replaySearchSubgraph(search, region, shapes, seed, reason)))
+    return nullptr;
   return &shapes;
 }
 

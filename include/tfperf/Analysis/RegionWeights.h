@@ -95,6 +95,17 @@ private:
   llvm::DenseMap<Operation *, const ContextShapes *> encoderShapes;
 };
 
+/// Re-infers the shapes of `search`'s subgraph `region` into `shapes` from
+/// the inputs `seed` sets (the weights and constants it reads from outside
+/// at their own shapes). Fails with `reason`, naming the search, when
+/// seeding or inference fails.
+LogicalResult
+replaySearchSubgraph(Operation *search, Region &region, ContextShapes &shapes,
+                     llvm::function_ref<LogicalResult(ShapeContext &,
+                                                      std::string &)>
+                         seed,
+                     std::string &reason);
+
 /// Adds every count of `more` to `into`'s (the same op at other shapes).
 void addCost(OpCost &into, const OpCost &more);
 /// Multiplies every count of `cost` (FLOPs, parts, accesses) by `times`.
