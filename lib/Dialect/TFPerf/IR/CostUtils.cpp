@@ -126,6 +126,14 @@ LogicalResult cost::readWindowedKeys(Operation *op, const ShapeQuery &q,
     auto d = dimsOf(q, keys, c);
     if (!d)
       return failure();
+    // Keys are [B, L, D] or per head [B, N, L, H]; any other rank (a
+    // malformed graph) has no key axis to window.
+    if (d->size() != 3 && d->size() != 4) {
+      c.unknownReason = "a key or value of rank " + std::to_string(d->size()) +
+                        " (expected [batch, keys, hidden] or [batch, heads, "
+                        "keys, head_size])";
+      return failure();
+    }
     SymExpr all = product(*d), length = (*d)[d->size() == 4 ? 2 : 1];
     auto perKey = all.divExact(length);
     c.read(keys, perKey ? *perKey * (length - SymExpr::min(firstKey, length))
