@@ -51,7 +51,10 @@ LogicalResult LinearAttentionOp::propagateSplit(SplitContext &ctx,
   auto qWidth = constDim(getQuery(), 2), kWidth = constDim(getKey(), 2),
        vWidth = constDim(getValue(), 2);
   int64_t nq = getQNumHeads(), nkv = getKvNumHeads();
-  if (!qWidth || !kWidth || !vWidth || nq <= 0 || nkv <= 0 || *qWidth % nq ||
+  // Empty widths (a dim of 0) have no heads to split, and a query narrower
+  // than its head count no head size to divide by.
+  if (!qWidth || !kWidth || !vWidth || *qWidth <= 0 || *kWidth <= 0 ||
+      *vWidth <= 0 || nq <= 0 || nkv <= 0 || *qWidth % nq ||
       *kWidth % (*qWidth / nq))
     return ctx.fail("a split of unknown shape");
   int64_t nk = *kWidth / (*qWidth / nq);
