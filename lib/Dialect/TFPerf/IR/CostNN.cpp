@@ -146,9 +146,16 @@ LogicalResult LpNormOp::computeCost(const ShapeQuery &q, OpCost &c) {
   auto x = cost::dimsOf(q, getInput(), c);
   if (!x || failed(cost::readWriteAll(*this, q, c)))
     return failure();
-  int64_t axis = getAxis() < 0 ? getAxis() + (int64_t)x->size() : getAxis();
+  int64_t rank = x->size();
+  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  if (axis < 0 || axis >= rank) {
+    c.unknownReason = "LpNormalization's axis " + std::to_string(getAxis()) +
+                      " is not a dim of its rank-" + std::to_string(rank) +
+                      " input";
+    return failure();
+  }
   SymExpr n = product(*x);
-  SymExpr length = (*x)[std::clamp<int64_t>(axis, 0, x->size() - 1)];
+  SymExpr length = (*x)[axis];
   // Per element: |x| or x^2, sum, divide; per vector a sqrt (p = 2).
   c.flops = n * SymExpr(3);
   if (getP() == 2)

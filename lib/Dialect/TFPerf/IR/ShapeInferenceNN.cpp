@@ -266,6 +266,11 @@ LogicalResult InstanceNormOp::inferShapes(ShapeContext &ctx) {
 }
 
 LogicalResult LpNormOp::inferShapes(ShapeContext &ctx) {
+  // The norm runs along `axis`: it must be a dim of the input (ONNX).
+  const TensorInfo &in = ctx.get(getInput());
+  if (in.ranked &&
+      failed(normalizeAxis(*this, getAxis(), in.dims.size(), "LpNormalization axis")))
+    return failure();
   return inferUnarySameShape(*this, ctx, /*passValues=*/false);
 }
 
