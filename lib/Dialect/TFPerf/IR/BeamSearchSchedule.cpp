@@ -27,22 +27,35 @@ bool mlir::tfperf::isSearchOp(Operation *op) {
              MSSamplingOp>(op);
 }
 
-/// The num_beams operand of a beam search (none for the greedy ones).
-static Value numBeamsOperand(Operation *search) {
+/// `get` of a beam search, BeamSearch or WhisperBeamSearch (their operands
+/// share names); null for the greedy searches.
+template <typename Getter>
+static Value beamSearchOperand(Operation *search, Getter get) {
   if (auto b = dyn_cast<MSBeamSearchOp>(search))
-    return b.getNumBeams();
+    return get(b);
   if (auto w = dyn_cast<MSWhisperBeamSearchOp>(search))
-    return w.getNumBeams();
+    return get(w);
   return Value();
+}
+
+static Value numBeamsOperand(Operation *search) {
+  return beamSearchOperand(search, [](auto op) { return op.getNumBeams(); });
 }
 
 /// Whisper's decoder_input_ids: the tokens the decoder starts from.
 static Value decoderInputIds(Operation *search) {
-  if (auto b = dyn_cast<MSBeamSearchOp>(search))
-    return b.getDecoderInputIds();
-  if (auto w = dyn_cast<MSWhisperBeamSearchOp>(search))
-    return w.getDecoderInputIds();
-  return Value();
+  return beamSearchOperand(search,
+                           [](auto op) { return op.getDecoderInputIds(); });
+}
+
+SymExpr mlir::tfperf::getWhisperStartTokens(Operation *search,
+                                            ShapeContext &ctx) {
+  Value start = decoderInputIds(search);
+  if (!start)
+    return SymExpr(1);
+  const TensorInfo &info = ctx.get(start);
+  return info.ranked && info.dims.size() == 2 ? info.dims[1]
+                                              : SymExpr::unknown();
 }
 
 StringRef mlir::tfperf::getSearchOpName(Operation *op) {
@@ -405,13 +418,7 @@ WhisperCrossQk mlir::tfperf::getWhisperCrossQk(Operation *search,
   const TensorInfo &features = ctx.get(search->getOperand(0));
   if (!features.ranked || features.dims.empty())
     return g;
-  SymExpr prompt = 1;
-  if (Value start = decoderInputIds(search)) {
-    const TensorInfo &startInfo = ctx.get(start);
-    prompt = startInfo.ranked && startInfo.dims.size() == 2
-                 ? startInfo.dims[1]
-                 : SymExpr::unknown();
-  }
+  SymExpr prompt = getWhisperStartTokens(search, ctx);
   llvm::StringMap<SymExpr> bound;
   auto bind = [&](Value declared, ArrayRef<SymExpr> fed) {
     const TensorInfo &info = ctx.get(declared);

@@ -608,16 +608,8 @@ static LogicalResult inferBeamSearchResults(OpT op, ShapeContext &ctx) {
   bool whisper = getSearchModel(op) == SearchModel::Whisper;
   if (!ids.ranked || ids.dims.size() != (whisper ? 3u : 2u))
     return success();
-  SymExpr prompt = ids.dims.back();
-  if (whisper) {
-    prompt = SymExpr(1);
-    if (Value start = op.getDecoderInputIds()) {
-      const TensorInfo &startInfo = ctx.get(start);
-      prompt = startInfo.ranked && startInfo.dims.size() == 2
-                   ? startInfo.dims[1]
-                   : SymExpr::unknown();
-    }
-  }
+  SymExpr prompt =
+      whisper ? getWhisperStartTokens(op, ctx) : ids.dims.back();
   SymExpr numRet = scalarValue(ctx, op.getNumReturnSequences());
   SymExpr beams = scalarValue(ctx, op.getNumBeams());
   Type i32 = IntegerType::get(op.getContext(), 32);

@@ -118,6 +118,12 @@ struct BeamSearchSchedule {
   SymExpr laterRuns() const { return decoderRuns - SymExpr(1); }
 };
 
+/// Whisper's tokens before the first generated one, at `ctx`'s shapes: the
+/// length of decoder_input_ids [batch, L0], one start token without it
+/// (beam_search_parameters.cc, ParseFromInputs); unknown when it is not
+/// rank 2.
+SymExpr getWhisperStartTokens(Operation *search, ShapeContext &ctx);
+
 /// WhisperBeamSearch's decoder_output_cross_qk: its decoder returns, after
 /// the presents, one cross-attention QK [rows, heads, 1, frames] per layer.
 bool decoderOutputsCrossQk(Operation *search);
