@@ -28,6 +28,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cmath>
@@ -786,16 +787,24 @@ Kernel Fuser::makeKernel(unsigned g) {
         k.m = (outElems > 0 && k.n > 0) ? outElems / k.n : 0;
       } else {
         k.m = dimFromEnd(out, 2, mainOp);
-        k.batch = (outElems > 0 && k.m * k.n > 0) ? outElems / (k.m * k.n) : 1;
+        // Divided one factor at a time: m * n or 2 * elements can pass
+        // int64 for outputs near the limits (the quotients are the same).
+        k.batch = (outElems > 0 && k.m > 0 && k.n > 0) ? outElems / k.m / k.n
+                                                       : 1;
       }
     } else if (outElems > 0 && k.n > 0) {
       k.m = outElems / k.n;
-      k.k = gemmFlops / (2 * outElems);
+      k.k = gemmFlops / 2 / outElems;
     }
-    // Sibling GEMMs merged: one GEMM over the concatenated outputs.
+    // Sibling GEMMs merged: one GEMM over the concatenated outputs (0,
+    // unknown, when the sum passes int64).
+    bool nOverflows = false;
     for (Operation *op : grp.ops)
       if (op != mainOp && roleOf(op) == Role::Gemm)
-        k.n += dimFromEnd(op->getResult(0), 1, op);
+        nOverflows |=
+            llvm::AddOverflow(k.n, dimFromEnd(op->getResult(0), 1, op), k.n);
+    if (nOverflows)
+      k.n = 0;
   } else if (k.cls == KernelClass::Attention) {
     double gemmFlops = 0;
     for (Operation *op : grp.ops)
