@@ -90,10 +90,10 @@ FLOAT_ELEM_TYPES = {"f16", "bf16", "f32", "f64"}
 
 # ---------------------------------------------------------------- plan ----
 
-def tfperf_report(tfperf, graph, hw, dtype, extra, work):
+def tfperf_report(tfperf, graph, hw, dtype, work):
     report = os.path.join(work, "r_%s_%s.json" % (os.path.basename(graph), dtype))
     cmd = [tfperf, graph, "--hw=%s" % hw, "--kernels=exported",
-           "--compute-dtype=%s" % dtype, "--report=%s" % report] + extra
+           "--compute-dtype=%s" % dtype, "--report=%s" % report]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(report) as f:
         return json.load(f)
@@ -190,7 +190,7 @@ def cmd_plan(args):
     with tempfile.TemporaryDirectory() as work:
         for g in args.graph or DEFAULT_GRAPHS:
             path = g if os.path.exists(g) else os.path.join(CORPUS, g)
-            graphs.append((os.path.basename(path).rsplit(".onnx", 1)[0], path, []))
+            graphs.append((os.path.basename(path).rsplit(".onnx", 1)[0], path))
         if not args.graph:
             for label, gen_args in GENERATED.items():
                 path = os.path.join(work, label + ".onnx")
@@ -198,13 +198,13 @@ def cmd_plan(args):
                                 "-o", path] + gen_args, check=True)
                 if label in FIXED_DIMS:
                     fix_input_dims(onnx, path, FIXED_DIMS[label])
-                graphs.append((label, path, []))
+                graphs.append((label, path))
         configs, reports = [], {}
-        for label, path, extra in graphs:
+        for label, path in graphs:
             model = onnx.load(path, load_external_data=False)
             types = operand_types(args.translate, path)
             for dtype in DTYPES:
-                report = tfperf_report(args.tfperf, path, args.hw, dtype, extra, work)
+                report = tfperf_report(args.tfperf, path, args.hw, dtype, work)
                 reports[(label, dtype)] = {
                     "ops": {o["name"]: {"op": o["op"], "time_s": o["time_s"],
                                         "flops": o["flops"], "bytes": o["bytes"],
