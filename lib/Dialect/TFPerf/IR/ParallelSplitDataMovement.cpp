@@ -58,9 +58,8 @@ static LogicalResult reshapeSplit(Operation *op, SplitContext &ctx,
     return success();
   Value in = op->getOperand(0);
   ValueSplit st = ctx.getSplit(in);
-  for (unsigned i = 1; i < op->getNumOperands(); ++i)
-    if (ctx.getSplit(op->getOperand(i)).isSplit())
-      return ctx.fail("a split shape operand");
+  if (anyParameterOperandSplit(op, ctx))
+    return ctx.fail("a split shape operand");
   auto r = mapReshape(st, in, op->getResult(0));
   if (!r)
     return ctx.fail("a reshape that cuts across the split units");
@@ -100,7 +99,7 @@ static LogicalResult expandSplit(Operation *op, SplitContext &ctx,
   if (!ctx.anyOperandSplit(op))
     return success();
   Value in = op->getOperand(0), out = op->getResult(0);
-  if (ctx.getSplit(op->getOperand(1)).isSplit())
+  if (anyParameterOperandSplit(op, ctx))
     return ctx.fail("a split shape operand");
   ValueSplit st = ctx.getSplit(in);
   int r = rankOf(in), R = rankOf(out);
@@ -128,9 +127,8 @@ static LogicalResult sliceSplit(Operation *op, SplitContext &ctx, OpSplit &sp) {
   if (!ctx.anyOperandSplit(op))
     return success();
   Value in = op->getOperand(0);
-  for (unsigned i = 1; i < op->getNumOperands(); ++i)
-    if (ctx.getSplit(op->getOperand(i)).isSplit())
-      return ctx.fail("a split size operand");
+  if (anyParameterOperandSplit(op, ctx))
+    return ctx.fail("a split size operand");
   ValueSplit st = ctx.getSplit(in);
   int r = rankOf(in);
   auto id = dimsOf(in);

@@ -245,10 +245,9 @@ static LogicalResult reduceSplit(Operation *op, SplitContext &ctx,
   if (!ctx.anyOperandSplit(op))
     return success();
   Value in = op->getOperand(0), out = op->getResult(0);
-  // The axes are read whole by every device: a split of them (only a
-  // malformed graph reduces over a tensor's own values) leaves the data
-  // unsplit, so there is no split dim to keep.
-  if (op->getNumOperands() > 1 && ctx.getSplit(op->getOperand(1)).isSplit())
+  // A split of the axes (only a malformed graph reduces over a tensor's
+  // own values) leaves the data unsplit: no split dim to keep.
+  if (anyParameterOperandSplit(op, ctx))
     return ctx.fail("a split axes operand");
   ValueSplit st = ctx.getSplit(in);
   int r = rankOf(in);

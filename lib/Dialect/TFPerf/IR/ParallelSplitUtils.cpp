@@ -33,6 +33,12 @@ bool split::hasExtent(Value v, int d) {
   return !(*ds)[d].isConstant(1);
 }
 
+bool split::anyParameterOperandSplit(Operation *op, SplitContext &ctx) {
+  return llvm::any_of(op->getOperands().drop_front(), [&](Value v) {
+    return ctx.getSplit(v).isSplit();
+  });
+}
+
 int split::normAxis(int64_t axis, int rank) {
   return axis < 0 ? (int)(axis + rank) : (int)axis;
 }

@@ -28,6 +28,9 @@ bool hasExtent(Value v, int d);
 int normAxis(int64_t axis, int rank);
 /// Constant integers of a value defined by a constant op.
 std::optional<SmallVector<int64_t, 4>> constInts(Value v);
+/// Whether an operand after the data (operand 0) arrives split: shapes,
+/// sizes and axes are read whole by every device, so a rule refuses it.
+bool anyParameterOperandSplit(Operation *op, SplitContext &ctx);
 
 /// Records that `op` reads its operand `v` in `units` slices of dim `dim`
 /// (a whole operand is sliced where it is read; no operand, or one without
