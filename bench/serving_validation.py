@@ -492,7 +492,7 @@ def overhead_section(result):
     L += ["", "Reading: %s The default of both keys is therefore %s." % (
         "the fitted overhead lowers the median |error| of every held-back set."
         if held_better else
-        "the fitted overhead does not lower the median |error| of the held-back points: what is left of the "
+        "the fitted overhead does not lower the median |error| of every held-back set: what is left of the "
         "error is not shaped like a fixed cost per step or per sequence (the prefill-heavy TensorRT-LLM points "
         "too fast, but the decode-heavy 70B ones and the Llama-3.1-8B vLLM runs too slow, which an overhead "
         "can only slow further; it helps only where a whole run is too fast, the Qwen3-32B one, by under a "

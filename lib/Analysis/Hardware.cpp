@@ -284,6 +284,24 @@ HardwareDatabase::parse(llvm::StringRef json, std::string &error) {
                         error, /*allowZero=*/true))
         return std::nullopt;
     }
+    for (auto [key, out, most] :
+         {std::tuple("sm_count", &spec.smCount, 1e5),
+          std::tuple("fp32_lanes_per_sm", &spec.fp32LanesPerSM, 1e4)}) {
+      if (!d->get(key))
+        continue;
+      double v = 0;
+      if (!readInRange(*d, key, where, 1, most, /*openLow=*/false, v, error))
+        return std::nullopt;
+      if (v != std::floor(v)) {
+        error = where + ": '" + std::string(key) + "' must be an integer";
+        return std::nullopt;
+      }
+      *out = static_cast<int64_t>(v);
+    }
+    if ((spec.smCount > 0) != (spec.fp32LanesPerSM > 0)) {
+      error = where + ": 'sm_count' and 'fp32_lanes_per_sm' go together";
+      return std::nullopt;
+    }
     if (const llvm::json::Object *src = d->getObject("sources"))
       for (auto &[k, v] : *src)
         if (auto s = v.getAsString())

@@ -9,6 +9,7 @@
 #include "tfperf/Analysis/TimeModel.h"
 
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -29,17 +30,46 @@ bool mlir::tfperf::isMemoryClass(KernelClass c) {
   return c != KernelClass::Gemm && c != KernelClass::Attention;
 }
 
+/// SMs x clock of an SM-based GPU whose FP32 lanes per SM are known (0
+/// otherwise): its FP32 peak over 2 FLOPs per lane.
+static double smThroughput(const DeviceSpec &d) {
+  return d.fp32LanesPerSM > 0 && d.smCount > 0
+             ? d.vectorPeak / (2.0 * double(d.fp32LanesPerSM))
+             : 0;
+}
+
 DeviceCalibration
 mlir::tfperf::deriveUncalibrated(const DeviceSpec &device,
-                                 const DeviceCalibration &source) {
+                                 const DeviceSpec &sourceSpec) {
+  const DeviceCalibration &source = *sourceSpec.calibration;
   DeviceCalibration cal = source;
   cal.calibrated = false;
   cal.rule = "no calibration object for '" + device.name +
-             "': efficiencies, overheads, floors, unit count and tiles of "
-             "the calibrated " +
+             "': GEMM efficiencies, memory ceiling, overheads, floors and "
+             "tiles of the calibrated " +
              std::string(kCalibratedSource) +
              " carried over; peaks and memory bandwidth from this device's "
-             "datasheet";
+             "datasheet; ";
+  double src = smThroughput(sourceSpec), dst = smThroughput(device);
+  if (src > 0 && dst > 0) {
+    // A class below the source's ceiling is held there by its SMs: that
+    // bandwidth follows the SM throughput, the per-row walk the clock.
+    double ratio = dst / src;
+    double clock = ratio * double(sourceSpec.smCount) / double(device.smCount);
+    for (auto &entry : cal.mem) {
+      MemClassParams &m = entry.getValue();
+      m.eff = std::min(1.0, m.eff * sourceSpec.memBandwidth * ratio /
+                                device.memBandwidth);
+      m.rowS /= clock;
+    }
+    cal.units = device.smCount;
+    cal.rule += "memory-class efficiencies scaled by its SM throughput (" +
+                llvm::formatv("{0:f2}", ratio).str() + "x the source's) and " +
+                std::to_string(device.smCount) + " SMs";
+  } else {
+    cal.rule += "memory-class efficiencies and unit count carried over (no "
+                "'sm_count' and 'fp32_lanes_per_sm')";
+  }
   cal.collectives.clear();
   const CollectiveTier *nvswitch = nullptr;
   for (const CollectiveTier &t : source.collectives)
@@ -63,7 +93,7 @@ TimeModel::TimeModel(const DeviceSpec &device) : device(device) {
   }
   const DeviceSpec *src = HardwareDatabase::builtin().lookup(kCalibratedSource);
   if (src && src->calibration) {
-    cal = deriveUncalibrated(device, *src->calibration);
+    cal = deriveUncalibrated(device, *src);
     return;
   }
   // Without the built-in source: a bare roofline-like model (efficiencies

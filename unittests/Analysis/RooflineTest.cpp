@@ -60,6 +60,23 @@ TEST(HardwareDatabase, RejectsBadFiles) {
           "mem_bw": 1, "mem_capacity": 1}]})",
       error));
   EXPECT_NE(error.find("defined twice"), std::string::npos) << error;
+  for (auto [extra, message] :
+       {std::pair(R"("sm_count": 132)",
+                  "'sm_count' and 'fp32_lanes_per_sm' go together"),
+        std::pair(R"("sm_count": 13.5, "fp32_lanes_per_sm": 128)",
+                  "'sm_count' must be an integer"),
+        std::pair(R"("sm_count": 0, "fp32_lanes_per_sm": 128)",
+                  "'sm_count' must be in [1, 100000]"),
+        std::pair(R"("sm_count": 132, "fp32_lanes_per_sm": 1e9)",
+                  "'fp32_lanes_per_sm' must be in [1, 10000]")}) {
+    std::string json = R"({"devices": [{"name": "g", "tensor": {"fp16": 1e12},
+        "vector_fp32": 1e12, "mem_bw": 1e12, "mem_capacity": 1e9, )" +
+                       std::string(extra) + "}]}";
+    EXPECT_FALSE(HardwareDatabase::parse(json, error)) << extra;
+    EXPECT_NE(error.find(std::string("device 'g': ") + message),
+              std::string::npos)
+        << error;
+  }
 }
 
 class RooflineTest : public ParsedModuleTest {

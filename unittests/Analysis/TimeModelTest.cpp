@@ -263,16 +263,51 @@ TEST(TimeModel, DevicesWithoutCalibrationUseTheUncalibratedRule) {
   TimeModel model(*mine);
   EXPECT_FALSE(model.isCalibrated());
   EXPECT_FALSE(model.getCalibration().rule.empty());
-  // Same datasheet as h100-sxm, whose stored rule is the same carry-over:
-  // memory-bound kernels price the same; the link scales β as stored.
-  TimeModel h100(device("h100-sxm"));
-  EXPECT_TRUE(closeRel(model.memTime(KernelClass::RMSNorm, 67108864, 1, 4096),
-                       h100.memTime(KernelClass::RMSNorm, 67108864, 1, 4096)));
+  // Without its SM count and FP32 lanes the memory classes keep the A100's
+  // efficiencies and unit count; the link scales β as stored for h100-sxm
+  // (same link).
+  TimeModel a100(device("a100-sxm-80gb")), h100(device("h100-sxm"));
+  const MemClassParams &rms = model.getCalibration().mem.at("rmsnorm");
+  EXPECT_EQ(rms.eff, a100.getCalibration().mem.at("rmsnorm").eff);
+  EXPECT_EQ(rms.rowS, a100.getCalibration().mem.at("rmsnorm").rowS);
+  EXPECT_EQ(model.getCalibration().units, 108);
   EXPECT_TRUE(closeRel(
       *model.collectiveTime(CollectiveKind::AllReduce, 8, 33554432),
       *h100.collectiveTime(CollectiveKind::AllReduce, 8, 33554432)));
-  // The A100's unit count is carried over (the database has none for it).
-  EXPECT_EQ(model.getCalibration().units, 108);
+}
+
+TEST(TimeModel, UncalibratedRuleScalesMemoryClassesBySMThroughput) {
+  // h100-sxm's datasheet with its SMs and lanes: the runtime rule gives
+  // what bench/calibrate.py's `derive` wrote for the built-in h100-sxm.
+  std::string error;
+  auto db = HardwareDatabase::parse(
+      R"({"devices": [{"name": "my-h100", "tensor": {"fp16": 989e12},
+        "vector_fp32": 67e12, "sm_count": 132, "fp32_lanes_per_sm": 128,
+        "mem_bw": 3350e9, "mem_capacity": 80e9}]})",
+      error);
+  ASSERT_TRUE(db) << error;
+  TimeModel model(*db->lookup("my-h100")), h100(device("h100-sxm"));
+  EXPECT_EQ(model.getCalibration().units, 132);
+  for (auto [cls, rows, row] :
+       {std::tuple(KernelClass::RMSNorm, 4096, 4096),
+        std::tuple(KernelClass::RMSNorm, 1, 8192),
+        std::tuple(KernelClass::ActSiluMul, 2048, 11008),
+        std::tuple(KernelClass::Gather, 2048, 0),
+        std::tuple(KernelClass::Add, 4096, 0)}) {
+    double bytes = 2.0 * 3 * rows * std::max(row, 4096);
+    // Stored parameters are rounded to 4 digits.
+    EXPECT_NEAR(model.memTime(cls, bytes, 1, row) /
+                    h100.memTime(cls, bytes, 1, row),
+                1.0, 1e-3)
+        << stringifyKernelClass(cls).str();
+  }
+  // The norm the A100's SMs hold to 39% of its HBM runs 1.72x faster (the
+  // SM throughput) on H100, not 3350 / 2039 = 1.64x (its bandwidth).
+  TimeModel a100(device("a100-sxm-80gb"));
+  double big = 2.0 * 2 * 4096 * 4096;
+  EXPECT_NEAR(a100.memTime(KernelClass::RMSNorm, big, 1, 4096) /
+                  model.memTime(KernelClass::RMSNorm, big, 1, 4096),
+              1.72, 0.02);
 }
 
 std::string withCalibration(llvm::StringRef calibration) {

@@ -81,6 +81,11 @@ struct DeviceSpec {
   /// Per ring step, seconds.
   double linkLatency = 0;
   llvm::StringMap<std::string> sources;
+  /// An SM-based GPU's streaming multiprocessors and FP32 lanes per SM (0:
+  /// not given). With the FP32 peak they give its SM throughput (SMs x
+  /// clock), which the uncalibrated rule scales memory classes by.
+  int64_t smCount = 0;
+  int64_t fp32LanesPerSM = 0;
   /// The time model's parameters; absent when the database has none for
   /// the device (the time model then applies the uncalibrated rule).
   std::optional<DeviceCalibration> calibration;

@@ -125,14 +125,19 @@ private:
   DeviceCalibration cal;
 };
 
-/// The uncalibrated rule for a device without a "calibration" object: the
-/// efficiencies, overheads and floors of the calibrated `source` (the
-/// built-in a100-sxm-80gb), the device's own peaks and bandwidth, `source`'s
-/// unit count and tiles (the database has no unit count for it), and a
-/// `scale_up` tier with the source's NVSwitch α0, α and β scaled by the
-/// device's link bandwidth over 300 GB/s.
+/// The uncalibrated rule for a device without a "calibration" object
+/// (docs/TimeModel.md, "Devices without measurements"): the GEMM
+/// efficiencies, memory ceiling fraction, overheads, floors and tiles of the
+/// calibrated `source` (the built-in a100-sxm-80gb), the device's own peaks
+/// and bandwidth, and a `scale_up` tier with the source's NVSwitch α0, α and
+/// β scaled by the device's link bandwidth over 300 GB/s. When both give
+/// their SMs and FP32 lanes per SM, the memory classes' SM-limited bandwidth
+/// scales with the SM throughput (capped by the device's ceiling), the
+/// per-row walk with the clock, and the device's SM count replaces the
+/// source's; otherwise the source's efficiencies and unit count carry over.
+/// bench/calibrate.py's `derive` is the same rule.
 DeviceCalibration deriveUncalibrated(const DeviceSpec &device,
-                                     const DeviceCalibration &source);
+                                     const DeviceSpec &source);
 
 } // namespace mlir::tfperf
 
