@@ -834,11 +834,16 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
     return sum;
   };
   // Seconds (and roofline seconds) at `place`, once more when recomputed.
-  auto charge = [&](int place, double seconds, double roof, double again) {
+  auto charge = [&](int place, double seconds, double roof, double again,
+                    bool forward) {
     placeRoof[slot(place)] += roof * (again > 0 ? 2 : 1);
     placeTime[slot(place)] += seconds + again;
-    if (place >= 0)
-      f.byLayer[place].commTime += seconds + again;
+    if (place >= 0) {
+      ParallelLayerFigures &l = f.byLayer[place];
+      l.commTime += seconds + again;
+      (forward ? l.forwardCommTime : l.backwardCommTime) += seconds;
+      l.backwardCommTime += again;
+    }
   };
   for (const WorkItem &it : list.items) {
     double roof = 0, seconds = 0, flops = 0;
@@ -895,10 +900,10 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
       (fwd ? f.forwardCommTime : f.backwardCommTime) += seconds + besideSeconds;
       double again = fwd && full && it.place >= 0 ? seconds : 0;
       f.recomputeCommTime += again;
-      charge(it.place, seconds, roof, again);
+      charge(it.place, seconds, roof, again, fwd);
       if (beside)
         charge(list.items[it.besideDw.front()].place, besideSeconds,
-               besideRoof, 0);
+               besideRoof, 0, /*forward=*/false);
       continue;
     }
     auto [sec, rl] = kernel(it, t, flops);

@@ -236,6 +236,8 @@ constexpr std::pair<const char *, double ParallelLayerFigures::*>
         {"backward_time_s", &ParallelLayerFigures::backwardTime},
         {"recompute_time_s", &ParallelLayerFigures::recomputeTime},
         {"comm_time_s", &ParallelLayerFigures::commTime},
+        {"forward_comm_time_s", &ParallelLayerFigures::forwardCommTime},
+        {"backward_comm_time_s", &ParallelLayerFigures::backwardCommTime},
         {"activation_bytes", &ParallelLayerFigures::activationBytes},
 };
 

@@ -335,6 +335,25 @@ void checkTraining(const Report &r, InvariantChecker &c) {
   }
 }
 
+/// The parallel training step: each layer's collectives split into the
+/// forward's and the backward's.
+void checkParallelTraining(const Report &r, InvariantChecker &c) {
+  if (!r.training || !r.training->parallel)
+    return;
+  for (const ParallelTrainingFigures &dev :
+       r.training->parallel->getPerDevice())
+    for (const ParallelStepFigures &step : dev.degrees)
+      for (auto [layer, l] : llvm::enumerate(step.byLayer)) {
+        std::string w = "parallel training on " + dev.device + " at tp " +
+                        std::to_string(step.tp) + " layer " +
+                        std::to_string(layer);
+        c.nonNegative(w, "forward_comm_time_s", l.forwardCommTime);
+        c.nonNegative(w, "backward_comm_time_s", l.backwardCommTime);
+        c.sumsTo(w, "comm_time_s", l.forwardCommTime + l.backwardCommTime,
+                 l.commTime);
+      }
+}
+
 /// Formulas against the numbers: an op's formula that is a number is its
 /// figure; the sweep's totals at each point are the total formulas there.
 void checkFormulas(const Report &r, InvariantChecker &c) {
@@ -438,6 +457,7 @@ LogicalResult mlir::tfperf::checkReportInvariants(const Report &r,
   checkTransformer(r, c);
   checkTensorParallel(r, c);
   checkTraining(r, c);
+  checkParallelTraining(r, c);
   checkFormulas(r, c);
   if (!c.failed())
     checkJSON(r, c);

@@ -76,6 +76,9 @@ double overlappedCollective(double collective, double besideCompute);
 /// One layer at one degree, per device and micro-batch.
 struct ParallelLayerFigures {
   double forwardTime = 0, backwardTime = 0, recomputeTime = 0, commTime = 0;
+  /// commTime's collectives on the critical path of the forward pass and of
+  /// the backward pass (recomputed forward collectives included).
+  double forwardCommTime = 0, backwardCommTime = 0;
   double flops = 0, activationBytes = 0;
   double time() const {
     return forwardTime + backwardTime + recomputeTime + commTime;
