@@ -229,11 +229,15 @@ struct StepKernelPricer {
       w.m = std::max<int64_t>(1, std::llround(m));
     } else if (w.cls == KernelClass::Attention) {
       // One flash kernel over the step's sequences: decode when every
-      // sequence brings one token, at their mean KV length; a causal
-      // mask halves the FLOPs of prompt chunks.
+      // sequence brings one token, at their mean KV length; under a causal
+      // mask a prompt chunk skips the keys after each of its tokens (half
+      // of a first chunk, less of a later one, nothing of a decode).
       w.decode = mix.tokens <= mix.sequences;
       w.kvLen = std::llround(mix.contextTokens / std::max(mix.sequences, 1.0));
-      w.flops = gemm * (causal && !w.decode ? 0.5 : 1.0);
+      if (causal && !w.decode && mix.queryKeyPairs > 0)
+        w.flops = gemm * mix.causalPairs / mix.queryKeyPairs;
+      else
+        w.flops = gemm;
     }
     return w;
   }

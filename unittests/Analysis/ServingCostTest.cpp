@@ -226,6 +226,43 @@ TEST_F(ServingCostTest, CalibratedGemmTermIsTheTimeModelsGemmTime) {
   EXPECT_GT(gemms, 0u);
 }
 
+// A causal flash kernel skips the keys after each new token: half of a
+// prompt's first chunk, less of a later chunk (it sees the whole cache),
+// nothing of a decode token, in a mixed step as alone.
+TEST_F(ServingCostTest, CausalAttentionSkipsOnlyEachChunksLaterKeys) {
+  std::string error;
+  // The roofline of a kernel given no bytes is its FLOPs over the peak: the
+  // FLOPs the kernel's pricer keeps.
+  Timing timing{KernelView::Fused, TimeModelKind::Roofline};
+  auto step = buildServingStepCost(*module, *structure, *policy, device, error,
+                                   nullptr, 1, timing);
+  ASSERT_TRUE(step) << error;
+  unsigned attentions = 0;
+  for (const serving::StepCostTerm &t : step->model.getTerms()) {
+    if (!t.kernelTime || t.name != "attention")
+      continue;
+    ++attentions;
+    double peak = TimeModel(device).tensorPeak("bf16");
+    auto kept = [&](const serving::StepMix &mix) {
+      double gemm = t.gemmFlops.at(mix);
+      return t.kernelTime(mix, gemm, gemm, 0) / (gemm / peak);
+    };
+    serving::StepMix first, later, mixed;
+    first.add({256, 256, true});
+    later.add({256, 1024, false});
+    mixed.add({256, 256, true});
+    for (int i = 0; i < 4; ++i)
+      mixed.add({1, 2048, false});
+    EXPECT_NEAR(kept(first), 0.5, 1e-9);
+    // 256 x (1024 - 128) of 256 x 1024 pairs.
+    EXPECT_NEAR(kept(later), 0.875, 1e-9);
+    // (256 x 128 + 4 x 2047.5) of (256 x 256 + 4 x 2048).
+    EXPECT_NEAR(kept(mixed), (256.0 * 128 + 4 * 2047.5) / (256.0 * 256 + 4 * 2048),
+                1e-9);
+  }
+  EXPECT_GT(attentions, 0u);
+}
+
 namespace {
 /// A Mistral-shaped export (test/Serving/Inputs/README.md) whose layer 0
 /// is band-masked to a sliding window of 4 keys and layer 1 attends every

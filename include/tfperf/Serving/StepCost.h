@@ -79,6 +79,11 @@ struct StepMix {
   double tokens = 0;
   /// Query-key pairs of attention: sum of newTokens x contextTokens.
   double queryKeyPairs = 0;
+  /// The pairs a causal flash kernel visits: each new token sees the
+  /// cached keys and the chunk's keys up to its own, sum of
+  /// newTokens x (contextTokens - newTokens / 2) (a half of a first chunk's
+  /// square, as the kernel view counts a prompt).
+  double causalPairs = 0;
   /// Sum of contextTokens: KV-cache tokens read.
   double contextTokens = 0;
   /// Sequences whose first chunk runs in this step.
@@ -99,6 +104,8 @@ struct StepMix {
     startedSequences += w.starts ? 1 : 0;
     tokens += double(w.newTokens);
     queryKeyPairs += double(w.newTokens) * double(w.contextTokens);
+    causalPairs += double(w.newTokens) *
+                   (double(w.contextTokens) - double(w.newTokens) / 2);
     contextTokens += double(w.contextTokens);
     for (WindowSums &s : windows)
       s.add(w);
