@@ -132,6 +132,49 @@ CostAnalysis::CostAnalysis(
 /// An op's cost at a subgraph replay's shapes. An attention over a
 /// past_present_share_buffer cache attends over the valid keys, the value
 /// the replay seeded for its past_sequence_length, not the whole buffer.
+/// The first run 1..`runs` at which a dim of `op`'s operands or results
+/// (at the decoder's replayed shapes, a function of `symbol`) is below
+/// zero: a kernel larger than its input at that run, say. Such a run has no
+/// graph to cost (the counts there would be negative, or positive from two
+/// negative dims). Dims that keep another unbound symbol are not decided.
+static std::optional<std::pair<int64_t, std::string>>
+runWithNegativeDim(Operation *op, const ContextShapes &shapes,
+                   llvm::StringRef symbol, const SymExpr &runs) {
+  std::optional<int64_t> n = runs.getInt64();
+  if (!n || *n > kMaxSummedSteps)
+    return std::nullopt; // sumOverSteps says why
+  auto check = [&](Value v) -> std::optional<std::pair<int64_t, std::string>> {
+    std::optional<ArrayRef<SymExpr>> dims = shapes.dims(v);
+    if (!dims)
+      return std::nullopt;
+    for (const SymExpr &d : *dims) {
+      if (d.isConstant())
+        continue;
+      llvm::SmallVector<llvm::StringRef> used;
+      d.collectSymbols(used);
+      if (!llvm::is_contained(used, symbol))
+        continue;
+      for (int64_t k = 1; k <= *n; ++k) {
+        SymExpr at = d.substitute([&](llvm::StringRef s) {
+          return s == symbol ? std::optional<SymExpr>(SymExpr(k))
+                             : std::nullopt;
+        });
+        std::optional<int64_t> value = at.getInt64();
+        if (value && *value < 0)
+          return std::pair(k, "(" + d.str() + ") is " + std::to_string(*value));
+      }
+    }
+    return std::nullopt;
+  };
+  for (Value v : op->getOperands())
+    if (auto bad = check(v))
+      return bad;
+  for (Value v : op->getResults())
+    if (auto bad = check(v))
+      return bad;
+  return std::nullopt;
+}
+
 static LogicalResult costAtRun(CostOpInterface iface,
                                const ContextShapes &shapes, OpCost &c) {
   if (Value length = getSharedPastLength(iface.getOperation())) {
@@ -195,6 +238,17 @@ void CostAnalysis::compute(
     if (rec.known)
       scaleCost(rec.cost, weight.times);
     rec.runs = weight.stepShapes ? weight.times * weight.steps : weight.times;
+    if (rec.known && weight.stepShapes) {
+      if (auto bad = runWithNegativeDim(op, *weight.stepShapes,
+                                        weight.stepSymbol, weight.steps)) {
+        rec.known = false;
+        rec.cost.unknownReason =
+            "at decoder run " + std::to_string(bad->first) + " of its " +
+            getSearchOpName(enclosingSearch(op)).str() +
+            " a dim of its shapes " + bad->second +
+            ": no graph to cost there";
+      }
+    }
     if (rec.known && weight.stepShapes &&
         !sumOverSteps(rec.cost, weight.stepSymbol, weight.steps)) {
       rec.known = false;
