@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
+#include <cstdio>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tfperf;
@@ -162,6 +164,19 @@ OpFigures mlir::tfperf::evaluateOp(const OpCostRecord &rec,
   f.weightBytes = evalDouble(weightBits, symbols) / 8;
   if (std::isnan(f.flops) || std::isnan(f.bytes)) {
     f.problem = "symbolic dims are not bound";
+    return f;
+  }
+  // A dim of the op's shapes below zero at these sizes (a slice of
+  // min(-1, seq) rows, from an invalid graph): no figure, not a negative one.
+  if (f.flops < 0 || f.gemmFlops < 0 || f.bytes < 0 || f.weightBytes < 0) {
+    char figures[96];
+    std::snprintf(figures, sizeof(figures), "%.6g FLOP, %.6g B", f.flops,
+                  f.bytes);
+    f.problem = std::string("a dim of its shapes is below zero at these "
+                            "sizes (") +
+                figures + ")";
+    f.flops = f.gemmFlops = f.bytes = f.weightBytes =
+        std::numeric_limits<double>::quiet_NaN();
     return f;
   }
   double vectorFlops = f.flops - f.gemmFlops;
