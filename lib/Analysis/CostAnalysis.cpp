@@ -129,9 +129,6 @@ CostAnalysis::CostAnalysis(
   compute(root, select, /*wholeGeneration=*/false);
 }
 
-/// An op's cost at a subgraph replay's shapes. An attention over a
-/// past_present_share_buffer cache attends over the valid keys, the value
-/// the replay seeded for its past_sequence_length, not the whole buffer.
 /// The first run 1..`runs` at which a dim of `op`'s operands or results
 /// (at the decoder's replayed shapes, a function of `symbol`) is below
 /// zero: a kernel larger than its input at that run, say. Such a run has no
@@ -140,8 +137,8 @@ CostAnalysis::CostAnalysis(
 static std::optional<std::pair<int64_t, std::string>>
 runWithNegativeDim(Operation *op, const ContextShapes &shapes,
                    llvm::StringRef symbol, const SymExpr &runs) {
-  std::optional<int64_t> n = runs.getInt64();
-  if (!n || *n > kMaxSummedSteps)
+  std::optional<int64_t> n = summableRuns(runs);
+  if (!n)
     return std::nullopt; // sumOverSteps says why
   auto check = [&](Value v) -> std::optional<std::pair<int64_t, std::string>> {
     std::optional<ArrayRef<SymExpr>> dims = shapes.dims(v);
@@ -155,11 +152,7 @@ runWithNegativeDim(Operation *op, const ContextShapes &shapes,
       if (!llvm::is_contained(used, symbol))
         continue;
       for (int64_t k = 1; k <= *n; ++k) {
-        SymExpr at = d.substitute([&](llvm::StringRef s) {
-          return s == symbol ? std::optional<SymExpr>(SymExpr(k))
-                             : std::nullopt;
-        });
-        std::optional<int64_t> value = at.getInt64();
+        std::optional<int64_t> value = atRun(d, symbol, k).getInt64();
         if (value && *value < 0)
           return std::pair(k, "(" + d.str() + ") is " + std::to_string(*value));
       }
@@ -175,6 +168,9 @@ runWithNegativeDim(Operation *op, const ContextShapes &shapes,
   return std::nullopt;
 }
 
+/// An op's cost at a subgraph replay's shapes. An attention over a
+/// past_present_share_buffer cache attends over the valid keys, the value
+/// the replay seeded for its past_sequence_length, not the whole buffer.
 static LogicalResult costAtRun(CostOpInterface iface,
                                const ContextShapes &shapes, OpCost &c) {
   if (Value length = getSharedPastLength(iface.getOperation())) {

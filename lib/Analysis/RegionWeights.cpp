@@ -229,10 +229,24 @@ void mlir::tfperf::scaleCost(OpCost &cost, const SymExpr &times) {
   mapCounts(cost, [&](const SymExpr &n) { return n * times; });
 }
 
-bool mlir::tfperf::sumOverSteps(OpCost &cost, llvm::StringRef symbol,
-                                const SymExpr &steps) {
+std::optional<int64_t> mlir::tfperf::summableRuns(const SymExpr &steps) {
   std::optional<int64_t> n = steps.getInt64();
   if (!n || *n > kMaxSummedSteps)
+    return std::nullopt;
+  return n;
+}
+
+SymExpr mlir::tfperf::atRun(const SymExpr &e, llvm::StringRef symbol,
+                            int64_t k) {
+  return e.substitute([&](llvm::StringRef s) {
+    return s == symbol ? std::optional<SymExpr>(SymExpr(k)) : std::nullopt;
+  });
+}
+
+bool mlir::tfperf::sumOverSteps(OpCost &cost, llvm::StringRef symbol,
+                                const SymExpr &steps) {
+  std::optional<int64_t> n = summableRuns(steps);
+  if (!n)
     return false;
   mapCounts(cost, [&](const SymExpr &count) {
     llvm::SmallVector<llvm::StringRef> used;
@@ -241,10 +255,7 @@ bool mlir::tfperf::sumOverSteps(OpCost &cost, llvm::StringRef symbol,
       return count * SymExpr(*n);
     SymExpr total = 0;
     for (int64_t k = 1; k <= *n; ++k)
-      total = total + count.substitute([&](llvm::StringRef s) {
-                return s == symbol ? std::optional<SymExpr>(SymExpr(k))
-                                   : std::nullopt;
-              });
+      total = total + atRun(count, symbol, k);
     return total;
   });
   return true;

@@ -112,8 +112,13 @@ void addCost(OpCost &into, const OpCost &more);
 void scaleCost(OpCost &cost, const SymExpr &times);
 /// Most steps summed one by one (a BeamSearch's max_length bounds them).
 constexpr int64_t kMaxSummedSteps = 1 << 16;
+/// The number of runs `steps` when it is a constant of at most
+/// kMaxSummedSteps (the runs can be summed one by one), else nullopt.
+std::optional<int64_t> summableRuns(const SymExpr &steps);
+/// `e` at run `k`: `symbol` replaced by k.
+SymExpr atRun(const SymExpr &e, llvm::StringRef symbol, int64_t k);
 /// Replaces every count of `cost` by its sum over `symbol` = 1..`steps`;
-/// false when `steps` is not a constant of at most kMaxSummedSteps.
+/// false when `steps` is not summable (summableRuns).
 bool sumOverSteps(OpCost &cost, llvm::StringRef symbol, const SymExpr &steps);
 
 } // namespace mlir::tfperf
