@@ -825,12 +825,12 @@ Kernel Fuser::makeKernel(unsigned g) {
       int64_t queries = dimFromEnd(scores, 2, blk->scores);
       k.decode = queries == 1;
       // Queries after cached keys (the last queries of the key range): each
-      // sees the cache and the chunk's keys up to its own, so the kernel
-      // skips queries / (2 kvLen) of the scores, a half only when there is
-      // no cache.
+      // sees the cache and the chunk's keys up to its own (a half only when
+      // there is no cache, set above).
       if (k.causal && queries > 0 && k.kvLen > queries)
-        k.attentionFlops =
-            gemmFlops * (1.0 - double(queries) / (2.0 * double(k.kvLen)));
+        k.attentionFlops = gemmFlops *
+                           causalPairs(double(queries), double(k.kvLen)) /
+                           (double(queries) * double(k.kvLen));
       // A band-masked graph computes every score; the flash kernel visits
       // the window's blocks only (the queries end at the last key).
       if (blk->window && queries > 0 && k.kvLen >= queries) {

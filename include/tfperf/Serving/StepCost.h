@@ -79,10 +79,8 @@ struct StepMix {
   double tokens = 0;
   /// Query-key pairs of attention: sum of newTokens x contextTokens.
   double queryKeyPairs = 0;
-  /// The pairs a causal flash kernel visits: each new token sees the
-  /// cached keys and the chunk's keys up to its own, sum of
-  /// newTokens x (contextTokens - newTokens / 2) (a half of a first chunk's
-  /// square, as the kernel view counts a prompt).
+  /// The pairs a causal flash kernel visits (causalPairs of each
+  /// sequence's newTokens and contextTokens).
   double causalPairs = 0;
   /// Sum of contextTokens: KV-cache tokens read.
   double contextTokens = 0;
@@ -104,8 +102,8 @@ struct StepMix {
     startedSequences += w.starts ? 1 : 0;
     tokens += double(w.newTokens);
     queryKeyPairs += double(w.newTokens) * double(w.contextTokens);
-    causalPairs += double(w.newTokens) *
-                   (double(w.contextTokens) - double(w.newTokens) / 2);
+    causalPairs +=
+        tfperf::causalPairs(double(w.newTokens), double(w.contextTokens));
     contextTokens += double(w.contextTokens);
     for (WindowSums &s : windows)
       s.add(w);

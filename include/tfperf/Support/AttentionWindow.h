@@ -97,6 +97,12 @@ inline int64_t windowedScores(int64_t s, int64_t t, int64_t offset,
   return window_detail::windowedScores(s, t, offset, w);
 }
 
+/// The query-key pairs a causal flash kernel visits when `s` queries come
+/// last of `t` keys (a chunk after t - s cached keys): every cached key,
+/// and half of the chunk's own s x s block, as the kernel view counts a
+/// prompt (windowedScores' exact count adds s / 2).
+inline double causalPairs(double s, double t) { return s * (t - s / 2); }
+
 /// The first key any of those queries attends (0 without a left bound):
 /// the keys before it are never read.
 inline SymExpr firstWindowKey(const SymExpr &offset, const AttentionWindow &w) {
