@@ -92,6 +92,15 @@ bool readNonNegative(const llvm::json::Object &o, llvm::StringRef key,
   return readInRange(o, key, where, 0, kInf, /*openLow=*/false, out, error);
 }
 
+/// `v` (read as `key`) is a whole number.
+bool checkInteger(double v, llvm::StringRef key, const std::string &where,
+                  std::string &error) {
+  if (v == std::floor(v))
+    return true;
+  error = where + ": '" + key.str() + "' must be an integer";
+  return false;
+}
+
 bool readCollective(const llvm::json::Object &o, const std::string &where,
                     bool withAlpha0, CollectiveParams &out,
                     std::string &error) {
@@ -114,12 +123,9 @@ bool parseCalibration(const llvm::json::Object &c, const std::string &device,
   if (auto rule = c.getString("rule"))
     cal.rule = rule->str();
   double units = 0;
-  if (!readPositive(c, "units", where, units, error))
+  if (!readPositive(c, "units", where, units, error) ||
+      !checkInteger(units, "units", where, error))
     return false;
-  if (units != std::floor(units)) {
-    error = where + ": 'units' must be an integer";
-    return false;
-  }
   cal.units = static_cast<int64_t>(units);
   const llvm::json::Array *tiles = c.getArray("tiles");
   if (!tiles || tiles->empty()) {
@@ -290,12 +296,9 @@ HardwareDatabase::parse(llvm::StringRef json, std::string &error) {
       if (!d->get(key))
         continue;
       double v = 0;
-      if (!readInRange(*d, key, where, 1, most, /*openLow=*/false, v, error))
+      if (!readInRange(*d, key, where, 1, most, /*openLow=*/false, v, error) ||
+          !checkInteger(v, key, where, error))
         return std::nullopt;
-      if (v != std::floor(v)) {
-        error = where + ": '" + std::string(key) + "' must be an integer";
-        return std::nullopt;
-      }
       *out = static_cast<int64_t>(v);
     }
     if ((spec.smCount > 0) != (spec.fp32LanesPerSM > 0)) {
