@@ -61,27 +61,17 @@ HELD_OUT_MODELS = ["meta-llama/Meta-Llama-3-8B",
 CHECK_BOUND_OP = 0.10
 CHECK_BOUND_LAYER = 0.06
 
-# Parallel units (SMs / CUs / MXUs) per device: not in the datasheet table of
-# hardware.json, so listed here with their source.
+# Parallel units of the devices that are not SM-based GPUs (CUs, MXUs,
+# MMEs), with their source; an NVIDIA GPU's SMs are hardware.json's
+# sm_count (units_of).
 UNITS = {
-    "a100-sxm-40gb": (108, "NVIDIA A100 Tensor Core GPU Architecture whitepaper: 108 SMs"),
-    "a100-sxm-80gb": (108, "NVIDIA A100 Tensor Core GPU Architecture whitepaper: 108 SMs"),
-    "h100-sxm": (132, "NVIDIA H100 Tensor Core GPU Architecture whitepaper: 132 SMs (SXM5)"),
-    "h100-pcie": (114, "NVIDIA H100 whitepaper: 114 SMs (PCIe)"),
-    "h200": (132, "same GH100 die as H100 SXM5: 132 SMs"),
-    "b200": (148, "NVIDIA Blackwell: 2 dies x 74 SMs = 148 SMs (B200)"),
     "mi300x": (304, "AMD CDNA 3 whitepaper: 304 CUs (MI300X)"),
-    "l40s": (142, "NVIDIA L40S datasheet: 142 SMs (AD102)"),
-    "rtx4090": (128, "NVIDIA Ada whitepaper: 128 SMs (RTX 4090)"),
     "tpu-v5e": (4, "Google TPU v5e: one TensorCore with 4 MXUs (128x128)"),
-    "gb200": (148, "same Blackwell GPU as b200: 2 dies x 74 SMs = 148 SMs"),
-    "b300": (160, "NVIDIA technical blog 'Inside NVIDIA Blackwell Ultra' (2025): 160 SMs, 640 Tensor Cores"),
     "mi325x": (304, "same CDNA 3 compute as MI300X: 304 CUs (unanswered.io MI325X guide; AMD CDNA 3 whitepaper)"),
     "mi355x": (256, "AMD ISSCC 2026 (as reported): 8 XCDs x 32 active CUs = 256 CUs"),
     "tpu-v5p": (8, "docs.cloud.google.com/tpu/docs/v5p-training: 2 TensorCores per chip, 4 MXUs each (128x128)"),
     "tpu-v6e": (2, "docs.cloud.google.com/tpu/docs/v6e: one TensorCore with two 256x256 MXUs"),
     "gaudi3": (8, "Hot Chips 2024 Gaudi 3 table: 8 MME units (64 TPCs for non-matmul ops)"),
-    "rtx5090": (170, "spheron.network RTX 5090 datasheet table: 170 SMs (GB202)"),
     "mi210": (104, "AMD Instinct MI210 datasheet: 104 CUs"),
 }
 
@@ -507,13 +497,19 @@ def layer_sums(recs):
     return acc
 
 
+def units_of(d):
+    """(count, source) of a hardware.json device's parallel units: its
+    sm_count, else UNITS."""
+    if "sm_count" in d:
+        return d["sm_count"], d["sources"]["sm_count"]
+    return UNITS[d["name"]]
+
+
 def device_spec(hw, name):
     for d in hw["devices"]:
         if d["name"] == name:
-            if "sm_count" in d and d["sm_count"] != UNITS[name][0]:
-                sys.exit("calibrate.py: %s: sm_count %d in data/hardware.json, %d in UNITS" % (name, d["sm_count"], UNITS[name][0]))
             return {"name": name, "peak": d["tensor"]["fp16"] if "fp16" in d["tensor"] else d["tensor"]["bf16"],
-                    "vector": d["vector_fp32"], "mem_bw": d["mem_bw"], "units": UNITS[name][0],
+                    "vector": d["vector_fp32"], "mem_bw": d["mem_bw"], "units": units_of(d)[0],
                     "fp32_lanes": d.get("fp32_lanes_per_sm")}
     raise KeyError(name)
 
@@ -845,7 +841,8 @@ def calibration_object(R, today):
     res = {
         "calibrated": True,
         "model": "docs/TimeModel.md",
-        "units": UNITS["a100-sxm-80gb"][0], "units_source": UNITS["a100-sxm-80gb"][1],
+        "units": R.a100["units"],
+        "units_source": units_of(next(d for d in R.hw["devices"] if d["name"] == "a100-sxm-80gb"))[1],
         "tiles": [list(t) for t in TILES],
         "params": p,
         "attention": ATTENTION_PLACEHOLDER,
@@ -875,12 +872,14 @@ def calibration_object(R, today):
 
 def uncalibrated_object(R, name):
     dst = device_spec(R.hw, name)
-    link = next(d.get("link") for d in R.hw["devices"] if d["name"] == name)
+    dev = next(d for d in R.hw["devices"] if d["name"] == name)
+    link = dev.get("link")
     src_link = 300e9
     obj = {
         "calibrated": False, "uncalibrated": True,
         "model": "docs/TimeModel.md",
-        "units": UNITS[name][0], "units_source": UNITS[name][1],
+        "units": dst["units"],
+        "units_source": units_of(dev)[1],
         "tiles": [list(FIXED_TILES[name][0])] if name in FIXED_TILES else [list(t) for t in TILES],
         "params": rounded(derive(R.p_a100, R.a100, dst)),
         "attention": ATTENTION_PLACEHOLDER,
@@ -903,7 +902,6 @@ def uncalibrated_object(R, name):
         obj["rule"] += " " + FIXED_TILES[name][1]
     # The scale-up domain: the device's "interconnect" entry where it has
     # one (72 GPUs of an NVL72, a TPU pod), else a node of 8.
-    dev = next(d for d in R.hw["devices"] if d["name"] == name)
     domain = dev.get("interconnect", {}).get("scale_up", {}).get("domain", 8)
     if link:
         nv = R.net["nvswitch"][1]["all_reduce"]
