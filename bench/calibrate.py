@@ -686,8 +686,13 @@ def attention_time(b, hq, hkv, sq, skv, d, causal, dev, p, att):
     efficiency at the tensor peak, or Q, K, V and O streamed once."""
     flops = 4.0 * b * hq * sq * skv * d * ((1 - sq / (2.0 * skv)) if causal else 1.0)
     bytes_ = DTYPE_BYTES * b * d * (2 * hq * sq + 2 * hkv * skv)
-    eff = att["eff_max"] * min(1.0, d / att["head_dim_ref"]) * skv / (skv + att["seq_half"])
+    eff = attention_eff(d, skv, att)
     return p["gemm_overhead_s"] + max(flops / (eff * dev["peak"]), bytes_ / (p["gemm_mem_eff"] * dev["mem_bw"])), flops
+
+
+def attention_eff(d, skv, att):
+    """The placeholder's fraction of the tensor peak at head dim d, skv keys."""
+    return att["eff_max"] * min(1.0, d / att["head_dim_ref"]) * skv / (skv + att["seq_half"])
 
 
 def attention_section(R):
@@ -709,7 +714,7 @@ def attention_section(R):
     for causal, b, sq, skv, hkv, ms in FA2_A100:
         t, flops = attention_time(b, 32, hkv, sq, skv, 128, causal, R.a100, R.p_a100, att)
         errs.append(t / (ms * 1e-3) - 1)
-        eff = att["eff_max"] * skv / (skv + att["seq_half"])
+        eff = attention_eff(128, skv, att)
         L.append("| %s | %d | %d | %d | %d | %.3f | %.3f | %+.1f%% | %.2f | %.2f |" % (
             "yes" if causal else "no", b, sq, skv, hkv, ms, 1e3 * t, 100 * errs[-1],
             flops / (ms * 1e-3) / R.a100["peak"], eff))
