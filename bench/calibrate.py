@@ -1214,9 +1214,10 @@ def validation_md(R, today):
                  "runs (no pipeline) are %+.1f%% (full) and %+.1f%% (seqsel), so the 5%% target for 22B is %s. "
                  "What changed the 22B rows most (see Training.md#parallel-training): the attention "
                  "dropout over the s × s probabilities (forward, backward and, with selective "
-                 "recomputation, again with the core: about 1 ms per 22B layer at TP 8), and the four "
-                 "passes Megatron-LM's mixed-precision optimizer makes over its fp32 main gradients "
-                 "(zero, unscale and inf check, norm: 16 bytes per parameter, about 24 ms on a device "
+                 "recomputation, again with the core: about 1 ms per 22B layer at TP 8), and Megatron-LM's "
+                 "mixed-precision optimizer step (Adam on the fp32 master weights, moments and main "
+                 "gradients, the copy into the 16-bit weights, and the zero, unscale-with-inf-check and "
+                 "norm passes over the main gradients: 50 bytes per parameter, about 74 ms on a device "
                  "with 2.8 B parameters), a fixed cost that weighs most where the iteration is one "
                  "micro-batch; the fp32 vocabulary-parallel cross-entropy over the logits adds about 1.5 ms. "
                  "The backward TP collectives run beside the GEMMs of the column-parallel linear they "
@@ -1229,8 +1230,9 @@ def validation_md(R, today):
                  % (min(piped), max(piped), flat.get("full", 0), flat.get("seqsel", 0),
                     "met" if all(abs(v) <= 5 for v in flat.values()) else "not met"))
         L[-1] += (
-                 "kernel launch gaps between kernels and the LayerNorm-gradient all-reduce that "
-                 "sequence parallelism needs; backward kernels are priced at the forward fit's efficiencies. "
+                 "kernel launch gaps between kernels and the all-reduce of the LayerNorm and "
+                 "row-parallel-bias gradients that sequence parallelism needs once an iteration (about "
+                 "7 MB of fp32 gradients for 22B, under 0.1 ms); backward kernels are priced at the forward fit's efficiencies. "
                  "The pipelined runs use one sequence per micro-batch, "
                  "whose smaller GEMMs the model prices at lower efficiency; their bubble is "
                  "(p − 1)/(m·v) of the ideal time. Nothing in these rows was fitted or tuned.")

@@ -101,9 +101,29 @@ bool mlir::tfperf::wantsParallelTraining(Operation *root) {
 
 namespace {
 
-/// Passes over the fp32 main gradients in the optimizer step besides
-/// Adam's own (zero, unscale read + write, norm) and their element size.
-constexpr double kMainGradientPasses = 4, kMainGradientBytes = 4;
+/// Bytes Megatron-LM's optimizer step moves on a device holding `params`
+/// parameters whose weights take `weightBytes` (their gradients as many)
+/// and whose model state is `stateBytes` in all.
+/// 16-bit weights (mixed precision): Adam reads the fp32 main gradients
+/// and reads and writes the rest of the state but the 16-bit weights and
+/// gradients (fp32 master weights, moments); a second pass copies the
+/// master weights into the 16-bit ones; around them the main gradients
+/// are zeroed, unscaled with an inf/NaN check (a read and a write) and
+/// read for their norm.
+/// fp32 weights: Adam reads the whole state and writes all of it but the
+/// gradients; the gradients are zeroed and read for their norm (no loss
+/// scaling).
+double optimizerStepBytes(double params, double weightBytes,
+                          double stateBytes) {
+  constexpr double kFp32 = 4;
+  if (weightBytes < kFp32 * params) {
+    double adam = 2 * (stateBytes - 2 * weightBytes) + kFp32 * params;
+    double copyToWeights = kFp32 * params + weightBytes;
+    double mainGradients = 4 * kFp32 * params;
+    return adam + copyToWeights + mainGradients;
+  }
+  return 2 * stateBytes - weightBytes + 2 * kFp32 * params;
+}
 
 /// How a tensor-parallel degree divides a work item.
 enum class SplitAxis { None, N, K, Batch, Bytes };
@@ -981,14 +1001,11 @@ ParallelStepFigures StepPricer::price(int64_t t, TPFeasibility feasibility,
                        f.gradientBytesPerDevice, t * options.dp > 8, dpRoof,
                        notes)
           : 0;
-  // Adam reads the whole model state and writes all of it but the
-  // gradients; around it Megatron-LM's mixed-precision step passes over
-  // the fp32 main gradients four more times: zeroing them before the first
-  // micro-batch, unscaling them while checking for inf/NaN (a read and a
-  // write: loss scaling) and their global norm for clipping.
-  double stepBytes = 2 * f.modelStateBytes - f.gradientBytesPerDevice +
-                     kMainGradientPasses * kMainGradientBytes *
-                         f.parametersPerDevice;
+  // Gradients have their weights' type: the gradient bytes are the
+  // weights' bytes.
+  double stepBytes =
+      optimizerStepBytes(f.parametersPerDevice, f.gradientBytesPerDevice,
+                         f.modelStateBytes);
   f.optimizerTime = model.memTime(KernelClass::Add, stepBytes, 1, 0);
   // The same schedule over the rooflines: the bound.
   f.rooflineTime = schedulePipeline(pipe, deviceRoof, sendRoof).iteration() +
