@@ -13,6 +13,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -200,6 +201,14 @@ LogicalResult mlir::tfperf::validateAnalyzeOptions(
                 "--mode=train");
   if (!(options.optimizerBytesPerParam > 0))
     return fail("--optimizer-bytes-per-param must be positive");
+  if (options.optimizerBytesPerParam > kMaxOptimizerBytesPerParam) {
+    std::string got;
+    llvm::raw_string_ostream(got)
+        << llvm::format("%g", double(options.optimizerBytesPerParam));
+    return fail("--optimizer-bytes-per-param must be at most " +
+                Twine(int64_t(kMaxOptimizerBytesPerParam)) + " bytes, got " +
+                got);
+  }
   return validateParallelTraining(options, fail);
 }
 

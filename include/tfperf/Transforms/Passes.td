@@ -341,8 +341,8 @@ def TFPerfAnalyzeTraining : Pass<"tfperf-analyze-training", "ModuleOp"> {
     the data-parallel gradient all-reduce, and activation memory per device
     (docs/Training.md#parallel-training).
 
-    Fails when `optimizer-bytes-per-param` is not positive, or the parallel
-    options are out of range.
+    Fails when `optimizer-bytes-per-param` is not positive or is above 1024
+    bytes, or the parallel options are out of range.
   }];
   let options = [
     Option<"inputRequiresGrad", "input-requires-grad", "bool",

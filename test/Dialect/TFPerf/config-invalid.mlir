@@ -66,6 +66,13 @@ module attributes {tfperf.config = #tfperf.config<training = <optimizer_bytes_pe
 
 // -----
 
+// expected-error @+2 {{#tfperf.training: optimizer_bytes_per_param must be at most 1024 bytes, got 1025}}
+// expected-error @+1 {{failed to parse TFPerf_ConfigAttr parameter 'training'}}
+module attributes {tfperf.config = #tfperf.config<training = <optimizer_bytes_per_param = 1025.0>>} {
+}
+
+// -----
+
 // expected-error @+1 {{#tfperf.config: device names must be non-empty and without commas}}
 module attributes {tfperf.config = #tfperf.config<hw = ["a100-sxm-40gb,h100-sxm"]>} {
 }

@@ -10,6 +10,7 @@
 #include "tfperf/Dialect/TFPerf/IR/TFPerfAttrs.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
 
 #include <cmath>
 
@@ -125,6 +126,14 @@ LogicalResult TrainingConfigAttr::verify(
     return emitError() << "#tfperf.training: optimizer_bytes_per_param must "
                           "be positive, got "
                        << optimizerBytesPerParam;
+  if (optimizerBytesPerParam > kMaxOptimizerBytesPerParam) {
+    std::string got;
+    llvm::raw_string_ostream(got) << llvm::format("%g", optimizerBytesPerParam);
+    return emitError() << "#tfperf.training: optimizer_bytes_per_param must "
+                          "be at most "
+                       << int64_t(kMaxOptimizerBytesPerParam) << " bytes, got "
+                       << got;
+  }
   if (!llvm::is_contained({"", "none", "selective", "full"}, recompute))
     return emitError() << "#tfperf.training: recompute must be none, "
                           "selective or full, got '"

@@ -30,6 +30,9 @@ constexpr int64_t kMaxCapacityDevices = 1000000;
 constexpr int64_t kMaxPipelineStages = 4096;
 constexpr int64_t kMaxPipelineVirtualStages = 1024;
 constexpr int64_t kMaxTrainingRanks = int64_t(1) << 20;
+/// Model state per parameter: Adam keeps 16-20 bytes, no optimizer a
+/// kilobyte; past it the step's byte counts would leave double's range.
+constexpr double kMaxOptimizerBytesPerParam = 1024;
 /// The kernel view and time model of a configuration without a `timing`
 /// part (`#tfperf.timing`; docs/Kernels.md says why).
 constexpr llvm::StringLiteral kDefaultKernelView = "fused";
