@@ -117,7 +117,10 @@ double optimizerStepBytes(double params, double weightBytes,
                           double stateBytes) {
   constexpr double kFp32 = 4;
   if (weightBytes < kFp32 * params) {
-    double adam = 2 * (stateBytes - 2 * weightBytes) + kFp32 * params;
+    // Never below zero: a small --optimizer-bytes-per-param is checked
+    // against the whole graph's weights, not each device's.
+    double masterAndMoments = std::max(0.0, stateBytes - 2 * weightBytes);
+    double adam = 2 * masterAndMoments + kFp32 * params;
     double copyToWeights = kFp32 * params + weightBytes;
     double mainGradients = 4 * kFp32 * params;
     return adam + copyToWeights + mainGradients;
